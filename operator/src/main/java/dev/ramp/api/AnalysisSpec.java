@@ -1,0 +1,151 @@
+package dev.ramp.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/** How a release is checked and how its traffic moves. */
+@ValidationRule(value = "!(has(self.stepWeight) && has(self.stepWeights))",
+        message = "stepWeight and stepWeights are mutually exclusive: use one", reason = "FieldValueForbidden")
+@ValidationRule(value = "!has(self.stepWeight) || !has(self.maxWeight) || self.stepWeight <= self.maxWeight",
+        message = "stepWeight must not exceed maxWeight", reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.maxWeight) || has(self.stepWeight)",
+        message = "maxWeight requires stepWeight", reason = "FieldValueRequired")
+public class AnalysisSpec {
+
+    /** Go-style duration as Kubernetes writes them: 500ms, 30s, 1m, 1h30m. */
+    public static final String DURATION = "^([0-9]+(ms|s|m|h))+$";
+
+    @Default("30s")
+    @Pattern(DURATION)
+    @ValidationRule(value = "duration(self) >= duration('1s')", message = "analysis.interval must be at least 1s")
+    @JsonPropertyDescription("How often checks run; also how long each step is held. A duration such as 30s or 1m, at least 1s.")
+    private String interval = "30s";
+
+    @Default("3")
+    @Min(1)
+    @Max(100)
+    @JsonPropertyDescription("Number of failed checks after which the release is rolled back.")
+    private Integer threshold = 3;
+
+    @Min(1)
+    @Max(100)
+    @JsonPropertyDescription("Canary: percent of traffic added to the canary at each step. Defaults to 10 when stepWeights is not set.")
+    private Integer stepWeight;
+
+    @Min(1)
+    @Max(100)
+    @JsonPropertyDescription("Canary: the canary's weight at the last step before promotion. Defaults to 50.")
+    private Integer maxWeight;
+
+    @Size(min = 1, max = 20)
+    @ValidationRule(value = "self.all(w, w >= 1 && w <= 100)", message = "stepWeights must be percentages between 1 and 100")
+    @ValidationRule(value = "self.isSorted()", message = "stepWeights must be in ascending order")
+    @JsonPropertyDescription("Canary: the canary's weight at each step, ascending, as an alternative to stepWeight/maxWeight.")
+    private List<Integer> stepWeights;
+
+    @Min(1)
+    @Max(1000)
+    @JsonPropertyDescription("BlueGreen and ABTest: the number of passing checks required before promotion. Defaults to 10.")
+    private Integer iterations;
+
+    @Size(min = 1, max = 16)
+    @JsonPropertyDescription("ABTest: requests matching any of these go to the new version (Istio HTTPMatchRequest subset).")
+    private List<RouteMatch> match;
+
+    @JsonPropertyDescription("BlueGreen: mirror live traffic to the new version while it is checked; its responses are discarded.")
+    private Boolean mirror;
+
+    @Size(max = 32)
+    @JsonPropertyDescription("Checks run every interval; each compares one metric with its thresholdRange.")
+    private List<MetricCheck> metrics;
+
+    @Size(max = 32)
+    @JsonPropertyDescription("HTTP hooks called at points of the release: gates, load tests, notifications.")
+    private List<WebhookSpec> webhooks;
+
+    public String getInterval() {
+        return interval;
+    }
+
+    public void setInterval(String interval) {
+        this.interval = interval;
+    }
+
+    public Integer getThreshold() {
+        return threshold;
+    }
+
+    public void setThreshold(Integer threshold) {
+        this.threshold = threshold;
+    }
+
+    public Integer getStepWeight() {
+        return stepWeight;
+    }
+
+    public void setStepWeight(Integer stepWeight) {
+        this.stepWeight = stepWeight;
+    }
+
+    public Integer getMaxWeight() {
+        return maxWeight;
+    }
+
+    public void setMaxWeight(Integer maxWeight) {
+        this.maxWeight = maxWeight;
+    }
+
+    public List<Integer> getStepWeights() {
+        return stepWeights;
+    }
+
+    public void setStepWeights(List<Integer> stepWeights) {
+        this.stepWeights = stepWeights;
+    }
+
+    public Integer getIterations() {
+        return iterations;
+    }
+
+    public void setIterations(Integer iterations) {
+        this.iterations = iterations;
+    }
+
+    public List<RouteMatch> getMatch() {
+        return match;
+    }
+
+    public void setMatch(List<RouteMatch> match) {
+        this.match = match;
+    }
+
+    public Boolean getMirror() {
+        return mirror;
+    }
+
+    public void setMirror(Boolean mirror) {
+        this.mirror = mirror;
+    }
+
+    public List<MetricCheck> getMetrics() {
+        return metrics;
+    }
+
+    public void setMetrics(List<MetricCheck> metrics) {
+        this.metrics = metrics;
+    }
+
+    public List<WebhookSpec> getWebhooks() {
+        return webhooks;
+    }
+
+    public void setWebhooks(List<WebhookSpec> webhooks) {
+        this.webhooks = webhooks;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.ramp.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What a GitSource last applied and whether the cluster matches it. */
+public class GitSourceStatus {
+
+    @JsonPropertyDescription("The commit whose manifests are applied.")
+    private String lastAppliedCommit;
+
+    @JsonPropertyDescription("The last commit Ramp tried to apply; differs from lastAppliedCommit when it was refused.")
+    private String lastAttemptedCommit;
+
+    @JsonPropertyDescription("Objects this GitSource applied, as apiVersion/kind/namespace/name; what prune deletes from.")
+    private List<String> inventory = new ArrayList<>();
+
+    @JsonPropertyDescription("The generation of the spec this status reflects.")
+    private Long observedGeneration;
+
+    @JsonPropertyDescription("Ready, Drifted and Stalled conditions.")
+    private List<Condition> conditions = new ArrayList<>();
+
+    public String getLastAppliedCommit() {
+        return lastAppliedCommit;
+    }
+
+    public void setLastAppliedCommit(String lastAppliedCommit) {
+        this.lastAppliedCommit = lastAppliedCommit;
+    }
+
+    public String getLastAttemptedCommit() {
+        return lastAttemptedCommit;
+    }
+
+    public void setLastAttemptedCommit(String lastAttemptedCommit) {
+        this.lastAttemptedCommit = lastAttemptedCommit;
+    }
+
+    public List<String> getInventory() {
+        return inventory;
+    }
+
+    public void setInventory(List<String> inventory) {
+        this.inventory = inventory;
+    }
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
+}

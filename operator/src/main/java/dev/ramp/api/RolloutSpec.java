@@ -1,0 +1,92 @@
+package dev.ramp.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** What a Rollout delivers and how; see the Rollout section of docs/api.md. */
+@ValidationRule(value = "!has(self.analysis) || !has(self.analysis.match) || self.strategy == 'ABTest'",
+        message = "analysis.match is only allowed with strategy: ABTest", reason = "FieldValueForbidden")
+@ValidationRule(value = "self.strategy != 'ABTest' || (has(self.analysis) && has(self.analysis.match))",
+        message = "strategy: ABTest requires analysis.match", reason = "FieldValueRequired")
+@ValidationRule(value = "!has(self.analysis) || !has(self.analysis.mirror) || !self.analysis.mirror || self.strategy == 'BlueGreen'",
+        message = "analysis.mirror is only allowed with strategy: BlueGreen", reason = "FieldValueForbidden")
+@ValidationRule(value = "self.strategy == 'Canary' || !has(self.analysis) || (!has(self.analysis.stepWeight) && !has(self.analysis.stepWeights))",
+        message = "stepWeight and stepWeights are only allowed with strategy: Canary", reason = "FieldValueForbidden")
+public class RolloutSpec {
+
+    @Required
+    @JsonPropertyDescription("The Deployment this Rollout delivers. Ramp runs its stable version as <name>-primary and scales the target itself to 0 between releases.")
+    private TargetRef targetRef;
+
+    @Default("Canary")
+    @JsonPropertyDescription("How a release reaches users: Canary (weighted steps), BlueGreen (checked without traffic, then all at once) or ABTest (only matching requests).")
+    private Strategy strategy = Strategy.Canary;
+
+    @Default("600")
+    @Min(1)
+    @Max(86400)
+    @JsonPropertyDescription("Seconds the new version may take to become ready before the release is rolled back.")
+    private Integer progressDeadlineSeconds = 600;
+
+    @Required
+    @JsonPropertyDescription("The Services and routing Ramp generates for the target.")
+    private ServiceSpec service;
+
+    @JsonPropertyDescription("How each release is checked and how traffic moves. Defaults apply when omitted.")
+    private AnalysisSpec analysis;
+
+    @JsonPropertyDescription("Revert the commit of a failed release in Git, so that Git again declares what runs.")
+    private GitRevertSpec gitRevert;
+
+    public TargetRef getTargetRef() {
+        return targetRef;
+    }
+
+    public void setTargetRef(TargetRef targetRef) {
+        this.targetRef = targetRef;
+    }
+
+    public Strategy getStrategy() {
+        return strategy;
+    }
+
+    public void setStrategy(Strategy strategy) {
+        this.strategy = strategy;
+    }
+
+    public Integer getProgressDeadlineSeconds() {
+        return progressDeadlineSeconds;
+    }
+
+    public void setProgressDeadlineSeconds(Integer progressDeadlineSeconds) {
+        this.progressDeadlineSeconds = progressDeadlineSeconds;
+    }
+
+    public ServiceSpec getService() {
+        return service;
+    }
+
+    public void setService(ServiceSpec service) {
+        this.service = service;
+    }
+
+    public AnalysisSpec getAnalysis() {
+        return analysis;
+    }
+
+    public void setAnalysis(AnalysisSpec analysis) {
+        this.analysis = analysis;
+    }
+
+    public GitRevertSpec getGitRevert() {
+        return gitRevert;
+    }
+
+    public void setGitRevert(GitRevertSpec gitRevert) {
+        this.gitRevert = gitRevert;
+    }
+}

@@ -1,0 +1,167 @@
+package dev.ramp.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything Ramp knows about a Rollout. It is the operator's only memory: a restarted
+ * operator continues a release from here.
+ */
+public class RolloutStatus {
+
+    @JsonPropertyDescription("Where the Rollout is: Initializing, Initialized, Progressing, WaitingPromotion, Promoting, Finalising, Succeeded or Failed.")
+    private Phase phase;
+
+    @JsonPropertyDescription("Percent of traffic the canary receives now.")
+    private Integer canaryWeight;
+
+    @JsonPropertyDescription("Index of the current traffic step of the release, from 0.")
+    private Integer step;
+
+    @JsonPropertyDescription("Failed checks in the current release.")
+    private Integer failedChecks;
+
+    @JsonPropertyDescription("Passed checks in the current release (BlueGreen, ABTest) or at the current step (Canary).")
+    private Integer iterations;
+
+    @JsonPropertyDescription("Hash of the target's pod template that runs, or last ran, as the canary.")
+    private String lastAppliedRevision;
+
+    @JsonPropertyDescription("Hash of the pod template the primary runs.")
+    private String lastPromotedRevision;
+
+    @JsonPropertyDescription("Git commit of the promoted version, when a GitSource synced the target.")
+    private String lastPromotedCommit;
+
+    @JsonPropertyDescription("The Git commit Ramp pushed to revert a failed release.")
+    private String revertCommit;
+
+    @JsonPropertyDescription("When the current phase or step began (RFC 3339); the clock of step holds and deadlines.")
+    private String lastTransitionTime;
+
+    @JsonPropertyDescription("When the last check ran (RFC 3339).")
+    private String lastCheckTime;
+
+    @JsonPropertyDescription("The generation of the spec this status reflects.")
+    private Long observedGeneration;
+
+    @JsonPropertyDescription("The last value of each metric check and whether it passed.")
+    private List<MetricStatus> metrics = new ArrayList<>();
+
+    @JsonPropertyDescription("Ready, Promoted, Analysis and GitReverted conditions.")
+    private List<Condition> conditions = new ArrayList<>();
+
+    public Phase getPhase() {
+        return phase;
+    }
+
+    public void setPhase(Phase phase) {
+        this.phase = phase;
+    }
+
+    public Integer getCanaryWeight() {
+        return canaryWeight;
+    }
+
+    public void setCanaryWeight(Integer canaryWeight) {
+        this.canaryWeight = canaryWeight;
+    }
+
+    public Integer getStep() {
+        return step;
+    }
+
+    public void setStep(Integer step) {
+        this.step = step;
+    }
+
+    public Integer getFailedChecks() {
+        return failedChecks;
+    }
+
+    public void setFailedChecks(Integer failedChecks) {
+        this.failedChecks = failedChecks;
+    }
+
+    public Integer getIterations() {
+        return iterations;
+    }
+
+    public void setIterations(Integer iterations) {
+        this.iterations = iterations;
+    }
+
+    public String getLastAppliedRevision() {
+        return lastAppliedRevision;
+    }
+
+    public void setLastAppliedRevision(String lastAppliedRevision) {
+        this.lastAppliedRevision = lastAppliedRevision;
+    }
+
+    public String getLastPromotedRevision() {
+        return lastPromotedRevision;
+    }
+
+    public void setLastPromotedRevision(String lastPromotedRevision) {
+        this.lastPromotedRevision = lastPromotedRevision;
+    }
+
+    public String getLastPromotedCommit() {
+        return lastPromotedCommit;
+    }
+
+    public void setLastPromotedCommit(String lastPromotedCommit) {
+        this.lastPromotedCommit = lastPromotedCommit;
+    }
+
+    public String getRevertCommit() {
+        return revertCommit;
+    }
+
+    public void setRevertCommit(String revertCommit) {
+        this.revertCommit = revertCommit;
+    }
+
+    public String getLastTransitionTime() {
+        return lastTransitionTime;
+    }
+
+    public void setLastTransitionTime(String lastTransitionTime) {
+        this.lastTransitionTime = lastTransitionTime;
+    }
+
+    public String getLastCheckTime() {
+        return lastCheckTime;
+    }
+
+    public void setLastCheckTime(String lastCheckTime) {
+        this.lastCheckTime = lastCheckTime;
+    }
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public List<MetricStatus> getMetrics() {
+        return metrics;
+    }
+
+    public void setMetrics(List<MetricStatus> metrics) {
+        this.metrics = metrics;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
+}

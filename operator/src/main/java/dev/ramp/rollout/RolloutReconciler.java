@@ -1,0 +1,104 @@
+package dev.ramp.rollout;
+
+import dev.ramp.api.Phase;
+import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutStatus;
+import dev.ramp.kube.Conditions;
+import dev.ramp.kube.EventRecorder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Drives each Rollout through its phases. It finds the target Deployment, then hands the
+ * Rollout to the handler of its current phase and writes back the status that handler returns.
+ * Changes to the target or the primary Deployment wake it at once; nothing polls the target.
+ */
+@ControllerConfiguration(name = "rollout")
+public class RolloutReconciler implements Reconciler<Rollout> {
+
+    private static final Logger LOG = Logger.getLogger(RolloutReconciler.class);
+    static final String BY_DEPLOYMENT = "rollout-by-deployment";
+    public static final String READY = "Ready";
+
+    private final Conditions conditions;
+    private final EventRecorder events;
+
+    public RolloutReconciler(Conditions conditions, EventRecorder events) {
+        this.conditions = conditions;
+        this.events = events;
+    }
+
+    @Override
+    public List<EventSource<?, Rollout>> prepareEventSources(EventSourceContext<Rollout> context) {
+        context.getPrimaryCache().addIndexer(BY_DEPLOYMENT, rollout -> deploymentsOf(rollout).stream()
+                .map(ResourceID::toString).toList());
+        var config = InformerEventSourceConfiguration.from(Deployment.class, Rollout.class)
+                .withSecondaryToPrimaryMapper(deployment -> context.getPrimaryCache()
+                        .byIndex(BY_DEPLOYMENT, ResourceID.fromResource(deployment).toString()).stream()
+                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .withPrimaryToSecondaryMapper((Rollout rollout) -> deploymentsOf(rollout))
+                .build();
+        return List.of(new InformerEventSource<>(config, context));
+    }
+
+    /** The target Deployment and the primary Ramp generates from it. */
+    static Set<ResourceID> deploymentsOf(Rollout rollout) {
+        String namespace = rollout.getMetadata().getNamespace();
+        String target = rollout.getSpec().getTargetRef().getName();
+        return Set.of(new ResourceID(target, namespace), new ResourceID(target + "-primary", namespace));
+    }
+
+    @Override
+    public UpdateControl<Rollout> reconcile(Rollout rollout, Context<Rollout> context) {
+        String targetName = rollout.getSpec().getTargetRef().getName();
+        Optional<Deployment> target = context.getSecondaryResources(Deployment.class).stream()
+                .filter(d -> d.getMetadata().getName().equals(targetName)).findFirst();
+        if (target.isEmpty()) {
+            return targetNotFound(rollout, targetName);
+        }
+        RolloutStatus status = rollout.getStatus();
+        if (status.getPhase() == null) {
+            status.setPhase(Phase.Initializing);
+        }
+        status.setConditions(Conditions.merge(status.getConditions(), conditions.of(READY, Conditions.UNKNOWN,
+                "Initializing", "Deployment " + targetName + " found; bootstrapping", rollout.getMetadata().getGeneration())));
+        status.setObservedGeneration(rollout.getMetadata().getGeneration());
+        return UpdateControl.patchStatus(rollout);
+    }
+
+    /**
+     * Nothing to do until the Deployment appears; its creation wakes this reconciler through
+     * the informer, so there is no requeue and no retry storm.
+     */
+    private UpdateControl<Rollout> targetNotFound(Rollout rollout, String targetName) {
+        RolloutStatus status = rollout.getStatus();
+        String namespace = rollout.getMetadata().getNamespace();
+        String message = "Deployment " + namespace + "/" + targetName + " not found; waiting for it to be created";
+        boolean alreadyReported = Conditions.find(status.getConditions(), READY)
+                .map(c -> "TargetNotFound".equals(c.getReason())).orElse(false);
+        if (!alreadyReported) {
+            LOG.infof("rollout %s/%s: %s", namespace, rollout.getMetadata().getName(), message);
+            events.warning(rollout, "TargetNotFound", message);
+        }
+        if (status.getPhase() == null) {
+            status.setPhase(Phase.Initializing);
+        }
+        status.setConditions(Conditions.merge(status.getConditions(), conditions.of(READY, Conditions.FALSE,
+                "TargetNotFound", message, rollout.getMetadata().getGeneration())));
+        status.setObservedGeneration(rollout.getMetadata().getGeneration());
+        return UpdateControl.patchStatus(rollout);
+    }
+}

@@ -1,0 +1,166 @@
+package dev.ramp.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ramp.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CRDs' OpenAPI schema and CEL rules, as the real kube-apiserver applies them: a malformed
+ * Rollout is refused with a message that names the field, a good one gets its defaults.
+ */
+class RolloutValidationTest {
+
+    private static KubernetesClient client;
+    private static String namespace;
+
+    @BeforeAll
+    static void cluster() {
+        client = TestCluster.get().client();
+        namespace = TestCluster.get().newNamespace("validation");
+    }
+
+    @Test
+    void aMinimalRolloutIsAcceptedWithDefaults() {
+        GenericKubernetesResource created = create("minimal", """
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                """);
+        assertThat(created.get("spec", "strategy").toString()).isEqualTo("Canary");
+        assertThat(created.get("spec", "progressDeadlineSeconds").toString()).isEqualTo("600");
+        assertThat(created.get("spec", "targetRef", "apiVersion").toString()).isEqualTo("apps/v1");
+    }
+
+    @Test
+    void theBriefsExampleIsAccepted() {
+        create("example", """
+                targetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo}
+                strategy: Canary
+                progressDeadlineSeconds: 600
+                service: {port: 9898, targetPort: 9898, hosts: [podinfo.example.com], gateways: [mesh]}
+                analysis:
+                  interval: 30s
+                  threshold: 3
+                  stepWeights: [5, 10, 25, 50]
+                  metrics:
+                    - {name: request-success-rate, thresholdRange: {min: 99}, interval: 1m}
+                    - {name: request-duration, thresholdRange: {max: 500}, interval: 1m}
+                    - name: error-budget
+                      templateRef: {name: error-budget, namespace: ramp-system}
+                      thresholdRange: {max: 1}
+                  webhooks:
+                    - {name: load-test, type: rollout, url: "http://loadtester/", timeout: 5s, metadata: {cmd: "hey"}}
+                gitRevert: {enabled: true, sourceRef: {name: apps}, mode: Push}
+                """);
+    }
+
+    @Test
+    void stepWeightTogetherWithStepWeightsIsRefused() {
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis: {stepWeight: 10, stepWeights: [5, 10]}
+                """, "spec.analysis", "stepWeight and stepWeights are mutually exclusive");
+    }
+
+    @Test
+    void aWeightAbove100IsRefused() {
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis: {stepWeight: 150}
+                """, "spec.analysis.stepWeight", "100");
+    }
+
+    @Test
+    void descendingStepWeightsAreRefused() {
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis: {stepWeights: [50, 10]}
+                """, "spec.analysis.stepWeights", "ascending");
+    }
+
+    @Test
+    void matchWithoutAbTestIsRefused() {
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis:
+                  match: [{headers: {x-canary: {exact: insider}}}]
+                """, "spec", "analysis.match is only allowed with strategy: ABTest");
+    }
+
+    @Test
+    void anUnknownStrategyIsRefused() {
+        assertRefused("""
+                targetRef: {name: podinfo}
+                strategy: Linear
+                service: {port: 9898}
+                """, "spec.strategy", "Unsupported value");
+    }
+
+    @Test
+    void aMissingTargetRefIsRefused() {
+        assertRefused("""
+                service: {port: 9898}
+                """, "spec.targetRef", "Required value");
+    }
+
+    @Test
+    void aMalformedIntervalIsRefused() {
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis: {interval: soon}
+                """, "spec.analysis.interval", "should match");
+    }
+
+    @Test
+    void aCustomMetricWithoutTemplateIsRefused() {
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis:
+                  metrics: [{name: error-budget, thresholdRange: {max: 1}}]
+                """, "spec.analysis.metrics[0]", "needs a templateRef");
+    }
+
+    @Test
+    void aThresholdRangeWithoutBoundsIsRefused() {
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis:
+                  metrics: [{name: request-success-rate, thresholdRange: {}}]
+                """, "spec.analysis.metrics[0].thresholdRange", "needs min, max or both");
+    }
+
+    private static int counter;
+
+    private static GenericKubernetesResource create(String name, String spec) {
+        return client.genericKubernetesResources("ramp.dev/v1alpha1", "Rollout").inNamespace(namespace)
+                .resource(rollout(name, spec)).create();
+    }
+
+    private static void assertRefused(String spec, String field, String complaint) {
+        GenericKubernetesResource rollout = rollout("bad-" + (++counter), spec);
+        assertThatThrownBy(() -> client.genericKubernetesResources("ramp.dev/v1alpha1", "Rollout")
+                .inNamespace(namespace).resource(rollout).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining(field)
+                .hasMessageContaining(complaint);
+    }
+
+    private static GenericKubernetesResource rollout(String name, String spec) {
+        String yaml = "apiVersion: ramp.dev/v1alpha1\nkind: Rollout\nmetadata: {name: " + name + "}\nspec:\n"
+                + spec.indent(2);
+        return Serialization.unmarshal(yaml, GenericKubernetesResource.class);
+    }
+}
