@@ -37,10 +37,10 @@ public final class TestCluster {
                 .withStartupTimeout(120_000)
                 .build());
         server.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-apiserver-stop"));
         kubeconfig = server.getKubeConfigYaml();
         client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
         installCrds();
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-apiserver-stop"));
     }
 
     public static synchronized TestCluster get() {
@@ -101,7 +101,8 @@ public final class TestCluster {
     }
 
     private static boolean established(CustomResourceDefinition crd) {
-        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
+        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+                && crd.getStatus().getConditions().stream()
                 .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 }
