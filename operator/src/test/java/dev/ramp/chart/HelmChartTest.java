@@ -47,6 +47,7 @@ class HelmChartTest {
     /** With release name "ramp", every object is named "ramp" or "ramp-<suffix>". */
     static final String RELEASE = "ramp";
 
+    private static final List<String> CRUD = List.of("get", "list", "watch", "create", "update", "patch", "delete");
     private static final String COPY_CRDS = "charts/ramp/crds/ must hold exact copies of crds/: "
             + "run cp crds/*.yml charts/ramp/crds/ and commit";
 
@@ -223,18 +224,17 @@ class HelmChartTest {
     @Test
     void clusterRoleGrantsWhatRampUses() {
         List<PolicyRule> rules = render(Map.of()).one(ClusterRole.class, RELEASE).getRules();
-        List<String> crud = List.of("get", "list", "watch", "create", "update", "patch", "delete");
 
-        assertThat(verbs(rules, "ramp.dev", "rollouts")).containsExactlyInAnyOrderElementsOf(crud);
+        assertThat(verbs(rules, "ramp.dev", "rollouts")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "ramp.dev", "gitsources"))
                 .containsExactlyInAnyOrder("get", "list", "watch", "patch", "update");
         assertThat(verbs(rules, "ramp.dev", "rollouts/status")).containsExactlyInAnyOrder("get", "patch", "update");
         assertThat(verbs(rules, "ramp.dev", "gitsources/status")).containsExactlyInAnyOrder("get", "patch", "update");
-        assertThat(verbs(rules, "apps", "deployments")).containsExactlyInAnyOrderElementsOf(crud);
-        assertThat(verbs(rules, "", "services")).containsExactlyInAnyOrderElementsOf(crud);
+        assertThat(verbs(rules, "apps", "deployments")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "", "services")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "", "events")).containsExactlyInAnyOrder("create", "patch");
-        assertThat(verbs(rules, "networking.istio.io", "virtualservices")).containsExactlyInAnyOrderElementsOf(crud);
-        assertThat(verbs(rules, "networking.istio.io", "destinationrules")).containsExactlyInAnyOrderElementsOf(crud);
+        assertThat(verbs(rules, "networking.istio.io", "virtualservices")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "networking.istio.io", "destinationrules")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "apiextensions.k8s.io", "customresourcedefinitions"))
                 .containsExactlyInAnyOrder("get", "list");
         assertThat(verbs(rules, "coordination.k8s.io", "leases")).as("leases belong in the namespaced Role").isEmpty();
@@ -275,10 +275,9 @@ class HelmChartTest {
     @Test
     void defaultSyncResourcesLetAGitSourceApplyCommonKinds() {
         List<PolicyRule> rules = render(Map.of()).one(ClusterRole.class, RELEASE).getRules();
-        List<String> crud = List.of("get", "list", "watch", "create", "update", "patch", "delete");
 
-        assertThat(verbs(rules, "", "configmaps")).containsExactlyInAnyOrderElementsOf(crud);
-        assertThat(verbs(rules, "ramp.dev", "metrictemplates")).containsExactlyInAnyOrderElementsOf(crud);
+        assertThat(verbs(rules, "", "configmaps")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "ramp.dev", "metrictemplates")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "networking.k8s.io", "ingresses")).isEmpty();
     }
 
@@ -294,11 +293,10 @@ class HelmChartTest {
                     - apiGroups: [autoscaling]
                       resources: [horizontalpodautoscalers]
                 """).one(ClusterRole.class, RELEASE).getRules();
-        List<String> crud = List.of("get", "list", "watch", "create", "update", "patch", "delete");
 
-        assertThat(verbs(rules, "networking.k8s.io", "ingresses")).containsExactlyInAnyOrderElementsOf(crud);
-        assertThat(verbs(rules, "networking.k8s.io", "networkpolicies")).containsExactlyInAnyOrderElementsOf(crud);
-        assertThat(verbs(rules, "autoscaling", "horizontalpodautoscalers")).containsExactlyInAnyOrderElementsOf(crud);
+        assertThat(verbs(rules, "networking.k8s.io", "ingresses")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "networking.k8s.io", "networkpolicies")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "autoscaling", "horizontalpodautoscalers")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "ramp.dev", "metrictemplates")).as("the user's list replaces the default one")
                 .doesNotContain("create", "delete");
         assertThat(verbs(rules, "apps", "deployments")).as("Ramp's own grant stays").contains("create", "delete");
