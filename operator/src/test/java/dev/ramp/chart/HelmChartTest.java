@@ -112,6 +112,8 @@ class HelmChartTest {
         assertThat(chart.env(RELEASE, "RAMP_LEADER_ELECTION_ENABLED")).isEqualTo("true");
         assertThat(chart.env(RELEASE, "RAMP_LEADER_ELECTION_LEASE_NAME")).isEqualTo("ramp-operator");
         assertThat(chart.env(RELEASE, "RAMP_LEADER_ELECTION_LEASE_NAMESPACE")).isEqualTo(NAMESPACE);
+        assertThat(chart.operator(RELEASE).getEnv()).extracting(EnvVar::getName)
+                .as("the prod profile, where the operator elects a leader").doesNotContain("QUARKUS_PROFILE");
         assertThat(chart.operator(RELEASE).getEnv())
                 .filteredOn(e -> e.getValueFrom() != null)
                 .extracting(EnvVar::getName, e -> e.getValueFrom().getFieldRef().getFieldPath())
@@ -133,6 +135,8 @@ class HelmChartTest {
         RenderedChart chart = render(Map.of("leaderElection.enabled", false));
 
         assertThat(chart.env(RELEASE, "RAMP_LEADER_ELECTION_ENABLED")).isEqualTo("false");
+        assertThat(chart.env(RELEASE, "QUARKUS_PROFILE")).as("leader election runs in the prod profile only")
+                .isEqualTo("single");
         assertThat(chart.all(Role.class)).as("no Lease permissions without leader election").isEmpty();
         assertThat(chart.all(RoleBinding.class)).isEmpty();
     }
@@ -368,7 +372,7 @@ class HelmChartTest {
     }
 
     @Test
-    void outOfRangePortsAndWildcardGrantsAreRefused() throws IOException {
+    void unsafeValuesAreRefused() throws IOException {
         assertThatThrownBy(() -> render(Map.of("gitWebhook.port", 70000))).hasMessageContaining("gitWebhook.port");
         assertThatThrownBy(() -> render(Map.of("gitWebhook.port", 8080))).hasMessageContaining("gitWebhook.port");
         Path wildcard = values("""
@@ -380,6 +384,8 @@ class HelmChartTest {
         assertThatThrownBy(() -> template().withValuesFile(wildcard).call()).hasMessageContaining("sync.resources");
         assertThatThrownBy(() -> render(Map.of("prometheus.address", "prometheus:9090")))
                 .hasMessageContaining("prometheus.address");
+        assertThatThrownBy(() -> render(Map.of("leaderElection.enabled", false, "replicaCount", 2)))
+                .as("two replicas without leader election would both reconcile").hasMessageContaining("replicaCount");
     }
 
     static TemplateCommand template() {
