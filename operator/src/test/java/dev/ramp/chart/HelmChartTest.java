@@ -1,0 +1,422 @@
+package dev.ramp.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import dev.ramp.chart.AccessReview.Ask;
+import dev.ramp.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Helm chart in charts/ramp, rendered by the Helm library helm-java bundles, as
+ * {@code helm template} would render it for a user: the operator Deployment, its Services,
+ * and least-privilege RBAC, which one test also installs on a real API server and questions.
+ */
+class HelmChartTest {
+
+    static final Path REPO = Path.of(System.getProperty("ramp.root", "..")).toAbsolutePath().normalize();
+    static final Path CHART = REPO.resolve("charts").resolve("ramp");
+    static final String NAMESPACE = "ramp-system";
+    /** With release name "ramp", every object is named "ramp" or "ramp-<suffix>". */
+    static final String RELEASE = "ramp";
+
+    private static final List<String> CRUD = List.of("get", "list", "watch", "create", "update", "patch", "delete");
+    private static final String COPY_CRDS = "charts/ramp/crds/ must hold exact copies of crds/: "
+            + "run cp crds/*.yml charts/ramp/crds/ and commit";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void lintPassesInStrictMode() {
+        LintResult lint = new Helm(CHART).lint().strict().call();
+
+        assertThat(lint.isFailed()).as("helm lint --strict: %s", lint.getMessages()).isFalse();
+        assertThat(lint.getMessages()).noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+    }
+
+    @Test
+    void deploymentRunsTheOperatorImageLockedDown() {
+        RenderedChart chart = render(Map.of());
+        Deployment deployment = chart.one(Deployment.class, RELEASE);
+        Container operator = chart.operator(RELEASE);
+
+        assertThat(deployment.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels())
+                .containsEntry("app.kubernetes.io/name", "ramp")
+                .containsEntry("app.kubernetes.io/instance", RELEASE)
+                .containsEntry("app.kubernetes.io/version", "0.1.0")
+                .containsEntry("app.kubernetes.io/managed-by", "Helm");
+        assertThat(operator.getImage()).isEqualTo("ramp/operator:0.1.0");
+        assertThat(operator.getImagePullPolicy()).isEqualTo("IfNotPresent");
+        assertThat(operator.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(operator.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(operator.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(operator.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+        assertThat(operator.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+        assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        assertThat(operator.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+        assertThat(operator.getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
+                .containsExactly(tuple("http", 8080), tuple("webhook", 9090));
+        assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(RELEASE);
+        assertThat(chart.find(ServiceAccount.class, RELEASE)).isPresent();
+    }
+
+    @Test
+    void imageTagAndReplicasComeFromValues() {
+        RenderedChart chart = render(Map.of("image.tag", "0.2.0-rc1", "image.repository", "registry.example.com/ramp",
+                "image.pullPolicy", "Always", "replicaCount", 2));
+
+        assertThat(chart.operator(RELEASE).getImage()).isEqualTo("registry.example.com/ramp:0.2.0-rc1");
+        assertThat(chart.operator(RELEASE).getImagePullPolicy()).isEqualTo("Always");
+        assertThat(chart.one(Deployment.class, RELEASE).getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    void defaultEnvironmentConfiguresTheOperator() {
+        RenderedChart chart = render(Map.of());
+
+        assertThat(chart.env(RELEASE, "RAMP_PROMETHEUS_ADDRESS")).isEqualTo("http://prometheus.istio-system:9090");
+        assertThat(chart.env(RELEASE, "RAMP_LOG_LEVEL")).isEqualTo("INFO");
+        assertThat(chart.env(RELEASE, "RAMP_GIT_WEBHOOK_PORT")).isEqualTo("9090");
+        assertThat(chart.env(RELEASE, "RAMP_LEADER_ELECTION_ENABLED")).isEqualTo("true");
+        assertThat(chart.env(RELEASE, "RAMP_LEADER_ELECTION_LEASE_NAME")).isEqualTo("ramp-operator");
+        assertThat(chart.env(RELEASE, "RAMP_LEADER_ELECTION_LEASE_NAMESPACE")).isEqualTo(NAMESPACE);
+        assertThat(chart.operator(RELEASE).getEnv()).extracting(EnvVar::getName)
+                .as("the prod profile, where the operator elects a leader").doesNotContain("QUARKUS_PROFILE");
+        assertThat(chart.operator(RELEASE).getEnv())
+                .filteredOn(e -> e.getValueFrom() != null)
+                .extracting(EnvVar::getName, e -> e.getValueFrom().getFieldRef().getFieldPath())
+                .containsExactlyInAnyOrder(tuple("POD_NAMESPACE", "metadata.namespace"),
+                        tuple("POD_NAME", "metadata.name"));
+    }
+
+    @Test
+    void prometheusAddressAndLogLevelFollowTheValues() {
+        RenderedChart chart = render(Map.of("prometheus.address", "https://prometheus.monitoring:9091",
+                "logLevel", "DEBUG"));
+
+        assertThat(chart.env(RELEASE, "RAMP_PROMETHEUS_ADDRESS")).isEqualTo("https://prometheus.monitoring:9091");
+        assertThat(chart.env(RELEASE, "RAMP_LOG_LEVEL")).isEqualTo("DEBUG");
+    }
+
+    @Test
+    void leaderElectionCanBeTurnedOff() {
+        RenderedChart chart = render(Map.of("leaderElection.enabled", false));
+
+        assertThat(chart.env(RELEASE, "RAMP_LEADER_ELECTION_ENABLED")).isEqualTo("false");
+        assertThat(chart.env(RELEASE, "QUARKUS_PROFILE")).as("leader election runs in the prod profile only")
+                .isEqualTo("single");
+        assertThat(chart.all(Role.class)).as("no Lease permissions without leader election").isEmpty();
+        assertThat(chart.all(RoleBinding.class)).isEmpty();
+    }
+
+    @Test
+    void resourcesComeFromValues() {
+        Map<String, Quantity> defaultRequests = render(Map.of()).operator(RELEASE).getResources().getRequests();
+        assertThat(defaultRequests).containsEntry("cpu", new Quantity("100m")).containsEntry("memory", new Quantity("256Mi"));
+        assertThat(render(Map.of()).operator(RELEASE).getResources().getLimits())
+                .containsExactly(Map.entry("memory", new Quantity("512Mi")));
+
+        var resources = render(Map.of("resources.requests.cpu", "250m", "resources.limits.memory", "1Gi"))
+                .operator(RELEASE).getResources();
+        assertThat(resources.getRequests()).containsEntry("cpu", new Quantity("250m"));
+        assertThat(resources.getLimits()).containsEntry("memory", new Quantity("1Gi"));
+    }
+
+    @Test
+    void schedulingSettingsPassThrough() throws IOException {
+        var pod = render("""
+                nodeSelector: {kubernetes.io/os: linux}
+                tolerations: [{key: dedicated, operator: Equal, value: ops, effect: NoSchedule}]
+                affinity:
+                  nodeAffinity:
+                    requiredDuringSchedulingIgnoredDuringExecution:
+                      nodeSelectorTerms: [{matchExpressions: [{key: pool, operator: In, values: [ops]}]}]
+                """).one(Deployment.class, RELEASE).getSpec().getTemplate().getSpec();
+
+        assertThat(pod.getNodeSelector()).containsExactly(Map.entry("kubernetes.io/os", "linux"));
+        assertThat(pod.getTolerations()).singleElement().satisfies(t -> assertThat(t.getKey()).isEqualTo("dedicated"));
+        assertThat(pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms().get(0).getMatchExpressions().get(0).getValues()).containsExactly("ops");
+    }
+
+    @Test
+    void webhookPortIsOpenOnTheContainerAndItsService() {
+        RenderedChart chart = render(Map.of("gitWebhook.port", 9443, "gitWebhook.service.type", "LoadBalancer"));
+        Service webhook = chart.one(Service.class, RELEASE + "-webhook");
+
+        assertThat(chart.operator(RELEASE).getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
+                .contains(tuple("webhook", 9443));
+        assertThat(chart.env(RELEASE, "RAMP_GIT_WEBHOOK_PORT")).isEqualTo("9443");
+        assertThat(webhook.getSpec().getType()).isEqualTo("LoadBalancer");
+        assertThat(webhook.getSpec().getPorts()).singleElement().satisfies(port -> {
+            assertThat(port.getPort()).isEqualTo(9443);
+            assertThat(port.getTargetPort().getStrVal()).isEqualTo("webhook");
+        });
+        assertThat(webhook.getSpec().getSelector())
+                .isEqualTo(chart.one(Deployment.class, RELEASE).getSpec().getSelector().getMatchLabels());
+        assertThat(render(Map.of()).one(Service.class, RELEASE + "-webhook").getSpec().getType()).isEqualTo("ClusterIP");
+    }
+
+    @Test
+    void metricsServiceOnlyWhenEnabled() {
+        assertThat(render(Map.of()).find(Service.class, RELEASE + "-metrics")).isEmpty();
+
+        Service metrics = render(Map.of("metrics.service.enabled", true)).one(Service.class, RELEASE + "-metrics");
+        assertThat(metrics.getSpec().getPorts()).singleElement().satisfies(port -> {
+            assertThat(port.getPort()).isEqualTo(8080);
+            assertThat(port.getTargetPort().getStrVal()).isEqualTo("http");
+        });
+    }
+
+    @Test
+    void anExistingServiceAccountCanBeUsed() {
+        RenderedChart chart = render(Map.of("serviceAccount.create", false, "serviceAccount.name", "ramp-sa"));
+
+        assertThat(chart.all(ServiceAccount.class)).isEmpty();
+        assertThat(chart.one(Deployment.class, RELEASE).getSpec().getTemplate().getSpec().getServiceAccountName())
+                .isEqualTo("ramp-sa");
+        assertThat(chart.one(ClusterRoleBinding.class, RELEASE).getSubjects())
+                .singleElement().satisfies(s -> assertThat(s.getName()).isEqualTo("ramp-sa"));
+        assertThat(chart.one(RoleBinding.class, RELEASE + "-leader-election").getSubjects())
+                .singleElement().satisfies(s -> assertThat(s.getName()).isEqualTo("ramp-sa"));
+    }
+
+    @Test
+    void clusterRoleGrantsNoWildcard() {
+        List<PolicyRule> rules = render(Map.of()).one(ClusterRole.class, RELEASE).getRules();
+
+        assertThat(rules).isNotEmpty().allSatisfy(rule -> {
+            assertThat(rule.getVerbs()).as("verbs of %s", rule).isNotEmpty().doesNotContain("*");
+            assertThat(rule.getResources()).as("resources of %s", rule).isNotEmpty().noneMatch(r -> r.contains("*"));
+            assertThat(rule.getApiGroups()).as("apiGroups of %s", rule).isNotEmpty().doesNotContain("*");
+            assertThat(rule.getNonResourceURLs()).as("non-resource URLs of %s", rule).isNullOrEmpty();
+        });
+    }
+
+    @Test
+    void clusterRoleGrantsWhatRampUses() {
+        List<PolicyRule> rules = render(Map.of()).one(ClusterRole.class, RELEASE).getRules();
+
+        assertThat(verbs(rules, "ramp.dev", "rollouts")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "ramp.dev", "gitsources"))
+                .containsExactlyInAnyOrder("get", "list", "watch", "patch", "update");
+        assertThat(verbs(rules, "ramp.dev", "rollouts/status")).containsExactlyInAnyOrder("get", "patch", "update");
+        assertThat(verbs(rules, "ramp.dev", "gitsources/status")).containsExactlyInAnyOrder("get", "patch", "update");
+        assertThat(verbs(rules, "apps", "deployments")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "", "services")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "", "events")).containsExactlyInAnyOrder("create", "patch");
+        assertThat(verbs(rules, "networking.istio.io", "virtualservices")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "networking.istio.io", "destinationrules")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "apiextensions.k8s.io", "customresourcedefinitions"))
+                .containsExactlyInAnyOrder("get", "list");
+        assertThat(verbs(rules, "coordination.k8s.io", "leases")).as("leases belong in the namespaced Role").isEmpty();
+    }
+
+    @Test
+    void secretsCanOnlyBeRead() {
+        List<PolicyRule> rules = render(Map.of()).one(ClusterRole.class, RELEASE).getRules();
+
+        assertThat(verbs(rules, "", "secrets")).containsExactly("get");
+    }
+
+    @Test
+    void leasesAreGrantedOnlyInTheReleaseNamespace() {
+        RenderedChart chart = render(Map.of("leaderElection.leaseName", "ramp-leader"));
+        Role role = chart.one(Role.class, RELEASE + "-leader-election");
+        RoleBinding binding = chart.one(RoleBinding.class, RELEASE + "-leader-election");
+
+        assertThat(role.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+        assertThat(role.getRules()).allSatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");
+            assertThat(rule.getResources()).containsExactly("leases");
+        });
+        assertThat(verbs(role.getRules(), "coordination.k8s.io", "leases"))
+                .containsExactlyInAnyOrder("get", "create", "update");
+        assertThat(role.getRules()).filteredOn(rule -> rule.getVerbs().contains("update"))
+                .allSatisfy(rule -> assertThat(rule.getResourceNames()).containsExactly("ramp-leader"));
+        assertThat(binding.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+        assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+        assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+        assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+            assertThat(s.getKind()).isEqualTo("ServiceAccount");
+            assertThat(s.getNamespace()).isEqualTo(NAMESPACE);
+        });
+        assertThat(chart.env(RELEASE, "RAMP_LEADER_ELECTION_LEASE_NAME")).isEqualTo("ramp-leader");
+    }
+
+    @Test
+    void defaultSyncResourcesLetAGitSourceApplyCommonKinds() {
+        List<PolicyRule> rules = render(Map.of()).one(ClusterRole.class, RELEASE).getRules();
+
+        assertThat(verbs(rules, "", "configmaps")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "ramp.dev", "metrictemplates")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "networking.k8s.io", "ingresses")).isEmpty();
+    }
+
+    @Test
+    void extraSyncResourcesBecomeClusterRoleRules() throws IOException {
+        List<PolicyRule> rules = render("""
+                sync:
+                  resources:
+                    - apiGroups: [""]
+                      resources: [configmaps]
+                    - apiGroups: [networking.k8s.io]
+                      resources: [ingresses, networkpolicies]
+                    - apiGroups: [autoscaling]
+                      resources: [horizontalpodautoscalers]
+                """).one(ClusterRole.class, RELEASE).getRules();
+
+        assertThat(verbs(rules, "networking.k8s.io", "ingresses")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "networking.k8s.io", "networkpolicies")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "autoscaling", "horizontalpodautoscalers")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "ramp.dev", "metrictemplates")).as("the user's list replaces the default one")
+                .doesNotContain("create", "delete");
+        assertThat(verbs(rules, "apps", "deployments")).as("Ramp's own grant stays").contains("create", "delete");
+    }
+
+    @Test
+    void aRealApiServerAcceptsTheChartAndGrantsOnlyWhatItSays() {
+        KubernetesClient client = TestCluster.get().client();
+        // The release namespace doubles as the release name, so the ClusterRole is unique too.
+        String release = TestCluster.get().newNamespace("ramp");
+        String apps = TestCluster.get().newNamespace("apps");
+        RenderedChart chart = RenderedChart.parse(new Helm(CHART).template().withName(release)
+                .withNamespace(release).call());
+        chart.objects().forEach(object -> client.resource(object).create());
+        AccessReview review = new AccessReview(client, release, release);
+        Ask readSecret = Ask.allowed("get", "secrets", apps).named("git-creds");
+        // The RBAC authorizer learns of new bindings through an informer, a moment after creation.
+        await().atMost(30, TimeUnit.SECONDS).until(() -> review.allows(readSecret));
+
+        SoftAssertions softly = new SoftAssertions();
+        for (Ask ask : List.of(
+                Ask.denied("list", "secrets", apps),
+                Ask.denied("watch", "secrets", apps),
+                Ask.denied("create", "secrets", apps),
+                Ask.allowed("watch", "rollouts.ramp.dev", null),
+                Ask.allowed("patch", "rollouts.ramp.dev/status", apps),
+                Ask.allowed("update", "gitsources.ramp.dev/status", apps),
+                Ask.denied("create", "gitsources.ramp.dev", apps),
+                Ask.allowed("create", "deployments.apps", apps),
+                Ask.allowed("delete", "services", apps),
+                Ask.allowed("create", "events", apps),
+                Ask.allowed("create", "virtualservices.networking.istio.io", apps),
+                Ask.allowed("update", "destinationrules.networking.istio.io", apps),
+                Ask.allowed("list", "customresourcedefinitions.apiextensions.k8s.io", null),
+                Ask.denied("update", "customresourcedefinitions.apiextensions.k8s.io", null),
+                Ask.allowed("create", "configmaps", apps),
+                Ask.denied("create", "ingresses.networking.k8s.io", apps),
+                Ask.denied("create", "pods", apps),
+                Ask.denied("delete", "namespaces", null),
+                Ask.denied("create", "clusterrolebindings.rbac.authorization.k8s.io", null),
+                Ask.allowed("create", "leases.coordination.k8s.io", release),
+                Ask.allowed("update", "leases.coordination.k8s.io", release).named("ramp-operator"),
+                Ask.denied("update", "leases.coordination.k8s.io", release).named("someone-else"),
+                Ask.denied("create", "leases.coordination.k8s.io", apps))) {
+            softly.assertThat(review.allows(ask)).as(ask.toString()).isEqualTo(ask.allowed());
+        }
+        softly.assertAll();
+    }
+
+    @Test
+    void chartCrdsAreCopiesOfTheRepositoryCrds() throws IOException {
+        Path repoCrds = REPO.resolve("crds");
+        Path chartCrds = CHART.resolve("crds");
+        List<String> names = yamlFiles(repoCrds);
+
+        assertThat(names).as("crds/").containsExactlyInAnyOrder("gitsources.ramp.dev-v1.yml",
+                "metrictemplates.ramp.dev-v1.yml", "rollouts.ramp.dev-v1.yml");
+        assertThat(yamlFiles(chartCrds)).as(COPY_CRDS).containsExactlyInAnyOrderElementsOf(names);
+        for (String name : names) {
+            assertThat(Files.mismatch(repoCrds.resolve(name), chartCrds.resolve(name)))
+                    .as("%s (%s differs)", COPY_CRDS, name).isEqualTo(-1L);
+        }
+    }
+
+    @Test
+    void anInvalidLogLevelIsRefused() {
+        assertThatThrownBy(() -> render(Map.of("logLevel", "LOUD")))
+                .hasMessageContaining("logLevel").hasMessageContaining("INFO");
+    }
+
+    @Test
+    void unsafeValuesAreRefused() throws IOException {
+        assertThatThrownBy(() -> render(Map.of("gitWebhook.port", 70000))).hasMessageContaining("gitWebhook.port");
+        assertThatThrownBy(() -> render(Map.of("gitWebhook.port", 8080))).hasMessageContaining("gitWebhook.port");
+        Path wildcard = values("""
+                sync:
+                  resources:
+                    - apiGroups: ["*"]
+                      resources: ["*"]
+                """);
+        assertThatThrownBy(() -> template().withValuesFile(wildcard).call()).hasMessageContaining("sync.resources");
+        assertThatThrownBy(() -> render(Map.of("prometheus.address", "prometheus:9090")))
+                .hasMessageContaining("prometheus.address");
+        assertThatThrownBy(() -> render(Map.of("leaderElection.enabled", false, "replicaCount", 2)))
+                .as("two replicas without leader election would both reconcile").hasMessageContaining("replicaCount");
+    }
+
+    static TemplateCommand template() {
+        return new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE);
+    }
+
+    private static RenderedChart render(Map<String, Object> values) {
+        TemplateCommand command = template();
+        values.forEach(command::set);
+        return RenderedChart.parse(command.call());
+    }
+
+    private RenderedChart render(String valuesYaml) throws IOException {
+        return RenderedChart.parse(template().withValuesFile(values(valuesYaml)).call());
+    }
+
+    private Path values(String yaml) throws IOException {
+        return Files.writeString(Files.createTempFile(tmp, "values", ".yaml"), yaml);
+    }
+
+    /** Every verb the rules grant on one resource of one API group, across rules. */
+    private static List<String> verbs(List<PolicyRule> rules, String apiGroup, String resource) {
+        return rules.stream()
+                .filter(rule -> rule.getApiGroups().contains(apiGroup) && rule.getResources().contains(resource))
+                .flatMap(rule -> rule.getVerbs().stream()).distinct().toList();
+    }
+
+    private static List<String> yamlFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yml") || n.endsWith(".yaml"))
+                    .toList();
+        }
+    }
+}
