@@ -41,6 +41,9 @@ public class RolloutStatus {
     @JsonPropertyDescription("When the current phase or step began (RFC 3339); the clock of step holds and deadlines.")
     private String lastTransitionTime;
 
+    @JsonPropertyDescription("When the current release began (RFC 3339).")
+    private String releaseStartTime;
+
     @JsonPropertyDescription("When the last check ran (RFC 3339).")
     private String lastCheckTime;
 
@@ -131,6 +134,14 @@ public class RolloutStatus {
 
     public void setLastTransitionTime(String lastTransitionTime) {
         this.lastTransitionTime = lastTransitionTime;
+    }
+
+    public String getReleaseStartTime() {
+        return releaseStartTime;
+    }
+
+    public void setReleaseStartTime(String releaseStartTime) {
+        this.releaseStartTime = releaseStartTime;
     }
 
     public String getLastCheckTime() {

@@ -15,6 +15,8 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -35,10 +37,14 @@ public class RolloutReconciler implements Reconciler<Rollout> {
 
     private final Conditions conditions;
     private final EventRecorder events;
+    private final PhaseHandlerRegistry handlers;
+    private final Clock clock;
 
-    public RolloutReconciler(Conditions conditions, EventRecorder events) {
+    public RolloutReconciler(Conditions conditions, EventRecorder events, PhaseHandlerRegistry handlers, Clock clock) {
         this.conditions = conditions;
         this.events = events;
+        this.handlers = handlers;
+        this.clock = clock;
     }
 
     @Override
@@ -62,21 +68,34 @@ public class RolloutReconciler implements Reconciler<Rollout> {
     }
 
     @Override
-    public UpdateControl<Rollout> reconcile(Rollout rollout, Context<Rollout> context) {
+    public UpdateControl<Rollout> reconcile(Rollout cached, Context<Rollout> context) {
+        // The informer's copy can lag behind this reconciler's own last status write; a phase
+        // acting on a stale step would repeat it, so each reconcile starts from the latest status.
+        Rollout rollout = context.getClient().resources(Rollout.class).inNamespace(cached.getMetadata().getNamespace())
+                .withName(cached.getMetadata().getName()).get();
+        if (rollout == null) {
+            return UpdateControl.noUpdate();
+        }
         String targetName = rollout.getSpec().getTargetRef().getName();
         Optional<Deployment> target = context.getSecondaryResources(Deployment.class).stream()
                 .filter(d -> d.getMetadata().getName().equals(targetName)).findFirst();
         if (target.isEmpty()) {
             return targetNotFound(rollout, targetName);
         }
+        String before = Serialization.asJson(rollout.getStatus());
         RolloutStatus status = rollout.getStatus();
         if (status.getPhase() == null) {
             status.setPhase(Phase.Initializing);
         }
-        status.setConditions(Conditions.merge(status.getConditions(), conditions.of(READY, Conditions.UNKNOWN,
-                "Initializing", "Deployment " + targetName + " found; bootstrapping", rollout.getMetadata().getGeneration())));
+        RolloutContext phaseContext = new RolloutContext(rollout, target.get(), clock);
+        Next next = handlers.forPhase(status.getPhase()).handle(phaseContext);
         status.setObservedGeneration(rollout.getMetadata().getGeneration());
-        return UpdateControl.patchStatus(rollout);
+        handlers.metrics().observe(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),
+                status.getPhase(), status.getCanaryWeight());
+        UpdateControl<Rollout> control = Serialization.asJson(status).equals(before) ? UpdateControl.noUpdate()
+                : UpdateControl.patchStatus(rollout);
+        next.after().ifPresent(control::rescheduleAfter);
+        return control;
     }
 
     /**

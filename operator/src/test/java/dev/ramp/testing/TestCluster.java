@@ -83,8 +83,9 @@ public final class TestCluster {
     }
 
     private void installCrds() {
-        try (Stream<Path> files = Files.list(repoRoot().resolve("crds"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
+        try (Stream<Path> files = Stream.concat(Files.list(repoRoot().resolve("crds")),
+                Stream.of(repoRoot().resolve("e2e/istio/crds.yaml")))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted().toList()) {
                 try (InputStream in = Files.newInputStream(file)) {
                     List<HasMetadata> items = client.load(in).items();
                     for (HasMetadata item : items) {

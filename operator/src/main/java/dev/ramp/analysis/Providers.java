@@ -1,0 +1,68 @@
+package dev.ramp.analysis;
+
+import dev.ramp.api.MetricTemplate;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The metrics providers the checks talk to: the operator's default Prometheus for built-in
+ * metrics, and the one each MetricTemplate names. One provider (with its circuit breaker) is kept
+ * per address and credentials.
+ */
+public class Providers {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private final KubernetesClient client;
+    private final String defaultAddress;
+    private final Map<String, PrometheusProvider> byKey = new ConcurrentHashMap<>();
+
+    public Providers(KubernetesClient client, String defaultAddress) {
+        this.client = client;
+        this.defaultAddress = defaultAddress;
+    }
+
+    public MetricsProvider defaultProvider() {
+        return provider(defaultAddress, null);
+    }
+
+    public MetricsProvider forTemplate(MetricTemplate template) {
+        var spec = template.getSpec().getProvider();
+        String address = spec.getAddress() == null ? defaultAddress : spec.getAddress();
+        String authorization = null;
+        if (spec.getSecretRef() != null) {
+            authorization = authorization(template.getMetadata().getNamespace(), spec.getSecretRef().getName());
+        }
+        return provider(address, authorization);
+    }
+
+    private MetricsProvider provider(String address, String authorization) {
+        return byKey.computeIfAbsent(address + "\n" + authorization, k -> new PrometheusProvider(address, authorization, TIMEOUT));
+    }
+
+    /** Basic auth from username/password, or a bearer token from token. */
+    private String authorization(String namespace, String secretName) {
+        Secret secret = client.secrets().inNamespace(namespace).withName(secretName).get();
+        if (secret == null || secret.getData() == null) {
+            throw new IllegalArgumentException("Secret " + namespace + "/" + secretName + " for the metrics provider not found");
+        }
+        Map<String, String> data = secret.getData();
+        if (data.containsKey("token")) {
+            return "Bearer " + decode(data.get("token"));
+        }
+        if (data.containsKey("username") && data.containsKey("password")) {
+            String pair = decode(data.get("username")) + ":" + decode(data.get("password"));
+            return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+        }
+        throw new IllegalArgumentException("Secret " + namespace + "/" + secretName + " has neither token nor username and password");
+    }
+
+    private static String decode(String base64) {
+        return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8).trim();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.ramp.rollout;
+
+import dev.ramp.analysis.Analysis;
+import dev.ramp.analysis.AnalysisMetrics;
+import dev.ramp.analysis.Providers;
+import dev.ramp.api.Phase;
+import dev.ramp.kube.Conditions;
+import dev.ramp.kube.EventRecorder;
+import dev.ramp.rollout.phase.FinalisingPhase;
+import dev.ramp.rollout.phase.IdlePhase;
+import dev.ramp.rollout.phase.InitializingPhase;
+import dev.ramp.rollout.phase.ProgressingPhase;
+import dev.ramp.rollout.phase.PromotingPhase;
+import dev.ramp.routing.IstioRouter;
+import dev.ramp.routing.TrafficRouter;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** Which handler does the work of each phase: the whole state machine, one class per phase. */
+public class PhaseHandlerRegistry {
+
+    private final Map<Phase, PhaseHandler> handlers = new EnumMap<>(Phase.class);
+    private final RolloutMetrics metrics;
+
+    public PhaseHandlerRegistry(List<PhaseHandler> handlers, RolloutMetrics metrics) {
+        this.metrics = metrics;
+        for (PhaseHandler handler : handlers) {
+            for (Phase phase : handler.phases()) {
+                this.handlers.put(phase, handler);
+            }
+        }
+    }
+
+    /** The handlers wired to the real Kubernetes client, Istio router and Prometheus. */
+    public static PhaseHandlerRegistry create(KubernetesClient client, Conditions conditions, EventRecorder events,
+            String prometheusAddress, MeterRegistry registry) {
+        Workloads workloads = new Workloads(client);
+        TrafficRouter router = new IstioRouter(client);
+        RolloutMetrics metrics = new RolloutMetrics(registry);
+        Transitions transitions = new Transitions(workloads, router, events, conditions, metrics);
+        Analysis analysis = new Analysis(client, new Providers(client, prometheusAddress), new AnalysisMetrics(registry));
+        return new PhaseHandlerRegistry(List.of(
+                new InitializingPhase(workloads, router, transitions),
+                new IdlePhase(workloads, transitions),
+                new ProgressingPhase(workloads, router, analysis, transitions),
+                new PromotingPhase(workloads, router, transitions),
+                new FinalisingPhase(workloads, transitions)), metrics);
+    }
+
+    /** The handler of a phase; phases not (yet) handled by a strategy are handled as idle. */
+    public PhaseHandler forPhase(Phase phase) {
+        PhaseHandler handler = handlers.get(phase == null ? Phase.Initializing : phase);
+        return handler != null ? handler : handlers.get(Phase.Initialized);
+    }
+
+    public RolloutMetrics metrics() {
+        return metrics;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.ramp.rollout;
+
+import dev.ramp.api.Phase;
+import dev.ramp.api.RolloutStatus;
+import dev.ramp.kube.Conditions;
+import dev.ramp.kube.EventRecorder;
+import dev.ramp.routing.TrafficRouter;
+import dev.ramp.routing.Weights;
+import java.time.Duration;
+import java.time.Instant;
+import org.jboss.logging.Logger;
+
+/**
+ * The status changes several phases share: starting a release, moving to a phase, rolling back.
+ * Each records an Event, so `kubectl describe rollout` tells the story.
+ */
+public class Transitions {
+
+    private static final Logger LOG = Logger.getLogger(Transitions.class);
+    public static final String PROMOTED = "Promoted";
+    public static final String ANALYSIS = "Analysis";
+
+    private final Workloads workloads;
+    private final TrafficRouter router;
+    private final EventRecorder events;
+    private final Conditions conditions;
+    private final RolloutMetrics metrics;
+
+    public Transitions(Workloads workloads, TrafficRouter router, EventRecorder events, Conditions conditions,
+            RolloutMetrics metrics) {
+        this.workloads = workloads;
+        this.router = router;
+        this.events = events;
+        this.conditions = conditions;
+        this.metrics = metrics;
+    }
+
+    public void to(RolloutContext context, Phase phase) {
+        RolloutStatus status = context.status();
+        status.setPhase(phase);
+        status.setLastTransitionTime(conditions.now());
+    }
+
+    /** A new revision of the target: scale it up as the canary and restart the analysis. */
+    public void startRelease(RolloutContext context, String revision) {
+        RolloutStatus status = context.status();
+        boolean restart = status.getPhase() == Phase.Progressing;
+        status.setLastAppliedRevision(revision);
+        status.setReleaseStartTime(conditions.now());
+        status.setFailedChecks(0);
+        status.setIterations(0);
+        status.setStep(null);
+        status.setCanaryWeight(0);
+        status.setLastCheckTime(null);
+        status.getMetrics().clear();
+        router.route(context.rollout(), Weights.ALL_PRIMARY);
+        workloads.scaleUpCanary(context.rollout(), context.target());
+        to(context, Phase.Progressing);
+        setCondition(context, PROMOTED, Conditions.UNKNOWN, "Progressing", "releasing revision " + revision);
+        String message = (restart ? "new revision " + revision + " during the release: analysis restarts from the first step"
+                : "new revision " + revision + " detected: starting the release");
+        LOG.infof("rollout %s: %s", context.key(), message);
+        events.normal(context.rollout(), restart ? "ReleaseRestarted" : "ReleaseStarted", message);
+    }
+
+    /** Routes everything back to the primary at once, scales the canary to 0 and marks the release Failed. */
+    public void rollback(RolloutContext context, String reason, String message) {
+        RolloutStatus status = context.status();
+        router.route(context.rollout(), Weights.ALL_PRIMARY);
+        workloads.scaleDownCanary(context.target());
+        status.setCanaryWeight(0);
+        status.setStep(null);
+        to(context, Phase.Failed);
+        setCondition(context, PROMOTED, Conditions.FALSE, reason, "rolled back revision " + status.getLastAppliedRevision()
+                + ": " + message);
+        LOG.warnf("rollout %s: rolled back: %s", context.key(), message);
+        events.warning(context.rollout(), "RolledBack", "Rolled back revision " + status.getLastAppliedRevision()
+                + " (" + reason + "): " + message);
+        finished(context, "failed");
+    }
+
+    public void finished(RolloutContext context, String outcome) {
+        String started = context.status().getReleaseStartTime();
+        if (started != null) {
+            metrics.finished(context.rollout().getMetadata().getNamespace(), context.rollout().getMetadata().getName(),
+                    outcome, Duration.between(Instant.parse(started), context.now()));
+        }
+    }
+
+    public void setCondition(RolloutContext context, String type, String status, String reason, String message) {
+        context.status().setConditions(Conditions.merge(context.status().getConditions(),
+                conditions.of(type, status, reason, message, context.rollout().getMetadata().getGeneration())));
+    }
+
+    public EventRecorder events() {
+        return events;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.ramp.rollout;
+
+import dev.ramp.api.Rollout;
+import dev.ramp.kube.Managed;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Map;
+import java.util.Optional;
+
+/** The Deployments of a Rollout: the target (the canary during a release) and the primary. */
+public class Workloads {
+
+    public static final String REVISION_ANNOTATION = "ramp.dev/revision";
+
+    private final KubernetesClient client;
+
+    public Workloads(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public Optional<Deployment> primary(Rollout rollout) {
+        RolloutNames names = RolloutNames.of(rollout);
+        return Optional.ofNullable(client.apps().deployments().inNamespace(names.namespace()).withName(names.primary()).get());
+    }
+
+    /** Makes the primary run the target's pod template, creating the primary if need be. */
+    public void applyPrimary(Rollout rollout, Deployment target, String revision) {
+        RolloutNames names = RolloutNames.of(rollout);
+        Map<String, String> selector = target.getSpec().getSelector().getMatchLabels();
+        PodTemplateSpec template = new PodTemplateSpecBuilder(target.getSpec().getTemplate())
+                .editOrNewMetadata()
+                .withLabels(PrimaryLabels.podLabels(target.getSpec().getTemplate().getMetadata().getLabels(), selector))
+                .addToAnnotations(REVISION_ANNOTATION, revision)
+                .endMetadata()
+                .build();
+        Integer replicas = primary(rollout).map(p -> p.getSpec().getReplicas())
+                .orElse(desiredReplicas(target));
+        Deployment primary = new DeploymentBuilder()
+                .withMetadata(Managed.metadata(rollout, names.primary(), Map.of("app.kubernetes.io/name", names.primary())))
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withSelector(new LabelSelectorBuilder().withMatchLabels(PrimaryLabels.of(selector)).build())
+                .withTemplate(template)
+                .endSpec()
+                .build();
+        client.resource(primary).fieldManager(Managed.FIELD_MANAGER).forceConflicts().serverSideApply();
+    }
+
+    public void scale(String namespace, String name, int replicas) {
+        client.apps().deployments().inNamespace(namespace).withName(name)
+                .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(replicas).endSpec().build());
+    }
+
+    /** Scales the target up to run as the canary, at the primary's size. */
+    public void scaleUpCanary(Rollout rollout, Deployment target) {
+        int replicas = primary(rollout).map(p -> p.getSpec().getReplicas()).filter(r -> r > 0).orElse(1);
+        if (!Integer.valueOf(replicas).equals(target.getSpec().getReplicas())) {
+            scale(target.getMetadata().getNamespace(), target.getMetadata().getName(), replicas);
+        }
+    }
+
+    public void scaleDownCanary(Deployment target) {
+        if (target.getSpec().getReplicas() == null || target.getSpec().getReplicas() != 0) {
+            scale(target.getMetadata().getNamespace(), target.getMetadata().getName(), 0);
+        }
+    }
+
+    private static int desiredReplicas(Deployment target) {
+        Integer replicas = target.getSpec().getReplicas();
+        return replicas == null || replicas == 0 ? 1 : replicas;
+    }
+
+    /** Ready: the controller has seen the latest spec and every desired pod is updated and ready. */
+    public static boolean isReady(Deployment deployment) {
+        var status = deployment.getStatus();
+        if (status == null) {
+            return false;
+        }
+        long generation = deployment.getMetadata().getGeneration() == null ? 0 : deployment.getMetadata().getGeneration();
+        int desired = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+        return status.getObservedGeneration() != null && status.getObservedGeneration() >= generation
+                && value(status.getUpdatedReplicas()) >= desired && value(status.getReadyReplicas()) >= desired;
+    }
+
+    private static int value(Integer i) {
+        return i == null ? 0 : i;
+    }
+}

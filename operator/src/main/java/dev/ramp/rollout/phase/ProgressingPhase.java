@@ -1,0 +1,130 @@
+package dev.ramp.rollout.phase;
+
+import dev.ramp.analysis.Analysis;
+import dev.ramp.analysis.CheckResult;
+import dev.ramp.api.Phase;
+import dev.ramp.api.RolloutStatus;
+import dev.ramp.kube.Conditions;
+import dev.ramp.rollout.AnalysisSettings;
+import dev.ramp.rollout.Next;
+import dev.ramp.rollout.PhaseHandler;
+import dev.ramp.rollout.RolloutContext;
+import dev.ramp.rollout.StepPlan;
+import dev.ramp.rollout.Transitions;
+import dev.ramp.rollout.Workloads;
+import dev.ramp.routing.TrafficRouter;
+import dev.ramp.routing.Weights;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A canary release: waits for the canary to be ready, then holds each step of the plan for one
+ * interval and runs the checks. Passing checks advance the step; after the last step the release
+ * is promoted. Failed checks reaching the threshold, or a canary not ready within the progress
+ * deadline, roll it back. Weights follow status.step, so a restarted operator resumes the step.
+ */
+public class ProgressingPhase implements PhaseHandler {
+
+    private final Workloads workloads;
+    private final TrafficRouter router;
+    private final Analysis analysis;
+    private final Transitions transitions;
+
+    public ProgressingPhase(Workloads workloads, TrafficRouter router, Analysis analysis, Transitions transitions) {
+        this.workloads = workloads;
+        this.router = router;
+        this.analysis = analysis;
+        this.transitions = transitions;
+    }
+
+    @Override
+    public Set<Phase> phases() {
+        return Set.of(Phase.Progressing);
+    }
+
+    @Override
+    public Next handle(RolloutContext context) {
+        RolloutStatus status = context.status();
+        AnalysisSettings settings = AnalysisSettings.of(context.rollout());
+        String revision = context.targetRevision();
+        if (!revision.equals(status.getLastAppliedRevision())) {
+            transitions.startRelease(context, revision);
+            return Next.after(Duration.ofSeconds(1));
+        }
+        if (!Workloads.isReady(context.target())) {
+            return canaryNotReady(context, settings);
+        }
+        List<Integer> plan = StepPlan.weights(context.rollout().getSpec().getAnalysis());
+        if (status.getStep() == null) {
+            moveToStep(context, 0, plan);
+            return Next.after(settings.interval());
+        }
+        int weight = plan.get(Math.min(status.getStep(), plan.size() - 1));
+        if (!router.weights(context.rollout()).equals(Weights.canary(weight))) {
+            router.route(context.rollout(), Weights.canary(weight));
+        }
+        Instant due = status.getLastCheckTime() == null ? context.now()
+                : Instant.parse(status.getLastCheckTime()).plus(settings.interval());
+        if (context.now().isBefore(due)) {
+            return Next.after(Duration.between(context.now(), due));
+        }
+        return check(context, settings, plan);
+    }
+
+    private Next check(RolloutContext context, AnalysisSettings settings, List<Integer> plan) {
+        RolloutStatus status = context.status();
+        CheckResult result = analysis.run(context.rollout());
+        status.setMetrics(result.metrics());
+        status.setLastCheckTime(context.now().toString());
+        if (!result.passed()) {
+            int failed = (status.getFailedChecks() == null ? 0 : status.getFailedChecks()) + 1;
+            status.setFailedChecks(failed);
+            transitions.setCondition(context, Transitions.ANALYSIS, Conditions.FALSE, "CheckFailed",
+                    "check " + failed + " of " + settings.threshold() + " failed: " + result.failures());
+            transitions.events().warning(context.rollout(), "CheckFailed",
+                    "Check failed (" + failed + "/" + settings.threshold() + "): " + result.failures());
+            if (failed >= settings.threshold()) {
+                transitions.rollback(context, "AnalysisFailed", result.failures());
+                return Next.onChange();
+            }
+            return Next.after(settings.interval());
+        }
+        transitions.setCondition(context, Transitions.ANALYSIS, Conditions.TRUE, "ChecksPassed",
+                "all checks passed at weight " + status.getCanaryWeight());
+        status.setIterations((status.getIterations() == null ? 0 : status.getIterations()) + 1);
+        int next = status.getStep() + 1;
+        if (next >= plan.size()) {
+            transitions.to(context, Phase.Promoting);
+            transitions.events().normal(context.rollout(), "Promoting",
+                    "All steps passed; copying revision " + status.getLastAppliedRevision() + " into the primary");
+            return Next.after(Duration.ofMillis(100));
+        }
+        moveToStep(context, next, plan);
+        return Next.after(settings.interval());
+    }
+
+    private void moveToStep(RolloutContext context, int step, List<Integer> plan) {
+        RolloutStatus status = context.status();
+        int weight = plan.get(step);
+        router.route(context.rollout(), Weights.canary(weight));
+        status.setStep(step);
+        status.setCanaryWeight(weight);
+        status.setLastCheckTime(context.now().toString());
+        status.setLastTransitionTime(context.now().toString());
+        transitions.events().normal(context.rollout(), "StepAdvanced",
+                "Step " + (step + 1) + " of " + plan.size() + ": canary weight " + weight + "%");
+    }
+
+    private Next canaryNotReady(RolloutContext context, AnalysisSettings settings) {
+        workloads.scaleUpCanary(context.rollout(), context.target());
+        if (context.sinceTransition().compareTo(settings.progressDeadline()) > 0) {
+            transitions.rollback(context, "ProgressDeadlineExceeded", "canary " + context.target().getMetadata().getName()
+                    + " not ready within " + settings.progressDeadline().toSeconds() + "s");
+            return Next.onChange();
+        }
+        Duration left = settings.progressDeadline().minus(context.sinceTransition());
+        return Next.after(left.compareTo(Duration.ofSeconds(5)) < 0 ? left : Duration.ofSeconds(5));
+    }
+}

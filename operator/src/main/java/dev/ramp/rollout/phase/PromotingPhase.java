@@ -1,0 +1,51 @@
+package dev.ramp.rollout.phase;
+
+import dev.ramp.api.Phase;
+import dev.ramp.rollout.Next;
+import dev.ramp.rollout.PhaseHandler;
+import dev.ramp.rollout.RolloutContext;
+import dev.ramp.rollout.Transitions;
+import dev.ramp.rollout.Workloads;
+import dev.ramp.routing.TrafficRouter;
+import dev.ramp.routing.Weights;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Copies the canary's pod template into the primary and, once the primary runs it and is ready,
+ * routes all traffic back to the primary. Until then the canary keeps its share.
+ */
+public class PromotingPhase implements PhaseHandler {
+
+    private final Workloads workloads;
+    private final TrafficRouter router;
+    private final Transitions transitions;
+
+    public PromotingPhase(Workloads workloads, TrafficRouter router, Transitions transitions) {
+        this.workloads = workloads;
+        this.router = router;
+        this.transitions = transitions;
+    }
+
+    @Override
+    public Set<Phase> phases() {
+        return Set.of(Phase.Promoting);
+    }
+
+    @Override
+    public Next handle(RolloutContext context) {
+        String revision = context.status().getLastAppliedRevision();
+        workloads.applyPrimary(context.rollout(), context.target(), revision);
+        Deployment primary = workloads.primary(context.rollout()).orElse(null);
+        boolean runsRevision = primary != null && revision.equals(primary.getSpec().getTemplate().getMetadata()
+                .getAnnotations().get(Workloads.REVISION_ANNOTATION));
+        if (!runsRevision || !Workloads.isReady(primary)) {
+            return Next.after(Duration.ofSeconds(2));
+        }
+        router.route(context.rollout(), Weights.ALL_PRIMARY);
+        context.status().setCanaryWeight(0);
+        transitions.to(context, Phase.Finalising);
+        return Next.after(Duration.ofMillis(100));
+    }
+}

@@ -1,0 +1,110 @@
+package dev.ramp.routing;
+
+import dev.ramp.api.Rollout;
+import dev.ramp.kube.Managed;
+import dev.ramp.rollout.RolloutNames;
+import io.fabric8.istio.api.api.networking.v1alpha3.Destination;
+import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
+import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRouteDestination;
+import io.fabric8.istio.api.api.networking.v1alpha3.PortSelector;
+import io.fabric8.istio.api.networking.v1.DestinationRule;
+import io.fabric8.istio.api.networking.v1.DestinationRuleBuilder;
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Routes by Istio: a VirtualService named after the Service, whose default HTTP route splits
+ * traffic by weight between the primary and canary Services, and a DestinationRule per host.
+ */
+public class IstioRouter implements TrafficRouter {
+
+    static final String PRIMARY_ROUTE = "primary";
+
+    private final KubernetesClient client;
+    private final RolloutServices services;
+
+    public IstioRouter(KubernetesClient client) {
+        this.client = client;
+        this.services = new RolloutServices(client);
+    }
+
+    @Override
+    public void reconcile(Rollout rollout, Deployment target) {
+        RolloutNames names = RolloutNames.of(rollout);
+        services.reconcile(rollout, target);
+        apply(destinationRule(rollout, names.primaryService()));
+        apply(destinationRule(rollout, names.canaryService()));
+        route(rollout, weights(rollout));
+    }
+
+    @Override
+    public Weights weights(Rollout rollout) {
+        RolloutNames names = RolloutNames.of(rollout);
+        VirtualService vs = client.resources(VirtualService.class).inNamespace(names.namespace())
+                .withName(names.service()).get();
+        if (vs == null || vs.getSpec() == null || vs.getSpec().getHttp() == null) {
+            return Weights.ALL_PRIMARY;
+        }
+        int primary = 0;
+        int canary = 0;
+        for (HTTPRoute route : vs.getSpec().getHttp()) {
+            if (!PRIMARY_ROUTE.equals(route.getName())) {
+                continue;
+            }
+            for (HTTPRouteDestination d : route.getRoute()) {
+                int weight = d.getWeight() == null ? 0 : d.getWeight();
+                if (names.canaryService().equals(d.getDestination().getHost())) {
+                    canary += weight;
+                } else {
+                    primary += weight;
+                }
+            }
+        }
+        return primary + canary == 0 ? Weights.ALL_PRIMARY : new Weights(primary, canary);
+    }
+
+    @Override
+    public void route(Rollout rollout, Weights weights) {
+        RolloutNames names = RolloutNames.of(rollout);
+        var spec = rollout.getSpec().getService();
+        List<String> hosts = spec.getHosts() == null || spec.getHosts().isEmpty() ? List.of(names.service()) : spec.getHosts();
+        List<String> gateways = spec.getGateways() == null || spec.getGateways().isEmpty() ? List.of("mesh") : spec.getGateways();
+        HTTPRoute route = new HTTPRoute();
+        route.setName(PRIMARY_ROUTE);
+        route.setRoute(List.of(
+                destination(names.primaryService(), spec.getPort(), weights.primary()),
+                destination(names.canaryService(), spec.getPort(), weights.canary())));
+        VirtualService vs = new VirtualServiceBuilder()
+                .withMetadata(Managed.metadata(rollout, names.service(), Map.of()))
+                .withNewSpec().withHosts(hosts).withGateways(gateways).withHttp(route).endSpec()
+                .build();
+        apply(vs);
+    }
+
+    private static HTTPRouteDestination destination(String host, int port, int weight) {
+        Destination destination = new Destination();
+        destination.setHost(host);
+        PortSelector selector = new PortSelector();
+        selector.setNumber((long) port);
+        destination.setPort(selector);
+        HTTPRouteDestination routeDestination = new HTTPRouteDestination();
+        routeDestination.setDestination(destination);
+        routeDestination.setWeight(weight);
+        return routeDestination;
+    }
+
+    private static DestinationRule destinationRule(Rollout rollout, String host) {
+        return new DestinationRuleBuilder()
+                .withMetadata(Managed.metadata(rollout, host, Map.of()))
+                .withNewSpec().withHost(host).endSpec()
+                .build();
+    }
+
+    private void apply(io.fabric8.kubernetes.api.model.HasMetadata object) {
+        client.resource(object).fieldManager(Managed.FIELD_MANAGER).forceConflicts().serverSideApply();
+    }
+}

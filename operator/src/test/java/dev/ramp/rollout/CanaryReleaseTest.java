@@ -1,0 +1,216 @@
+package dev.ramp.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ramp.api.MetricStatus;
+import dev.ramp.api.Phase;
+import dev.ramp.api.Rollout;
+import dev.ramp.kube.Conditions;
+import dev.ramp.testing.FakeKubelet;
+import dev.ramp.testing.IstioTelemetry;
+import dev.ramp.testing.RampOperator;
+import dev.ramp.testing.TestCluster;
+import dev.ramp.testing.TestPrometheus;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Canary releases end to end against the real kube-apiserver and a real Prometheus scraping
+ * Istio-shaped telemetry: what a user sees in the VirtualService, the Deployments and status.
+ */
+class CanaryReleaseTest {
+
+    private static final Duration RELEASE = Duration.ofSeconds(90);
+
+    private static KubernetesClient client;
+    private static IstioTelemetry telemetry;
+    private static TestPrometheus prometheus;
+    private static RampOperator operator;
+
+    private FakeKubelet kubelet;
+    private CanaryFixture fx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        client = TestCluster.get().client();
+        telemetry = new IstioTelemetry();
+        prometheus = new TestPrometheus(telemetry.target());
+        operator = new RampOperator(client, prometheus.address()).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        operator.close();
+        prometheus.close();
+        telemetry.close();
+    }
+
+    @BeforeEach
+    void namespace() {
+        String namespace = TestCluster.get().newNamespace("canary");
+        kubelet = new FakeKubelet(client, namespace);
+        fx = new CanaryFixture(client, namespace);
+    }
+
+    @AfterEach
+    void cleanUp() {
+        fx.close();
+        kubelet.close();
+    }
+
+    private void bootstrap(List<Integer> steps, String interval) {
+        fx.createTarget("podinfo:1.0");
+        fx.createRollout(steps, interval, 2, "5s");
+        Rollout initialized = fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
+        assertThat(Conditions.isTrue(initialized.getStatus().getConditions(), "Ready")).isTrue();
+        assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:1.0");
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.deployment("podinfo").getSpec().getReplicas() == 0);
+        assertThat(fx.canaryWeight()).isZero();
+        assertThat(client.services().inNamespace(fx.namespace).list().getItems())
+                .extracting(s -> s.getMetadata().getName())
+                .containsExactlyInAnyOrder("podinfo", "podinfo-primary", "podinfo-canary");
+    }
+
+    @Test
+    void aHealthyReleaseRampsThroughEveryStepAndIsPromoted() {
+        telemetry.serve(fx.namespace, "podinfo", 100, 20);
+        bootstrap(List.of(10, 30, 50), "2s");
+        fx.watchWeights();
+
+        fx.release("podinfo:2.0");
+        Rollout done = fx.awaitPhase(Phase.Succeeded, RELEASE);
+
+        assertWeightsSeen(0, 10, 30, 50, 0);
+        assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:2.0");
+        assertThat(fx.deployment("podinfo").getSpec().getReplicas()).isZero();
+        assertThat(done.getStatus().getLastPromotedRevision()).isEqualTo(done.getStatus().getLastAppliedRevision());
+        assertThat(done.getStatus().getMetrics()).singleElement().satisfies(m -> {
+            assertThat(m.getName()).isEqualTo("request-success-rate");
+            assertThat(m.getValue()).isEqualTo(100.0);
+            assertThat(m.getPassed()).isTrue();
+        });
+        assertThat(Conditions.isTrue(done.getStatus().getConditions(), "Promoted")).isTrue();
+        assertThat(reasons()).contains("ReleaseStarted", "StepAdvanced", "Promoting", "Promoted");
+    }
+
+    @Test
+    void aFailingReleaseIsRolledBackWithTheMetricInStatus() {
+        telemetry.serve(fx.namespace, "podinfo", 80, 20);
+        bootstrap(List.of(10, 50), "1s");
+        fx.watchWeights();
+
+        fx.release("podinfo:2.0-bad");
+        Rollout failed = fx.awaitPhase(Phase.Failed, RELEASE);
+
+        assertThat(fx.canaryWeight()).isZero();
+        assertWeightsSeen(0, 10, 0);
+        assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:1.0");
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.deployment("podinfo").getSpec().getReplicas() == 0);
+        assertThat(failed.getStatus().getFailedChecks()).isEqualTo(2);
+        MetricStatus metric = failed.getStatus().getMetrics().get(0);
+        assertThat(metric.getValue()).isEqualTo(80.0);
+        assertThat(metric.getMessage()).isEqualTo("80 is below the minimum 99");
+        var promoted = Conditions.find(failed.getStatus().getConditions(), "Promoted").orElseThrow();
+        assertThat(promoted.getStatus()).isEqualTo("False");
+        assertThat(promoted.getReason()).isEqualTo("AnalysisFailed");
+        assertThat(promoted.getMessage()).contains("request-success-rate: 80 is below the minimum 99");
+        assertThat(events("RolledBack")).singleElement().satisfies(e -> assertThat(e.getMessage())
+                .contains("request-success-rate: 80 is below the minimum 99"));
+
+        // The failed revision is not retried, and nothing restarts while the template stays.
+        String resourceVersion = fx.rollout().getMetadata().getResourceVersion();
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                .until(() -> fx.rollout().getStatus().getPhase() == Phase.Failed);
+        assertThat(fx.rollout().getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
+    }
+
+    @Test
+    void aCanaryWithoutDataIsNeverPromoted() {
+        bootstrap(List.of(10, 50), "1s");
+
+        fx.release("podinfo:2.0-silent");
+        Rollout failed = fx.awaitPhase(Phase.Failed, RELEASE);
+
+        assertThat(failed.getStatus().getMetrics().get(0).getMessage()).startsWith("no data");
+        assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:1.0");
+        assertThat(fx.canaryWeight()).isZero();
+    }
+
+    @Test
+    void aCanaryThatNeverBecomesReadyIsRolledBackAtTheDeadline() {
+        telemetry.serve(fx.namespace, "podinfo", 100, 20);
+        bootstrap(List.of(10, 50), "1s");
+        client.resources(Rollout.class).inNamespace(fx.namespace).withName("podinfo")
+                .edit(r -> {
+                    r.getSpec().setProgressDeadlineSeconds(3);
+                    return r;
+                });
+        kubelet.hold("podinfo");
+
+        fx.release("podinfo:2.0-stuck");
+        Rollout failed = fx.awaitPhase(Phase.Failed, Duration.ofSeconds(30));
+
+        var promoted = Conditions.find(failed.getStatus().getConditions(), "Promoted").orElseThrow();
+        assertThat(promoted.getReason()).isEqualTo("ProgressDeadlineExceeded");
+        assertThat(promoted.getMessage()).contains("not ready within 3s");
+        assertThat(fx.canaryWeight()).isZero();
+    }
+
+    @Test
+    void aNewRevisionMidReleaseRestartsFromTheFirstStep() {
+        telemetry.serve(fx.namespace, "podinfo", 100, 20);
+        bootstrap(List.of(10, 30, 50), "2s");
+        fx.watchWeights();
+
+        fx.release("podinfo:2.0");
+        await().atMost(RELEASE).until(() -> Integer.valueOf(30).equals(fx.canaryWeight()));
+        String first = fx.rollout().getStatus().getLastAppliedRevision();
+        fx.release("podinfo:3.0");
+        Rollout done = fx.awaitPhase(Phase.Succeeded, RELEASE);
+
+        assertWeightsSeen(0, 10, 30, 0, 10, 30, 50, 0);
+        assertThat(done.getStatus().getLastPromotedRevision()).isNotEqualTo(first);
+        assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:3.0");
+        assertThat(reasons()).contains("ReleaseRestarted");
+    }
+
+    @Test
+    void anOperatorRestartMidReleaseContinuesAtTheSameStep() {
+        telemetry.serve(fx.namespace, "podinfo", 100, 20);
+        bootstrap(List.of(10, 30, 50), "3s");
+        fx.watchWeights();
+
+        fx.release("podinfo:2.0");
+        await().atMost(RELEASE).until(() -> Integer.valueOf(30).equals(fx.canaryWeight()));
+        operator.stop();
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+                .until(() -> Integer.valueOf(30).equals(fx.canaryWeight()));
+        operator.start();
+        fx.awaitPhase(Phase.Succeeded, RELEASE);
+
+        assertWeightsSeen(0, 10, 30, 50, 0);
+        assertThat(events("StepAdvanced")).hasSize(3);
+    }
+
+    /** The weights someone watching the VirtualService saw, in order (the watcher polls every 100 ms). */
+    private void assertWeightsSeen(Integer... weights) {
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(fx.observedWeights()).containsExactly(weights));
+    }
+
+    private List<String> reasons() {
+        return client.v1().events().inNamespace(fx.namespace).list().getItems().stream().map(Event::getReason).toList();
+    }
+
+    private List<Event> events(String reason) {
+        return client.v1().events().inNamespace(fx.namespace).list().getItems().stream()
+                .filter(e -> reason.equals(e.getReason())).toList();
+    }
+}
