@@ -3,6 +3,7 @@ package dev.ramp.rollout;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.Strategy;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -82,6 +83,9 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         if (target.isEmpty()) {
             return targetNotFound(rollout, targetName);
         }
+        if (rollout.getSpec().getStrategy() != Strategy.Canary) {
+            return strategyNotSupported(rollout);
+        }
         String before = Serialization.asJson(rollout.getStatus());
         RolloutStatus status = rollout.getStatus();
         if (status.getPhase() == null) {
@@ -96,6 +100,16 @@ public class RolloutReconciler implements Reconciler<Rollout> {
                 : UpdateControl.patchStatus(rollout);
         next.after().ifPresent(control::rescheduleAfter);
         return control;
+    }
+
+    /** Only Canary is implemented so far; a Rollout asking for another strategy is left untouched. */
+    private UpdateControl<Rollout> strategyNotSupported(Rollout rollout) {
+        RolloutStatus status = rollout.getStatus();
+        status.setConditions(Conditions.merge(status.getConditions(), conditions.of(READY, Conditions.FALSE,
+                "StrategyNotSupported", "strategy " + rollout.getSpec().getStrategy()
+                        + " is not supported by this version of Ramp; use Canary", rollout.getMetadata().getGeneration())));
+        status.setObservedGeneration(rollout.getMetadata().getGeneration());
+        return UpdateControl.patchStatus(rollout);
     }
 
     /**
