@@ -99,10 +99,8 @@ public class PrometheusProvider implements MetricsProvider {
                     "Prometheus at " + address + " answered HTTP " + code + " that is not JSON");
         }
         if (!"success".equals(root.path("status").asText())) {
-            var kind = code >= 500 && code != 503 ? MetricQueryException.Kind.UNAVAILABLE : MetricQueryException.Kind.REJECTED;
-            if (code == 503) {
-                kind = MetricQueryException.Kind.UNAVAILABLE;
-            }
+            // 4xx: Prometheus refused the query itself; 5xx: it could not answer now.
+            var kind = code >= 500 ? MetricQueryException.Kind.UNAVAILABLE : MetricQueryException.Kind.REJECTED;
             throw new MetricQueryException(kind, "Prometheus rejected the query: " + root.path("errorType").asText()
                     + ": " + root.path("error").asText());
         }

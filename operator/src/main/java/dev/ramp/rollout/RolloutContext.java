@@ -10,6 +10,8 @@ import java.time.Instant;
 /** What a phase handler works on: the Rollout, its status (to change), its target, and the time. */
 public record RolloutContext(Rollout rollout, Deployment target, Clock clock) {
 
+    public static final String COMMIT_ANNOTATION = "ramp.dev/commit";
+
     public RolloutStatus status() {
         return rollout.getStatus();
     }
@@ -20,6 +22,12 @@ public record RolloutContext(Rollout rollout, Deployment target, Clock clock) {
 
     public String targetRevision() {
         return TemplateHash.of(target.getSpec().getTemplate());
+    }
+
+    /** The Git commit the target came from, when a GitSource applied it (annotation ramp.dev/commit). */
+    public String targetCommit() {
+        var annotations = target.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(COMMIT_ANNOTATION);
     }
 
     /** Time since the current phase or step began, as recorded in status. */

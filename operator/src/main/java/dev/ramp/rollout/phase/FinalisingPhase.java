@@ -8,7 +8,6 @@ import dev.ramp.rollout.PhaseHandler;
 import dev.ramp.rollout.RolloutContext;
 import dev.ramp.rollout.Transitions;
 import dev.ramp.rollout.Workloads;
-import java.util.Map;
 import java.util.Set;
 
 /** The primary runs the new version and has all traffic: scale the canary to 0 and record the promotion. */
@@ -32,9 +31,8 @@ public class FinalisingPhase implements PhaseHandler {
         RolloutStatus status = context.status();
         workloads.scaleDownCanary(context.target());
         status.setLastPromotedRevision(status.getLastAppliedRevision());
-        Map<String, String> annotations = context.target().getMetadata().getAnnotations();
-        if (annotations != null && annotations.containsKey("ramp.dev/commit")) {
-            status.setLastPromotedCommit(annotations.get("ramp.dev/commit"));
+        if (context.targetCommit() != null) {
+            status.setLastPromotedCommit(context.targetCommit());
         }
         status.setCanaryWeight(0);
         status.setStep(null);

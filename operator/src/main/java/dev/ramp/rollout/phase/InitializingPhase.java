@@ -49,8 +49,7 @@ public class InitializingPhase implements PhaseHandler {
         workloads.scaleDownCanary(context.target());
         status.setLastAppliedRevision(revision);
         status.setLastPromotedRevision(revision);
-        status.setLastPromotedCommit(context.target().getMetadata().getAnnotations() == null ? null
-                : context.target().getMetadata().getAnnotations().get("ramp.dev/commit"));
+        status.setLastPromotedCommit(context.targetCommit());
         status.setCanaryWeight(0);
         transitions.to(context, Phase.Initialized);
         transitions.setCondition(context, "Ready", Conditions.TRUE, "Initialized",
