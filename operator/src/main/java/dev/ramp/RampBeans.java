@@ -1,5 +1,11 @@
 package dev.ramp;
 
+import dev.ramp.git.GitMirror;
+import dev.ramp.git.GitReverter;
+import dev.ramp.git.GitSourceConditions;
+import dev.ramp.git.GitSync;
+import dev.ramp.git.ManifestApplier;
+import dev.ramp.git.SyncRequests;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
 import dev.ramp.rollout.PhaseHandlerRegistry;
@@ -8,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import java.nio.file.Path;
 import java.time.Clock;
 
 /** Wires the operator's collaborators for Quarkus; tests build them by hand instead. */
@@ -35,7 +42,38 @@ public class RampBeans {
     @Produces
     @ApplicationScoped
     PhaseHandlerRegistry phaseHandlers(KubernetesClient client, Conditions conditions, EventRecorder events,
-            @ConfigProperty(name = "ramp.prometheus.address") String prometheusAddress, MeterRegistry registry) {
-        return PhaseHandlerRegistry.create(client, conditions, events, prometheusAddress, registry);
+            @ConfigProperty(name = "ramp.prometheus.address") String prometheusAddress, MeterRegistry registry,
+            GitReverter reverter) {
+        return PhaseHandlerRegistry.create(client, conditions, events, prometheusAddress, registry, reverter);
+    }
+
+    @Produces
+    @ApplicationScoped
+    GitMirror gitMirror(@ConfigProperty(name = "ramp.git.cache-dir") String cacheDir) {
+        return new GitMirror(Path.of(cacheDir));
+    }
+
+    @Produces
+    @ApplicationScoped
+    SyncRequests syncRequests() {
+        return new SyncRequests();
+    }
+
+    @Produces
+    @ApplicationScoped
+    GitSourceConditions gitSourceConditions(Conditions conditions) {
+        return new GitSourceConditions(conditions);
+    }
+
+    @Produces
+    @ApplicationScoped
+    GitSync gitSync(KubernetesClient client, GitMirror mirror, Conditions conditions, EventRecorder events) {
+        return new GitSync(mirror, new ManifestApplier(client), conditions, events);
+    }
+
+    @Produces
+    @ApplicationScoped
+    GitReverter gitReverter(KubernetesClient client, GitMirror mirror, SyncRequests syncs) {
+        return new GitReverter(client, mirror, syncs);
     }
 }

@@ -53,6 +53,12 @@ public final class Conditions {
         return merged;
     }
 
+    /** Returns conditions without the one of this type. */
+    public static List<Condition> without(List<Condition> conditions, String type) {
+        return conditions == null ? new ArrayList<>()
+                : new ArrayList<>(conditions.stream().filter(c -> !type.equals(c.getType())).toList());
+    }
+
     public static Optional<Condition> find(List<Condition> conditions, String type) {
         return conditions == null ? Optional.empty()
                 : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();

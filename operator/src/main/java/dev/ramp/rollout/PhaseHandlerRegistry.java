@@ -6,6 +6,7 @@ import dev.ramp.analysis.Providers;
 import dev.ramp.api.Phase;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
+import dev.ramp.rollout.phase.FailedPhase;
 import dev.ramp.rollout.phase.FinalisingPhase;
 import dev.ramp.rollout.phase.IdlePhase;
 import dev.ramp.rollout.phase.InitializingPhase;
@@ -34,17 +35,19 @@ public class PhaseHandlerRegistry {
         }
     }
 
-    /** The handlers wired to the real Kubernetes client, Istio router and Prometheus. */
+    /** The handlers wired to the real Kubernetes client, Istio router, Prometheus and Git. */
     public static PhaseHandlerRegistry create(KubernetesClient client, Conditions conditions, EventRecorder events,
-            String prometheusAddress, MeterRegistry registry) {
+            String prometheusAddress, MeterRegistry registry, ReleaseReverter reverter) {
         Workloads workloads = new Workloads(client);
         TrafficRouter router = new IstioRouter(client);
         RolloutMetrics metrics = new RolloutMetrics(registry);
         Transitions transitions = new Transitions(workloads, router, events, conditions, metrics);
         Analysis analysis = new Analysis(client, new Providers(client, prometheusAddress), new AnalysisMetrics(registry));
+        IdlePhase idle = new IdlePhase(workloads, transitions);
         return new PhaseHandlerRegistry(List.of(
                 new InitializingPhase(workloads, router, transitions),
-                new IdlePhase(workloads, transitions),
+                idle,
+                new FailedPhase(idle, reverter, transitions),
                 new ProgressingPhase(workloads, router, analysis, transitions),
                 new PromotingPhase(workloads, router, transitions),
                 new FinalisingPhase(workloads, transitions)), metrics);

@@ -19,6 +19,7 @@ public class Transitions {
     private static final Logger LOG = Logger.getLogger(Transitions.class);
     public static final String PROMOTED = "Promoted";
     public static final String ANALYSIS = "Analysis";
+    public static final String GIT_REVERTED = "GitReverted";
 
     private final Workloads workloads;
     private final TrafficRouter router;
@@ -53,6 +54,8 @@ public class Transitions {
         status.setCanaryWeight(0);
         status.setLastCheckTime(null);
         status.getMetrics().clear();
+        status.setRevertCommit(null);
+        status.setConditions(Conditions.without(status.getConditions(), GIT_REVERTED));
         router.route(context.rollout(), Weights.ALL_PRIMARY);
         workloads.scaleUpCanary(context.rollout(), context.target());
         to(context, Phase.Progressing);

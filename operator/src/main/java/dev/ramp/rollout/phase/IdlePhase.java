@@ -10,7 +10,7 @@ import dev.ramp.rollout.Workloads;
 import java.util.Set;
 
 /**
- * Between releases (Initialized, Succeeded, Failed): waits for a new revision of the target. A
+ * Between releases (Initialized, Succeeded; Failed through {@link FailedPhase}): waits for a new revision of the target. A
  * template equal to the promoted one (a rollback landing, e.g. Ramp's own revert from Git)
  * starts nothing; one equal to the last failed revision is not retried.
  */
@@ -26,7 +26,7 @@ public class IdlePhase implements PhaseHandler {
 
     @Override
     public Set<Phase> phases() {
-        return Set.of(Phase.Initialized, Phase.Succeeded, Phase.Failed);
+        return Set.of(Phase.Initialized, Phase.Succeeded);
     }
 
     @Override

@@ -1,0 +1,144 @@
+package dev.ramp.git;
+
+import dev.ramp.api.GitSource;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.InvalidRemoteException;
+import org.eclipse.jgit.api.errors.TransportException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+
+/**
+ * A bare local copy of each GitSource's repository: fetched before a sync, read by commit, and
+ * the place where reverts are built before they are pushed. It is a cache: deleting it loses
+ * nothing, since status records which commits were applied. One GitSource's copy is used by one
+ * thread at a time (the sync and a Rollout's revert may otherwise race on its refs).
+ */
+public class GitMirror {
+
+    private final Path root;
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    public GitMirror(Path root) {
+        this.root = root;
+    }
+
+    /** What to do with a GitSource's repository while holding its lock. */
+    public interface RepositoryWork<T> {
+        T run(Repository repository) throws GitSourceException, IOException;
+    }
+
+    public <T> T with(GitSource source, RepositoryWork<T> work) throws GitSourceException {
+        String key = source.getMetadata().getNamespace() + "/" + source.getMetadata().getName();
+        ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
+        lock.lock();
+        File directory = root.resolve(source.getMetadata().getNamespace()).resolve(source.getMetadata().getName() + ".git")
+                .toFile();
+        try (Repository repository = new FileRepositoryBuilder().setGitDir(directory).setBare().build()) {
+            if (!repository.getObjectDatabase().exists()) {
+                repository.create(true);
+            }
+            return work.run(repository);
+        } catch (IOException e) {
+            throw new GitSourceException("GitError", "local copy of " + source.getSpec().getUrl() + ": " + e.getMessage(),
+                    false, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The local ref holding the last fetched head of the branch. */
+    public static String trackingRef(String branch) {
+        return "refs/ramp/" + branch;
+    }
+
+    /** Fetches the branch and returns its head. */
+    public ObjectId fetch(Repository repository, GitSource source, GitCredentials credentials) throws GitSourceException {
+        String branch = source.getSpec().getBranch();
+        try {
+            credentials.configure(Git.wrap(repository).fetch()
+                    .setRemote(source.getSpec().getUrl())
+                    .setRefSpecs(new RefSpec("+refs/heads/" + branch + ":" + trackingRef(branch)))
+                    .setTimeout(30))
+                    .call();
+            ObjectId head = repository.resolve(trackingRef(branch));
+            if (head == null) {
+                throw GitSourceException.userError("BranchNotFound", "branch " + branch + " not found in "
+                        + source.getSpec().getUrl());
+            }
+            return head;
+        } catch (InvalidRemoteException e) {
+            throw GitSourceException.userError("InvalidURL", "cannot use " + source.getSpec().getUrl() + ": " + message(e));
+        } catch (TransportException e) {
+            String message = message(e);
+            if (message.contains("not authorized") || message.contains("Authentication") || message.contains("auth")
+                    || message.contains("rejected") || message.contains("known_hosts") || message.contains("host key")) {
+                throw GitSourceException.userError("AuthenticationFailed", "fetching " + source.getSpec().getUrl()
+                        + ": " + message);
+            }
+            if (message.contains("Remote does not have")) {
+                throw GitSourceException.userError("BranchNotFound", "branch " + branch + " not found in "
+                        + source.getSpec().getUrl());
+            }
+            throw new GitSourceException("GitUnreachable", "fetching " + source.getSpec().getUrl() + ": " + message,
+                    false, e);
+        } catch (GitAPIException | IOException e) {
+            throw new GitSourceException("GitUnreachable", "fetching " + source.getSpec().getUrl() + ": " + message(e),
+                    false, e);
+        }
+    }
+
+    /**
+     * Pushes a commit to a branch, forcing only when asked (a branch of Ramp's own). Returns false
+     * when the server refused it because the branch moved on (the caller rebuilds on the new head).
+     */
+    public boolean push(Repository repository, GitSource source, GitCredentials credentials, ObjectId commit,
+            String branch, boolean force) throws GitSourceException {
+        try {
+            Iterable<PushResult> results = credentials.configure(Git.wrap(repository).push()
+                    .setRemote(source.getSpec().getUrl())
+                    .setRefSpecs(new RefSpec((force ? "+" : "") + commit.name() + ":refs/heads/" + branch))
+                    .setTimeout(30))
+                    .call();
+            for (PushResult result : results) {
+                for (RemoteRefUpdate update : result.getRemoteUpdates()) {
+                    switch (update.getStatus()) {
+                        case OK, UP_TO_DATE -> {
+                            return true;
+                        }
+                        case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> {
+                            return false;
+                        }
+                        default -> throw new GitSourceException("PushFailed", "pushing to " + branch + " of "
+                                + source.getSpec().getUrl() + ": " + update.getStatus()
+                                + (update.getMessage() == null ? "" : " (" + update.getMessage() + ")"),
+                                update.getStatus() == RemoteRefUpdate.Status.REJECTED_OTHER_REASON);
+                    }
+                }
+            }
+            throw new GitSourceException("PushFailed", "pushing to " + branch + ": the server sent no result", false);
+        } catch (GitAPIException e) {
+            throw new GitSourceException("GitUnreachable", "pushing to " + source.getSpec().getUrl() + ": " + message(e),
+                    false, e);
+        }
+    }
+
+    private static String message(Exception e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause == e || cause.getMessage() == null ? String.valueOf(e.getMessage())
+                : e.getMessage() + ": " + cause.getMessage();
+    }
+}

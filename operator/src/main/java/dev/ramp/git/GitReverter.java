@@ -1,0 +1,153 @@
+package dev.ramp.git;
+
+import dev.ramp.api.GitAuthor;
+import dev.ramp.api.GitRevertSpec;
+import dev.ramp.api.GitSource;
+import dev.ramp.api.Rollout;
+import dev.ramp.rollout.ReleaseReverter;
+import dev.ramp.rollout.RolloutContext;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.jboss.logging.Logger;
+
+/**
+ * Reverts a failed release in Git: the commits since the Rollout's promoted commit that changed
+ * the target's manifest are undone in one commit, authored as the GitSource's revertAuthor and
+ * pushed to its branch (mode Push) or to {@code ramp/revert-<rollout>-<sha>} (mode Branch). A push
+ * rejected because the branch moved is rebuilt on the new head, a bounded number of times. The
+ * commit carries trailers naming the Rollout and revision, so a revert pushed just before the
+ * operator died is found again rather than made twice.
+ */
+public class GitReverter implements ReleaseReverter {
+
+    private static final Logger LOG = Logger.getLogger(GitReverter.class);
+    private static final int PUSH_ATTEMPTS = 3;
+
+    private final KubernetesClient client;
+    private final GitMirror mirror;
+    private final SyncRequests syncs;
+
+    public GitReverter(KubernetesClient client, GitMirror mirror, SyncRequests syncs) {
+        this.client = client;
+        this.mirror = mirror;
+        this.syncs = syncs;
+    }
+
+    @Override
+    public Outcome revert(Request request) {
+        Rollout rollout = request.rollout();
+        String namespace = rollout.getMetadata().getNamespace();
+        GitRevertSpec spec = rollout.getSpec().getGitRevert();
+        GitSource source = client.resources(GitSource.class).inNamespace(namespace)
+                .withName(spec.getSourceRef().getName()).get();
+        if (source == null) {
+            return Outcome.refused("GitSourceNotFound", "GitSource " + namespace + "/" + spec.getSourceRef().getName()
+                    + " (spec.gitRevert.sourceRef) not found");
+        }
+        var annotations = request.target().getMetadata().getAnnotations();
+        String failed = annotations == null ? null : annotations.get(RolloutContext.COMMIT_ANNOTATION);
+        if (failed == null) {
+            return Outcome.refused("NotFromGit", "Deployment " + request.target().getMetadata().getName()
+                    + " has no " + RolloutContext.COMMIT_ANNOTATION + " annotation: it was not applied by a GitSource");
+        }
+        try (GitCredentials credentials = GitCredentials.of(client, source)) {
+            Outcome outcome = mirror.with(source, repository -> revert(repository, source, credentials, request, failed));
+            if (outcome.reverted() && spec.getMode() == GitRevertSpec.Mode.Push) {
+                syncs.request(namespace, source.getMetadata().getName());
+            }
+            return outcome;
+        } catch (GitSourceException e) {
+            return e.userFixable() ? Outcome.refused(e.reason(), e.getMessage()) : Outcome.later(e.reason(), e.getMessage());
+        }
+    }
+
+    private Outcome revert(Repository repository, GitSource source, GitCredentials credentials, Request request,
+            String failedSha) throws GitSourceException, IOException {
+        Rollout rollout = request.rollout();
+        String key = rollout.getMetadata().getNamespace() + "/" + rollout.getMetadata().getName();
+        boolean push = rollout.getSpec().getGitRevert().getMode() == GitRevertSpec.Mode.Push;
+        String branch = push ? source.getSpec().getBranch()
+                : "ramp/revert-" + rollout.getMetadata().getName() + "-" + failedSha.substring(0, 7);
+        RevertCommits git = new RevertCommits(repository);
+        for (int attempt = 1; attempt <= PUSH_ATTEMPTS; attempt++) {
+            ObjectId head = mirror.fetch(repository, source, credentials);
+            ObjectId failed = ObjectId.fromString(failedSha);
+            if (!repository.getObjectDatabase().has(failed)) {
+                return Outcome.refused("CommitNotFound", "commit " + failedSha + " is not on branch "
+                        + source.getSpec().getBranch() + " of " + source.getSpec().getUrl());
+            }
+            RevCommit existing = git.existingRevert(head, failed, key, request.revision());
+            if (existing != null) {
+                return Outcome.done("Reverted", "reverted in commit " + existing.name() + " on " + source.getSpec().getBranch(),
+                        existing.name());
+            }
+            String file = git.fileDeclaring(failed, source.getSpec().getPath(), rollout.getMetadata().getNamespace(),
+                    request.target().getMetadata().getName());
+            if (file == null) {
+                return Outcome.refused("NothingToRevert", "no file under " + source.getSpec().getPath() + " declares Deployment "
+                        + request.target().getMetadata().getName() + " at commit " + failedSha.substring(0, 12));
+            }
+            String promotedSha = rollout.getStatus().getLastPromotedCommit();
+            List<RevCommit> commits = git.changes(promotedSha == null ? null : ObjectId.fromString(promotedSha), failed, file);
+            if (commits.isEmpty()) {
+                return Outcome.refused("NothingToRevert", "no commit since " + shortSha(promotedSha) + " changed " + file);
+            }
+            RevertCommits.Result result = git.revert(head, commits, author(source), message(request, commits, file));
+            if (result.conflicting()) {
+                return Outcome.refused("RevertConflict", "reverting " + shas(commits) + " conflicts with later changes on "
+                        + source.getSpec().getBranch() + " in " + String.join(", ", result.conflicts())
+                        + "; nothing was pushed and the cluster stays on the stable version");
+            }
+            if (result.empty()) {
+                return Outcome.refused("NothingToRevert", "branch " + source.getSpec().getBranch()
+                        + " already declares the promoted version of " + file);
+            }
+            if (mirror.push(repository, source, credentials, result.commit(), branch, !push)) {
+                LOG.infof("rollout %s: reverted %s in %s, pushed to %s", key, shas(commits), result.commit().name(), branch);
+                return Outcome.done(push ? "Reverted" : "RevertBranchPushed", "reverted " + shas(commits) + " in commit "
+                        + result.commit().name() + (push ? " on " : ", pushed to branch ") + branch, result.commit().name());
+            }
+            LOG.infof("rollout %s: branch %s moved while reverting (attempt %d); retrying on its new head", key, branch, attempt);
+        }
+        return Outcome.later("PushRejected", "branch " + branch + " kept moving; the revert was rebuilt "
+                + PUSH_ATTEMPTS + " times and is retried later");
+    }
+
+    static String message(Request request, List<RevCommit> commits, String file) {
+        Rollout rollout = request.rollout();
+        String key = rollout.getMetadata().getNamespace() + "/" + rollout.getMetadata().getName();
+        StringBuilder text = new StringBuilder()
+                .append("Revert ").append(request.target().getMetadata().getName()).append(": Rollout ").append(key)
+                .append(" failed\n\n")
+                .append("Ramp rolled back revision ").append(request.revision()).append(" of Deployment ")
+                .append(request.target().getMetadata().getName()).append(":\n")
+                .append(request.reason()).append("\n\n")
+                .append("Reverted, so that Git declares the version that runs again (").append(file).append("):\n");
+        for (RevCommit commit : commits) {
+            text.append("  ").append(commit.abbreviate(12).name()).append(' ').append(commit.getShortMessage()).append('\n');
+        }
+        return text.append('\n')
+                .append(RevertCommits.ROLLOUT_TRAILER).append(key).append('\n')
+                .append(RevertCommits.REVISION_TRAILER).append(request.revision()).append('\n')
+                .toString();
+    }
+
+    private static PersonIdent author(GitSource source) {
+        GitAuthor author = source.getSpec().getRevertAuthor();
+        return author == null ? new PersonIdent("Ramp", "ramp@localhost") : new PersonIdent(author.getName(), author.getEmail());
+    }
+
+    private static String shas(List<RevCommit> commits) {
+        return commits.stream().map(c -> c.abbreviate(12).name()).collect(Collectors.joining(", "));
+    }
+
+    private static String shortSha(String sha) {
+        return sha == null ? "the promoted commit" : sha.substring(0, Math.min(12, sha.length()));
+    }
+}

@@ -1,0 +1,36 @@
+package dev.ramp.rollout;
+
+import dev.ramp.api.Rollout;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+
+/**
+ * Makes Git declare the stable version again after a release failed (Rollout
+ * {@code spec.gitRevert}). Kept behind this interface so the state machine knows nothing of Git.
+ */
+public interface ReleaseReverter {
+
+    /** The failed release: which Rollout, its target as it runs now, the failed revision and why it failed. */
+    record Request(Rollout rollout, Deployment target, String revision, String reason) {
+    }
+
+    /** How a revert ended. {@code retry} is true when the world was at fault and trying again may work. */
+    record Outcome(boolean reverted, String reason, String message, String commit, boolean retry) {
+
+        public static Outcome done(String reason, String message, String commit) {
+            return new Outcome(true, reason, message, commit, false);
+        }
+
+        public static Outcome refused(String reason, String message) {
+            return new Outcome(false, reason, message, null, false);
+        }
+
+        public static Outcome later(String reason, String message) {
+            return new Outcome(false, reason, message, null, true);
+        }
+    }
+
+    Outcome revert(Request request);
+
+    /** For Rollouts when no Git is wired in. */
+    ReleaseReverter NONE = request -> Outcome.refused("NotConfigured", "Git reverts are not available in this operator");
+}

@@ -1,0 +1,80 @@
+package dev.ramp.rollout.phase;
+
+import dev.ramp.api.GitRevertSpec;
+import dev.ramp.api.Phase;
+import dev.ramp.api.RolloutStatus;
+import dev.ramp.kube.Conditions;
+import dev.ramp.rollout.Next;
+import dev.ramp.rollout.PhaseHandler;
+import dev.ramp.rollout.ReleaseReverter;
+import dev.ramp.rollout.RolloutContext;
+import dev.ramp.rollout.Transitions;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * After a rollback: with {@code spec.gitRevert} enabled, reverts the failed release in Git once
+ * (condition {@code GitReverted}; Unknown while a revert waits for Git to be reachable), then
+ * waits for a new revision like any idle phase. The revert's landing (the target back on the
+ * promoted template) starts nothing; the phase stays Failed until a new revision arrives.
+ */
+public class FailedPhase implements PhaseHandler {
+
+    public static final String GIT_REVERTED = Transitions.GIT_REVERTED;
+    private static final Duration RETRY = Duration.ofSeconds(15);
+
+    private final IdlePhase idle;
+    private final ReleaseReverter reverter;
+    private final Transitions transitions;
+
+    public FailedPhase(IdlePhase idle, ReleaseReverter reverter, Transitions transitions) {
+        this.idle = idle;
+        this.reverter = reverter;
+        this.transitions = transitions;
+    }
+
+    @Override
+    public Set<Phase> phases() {
+        return Set.of(Phase.Failed);
+    }
+
+    @Override
+    public Next handle(RolloutContext context) {
+        Next revert = revertDue(context) ? revert(context) : Next.onChange();
+        Next next = idle.handle(context);
+        return next.after().isPresent() ? next : revert;
+    }
+
+    private static boolean revertDue(RolloutContext context) {
+        GitRevertSpec spec = context.rollout().getSpec().getGitRevert();
+        RolloutStatus status = context.status();
+        if (spec == null || !spec.isEnabled() || status.getLastAppliedRevision() == null
+                || status.getLastAppliedRevision().equals(status.getLastPromotedRevision())
+                || !context.targetRevision().equals(status.getLastAppliedRevision())) {
+            return false;
+        }
+        return Conditions.find(status.getConditions(), GIT_REVERTED)
+                .map(c -> Conditions.UNKNOWN.equals(c.getStatus())).orElse(true);
+    }
+
+    private Next revert(RolloutContext context) {
+        RolloutStatus status = context.status();
+        String reason = Conditions.find(status.getConditions(), Transitions.PROMOTED).map(c -> c.getMessage())
+                .orElse("the release failed");
+        ReleaseReverter.Outcome outcome = reverter.revert(new ReleaseReverter.Request(context.rollout(), context.target(),
+                status.getLastAppliedRevision(), reason));
+        String previousReason = Conditions.find(status.getConditions(), GIT_REVERTED).map(c -> c.getReason()).orElse(null);
+        String conditionStatus = outcome.reverted() ? Conditions.TRUE : outcome.retry() ? Conditions.UNKNOWN : Conditions.FALSE;
+        transitions.setCondition(context, GIT_REVERTED, conditionStatus, outcome.reason(), outcome.message());
+        if (outcome.reverted()) {
+            status.setRevertCommit(outcome.commit());
+            transitions.events().normal(context.rollout(), outcome.reason(), outcome.message());
+            return Next.onChange();
+        }
+        if (!Objects.equals(previousReason, outcome.reason())) {
+            transitions.events().warning(context.rollout(), outcome.reason(), "Git revert: " + outcome.message());
+        }
+        return outcome.retry() ? Next.after(RETRY) : Next.onChange();
+    }
+}

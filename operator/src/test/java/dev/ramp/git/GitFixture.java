@@ -1,0 +1,82 @@
+package dev.ramp.git;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.ramp.api.GitSource;
+import dev.ramp.api.GitSourceSpec;
+import dev.ramp.api.LocalObjectRef;
+import dev.ramp.kube.Conditions;
+import dev.ramp.testing.GitHttpServer;
+import dev.ramp.testing.GitWorkspace;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/** A repository on the test Git server, a developer's clone of it, and a GitSource in one namespace. */
+final class GitFixture implements AutoCloseable {
+
+    static final String USER = "ramp-bot";
+    static final String PASSWORD = "s3cret-token-never-logged";
+    static final String WEBHOOK_KEY = "webhook-key";
+
+    final KubernetesClient client;
+    final String namespace;
+    final String url;
+    final GitWorkspace dev;
+
+    GitFixture(KubernetesClient client, GitHttpServer server, String namespace) throws Exception {
+        this.client = client;
+        this.namespace = namespace;
+        this.url = server.createRepository(namespace);
+        this.dev = new GitWorkspace(url, USER, PASSWORD);
+        client.resource(new SecretBuilder().withNewMetadata().withName("git-creds").withNamespace(namespace).endMetadata()
+                .addToStringData("username", USER).addToStringData("password", PASSWORD).build()).create();
+        client.resource(new SecretBuilder().withNewMetadata().withName("git-webhook").withNamespace(namespace).endMetadata()
+                .addToStringData("secret", WEBHOOK_KEY).build()).create();
+    }
+
+    GitSource createSource(String path, String interval) {
+        GitSource source = new GitSource();
+        source.getMetadata().setName("apps");
+        source.getMetadata().setNamespace(namespace);
+        GitSourceSpec spec = new GitSourceSpec();
+        spec.setUrl(url);
+        spec.setPath(path);
+        spec.setInterval(interval);
+        spec.setSecretRef(new LocalObjectRef("git-creds"));
+        spec.setWebhookSecretRef(new LocalObjectRef("git-webhook"));
+        source.setSpec(spec);
+        return client.resource(source).create();
+    }
+
+    GitSource source() {
+        return client.resources(GitSource.class).inNamespace(namespace).withName("apps").get();
+    }
+
+    GitSource awaitSource(Duration within, Predicate<GitSource> until) {
+        return await().atMost(within).pollInterval(Duration.ofMillis(200))
+                .until(this::source, s -> s != null && s.getStatus() != null && until.test(s));
+    }
+
+    static Condition condition(GitSource source, String type) {
+        return Conditions.find(source.getStatus().getConditions(), type).orElse(null);
+    }
+
+    static String configMap(String name, String greeting) {
+        return """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: %s
+                data:
+                  greeting: %s
+                """.formatted(name, greeting);
+    }
+
+    @Override
+    public void close() {
+        dev.close();
+    }
+}
