@@ -108,7 +108,7 @@ public class GitReverter implements ReleaseReverter {
                 return Outcome.refused("NothingToRevert", "branch " + source.getSpec().getBranch()
                         + " already declares the promoted version of " + file);
             }
-            if (mirror.push(repository, source, credentials, result.commit(), branch, !push)) {
+            if (pushed(repository, source, credentials, result.commit(), branch, !push, head)) {
                 LOG.infof("rollout %s: reverted %s in %s, pushed to %s", key, shas(commits), result.commit().name(), branch);
                 return Outcome.done(push ? "Reverted" : "RevertBranchPushed", "reverted " + shas(commits) + " in commit "
                         + result.commit().name() + (push ? " on " : ", pushed to branch ") + branch, result.commit().name());
@@ -117,6 +117,22 @@ public class GitReverter implements ReleaseReverter {
         }
         return Outcome.later("PushRejected", "branch " + branch + " kept moving; the revert was rebuilt "
                 + PUSH_ATTEMPTS + " times and is retried later");
+    }
+
+    /**
+     * Pushes; false when the branch moved since {@code base}. Servers report that either as a
+     * non-fast-forward or, when it moves mid-push, as a failed ref update: a fresh fetch tells.
+     */
+    private boolean pushed(Repository repository, GitSource source, GitCredentials credentials, ObjectId commit,
+            String branch, boolean force, ObjectId base) throws GitSourceException {
+        try {
+            return mirror.push(repository, source, credentials, commit, branch, force);
+        } catch (GitSourceException e) {
+            if (!force && !base.equals(mirror.fetch(repository, source, credentials))) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     static String message(Request request, List<RevCommit> commits, String file) {

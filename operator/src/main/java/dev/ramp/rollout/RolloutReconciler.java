@@ -96,6 +96,9 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         status.setObservedGeneration(rollout.getMetadata().getGeneration());
         handlers.metrics().observe(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),
                 status.getPhase(), status.getCanaryWeight());
+        // Only this reconciler writes the status, so the patch needs no optimistic lock; with one, a
+        // GitSource applying the Rollout's spec meanwhile would fail it after the phase acted.
+        rollout.getMetadata().setResourceVersion(null);
         UpdateControl<Rollout> control = Serialization.asJson(status).equals(before) ? UpdateControl.noUpdate()
                 : UpdateControl.patchStatus(rollout);
         next.after().ifPresent(control::rescheduleAfter);

@@ -32,6 +32,11 @@ public class FakeKubelet implements AutoCloseable {
         held.add(deployment);
     }
 
+    /** Lets a held Deployment become ready again. */
+    public void release(String deployment) {
+        held.remove(deployment);
+    }
+
     private void tick() {
         try {
             for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) {

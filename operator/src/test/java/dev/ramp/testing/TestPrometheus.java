@@ -41,6 +41,22 @@ public class TestPrometheus implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** Whether an instant query returns at least one sample now. */
+    public boolean hasData(String promql) {
+        try {
+            var uri = URI.create(address() + "/api/v1/query?query="
+                    + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8));
+            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return body.contains("\"value\"");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     public final void start() throws IOException {
         String binary = Files.isExecutable(Path.of("/usr/bin/prometheus")) ? "/usr/bin/prometheus" : "prometheus";
         process = new ProcessBuilder(binary, "--config.file=" + dir.resolve("prometheus.yml"),

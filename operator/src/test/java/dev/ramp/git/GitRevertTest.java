@@ -1,0 +1,277 @@
+package dev.ramp.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ramp.api.GitAuthor;
+import dev.ramp.api.GitSource;
+import dev.ramp.api.Phase;
+import dev.ramp.api.Rollout;
+import dev.ramp.kube.Conditions;
+import dev.ramp.testing.FakeKubelet;
+import dev.ramp.testing.GitHttpServer;
+import dev.ramp.testing.GitWorkspace;
+import dev.ramp.testing.IstioTelemetry;
+import dev.ramp.testing.RampOperator;
+import dev.ramp.testing.TestCluster;
+import dev.ramp.testing.TestPrometheus;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A release declared in Git fails its analysis (a real Prometheus sees an 80% success rate) and
+ * Ramp reverts it in Git: the commit that appears on the server, what the cluster runs after it
+ * syncs back, and what happens when the branch moves or the revert conflicts.
+ */
+class GitRevertTest {
+
+    private static final Duration RELEASE = Duration.ofSeconds(90);
+
+    private static KubernetesClient client;
+    private static GitHttpServer server;
+    private static IstioTelemetry telemetry;
+    private static TestPrometheus prometheus;
+    private static RampOperator operator;
+
+    private GitFixture fx;
+    private FakeKubelet kubelet;
+
+    @BeforeAll
+    static void start() throws Exception {
+        client = TestCluster.get().client();
+        server = new GitHttpServer(GitFixture.USER, GitFixture.PASSWORD);
+        telemetry = new IstioTelemetry();
+        prometheus = new TestPrometheus(telemetry.target());
+        operator = new RampOperator(client, prometheus.address()).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        operator.close();
+        prometheus.close();
+        telemetry.close();
+        server.close();
+    }
+
+    @BeforeEach
+    void repository() throws Exception {
+        fx = new GitFixture(client, server, TestCluster.get().newNamespace("revert"));
+        kubelet = new FakeKubelet(client, fx.namespace);
+    }
+
+    @AfterEach
+    void cleanUp() {
+        kubelet.close();
+        fx.close();
+    }
+
+    static String deployment(String image) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: podinfo
+                spec:
+                  replicas: 2
+                  selector:
+                    matchLabels: {app: podinfo}
+                  template:
+                    metadata:
+                      labels: {app: podinfo}
+                    spec:
+                      containers:
+                        - name: podinfo
+                          image: %s
+                          ports: [{containerPort: 9898}]
+                """.formatted(image);
+    }
+
+    static String rollout(String mode) {
+        return """
+                apiVersion: ramp.dev/v1alpha1
+                kind: Rollout
+                metadata:
+                  name: podinfo
+                spec:
+                  targetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo}
+                  progressDeadlineSeconds: 60
+                  service: {port: 9898}
+                  analysis:
+                    interval: 1s
+                    threshold: 2
+                    stepWeights: [10, 50]
+                    metrics:
+                      - name: request-success-rate
+                        thresholdRange: {min: 99}
+                        interval: 5s
+                  gitRevert: {enabled: true, sourceRef: {name: apps}, mode: %s}
+                """.formatted(mode);
+    }
+
+    /** Git declares podinfo:1.0 and its Rollout; Ramp has synced and bootstrapped it. */
+    private String bootstrap(String mode) throws Exception {
+        telemetry.serve(fx.namespace, "podinfo", 80.0, 20);
+        fx.dev.write("apps/podinfo/deploy.yaml", deployment("podinfo:1.0"))
+                .write("apps/podinfo/rollout.yaml", rollout(mode))
+                .write("apps/other/config.yaml", GitFixture.configMap("other", "unrelated"));
+        String first = fx.dev.commitAndPush("podinfo 1.0");
+        fx.createSource("apps", "1h");
+        fx.client.resources(GitSource.class).inNamespace(fx.namespace).withName("apps").edit(s -> {
+            GitAuthor author = new GitAuthor();
+            author.setName("Ramp Bot");
+            author.setEmail("ramp@example.com");
+            s.getSpec().setRevertAuthor(author);
+            return s;
+        });
+        Rollout initialized = awaitRollout(Duration.ofSeconds(60), r -> r.getStatus().getPhase() == Phase.Initialized);
+        assertThat(initialized.getStatus().getLastPromotedCommit()).isEqualTo(first);
+        assertThat(image("podinfo-primary")).isEqualTo("podinfo:1.0");
+        // The canary's telemetry must be in Prometheus before the release, or its checks see no data.
+        await().atMost(Duration.ofSeconds(20)).until(() -> prometheus.hasData("rate(istio_requests_total{"
+                + "destination_workload_namespace=\"" + fx.namespace + "\",destination_workload=\"podinfo\"}[5s])"));
+        return first;
+    }
+
+    /** Commits a new image and lets the GitSource sync it at once, as a push webhook would. */
+    private String release(String image, String message) throws Exception {
+        fx.dev.write("apps/podinfo/deploy.yaml", deployment(image));
+        String commit = fx.dev.commitAndPush(message);
+        syncNow();
+        fx.awaitSource(Duration.ofSeconds(20), s -> commit.equals(s.getStatus().getLastAppliedCommit()));
+        return commit;
+    }
+
+    private void syncNow() throws Exception {
+        assertThat(fx.pushWebhook(operator)).isEqualTo(202);
+    }
+
+    @Test
+    void aFailedReleaseIsRevertedInGitAndTheRevertSyncsBackWithoutANewRelease() throws Exception {
+        String stable = bootstrap("Push");
+        String bad = release("podinfo:2.0", "podinfo 2.0");
+
+        Rollout reverted = awaitRollout(RELEASE, r -> Conditions.isTrue(r.getStatus().getConditions(), "GitReverted"));
+        assertThat(reverted.getStatus().getPhase()).isEqualTo(Phase.Failed);
+        String revert = reverted.getStatus().getRevertCommit();
+        assertThat(revert).isNotNull();
+
+        List<RevCommit> log = fx.dev.log();
+        RevCommit head = log.get(0);
+        assertThat(head.name()).isEqualTo(revert);
+        assertThat(head.getParent(0).name()).isEqualTo(bad);
+        assertThat(head.getAuthorIdent().getName()).isEqualTo("Ramp Bot");
+        assertThat(head.getAuthorIdent().getEmailAddress()).isEqualTo("ramp@example.com");
+        assertThat(head.getFullMessage())
+                .startsWith("Revert podinfo: Rollout " + fx.namespace + "/podinfo failed")
+                .contains("request-success-rate").contains("80").contains("minimum 99")
+                .contains(bad.substring(0, 12) + " podinfo 2.0");
+        assertThat(fx.dev.read("main", "apps/podinfo/deploy.yaml")).isEqualTo(deployment("podinfo:1.0"));
+        assertThat(fx.dev.read("main", "apps/podinfo/rollout.yaml")).isEqualTo(rollout("Push"));
+
+        // The revert is synced back at once: the target declares the stable version again.
+        fx.awaitSource(Duration.ofSeconds(20), s -> revert.equals(s.getStatus().getLastAppliedCommit()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "podinfo:1.0".equals(image("podinfo")));
+        Rollout settled = awaitRollout(Duration.ofSeconds(20),
+                r -> r.getStatus().getLastAppliedRevision().equals(r.getStatus().getLastPromotedRevision()));
+        assertThat(settled.getStatus().getPhase()).isEqualTo(Phase.Failed);
+        assertThat(settled.getStatus().getLastPromotedCommit()).isEqualTo(stable);
+        assertThat(image("podinfo-primary")).isEqualTo("podinfo:1.0");
+
+        // Nothing more happens, also after the operator restarts: one revert, no new release.
+        operator.stop();
+        operator.start();
+        syncNow();
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+                .until(() -> rollout().getStatus().getPhase() == Phase.Failed);
+        assertThat(fx.dev.log()).extracting(RevCommit::getShortMessage).filteredOn(m -> m.startsWith("Revert")).hasSize(1);
+        assertThat(client.v1().events().inNamespace(fx.namespace).list().getItems())
+                .filteredOn(e -> "ReleaseStarted".equals(e.getReason())).hasSize(1);
+    }
+
+    @Test
+    void aPushRejectedBecauseTheBranchMovedIsRebuiltOnTheNewHead() throws Exception {
+        bootstrap("Push");
+        release("podinfo:2.0", "podinfo 2.0");
+        String url = server.repository(fx.namespace).toUri().toString();
+        server.beforeNextPush(() -> {
+            try (GitWorkspace colleague = new GitWorkspace(url, "", "")) {
+                colleague.pull().write("apps/other/config.yaml", GitFixture.configMap("other", "moved-on"))
+                        .commitAndPush("a colleague's unrelated change");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        Rollout reverted = awaitRollout(RELEASE, r -> Conditions.isTrue(r.getStatus().getConditions(), "GitReverted"));
+        List<RevCommit> log = fx.dev.log();
+        assertThat(log.get(0).name()).isEqualTo(reverted.getStatus().getRevertCommit());
+        assertThat(log.get(1).getShortMessage()).isEqualTo("a colleague's unrelated change");
+        assertThat(fx.dev.read("main", "apps/podinfo/deploy.yaml")).isEqualTo(deployment("podinfo:1.0"));
+        assertThat(fx.dev.read("main", "apps/other/config.yaml")).contains("moved-on");
+    }
+
+    @Test
+    void aConflictingRevertIsNotForcedAndTheClusterStaysOnTheStableVersion() throws Exception {
+        bootstrap("Push");
+        kubelet.hold("podinfo");
+        release("podinfo:2.0", "podinfo 2.0");
+        // Someone changes the same line before the release fails, and it is not synced yet.
+        fx.dev.write("apps/podinfo/deploy.yaml", deployment("podinfo:2.1"));
+        String later = fx.dev.commitAndPush("podinfo 2.1");
+        kubelet.release("podinfo");
+
+        Rollout refused = awaitRollout(RELEASE, r -> condition(r, "GitReverted") != null);
+        assertThat(condition(refused, "GitReverted").getStatus()).isEqualTo("False");
+        assertThat(condition(refused, "GitReverted").getReason()).isEqualTo("RevertConflict");
+        assertThat(condition(refused, "GitReverted").getMessage()).contains("apps/podinfo/deploy.yaml");
+        assertThat(refused.getStatus().getPhase()).isEqualTo(Phase.Failed);
+        assertThat(refused.getStatus().getRevertCommit()).isNull();
+        assertThat(fx.dev.log().get(0).name()).isEqualTo(later);
+        assertThat(image("podinfo-primary")).isEqualTo("podinfo:1.0");
+        assertThat(fx.client.apps().deployments().inNamespace(fx.namespace).withName("podinfo").get().getSpec().getReplicas())
+                .isZero();
+        assertThat(client.v1().events().inNamespace(fx.namespace).list().getItems())
+                .filteredOn(e -> "RevertConflict".equals(e.getReason())).hasSize(1);
+    }
+
+    @Test
+    void branchModePushesTheRevertForReview() throws Exception {
+        bootstrap("Branch");
+        String bad = release("podinfo:2.0", "podinfo 2.0");
+
+        Rollout reverted = awaitRollout(RELEASE, r -> Conditions.isTrue(r.getStatus().getConditions(), "GitReverted"));
+        String branch = "ramp/revert-podinfo-" + bad.substring(0, 7);
+        assertThat(condition(reverted, "GitReverted").getReason()).isEqualTo("RevertBranchPushed");
+        assertThat(condition(reverted, "GitReverted").getMessage()).contains(branch);
+        assertThat(fx.dev.read(branch, "apps/podinfo/deploy.yaml")).isEqualTo(deployment("podinfo:1.0"));
+        assertThat(fx.dev.log().get(0).name()).isEqualTo(bad);
+        assertThat(image("podinfo-primary")).isEqualTo("podinfo:1.0");
+    }
+
+    private Rollout rollout() {
+        return client.resources(Rollout.class).inNamespace(fx.namespace).withName("podinfo").get();
+    }
+
+    private Rollout awaitRollout(Duration within, java.util.function.Predicate<Rollout> until) {
+        return await().atMost(within).pollInterval(Duration.ofMillis(200))
+                .until(this::rollout, r -> r != null && r.getStatus() != null && r.getStatus().getPhase() != null
+                        && until.test(r));
+    }
+
+    private static io.fabric8.kubernetes.api.model.Condition condition(Rollout rollout, String type) {
+        return Conditions.find(rollout.getStatus().getConditions(), type).orElse(null);
+    }
+
+    private String image(String name) {
+        Deployment d = client.apps().deployments().inNamespace(fx.namespace).withName(name).get();
+        return d == null ? null : d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    }
+}
