@@ -81,6 +81,10 @@ public class GitMirror {
             throw GitSourceException.userError("InvalidURL", "cannot use " + source.getSpec().getUrl() + ": " + message(e));
         } catch (TransportException e) {
             String message = message(e);
+            if (message.contains("Server key did not validate")) {
+                throw GitSourceException.userError("AuthenticationFailed", "fetching " + source.getSpec().getUrl()
+                        + ": the server's host key is not the one known_hosts in spec.secretRef lists for it");
+            }
             if (message.contains("not authorized") || message.contains("Authentication") || message.contains("auth")
                     || message.contains("rejected") || message.contains("known_hosts") || message.contains("host key")) {
                 throw GitSourceException.userError("AuthenticationFailed", "fetching " + source.getSpec().getUrl()

@@ -8,10 +8,12 @@ import dev.ramp.api.GitSource;
 import dev.ramp.kube.Conditions;
 import dev.ramp.rollout.RolloutContext;
 import dev.ramp.testing.GitHttpServer;
+import dev.ramp.testing.GitSshServer;
 import dev.ramp.testing.RampOperator;
 import dev.ramp.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.URI;
@@ -203,6 +205,48 @@ class GitSyncTest {
         assertThat(refused.getStatus().getLastAppliedCommit()).isNull();
         assertThat(Serialization.asJson(refused)).doesNotContain("not-the-password");
         assertThat(events(null)).noneMatch(e -> e.getMessage().contains("not-the-password"));
+    }
+
+    @Test
+    void syncsOverSshOnlyFromAHostWhoseKeyIsKnown() throws Exception {
+        fx.dev.write("config.yaml", GitFixture.configMap("greeting", "over-ssh"));
+        String commit = fx.dev.commitAndPush("first");
+        try (GitSshServer ssh = new GitSshServer(server.repository(fx.namespace).getParent())) {
+            client.resource(new SecretBuilder().withNewMetadata().withName("ssh-creds").withNamespace(fx.namespace)
+                    .endMetadata().addToStringData("identity", ssh.identity())
+                    .addToStringData("known_hosts", ssh.wrongKnownHosts()).build()).create();
+            GitSource source = new GitSource();
+            source.getMetadata().setName("apps");
+            source.getMetadata().setNamespace(fx.namespace);
+            source.setSpec(new dev.ramp.api.GitSourceSpec());
+            source.getSpec().setUrl(ssh.url(fx.namespace));
+            source.getSpec().setInterval("5s");
+            source.getSpec().setSecretRef(new dev.ramp.api.LocalObjectRef("ssh-creds"));
+            client.resource(source).create();
+
+            GitSource untrusted = fx.awaitSource(SOON, s -> condition(s, "Ready") != null
+                    && "False".equals(condition(s, "Ready").getStatus()));
+            assertThat(condition(untrusted, "Ready").getReason()).isEqualTo("AuthenticationFailed");
+            assertThat(untrusted.getStatus().getLastAppliedCommit()).isNull();
+            assertThat(live("greeting")).isNull();
+
+            client.secrets().inNamespace(fx.namespace).withName("ssh-creds").edit(s -> {
+                s.setData(null);
+                s.setStringData(java.util.Map.of("identity", ssh.identity(), "known_hosts", knownHosts(ssh)));
+                return s;
+            });
+            fx.awaitSource(SOON, s -> commit.equals(s.getStatus().getLastAppliedCommit()));
+            assertThat(live("greeting").getData()).containsEntry("greeting", "over-ssh");
+            assertThat(Serialization.asJson(fx.source())).doesNotContain("PRIVATE KEY");
+        }
+    }
+
+    private static String knownHosts(GitSshServer ssh) {
+        try {
+            return ssh.knownHosts();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private HttpResponse<String> webhook(byte[] payload, String signature) throws Exception {
