@@ -4,11 +4,17 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.MetricCheck;
+import dev.ramp.api.MetricProvider;
+import dev.ramp.api.MetricTemplate;
+import dev.ramp.api.MetricTemplateSpec;
+import dev.ramp.api.ObjectRef;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.ThresholdRange;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRouteDestination;
 import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -45,19 +51,49 @@ final class CanaryFixture implements AutoCloseable {
     }
 
     void createRollout(List<Integer> stepWeights, String interval, int threshold, String metricWindow) {
+        createRollout(stepWeights, interval, threshold, List.of(successRate(metricWindow)));
+    }
+
+    void createRollout(List<Integer> stepWeights, String interval, int threshold, List<MetricCheck> metrics) {
         Rollout rollout = TargetNotFoundTest.rollout(namespace, "podinfo", "podinfo");
         AnalysisSpec analysis = new AnalysisSpec();
         analysis.setInterval(interval);
         analysis.setThreshold(threshold);
         analysis.setStepWeights(stepWeights);
-        MetricCheck successRate = new MetricCheck();
-        successRate.setName("request-success-rate");
-        successRate.setThresholdRange(new ThresholdRange(99.0, null));
-        successRate.setInterval(metricWindow);
-        analysis.setMetrics(List.of(successRate));
+        analysis.setMetrics(metrics);
         rollout.getSpec().setAnalysis(analysis);
         rollout.getSpec().setProgressDeadlineSeconds(30);
         client.resource(rollout).create();
+    }
+
+    /** The built-in success rate check, passing at 99% and above. */
+    static MetricCheck successRate(String window) {
+        MetricCheck successRate = new MetricCheck();
+        successRate.setName("request-success-rate");
+        successRate.setThresholdRange(new ThresholdRange(99.0, null));
+        successRate.setInterval(window);
+        return successRate;
+    }
+
+    /** A check on the MetricTemplate {@code template} of this namespace, passing at {@code max} and below. */
+    static MetricCheck templated(String name, String template, double max) {
+        MetricCheck check = new MetricCheck();
+        check.setName(name);
+        check.setTemplateRef(new ObjectRef(template, null));
+        check.setThresholdRange(new ThresholdRange(null, max));
+        return check;
+    }
+
+    void createMetricTemplate(String name, String prometheusAddress, String query) {
+        MetricTemplate template = new MetricTemplate();
+        template.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        MetricTemplateSpec spec = new MetricTemplateSpec();
+        MetricProvider provider = new MetricProvider();
+        provider.setAddress(prometheusAddress);
+        spec.setProvider(provider);
+        spec.setQuery(query);
+        template.setSpec(spec);
+        client.resource(template).create();
     }
 
     void release(String image) {
@@ -114,6 +150,12 @@ final class CanaryFixture implements AutoCloseable {
         synchronized (weights) {
             return List.copyOf(weights);
         }
+    }
+
+    /** The Events recorded on the Rollout with this reason, as {@code kubectl describe} lists them. */
+    List<Event> events(String reason) {
+        return client.v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> reason.equals(e.getReason())).toList();
     }
 
     @Override
