@@ -1,28 +1,44 @@
 package dev.ramp.analysis;
 
+import dev.ramp.api.Rollout;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 
-/** The operator's own metrics about its metric queries: latency and failures. */
+/**
+ * The operator's own metrics about its metric checks, per Rollout and metric:
+ * {@code ramp_analysis_query_duration_seconds} (latency of each query sent to a provider) and
+ * {@code ramp_analysis_query_failures_total} (checks that gave no value, by {@link CheckFailure#reason()}).
+ */
 public class AnalysisMetrics {
 
-    private final Timer latency;
-    private final Counter failures;
+    static final String QUERY_DURATION = "ramp_analysis_query_duration";
+    static final String QUERY_FAILURES = "ramp_analysis_query_failures";
+
+    private final MeterRegistry registry;
 
     public AnalysisMetrics(MeterRegistry registry) {
-        this.latency = Timer.builder("ramp_analysis_query_duration").description("Latency of metric queries")
-                .register(registry);
-        this.failures = Counter.builder("ramp_analysis_query_failures").description("Metric queries that gave no value")
-                .register(registry);
+        this.registry = registry;
     }
 
-    void queried(Duration took) {
-        latency.record(took);
+    Timer.Sample start() {
+        return Timer.start(registry);
     }
 
-    void failed() {
-        failures.increment();
+    void queried(Timer.Sample sample, Rollout rollout, String metric) {
+        sample.stop(Timer.builder(QUERY_DURATION).description("Latency of the metric queries of Rollouts' checks")
+                .tags(tags(rollout, metric)).register(registry));
+    }
+
+    void failed(Rollout rollout, String metric, CheckFailure failure) {
+        Counter.builder(QUERY_FAILURES).description("Metric checks that gave no value: no data, query refused, "
+                        + "provider unavailable, template missing or invalid")
+                .tags(tags(rollout, metric).and("reason", failure.reason())).register(registry).increment();
+    }
+
+    private static Tags tags(Rollout rollout, String metric) {
+        return Tags.of("namespace", rollout.getMetadata().getNamespace(), "name", rollout.getMetadata().getName(),
+                "metric", metric);
     }
 }

@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The operator's own metrics per Rollout: ramp_rollout_weight, ramp_rollout_phase (1 for the
- * current phase, 0 for the others) and ramp_rollout_duration_seconds of finished releases.
+ * The operator's own metrics per Rollout, as Prometheus scrapes them: ramp_rollout_weight,
+ * ramp_rollout_phase (1 for the current phase, 0 for the others) and
+ * ramp_rollout_duration_seconds of finished releases, by outcome.
  */
 public class RolloutMetrics {
 
@@ -24,23 +25,25 @@ public class RolloutMetrics {
     }
 
     public void observe(String namespace, String name, Phase phase, Integer weight) {
-        gauge("ramp_rollout_weight", Tags.of("namespace", namespace, "name", name)).set(weight == null ? 0 : weight);
+        gauge("ramp_rollout_weight", "Percent of traffic the canary receives",
+                Tags.of("namespace", namespace, "name", name)).set(weight == null ? 0 : weight);
         for (Phase p : Phase.values()) {
-            gauge("ramp_rollout_phase", Tags.of("namespace", namespace, "name", name, "phase", p.name()))
-                    .set(p == phase ? 1 : 0);
+            gauge("ramp_rollout_phase", "1 for the Rollout's current phase, 0 for the others",
+                    Tags.of("namespace", namespace, "name", name, "phase", p.name())).set(p == phase ? 1 : 0);
         }
     }
 
     public void finished(String namespace, String name, String outcome, Duration took) {
-        Timer.builder("ramp_rollout_duration_seconds").description("Duration of finished releases")
+        Timer.builder("ramp_rollout_duration").description("Duration of finished releases")
                 .tags(Tags.of("namespace", namespace, "name", name, "outcome", outcome))
                 .register(registry).record(took);
     }
 
-    private AtomicInteger gauge(String metric, Tags tags) {
+    private AtomicInteger gauge(String metric, String description, Tags tags) {
+        // Micrometer holds a gauge's value weakly; this map keeps it alive.
         return gauges.computeIfAbsent(metric + tags, k -> {
             AtomicInteger value = new AtomicInteger();
-            Gauge.builder(metric, value, AtomicInteger::get).tags(tags).register(registry);
+            Gauge.builder(metric, value, AtomicInteger::get).description(description).tags(tags).register(registry);
             return value;
         });
     }

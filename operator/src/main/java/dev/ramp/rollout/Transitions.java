@@ -60,6 +60,8 @@ public class Transitions {
         workloads.scaleUpCanary(context.rollout(), context.target());
         to(context, Phase.Progressing);
         setCondition(context, PROMOTED, Conditions.UNKNOWN, "Progressing", "releasing revision " + revision);
+        // A new release starts with a clean verdict, so its own configuration errors are reported again.
+        setCondition(context, ANALYSIS, Conditions.UNKNOWN, "Pending", "no check has run yet for revision " + revision);
         String message = (restart ? "new revision " + revision + " during the release: analysis restarts from the first step"
                 : "new revision " + revision + " detected: starting the release");
         LOG.infof("rollout %s: %s", context.key(), message);

@@ -4,21 +4,29 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.MetricCheck;
+import dev.ramp.api.MetricProvider;
+import dev.ramp.api.MetricTemplate;
+import dev.ramp.api.MetricTemplateSpec;
+import dev.ramp.api.ObjectRef;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.ThresholdRange;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRouteDestination;
 import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /** A podinfo Deployment and its canary Rollout in one namespace, and what a user can observe of them. */
 final class CanaryFixture implements AutoCloseable {
@@ -26,7 +34,7 @@ final class CanaryFixture implements AutoCloseable {
     final KubernetesClient client;
     final String namespace;
     private final List<Integer> weights = Collections.synchronizedList(new ArrayList<>());
-    private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor();
+    private Watch watch;
 
     CanaryFixture(KubernetesClient client, String namespace) {
         this.client = client;
@@ -45,25 +53,68 @@ final class CanaryFixture implements AutoCloseable {
     }
 
     void createRollout(List<Integer> stepWeights, String interval, int threshold, String metricWindow) {
+        createRollout(stepWeights, interval, threshold, List.of(successRate(metricWindow)));
+    }
+
+    void createRollout(List<Integer> stepWeights, String interval, int threshold, List<MetricCheck> metrics) {
         Rollout rollout = TargetNotFoundTest.rollout(namespace, "podinfo", "podinfo");
         AnalysisSpec analysis = new AnalysisSpec();
         analysis.setInterval(interval);
         analysis.setThreshold(threshold);
         analysis.setStepWeights(stepWeights);
-        MetricCheck successRate = new MetricCheck();
-        successRate.setName("request-success-rate");
-        successRate.setThresholdRange(new ThresholdRange(99.0, null));
-        successRate.setInterval(metricWindow);
-        analysis.setMetrics(List.of(successRate));
+        analysis.setMetrics(metrics);
         rollout.getSpec().setAnalysis(analysis);
         rollout.getSpec().setProgressDeadlineSeconds(30);
         client.resource(rollout).create();
     }
 
+    /** The built-in success rate check, passing at 99% and above. */
+    static MetricCheck successRate(String window) {
+        MetricCheck successRate = new MetricCheck();
+        successRate.setName("request-success-rate");
+        successRate.setThresholdRange(new ThresholdRange(99.0, null));
+        successRate.setInterval(window);
+        return successRate;
+    }
+
+    /** A check on the MetricTemplate {@code template} of this namespace, passing at {@code max} and below. */
+    static MetricCheck templated(String name, String template, double max) {
+        MetricCheck check = new MetricCheck();
+        check.setName(name);
+        check.setTemplateRef(new ObjectRef(template, null));
+        check.setThresholdRange(new ThresholdRange(null, max));
+        return check;
+    }
+
+    void createMetricTemplate(String name, String prometheusAddress, String query) {
+        MetricTemplate template = new MetricTemplate();
+        template.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        MetricTemplateSpec spec = new MetricTemplateSpec();
+        MetricProvider provider = new MetricProvider();
+        provider.setAddress(prometheusAddress);
+        spec.setProvider(provider);
+        spec.setQuery(query);
+        template.setSpec(spec);
+        client.resource(template).create();
+    }
+
+    /** Changes the target's image, as a user or a Git sync would; a write that conflicts is retried. */
     void release(String image) {
-        client.apps().deployments().inNamespace(namespace).withName("podinfo").edit(d -> new DeploymentBuilder(d)
-                .editSpec().editTemplate().editSpec().editFirstContainer().withImage(image).endContainer().endSpec()
-                .endTemplate().endSpec().build());
+        // The operator (scaling the target) and the fake kubelet (reporting its status) write the
+        // same Deployment; the edit carries the resourceVersion it read, so it may lose a race.
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            try {
+                client.apps().deployments().inNamespace(namespace).withName("podinfo").edit(d -> new DeploymentBuilder(d)
+                        .editSpec().editTemplate().editSpec().editFirstContainer().withImage(image).endContainer().endSpec()
+                        .endTemplate().endSpec().build());
+                return true;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409) {
+                    return false;
+                }
+                throw e;
+            }
+        });
     }
 
     Rollout rollout() {
@@ -85,7 +136,10 @@ final class CanaryFixture implements AutoCloseable {
 
     /** The canary's weight in the VirtualService now, or null when there is none. */
     Integer canaryWeight() {
-        VirtualService vs = client.resources(VirtualService.class).inNamespace(namespace).withName("podinfo").get();
+        return weightOf(client.resources(VirtualService.class).inNamespace(namespace).withName("podinfo").get());
+    }
+
+    private static Integer weightOf(VirtualService vs) {
         if (vs == null) {
             return null;
         }
@@ -94,20 +148,36 @@ final class CanaryFixture implements AutoCloseable {
                 .map(HTTPRouteDestination::getWeight).findFirst().orElse(null);
     }
 
-    /** Starts recording each change of the canary's weight, as someone watching the VirtualService would see it. */
+    /**
+     * Starts recording each change of the canary's weight, as someone watching the VirtualService
+     * would see it. A watch from the current resourceVersion delivers every write in order, so a
+     * weight that lasts a few milliseconds is seen too, however busy the machine.
+     */
     void watchWeights() {
-        watcher.scheduleWithFixedDelay(() -> {
-            try {
-                Integer w = canaryWeight();
-                synchronized (weights) {
-                    if (w != null && (weights.isEmpty() || !weights.get(weights.size() - 1).equals(w))) {
-                        weights.add(w);
+        VirtualService now = client.resources(VirtualService.class).inNamespace(namespace).withName("podinfo").get();
+        record(weightOf(now));
+        watch = client.resources(VirtualService.class).inNamespace(namespace).watch(new ListOptionsBuilder()
+                .withResourceVersion(now.getMetadata().getResourceVersion()).build(), new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, VirtualService vs) {
+                        if (action != Action.DELETED && "podinfo".equals(vs.getMetadata().getName())) {
+                            record(weightOf(vs));
+                        }
                     }
-                }
-            } catch (RuntimeException e) {
-                // the API server was busy; the next poll records it
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                        // the test is over, or the API server went away
+                    }
+                });
+    }
+
+    private void record(Integer weight) {
+        synchronized (weights) {
+            if (weight != null && (weights.isEmpty() || !weights.get(weights.size() - 1).equals(weight))) {
+                weights.add(weight);
             }
-        }, 0, 100, TimeUnit.MILLISECONDS);
+        }
     }
 
     List<Integer> observedWeights() {
@@ -116,8 +186,16 @@ final class CanaryFixture implements AutoCloseable {
         }
     }
 
+    /** The Events recorded on the Rollout with this reason, as {@code kubectl describe} lists them. */
+    List<Event> events(String reason) {
+        return client.v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> reason.equals(e.getReason())).toList();
+    }
+
     @Override
     public void close() {
-        watcher.shutdownNow();
+        if (watch != null) {
+            watch.close();
+        }
     }
 }

@@ -215,7 +215,7 @@ class CanaryReleaseTest {
         assertThat(fx.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
     }
 
-    /** The weights someone watching the VirtualService saw, in order (the watcher polls every 100 ms). */
+    /** The weights someone watching the VirtualService saw, in order. */
     private void assertWeightsSeen(Integer... weights) {
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(fx.observedWeights()).containsExactly(weights));
     }

@@ -1,6 +1,7 @@
 package dev.ramp.rollout.phase;
 
 import dev.ramp.analysis.Analysis;
+import dev.ramp.analysis.CheckFailure;
 import dev.ramp.analysis.CheckResult;
 import dev.ramp.api.Phase;
 import dev.ramp.api.RolloutStatus;
@@ -81,17 +82,14 @@ public class ProgressingPhase implements PhaseHandler {
         if (!result.passed()) {
             int failed = (status.getFailedChecks() == null ? 0 : status.getFailedChecks()) + 1;
             status.setFailedChecks(failed);
-            transitions.setCondition(context, Transitions.ANALYSIS, Conditions.FALSE, "CheckFailed",
-                    "check " + failed + " of " + settings.threshold() + " failed: " + result.failures());
-            transitions.events().warning(context.rollout(), "CheckFailed",
-                    "Check failed (" + failed + "/" + settings.threshold() + "): " + result.failures());
+            reportFailure(context, result, failed, settings.threshold());
             if (failed >= settings.threshold()) {
-                transitions.rollback(context, "AnalysisFailed", result.failures());
+                transitions.rollback(context, "AnalysisFailed", result.summary());
                 return Next.onChange();
             }
             return Next.after(settings.interval());
         }
-        transitions.setCondition(context, Transitions.ANALYSIS, Conditions.TRUE, "ChecksPassed",
+        transitions.setCondition(context, Transitions.ANALYSIS, Conditions.TRUE, CheckResult.PASSED,
                 "all checks passed at weight " + status.getCanaryWeight());
         status.setIterations((status.getIterations() == null ? 0 : status.getIterations()) + 1);
         int next = status.getStep() + 1;
@@ -103,6 +101,24 @@ public class ProgressingPhase implements PhaseHandler {
         }
         moveToStep(context, next, plan);
         return Next.after(settings.interval());
+    }
+
+    /**
+     * The Analysis condition names the failure. A failing canary or an unreachable Prometheus gets
+     * an Event at every check; a configuration error (TemplateNotFound, QueryRejected,
+     * InvalidMetric) one Event per release, since repeating it each interval tells nothing new.
+     */
+    private void reportFailure(RolloutContext context, CheckResult result, int failed, int threshold) {
+        String reason = result.reason();
+        boolean configuration = result.failure().map(CheckFailure::isConfiguration).orElse(false);
+        boolean reported = Conditions.find(context.status().getConditions(), Transitions.ANALYSIS)
+                .map(c -> reason.equals(c.getReason())).orElse(false);
+        transitions.setCondition(context, Transitions.ANALYSIS, Conditions.FALSE, reason,
+                "check " + failed + " of " + threshold + " failed: " + result.failures());
+        if (!configuration || !reported) {
+            transitions.events().warning(context.rollout(), reason,
+                    "Check failed (" + failed + "/" + threshold + "): " + result.failures());
+        }
     }
 
     private void moveToStep(RolloutContext context, int step, List<Integer> plan) {

@@ -1,0 +1,20 @@
+package dev.ramp.analysis;
+
+import dev.ramp.api.MetricStatus;
+import dev.ramp.api.ThresholdRange;
+
+/** One metric check's result: its status as users see it, and why it failed, or null when it passed. */
+public record MetricOutcome(MetricStatus status, CheckFailure failure) {
+
+    static MetricOutcome passed(String metric, double value, ThresholdRange range) {
+        return new MetricOutcome(new MetricStatus(metric, value, range, true, "within range"), null);
+    }
+
+    static MetricOutcome failed(String metric, Double value, ThresholdRange range, CheckFailure failure, String message) {
+        return new MetricOutcome(new MetricStatus(metric, value, range, false, message), failure);
+    }
+
+    public boolean passed() {
+        return failure == null;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.ramp.rollout;
+
+import static dev.ramp.rollout.CanaryFixture.templated;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ramp.api.Phase;
+import dev.ramp.testing.FakeKubelet;
+import dev.ramp.testing.MetricsScrape;
+import dev.ramp.testing.TestCluster;
+import dev.ramp.testing.TestClusterResource;
+import dev.ramp.testing.TestPrometheus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator, started as the Quarkus application, exposes its own metrics at /q/metrics, as the
+ * chart's metrics Service offers them to Prometheus: each Rollout's weight and phase, the duration
+ * of finished releases, and the latency and failures of the metric queries, by namespace and name.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = TestClusterResource.class, restrictToAnnotatedClass = true)
+class OperatorMetricsTest {
+
+    private static final Duration RELEASE = Duration.ofSeconds(60);
+
+    private final KubernetesClient client = TestCluster.get().client();
+
+    @TestHTTPResource("/q/metrics")
+    URI metrics;
+
+    @Test
+    void prometheusSeesWeightPhaseReleaseDurationAndQueriesOfEachRollout() throws Exception {
+        String healthy = TestCluster.get().newNamespace("metrics");
+        String broken = TestCluster.get().newNamespace("metrics");
+        // The template's query is a constant: this Prometheus needs nothing to scrape.
+        try (TestPrometheus prometheus = new TestPrometheus("127.0.0.1:9");
+                FakeKubelet healthyKubelet = new FakeKubelet(client, healthy);
+                FakeKubelet brokenKubelet = new FakeKubelet(client, broken);
+                CanaryFixture good = new CanaryFixture(client, healthy);
+                CanaryFixture bad = new CanaryFixture(client, broken)) {
+            good.createMetricTemplate("errors", prometheus.address(), "vector(0)");
+            for (CanaryFixture fx : List.of(good, bad)) {
+                fx.createTarget("podinfo:1.0");
+                // One step held for 4s: long enough to see the canary's weight from outside.
+                fx.createRollout(List.of(50), "4s", 1, List.of(templated("error-rate", "errors", 1)));
+                fx.awaitPhase(Phase.Initialized, RELEASE);
+            }
+            awaitSample("ramp_rollout_phase", Map.of("namespace", healthy, "name", "podinfo", "phase", "Initialized"), 1);
+            awaitSample("ramp_rollout_weight", Map.of("namespace", healthy, "name", "podinfo"), 0);
+
+            good.release("podinfo:2.0");
+            bad.release("podinfo:2.0");
+            awaitSample("ramp_rollout_weight", Map.of("namespace", healthy, "name", "podinfo"), 50);
+            awaitSample("ramp_rollout_phase", Map.of("namespace", healthy, "name", "podinfo", "phase", "Progressing"), 1);
+            good.awaitPhase(Phase.Succeeded, RELEASE);
+            bad.awaitPhase(Phase.Failed, RELEASE);
+
+            awaitSample("ramp_rollout_phase", Map.of("namespace", healthy, "name", "podinfo", "phase", "Succeeded"), 1);
+            awaitSample("ramp_rollout_phase", Map.of("namespace", healthy, "name", "podinfo", "phase", "Progressing"), 0);
+            awaitSample("ramp_rollout_weight", Map.of("namespace", healthy, "name", "podinfo"), 0);
+            awaitSample("ramp_rollout_duration_seconds_count",
+                    Map.of("namespace", healthy, "name", "podinfo", "outcome", "succeeded"), 1);
+            awaitSample("ramp_rollout_duration_seconds_count",
+                    Map.of("namespace", broken, "name", "podinfo", "outcome", "failed"), 1);
+            MetricsScrape scrape = MetricsScrape.of(metrics);
+            assertThat(scrape.value("ramp_rollout_duration_seconds_sum",
+                    Map.of("namespace", healthy, "name", "podinfo", "outcome", "succeeded")).orElseThrow())
+                    .as("the release held its step for 4s").isGreaterThanOrEqualTo(4);
+
+            // The healthy Rollout's query reached Prometheus once; the broken one's never could.
+            assertThat(scrape.value("ramp_analysis_query_duration_seconds_count",
+                    Map.of("namespace", healthy, "name", "podinfo", "metric", "error-rate"))).hasValue(1);
+            assertThat(scrape.value("ramp_analysis_query_duration_seconds_count", Map.of("namespace", broken))).isEmpty();
+            assertThat(scrape.value("ramp_analysis_query_failures_total",
+                    Map.of("namespace", broken, "name", "podinfo", "metric", "error-rate", "reason", "TemplateNotFound")))
+                    .hasValue(1);
+            assertThat(scrape.value("ramp_analysis_query_failures_total", Map.of("namespace", healthy))).isEmpty();
+        }
+    }
+
+    private void awaitSample(String metric, Map<String, String> labels, double expected) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            MetricsScrape scrape = MetricsScrape.of(metrics);
+            assertThat(scrape.value(metric, labels)).as("%s%s in%n%s", metric, labels,
+                    String.join("\n", scrape.lines(metric))).isEqualTo(OptionalDouble.of(expected));
+        });
+    }
+}
