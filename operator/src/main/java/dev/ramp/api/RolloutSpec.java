@@ -42,6 +42,18 @@ public class RolloutSpec {
     @JsonPropertyDescription("Revert the commit of a failed release in Git, so that Git again declares what runs.")
     private GitRevertSpec gitRevert;
 
+    @Default("false")
+    @JsonPropertyDescription("Hold the release where it is: no step advances, no check runs, nothing is promoted. Set by `ramp pause`, cleared by `ramp resume`.")
+    private boolean paused;
+
+    public boolean isPaused() {
+        return paused;
+    }
+
+    public void setPaused(boolean paused) {
+        this.paused = paused;
+    }
+
     public TargetRef getTargetRef() {
         return targetRef;
     }

@@ -38,6 +38,9 @@ public class RolloutStatus {
     @JsonPropertyDescription("The Git commit Ramp pushed to revert a failed release.")
     private String revertCommit;
 
+    @JsonPropertyDescription("The last manual action (annotation ramp.dev/action, verb/id) Ramp carried out; an action is done once.")
+    private String lastAction;
+
     @JsonPropertyDescription("When the current phase or step began (RFC 3339); the clock of step holds and deadlines.")
     private String lastTransitionTime;
 
@@ -174,5 +177,13 @@ public class RolloutStatus {
 
     public void setConditions(List<Condition> conditions) {
         this.conditions = conditions;
+    }
+
+    public String getLastAction() {
+        return lastAction;
+    }
+
+    public void setLastAction(String lastAction) {
+        this.lastAction = lastAction;
     }
 }
