@@ -25,9 +25,11 @@ public class PhaseHandlerRegistry {
 
     private final Map<Phase, PhaseHandler> handlers = new EnumMap<>(Phase.class);
     private final RolloutMetrics metrics;
+    private final ManualActions actions;
 
-    public PhaseHandlerRegistry(List<PhaseHandler> handlers, RolloutMetrics metrics) {
+    public PhaseHandlerRegistry(List<PhaseHandler> handlers, RolloutMetrics metrics, ManualActions actions) {
         this.metrics = metrics;
+        this.actions = actions;
         for (PhaseHandler handler : handlers) {
             for (Phase phase : handler.phases()) {
                 this.handlers.put(phase, handler);
@@ -50,13 +52,17 @@ public class PhaseHandlerRegistry {
                 new FailedPhase(idle, reverter, transitions),
                 new ProgressingPhase(workloads, router, analysis, transitions),
                 new PromotingPhase(workloads, router, transitions),
-                new FinalisingPhase(workloads, transitions)), metrics);
+                new FinalisingPhase(workloads, transitions)), metrics, new ManualActions(transitions));
     }
 
     /** The handler of a phase; phases not (yet) handled by a strategy are handled as idle. */
     public PhaseHandler forPhase(Phase phase) {
         PhaseHandler handler = handlers.get(phase == null ? Phase.Initializing : phase);
         return handler != null ? handler : handlers.get(Phase.Initialized);
+    }
+
+    public ManualActions actions() {
+        return actions;
     }
 
     public RolloutMetrics metrics() {

@@ -3,7 +3,6 @@ package dev.ramp.rollout;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutStatus;
-import dev.ramp.api.Strategy;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -29,7 +28,9 @@ import org.jboss.logging.Logger;
  * Rollout to the handler of its current phase and writes back the status that handler returns.
  * Changes to the target or the primary Deployment wake it at once; nothing polls the target.
  */
-@ControllerConfiguration(name = "rollout")
+// Not generation-aware: a manual action is an annotation, which leaves the generation as it is.
+// Each status write then wakes the reconciler once more, which finds nothing new and writes nothing.
+@ControllerConfiguration(name = "rollout", generationAwareEventProcessing = false)
 public class RolloutReconciler implements Reconciler<Rollout> {
 
     private static final Logger LOG = Logger.getLogger(RolloutReconciler.class);
@@ -83,16 +84,14 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         if (target.isEmpty()) {
             return targetNotFound(rollout, targetName);
         }
-        if (rollout.getSpec().getStrategy() != Strategy.Canary) {
-            return strategyNotSupported(rollout);
-        }
         String before = Serialization.asJson(rollout.getStatus());
         RolloutStatus status = rollout.getStatus();
         if (status.getPhase() == null) {
             status.setPhase(Phase.Initializing);
         }
         RolloutContext phaseContext = new RolloutContext(rollout, target.get(), clock);
-        Next next = handlers.forPhase(status.getPhase()).handle(phaseContext);
+        Next next = handlers.actions().apply(phaseContext)
+                .orElseGet(() -> handlers.forPhase(status.getPhase()).handle(phaseContext));
         status.setObservedGeneration(rollout.getMetadata().getGeneration());
         handlers.metrics().observe(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),
                 status.getPhase(), status.getCanaryWeight());
@@ -103,16 +102,6 @@ public class RolloutReconciler implements Reconciler<Rollout> {
                 : UpdateControl.patchStatus(rollout);
         next.after().ifPresent(control::rescheduleAfter);
         return control;
-    }
-
-    /** Only Canary is implemented so far; a Rollout asking for another strategy is left untouched. */
-    private UpdateControl<Rollout> strategyNotSupported(Rollout rollout) {
-        RolloutStatus status = rollout.getStatus();
-        status.setConditions(Conditions.merge(status.getConditions(), conditions.of(READY, Conditions.FALSE,
-                "StrategyNotSupported", "strategy " + rollout.getSpec().getStrategy()
-                        + " is not supported by this version of Ramp; use Canary", rollout.getMetadata().getGeneration())));
-        status.setObservedGeneration(rollout.getMetadata().getGeneration());
-        return UpdateControl.patchStatus(rollout);
     }
 
     /**

@@ -13,16 +13,21 @@ import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
 import java.util.List;
+import io.fabric8.istio.api.api.networking.v1alpha3.Percent;
 import java.util.Map;
 
 /**
  * Routes by Istio: a VirtualService named after the Service, whose default HTTP route splits
- * traffic by weight between the primary and canary Services, and a DestinationRule per host.
+ * traffic by weight between the primary and canary Services (and may mirror it to the canary),
+ * preceded during an A/B test by a route sending matching requests to the canary; and a
+ * DestinationRule per host.
  */
 public class IstioRouter implements TrafficRouter {
 
     static final String PRIMARY_ROUTE = "primary";
+    static final String CANARY_ROUTE = "canary";
 
     private final KubernetesClient client;
     private final RolloutServices services;
@@ -68,19 +73,33 @@ public class IstioRouter implements TrafficRouter {
     }
 
     @Override
-    public void route(Rollout rollout, Weights weights) {
+    public void route(Rollout rollout, Routing routing) {
         RolloutNames names = RolloutNames.of(rollout);
         var spec = rollout.getSpec().getService();
         List<String> hosts = spec.getHosts() == null || spec.getHosts().isEmpty() ? List.of(names.service()) : spec.getHosts();
         List<String> gateways = spec.getGateways() == null || spec.getGateways().isEmpty() ? List.of("mesh") : spec.getGateways();
+        List<HTTPRoute> http = new ArrayList<>();
+        if (!routing.canaryMatch().isEmpty()) {
+            // Istio takes the first route that matches: the A/B route must come before the default.
+            HTTPRoute canary = new HTTPRoute();
+            canary.setName(CANARY_ROUTE);
+            canary.setMatch(routing.canaryMatch().stream().map(IstioMatches::of).toList());
+            canary.setRoute(List.of(destination(names.canaryService(), spec.getPort(), 100)));
+            http.add(canary);
+        }
         HTTPRoute route = new HTTPRoute();
         route.setName(PRIMARY_ROUTE);
         route.setRoute(List.of(
-                destination(names.primaryService(), spec.getPort(), weights.primary()),
-                destination(names.canaryService(), spec.getPort(), weights.canary())));
+                destination(names.primaryService(), spec.getPort(), routing.weights().primary()),
+                destination(names.canaryService(), spec.getPort(), routing.weights().canary())));
+        if (routing.mirror()) {
+            route.setMirror(destination(names.canaryService(), spec.getPort(), 0).getDestination());
+            route.setMirrorPercentage(new Percent(100.0));
+        }
+        http.add(route);
         VirtualService vs = new VirtualServiceBuilder()
                 .withMetadata(Managed.metadata(rollout, names.service(), Map.of()))
-                .withNewSpec().withHosts(hosts).withGateways(gateways).withHttp(route).endSpec()
+                .withNewSpec().withHosts(hosts).withGateways(gateways).withHttp(http).endSpec()
                 .build();
         apply(vs);
     }

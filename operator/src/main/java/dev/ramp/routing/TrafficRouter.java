@@ -12,6 +12,11 @@ public interface TrafficRouter {
     /** The split the mesh is configured with now. */
     Weights weights(Rollout rollout);
 
-    /** Sends traffic to primary and canary in the given proportions. */
-    void route(Rollout rollout, Weights weights);
+    /** Routes traffic as {@code routing} says: weights, match routes to the canary, mirroring. */
+    void route(Rollout rollout, Routing routing);
+
+    /** Sends traffic to primary and canary in the given proportions, nothing else. */
+    default void route(Rollout rollout, Weights weights) {
+        route(rollout, Routing.of(weights));
+    }
 }

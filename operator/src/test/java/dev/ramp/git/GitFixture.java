@@ -88,6 +88,9 @@ final class GitFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        // The test cluster has no namespace controller: stop later test classes' operators from
+        // syncing this namespace's GitSources against a Git server that is gone.
+        client.resources(GitSource.class).inNamespace(namespace).delete();
         dev.close();
     }
 }

@@ -135,8 +135,7 @@ class GitRevertTest {
         assertThat(initialized.getStatus().getLastPromotedCommit()).isEqualTo(first);
         assertThat(image("podinfo-primary")).isEqualTo("podinfo:1.0");
         // The canary's telemetry must be in Prometheus before the release, or its checks see no data.
-        await().atMost(Duration.ofSeconds(20)).until(() -> prometheus.hasData("rate(istio_requests_total{"
-                + "destination_workload_namespace=\"" + fx.namespace + "\",destination_workload=\"podinfo\"}[5s])"));
+        prometheus.awaitTraffic(fx.namespace, "podinfo");
         return first;
     }
 

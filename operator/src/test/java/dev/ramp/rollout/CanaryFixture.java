@@ -34,6 +34,7 @@ final class CanaryFixture implements AutoCloseable {
     final KubernetesClient client;
     final String namespace;
     private final List<Integer> weights = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> routes = new ArrayList<>();
     private Watch watch;
 
     CanaryFixture(KubernetesClient client, String namespace) {
@@ -143,9 +144,57 @@ final class CanaryFixture implements AutoCloseable {
         if (vs == null) {
             return null;
         }
-        return vs.getSpec().getHttp().get(0).getRoute().stream()
+        return vs.getSpec().getHttp().stream().filter(r -> "primary".equals(r.getName())).findFirst().orElseThrow()
+                .getRoute().stream()
                 .filter(d -> d.getDestination().getHost().equals("podinfo-canary"))
                 .map(HTTPRouteDestination::getWeight).findFirst().orElse(null);
+    }
+
+    /**
+     * The VirtualService's routes in short: {@code primary/canary} weights of the default route,
+     * {@code +mirror} when it mirrors to the canary, and {@code match->canary,} before it when an
+     * A/B route comes first.
+     */
+    static String routesOf(VirtualService vs) {
+        StringBuilder out = new StringBuilder();
+        for (var route : vs.getSpec().getHttp()) {
+            if (route.getMatch() != null && !route.getMatch().isEmpty()) {
+                out.append("match->").append(route.getRoute().get(0).getDestination().getHost().replace("podinfo-", ""))
+                        .append(',');
+                continue;
+            }
+            int primary = 0;
+            int canary = 0;
+            for (HTTPRouteDestination d : route.getRoute()) {
+                if (d.getDestination().getHost().equals("podinfo-canary")) {
+                    canary = d.getWeight();
+                } else {
+                    primary = d.getWeight();
+                }
+            }
+            out.append(primary).append('/').append(canary);
+            if (route.getMirror() != null) {
+                out.append("+mirror");
+            }
+        }
+        return out.toString();
+    }
+
+    VirtualService virtualService() {
+        return client.resources(VirtualService.class).inNamespace(namespace).withName("podinfo").get();
+    }
+
+    /** Creates the usual test Rollout, changed by {@code customize} first. */
+    void createRollout(java.util.function.Consumer<Rollout> customize) {
+        Rollout rollout = TargetNotFoundTest.rollout(namespace, "podinfo", "podinfo");
+        AnalysisSpec analysis = new AnalysisSpec();
+        analysis.setInterval("1s");
+        analysis.setThreshold(2);
+        analysis.setMetrics(List.of(successRate("5s")));
+        rollout.getSpec().setAnalysis(analysis);
+        rollout.getSpec().setProgressDeadlineSeconds(30);
+        customize.accept(rollout);
+        client.resource(rollout).create();
     }
 
     /**
@@ -156,12 +205,14 @@ final class CanaryFixture implements AutoCloseable {
     void watchWeights() {
         VirtualService now = client.resources(VirtualService.class).inNamespace(namespace).withName("podinfo").get();
         record(weightOf(now));
+        recordRoutes(routesOf(now));
         watch = client.resources(VirtualService.class).inNamespace(namespace).watch(new ListOptionsBuilder()
                 .withResourceVersion(now.getMetadata().getResourceVersion()).build(), new Watcher<>() {
                     @Override
                     public void eventReceived(Action action, VirtualService vs) {
                         if (action != Action.DELETED && "podinfo".equals(vs.getMetadata().getName())) {
                             record(weightOf(vs));
+                            recordRoutes(routesOf(vs));
                         }
                     }
 
@@ -177,6 +228,21 @@ final class CanaryFixture implements AutoCloseable {
             if (weight != null && (weights.isEmpty() || !weights.get(weights.size() - 1).equals(weight))) {
                 weights.add(weight);
             }
+        }
+    }
+
+    private void recordRoutes(String description) {
+        synchronized (routes) {
+            if (routes.isEmpty() || !routes.get(routes.size() - 1).equals(description)) {
+                routes.add(description);
+            }
+        }
+    }
+
+    /** Each distinct routing the VirtualService went through, in order (see {@link #routesOf}). */
+    List<String> observedRoutes() {
+        synchronized (routes) {
+            return List.copyOf(routes);
         }
     }
 

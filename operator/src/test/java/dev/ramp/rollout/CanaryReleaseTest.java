@@ -200,21 +200,6 @@ class CanaryReleaseTest {
         assertThat(events("StepAdvanced")).hasSize(3);
     }
 
-    @Test
-    void aStrategyNotYetSupportedIsReportedAndNothingIsCreated() {
-        fx.createTarget("podinfo:1.0");
-        Rollout rollout = TargetNotFoundTest.rollout(fx.namespace, "podinfo", "podinfo");
-        rollout.getSpec().setStrategy(dev.ramp.api.Strategy.BlueGreen);
-        client.resource(rollout).create();
-
-        var ready = await().atMost(Duration.ofSeconds(30)).until(
-                () -> Conditions.find(fx.rollout().getStatus().getConditions(), "Ready").orElse(null),
-                c -> c != null && "StrategyNotSupported".equals(c.getReason()));
-        assertThat(ready.getMessage()).contains("strategy BlueGreen is not supported");
-        assertThat(fx.deployment("podinfo-primary")).isNull();
-        assertThat(fx.deployment("podinfo").getSpec().getReplicas()).isEqualTo(2);
-    }
-
     /** The weights someone watching the VirtualService saw, in order. */
     private void assertWeightsSeen(Integer... weights) {
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(fx.observedWeights()).containsExactly(weights));

@@ -57,6 +57,13 @@ public class TestPrometheus implements AutoCloseable {
         }
     }
 
+    /** Waits until a workload's Istio request rate is queryable, so a release's first check has data. */
+    public void awaitTraffic(String namespace, String workload) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> hasData(
+                "rate(istio_requests_total{destination_workload_namespace=\"" + namespace
+                        + "\",destination_workload=\"" + workload + "\"}[5s])"));
+    }
+
     public final void start() throws IOException {
         String binary = Files.isExecutable(Path.of("/usr/bin/prometheus")) ? "/usr/bin/prometheus" : "prometheus";
         process = new ProcessBuilder(binary, "--config.file=" + dir.resolve("prometheus.yml"),

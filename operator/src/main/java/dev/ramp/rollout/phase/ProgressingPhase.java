@@ -10,19 +10,18 @@ import dev.ramp.rollout.AnalysisSettings;
 import dev.ramp.rollout.Next;
 import dev.ramp.rollout.PhaseHandler;
 import dev.ramp.rollout.RolloutContext;
-import dev.ramp.rollout.StepPlan;
+import dev.ramp.rollout.ReleasePlan;
 import dev.ramp.rollout.Transitions;
 import dev.ramp.rollout.Workloads;
 import dev.ramp.routing.TrafficRouter;
-import dev.ramp.routing.Weights;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
 /**
- * A canary release: waits for the canary to be ready, then holds each step of the plan for one
- * interval and runs the checks. Passing checks advance the step; after the last step the release
+ * A release of any strategy: waits for the canary to be ready, then holds each step of its
+ * {@link ReleasePlan} for one interval and runs the checks. Passing checks advance the step; after the last step the release
  * is promoted. Failed checks reaching the threshold, or a canary not ready within the progress
  * deadline, roll it back. Weights follow status.step, so a restarted operator resumes the step.
  */
@@ -57,15 +56,13 @@ public class ProgressingPhase implements PhaseHandler {
         if (!Workloads.isReady(context.target())) {
             return canaryNotReady(context, settings);
         }
-        List<Integer> plan = StepPlan.weights(context.rollout().getSpec().getAnalysis());
+        List<ReleasePlan.Step> plan = ReleasePlan.of(context.rollout());
         if (status.getStep() == null) {
             moveToStep(context, 0, plan);
             return Next.after(settings.interval());
         }
-        int weight = plan.get(Math.min(status.getStep(), plan.size() - 1));
-        if (!router.weights(context.rollout()).equals(Weights.canary(weight))) {
-            router.route(context.rollout(), Weights.canary(weight));
-        }
+        // Re-applied each time (a no-op when unchanged), so routing survives restarts and edits.
+        router.route(context.rollout(), plan.get(Math.min(status.getStep(), plan.size() - 1)).routing());
         Instant due = status.getLastCheckTime() == null ? context.now()
                 : Instant.parse(status.getLastCheckTime()).plus(settings.interval());
         if (context.now().isBefore(due)) {
@@ -74,7 +71,7 @@ public class ProgressingPhase implements PhaseHandler {
         return check(context, settings, plan);
     }
 
-    private Next check(RolloutContext context, AnalysisSettings settings, List<Integer> plan) {
+    private Next check(RolloutContext context, AnalysisSettings settings, List<ReleasePlan.Step> plan) {
         RolloutStatus status = context.status();
         CheckResult result = analysis.run(context.rollout());
         status.setMetrics(result.metrics());
@@ -90,7 +87,7 @@ public class ProgressingPhase implements PhaseHandler {
             return Next.after(settings.interval());
         }
         transitions.setCondition(context, Transitions.ANALYSIS, Conditions.TRUE, CheckResult.PASSED,
-                "all checks passed at weight " + status.getCanaryWeight());
+                "all checks passed at " + plan.get(status.getStep()).description());
         status.setIterations((status.getIterations() == null ? 0 : status.getIterations()) + 1);
         int next = status.getStep() + 1;
         if (next >= plan.size()) {
@@ -121,16 +118,16 @@ public class ProgressingPhase implements PhaseHandler {
         }
     }
 
-    private void moveToStep(RolloutContext context, int step, List<Integer> plan) {
+    private void moveToStep(RolloutContext context, int step, List<ReleasePlan.Step> plan) {
         RolloutStatus status = context.status();
-        int weight = plan.get(step);
-        router.route(context.rollout(), Weights.canary(weight));
+        ReleasePlan.Step next = plan.get(step);
+        router.route(context.rollout(), next.routing());
         status.setStep(step);
-        status.setCanaryWeight(weight);
+        status.setCanaryWeight(next.routing().weights().canary());
         status.setLastCheckTime(context.now().toString());
         status.setLastTransitionTime(context.now().toString());
         transitions.events().normal(context.rollout(), "StepAdvanced",
-                "Step " + (step + 1) + " of " + plan.size() + ": canary weight " + weight + "%");
+                Character.toUpperCase(next.description().charAt(0)) + next.description().substring(1));
     }
 
     private Next canaryNotReady(RolloutContext context, AnalysisSettings settings) {

@@ -1,0 +1,58 @@
+package dev.ramp.rollout;
+
+import dev.ramp.api.AnalysisSpec;
+import dev.ramp.api.Rollout;
+import dev.ramp.api.Strategy;
+import dev.ramp.routing.Routing;
+import dev.ramp.routing.Weights;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The steps of a release by strategy; each is held for one analysis interval and must pass its
+ * checks before the next. Canary: one step per weight. BlueGreen: {@code iterations} checks with
+ * no live traffic on the canary (mirrored when asked), then one check with all traffic on it.
+ * ABTest: {@code iterations} checks with only the matching requests on the canary.
+ */
+public final class ReleasePlan {
+
+    static final int DEFAULT_ITERATIONS = 10;
+
+    /** One step: where traffic goes, and how an Event tells it. */
+    public record Step(Routing routing, String description) {
+    }
+
+    private ReleasePlan() {
+    }
+
+    public static List<Step> of(Rollout rollout) {
+        AnalysisSpec analysis = rollout.getSpec().getAnalysis();
+        Strategy strategy = rollout.getSpec().getStrategy() == null ? Strategy.Canary : rollout.getSpec().getStrategy();
+        int iterations = analysis == null || analysis.getIterations() == null ? DEFAULT_ITERATIONS : analysis.getIterations();
+        List<Step> steps = new ArrayList<>();
+        switch (strategy) {
+            case BlueGreen -> {
+                boolean mirror = analysis != null && Boolean.TRUE.equals(analysis.getMirror());
+                for (int i = 1; i <= iterations; i++) {
+                    steps.add(new Step(Routing.dark(mirror), "check " + i + " of " + iterations + " with no live traffic"
+                            + (mirror ? " (live traffic mirrored to the canary)" : "")));
+                }
+                steps.add(new Step(Routing.of(Weights.canary(100)), "all traffic switched to the canary"));
+            }
+            case ABTest -> {
+                for (int i = 1; i <= iterations; i++) {
+                    steps.add(new Step(Routing.abTest(analysis.getMatch()), "check " + i + " of " + iterations
+                            + " with only matching requests on the canary"));
+                }
+            }
+            default -> {
+                List<Integer> weights = StepPlan.weights(analysis);
+                for (int i = 0; i < weights.size(); i++) {
+                    steps.add(new Step(Routing.of(Weights.canary(weights.get(i))), "step " + (i + 1) + " of "
+                            + weights.size() + ": canary weight " + weights.get(i) + "%"));
+                }
+            }
+        }
+        return steps;
+    }
+}

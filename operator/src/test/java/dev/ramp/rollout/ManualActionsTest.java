@@ -1,0 +1,146 @@
+package dev.ramp.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ramp.api.Phase;
+import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutActions;
+import dev.ramp.kube.Conditions;
+import dev.ramp.testing.FakeKubelet;
+import dev.ramp.testing.IstioTelemetry;
+import dev.ramp.testing.RampOperator;
+import dev.ramp.testing.TestCluster;
+import dev.ramp.testing.TestPrometheus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Promote now, abort, retry, pause and resume, as a person (or the ramp CLI) asks for them. */
+class ManualActionsTest {
+
+    private static final Duration RELEASE = Duration.ofSeconds(90);
+
+    private static KubernetesClient client;
+    private static IstioTelemetry telemetry;
+    private static TestPrometheus prometheus;
+    private static RampOperator operator;
+
+    private FakeKubelet kubelet;
+    private CanaryFixture fx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        client = TestCluster.get().client();
+        telemetry = new IstioTelemetry();
+        prometheus = new TestPrometheus(telemetry.target());
+        operator = new RampOperator(client, prometheus.address()).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        operator.close();
+        prometheus.close();
+        telemetry.close();
+    }
+
+    @BeforeEach
+    void release() {
+        String namespace = TestCluster.get().newNamespace("manual");
+        kubelet = new FakeKubelet(client, namespace);
+        fx = new CanaryFixture(client, namespace);
+        telemetry.serve(namespace, "podinfo", 100, 20);
+        fx.createTarget("podinfo:1.0");
+        fx.createRollout(List.of(10, 20, 30, 40, 50), "3s", 2, "5s");
+        fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
+        prometheus.awaitTraffic(namespace, "podinfo");
+        fx.watchWeights();
+        fx.release("podinfo:2.0");
+        await().atMost(RELEASE).until(() -> Integer.valueOf(10).equals(fx.canaryWeight()));
+    }
+
+    @AfterEach
+    void cleanUp() {
+        fx.close();
+        kubelet.close();
+    }
+
+    private void request(String action) {
+        client.resources(Rollout.class).inNamespace(fx.namespace).withName("podinfo")
+                .edit(r -> {
+                    var annotations = new java.util.HashMap<String, String>();
+                    if (r.getMetadata().getAnnotations() != null) {
+                        annotations.putAll(r.getMetadata().getAnnotations());
+                    }
+                    annotations.put(RolloutActions.ANNOTATION, action);
+                    r.getMetadata().setAnnotations(annotations);
+                    return r;
+                });
+    }
+
+    private void paused(boolean paused) {
+        client.resources(Rollout.class).inNamespace(fx.namespace).withName("podinfo")
+                .edit(r -> { r.getSpec().setPaused(paused); return r; });
+    }
+
+    @Test
+    void promoteSkipsTheRemainingSteps() {
+        request("promote/1");
+        Rollout done = fx.awaitPhase(Phase.Succeeded, Duration.ofSeconds(30));
+
+        assertThat(done.getStatus().getLastAction()).isEqualTo("promote/1");
+        assertThat(fx.observedWeights()).containsExactly(0, 10, 0);
+        assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:2.0");
+        assertThat(fx.events("PromoteRequested")).hasSize(1);
+    }
+
+    @Test
+    void abortRollsBackNowAndRetryReleasesTheSameRevisionAgain() {
+        request("abort/1");
+        Rollout failed = fx.awaitPhase(Phase.Failed, Duration.ofSeconds(30));
+        assertThat(fx.canaryWeight()).isZero();
+        assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:1.0");
+        var promoted = Conditions.find(failed.getStatus().getConditions(), "Promoted").orElseThrow();
+        assertThat(promoted.getReason()).isEqualTo("Aborted");
+        assertThat(promoted.getMessage()).contains("aborted by request (abort/1)");
+
+        request("retry/2");
+        fx.awaitPhase(Phase.Succeeded, RELEASE);
+        assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:2.0");
+        assertThat(fx.rollout().getStatus().getLastAction()).isEqualTo("retry/2");
+        assertThat(fx.events("ReleaseStarted")).hasSize(2);
+    }
+
+    @Test
+    void pauseHoldsTheStepUntilResumed() {
+        paused(true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Conditions.isTrue(fx.rollout().getStatus().getConditions(),
+                ManualActions.PAUSED));
+        await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(9))
+                .until(() -> Integer.valueOf(10).equals(fx.canaryWeight()) && fx.rollout().getStatus().getPhase() == Phase.Progressing);
+
+        paused(false);
+        fx.awaitPhase(Phase.Succeeded, RELEASE);
+        assertThat(fx.observedWeights()).containsExactly(0, 10, 20, 30, 40, 50, 0);
+        assertThat(fx.events("Paused")).hasSize(1);
+        assertThat(fx.events("Resumed")).hasSize(1);
+    }
+
+    @Test
+    void anActionThatMakesNoSenseNowIsRefusedOnce() {
+        request("promote/1");
+        fx.awaitPhase(Phase.Succeeded, Duration.ofSeconds(30));
+
+        request("abort/2");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "abort/2".equals(fx.rollout().getStatus().getLastAction()));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                .until(() -> fx.rollout().getStatus().getPhase() == Phase.Succeeded);
+        assertThat(fx.events("ActionRefused")).singleElement().satisfies(e -> assertThat(e.getMessage())
+                .isEqualTo("abort/2 refused: not possible in phase Succeeded (only while a release runs)"));
+    }
+}
