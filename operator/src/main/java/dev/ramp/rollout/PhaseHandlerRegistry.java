@@ -12,6 +12,10 @@ import dev.ramp.rollout.phase.IdlePhase;
 import dev.ramp.rollout.phase.InitializingPhase;
 import dev.ramp.rollout.phase.ProgressingPhase;
 import dev.ramp.rollout.phase.PromotingPhase;
+import dev.ramp.rollout.phase.WaitingPromotionPhase;
+import dev.ramp.hooks.HookCaller;
+import dev.ramp.hooks.Hooks;
+import java.time.Duration;
 import dev.ramp.routing.IstioRouter;
 import dev.ramp.routing.TrafficRouter;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -43,14 +47,17 @@ public class PhaseHandlerRegistry {
         Workloads workloads = new Workloads(client);
         TrafficRouter router = new IstioRouter(client);
         RolloutMetrics metrics = new RolloutMetrics(registry);
-        Transitions transitions = new Transitions(workloads, router, events, conditions, metrics);
+        Hooks hooks = new Hooks(new HookCaller(Duration.ofMillis(500)));
+        Transitions transitions = new Transitions(workloads, router, events, conditions, metrics, hooks);
+        ReleaseGates gates = new ReleaseGates(hooks, transitions);
         Analysis analysis = new Analysis(client, new Providers(client, prometheusAddress), new AnalysisMetrics(registry));
         IdlePhase idle = new IdlePhase(workloads, transitions);
         return new PhaseHandlerRegistry(List.of(
                 new InitializingPhase(workloads, router, transitions),
                 idle,
                 new FailedPhase(idle, reverter, transitions),
-                new ProgressingPhase(workloads, router, analysis, transitions),
+                new ProgressingPhase(workloads, router, analysis, transitions, gates),
+                new WaitingPromotionPhase(gates, transitions),
                 new PromotingPhase(workloads, router, transitions),
                 new FinalisingPhase(workloads, transitions)), metrics, new ManualActions(transitions));
     }

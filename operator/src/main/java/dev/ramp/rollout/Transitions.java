@@ -2,6 +2,8 @@ package dev.ramp.rollout;
 
 import dev.ramp.api.Phase;
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.WebhookSpec;
+import dev.ramp.hooks.Hooks;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
 import dev.ramp.routing.TrafficRouter;
@@ -26,9 +28,11 @@ public class Transitions {
     private final EventRecorder events;
     private final Conditions conditions;
     private final RolloutMetrics metrics;
+    private final Hooks hooks;
 
     public Transitions(Workloads workloads, TrafficRouter router, EventRecorder events, Conditions conditions,
-            RolloutMetrics metrics) {
+            RolloutMetrics metrics, Hooks hooks) {
+        this.hooks = hooks;
         this.workloads = workloads;
         this.router = router;
         this.events = events;
@@ -84,12 +88,15 @@ public class Transitions {
         finished(context, "failed");
     }
 
+    /** A release ended: its duration is measured and the post-rollout hooks told (a failing hook is only reported). */
     public void finished(RolloutContext context, String outcome) {
         String started = context.status().getReleaseStartTime();
         if (started != null) {
             metrics.finished(context.rollout().getMetadata().getNamespace(), context.rollout().getMetadata().getName(),
                     outcome, Duration.between(Instant.parse(started), context.now()));
         }
+        hooks.firstRefusal(context.rollout(), WebhookSpec.Type.PostRollout).ifPresent(answer ->
+                events.warning(context.rollout(), "HookFailed", "post-rollout: " + answer.message()));
     }
 
     public void setCondition(RolloutContext context, String type, String status, String reason, String message) {

@@ -17,6 +17,10 @@ import dev.ramp.routing.TrafficRouter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import dev.ramp.api.WebhookSpec.Type;
+import dev.ramp.hooks.Hooks;
+import dev.ramp.rollout.ReleaseGates;
 import java.util.Set;
 
 /**
@@ -31,12 +35,15 @@ public class ProgressingPhase implements PhaseHandler {
     private final TrafficRouter router;
     private final Analysis analysis;
     private final Transitions transitions;
+    private final ReleaseGates gates;
 
-    public ProgressingPhase(Workloads workloads, TrafficRouter router, Analysis analysis, Transitions transitions) {
+    public ProgressingPhase(Workloads workloads, TrafficRouter router, Analysis analysis, Transitions transitions,
+            ReleaseGates gates) {
         this.workloads = workloads;
         this.router = router;
         this.analysis = analysis;
         this.transitions = transitions;
+        this.gates = gates;
     }
 
     @Override
@@ -57,18 +64,43 @@ public class ProgressingPhase implements PhaseHandler {
             return canaryNotReady(context, settings);
         }
         List<ReleasePlan.Step> plan = ReleasePlan.of(context.rollout());
+        Instant due = status.getLastCheckTime() == null ? context.now()
+                : Instant.parse(status.getLastCheckTime()).plus(settings.interval());
         if (status.getStep() == null) {
-            moveToStep(context, 0, plan);
-            return Next.after(settings.interval());
+            return beforeTraffic(context, settings, plan, due);
         }
         // Re-applied each time (a no-op when unchanged), so routing survives restarts and edits.
         router.route(context.rollout(), plan.get(Math.min(status.getStep(), plan.size() - 1)).routing());
-        Instant due = status.getLastCheckTime() == null ? context.now()
-                : Instant.parse(status.getLastCheckTime()).plus(settings.interval());
         if (context.now().isBefore(due)) {
             return Next.after(Duration.between(context.now(), due));
         }
+        Optional<String> rollback = gates.rollbackRequested(context);
+        if (rollback.isPresent()) {
+            transitions.rollback(context, "RollbackRequested", rollback.get());
+            return Next.onChange();
+        }
+        Optional<String> hookFailure = gates.failure(context, Type.Rollout);
+        if (hookFailure.isPresent()) {
+            return failedCheck(context, settings, "HookFailed", hookFailure.get(), false, "HookFailed", hookFailure.get());
+        }
         return check(context, settings, plan);
+    }
+
+    /** No traffic yet: confirm-rollout hooks must say yes and pre-rollout hooks pass, each interval until they do. */
+    private Next beforeTraffic(RolloutContext context, AnalysisSettings settings, List<ReleasePlan.Step> plan, Instant due) {
+        if (context.now().isBefore(due)) {
+            return Next.after(Duration.between(context.now(), due));
+        }
+        if (!gates.confirmed(context, Type.ConfirmRollout)) {
+            context.status().setLastCheckTime(context.now().toString());
+            return Next.after(settings.interval());
+        }
+        Optional<String> preRollout = gates.failure(context, Type.PreRollout);
+        if (preRollout.isPresent()) {
+            return failedCheck(context, settings, "HookFailed", preRollout.get(), false, "HookFailed", preRollout.get());
+        }
+        moveToStep(context, 0, plan);
+        return Next.after(settings.interval());
     }
 
     private Next check(RolloutContext context, AnalysisSettings settings, List<ReleasePlan.Step> plan) {
@@ -77,20 +109,21 @@ public class ProgressingPhase implements PhaseHandler {
         status.setMetrics(result.metrics());
         status.setLastCheckTime(context.now().toString());
         if (!result.passed()) {
-            int failed = (status.getFailedChecks() == null ? 0 : status.getFailedChecks()) + 1;
-            status.setFailedChecks(failed);
-            reportFailure(context, result, failed, settings.threshold());
-            if (failed >= settings.threshold()) {
-                transitions.rollback(context, "AnalysisFailed", result.summary());
-                return Next.onChange();
-            }
-            return Next.after(settings.interval());
+            boolean configuration = result.failure().map(CheckFailure::isConfiguration).orElse(false);
+            return failedCheck(context, settings, result.reason(), result.failures(), configuration,
+                    "AnalysisFailed", result.summary());
         }
         transitions.setCondition(context, Transitions.ANALYSIS, Conditions.TRUE, CheckResult.PASSED,
                 "all checks passed at " + plan.get(status.getStep()).description());
         status.setIterations((status.getIterations() == null ? 0 : status.getIterations()) + 1);
         int next = status.getStep() + 1;
         if (next >= plan.size()) {
+            if (Hooks.any(context.rollout(), Type.ConfirmPromotion)) {
+                transitions.to(context, Phase.WaitingPromotion);
+                transitions.events().normal(context.rollout(), "WaitingPromotion",
+                        "All steps passed; waiting for the confirm-promotion hooks");
+                return Next.after(Duration.ofMillis(100));
+            }
             transitions.to(context, Phase.Promoting);
             transitions.events().normal(context.rollout(), "Promoting",
                     "All steps passed; copying revision " + status.getLastAppliedRevision() + " into the primary");
@@ -101,21 +134,30 @@ public class ProgressingPhase implements PhaseHandler {
     }
 
     /**
-     * The Analysis condition names the failure. A failing canary or an unreachable Prometheus gets
-     * an Event at every check; a configuration error (TemplateNotFound, QueryRejected,
-     * InvalidMetric) one Event per release, since repeating it each interval tells nothing new.
+     * Counts a failed check (a metric's or a hook's) and rolls back at the threshold. The Analysis
+     * condition names the failure. A failing canary or an unreachable Prometheus gets an Event at
+     * every check; a configuration error (TemplateNotFound, QueryRejected, InvalidMetric) one Event
+     * per release ({@code reportOnce}), since repeating it each interval tells nothing new.
      */
-    private void reportFailure(RolloutContext context, CheckResult result, int failed, int threshold) {
-        String reason = result.reason();
-        boolean configuration = result.failure().map(CheckFailure::isConfiguration).orElse(false);
-        boolean reported = Conditions.find(context.status().getConditions(), Transitions.ANALYSIS)
+    private Next failedCheck(RolloutContext context, AnalysisSettings settings, String reason, String failures,
+            boolean reportOnce, String rollbackReason, String rollbackMessage) {
+        RolloutStatus status = context.status();
+        status.setLastCheckTime(context.now().toString());
+        int failed = (status.getFailedChecks() == null ? 0 : status.getFailedChecks()) + 1;
+        status.setFailedChecks(failed);
+        boolean reported = Conditions.find(status.getConditions(), Transitions.ANALYSIS)
                 .map(c -> reason.equals(c.getReason())).orElse(false);
         transitions.setCondition(context, Transitions.ANALYSIS, Conditions.FALSE, reason,
-                "check " + failed + " of " + threshold + " failed: " + result.failures());
-        if (!configuration || !reported) {
+                "check " + failed + " of " + settings.threshold() + " failed: " + failures);
+        if (!reportOnce || !reported) {
             transitions.events().warning(context.rollout(), reason,
-                    "Check failed (" + failed + "/" + threshold + "): " + result.failures());
+                    "Check failed (" + failed + "/" + settings.threshold() + "): " + failures);
         }
+        if (failed >= settings.threshold()) {
+            transitions.rollback(context, rollbackReason, rollbackMessage);
+            return Next.onChange();
+        }
+        return Next.after(settings.interval());
     }
 
     private void moveToStep(RolloutContext context, int step, List<ReleasePlan.Step> plan) {

@@ -1,0 +1,67 @@
+package dev.ramp.rollout;
+
+import dev.ramp.api.WebhookSpec.Type;
+import dev.ramp.hooks.HookCaller.HookAnswer;
+import dev.ramp.hooks.Hooks;
+import dev.ramp.kube.Conditions;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a release's webhooks decide, with the {@code Webhooks} condition saying so: whether the
+ * release may take traffic (confirm-rollout) or be promoted (confirm-promotion), whether a
+ * pre-rollout or rollout hook failed (a failed check), and whether a rollback hook asks for a
+ * rollback. A gate that keeps saying no is reported once, not at every poll.
+ */
+public class ReleaseGates {
+
+    public static final String WEBHOOKS = "Webhooks";
+
+    private final Hooks hooks;
+    private final Transitions transitions;
+
+    public ReleaseGates(Hooks hooks, Transitions transitions) {
+        this.hooks = hooks;
+        this.transitions = transitions;
+    }
+
+    /** True when every hook of a confirm type answers 2xx; otherwise the condition names the refusal. */
+    public boolean confirmed(RolloutContext context, Type type) {
+        Optional<HookAnswer> refusal = hooks.firstRefusal(context.rollout(), type);
+        if (refusal.isEmpty()) {
+            if (Hooks.any(context.rollout(), type)) {
+                set(context, Conditions.TRUE, "Confirmed", type == Type.ConfirmRollout ? "confirm-rollout hooks answered 2xx"
+                        : "confirm-promotion hooks answered 2xx");
+            }
+            return true;
+        }
+        String message = "waiting for " + (type == Type.ConfirmRollout ? "confirm-rollout: " : "confirm-promotion: ")
+                + refusal.get().message();
+        boolean news = Conditions.find(context.status().getConditions(), WEBHOOKS)
+                .map(c -> !Objects.equals(c.getMessage(), message)).orElse(true);
+        set(context, Conditions.FALSE, "WaitingForConfirmation", message);
+        if (news) {
+            transitions.events().normal(context.rollout(), "WaitingForConfirmation", message);
+        }
+        return false;
+    }
+
+    /** The failure of a hook of a checking type (pre-rollout, rollout), as a failed check's message. */
+    public Optional<String> failure(RolloutContext context, Type type) {
+        Optional<HookAnswer> refusal = hooks.firstRefusal(context.rollout(), type);
+        refusal.ifPresent(answer -> set(context, Conditions.FALSE, "HookFailed", answer.message()));
+        return refusal.map(HookAnswer::message);
+    }
+
+    /** Whether a rollback hook answered 2xx: a request to roll back now. */
+    public Optional<String> rollbackRequested(RolloutContext context) {
+        return hooks.firstYes(context.rollout(), Type.Rollback).map(answer -> {
+            set(context, Conditions.TRUE, "RollbackRequested", answer.message());
+            return answer.message();
+        });
+    }
+
+    private void set(RolloutContext context, String status, String reason, String message) {
+        transitions.setCondition(context, WEBHOOKS, status, reason, message);
+    }
+}

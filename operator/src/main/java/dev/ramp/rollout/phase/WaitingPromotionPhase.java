@@ -1,0 +1,54 @@
+package dev.ramp.rollout.phase;
+
+import dev.ramp.api.Phase;
+import dev.ramp.api.WebhookSpec.Type;
+import dev.ramp.rollout.AnalysisSettings;
+import dev.ramp.rollout.Next;
+import dev.ramp.rollout.PhaseHandler;
+import dev.ramp.rollout.ReleaseGates;
+import dev.ramp.rollout.RolloutContext;
+import dev.ramp.rollout.Transitions;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every step passed; the canary keeps its last step's traffic while the confirm-promotion hooks
+ * are asked once per interval. A yes promotes (as does a manual promote); a rollback hook saying
+ * yes, or a new revision, ends the wait the other way.
+ */
+public class WaitingPromotionPhase implements PhaseHandler {
+
+    private final ReleaseGates gates;
+    private final Transitions transitions;
+
+    public WaitingPromotionPhase(ReleaseGates gates, Transitions transitions) {
+        this.gates = gates;
+        this.transitions = transitions;
+    }
+
+    @Override
+    public Set<Phase> phases() {
+        return Set.of(Phase.WaitingPromotion);
+    }
+
+    @Override
+    public Next handle(RolloutContext context) {
+        if (!context.targetRevision().equals(context.status().getLastAppliedRevision())) {
+            transitions.startRelease(context, context.targetRevision());
+            return Next.after(Duration.ofSeconds(1));
+        }
+        Optional<String> rollback = gates.rollbackRequested(context);
+        if (rollback.isPresent()) {
+            transitions.rollback(context, "RollbackRequested", rollback.get());
+            return Next.onChange();
+        }
+        if (gates.confirmed(context, Type.ConfirmPromotion)) {
+            transitions.to(context, Phase.Promoting);
+            transitions.events().normal(context.rollout(), "Promoting", "confirm-promotion hooks answered 2xx; copying revision "
+                    + context.status().getLastAppliedRevision() + " into the primary");
+            return Next.after(Duration.ofMillis(100));
+        }
+        return Next.after(AnalysisSettings.of(context.rollout()).interval());
+    }
+}

@@ -1,0 +1,172 @@
+package dev.ramp.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ramp.api.Phase;
+import dev.ramp.api.Rollout;
+import dev.ramp.api.WebhookSpec;
+import dev.ramp.kube.Conditions;
+import dev.ramp.testing.FakeKubelet;
+import dev.ramp.testing.HookServer;
+import dev.ramp.testing.IstioTelemetry;
+import dev.ramp.testing.RampOperator;
+import dev.ramp.testing.TestCluster;
+import dev.ramp.testing.TestPrometheus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Each webhook type against real HTTP receivers on loopback, during real releases. */
+class WebhooksTest {
+
+    private static final Duration RELEASE = Duration.ofSeconds(90);
+
+    private static KubernetesClient client;
+    private static IstioTelemetry telemetry;
+    private static TestPrometheus prometheus;
+    private static RampOperator operator;
+
+    private FakeKubelet kubelet;
+    private CanaryFixture fx;
+    private HookServer hooks;
+
+    @BeforeAll
+    static void start() throws Exception {
+        client = TestCluster.get().client();
+        telemetry = new IstioTelemetry();
+        prometheus = new TestPrometheus(telemetry.target());
+        operator = new RampOperator(client, prometheus.address()).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        operator.close();
+        prometheus.close();
+        telemetry.close();
+    }
+
+    @BeforeEach
+    void namespace() throws Exception {
+        String namespace = TestCluster.get().newNamespace("hooks");
+        kubelet = new FakeKubelet(client, namespace);
+        fx = new CanaryFixture(client, namespace);
+        hooks = new HookServer();
+        telemetry.serve(namespace, "podinfo", 100, 20);
+    }
+
+    @AfterEach
+    void cleanUp() {
+        fx.close();
+        kubelet.close();
+        hooks.close();
+    }
+
+    private WebhookSpec hook(String name, WebhookSpec.Type type, String timeout) {
+        WebhookSpec hook = new WebhookSpec();
+        hook.setName(name);
+        hook.setType(type);
+        hook.setUrl(hooks.url("/" + name));
+        hook.setTimeout(timeout);
+        hook.setMetadata(Map.of("cmd", "hey -z 1m http://podinfo-canary:9898/"));
+        return hook;
+    }
+
+    private void bootstrap(List<WebhookSpec> webhooks) {
+        bootstrap(webhooks, "1s");
+    }
+
+    private void bootstrap(List<WebhookSpec> webhooks, String interval) {
+        fx.createTarget("podinfo:1.0");
+        fx.createRollout(r -> {
+            r.getSpec().getAnalysis().setInterval(interval);
+            r.getSpec().getAnalysis().setStepWeights(List.of(20, 40));
+            r.getSpec().getAnalysis().setWebhooks(new ArrayList<>(webhooks));
+        });
+        fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
+        prometheus.awaitTraffic(fx.namespace, "podinfo");
+        fx.watchWeights();
+    }
+
+    private String webhooksCondition() {
+        return Conditions.find(fx.rollout().getStatus().getConditions(), ReleaseGates.WEBHOOKS)
+                .map(c -> c.getReason() + ": " + c.getMessage()).orElse("");
+    }
+
+    @Test
+    void gatesHoldTheReleaseUntilConfirmedAndEveryHookIsCalledWithThePayload() {
+        hooks.answer("/confirm-rollout", 403);
+        hooks.answer("/confirm-promotion", 403);
+        bootstrap(List.of(hook("confirm-rollout", WebhookSpec.Type.ConfirmRollout, "2s"),
+                hook("pre-rollout", WebhookSpec.Type.PreRollout, "2s"),
+                hook("load-test", WebhookSpec.Type.Rollout, "2s"),
+                hook("confirm-promotion", WebhookSpec.Type.ConfirmPromotion, "2s"),
+                hook("post-rollout", WebhookSpec.Type.PostRollout, "2s")));
+
+        fx.release("podinfo:2.0");
+        await().atMost(Duration.ofSeconds(20)).until(() -> webhooksCondition().startsWith("WaitingForConfirmation"));
+        assertThat(webhooksCondition()).contains("confirm-rollout").contains("answered 403");
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> fx.canaryWeight() == 0);
+        assertThat(hooks.calls("/pre-rollout")).isEmpty();
+
+        hooks.answer("/confirm-rollout", 200);
+        Rollout waiting = fx.awaitPhase(Phase.WaitingPromotion, RELEASE);
+        assertThat(waiting.getStatus().getCanaryWeight()).isEqualTo(40);
+        await().atMost(Duration.ofSeconds(10)).until(() -> webhooksCondition().contains("confirm-promotion"));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
+                .until(() -> fx.rollout().getStatus().getPhase() == Phase.WaitingPromotion);
+
+        hooks.answer("/confirm-promotion", 200);
+        fx.awaitPhase(Phase.Succeeded, RELEASE);
+        assertThat(fx.observedWeights()).containsExactly(0, 20, 40, 0);
+        assertThat(hooks.calls("/pre-rollout")).hasSize(1);
+        assertThat(hooks.calls("/load-test")).hasSizeGreaterThanOrEqualTo(2);
+        var payload = hooks.calls("/load-test").get(0).payload();
+        assertThat(payload.get("name").asText()).isEqualTo("podinfo");
+        assertThat(payload.get("namespace").asText()).isEqualTo(fx.namespace);
+        assertThat(payload.get("phase").asText()).isEqualTo("Progressing");
+        assertThat(payload.get("type").asText()).isEqualTo("rollout");
+        assertThat(payload.get("revision").asText()).isEqualTo(fx.rollout().getStatus().getLastPromotedRevision());
+        assertThat(payload.get("metadata").get("cmd").asText()).startsWith("hey -z 1m");
+        await().atMost(Duration.ofSeconds(5)).until(() -> hooks.calls("/post-rollout").size() == 1);
+        assertThat(hooks.calls("/post-rollout").get(0).payload().get("phase").asText()).isEqualTo("Succeeded");
+    }
+
+    @Test
+    void aRollbackHookAnswering2xxRollsBackAtOnce() {
+        hooks.answer("/stop", 404);
+        bootstrap(List.of(hook("stop", WebhookSpec.Type.Rollback, "2s")), "3s");
+
+        fx.release("podinfo:2.0");
+        await().atMost(RELEASE).until(() -> Integer.valueOf(20).equals(fx.canaryWeight()));
+        hooks.answer("/stop", 200);
+        Rollout failed = fx.awaitPhase(Phase.Failed, Duration.ofSeconds(10));
+
+        assertThat(fx.observedWeights()).containsExactly(0, 20, 0);
+        var promoted = Conditions.find(failed.getStatus().getConditions(), "Promoted").orElseThrow();
+        assertThat(promoted.getReason()).isEqualTo("RollbackRequested");
+        assertThat(promoted.getMessage()).contains("webhook stop (rollback, " + hooks.url("/stop") + ") answered 200");
+        assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:1.0");
+    }
+
+    @Test
+    void aHookThatTimesOutIsAFailedCheckNamingTheTimeout() {
+        hooks.delay("/slow", 3000);
+        bootstrap(List.of(hook("slow", WebhookSpec.Type.PreRollout, "500ms")));
+
+        fx.release("podinfo:2.0");
+        Rollout failed = fx.awaitPhase(Phase.Failed, RELEASE);
+        assertThat(fx.observedWeights()).containsOnly(0);
+        var promoted = Conditions.find(failed.getStatus().getConditions(), "Promoted").orElseThrow();
+        assertThat(promoted.getReason()).isEqualTo("HookFailed");
+        assertThat(promoted.getMessage()).contains("webhook slow (pre-rollout, " + hooks.url("/slow") + ") timed out after 500ms");
+        assertThat(hooks.calls("/slow")).hasSizeGreaterThanOrEqualTo(2);
+    }
+}
