@@ -13,6 +13,8 @@ import dev.ramp.testing.RampOperator;
 import dev.ramp.testing.TestCluster;
 import dev.ramp.testing.TestPrometheus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -70,22 +72,18 @@ class ManualActionsTest {
         kubelet.close();
     }
 
+    /** As the CLI (or kubectl annotate) does it: a merge patch, which needs no resourceVersion. */
     private void request(String action) {
-        client.resources(Rollout.class).inNamespace(fx.namespace).withName("podinfo")
-                .edit(r -> {
-                    var annotations = new java.util.HashMap<String, String>();
-                    if (r.getMetadata().getAnnotations() != null) {
-                        annotations.putAll(r.getMetadata().getAnnotations());
-                    }
-                    annotations.put(RolloutActions.ANNOTATION, action);
-                    r.getMetadata().setAnnotations(annotations);
-                    return r;
-                });
+        patch("{\"metadata\":{\"annotations\":{\"" + RolloutActions.ANNOTATION + "\":\"" + action + "\"}}}");
     }
 
     private void paused(boolean paused) {
+        patch("{\"spec\":{\"paused\":" + paused + "}}");
+    }
+
+    private void patch(String json) {
         client.resources(Rollout.class).inNamespace(fx.namespace).withName("podinfo")
-                .edit(r -> { r.getSpec().setPaused(paused); return r; });
+                .patch(PatchContext.of(PatchType.JSON_MERGE), json);
     }
 
     @Test
