@@ -22,8 +22,8 @@ import java.util.Set;
  * dry run before anything is written, applies, and prunes what left Git.
  * <p>
  * The replica count of a Deployment that a Rollout targets belongs to the Rollout (it runs the
- * target as the canary only during a release), so it is applied only when the Deployment is
- * created.
+ * target as the canary only during a release): Git's value is applied while this field manager
+ * still owns the field (creation, bootstrap) and left out once the Rollout has scaled it.
  */
 public class ManifestApplier {
 
@@ -60,7 +60,7 @@ public class ManifestApplier {
             object.getMetadata().setAnnotations(annotations);
             DesiredObject d = new DesiredObject(manifest, definition, object);
             if (rolloutTargets.contains(d.namespace() + "/" + d.name()) && "Deployment".equals(object.getKind())
-                    && resource(d).get() != null) {
+                    && !ownsReplicas(resource(d).get())) {
                 Object spec = object.getAdditionalProperties().get("spec");
                 if (spec instanceof Map<?, ?> map) {
                     map.remove("replicas");
@@ -71,6 +71,17 @@ public class ManifestApplier {
         // Namespaces and CRDs first: other objects may live in them.
         desired.sort(Comparator.comparingInt(ManifestApplier::order));
         return desired;
+    }
+
+    /** Whether Git's apply still owns spec.replicas of the live object (or there is none yet). */
+    private static boolean ownsReplicas(GenericKubernetesResource live) {
+        if (live == null) {
+            return true;
+        }
+        return live.getMetadata().getManagedFields().stream()
+                .filter(f -> FIELD_MANAGER.equals(f.getManager()) && f.getFieldsV1() != null)
+                .map(f -> f.getFieldsV1().getAdditionalProperties().get("f:spec"))
+                .anyMatch(spec -> spec instanceof Map<?, ?> fields && fields.containsKey("f:replicas"));
     }
 
     private static int order(DesiredObject d) {

@@ -193,6 +193,13 @@ class GitRevertTest {
         assertThat(fx.dev.log()).extracting(RevCommit::getShortMessage).filteredOn(m -> m.startsWith("Revert")).hasSize(1);
         assertThat(client.v1().events().inNamespace(fx.namespace).list().getItems())
                 .filteredOn(e -> "ReleaseStarted".equals(e.getReason())).hasSize(1);
+        // The Rollout scaling its target is not drift: Git's sync never fought it.
+        assertThat(client.v1().events().inNamespace(fx.namespace).list().getItems())
+                .filteredOn(e -> "Drifted".equals(e.getReason())).isEmpty();
+        assertThat(client.apps().deployments().inNamespace(fx.namespace).withName("podinfo").get().getSpec().getReplicas())
+                .isZero();
+        assertThat(client.apps().deployments().inNamespace(fx.namespace).withName("podinfo-primary").get().getSpec()
+                .getReplicas()).isEqualTo(2);
     }
 
     @Test
