@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  * releases. Owns the options every subcommand shares, the connection to the cluster, the
  * clock and the output streams, so that a test can run it in-process.
  */
-@Command(name = "ramp", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(name = "ramp", mixinStandardHelpOptions = true, versionProvider = Version.class, scope = ScopeType.INHERIT,
         description = "See and steer Ramp's progressive releases. Also runs as 'kubectl ramp'.",
         subcommands = {GetCommand.class, StatusCommand.class, WatchCommand.class, PromoteCommand.class,
                 AbortCommand.class, RetryCommand.class, PauseCommand.class, ResumeCommand.class},
