@@ -68,7 +68,8 @@ class WatchCommandTest {
     @Test
     void followsAFailingReleaseAndExitsOne() {
         operator.play("podinfo", STEP, progressing(1, 80), failed("AnalysisFailed",
-                "rolled back revision 8f461f56: request-success-rate: 80 is below the minimum 99"));
+                "rolled back revision 8f461f56: request-success-rate: 80 is below the minimum 99")
+                .andThen(s -> s.setRevertCommit("5e6f7a8b")));
 
         Result result = ramp.run("watch", "podinfo");
 
@@ -76,7 +77,7 @@ class WatchCommandTest {
         assertThat(result.out()).contains("[####----------------]  20%  Progressing  step 2/3  failed checks 1/2  "
                 + "request-success-rate 80 (min 99, failed)  request-duration 120 (max 500)\n");
         assertThat(result.out()).endsWith("rollout podinfo failed: AnalysisFailed: rolled back revision 8f461f56: "
-                + "request-success-rate: 80 is below the minimum 99\n");
+                + "request-success-rate: 80 is below the minimum 99; reverted in Git by 5e6f7a8b\n");
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.ramp.cli.Rollouts;
 import dev.ramp.cli.render.Ages;
 import dev.ramp.cli.render.OutputFormat;
 import dev.ramp.cli.render.Table;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,7 @@ public final class GetCommand implements Callable<Integer> {
                 : new Table("NAME", "STRATEGY", "PHASE", "WEIGHT", "FAILED", "LAST PROMOTED", "AGE");
         for (Rollout rollout : items) {
             ReleaseView view = new ReleaseView(rollout);
-            List<Object> cells = new java.util.ArrayList<>(List.of(view.name(), view.strategy(),
+            List<Object> cells = new ArrayList<>(List.of(view.name(), view.strategy(),
                     view.paused() ? view.phaseName() + ",Paused" : view.phaseName(), view.weight(),
                     view.failedChecks(), lastPromoted(view),
                     Ages.since(rollout.getMetadata().getCreationTimestamp(), ramp.clock())));

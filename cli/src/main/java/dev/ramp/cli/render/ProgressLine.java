@@ -4,6 +4,7 @@ import dev.ramp.api.MetricStatus;
 import dev.ramp.cli.ReleaseView;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One line of {@code ramp watch}: the canary's weight as a bar, the phase, the step and each
@@ -21,7 +22,7 @@ public final class ProgressLine {
         int weight = Math.max(0, Math.min(100, view.weight()));
         int filled = Math.round(weight * WIDTH / 100f);
         List<String> parts = new ArrayList<>();
-        parts.add("[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + String.format("%3d%%", weight));
+        parts.add("[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + String.format(Locale.ROOT, "%3d%%", weight));
         parts.add(view.paused() ? view.phaseName() + " (paused)" : view.phaseName());
         if (!view.progress().isEmpty()) {
             parts.add(view.progress());
