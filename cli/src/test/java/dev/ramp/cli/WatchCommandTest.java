@@ -109,6 +109,35 @@ class WatchCommandTest {
     }
 
     @Test
+    void anInitializedRolloutHasNoReleaseToWatch() {
+        operator.status("podinfo", s -> {
+            s.setPhase(Phase.Initialized);
+            s.setCanaryWeight(0);
+            s.setLastPromotedRevision(world.revision("podinfo"));
+        });
+
+        Result result = ramp.run("watch", "podinfo");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(result.out()).endsWith("rollout podinfo is Initialized: no release is running\n");
+    }
+
+    @Test
+    void countsPassedChecksForBlueGreen() {
+        operator.create("checkout", "checkout", Strategy.BlueGreen);
+        operator.status("checkout", progressing(0, 99.9).andThen(s -> {
+            s.setCanaryWeight(0);
+            s.setIterations(3);
+        }));
+
+        Result result = ramp.run("watch", "checkout", "--timeout", "500ms");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.TIMED_OUT);
+        assertThat(result.out()).startsWith("[--------------------]   0%  Progressing  check 3/5  request-success-rate 99.9 ");
+        assertThat(result.err()).isEqualTo("error: timed out after 500ms with rollout \"checkout\" Progressing\n");
+    }
+
+    @Test
     void showsAPausedRelease() {
         ramp.run("pause", "podinfo");
 
