@@ -1,0 +1,106 @@
+package dev.ramp.cli.render;
+
+import dev.ramp.api.MetricStatus;
+import dev.ramp.cli.status.StatusReport;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.stream.Collectors;
+
+/** {@code ramp status} for people: the report as labelled lines and tables, like kubectl describe. */
+public final class StatusText {
+
+    private static final String NONE = "<none>";
+
+    private final PrintWriter out;
+    private final Clock clock;
+
+    public StatusText(PrintWriter out, Clock clock) {
+        this.out = out;
+        this.clock = clock;
+    }
+
+    public void print(StatusReport report) {
+        field("Name", report.name());
+        field("Namespace", report.namespace());
+        field("Strategy", report.strategy());
+        field("Phase", (report.phase() == null ? NONE : report.phase()) + (report.paused() ? " (paused)" : ""));
+        if (report.step() != null) {
+            field("Step", report.step() + "/" + report.stepWeights().size() + " (weights " + report.stepWeights().stream()
+                    .map(String::valueOf).collect(Collectors.joining(", ")) + ")");
+        }
+        if (report.requiredIterations() != null) {
+            field("Checks passed", report.iterations() + "/" + report.requiredIterations());
+        }
+        field("Weight", "canary " + report.canaryWeight() + "%, primary " + (100 - report.canaryWeight()) + "%");
+        if (report.routing() != null) {
+            StatusReport.Routing routing = report.routing();
+            field("Routing", "VirtualService " + routing.virtualService() + ": primary " + routing.primary()
+                    + ", canary " + routing.canary());
+        }
+        field("Failed checks", report.failedChecks() + "/" + report.threshold());
+        field("Last action", (report.lastAction() == null ? NONE : report.lastAction())
+                + (report.pendingAction() == null ? "" : " (requested, not yet done: " + report.pendingAction() + ")"));
+        metrics(report);
+        out.println("Git commits:");
+        field("  Promoted", orNone(report.commits().promoted()));
+        field("  Release", orNone(report.commits().release()));
+        field("  Revert", orNone(report.commits().revert()));
+        out.println("Revisions:");
+        field("  Canary", orNone(report.revisions().applied()));
+        field("  Primary", orNone(report.revisions().promoted()));
+        field("  Target", orNone(report.revisions().target()));
+        conditions(report);
+        events(report);
+        out.flush();
+    }
+
+    private void metrics(StatusReport report) {
+        if (report.metrics().isEmpty()) {
+            field("Metrics", NONE);
+            return;
+        }
+        out.println("Metrics:");
+        Table table = new Table("NAME", "VALUE", "BOUND", "PASSED", "MESSAGE");
+        for (MetricStatus m : report.metrics()) {
+            table.row(m.getName(), Numbers.value(m), Numbers.bound(m),
+                    m.getPassed() == null ? "-" : m.getPassed() ? "yes" : "no", m.getMessage());
+        }
+        table.print(out, "  ");
+    }
+
+    private void conditions(StatusReport report) {
+        if (report.conditions() == null || report.conditions().isEmpty()) {
+            field("Conditions", NONE);
+            return;
+        }
+        out.println("Conditions:");
+        Table table = new Table("TYPE", "STATUS", "REASON", "AGE", "MESSAGE");
+        for (Condition c : report.conditions()) {
+            table.row(c.getType(), c.getStatus(), c.getReason(), Ages.since(c.getLastTransitionTime(), clock), c.getMessage());
+        }
+        table.print(out, "  ");
+    }
+
+    private void events(StatusReport report) {
+        if (report.events().isEmpty()) {
+            field("Events", NONE);
+            return;
+        }
+        out.println("Events:");
+        Table table = new Table("TYPE", "REASON", "AGE", "MESSAGE");
+        for (StatusReport.EventLine e : report.events()) {
+            table.row(e.type(), e.reason(), Ages.since(e.time(), clock), e.message());
+        }
+        table.print(out, "  ");
+    }
+
+    private void field(String label, String value) {
+        String key = label + ":";
+        out.println(key + " ".repeat(Math.max(1, 16 - key.length())) + value);
+    }
+
+    private static String orNone(String value) {
+        return value == null || value.isBlank() ? NONE : value;
+    }
+}

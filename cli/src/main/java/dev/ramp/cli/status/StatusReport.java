@@ -1,0 +1,45 @@
+package dev.ramp.cli.status;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.ramp.api.MetricStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+
+/**
+ * Everything {@code ramp status} shows about one Rollout, gathered from the Rollout, its target
+ * Deployment, its VirtualService and its Events; {@code -o json|yaml} prints this document.
+ *
+ * @param step the Canary's step, from 1 (absent outside a release and for other strategies)
+ * @param stepWeights the Canary's weight at each step
+ * @param routing the weights the VirtualService routes by, when Ramp has written it
+ * @param pendingAction an action requested by annotation that Ramp has not carried out yet
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StatusReport(String name, String namespace, String strategy, String phase, boolean paused,
+        Integer step, List<Integer> stepWeights, Integer iterations, Integer requiredIterations,
+        int canaryWeight, Routing routing, int failedChecks, int threshold,
+        List<MetricStatus> metrics, Commits commits, Revisions revisions,
+        String lastAction, String pendingAction, List<Condition> conditions, List<EventLine> events) {
+
+    /** Weights of the VirtualService's route named primary, in percent. */
+    public record Routing(String virtualService, int primary, int canary) {
+    }
+
+    /**
+     * Git commits involved: the promoted one, the one the target was synced from (the release),
+     * and the revert Ramp pushed after a failure.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Commits(String promoted, String release, String revert) {
+    }
+
+    /** Pod template hashes: the canary's (applied), the primary's (promoted), the target's now. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Revisions(String applied, String promoted, String target) {
+    }
+
+    /** One Event about the Rollout. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EventLine(String type, String reason, String message, String time, Integer count) {
+    }
+}

@@ -1,0 +1,97 @@
+package dev.ramp.cli.status;
+
+import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutActions;
+import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.Strategy;
+import dev.ramp.cli.ReleaseView;
+import dev.ramp.cli.Rollouts;
+import dev.ramp.rollout.TemplateHash;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Gathers a {@link StatusReport}: the Rollout, then its target, routing and Events. */
+public final class StatusReports {
+
+    /** The annotation a GitSource puts on what it applies: the commit it came from. */
+    static final String COMMIT_ANNOTATION = "ramp.dev/commit";
+
+    private StatusReports() {
+    }
+
+    public static StatusReport collect(Rollouts rollouts, Rollout rollout, int maxEvents) {
+        ReleaseView view = new ReleaseView(rollout);
+        RolloutStatus status = view.status();
+        boolean canary = view.strategy() == Strategy.Canary;
+        boolean running = ReleaseView.RUNNING.contains(view.phase());
+        Optional<Deployment> target = rollouts.target(rollout);
+        return new StatusReport(view.name(), view.namespace(), view.strategy().name(),
+                view.phase() == null ? null : view.phase().name(), view.paused(),
+                canary && running ? view.step() : null, canary ? view.stepWeights() : null,
+                canary ? null : view.iterations(), canary ? null : view.requiredIterations(),
+                view.weight(), Routing.of(rollouts.client(), rollout).orElse(null),
+                view.failedChecks(), view.threshold(), view.metrics(),
+                new StatusReport.Commits(status.getLastPromotedCommit(),
+                        target.map(StatusReports::commit).orElse(null), status.getRevertCommit()),
+                new StatusReport.Revisions(status.getLastAppliedRevision(), status.getLastPromotedRevision(),
+                        target.map(StatusReports::revision).orElse(null)),
+                status.getLastAction(), pendingAction(rollout), status.getConditions(),
+                events(rollouts, rollout, maxEvents));
+    }
+
+    private static String commit(Deployment target) {
+        Map<String, String> annotations = target.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(COMMIT_ANNOTATION);
+    }
+
+    private static String revision(Deployment target) {
+        return target.getSpec() == null || target.getSpec().getTemplate() == null ? null
+                : TemplateHash.of(target.getSpec().getTemplate());
+    }
+
+    private static String pendingAction(Rollout rollout) {
+        Map<String, String> annotations = rollout.getMetadata().getAnnotations();
+        String requested = annotations == null ? null : annotations.get(RolloutActions.ANNOTATION);
+        String done = rollout.getStatus() == null ? null : rollout.getStatus().getLastAction();
+        return requested == null || requested.equals(done) ? null : requested;
+    }
+
+    /** The latest Events about this Rollout (not an earlier one of the same name), oldest first. */
+    private static List<StatusReport.EventLine> events(Rollouts rollouts, Rollout rollout, int max) {
+        String uid = rollout.getMetadata().getUid();
+        List<Event> events = rollouts.client().v1().events().inNamespace(rollout.getMetadata().getNamespace())
+                .withField("involvedObject.kind", "Rollout")
+                .withField("involvedObject.name", rollout.getMetadata().getName())
+                .list().getItems().stream()
+                .filter(e -> e.getInvolvedObject().getUid() == null || Objects.equals(uid, e.getInvolvedObject().getUid()))
+                .sorted(Comparator.comparing(StatusReports::instant))
+                .toList();
+        return events.subList(Math.max(0, events.size() - max), events.size()).stream()
+                .map(e -> new StatusReport.EventLine(e.getType(), e.getReason(), e.getMessage(), time(e), e.getCount()))
+                .toList();
+    }
+
+    private static Instant instant(Event event) {
+        try {
+            return Instant.parse(time(event));
+        } catch (RuntimeException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    private static String time(Event event) {
+        if (event.getLastTimestamp() != null) {
+            return event.getLastTimestamp();
+        }
+        if (event.getEventTime() != null && event.getEventTime().getTime() != null) {
+            return event.getEventTime().getTime();
+        }
+        return event.getMetadata().getCreationTimestamp();
+    }
+}

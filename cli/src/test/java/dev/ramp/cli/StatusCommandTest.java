@@ -1,0 +1,154 @@
+package dev.ramp.cli;
+
+import static dev.ramp.cli.testing.FakeOperator.progressing;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutActions;
+import dev.ramp.api.Strategy;
+import dev.ramp.cli.testing.FakeOperator;
+import dev.ramp.cli.testing.RampCli;
+import dev.ramp.cli.testing.RampCli.Result;
+import dev.ramp.cli.testing.TestCluster;
+import dev.ramp.cli.testing.World;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class StatusCommandTest {
+
+    private static final String PROMOTED_COMMIT = "3f2a9c1d4e5b6a7980f1e2d3c4b5a69788796a5b";
+    private static final String RELEASE_COMMIT = "9be1d2a4c0ffee00112233445566778899aabbcc";
+
+    private final TestCluster cluster = TestCluster.get();
+    private String namespace;
+    private FakeOperator operator;
+    private World world;
+    private RampCli ramp;
+    private String revision;
+
+    @BeforeEach
+    void releaseInProgress() throws Exception {
+        namespace = cluster.newNamespace("status");
+        operator = new FakeOperator(cluster.client(), namespace);
+        world = new World(cluster.client(), namespace);
+        ramp = new RampCli(cluster.kubeconfigFile(), namespace);
+        world.target("podinfo", "ghcr.io/stefanprodan/podinfo:6.7.1", RELEASE_COMMIT);
+        revision = world.revision("podinfo");
+        Rollout rollout = operator.create("podinfo", "podinfo", Strategy.Canary);
+        operator.status("podinfo", progressing(1, 97.25).andThen(s -> {
+            s.setLastAppliedRevision(revision);
+            s.setLastPromotedRevision("00aa11bb22cc33dd");
+            s.setLastPromotedCommit(PROMOTED_COMMIT);
+            s.setLastAction("promote/1");
+        }));
+        cluster.client().resources(Rollout.class).inNamespace(namespace).withName("podinfo").edit(r -> {
+            r.getMetadata().setAnnotations(Map.of(RolloutActions.ANNOTATION, "abort/2"));
+            return r;
+        });
+        world.routes("podinfo", 80, 20);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        world.event(rollout, "Normal", "StepAdvanced", "Step 2: canary weight 20", now.minusSeconds(30));
+        world.event(rollout, "Normal", "ReleaseStarted", "Release of revision " + revision + " started", now.minusSeconds(90));
+        world.event(rollout, "Warning", "CheckFailed", "request-success-rate: 97.25 is below the minimum 99", now);
+    }
+
+    @AfterEach
+    void stop() {
+        operator.close();
+    }
+
+    @Test
+    void describesTheReleaseForPeople() {
+        Result result = ramp.run("status", "podinfo");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(0);
+        assertThat(result.out()).contains(
+                "Name:           podinfo\n",
+                "Namespace:      " + namespace + "\n",
+                "Strategy:       Canary\n",
+                "Phase:          Progressing\n",
+                "Step:           2/3 (weights 10, 20, 50)\n",
+                "Weight:         canary 20%, primary 80%\n",
+                "Routing:        VirtualService podinfo: primary 80, canary 20\n",
+                "Failed checks:  1/2\n",
+                "Last action:    promote/1 (requested, not yet done: abort/2)\n",
+                "  Promoted:     " + PROMOTED_COMMIT + "\n",
+                "  Release:      " + RELEASE_COMMIT + "\n",
+                "  Revert:       <none>\n",
+                "  Canary:       " + revision + "\n",
+                "  Target:       " + revision + "\n");
+        assertThat(result.out()).containsPattern("(?m)^  request-success-rate +97\\.25 +min 99 +no +97\\.25 is below the minimum 99$");
+        assertThat(result.out()).containsPattern("(?m)^  request-duration +120 +max 500 +yes$");
+        assertThat(result.out()).containsPattern("(?m)^  Promoted +Unknown +Progressing +\\d+s +release in progress$");
+        List<String> events = result.out().lines().dropWhile(l -> !l.equals("Events:")).skip(2).toList();
+        assertThat(events).hasSize(3);
+        assertThat(events.get(0)).matches("  Normal +ReleaseStarted +9\\ds +Release of revision " + revision + " started");
+        assertThat(events.get(1)).matches("  Normal +StepAdvanced +3\\ds +Step 2: canary weight 20");
+        assertThat(events.get(2)).matches("  Warning +CheckFailed +\\ds +request-success-rate: 97.25 is below the minimum 99");
+    }
+
+    @Test
+    void showsOnlyTheLatestEventsAskedFor() {
+        Result result = ramp.run("status", "podinfo", "--events", "1");
+
+        assertThat(result.out()).contains("CheckFailed").doesNotContain("StepAdvanced", "ReleaseStarted");
+    }
+
+    @Test
+    void printsTheReportAsJson() throws Exception {
+        Result result = ramp.run("status", "podinfo", "-o", "json");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(0);
+        JsonNode report = Serialization.jsonMapper().readTree(result.out());
+        assertThat(report.path("phase").asText()).isEqualTo("Progressing");
+        assertThat(report.path("step").asInt()).isEqualTo(2);
+        assertThat(report.path("stepWeights").toString()).isEqualTo("[10,20,50]");
+        assertThat(report.path("canaryWeight").asInt()).isEqualTo(20);
+        assertThat(report.path("routing").path("canary").asInt()).isEqualTo(20);
+        assertThat(report.path("routing").path("primary").asInt()).isEqualTo(80);
+        assertThat(report.path("commits").path("promoted").asText()).isEqualTo(PROMOTED_COMMIT);
+        assertThat(report.path("commits").path("release").asText()).isEqualTo(RELEASE_COMMIT);
+        assertThat(report.path("revisions").path("target").asText()).isEqualTo(revision);
+        assertThat(report.path("pendingAction").asText()).isEqualTo("abort/2");
+        assertThat(report.path("metrics").get(0).path("value").asDouble()).isEqualTo(97.25);
+        assertThat(report.path("metrics").get(0).path("passed").asBoolean()).isFalse();
+        assertThat(report.path("events").findValuesAsText("reason")).containsExactly("ReleaseStarted", "StepAdvanced", "CheckFailed");
+    }
+
+    @Test
+    void printsTheReportAsYaml() throws Exception {
+        Result result = ramp.run("status", "podinfo", "-o", "yaml");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(0);
+        JsonNode report = Serialization.yamlMapper().readTree(result.out());
+        assertThat(report.path("name").asText()).isEqualTo("podinfo");
+        assertThat(report.path("failedChecks").asInt()).isEqualTo(1);
+        assertThat(report.path("threshold").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aRolloutRampHasNotSeenYetStillDisplays() {
+        operator.create("fresh", "missing-target", Strategy.BlueGreen);
+
+        Result result = ramp.run("status", "fresh");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(0);
+        assertThat(result.out()).contains("Phase:          <none>\n", "Checks passed:  0/5\n", "Metrics:        <none>\n",
+                "  Release:      <none>\n", "Events:         <none>\n").doesNotContain("Routing:", "Step:");
+    }
+
+    @Test
+    void aMissingRolloutIsRefusedByName() {
+        Result result = ramp.run("status", "nope");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(result.err()).isEqualTo("error: rollout \"nope\" not found in namespace \"" + namespace + "\"\n");
+    }
+}

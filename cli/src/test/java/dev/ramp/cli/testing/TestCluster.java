@@ -1,0 +1,113 @@
+package dev.ramp.cli.testing;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One real kube-apiserver (with etcd) per test JVM, started offline from the binaries that
+ * e2e/controlplane/build.sh put under ~/.kubeapitest, with Ramp's CRDs and the Istio stand-in
+ * CRDs installed. Adapted from the operator's tests.
+ */
+public final class TestCluster {
+
+    private static TestCluster instance;
+
+    private final KubernetesClient client;
+    private final Path kubeconfigFile;
+    private final String kubeconfig;
+
+    private TestCluster() {
+        KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withOfflineMode(true)
+                .withUpdateKubeConfig(false)
+                .withStartupTimeout(120_000)
+                .build());
+        server.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-apiserver-stop"));
+        kubeconfig = server.getKubeConfigYaml();
+        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
+        kubeconfigFile = write("ramp-cli-kubeconfig", kubeconfig);
+        installCrds();
+    }
+
+    public static synchronized TestCluster get() {
+        if (instance == null) {
+            instance = new TestCluster();
+        }
+        return instance;
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public String kubeconfig() {
+        return kubeconfig;
+    }
+
+    public Path kubeconfigFile() {
+        return kubeconfigFile;
+    }
+
+    /** A fresh namespace, so tests sharing the server never see each other's objects. */
+    public String newNamespace(String prefix) {
+        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+                .create();
+        return name;
+    }
+
+    public static Path write(String prefix, String content) {
+        try {
+            Path file = Files.createTempFile(prefix, ".yaml");
+            Files.writeString(file, content);
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Path repoRoot() {
+        return Path.of(System.getProperty("ramp.root", "..")).toAbsolutePath().normalize();
+    }
+
+    private void installCrds() {
+        try (Stream<Path> files = Stream.concat(Files.list(repoRoot().resolve("crds")),
+                Stream.of(repoRoot().resolve("e2e/istio/crds.yaml")))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted().toList()) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    List<HasMetadata> items = client.load(in).items();
+                    for (HasMetadata item : items) {
+                        client.resource(item).serverSideApply();
+                        client.apiextensions().v1().customResourceDefinitions()
+                                .withName(item.getMetadata().getName())
+                                .waitUntilCondition(TestCluster::established, 60, TimeUnit.SECONDS);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read crds/", e);
+        }
+    }
+
+    private static boolean established(CustomResourceDefinition crd) {
+        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+                && crd.getStatus().getConditions().stream()
+                .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+}
