@@ -1,6 +1,5 @@
 package dev.ramp.lab;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,11 +22,11 @@ public final class Demo {
     private record Outcome(String release, String result, Duration took, long served, long failed) {
     }
 
-    public static void main(String[] args) throws Exception {
-        Path root = Path.of(System.getProperty("ramp.root", "."));
-        Lab lab = new Lab(root, root.resolve("e2e/.work/lab"));
-        Runtime.getRuntime().addShutdownHook(new Thread(lab::close));
-        lab.start();
+    public static void main(String[] args) {
+        Lab.session(Demo::run);
+    }
+
+    private static void run(Lab lab) throws Exception {
         LabApp app = lab.app("demo", SETTINGS).bootstrap("1.0.0", RATE);
         say("demo app podinfo 1.0.0 runs in namespace demo (2 pods), " + RATE + " requests/s through the mesh");
         say("analysis: " + SETTINGS);

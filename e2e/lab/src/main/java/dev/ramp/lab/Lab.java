@@ -167,7 +167,7 @@ public final class Lab implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();
@@ -178,21 +178,43 @@ public final class Lab implements AutoCloseable {
         started.clear();
     }
 
-    /** {@code e2e/lab.sh}: starts the lab with the demo app and keeps it up until Ctrl-C. */
-    public static void main(String[] args) throws Exception {
+    /** What a command does with a started lab. */
+    interface Session {
+        void run(Lab lab) throws Exception;
+    }
+
+    /**
+     * Runs a command-line session on a lab in {@code e2e/.work/lab}: the lab stops when the session
+     * ends, fails, or the JVM is asked to stop (Ctrl-C, SIGTERM), and the JVM exits.
+     */
+    static void session(Session session) {
         Path root = Path.of(System.getProperty("ramp.root", "."));
         Lab lab = new Lab(root, root.resolve("e2e/.work/lab"));
-        Runtime.getRuntime().addShutdownHook(new Thread(lab::close));
-        lab.start();
-        LabApp app = lab.app("demo", Demo.SETTINGS).bootstrap("1.0.0", 20);
-        log("demo app up: namespace demo, repository " + lab.git().repository("demo"));
-        log("  export KUBECONFIG=" + lab.kubeconfig() + "   # kubectl get rollout -n demo");
-        log("  Prometheus " + lab.prometheusAddress() + "; requests: curl -H 'Host: podinfo.demo' http://"
-                + lab.proxyAddress() + "/");
-        log("Ctrl-C stops everything.");
-        while (true) {
-            Thread.sleep(Duration.ofHours(1).toMillis());
-            app.rollout();
+        Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "lab-shutdown"));
+        int code = 0;
+        try {
+            lab.start();
+            session.run(lab);
+        } catch (Exception e) {
+            System.err.println("[lab] failed: " + e);
+            e.printStackTrace();
+            code = 1;
+        } finally {
+            lab.close();
         }
+        System.exit(code);
+    }
+
+    /** {@code e2e/lab.sh}: starts the lab with the demo app and keeps it up until Ctrl-C. */
+    public static void main(String[] args) {
+        session(lab -> {
+            lab.app("demo", Demo.SETTINGS).bootstrap("1.0.0", 20);
+            log("demo app up: namespace demo, repository " + lab.git().repository("demo"));
+            log("  export KUBECONFIG=" + lab.kubeconfig() + "   # kubectl get rollout -n demo");
+            log("  Prometheus " + lab.prometheusAddress() + "; requests: curl -H 'Host: podinfo.demo' http://"
+                    + lab.proxyAddress() + "/");
+            log("Ctrl-C stops everything.");
+            Thread.sleep(Long.MAX_VALUE);
+        });
     }
 }
