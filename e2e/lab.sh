@@ -22,6 +22,19 @@ if [ "${RAMP_LAB_SKIP_BUILD:-}" != 1 ]; then
   ./mvnw -B -q -DskipTests package
 fi
 
+# One lab per checkout: refuse to start over a lab that is still running.
+running_lab() {
+  [ -f "$work/pids" ] || return 1
+  while read -r pid _; do
+    if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "$work"; then return 0; fi
+  done <"$work/pids"
+  return 1
+}
+if running_lab; then
+  echo "a lab is already running from $work (PIDs in $work/pids); stop it first" >&2
+  exit 1
+fi
+
 java_pid=
 # Stops the lab's JVM (its shutdown hook stops what it started), then any program the lab
 # started that outlived it: only PIDs the lab recorded whose command line names its directory.
