@@ -86,7 +86,7 @@ final class ControlPlane implements AutoCloseable {
                 Map.of()));
         processes.add(ChildProcess.start(dir, "kwok", List.of(bin.resolve("kwok").toString(), "--kubeconfig", kc,
                 "--manage-all-nodes=false", "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
-                "--cidr", podCidr, "--node-ip", "127.0.0.1", "--server-address", "127.0.0.1:" + Net.freePort()),
+                "--cidr", podCidr, "--node-ip", "127.0.0.1", "--node-lease-duration-seconds", "40", "--server-address", "127.0.0.1:" + Net.freePort()),
                 Map.of()));
         client.nodes().resource(new NodeBuilder().withNewMetadata().withName(NODE)
                 .addToAnnotations("kwok.x-k8s.io/node", "fake").addToLabels("kubernetes.io/hostname", NODE)
