@@ -110,6 +110,8 @@ public final class Benchmark {
         Instant allPrimary = null;
         Instant reverted = null;
         Instant deadline = release.pushed().plus(Duration.ofMinutes(10));
+        // Until Ramp sees the new revision, the status still shows the previous release's outcome.
+        Net.await("release 3.0.0 to start", Duration.ofMinutes(1), () -> "Progressing".equals(app.rollout().phase()));
         while (reverted == null && Instant.now().isBefore(deadline)) {
             if (firstFailure == null) {
                 firstFailure = first(app, release.pushed(), r -> "3.0.0".equals(r.version()) && r.failed());
