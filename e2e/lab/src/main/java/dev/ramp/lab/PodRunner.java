@@ -100,7 +100,10 @@ final class PodRunner implements AutoCloseable {
                 .collect(Collectors.toMap(PodRunner::key, p -> p, (a, b) -> a));
         for (String key : Set.copyOf(running.keySet())) {
             if (!wanted.containsKey(key)) {
-                running.remove(key).close();
+                // Out of the endpoints at once, but requests already sent to it are still answered,
+                // as a container gets its termination grace period.
+                DemoService stopping = running.remove(key);
+                resync.schedule(stopping::close, 2, TimeUnit.SECONDS);
             }
         }
         wanted.forEach((key, pod) -> {
