@@ -44,8 +44,13 @@ public final class Lab implements AutoCloseable {
     }
 
     public Lab start() throws Exception {
+        // Every lab starts empty: a previous lab's etcd data would bring back its cluster.
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
         Files.createDirectories(dir);
-        Files.deleteIfExists(dir.resolve("pids"));
         log("lab directory " + dir);
         // A random loopback /16 for pod IPs, so two labs on one machine rarely share addresses.
         controlPlane = track(new ControlPlane(dir, binaries(), ThreadLocalRandom.current().nextInt(20, 250))).start();
