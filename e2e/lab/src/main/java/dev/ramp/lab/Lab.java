@@ -43,7 +43,17 @@ public final class Lab implements AutoCloseable {
         this.dir = dir.toAbsolutePath().normalize();
     }
 
+    /** Starts every component; if one fails, stops those already started and rethrows. */
     public Lab start() throws Exception {
+        try {
+            return startComponents();
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private Lab startComponents() throws Exception {
         // Every lab starts empty: a previous lab's etcd data would bring back its cluster.
         if (Files.isDirectory(dir)) {
             try (var files = Files.walk(dir)) {
