@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The Ramp lab (docs/lab.md), started and stopped by one command, on loopback only.
+#   e2e/lab.sh            build what is needed, start the lab with the demo app, run until Ctrl-C
+#   e2e/lab.sh demo       the demo (what ./demo.sh runs)
+#   e2e/lab.sh benchmark  the measurements, written to docs/benchmarks.json
+# State and logs: e2e/.work/lab/. Ctrl-C (or any exit) leaves nothing running.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+work="$root/e2e/.work/lab"
+
+case "${1:-up}" in
+  up) main=dev.ramp.lab.Lab ;;
+  demo) main=dev.ramp.lab.Demo ;;
+  benchmark) main=dev.ramp.lab.Benchmark ;;
+  *) echo "usage: $0 [up|demo|benchmark]" >&2; exit 2 ;;
+esac
+
+bash e2e/controlplane/build.sh
+if [ "${RAMP_LAB_SKIP_BUILD:-}" != 1 ]; then
+  echo "building Ramp (./mvnw -B -q -DskipTests package)"
+  ./mvnw -B -q -DskipTests package
+fi
+
+# One lab per checkout: refuse to start over a lab that is still running.
+running_lab() {
+  [ -f "$work/pids" ] || return 1
+  while read -r pid _; do
+    if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "$work"; then return 0; fi
+  done <"$work/pids"
+  return 1
+}
+if running_lab; then
+  echo "a lab is already running from $work (PIDs in $work/pids); stop it first" >&2
+  exit 1
+fi
+
+java_pid=
+# Stops the lab's JVM (its shutdown hook stops what it started), then any program the lab
+# started that outlived it: only PIDs the lab recorded whose command line names its directory.
+cleanup() {
+  trap - INT TERM EXIT
+  if [ -n "$java_pid" ] && kill -0 "$java_pid" 2>/dev/null; then
+    kill -TERM "$java_pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$java_pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$java_pid" 2>/dev/null || true
+  fi
+  if [ -f "$work/pids" ]; then
+    while read -r pid name; do
+      if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "$work"; then
+        echo "stopping leftover $name ($pid)"
+        kill -TERM "$pid" 2>/dev/null || true
+      fi
+    done <"$work/pids"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+rm -rf "$work"
+java -Djdk.httpclient.allowRestrictedHeaders=host -Dramp.root="$root" \
+  -cp "$root/e2e/lab/target/classes:$root/e2e/lab/target/lib/*" "$main" "${@:2}" &
+java_pid=$!
+wait "$java_pid"

@@ -1,0 +1,179 @@
+package dev.ramp.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * {@code e2e/lab.sh benchmark}: how fast Ramp reacts and what a release costs its users, at Ramp's
+ * default analysis settings and at the fastest ones, measured on the lab and written as JSON to
+ * {@code docs/benchmarks.json} (or the path given as the first argument).
+ *
+ * <p>Good release: from the push (commit pushed, webhook sent) to the first user request the
+ * canary answers, and to promotion (phase Succeeded). Bad release (30% of requests fail): from the
+ * first failed request the canary answers to 100% of traffic back on the primary (the
+ * VirtualService's canary weight 0), and the failed user requests from the push until then.
+ */
+public final class Benchmark {
+
+    static final int RATE = 50;
+    static final Map<String, Manifests.Analysis> PROFILES = new LinkedHashMap<>();
+
+    static {
+        PROFILES.put("default", Manifests.Analysis.DEFAULTS);
+        // The shortest interval Ramp accepts; a 5s metric window so that rate() has samples of a
+        // canary that started getting traffic a moment ago (Prometheus scrapes every 1s).
+        PROFILES.put("fastest", new Manifests.Analysis("1s", 3, null, "5s"));
+    }
+
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    public static void main(String[] args) {
+        Path root = Path.of(System.getProperty("ramp.root", "."));
+        Path out = args.length > 0 ? Path.of(args[0]) : root.resolve("docs/benchmarks.json");
+        Lab.session(lab -> run(lab, out));
+    }
+
+    private static void run(Lab lab, Path out) throws Exception {
+        List<String> results = new ArrayList<>();
+        for (var profile : PROFILES.entrySet()) {
+            try (LabApp app = lab.app("bench-" + profile.getKey(), profile.getValue()).bootstrap("1.0.0", RATE)) {
+                Lab.log("profile " + profile.getKey() + ": " + profile.getValue());
+                String good = goodRelease(app);
+                String bad = badRelease(app);
+                results.add("""
+                            {"profile": "%s", "analysis": %s,
+                             "goodRelease": %s,
+                             "badRelease": %s}""".formatted(profile.getKey(), settings(profile.getValue()), good, bad));
+            }
+        }
+        String json = """
+                {
+                  "generated": "%s",
+                  "machine": %s,
+                  "lab": {"loadRequestsPerSecond": %d, "replicas": 2, "prometheusScrapeInterval": "1s",
+                          "badReleaseErrorRate": 0.3, "demoLatencyMs": 20},
+                  "runs": [
+                %s
+                  ]
+                }
+                """.formatted(Instant.now().atOffset(ZoneOffset.UTC).withNano(0), machine(), RATE,
+                String.join(",\n", results));
+        Files.writeString(out, json);
+        System.out.println(json);
+        Lab.log("written to " + out);
+    }
+
+    private static String goodRelease(LabApp app) throws Exception {
+        LabApp.Release release = app.release("2.0.0", 0);
+        Instant firstCanary = null;
+        Instant promoted = null;
+        Instant deadline = release.pushed().plus(Duration.ofMinutes(10));
+        while (promoted == null && Instant.now().isBefore(deadline)) {
+            if (firstCanary == null) {
+                firstCanary = first(app, release.pushed(), r -> "2.0.0".equals(r.version()));
+            }
+            RolloutView view = app.rollout();
+            if ("Failed".equals(view.phase())) {
+                throw new IllegalStateException("the good release failed: " + view.metricValues());
+            }
+            if ("Succeeded".equals(view.phase())) {
+                promoted = Instant.now();
+            }
+            Net.sleep(POLL);
+        }
+        if (promoted == null) {
+            throw new IllegalStateException("the good release was not promoted within 10 minutes");
+        }
+        Instant end = promoted;
+        long failed = app.load().since(release.pushed()).stream().filter(r -> !r.sent().isAfter(end))
+                .filter(LoadGenerator.Result::failed).count();
+        Lab.log("good release: first canary traffic after " + seconds(release.pushed(), firstCanary) + "s, promoted after "
+                + seconds(release.pushed(), promoted) + "s");
+        return """
+                {"pushToFirstCanaryTrafficSeconds": %s, "pushToPromotionSeconds": %s, "requests": %d, "failedRequests": %d}"""
+                .formatted(seconds(release.pushed(), firstCanary), seconds(release.pushed(), promoted),
+                        app.load().since(release.pushed()).stream().filter(r -> !r.sent().isAfter(end)).count(), failed);
+    }
+
+    private static String badRelease(LabApp app) throws Exception {
+        LabApp.Release release = app.release("3.0.0", 0.3);
+        Instant firstFailure = null;
+        Instant allPrimary = null;
+        Instant reverted = null;
+        Instant deadline = release.pushed().plus(Duration.ofMinutes(10));
+        // Until Ramp sees the new revision, the status still shows the previous release's outcome.
+        Net.await("release 3.0.0 to start", Duration.ofMinutes(1), () -> "Progressing".equals(app.rollout().phase()));
+        while (reverted == null && Instant.now().isBefore(deadline)) {
+            if (firstFailure == null) {
+                firstFailure = first(app, release.pushed(), r -> "3.0.0".equals(r.version()) && r.failed());
+            }
+            if (allPrimary == null && firstFailure != null && app.virtualServiceCanaryWeight() == 0) {
+                allPrimary = Instant.now();
+            }
+            RolloutView view = app.rollout();
+            if ("Succeeded".equals(view.phase())) {
+                throw new IllegalStateException("the bad release was promoted");
+            }
+            if ("Failed".equals(view.phase()) && view.conditionTrue("GitReverted")) {
+                reverted = Instant.now();
+            }
+            Net.sleep(POLL);
+        }
+        if (allPrimary == null || reverted == null) {
+            throw new IllegalStateException("the bad release was not rolled back and reverted within 10 minutes");
+        }
+        Instant back = allPrimary;
+        // Requests already in flight when the weight changed still count, hence the 1s margin.
+        List<LoadGenerator.Result> during = app.load().since(release.pushed()).stream()
+                .filter(r -> r.sent().isBefore(back.plusSeconds(1))).toList();
+        Instant lastCanary = app.load().since(release.pushed()).stream().filter(r -> "3.0.0".equals(r.version()))
+                .map(LoadGenerator.Result::sent).max(Instant::compareTo).orElse(null);
+        Lab.log("bad release: 100% on the primary " + seconds(firstFailure, allPrimary) + "s after the first failure, "
+                + during.stream().filter(LoadGenerator.Result::failed).count() + " failed requests");
+        return """
+                {"firstCanaryFailureToAllTrafficOnPrimarySeconds": %s, "pushToAllTrafficOnPrimarySeconds": %s,
+                 "pushToRevertInGitSeconds": %s, "lastCanaryRequestAfterPushSeconds": %s,
+                 "requests": %d, "failedRequests": %d}"""
+                .formatted(seconds(firstFailure, allPrimary), seconds(release.pushed(), allPrimary),
+                        seconds(release.pushed(), reverted), seconds(release.pushed(), lastCanary), during.size(),
+                        during.stream().filter(LoadGenerator.Result::failed).count());
+    }
+
+    private static Instant first(LabApp app, Instant from, Predicate<LoadGenerator.Result> which) {
+        return app.load().since(from).stream().filter(which).map(LoadGenerator.Result::sent).findFirst().orElse(null);
+    }
+
+    private static String seconds(Instant from, Instant to) {
+        return from == null || to == null ? "null" : String.format("%.1f", Duration.between(from, to).toMillis() / 1000.0);
+    }
+
+    private static String settings(Manifests.Analysis a) {
+        return "{\"interval\": \"%s\", \"threshold\": %d, \"stepWeights\": %s, \"metricWindow\": \"%s\"}".formatted(
+                a.interval() == null ? "30s" : a.interval(), a.threshold() == null ? 3 : a.threshold(),
+                a.stepWeights() == null ? "[10, 20, 30, 40, 50]" : a.stepWeights().toString(),
+                a.metricInterval() == null ? (a.interval() == null ? "30s" : a.interval()) : a.metricInterval());
+    }
+
+    private static String machine() throws IOException {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+        String memory = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                .map(l -> l.replaceAll("\\D+", "")).findFirst().map(kb -> Long.parseLong(kb) / 1024 / 1024 + " GiB")
+                .orElse("unknown");
+        return "{\"cpu\": \"%s\", \"cores\": %d, \"memory\": \"%s\", \"os\": \"%s %s\", \"java\": \"%s\"}".formatted(
+                cpu.replace("\"", ""), Runtime.getRuntime().availableProcessors(), memory, System.getProperty("os.name"),
+                System.getProperty("os.version"), System.getProperty("java.version"));
+    }
+
+    private Benchmark() {
+    }
+}

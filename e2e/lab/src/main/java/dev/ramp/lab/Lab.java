@@ -1,0 +1,235 @@
+package dev.ramp.lab;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The Ramp lab, on loopback only: a Kubernetes control plane whose Deployments really roll (kwok
+ * stands in for the kubelet), a real Prometheus, a real Git server over smart HTTP, the packaged
+ * operator, the demo service's processes (one per Ready Pod, on the Pod's IP), a stand-in for
+ * Istio's data plane ({@link MeshProxy}) and, per app, a load generator. {@link #close} stops all
+ * of it, in reverse order.
+ */
+public final class Lab implements AutoCloseable {
+
+    static {
+        // The load generator names the service it calls in the Host header, as a mesh client does.
+        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
+    }
+
+    private final Path root;
+    private final Path dir;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private ControlPlane controlPlane;
+    private PodRunner pods;
+    private MeshProxy mesh;
+    private Prometheus prometheus;
+    private GitServer git;
+    private OperatorProcess operator;
+
+    /** A lab for the repository at {@code root}, keeping its state and logs in {@code dir}. */
+    public Lab(Path root, Path dir) {
+        this.root = root.toAbsolutePath().normalize();
+        this.dir = dir.toAbsolutePath().normalize();
+    }
+
+    /** Starts every component; if one fails, stops those already started and rethrows. */
+    public Lab start() throws Exception {
+        try {
+            return startComponents();
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private Lab startComponents() throws Exception {
+        // Every lab starts empty: a previous lab's etcd data would bring back its cluster.
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(dir);
+        log("lab directory " + dir);
+        // A random loopback /16 for pod IPs, so two labs on one machine rarely share addresses.
+        controlPlane = track(new ControlPlane(dir, binaries(), ThreadLocalRandom.current().nextInt(20, 250))).start();
+        log("control plane up (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok); KUBECONFIG="
+                + controlPlane.kubeconfig());
+        kubectl("apply", "--server-side", "-f", root.resolve("crds").toString(),
+                "-f", root.resolve("e2e/istio/crds.yaml").toString());
+        kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/rollouts.ramp.dev", "crd/gitsources.ramp.dev",
+                "crd/metrictemplates.ramp.dev", "crd/virtualservices.networking.istio.io");
+        pods = track(new PodRunner(client()));
+        mesh = track(new MeshProxy(client(), pods));
+        log("mesh stand-in (Istio data plane) at " + mesh.address());
+        prometheus = track(new Prometheus(dir, List.of(mesh.address())));
+        log("Prometheus at " + prometheus.address() + ", scraping the mesh's telemetry every 1s");
+        git = track(new GitServer(dir, HexFormat.of().formatHex(new SecureRandom().generateSeed(12))));
+        log("Git server (git http-backend, basic auth) at " + git.url("<namespace>").replace("<namespace>.git", ""));
+        operator = track(new OperatorProcess(dir, root, controlPlane.kubeconfig(), prometheus.address())).start();
+        log("operator up (" + operator.log() + ")");
+        return this;
+    }
+
+    private <T extends AutoCloseable> T track(T component) {
+        started.add(component);
+        return component;
+    }
+
+    private Path binaries() throws IOException {
+        String version = Files.readAllLines(root.resolve("e2e/controlplane/kube/go.mod")).stream()
+                .filter(l -> l.startsWith("require k8s.io/kubernetes ")).map(l -> l.split("\\s+")[2].substring(1))
+                .findFirst().orElseThrow();
+        String base = System.getenv().getOrDefault("KUBEAPITEST_DIR", System.getProperty("user.home") + "/.kubeapitest");
+        Path bin = Path.of(base, "k8s", version + "-linux-amd64");
+        if (!Files.isExecutable(bin.resolve("kwok"))) {
+            throw new IllegalStateException(bin + " lacks the control plane: run bash e2e/controlplane/build.sh");
+        }
+        return bin;
+    }
+
+    /** Runs kubectl against the lab, e.g. to apply the CRDs. */
+    public String kubectl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(controlPlane.kubectl().toString(),
+                "--kubeconfig", controlPlane.kubeconfig().toString()));
+        command.addAll(List.of(args));
+        return GitServer.run(dir, command.toArray(String[]::new));
+    }
+
+    /** A new app in its own namespace, with its Git repository; {@link LabApp#bootstrap} deploys it. */
+    public LabApp app(String namespace, Manifests.Analysis analysis) throws Exception {
+        return new LabApp(this, namespace, analysis);
+    }
+
+    @SuppressWarnings("unchecked")
+    int canaryWeight(String namespace) {
+        GenericKubernetesResource vs = client().genericKubernetesResources("networking.istio.io/v1", "VirtualService")
+                .inNamespace(namespace).withName("podinfo").get();
+        if (vs == null) {
+            return 0;
+        }
+        Map<String, Object> spec = (Map<String, Object>) vs.getAdditionalProperties().get("spec");
+        int weight = 0;
+        for (Object route : (List<Object>) spec.getOrDefault("http", List.of())) {
+            for (Object d : (List<Object>) ((Map<String, Object>) route).getOrDefault("route", List.of())) {
+                Map<String, Object> destination = (Map<String, Object>) d;
+                String host = (String) ((Map<String, Object>) destination.get("destination")).get("host");
+                if (host.endsWith("-canary") && destination.get("weight") instanceof Number n) {
+                    weight += n.intValue();
+                }
+            }
+        }
+        return weight;
+    }
+
+    public KubernetesClient client() {
+        return controlPlane.client();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path kubeconfig() {
+        return controlPlane.kubeconfig();
+    }
+
+    GitServer git() {
+        return git;
+    }
+
+    Prometheus prometheus() {
+        return prometheus;
+    }
+
+    public String prometheusAddress() {
+        return prometheus.address();
+    }
+
+    String proxyAddress() {
+        return mesh.address();
+    }
+
+    /** Kills the operator (SIGKILL), as when its pod dies. */
+    public void killOperator() {
+        operator.kill();
+        log("operator killed (SIGKILL)");
+    }
+
+    public void startOperator() throws IOException {
+        operator.start();
+        log("operator started again");
+    }
+
+    OperatorProcess operator() {
+        return operator;
+    }
+
+    static void log(String message) {
+        System.out.println("[lab] " + message);
+        System.out.flush();
+    }
+
+    @Override
+    public synchronized void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                log("stopping " + started.get(i) + ": " + e);
+            }
+        }
+        started.clear();
+    }
+
+    /** What a command does with a started lab. */
+    interface Session {
+        void run(Lab lab) throws Exception;
+    }
+
+    /**
+     * Runs a command-line session on a lab in {@code e2e/.work/lab}: the lab stops when the session
+     * ends, fails, or the JVM is asked to stop (Ctrl-C, SIGTERM), and the JVM exits.
+     */
+    static void session(Session session) {
+        Path root = Path.of(System.getProperty("ramp.root", "."));
+        Lab lab = new Lab(root, root.resolve("e2e/.work/lab"));
+        Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "lab-shutdown"));
+        int code = 0;
+        try {
+            lab.start();
+            session.run(lab);
+        } catch (Exception e) {
+            System.err.println("[lab] failed: " + e);
+            e.printStackTrace();
+            code = 1;
+        } finally {
+            lab.close();
+        }
+        System.exit(code);
+    }
+
+    /** {@code e2e/lab.sh}: starts the lab with the demo app and keeps it up until Ctrl-C. */
+    public static void main(String[] args) {
+        session(lab -> {
+            lab.app("demo", Demo.SETTINGS).bootstrap("1.0.0", 20);
+            log("demo app up: namespace demo, repository " + lab.git().repository("demo"));
+            log("  export KUBECONFIG=" + lab.kubeconfig() + "   # kubectl get rollout -n demo");
+            log("  Prometheus " + lab.prometheusAddress() + "; requests: curl -H 'Host: podinfo.demo' http://"
+                    + lab.proxyAddress() + "/");
+            log("Ctrl-C stops everything.");
+            Thread.sleep(Long.MAX_VALUE);
+        });
+    }
+}

@@ -1,0 +1,223 @@
+package dev.ramp.lab;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+
+/**
+ * The demo application in one namespace: its repository on the lab's Git server, a developer's
+ * clone of it, the GitSource that syncs it (with credentials and a webhook key), and the steady
+ * load its users put on it through the mesh.
+ */
+public final class LabApp implements AutoCloseable {
+
+    private static final String WEBHOOK_KEY = "lab-webhook-key";
+
+    private final Lab lab;
+    private final String namespace;
+    private final Path bareRepository;
+    private final Git clone;
+    private final UsernamePasswordCredentialsProvider credentials;
+    private Manifests.Analysis analysis;
+    private int progressDeadlineSeconds = 60;
+    private LoadGenerator load;
+
+    LabApp(Lab lab, String namespace, Manifests.Analysis analysis) throws Exception {
+        this.lab = lab;
+        this.namespace = namespace;
+        this.analysis = analysis;
+        KubernetesClient client = lab.client();
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+                .serverSideApply();
+        String url = lab.git().createRepository(namespace);
+        this.bareRepository = lab.git().repository(namespace);
+        this.credentials = new UsernamePasswordCredentialsProvider(GitServer.USER, lab.git().password());
+        Path dir = Files.createDirectories(lab.dir().resolve("clones").resolve(namespace));
+        this.clone = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call();
+        clone.remoteAdd().setName("origin").setUri(new URIish(url)).call();
+        client.resource(new SecretBuilder().withNewMetadata().withName("git-creds").withNamespace(namespace).endMetadata()
+                .addToStringData("username", GitServer.USER).addToStringData("password", lab.git().password()).build())
+                .serverSideApply();
+        client.resource(new SecretBuilder().withNewMetadata().withName("git-webhook").withNamespace(namespace).endMetadata()
+                .addToStringData("secret", WEBHOOK_KEY).build()).serverSideApply();
+        write("rollout.yaml", Manifests.rollout(analysis, progressDeadlineSeconds));
+        write("metric-template.yaml", Manifests.metricTemplate());
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public LabApp progressDeadlineSeconds(int seconds) throws IOException {
+        this.progressDeadlineSeconds = seconds;
+        return write("rollout.yaml", Manifests.rollout(analysis, progressDeadlineSeconds));
+    }
+
+    /**
+     * Commits version 1 and the Rollout, creates the GitSource and waits until Ramp has synced it
+     * and initialised the Rollout; then users start sending {@code perSecond} requests a second.
+     */
+    public LabApp bootstrap(String version, int perSecond) throws Exception {
+        write("deployment.yaml", Manifests.deployment(version, 0, 20));
+        commitAndPush("podinfo " + version);
+        GenericKubernetesResource source = new GenericKubernetesResource();
+        source.setApiVersion("ramp.dev/v1alpha1");
+        source.setKind("GitSource");
+        source.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("apps")
+                .withNamespace(namespace).build());
+        source.setAdditionalProperty("spec", Map.of("url", lab.git().url(namespace), "branch", "main",
+                "path", Manifests.DIR, "interval", "1m", "secretRef", Map.of("name", "git-creds"),
+                "webhookSecretRef", Map.of("name", "git-webhook"), "prune", true,
+                "revertAuthor", Map.of("name", "Ramp", "email", "ramp@lab.local")));
+        lab.client().resource(source).serverSideApply();
+        Net.await("Rollout " + namespace + "/podinfo Initialized", Duration.ofSeconds(120),
+                () -> "Initialized".equals(rollout().phase()));
+        load = new LoadGenerator(lab.proxyAddress(), "podinfo", namespace, perSecond);
+        // Checks need the primary's telemetry in Prometheus before any release starts.
+        Net.await("the demo's telemetry in Prometheus", Duration.ofSeconds(30), () -> lab.prometheus().query(
+                "sum(rate(istio_requests_total{destination_workload_namespace=\"" + namespace
+                        + "\",destination_workload=\"podinfo-primary\"}[5s]))") != null);
+        return this;
+    }
+
+    /** A release as a developer makes it: commit a new version, push it, and the Git host's webhook. */
+    public Release release(String version, double errorRate) throws Exception {
+        write("deployment.yaml", Manifests.deployment(version, errorRate, 20));
+        String commit = commitAndPush("podinfo " + version + (errorRate > 0 ? " (fails " + Math.round(errorRate * 100)
+                + "% of requests)" : ""));
+        Instant pushed = Instant.now();
+        int status = webhook();
+        if (status != 202) {
+            throw new IllegalStateException("webhook answered " + status);
+        }
+        return new Release(version, commit, pushed);
+    }
+
+    /** A release: the version, its commit and when it was pushed. */
+    public record Release(String version, String commit, Instant pushed) {
+    }
+
+    /** Changes the Rollout's analysis settings in Git (synced with the next push). */
+    public LabApp analysis(Manifests.Analysis settings) throws Exception {
+        this.analysis = settings;
+        write("rollout.yaml", Manifests.rollout(analysis, progressDeadlineSeconds));
+        commitAndPush("Rollout: analysis " + settings);
+        webhook();
+        return this;
+    }
+
+    private LabApp write(String file, String content) throws IOException {
+        Path path = clone.getRepository().getWorkTree().toPath().resolve(Manifests.DIR).resolve(file);
+        Files.createDirectories(path.getParent());
+        Files.writeString(path, content, StandardCharsets.UTF_8);
+        return this;
+    }
+
+    private String commitAndPush(String message) throws Exception {
+        pull();
+        clone.add().addFilepattern(".").call();
+        PersonIdent dev = new PersonIdent("Dev", "dev@lab.local");
+        String id = clone.commit().setMessage(message).setAuthor(dev).setCommitter(dev).call().name();
+        clone.push().setRemote("origin").setRefSpecs(new RefSpec("HEAD:refs/heads/main")).setCredentialsProvider(credentials)
+                .call();
+        return id;
+    }
+
+    /** Moves the clone onto the server's main (Ramp may have pushed a revert), keeping local edits. */
+    private void pull() throws Exception {
+        if (clone.getRepository().resolve("HEAD") == null) {
+            return;
+        }
+        clone.fetch().setRemote("origin").setCredentialsProvider(credentials)
+                .setRefSpecs(new RefSpec("+refs/heads/main:refs/remotes/origin/main")).call();
+        clone.reset().setRef("refs/remotes/origin/main").call();
+    }
+
+    /** The signed push webhook a Git host sends; returns the operator's answer. */
+    public int webhook() throws IOException, InterruptedException {
+        byte[] payload = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(lab.operator().webhookUrl(namespace, "apps")))
+                .header("Content-Type", "application/json").header("X-GitHub-Event", "push")
+                .header("X-Hub-Signature-256", sign(payload)).POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static String sign(byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(WEBHOOK_KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public RolloutView rollout() {
+        return RolloutView.of(lab.client().genericKubernetesResources("ramp.dev/v1alpha1", "Rollout")
+                .inNamespace(namespace).withName("podinfo").get());
+    }
+
+    /** The image a Deployment of this app declares, e.g. {@code ramp.dev/demo:1.0.0}. */
+    public String image(String deployment) {
+        Deployment d = lab.client().apps().deployments().inNamespace(namespace).withName(deployment).get();
+        return d == null ? null : d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    }
+
+    public int replicas(String deployment) {
+        Deployment d = lab.client().apps().deployments().inNamespace(namespace).withName(deployment).get();
+        return d == null || d.getSpec().getReplicas() == null ? 0 : d.getSpec().getReplicas();
+    }
+
+    /** The canary's weight in the VirtualService as the mesh reads it. */
+    public int virtualServiceCanaryWeight() {
+        return lab.canaryWeight(namespace);
+    }
+
+    /** {@code git log --oneline} of the app's repository on the Git server. */
+    public String gitLog() throws IOException, InterruptedException {
+        return GitServer.run(bareRepository, "git", "log", "--format=%h %an: %s", "main");
+    }
+
+    /** The full message of the branch's head commit on the server. */
+    public String headMessage() throws IOException, InterruptedException {
+        return GitServer.run(bareRepository, "git", "log", "-1", "--format=%H%n%B", "main");
+    }
+
+    public String fileAtHead(String file) throws IOException, InterruptedException {
+        return GitServer.run(bareRepository, "git", "show", "main:" + Manifests.DIR + "/" + file);
+    }
+
+    public LoadGenerator load() {
+        return load;
+    }
+
+    @Override
+    public void close() {
+        if (load != null) {
+            load.close();
+        }
+        clone.close();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.ramp.lab;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * What the lab's Git repository declares under {@code apps/podinfo/}: the demo Deployment, its
+ * Rollout (canary, with gitRevert) and a MetricTemplate the Rollout checks besides the built-in
+ * metrics. The Deployment's image tag is the demo's version; its env sets errors and latency.
+ */
+public final class Manifests {
+
+    public static final String DIR = "apps/podinfo";
+
+    /**
+     * A Rollout's analysis settings; a null field is left out, so Ramp's default applies
+     * (interval 30s, threshold 3, stepWeight 10 up to maxWeight 50, metric window = interval).
+     */
+    public record Analysis(String interval, Integer threshold, List<Integer> stepWeights, String metricInterval) {
+
+        /** Ramp's defaults. */
+        public static final Analysis DEFAULTS = new Analysis(null, null, null, null);
+
+        String yaml() {
+            StringBuilder out = new StringBuilder("  analysis:\n");
+            if (interval != null) {
+                out.append("    interval: ").append(interval).append('\n');
+            }
+            if (threshold != null) {
+                out.append("    threshold: ").append(threshold).append('\n');
+            }
+            if (stepWeights != null) {
+                out.append("    stepWeights: [").append(stepWeights.stream().map(String::valueOf)
+                        .collect(Collectors.joining(", "))).append("]\n");
+            }
+            String window = metricInterval == null ? "" : "\n        interval: " + metricInterval;
+            out.append("""
+                        metrics:
+                          - name: request-success-rate
+                            thresholdRange: {min: 99}%1$s
+                          - name: request-duration
+                            thresholdRange: {max: 500}%1$s
+                          - name: error-percent
+                            templateRef: {name: error-percent}
+                            thresholdRange: {max: 1}%1$s
+                    """.formatted(window));
+            return out.toString();
+        }
+
+        @Override
+        public String toString() {
+            return "interval " + (interval == null ? "30s (default)" : interval)
+                    + ", threshold " + (threshold == null ? "3 (default)" : threshold)
+                    + ", steps " + (stepWeights == null ? "10,20,30,40,50 (default)" : stepWeights)
+                    + ", metric window " + (metricInterval == null ? "= interval (default)" : metricInterval);
+        }
+    }
+
+    private Manifests() {
+    }
+
+    /** The demo Deployment: 2 replicas of {@code version}, failing {@code errorRate} of requests. */
+    public static String deployment(String version, double errorRate, int latencyMs) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: podinfo
+                spec:
+                  replicas: 2
+                  selector:
+                    matchLabels: {app: podinfo}
+                  template:
+                    metadata:
+                      labels: {app: podinfo}
+                    spec:
+                      containers:
+                        - name: podinfo
+                          image: ramp.dev/demo:%s
+                          ports: [{containerPort: 9898}]
+                          env:
+                            - {name: ERROR_RATE, value: "%s"}
+                            - {name: LATENCY_MS, value: "%d"}
+                """.formatted(version, errorRate, latencyMs);
+    }
+
+    public static String rollout(Analysis analysis, int progressDeadlineSeconds) {
+        return """
+                apiVersion: ramp.dev/v1alpha1
+                kind: Rollout
+                metadata:
+                  name: podinfo
+                spec:
+                  targetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo}
+                  strategy: Canary
+                  progressDeadlineSeconds: %d
+                  service: {port: 9898}
+                  gitRevert: {enabled: true, sourceRef: {name: apps}, mode: Push}
+                """.formatted(progressDeadlineSeconds) + analysis.yaml();
+    }
+
+    /** Percent of the canary's requests answered 5xx; no 5xx series at all counts as 0. */
+    public static String metricTemplate() {
+        String selector = "reporter=\"destination\",destination_workload_namespace=\"{{ namespace }}\","
+                + "destination_workload=\"{{ target }}\"";
+        return """
+                apiVersion: ramp.dev/v1alpha1
+                kind: MetricTemplate
+                metadata:
+                  name: error-percent
+                spec:
+                  provider: {type: prometheus}
+                  query: |
+                    100 * (sum(rate(istio_requests_total{%1$s,response_code=~"5.."}[{{ interval }}])) or vector(0))
+                      / sum(rate(istio_requests_total{%1$s}[{{ interval }}]))
+                """.formatted(selector);
+    }
+}

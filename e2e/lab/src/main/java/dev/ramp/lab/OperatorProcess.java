@@ -1,0 +1,79 @@
+package dev.ramp.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Ramp as users run it: the packaged operator ({@code operator/target/quarkus-app/quarkus-run.jar})
+ * in its own JVM, configured through the environment. It can be killed (SIGKILL) and started
+ * again, as when its pod dies mid-release.
+ */
+final class OperatorProcess implements AutoCloseable {
+
+    private final Path dir;
+    private final Path jar;
+    private final Map<String, String> env;
+    private final int webhookPort = Net.freePort();
+    private final int httpPort = Net.freePort();
+    private ChildProcess process;
+    private int starts;
+
+    OperatorProcess(Path dir, Path root, Path kubeconfig, String prometheus) {
+        this.dir = dir;
+        this.jar = root.resolve("operator/target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " not found: build it with ./mvnw -B -DskipTests package");
+        }
+        this.env = Map.of("KUBECONFIG", kubeconfig.toString(), "RAMP_PROMETHEUS_ADDRESS", prometheus,
+                "RAMP_GIT_WEBHOOK_PORT", String.valueOf(webhookPort), "QUARKUS_PROFILE", "single",
+                "QUARKUS_HTTP_PORT", String.valueOf(httpPort), "QUARKUS_HTTP_HOST", "127.0.0.1",
+                "RAMP_GIT_CACHE_DIR", dir.resolve("operator-git-cache").toString());
+    }
+
+    OperatorProcess start() throws IOException {
+        starts++;
+        process = ChildProcess.start(dir, "operator", List.of(javaBinary(), "-Xmx384m", "-XX:+UseSerialGC", "-Dramp.lab.dir=" + dir, "-jar",
+                jar.toString()), env);
+        Net.await("the operator (" + process.log() + ")", Duration.ofSeconds(90),
+                () -> process.alive() && Net.answers(metricsAddress() + "/q/health/ready", 200)
+                        && Net.listening("127.0.0.1", webhookPort));
+        return this;
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Kills the operator with SIGKILL: no shutdown, no status written on the way out. */
+    void kill() {
+        process.kill();
+    }
+
+    int starts() {
+        return starts;
+    }
+
+    String webhookUrl(String namespace, String gitSource) {
+        return "http://127.0.0.1:" + webhookPort + "/hooks/" + namespace + "/" + gitSource;
+    }
+
+    /** Where the operator's own metrics are: {@code /q/metrics}. */
+    String metricsAddress() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    Path log() {
+        return process.log();
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.close();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.ramp.lab;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A real Prometheus (Debian's package) on loopback, scraping the lab's exporters every second. */
+final class Prometheus implements AutoCloseable {
+
+    private static final Pattern VALUE = Pattern.compile("\"value\":\\[[0-9.e+]+,\"([^\"]+)\"\\]");
+
+    private final int port = Net.freePort();
+    private final ChildProcess process;
+
+    Prometheus(Path dir, List<String> targets) throws IOException {
+        Path home = Files.createDirectories(dir.resolve("prometheus"));
+        StringBuilder config = new StringBuilder("""
+                global: {scrape_interval: 1s, evaluation_interval: 1s}
+                scrape_configs:
+                  - job_name: lab
+                    static_configs: [{targets: [""");
+        config.append(String.join(", ", targets.stream().map(t -> "\"" + t + "\"").toList())).append("]}]\n");
+        Files.writeString(home.resolve("prometheus.yml"), config);
+        String binary = Files.isExecutable(Path.of("/usr/bin/prometheus")) ? "/usr/bin/prometheus" : "prometheus";
+        process = ChildProcess.start(dir, "prometheus", List.of(binary, "--config.file=" + home.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + home.resolve("data"), "--web.listen-address=127.0.0.1:" + port), Map.of());
+        Net.await("Prometheus", Duration.ofSeconds(60), () -> Net.answers(address() + "/-/ready", 200));
+    }
+
+    String address() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** The value of a query returning one sample, or null when it returns none. */
+    Double query(String promql) {
+        try {
+            URI uri = URI.create(address() + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = VALUE.matcher(body);
+            return m.find() ? Double.valueOf(m.group(1)) : null;
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.ramp.lab;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.util.List;
+import java.util.Map;
+
+/** What a user reads from a Rollout's status, from the resource as the API server returns it. */
+public record RolloutView(String phase, int canaryWeight, int failedChecks, String revertCommit,
+        List<Map<String, Object>> metrics, List<Map<String, Object>> conditions) {
+
+    @SuppressWarnings("unchecked")
+    static RolloutView of(GenericKubernetesResource rollout) {
+        Map<String, Object> status = rollout == null ? null
+                : (Map<String, Object>) rollout.getAdditionalProperties().get("status");
+        if (status == null) {
+            return new RolloutView(null, 0, 0, null, List.of(), List.of());
+        }
+        return new RolloutView((String) status.get("phase"), number(status.get("canaryWeight")),
+                number(status.get("failedChecks")), (String) status.get("revertCommit"),
+                (List<Map<String, Object>>) status.getOrDefault("metrics", List.of()),
+                (List<Map<String, Object>>) status.getOrDefault("conditions", List.of()));
+    }
+
+    private static int number(Object value) {
+        return value instanceof Number n ? n.intValue() : 0;
+    }
+
+    public boolean conditionTrue(String type) {
+        return conditions.stream().anyMatch(c -> type.equals(c.get("type")) && "True".equals(c.get("status")));
+    }
+
+    /** e.g. {@code request-success-rate=100 request-duration=24.8 error-percent=0}. */
+    public String metricValues() {
+        StringBuilder out = new StringBuilder();
+        for (Map<String, Object> m : metrics) {
+            Object value = m.get("value");
+            out.append(out.isEmpty() ? "" : " ").append(m.get("name")).append('=')
+                    .append(value instanceof Number n ? String.format("%.1f", n.doubleValue()) : "n/a")
+                    .append(Boolean.FALSE.equals(m.get("passed")) ? "(FAIL)" : "");
+        }
+        return out.toString();
+    }
+}
