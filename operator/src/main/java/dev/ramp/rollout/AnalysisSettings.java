@@ -4,8 +4,18 @@ import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.Rollout;
 import java.time.Duration;
 
-/** A Rollout's analysis settings with the defaults applied. */
+/**
+ * A Rollout's analysis settings with the defaults applied. Checks run every {@link #checkEvery()}
+ * (the interval, but at least every 5s), so a failing canary is noticed and confirmed in
+ * seconds, while each step is still held for the whole interval.
+ */
 public record AnalysisSettings(Duration interval, int threshold, Duration progressDeadline) {
+
+    static final Duration MAX_CHECK_EVERY = Duration.ofSeconds(5);
+
+    public Duration checkEvery() {
+        return interval.compareTo(MAX_CHECK_EVERY) < 0 ? interval : MAX_CHECK_EVERY;
+    }
 
     public static AnalysisSettings of(Rollout rollout) {
         AnalysisSpec analysis = rollout.getSpec().getAnalysis();

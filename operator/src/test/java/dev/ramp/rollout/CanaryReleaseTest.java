@@ -102,6 +102,23 @@ class CanaryReleaseTest {
     }
 
     @Test
+    void aFailingCanaryIsRolledBackWithinItsFirstStepNotAfterThresholdIntervals() {
+        telemetry.serve(fx.namespace, "podinfo", 80, 20);
+        bootstrap(List.of(10, 50), "20s");
+        prometheus.awaitTraffic(fx.namespace, "podinfo");
+        fx.watchWeights();
+
+        fx.release("podinfo:2.0-bad");
+        Rollout failed = fx.awaitPhase(Phase.Failed, RELEASE);
+
+        // Checks run every 5s while the 20s step is held: both failed checks fell in the first step.
+        assertWeightsSeen(0, 10, 0);
+        assertThat(failed.getStatus().getFailedChecks()).isEqualTo(2);
+        assertThat(events("StepAdvanced")).hasSize(1);
+        assertThat(events("CheckFailed")).hasSize(2);
+    }
+
+    @Test
     void aFailingReleaseIsRolledBackWithTheMetricInStatus() {
         telemetry.serve(fx.namespace, "podinfo", 80, 20);
         bootstrap(List.of(10, 50), "1s");

@@ -25,7 +25,8 @@ import java.util.Set;
 
 /**
  * A release of any strategy: waits for the canary to be ready, then holds each step of its
- * {@link ReleasePlan} for one interval and runs the checks. Passing checks advance the step; after the last step the release
+ * {@link ReleasePlan} for one interval, running the checks every {@code checkEvery} (at most 5s)
+ * meanwhile. Passing checks advance the step; after the last step the release
  * is promoted. Failed checks reaching the threshold, or a canary not ready within the progress
  * deadline, roll it back. Weights follow status.step, so a restarted operator resumes the step.
  */
@@ -64,11 +65,13 @@ public class ProgressingPhase implements PhaseHandler {
             return canaryNotReady(context, settings);
         }
         List<ReleasePlan.Step> plan = ReleasePlan.of(context.rollout());
-        Instant due = status.getLastCheckTime() == null ? context.now()
-                : Instant.parse(status.getLastCheckTime()).plus(settings.interval());
         if (status.getStep() == null) {
+            Instant due = status.getLastCheckTime() == null ? context.now()
+                    : Instant.parse(status.getLastCheckTime()).plus(settings.interval());
             return beforeTraffic(context, settings, plan, due);
         }
+        Instant due = status.getLastCheckTime() == null ? context.now()
+                : Instant.parse(status.getLastCheckTime()).plus(settings.checkEvery());
         // Re-applied each time (a no-op when unchanged), so routing survives restarts and edits.
         router.route(context.rollout(), plan.get(Math.min(status.getStep(), plan.size() - 1)).routing());
         if (context.now().isBefore(due)) {
@@ -79,7 +82,9 @@ public class ProgressingPhase implements PhaseHandler {
             transitions.rollback(context, "RollbackRequested", rollback.get());
             return Next.onChange();
         }
-        Optional<String> hookFailure = gates.failure(context, Type.Rollout);
+        // Rollout hooks (load testers) once per step, that is once per interval, not at every check.
+        boolean firstCheckOfStep = !Instant.parse(status.getLastCheckTime()).isAfter(Instant.parse(status.getLastTransitionTime()));
+        Optional<String> hookFailure = firstCheckOfStep ? gates.failure(context, Type.Rollout) : Optional.empty();
         if (hookFailure.isPresent()) {
             return failedCheck(context, settings, "HookFailed", hookFailure.get(), false, "HookFailed", hookFailure.get());
         }
@@ -115,6 +120,11 @@ public class ProgressingPhase implements PhaseHandler {
         }
         transitions.setCondition(context, Transitions.ANALYSIS, Conditions.TRUE, CheckResult.PASSED,
                 "all checks passed at " + plan.get(status.getStep()).description());
+        Duration held = context.sinceTransition();
+        if (held.compareTo(settings.interval()) < 0) {
+            Duration left = settings.interval().minus(held);
+            return Next.after(left.compareTo(settings.checkEvery()) < 0 ? left : settings.checkEvery());
+        }
         status.setIterations((status.getIterations() == null ? 0 : status.getIterations()) + 1);
         int next = status.getStep() + 1;
         if (next >= plan.size()) {
@@ -157,7 +167,7 @@ public class ProgressingPhase implements PhaseHandler {
             transitions.rollback(context, rollbackReason, rollbackMessage);
             return Next.onChange();
         }
-        return Next.after(settings.interval());
+        return Next.after(status.getStep() == null ? settings.interval() : settings.checkEvery());
     }
 
     private void moveToStep(RolloutContext context, int step, List<ReleasePlan.Step> plan) {
