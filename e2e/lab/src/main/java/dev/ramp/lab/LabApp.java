@@ -43,6 +43,7 @@ public final class LabApp implements AutoCloseable {
     private Manifests.Analysis analysis;
     private int progressDeadlineSeconds = 60;
     private LoadGenerator load;
+    private final java.util.List<LoadGenerator> extraLoads = new java.util.ArrayList<>();
 
     LabApp(Lab lab, String namespace, Manifests.Analysis analysis) throws Exception {
         this.lab = lab;
@@ -213,8 +214,27 @@ public final class LabApp implements AutoCloseable {
         return load;
     }
 
+    /** More users, sending these headers with every request (e.g. an A/B test's cohort). */
+    public LoadGenerator extraLoad(int perSecond, Map<String, String> headers) {
+        LoadGenerator extra = new LoadGenerator(lab.proxyAddress(), "podinfo", namespace, perSecond, headers);
+        extraLoads.add(extra);
+        return extra;
+    }
+
+    /** Switches the Rollout to another strategy in Git and syncs it; no release starts. */
+    public LabApp strategy(String strategy, String analysisExtra) throws Exception {
+        write("rollout.yaml", Manifests.rollout(analysis, progressDeadlineSeconds, strategy, analysisExtra));
+        commitAndPush("Rollout: strategy " + strategy);
+        webhook();
+        Net.await("Rollout " + namespace + "/podinfo with strategy " + strategy, Duration.ofSeconds(30),
+                () -> strategy.equals(lab.client().genericKubernetesResources("ramp.dev/v1alpha1", "Rollout")
+                        .inNamespace(namespace).withName("podinfo").get().get("spec", "strategy")));
+        return this;
+    }
+
     @Override
     public void close() {
+        extraLoads.forEach(LoadGenerator::close);
         if (load != null) {
             load.close();
         }

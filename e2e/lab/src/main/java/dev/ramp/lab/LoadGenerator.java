@@ -36,9 +36,16 @@ public final class LoadGenerator implements AutoCloseable {
 
     /** Sends {@code perSecond} requests a second for {@code service.namespace} to the proxy at {@code proxy}. */
     LoadGenerator(String proxy, String service, String namespace, int perSecond) {
+        this(proxy, service, namespace, perSecond, java.util.Map.of());
+    }
+
+    /** The same, each request also carrying {@code headers}. */
+    LoadGenerator(String proxy, String service, String namespace, int perSecond, java.util.Map<String, String> headers) {
         this.uri = URI.create("http://" + proxy + "/");
         String host = service + "." + namespace;
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Host", host).timeout(Duration.ofSeconds(10)).GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).header("Host", host).timeout(Duration.ofSeconds(10));
+        headers.forEach(builder::header);
+        HttpRequest request = builder.GET().build();
         ticker.scheduleAtFixedRate(() -> send(request), 0, 1_000_000 / perSecond, TimeUnit.MICROSECONDS);
     }
 

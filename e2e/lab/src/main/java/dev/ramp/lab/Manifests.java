@@ -85,6 +85,11 @@ public final class Manifests {
     }
 
     public static String rollout(Analysis analysis, int progressDeadlineSeconds) {
+        return rollout(analysis, progressDeadlineSeconds, "Canary", "");
+    }
+
+    /** The Rollout with another strategy; {@code analysisExtra} are more lines of its analysis (4 spaces deep). */
+    public static String rollout(Analysis analysis, int progressDeadlineSeconds, String strategy, String analysisExtra) {
         return """
                 apiVersion: ramp.dev/v1alpha1
                 kind: Rollout
@@ -92,11 +97,11 @@ public final class Manifests {
                   name: podinfo
                 spec:
                   targetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo}
-                  strategy: Canary
+                  strategy: %s
                   progressDeadlineSeconds: %d
                   service: {port: 9898}
                   gitRevert: {enabled: true, sourceRef: {name: apps}, mode: Push}
-                """.formatted(progressDeadlineSeconds) + analysis.yaml();
+                """.formatted(strategy, progressDeadlineSeconds) + analysis.yaml() + analysisExtra;
     }
 
     /** Percent of the canary's requests answered 5xx; no 5xx series at all counts as 0. */

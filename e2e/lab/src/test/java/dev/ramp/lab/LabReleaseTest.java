@@ -22,6 +22,8 @@ class LabReleaseTest {
 
     /** Fast analysis: 2s per step, 20% then 50%, rollback after 2 failed checks. */
     private static final Manifests.Analysis FAST = new Manifests.Analysis("2s", 2, List.of(20, 50), "5s");
+    /** The same for blue/green and A/B, whose steps are iterations (steps are for canaries only). */
+    private static final Manifests.Analysis FAST_ITERATIONS = new Manifests.Analysis("2s", 2, null, "5s");
     private static final Duration RELEASE = Duration.ofSeconds(90);
     private static final int RATE = 20;
 
@@ -99,6 +101,57 @@ class LabReleaseTest {
                 assertThat(r.version()).isEqualTo("1.0.0");
                 assertThat(r.failed()).isFalse();
             });
+        }
+    }
+
+    /** Polls until the release reaches {@code phase} (or a later one) and returns when it was first seen. */
+    private static Instant seen(LabApp app, Predicate<RolloutView> reached) {
+        await().atMost(RELEASE).pollInterval(Duration.ofMillis(100)).until(app::rollout, reached);
+        return Instant.now();
+    }
+
+    @Test
+    void anAbTestServesTheNewVersionOnlyToTheMatchingCohort() throws Exception {
+        try (LabApp app = lab.app("abtest", FAST_ITERATIONS).bootstrap("1.0.0", RATE)) {
+            app.strategy("ABTest", """
+                        iterations: 3
+                        match:
+                          - headers: {x-canary: {exact: insider}}
+                    """);
+            LoadGenerator insiders = app.extraLoad(10, java.util.Map.of("x-canary", "insider"));
+            LabApp.Release release = app.release("2.0.0", 0);
+
+            Instant promoting = seen(app, v -> List.of("Promoting", "Finalising", "Succeeded", "Failed").contains(v.phase()));
+            RolloutView done = awaitRollout(app, v -> "Succeeded".equals(v.phase()) || "Failed".equals(v.phase()));
+            assertThat(done.phase()).isEqualTo("Succeeded");
+            // Before promotion, only the cohort reached 2.0.0; everyone else stayed on 1.0.0.
+            Instant before = promoting.minusMillis(500);
+            assertThat(insiders.count(release.pushed(), r -> "2.0.0".equals(r.version()) && r.sent().isBefore(before)))
+                    .isPositive();
+            assertThat(app.load().since(release.pushed())).filteredOn(r -> r.sent().isBefore(before))
+                    .isNotEmpty().extracting(LoadGenerator.Result::version).containsOnly("1.0.0");
+            assertThat(app.load().since(release.pushed())).filteredOn(LoadGenerator.Result::failed).isEmpty();
+            assertThat(app.image("podinfo-primary")).isEqualTo("ramp.dev/demo:2.0.0");
+        }
+    }
+
+    @Test
+    void aBlueGreenIsCheckedOnMirroredTrafficThenTakesEveryoneAtOnce() throws Exception {
+        try (LabApp app = lab.app("bluegreen", FAST_ITERATIONS).bootstrap("1.0.0", RATE)) {
+            app.strategy("BlueGreen", """
+                        iterations: 2
+                        mirror: true
+                    """);
+            LabApp.Release release = app.release("2.0.0", 0);
+
+            Instant switched = seen(app, v -> v.canaryWeight() == 100 || "Succeeded".equals(v.phase()));
+            RolloutView done = awaitRollout(app, v -> "Succeeded".equals(v.phase()) || "Failed".equals(v.phase()));
+            assertThat(done.phase()).isEqualTo("Succeeded");
+            // The checks before the switch passed on mirrored requests alone: no user reached 2.0.0 until then.
+            assertThat(app.load().since(release.pushed())).filteredOn(r -> r.sent().isBefore(switched.minusMillis(500)))
+                    .isNotEmpty().extracting(LoadGenerator.Result::version).containsOnly("1.0.0");
+            assertThat(app.load().since(release.pushed())).filteredOn(LoadGenerator.Result::failed).isEmpty();
+            assertThat(app.image("podinfo-primary")).isEqualTo("ramp.dev/demo:2.0.0");
         }
     }
 
