@@ -12,7 +12,7 @@ import dev.ramp.api.Strategy;
 import dev.ramp.cli.testing.FakeOperator;
 import dev.ramp.cli.testing.RampCli;
 import dev.ramp.cli.testing.RampCli.Result;
-import dev.ramp.cli.testing.TestCluster;
+import dev.ramp.testing.TestCluster;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;

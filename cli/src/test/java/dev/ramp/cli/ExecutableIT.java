@@ -9,7 +9,7 @@ import dev.ramp.api.RolloutActions;
 import dev.ramp.api.Strategy;
 import dev.ramp.cli.testing.FakeOperator;
 import dev.ramp.cli.testing.RampCli.Result;
-import dev.ramp.cli.testing.TestCluster;
+import dev.ramp.testing.TestCluster;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

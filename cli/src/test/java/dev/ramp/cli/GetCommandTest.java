@@ -9,7 +9,7 @@ import dev.ramp.api.Strategy;
 import dev.ramp.cli.testing.FakeOperator;
 import dev.ramp.cli.testing.RampCli;
 import dev.ramp.cli.testing.RampCli.Result;
-import dev.ramp.cli.testing.TestCluster;
+import dev.ramp.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.AfterEach;

@@ -11,7 +11,7 @@ import dev.ramp.api.Strategy;
 import dev.ramp.cli.testing.FakeOperator;
 import dev.ramp.cli.testing.RampCli;
 import dev.ramp.cli.testing.RampCli.Result;
-import dev.ramp.cli.testing.TestCluster;
+import dev.ramp.testing.TestCluster;
 import dev.ramp.cli.testing.World;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

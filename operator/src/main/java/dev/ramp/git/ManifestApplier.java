@@ -43,16 +43,10 @@ public class ManifestApplier {
         for (Manifest manifest : manifests) {
             GenericKubernetesResource object = Serialization.clone(manifest.object());
             var definition = kinds.of(manifest.apiVersion(), manifest.kind());
-            try {
-                if (definition.isNamespaceScoped()) {
-                    if (object.getMetadata().getNamespace() == null) {
-                        object.getMetadata().setNamespace(defaultNamespace);
-                    }
-                } else {
-                    object.getMetadata().setNamespace(null);
-                }
-            } catch (RuntimeException e) {
-                throw GitSourceException.userError("InvalidManifest", manifest.location() + ": " + e.getMessage());
+            if (!definition.isNamespaceScoped()) {
+                object.getMetadata().setNamespace(null);
+            } else if (object.getMetadata().getNamespace() == null) {
+                object.getMetadata().setNamespace(defaultNamespace);
             }
             var annotations = object.getMetadata().getAnnotations() == null ? new java.util.HashMap<String, String>()
                     : new java.util.HashMap<>(object.getMetadata().getAnnotations());

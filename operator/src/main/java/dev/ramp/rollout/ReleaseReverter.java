@@ -30,7 +30,4 @@ public interface ReleaseReverter {
     }
 
     Outcome revert(Request request);
-
-    /** For Rollouts when no Git is wired in. */
-    ReleaseReverter NONE = request -> Outcome.refused("NotConfigured", "Git reverts are not available in this operator");
 }

@@ -80,12 +80,22 @@ public class Transitions {
         status.setCanaryWeight(0);
         status.setStep(null);
         to(context, Phase.Failed);
-        setCondition(context, PROMOTED, Conditions.FALSE, reason, "rolled back revision " + status.getLastAppliedRevision()
-                + ": " + message);
+        setCondition(context, PROMOTED, Conditions.FALSE, reason, rolledBack(status.getLastAppliedRevision()) + message);
         LOG.warnf("rollout %s: rolled back: %s", context.key(), message);
         events.warning(context.rollout(), "RolledBack", "Rolled back revision " + status.getLastAppliedRevision()
                 + " (" + reason + "): " + message);
         finished(context, "failed");
+    }
+
+    private static String rolledBack(String revision) {
+        return "rolled back revision " + revision + ": ";
+    }
+
+    /** Why the last release was rolled back, as {@link #rollback} recorded it in the Promoted condition. */
+    public static String rollbackCause(RolloutStatus status) {
+        String prefix = rolledBack(status.getLastAppliedRevision());
+        return Conditions.find(status.getConditions(), PROMOTED).map(c -> c.getMessage())
+                .map(m -> m.startsWith(prefix) ? m.substring(prefix.length()) : m).orElse("the release failed");
     }
 
     /** A release ended: its duration is measured and the post-rollout hooks told (a failing hook is only reported). */

@@ -12,6 +12,7 @@ import dev.ramp.testing.FakeKubelet;
 import dev.ramp.testing.GitHttpServer;
 import dev.ramp.testing.GitWorkspace;
 import dev.ramp.testing.IstioTelemetry;
+import dev.ramp.testing.RampEnvironment;
 import dev.ramp.testing.RampOperator;
 import dev.ramp.testing.TestCluster;
 import dev.ramp.testing.TestPrometheus;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A release declared in Git fails its analysis (a real Prometheus sees an 80% success rate) and
@@ -35,29 +37,26 @@ class GitRevertTest {
 
     private static final Duration RELEASE = Duration.ofSeconds(90);
 
-    private static KubernetesClient client;
+    @RegisterExtension
+    static final RampEnvironment env = new RampEnvironment();
+
     private static GitHttpServer server;
-    private static IstioTelemetry telemetry;
-    private static TestPrometheus prometheus;
-    private static RampOperator operator;
+
+    private final KubernetesClient client = env.client();
+    private final IstioTelemetry telemetry = env.telemetry();
+    private final TestPrometheus prometheus = env.prometheus();
+    private final RampOperator operator = env.operator();
 
     private GitFixture fx;
     private FakeKubelet kubelet;
 
     @BeforeAll
     static void start() throws Exception {
-        client = TestCluster.get().client();
         server = new GitHttpServer(GitFixture.USER, GitFixture.PASSWORD);
-        telemetry = new IstioTelemetry();
-        prometheus = new TestPrometheus(telemetry.target());
-        operator = new RampOperator(client, prometheus.address()).start();
     }
 
     @AfterAll
     static void stop() {
-        operator.close();
-        prometheus.close();
-        telemetry.close();
         server.close();
     }
 

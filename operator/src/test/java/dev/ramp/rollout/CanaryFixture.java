@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import dev.ramp.testing.FakeKubelet;
+import dev.ramp.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -37,9 +39,17 @@ final class CanaryFixture implements AutoCloseable {
     private final List<String> routes = new ArrayList<>();
     private Watch watch;
 
+    final FakeKubelet kubelet;
+
     CanaryFixture(KubernetesClient client, String namespace) {
         this.client = client;
         this.namespace = namespace;
+        this.kubelet = new FakeKubelet(client, namespace);
+    }
+
+    /** A fresh namespace whose Deployments a {@link FakeKubelet} reports ready. */
+    static CanaryFixture inNewNamespace(KubernetesClient client, String prefix) {
+        return new CanaryFixture(client, TestCluster.get().newNamespace(prefix));
     }
 
     void createTarget(String image) {
@@ -260,6 +270,7 @@ final class CanaryFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        kubelet.close();
         if (watch != null) {
             watch.close();
         }

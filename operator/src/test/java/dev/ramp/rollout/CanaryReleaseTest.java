@@ -7,20 +7,18 @@ import dev.ramp.api.MetricStatus;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
 import dev.ramp.kube.Conditions;
-import dev.ramp.testing.FakeKubelet;
 import dev.ramp.testing.IstioTelemetry;
+import dev.ramp.testing.RampEnvironment;
 import dev.ramp.testing.RampOperator;
-import dev.ramp.testing.TestCluster;
 import dev.ramp.testing.TestPrometheus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Canary releases end to end against the real kube-apiserver and a real Prometheus scraping
@@ -30,40 +28,24 @@ class CanaryReleaseTest {
 
     private static final Duration RELEASE = Duration.ofSeconds(90);
 
-    private static KubernetesClient client;
-    private static IstioTelemetry telemetry;
-    private static TestPrometheus prometheus;
-    private static RampOperator operator;
+    @RegisterExtension
+    static final RampEnvironment env = new RampEnvironment();
 
-    private FakeKubelet kubelet;
+    private final KubernetesClient client = env.client();
+    private final IstioTelemetry telemetry = env.telemetry();
+    private final TestPrometheus prometheus = env.prometheus();
+    private final RampOperator operator = env.operator();
+
     private CanaryFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        client = TestCluster.get().client();
-        telemetry = new IstioTelemetry();
-        prometheus = new TestPrometheus(telemetry.target());
-        operator = new RampOperator(client, prometheus.address()).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        operator.close();
-        prometheus.close();
-        telemetry.close();
-    }
 
     @BeforeEach
     void namespace() {
-        String namespace = TestCluster.get().newNamespace("canary");
-        kubelet = new FakeKubelet(client, namespace);
-        fx = new CanaryFixture(client, namespace);
+        fx = CanaryFixture.inNewNamespace(client, "canary");
     }
 
     @AfterEach
     void cleanUp() {
         fx.close();
-        kubelet.close();
     }
 
     private void bootstrap(List<Integer> steps, String interval) {
@@ -170,7 +152,7 @@ class CanaryReleaseTest {
                     r.getSpec().setProgressDeadlineSeconds(3);
                     return r;
                 });
-        kubelet.hold("podinfo");
+        fx.kubelet.hold("podinfo");
 
         fx.release("podinfo:2.0-stuck");
         Rollout failed = fx.awaitPhase(Phase.Failed, Duration.ofSeconds(30));

@@ -7,60 +7,41 @@ import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutActions;
 import dev.ramp.kube.Conditions;
-import dev.ramp.testing.FakeKubelet;
 import dev.ramp.testing.IstioTelemetry;
-import dev.ramp.testing.RampOperator;
-import dev.ramp.testing.TestCluster;
+import dev.ramp.testing.RampEnvironment;
 import dev.ramp.testing.TestPrometheus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Promote now, abort, retry, pause and resume, as a person (or the ramp CLI) asks for them. */
 class ManualActionsTest {
 
     private static final Duration RELEASE = Duration.ofSeconds(90);
 
-    private static KubernetesClient client;
-    private static IstioTelemetry telemetry;
-    private static TestPrometheus prometheus;
-    private static RampOperator operator;
+    @RegisterExtension
+    static final RampEnvironment env = new RampEnvironment();
 
-    private FakeKubelet kubelet;
+    private final KubernetesClient client = env.client();
+    private final IstioTelemetry telemetry = env.telemetry();
+    private final TestPrometheus prometheus = env.prometheus();
+
     private CanaryFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        client = TestCluster.get().client();
-        telemetry = new IstioTelemetry();
-        prometheus = new TestPrometheus(telemetry.target());
-        operator = new RampOperator(client, prometheus.address()).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        operator.close();
-        prometheus.close();
-        telemetry.close();
-    }
 
     @BeforeEach
     void release() {
-        String namespace = TestCluster.get().newNamespace("manual");
-        kubelet = new FakeKubelet(client, namespace);
-        fx = new CanaryFixture(client, namespace);
-        telemetry.serve(namespace, "podinfo", 100, 20);
+        fx = CanaryFixture.inNewNamespace(client, "manual");
+        telemetry.serve(fx.namespace, "podinfo", 100, 20);
         fx.createTarget("podinfo:1.0");
         fx.createRollout(List.of(10, 20, 30, 40, 50), "3s", 2, "5s");
         fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
-        prometheus.awaitTraffic(namespace, "podinfo");
+        prometheus.awaitTraffic(fx.namespace, "podinfo");
         fx.watchWeights();
         fx.release("podinfo:2.0");
         await().atMost(RELEASE).until(() -> Integer.valueOf(10).equals(fx.canaryWeight()));
@@ -69,7 +50,6 @@ class ManualActionsTest {
     @AfterEach
     void cleanUp() {
         fx.close();
-        kubelet.close();
     }
 
     /** As the CLI (or kubectl annotate) does it: a merge patch, which needs no resourceVersion. */

@@ -8,19 +8,16 @@ import dev.ramp.api.MetricStatus;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
 import dev.ramp.kube.Conditions;
-import dev.ramp.testing.FakeKubelet;
-import dev.ramp.testing.RampOperator;
-import dev.ramp.testing.TestCluster;
+import dev.ramp.testing.RampEnvironment;
 import dev.ramp.testing.TestPrometheus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A metric whose MetricTemplate is missing, or whose query the real Prometheus refuses: the user
@@ -31,38 +28,23 @@ class MetricTemplateProblemsTest {
 
     private static final Duration RELEASE = Duration.ofSeconds(60);
 
-    private static KubernetesClient client;
-    private static TestPrometheus prometheus;
-    private static RampOperator operator;
+    @RegisterExtension
+    static final RampEnvironment env = new RampEnvironment();
 
-    private FakeKubelet kubelet;
+    private final KubernetesClient client = env.client();
+    // The templates' queries need no series: what this Prometheus scrapes does not matter.
+    private final TestPrometheus prometheus = env.prometheus();
+
     private CanaryFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        client = TestCluster.get().client();
-        // The templates' queries need no series: this Prometheus scrapes nothing.
-        prometheus = new TestPrometheus("127.0.0.1:9");
-        operator = new RampOperator(client, prometheus.address()).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        operator.close();
-        prometheus.close();
-    }
 
     @BeforeEach
     void namespace() {
-        String namespace = TestCluster.get().newNamespace("template");
-        kubelet = new FakeKubelet(client, namespace);
-        fx = new CanaryFixture(client, namespace);
+        fx = CanaryFixture.inNewNamespace(client, "template");
     }
 
     @AfterEach
     void cleanUp() {
         fx.close();
-        kubelet.close();
     }
 
     @Test

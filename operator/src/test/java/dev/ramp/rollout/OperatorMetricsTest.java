@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ramp.api.Phase;
-import dev.ramp.testing.FakeKubelet;
 import dev.ramp.testing.MetricsScrape;
 import dev.ramp.testing.TestCluster;
 import dev.ramp.testing.TestClusterResource;
@@ -43,8 +42,6 @@ class OperatorMetricsTest {
         String broken = TestCluster.get().newNamespace("metrics");
         // The template's query is a constant: this Prometheus needs nothing to scrape.
         try (TestPrometheus prometheus = new TestPrometheus("127.0.0.1:9");
-                FakeKubelet healthyKubelet = new FakeKubelet(client, healthy);
-                FakeKubelet brokenKubelet = new FakeKubelet(client, broken);
                 CanaryFixture good = new CanaryFixture(client, healthy);
                 CanaryFixture bad = new CanaryFixture(client, broken)) {
             good.createMetricTemplate("errors", prometheus.address(), "vector(0)");

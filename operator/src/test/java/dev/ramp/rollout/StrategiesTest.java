@@ -7,20 +7,17 @@ import dev.ramp.api.Phase;
 import dev.ramp.api.RouteMatch;
 import dev.ramp.api.Strategy;
 import dev.ramp.api.StringMatch;
-import dev.ramp.testing.FakeKubelet;
 import dev.ramp.testing.IstioTelemetry;
-import dev.ramp.testing.RampOperator;
-import dev.ramp.testing.TestCluster;
+import dev.ramp.testing.RampEnvironment;
 import dev.ramp.testing.TestPrometheus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Blue/green and A/B releases against the real kube-apiserver and Prometheus: the routes a user
@@ -30,41 +27,24 @@ class StrategiesTest {
 
     private static final Duration RELEASE = Duration.ofSeconds(90);
 
-    private static KubernetesClient client;
-    private static IstioTelemetry telemetry;
-    private static TestPrometheus prometheus;
-    private static RampOperator operator;
+    @RegisterExtension
+    static final RampEnvironment env = new RampEnvironment();
 
-    private FakeKubelet kubelet;
+    private final KubernetesClient client = env.client();
+    private final IstioTelemetry telemetry = env.telemetry();
+    private final TestPrometheus prometheus = env.prometheus();
+
     private CanaryFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        client = TestCluster.get().client();
-        telemetry = new IstioTelemetry();
-        prometheus = new TestPrometheus(telemetry.target());
-        operator = new RampOperator(client, prometheus.address()).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        operator.close();
-        prometheus.close();
-        telemetry.close();
-    }
 
     @BeforeEach
     void namespace() {
-        String namespace = TestCluster.get().newNamespace("strategy");
-        kubelet = new FakeKubelet(client, namespace);
-        fx = new CanaryFixture(client, namespace);
-        telemetry.serve(namespace, "podinfo", 100, 20);
+        fx = CanaryFixture.inNewNamespace(client, "strategy");
+        telemetry.serve(fx.namespace, "podinfo", 100, 20);
     }
 
     @AfterEach
     void cleanUp() {
         fx.close();
-        kubelet.close();
     }
 
     @Test

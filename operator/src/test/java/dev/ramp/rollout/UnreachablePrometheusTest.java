@@ -6,7 +6,6 @@ import dev.ramp.api.MetricStatus;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
 import dev.ramp.kube.Conditions;
-import dev.ramp.testing.FakeKubelet;
 import dev.ramp.testing.IstioTelemetry;
 import dev.ramp.testing.RampOperator;
 import dev.ramp.testing.TestCluster;
@@ -26,7 +25,6 @@ class UnreachablePrometheusTest {
         try (IstioTelemetry telemetry = new IstioTelemetry();
                 TestPrometheus prometheus = new TestPrometheus(telemetry.target());
                 RampOperator operator = new RampOperator(client, prometheus.address()).start();
-                FakeKubelet kubelet = new FakeKubelet(client, namespace);
                 CanaryFixture fx = new CanaryFixture(client, namespace)) {
             telemetry.serve(namespace, "podinfo", 100, 20);
             fx.createTarget("podinfo:1.0");

@@ -7,65 +7,45 @@ import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.WebhookSpec;
 import dev.ramp.kube.Conditions;
-import dev.ramp.testing.FakeKubelet;
 import dev.ramp.testing.HookServer;
 import dev.ramp.testing.IstioTelemetry;
-import dev.ramp.testing.RampOperator;
-import dev.ramp.testing.TestCluster;
+import dev.ramp.testing.RampEnvironment;
 import dev.ramp.testing.TestPrometheus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Each webhook type against real HTTP receivers on loopback, during real releases. */
 class WebhooksTest {
 
     private static final Duration RELEASE = Duration.ofSeconds(90);
 
-    private static KubernetesClient client;
-    private static IstioTelemetry telemetry;
-    private static TestPrometheus prometheus;
-    private static RampOperator operator;
+    @RegisterExtension
+    static final RampEnvironment env = new RampEnvironment();
 
-    private FakeKubelet kubelet;
+    private final KubernetesClient client = env.client();
+    private final IstioTelemetry telemetry = env.telemetry();
+    private final TestPrometheus prometheus = env.prometheus();
+
     private CanaryFixture fx;
     private HookServer hooks;
 
-    @BeforeAll
-    static void start() throws Exception {
-        client = TestCluster.get().client();
-        telemetry = new IstioTelemetry();
-        prometheus = new TestPrometheus(telemetry.target());
-        operator = new RampOperator(client, prometheus.address()).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        operator.close();
-        prometheus.close();
-        telemetry.close();
-    }
-
     @BeforeEach
     void namespace() throws Exception {
-        String namespace = TestCluster.get().newNamespace("hooks");
-        kubelet = new FakeKubelet(client, namespace);
-        fx = new CanaryFixture(client, namespace);
+        fx = CanaryFixture.inNewNamespace(client, "hooks");
         hooks = new HookServer();
-        telemetry.serve(namespace, "podinfo", 100, 20);
+        telemetry.serve(fx.namespace, "podinfo", 100, 20);
     }
 
     @AfterEach
     void cleanUp() {
         fx.close();
-        kubelet.close();
         hooks.close();
     }
 

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
 /**
  * One real kube-apiserver (with etcd) per test JVM, started from the binaries that
  * e2e/controlplane/build.sh put under ~/.kubeapitest, offline: nothing is downloaded.
- * Ramp's CRDs from crds/ are installed once.
+ * Ramp's CRDs from crds/ and the Istio stand-in CRDs are installed once. The operator's
+ * test-jar shares it with the CLI's tests.
  */
 public final class TestCluster {
 
@@ -28,6 +29,7 @@ public final class TestCluster {
 
     private final KubeAPIServer server;
     private final String kubeconfig;
+    private final Path kubeconfigFile;
     private final KubernetesClient client;
 
     private TestCluster() {
@@ -40,6 +42,7 @@ public final class TestCluster {
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-apiserver-stop"));
         kubeconfig = server.getKubeConfigYaml();
         client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
+        kubeconfigFile = write("ramp-test-kubeconfig", kubeconfig);
         installCrds();
     }
 
@@ -58,11 +61,16 @@ public final class TestCluster {
         return kubeconfig;
     }
 
-    /** Writes the kubeconfig to a file, for processes and Quarkus. */
+    /** The kubeconfig as a file, for processes, Quarkus and the CLI. */
     public Path kubeconfigFile() {
+        return kubeconfigFile;
+    }
+
+    /** A temporary YAML file with this content, deleted when the JVM exits. */
+    public static Path write(String prefix, String content) {
         try {
-            Path file = Files.createTempFile("ramp-test-kubeconfig", ".yaml");
-            Files.writeString(file, kubeconfig);
+            Path file = Files.createTempFile(prefix, ".yaml");
+            Files.writeString(file, content);
             file.toFile().deleteOnExit();
             return file;
         } catch (IOException e) {

@@ -60,9 +60,7 @@ public class FailedPhase implements PhaseHandler {
 
     private Next revert(RolloutContext context) {
         RolloutStatus status = context.status();
-        String prefix = "rolled back revision " + status.getLastAppliedRevision() + ": ";
-        String reason = Conditions.find(status.getConditions(), Transitions.PROMOTED).map(c -> c.getMessage())
-                .map(m -> m.startsWith(prefix) ? m.substring(prefix.length()) : m).orElse("the release failed");
+        String reason = Transitions.rollbackCause(status);
         ReleaseReverter.Outcome outcome = reverter.revert(new ReleaseReverter.Request(context.rollout(), context.target(),
                 status.getLastAppliedRevision(), reason));
         String previousReason = Conditions.find(status.getConditions(), GIT_REVERTED).map(c -> c.getReason()).orElse(null);
