@@ -6,7 +6,7 @@ import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.Strategy;
-import dev.ramp.rollout.StepPlan;
+import dev.ramp.api.StepPlan;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;

@@ -84,8 +84,8 @@ class StatusCommandTest {
                 "  Revert:       <none>\n",
                 "  Canary:       " + revision + "\n",
                 "  Target:       " + revision + "\n");
-        assertThat(result.out()).containsPattern("(?m)^  request-success-rate +97\\.25 +min 99 +no +97\\.25 is below the minimum 99$");
-        assertThat(result.out()).containsPattern("(?m)^  request-duration +120 +max 500 +yes$");
+        assertThat(result.out()).containsPattern("(?m)^  request-success-rate +97\\.25 +min 99 +Failed +97\\.25 is below the minimum 99$");
+        assertThat(result.out()).containsPattern("(?m)^  request-duration +120 +max 500 +Passed$");
         assertThat(result.out()).containsPattern("(?m)^  Promoted +Unknown +Progressing +\\d+s +release in progress$");
         List<String> events = result.out().lines().dropWhile(l -> !l.equals("Events:")).skip(2).toList();
         assertThat(events).hasSize(3);
@@ -118,7 +118,7 @@ class StatusCommandTest {
         assertThat(report.path("revisions").path("target").asText()).isEqualTo(revision);
         assertThat(report.path("pendingAction").asText()).isEqualTo("abort/2");
         assertThat(report.path("metrics").get(0).path("value").asDouble()).isEqualTo(97.25);
-        assertThat(report.path("metrics").get(0).path("passed").asBoolean()).isFalse();
+        assertThat(report.path("metrics").get(0).path("verdict").asText()).isEqualTo("Failed");
         assertThat(report.path("events").findValuesAsText("reason")).containsExactly("ReleaseStarted", "StepAdvanced", "CheckFailed");
     }
 

@@ -4,8 +4,8 @@ import dev.ramp.api.MetricCheck;
 import dev.ramp.api.MetricTemplate;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.ThresholdRange;
-import dev.ramp.rollout.Durations;
-import dev.ramp.rollout.RolloutNames;
+import dev.ramp.api.Durations;
+import dev.ramp.api.RolloutNames;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -16,12 +16,18 @@ import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
- * Runs a Rollout's metric checks: resolves each metric's query (built in, or a MetricTemplate's),
- * asks the provider and compares the value with the threshold range. A query with no data, a
- * missing template, a rejected query or an unreachable provider is a failed check, never a pass;
- * each says why with a {@link CheckFailure}.
+ * Runs a Rollout's metric checks on one revision of its canary: counts the revision's requests in
+ * the window (fewer than {@code analysis.minRequests} makes the round Inconclusive), resolves each
+ * metric's query (built in, or a MetricTemplate's, with {@code {{ revision }}}), asks the provider
+ * once (no retries here: the next check is the retry) and compares the value with the threshold
+ * range. Only a value out of range fails a check; no data, a missing template, a rejected query
+ * or an unreachable provider leave it Inconclusive, never Passed. Each says why with a {@link CheckFailure}.
  */
 public class Analysis {
+
+    /** The name under which the canary's request count appears in status.metrics. */
+    public static final String REQUESTS = "canary-requests";
+    static final int DEFAULT_MIN_REQUESTS = 20;
 
     private final KubernetesClient client;
     private final Providers providers;
@@ -33,15 +39,20 @@ public class Analysis {
         this.metrics = metrics;
     }
 
-    public CheckResult run(Rollout rollout) {
+    /** The checks of the canary running {@code revision}. */
+    public CheckResult run(Rollout rollout, String revision) {
         List<MetricOutcome> outcomes = new ArrayList<>();
         var spec = rollout.getSpec().getAnalysis();
-        if (spec == null || spec.getMetrics() == null) {
+        if (spec == null || spec.getMetrics() == null || spec.getMetrics().isEmpty()) {
             return new CheckResult(outcomes);
         }
         Duration interval = Durations.parse(spec.getInterval() == null ? "30s" : spec.getInterval());
+        int minRequests = spec.getMinRequests() == null ? DEFAULT_MIN_REQUESTS : spec.getMinRequests();
+        if (minRequests > 0) {
+            outcomes.add(sample(rollout, revision, minRequests, window(spec.getMetrics(), interval)));
+        }
         for (MetricCheck check : spec.getMetrics()) {
-            MetricOutcome outcome = check(rollout, check, interval);
+            MetricOutcome outcome = check(rollout, revision, check, interval);
             if (outcome.failure() != null && outcome.failure() != CheckFailure.OUT_OF_RANGE) {
                 metrics.failed(rollout, check.getName(), outcome.failure());
             }
@@ -50,11 +61,41 @@ public class Analysis {
         return new CheckResult(outcomes);
     }
 
-    private MetricOutcome check(Rollout rollout, MetricCheck check, Duration analysisInterval) {
+    /** The canary revision's requests in the longest metric window, against the minimum. */
+    private MetricOutcome sample(Rollout rollout, String revision, int minRequests, Duration window) {
+        ThresholdRange range = new ThresholdRange((double) minRequests, null);
+        String query = QueryTemplate.render(BuiltinQueries.REQUESTS, variables(rollout, revision, null, window));
+        OptionalDouble count;
+        try {
+            count = providers.defaultProvider().query(query);
+        } catch (MetricQueryException e) {
+            CheckFailure failure = e.kind() == MetricQueryException.Kind.REJECTED
+                    ? CheckFailure.QUERY_REJECTED : CheckFailure.PROVIDER_UNAVAILABLE;
+            return MetricOutcome.failed(REQUESTS, null, range, failure, e.getMessage());
+        }
+        double requests = count.orElse(0);
+        if (requests < minRequests) {
+            return MetricOutcome.failed(REQUESTS, requests, range, CheckFailure.TOO_FEW_REQUESTS,
+                    format(requests) + " requests to revision " + revision + " in the last " + Durations.promRange(window)
+                            + ", fewer than analysis.minRequests " + minRequests);
+        }
+        return MetricOutcome.passed(REQUESTS, requests, range);
+    }
+
+    private static Duration window(List<MetricCheck> checks, Duration analysisInterval) {
+        Duration longest = Duration.ZERO;
+        for (MetricCheck check : checks) {
+            Duration window = check.getInterval() == null ? analysisInterval : Durations.parse(check.getInterval());
+            longest = window.compareTo(longest) > 0 ? window : longest;
+        }
+        return longest;
+    }
+
+    private MetricOutcome check(Rollout rollout, String revision, MetricCheck check, Duration analysisInterval) {
         ThresholdRange range = check.getThresholdRange();
         Query query;
         try {
-            query = resolve(rollout, check, analysisInterval);
+            query = resolve(rollout, revision, check, analysisInterval);
         } catch (UnresolvedMetric e) {
             return MetricOutcome.failed(check.getName(), null, range, e.failure, e.getMessage());
         }
@@ -71,7 +112,7 @@ public class Analysis {
         }
         if (value.isEmpty()) {
             return MetricOutcome.failed(check.getName(), null, range, CheckFailure.NO_DATA,
-                    "no data: the query returned nothing for the canary");
+                    "no data: the query returned nothing for the canary's revision " + revision);
         }
         double v = value.getAsDouble();
         if (range.getMin() != null && v < range.getMin()) {
@@ -99,19 +140,26 @@ public class Analysis {
         }
     }
 
-    private Query resolve(Rollout rollout, MetricCheck check, Duration analysisInterval) throws UnresolvedMetric {
+    /** The variables a query may use: name, namespace, target, service, revision, interval, variables.*. */
+    private static Map<String, String> variables(Rollout rollout, String revision, MetricCheck check, Duration window) {
         RolloutNames names = RolloutNames.of(rollout);
         Map<String, String> variables = new HashMap<>();
         variables.put("name", rollout.getMetadata().getName());
         variables.put("namespace", names.namespace());
         variables.put("target", names.target());
         variables.put("service", names.service());
-        if (check.getTemplateVariables() != null) {
+        variables.put("revision", revision);
+        variables.put("interval", Durations.promRange(window));
+        if (check != null && check.getTemplateVariables() != null) {
             check.getTemplateVariables().forEach((k, v) -> variables.put("variables." + k, v));
         }
+        return variables;
+    }
+
+    private Query resolve(Rollout rollout, String revision, MetricCheck check, Duration analysisInterval) throws UnresolvedMetric {
         try {
             Duration window = check.getInterval() == null ? analysisInterval : Durations.parse(check.getInterval());
-            variables.put("interval", Durations.promRange(window));
+            Map<String, String> variables = variables(rollout, revision, check, window);
             if (check.getTemplateRef() == null) {
                 String builtin = BuiltinQueries.query(check.getName()).orElseThrow(() -> new IllegalArgumentException(
                         "no built-in metric " + check.getName() + " and no templateRef"));

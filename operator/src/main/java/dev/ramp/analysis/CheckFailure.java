@@ -1,11 +1,13 @@
 package dev.ramp.analysis;
 
+import dev.ramp.api.Verdict;
+
 /**
- * Why a metric check did not pass. Each one is a failed check (Ramp never promotes on a check
- * that could not run); they differ in who can fix them. The canary's behaviour and the world's
- * (no data yet, Prometheus down) may change by the next interval, so they are reported at every
- * check as {@code CheckFailed}. A configuration error will not fix itself: it gets its own
- * reason, reported once per release.
+ * Why a metric check did not pass, and so its verdict. Only a value out of range says the canary
+ * is bad ({@link Verdict#Failed}); everything else is {@link Verdict#Inconclusive}: the world's
+ * failures (no data yet, too few requests, Prometheus down) may change by the next check, and a
+ * configuration error (a missing template, a rejected query) says nothing about the canary.
+ * Configuration errors come first in this order: only the user can fix them, so they are read first.
  */
 public enum CheckFailure {
 
@@ -15,15 +17,19 @@ public enum CheckFailure {
     QUERY_REJECTED("QueryRejected", true),
     /** The metric cannot be turned into a query: unknown variable, no such built-in, missing Secret. */
     INVALID_METRIC("InvalidMetric", true),
-    /** The provider could not be reached, or answered with a server error. */
+    /** The value is outside the threshold range: the only failure that fails a check. */
+    OUT_OF_RANGE("OutOfRange", false),
+    /** The provider could not be reached, timed out, or answered with a server error. */
     PROVIDER_UNAVAILABLE("ProviderUnavailable", false),
-    /** The query returned nothing for the canary. */
+    /** The query returned nothing for the canary's revision (yet). */
     NO_DATA("NoData", false),
-    /** The value is outside the threshold range. */
-    OUT_OF_RANGE("OutOfRange", false);
+    /** The canary's revision served fewer requests in the window than analysis.minRequests. */
+    TOO_FEW_REQUESTS("TooFewRequests", false);
 
-    /** The Analysis condition's reason while the world, not the configuration, fails a check. */
+    /** The Analysis condition's reason when a metric is out of range. */
     public static final String CHECK_FAILED = "CheckFailed";
+    /** The Analysis condition's reason while the world keeps a check from a verdict. */
+    public static final String CHECK_INCONCLUSIVE = "CheckInconclusive";
 
     private final String reason;
     private final boolean configuration;
@@ -43,8 +49,12 @@ public enum CheckFailure {
         return configuration;
     }
 
-    /** The Analysis condition's reason: the failure itself when the user must fix it, else CheckFailed. */
+    public Verdict verdict() {
+        return this == OUT_OF_RANGE ? Verdict.Failed : Verdict.Inconclusive;
+    }
+
+    /** The Analysis condition's reason: the failure itself when the user must fix it. */
     public String conditionReason() {
-        return configuration ? reason : CHECK_FAILED;
+        return configuration ? reason : this == OUT_OF_RANGE ? CHECK_FAILED : CHECK_INCONCLUSIVE;
     }
 }

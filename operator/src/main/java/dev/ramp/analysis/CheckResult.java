@@ -1,13 +1,17 @@
 package dev.ramp.analysis;
 
 import dev.ramp.api.MetricStatus;
+import dev.ramp.api.Verdict;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** The outcome of one round of checks: each metric's status, whether all passed, and why not. */
+/**
+ * The outcome of one round of checks: each metric's status (and the canary's request count), the
+ * round's verdict, and why it did not pass.
+ */
 public record CheckResult(List<MetricOutcome> outcomes) {
 
     /** The Analysis condition's reason when every check passed. */
@@ -18,14 +22,22 @@ public record CheckResult(List<MetricOutcome> outcomes) {
         return outcomes.stream().map(MetricOutcome::status).toList();
     }
 
-    public boolean passed() {
-        return outcomes.stream().allMatch(MetricOutcome::passed);
+    /**
+     * Too few requests make the whole round Inconclusive, whatever the metrics say: on a handful
+     * of requests one error is noise, not evidence. Otherwise one metric out of range fails the
+     * round, and anything else that kept a metric from a value leaves it Inconclusive.
+     */
+    public Verdict verdict() {
+        if (outcomes.stream().anyMatch(o -> o.failure() == CheckFailure.TOO_FEW_REQUESTS)) {
+            return Verdict.Inconclusive;
+        }
+        if (outcomes.stream().anyMatch(o -> o.verdict() == Verdict.Failed)) {
+            return Verdict.Failed;
+        }
+        return outcomes.stream().allMatch(MetricOutcome::passed) ? Verdict.Passed : Verdict.Inconclusive;
     }
 
-    /**
-     * The failure that names the round: a configuration error before the world's failures, in
-     * {@link CheckFailure}'s order, because only the user can fix it and the user should read it first.
-     */
+    /** The failure that names the round, in {@link CheckFailure}'s order (configuration errors first). */
     public Optional<CheckFailure> failure() {
         return outcomes.stream().map(MetricOutcome::failure).filter(Objects::nonNull)
                 .min(Comparator.naturalOrder());
@@ -33,10 +45,21 @@ public record CheckResult(List<MetricOutcome> outcomes) {
 
     /** The Analysis condition's reason for this round. */
     public String reason() {
-        return failure().map(CheckFailure::conditionReason).orElse(PASSED);
+        return switch (verdict()) {
+            case Passed -> PASSED;
+            case Failed -> CheckFailure.CHECK_FAILED;
+            case Inconclusive -> outcomes.stream().map(MetricOutcome::failure)
+                    .filter(f -> f != null && f.verdict() == Verdict.Inconclusive).min(Comparator.naturalOrder())
+                    .map(CheckFailure::conditionReason).orElse(CheckFailure.CHECK_INCONCLUSIVE);
+        };
     }
 
-    /** What failed, configuration errors first, for conditions, events and the revert commit's message. */
+    /** The metric whose value broke its bound, for the rollback's cause. */
+    public Optional<MetricStatus> failedMetric() {
+        return outcomes.stream().filter(o -> o.failure() == CheckFailure.OUT_OF_RANGE).map(MetricOutcome::status).findFirst();
+    }
+
+    /** What did not pass, configuration errors first, for conditions, events and the revert commit's message. */
     public String failures() {
         return outcomes.stream().filter(o -> !o.passed()).sorted(Comparator.comparing(MetricOutcome::failure))
                 .map(o -> o.status().getName() + ": " + o.status().getMessage()).collect(Collectors.joining("; "));

@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -19,9 +16,10 @@ import java.time.Duration;
 import java.util.OptionalDouble;
 
 /**
- * Queries Prometheus's HTTP API (instant queries). Each call has a timeout; a provider that
- * cannot be reached is retried with exponential backoff, and a circuit breaker stops hammering
- * one that keeps failing. A query Prometheus refuses is not retried: its error is quoted.
+ * Queries Prometheus's HTTP API (instant queries), once per call, with a timeout: the caller's
+ * next check is the retry, so no reconcile thread sleeps here. A circuit breaker stops hammering
+ * a Prometheus that keeps failing; each template and credential has its own (see {@link Providers}),
+ * so one tenant's slow queries cannot open it for others. A query Prometheus refuses is quoted.
  */
 public class PrometheusProvider implements MetricsProvider {
 
@@ -31,7 +29,6 @@ public class PrometheusProvider implements MetricsProvider {
     private final String authorization;
     private final HttpClient http;
     private final Duration timeout;
-    private final Retry retry;
     private final CircuitBreaker breaker;
 
     public PrometheusProvider(String address, String authorization, Duration timeout) {
@@ -39,11 +36,6 @@ public class PrometheusProvider implements MetricsProvider {
         this.authorization = authorization;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
-        this.retry = Retry.of("prometheus", RetryConfig.custom()
-                .maxAttempts(3)
-                .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(200), 2.0))
-                .retryOnException(e -> e instanceof MetricQueryException q && q.kind() == MetricQueryException.Kind.UNAVAILABLE)
-                .build());
         this.breaker = CircuitBreaker.of("prometheus", CircuitBreakerConfig.custom()
                 .slidingWindowSize(10)
                 .minimumNumberOfCalls(5)
@@ -53,14 +45,10 @@ public class PrometheusProvider implements MetricsProvider {
                 .build());
     }
 
-    public String address() {
-        return address;
-    }
-
     @Override
     public OptionalDouble query(String query) throws MetricQueryException {
         try {
-            return Retry.decorateCheckedSupplier(retry, () -> breaker.executeCheckedSupplier(() -> once(query))).get();
+            return breaker.executeCheckedSupplier(() -> once(query));
         } catch (MetricQueryException e) {
             throw e;
         } catch (CallNotPermittedException e) {
@@ -114,7 +102,17 @@ public class PrometheusProvider implements MetricsProvider {
         if (value == null) {
             return OptionalDouble.empty();
         }
-        double number = Double.parseDouble(value.asText());
+        double number;
+        try {
+            number = Double.parseDouble(value.asText());
+        } catch (NumberFormatException e) {
+            // Prometheus writes +Inf, -Inf and NaN, which Java spells otherwise.
+            return OptionalDouble.empty();
+        }
+        if (data.path("result").size() > 1 && "vector".equals(data.path("resultType").asText())) {
+            throw new MetricQueryException(MetricQueryException.Kind.REJECTED, "the query returned "
+                    + data.path("result").size() + " series; it must return one number (aggregate it, e.g. with sum())");
+        }
         return Double.isNaN(number) || Double.isInfinite(number) ? OptionalDouble.empty() : OptionalDouble.of(number);
     }
 }

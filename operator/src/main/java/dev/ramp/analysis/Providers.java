@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The metrics providers the checks talk to: the operator's default Prometheus for built-in
  * metrics, and the one each MetricTemplate names. One provider (with its circuit breaker) is kept
- * per address and credentials.
+ * per template, address and credentials, so a template that keeps failing opens only its own breaker.
  */
 public class Providers {
 
@@ -28,7 +28,7 @@ public class Providers {
     }
 
     public MetricsProvider defaultProvider() {
-        return provider(defaultAddress, null);
+        return provider("", defaultAddress, null);
     }
 
     public MetricsProvider forTemplate(MetricTemplate template) {
@@ -38,11 +38,13 @@ public class Providers {
         if (spec.getSecretRef() != null) {
             authorization = authorization(template.getMetadata().getNamespace(), spec.getSecretRef().getName());
         }
-        return provider(address, authorization);
+        String owner = template.getMetadata().getNamespace() + "/" + template.getMetadata().getName();
+        return provider(owner, address, authorization);
     }
 
-    private MetricsProvider provider(String address, String authorization) {
-        return byKey.computeIfAbsent(address + "\n" + authorization, k -> new PrometheusProvider(address, authorization, TIMEOUT));
+    private MetricsProvider provider(String owner, String address, String authorization) {
+        return byKey.computeIfAbsent(owner + "\n" + address + "\n" + authorization,
+                k -> new PrometheusProvider(address, authorization, TIMEOUT));
     }
 
     /** Basic auth from username/password, or a bearer token from token. */

@@ -30,8 +30,20 @@ public class AnalysisSpec {
     @Default("3")
     @Min(1)
     @Max(100)
-    @JsonPropertyDescription("Number of failed checks after which the release is rolled back.")
+    @JsonPropertyDescription("Number of Failed checks (a metric out of range, a hook that said no) after which the release is rolled back and, with gitRevert, reverted in Git. Inconclusive checks do not count.")
     private Integer threshold = 3;
+
+    @Default("20")
+    @Min(0)
+    @Max(1000000)
+    @JsonPropertyDescription("A check that counts fewer requests to the canary's revision in its window (Istio telemetry, reporter=destination) is Inconclusive, never Passed. 0 turns the count off, e.g. when no metric comes from Istio.")
+    private Integer minRequests = 20;
+
+    @Default("10")
+    @Min(1)
+    @Max(1000)
+    @JsonPropertyDescription("Inconclusive checks in a row after which the release is rolled back with reason AnalysisInconclusive and Git is not reverted. Checks back off while inconclusive (doubling from every 5s up to the interval), so at the defaults an outage must last over 4 minutes.")
+    private Integer inconclusiveLimit = 10;
 
     @Min(1)
     @Max(100)
@@ -83,6 +95,22 @@ public class AnalysisSpec {
 
     public void setThreshold(Integer threshold) {
         this.threshold = threshold;
+    }
+
+    public Integer getMinRequests() {
+        return minRequests;
+    }
+
+    public void setMinRequests(Integer minRequests) {
+        this.minRequests = minRequests;
+    }
+
+    public Integer getInconclusiveLimit() {
+        return inconclusiveLimit;
+    }
+
+    public void setInconclusiveLimit(Integer inconclusiveLimit) {
+        this.inconclusiveLimit = inconclusiveLimit;
     }
 
     public Integer getStepWeight() {

@@ -20,6 +20,10 @@ public class GitSourceStatus {
     @JsonPropertyDescription("The generation of the spec this status reflects.")
     private Long observedGeneration;
 
+    @JsonPropertyDescription("Syncs in a row that failed for a reason of the moment (Git or the API server unreachable,"
+            + " busy or in conflict); sets the backoff before the next try. 0 after a sync that finished.")
+    private Integer failures;
+
     @JsonPropertyDescription("Ready, Drifted and Stalled conditions.")
     private List<Condition> conditions = new ArrayList<>();
 
@@ -53,6 +57,14 @@ public class GitSourceStatus {
 
     public void setObservedGeneration(Long observedGeneration) {
         this.observedGeneration = observedGeneration;
+    }
+
+    public Integer getFailures() {
+        return failures;
+    }
+
+    public void setFailures(Integer failures) {
+        this.failures = failures;
     }
 
     public List<Condition> getConditions() {

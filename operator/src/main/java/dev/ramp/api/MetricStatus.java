@@ -17,21 +17,21 @@ public class MetricStatus {
     @JsonPropertyDescription("Highest passing value, when the check has one.")
     private Double max;
 
-    @JsonPropertyDescription("Whether the last check passed.")
-    private Boolean passed;
+    @JsonPropertyDescription("The last check's verdict for this metric: Passed, Failed (out of range) or Inconclusive (no data, provider unreachable, too few requests, a query that cannot run).")
+    private Verdict verdict;
 
-    @JsonPropertyDescription("Why the last check failed, when it did: out of range, no data, or the query's error.")
+    @JsonPropertyDescription("Why the last check did not pass, when it did not: out of range, no data, too few requests, or the query's error.")
     private String message;
 
     public MetricStatus() {
     }
 
-    public MetricStatus(String name, Double value, ThresholdRange range, Boolean passed, String message) {
+    public MetricStatus(String name, Double value, ThresholdRange range, Verdict verdict, String message) {
         this.name = name;
         this.value = value;
         this.min = range.getMin();
         this.max = range.getMax();
-        this.passed = passed;
+        this.verdict = verdict;
         this.message = message;
     }
 
@@ -67,12 +67,12 @@ public class MetricStatus {
         this.max = max;
     }
 
-    public Boolean getPassed() {
-        return passed;
+    public Verdict getVerdict() {
+        return verdict;
     }
 
-    public void setPassed(Boolean passed) {
-        this.passed = passed;
+    public void setVerdict(Verdict verdict) {
+        this.verdict = verdict;
     }
 
     public String getMessage() {

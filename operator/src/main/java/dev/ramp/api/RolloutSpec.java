@@ -16,6 +16,12 @@ import io.fabric8.generator.annotation.ValidationRule;
         message = "analysis.mirror is only allowed with strategy: BlueGreen", reason = "FieldValueForbidden")
 @ValidationRule(value = "self.strategy == 'Canary' || !has(self.analysis) || (!has(self.analysis.stepWeight) && !has(self.analysis.stepWeights))",
         message = "stepWeight and stepWeights are only allowed with strategy: Canary", reason = "FieldValueForbidden")
+// The main Service is named after the target unless service.name says otherwise; clients call it
+// by that name, so it is never shortened: a target name that cannot be a Service name needs one.
+@ValidationRule(value = "(has(self.service.name) && size(self.service.name) > 0) || (size(self.targetRef.name) <= 63"
+        + " && self.targetRef.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$'))",
+        message = "service.name is required when targetRef.name is not a valid Service name (at most 63 characters, starting with a letter)",
+        reason = "FieldValueRequired")
 public class RolloutSpec {
 
     @Required

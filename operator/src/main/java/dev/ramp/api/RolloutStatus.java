@@ -20,8 +20,11 @@ public class RolloutStatus {
     @JsonPropertyDescription("Index of the current traffic step of the release, from 0.")
     private Integer step;
 
-    @JsonPropertyDescription("Failed checks in the current release.")
+    @JsonPropertyDescription("Failed checks in the current release (metrics out of range, hooks that said no); the release is rolled back at analysis.threshold.")
     private Integer failedChecks;
+
+    @JsonPropertyDescription("Inconclusive checks in a row (no data, too few requests, provider or hook unreachable); they hold the step, and the release is rolled back without a Git revert at analysis.inconclusiveLimit.")
+    private Integer inconclusiveChecks;
 
     @JsonPropertyDescription("Passed checks in the current release (BlueGreen, ABTest) or at the current step (Canary).")
     private Integer iterations;
@@ -34,6 +37,15 @@ public class RolloutStatus {
 
     @JsonPropertyDescription("Git commit of the promoted version, when a GitSource synced the target.")
     private String lastPromotedCommit;
+
+    @JsonPropertyDescription("Git commit of the revision being released (lastAppliedRevision), when a GitSource synced the target.")
+    private String lastAppliedCommit;
+
+    @JsonPropertyDescription("The revision whose end (promotion or rollback) the post-rollout webhooks were told of.")
+    private String postRolloutNotified;
+
+    @JsonPropertyDescription("Why the last release was rolled back: reason, message and, for a metric, its value and bounds.")
+    private RollbackCause rollbackCause;
 
     @JsonPropertyDescription("The Git commit Ramp pushed to revert a failed release.")
     private String revertCommit;
@@ -89,6 +101,38 @@ public class RolloutStatus {
 
     public void setFailedChecks(Integer failedChecks) {
         this.failedChecks = failedChecks;
+    }
+
+    public Integer getInconclusiveChecks() {
+        return inconclusiveChecks;
+    }
+
+    public void setInconclusiveChecks(Integer inconclusiveChecks) {
+        this.inconclusiveChecks = inconclusiveChecks;
+    }
+
+    public String getLastAppliedCommit() {
+        return lastAppliedCommit;
+    }
+
+    public void setLastAppliedCommit(String lastAppliedCommit) {
+        this.lastAppliedCommit = lastAppliedCommit;
+    }
+
+    public String getPostRolloutNotified() {
+        return postRolloutNotified;
+    }
+
+    public void setPostRolloutNotified(String postRolloutNotified) {
+        this.postRolloutNotified = postRolloutNotified;
+    }
+
+    public RollbackCause getRollbackCause() {
+        return rollbackCause;
+    }
+
+    public void setRollbackCause(RollbackCause rollbackCause) {
+        this.rollbackCause = rollbackCause;
     }
 
     public Integer getIterations() {

@@ -12,8 +12,10 @@ import java.util.List;
 public class ServiceSpec {
 
     @Pattern("^[a-z]([-a-z0-9]*[a-z0-9])?$")
-    @Size(max = 55)
-    @JsonPropertyDescription("Name of the generated Services and VirtualService; defaults to the target's name. Ramp also creates <name>-primary and <name>-canary.")
+    // A Service name is a DNS-1035 label: 63 characters at most. The -primary and -canary
+    // Services' names are shortened to fit (RolloutNames), so the full 63 is usable here.
+    @Size(max = 63)
+    @JsonPropertyDescription("Name of the generated Services and VirtualService; defaults to the target's name. Ramp also creates <name>-primary and <name>-canary, shortened with a hash to 63 characters if longer.")
     private String name;
 
     @Required

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Names the workload a Rollout delivers. Only apps/v1 Deployments are supported. */
@@ -21,7 +22,8 @@ public class TargetRef {
 
     @Required
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-    @JsonPropertyDescription("Name of the target Deployment, in the Rollout's namespace.")
+    @Size(max = 253)
+    @JsonPropertyDescription("Name of the target Deployment, in the Rollout's namespace. Names the primary <name>-primary, shortened with a hash to 63 characters if longer.")
     private String name;
 
     public TargetRef() {

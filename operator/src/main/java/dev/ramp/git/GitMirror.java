@@ -65,6 +65,10 @@ public class GitMirror {
     /** Fetches the branch and returns its head. */
     public ObjectId fetch(Repository repository, GitSource source, GitCredentials credentials) throws GitSourceException {
         String branch = source.getSpec().getBranch();
+        if (!Repository.isValidRefName("refs/heads/" + branch)) {
+            throw GitSourceException.userError("InvalidBranch", "spec.branch " + branch
+                    + " is not a valid Git branch name");
+        }
         try {
             credentials.configure(Git.wrap(repository).fetch()
                     .setRemote(source.getSpec().getUrl())

@@ -4,8 +4,7 @@ import dev.ramp.api.GitAuthor;
 import dev.ramp.api.GitRevertSpec;
 import dev.ramp.api.GitSource;
 import dev.ramp.api.Rollout;
-import dev.ramp.rollout.ReleaseReverter;
-import dev.ramp.rollout.RolloutContext;
+import dev.ramp.api.RampLabels;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.util.List;
@@ -51,10 +50,10 @@ public class GitReverter implements ReleaseReverter {
                     + " (spec.gitRevert.sourceRef) not found");
         }
         var annotations = request.target().getMetadata().getAnnotations();
-        String failed = annotations == null ? null : annotations.get(RolloutContext.COMMIT_ANNOTATION);
+        String failed = annotations == null ? null : annotations.get(RampLabels.COMMIT_ANNOTATION);
         if (failed == null) {
             return Outcome.refused("NotFromGit", "Deployment " + request.target().getMetadata().getName()
-                    + " has no " + RolloutContext.COMMIT_ANNOTATION + " annotation: it was not applied by a GitSource");
+                    + " has no " + RampLabels.COMMIT_ANNOTATION + " annotation: it was not applied by a GitSource");
         }
         try (GitCredentials credentials = GitCredentials.of(client, source)) {
             Outcome outcome = mirror.with(source, repository -> revert(repository, source, credentials, request, failed));

@@ -23,7 +23,11 @@ public class GitSourceConditions {
         set(source, GitSync.STALLED, Conditions.TRUE, reason, message);
     }
 
-    /** Git could not be reached or read; what was applied stays applied. */
+    /**
+     * A sync stopped for a reason of the moment (Git or the API server unreachable, busy or in
+     * conflict) and will be retried: what was applied stays applied, and Stalled is left as it was,
+     * since nothing was decided about the commit.
+     */
     public void unavailable(GitSource source, String reason, String message) {
         set(source, GitSync.READY, Conditions.FALSE, reason, message);
     }

@@ -4,8 +4,10 @@ import dev.ramp.api.GitSource;
 import dev.ramp.api.GitSourceStatus;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -17,7 +19,9 @@ import org.jboss.logging.Logger;
  * One sync of a GitSource, written into its status: fetch the branch; if its head is new,
  * validate the whole commit and apply it, then prune; otherwise look for drift against the
  * applied commit and, with selfHeal, undo it. A commit refused once is not re-applied (nor
- * re-reported) until the branch or the GitSource changes.
+ * re-reported) until the branch or the GitSource changes. A failure of the moment (Git or the API
+ * server unreachable, busy or in conflict) is no verdict on the commit: it leaves
+ * lastAttemptedCommit and observedGeneration as they were, so the next try applies it again.
  */
 public class GitSync {
 
@@ -41,23 +45,25 @@ public class GitSync {
         this.events = events;
     }
 
-    /** Runs one sync; a GitSourceException means the branch could not even be read. */
+    /**
+     * Runs one sync. A GitSourceException means the sync did not finish: the branch could not be
+     * read, or a failure of the moment ({@code userFixable() == false}) stopped it.
+     */
     public void run(GitSource source, GitCredentials credentials) throws GitSourceException {
         mirror.with(source, repository -> {
             ObjectId head = mirror.fetch(repository, source, credentials);
             GitSourceStatus status = source.getStatus();
-            boolean specChanged = !java.util.Objects.equals(status.getObservedGeneration(),
-                    source.getMetadata().getGeneration());
+            boolean specChanged = !Objects.equals(status.getObservedGeneration(), source.getMetadata().getGeneration());
             boolean refusedBefore = head.name().equals(status.getLastAttemptedCommit())
                     && Conditions.isTrue(status.getConditions(), STALLED);
             if (specChanged || (!head.name().equals(status.getLastAppliedCommit()) && !refusedBefore)) {
-                status.setLastAttemptedCommit(head.name());
                 try {
                     apply(repository, source, head);
                     return null;
                 } catch (GitSourceException e) {
                     if (!e.userFixable()) {
-                        throw e;
+                        throw new GitSourceException(e.reason(), "commit " + head.name().substring(0, 12)
+                                + " not applied yet: " + e.getMessage(), false, e);
                     }
                     refused(source, head, e);
                 }
@@ -75,6 +81,12 @@ public class GitSync {
         return applier.prepare(manifests, source.getMetadata().getNamespace(), commit.name());
     }
 
+    /** Records that this commit was judged (applied or refused) under the current spec. */
+    private static void attempted(GitSource source, ObjectId head) {
+        source.getStatus().setLastAttemptedCommit(head.name());
+        source.getStatus().setObservedGeneration(source.getMetadata().getGeneration());
+    }
+
     private void apply(Repository repository, GitSource source, ObjectId head) throws GitSourceException, IOException {
         List<DesiredObject> desired = desired(repository, source, head);
         applier.validate(desired);
@@ -85,6 +97,7 @@ public class GitSync {
         Set<String> inventory = desired.stream().map(DesiredObject::id).collect(Collectors.toCollection(TreeSet::new));
         List<String> pruned = source.getSpec().isPrune() ? applier.prune(status.getInventory(), inventory) : List.of();
         boolean newCommit = !head.name().equals(status.getLastAppliedCommit());
+        attempted(source, head);
         status.setLastAppliedCommit(head.name());
         status.setInventory(List.copyOf(inventory));
         String message = "applied commit " + head.name().substring(0, 12) + ": " + desired.size() + " objects"
@@ -98,14 +111,22 @@ public class GitSync {
     }
 
     private void refused(GitSource source, ObjectId head, GitSourceException e) {
-        String message = "commit " + head.name().substring(0, 12) + " not applied, nothing of it was: " + e.getMessage();
+        attempted(source, head);
+        String message = "commit " + head.name().substring(0, 12) + (ManifestApplier.APPLY_FAILED.equals(e.reason())
+                ? " not applied whole (the objects before the refused one were): "
+                : " not applied, nothing of it was: ") + e.getMessage();
         LOG.warnf("gitsource %s/%s: %s", source.getMetadata().getNamespace(), source.getMetadata().getName(), message);
         events.warning(source, e.reason(), message);
         conditions.stalled(source, e.reason(), message);
     }
 
     private void heal(GitSource source, List<DesiredObject> desired) throws GitSourceException {
-        List<DriftDetector.Drift> drifts = drift.detect(desired);
+        List<DriftDetector.Drift> drifts;
+        try {
+            drifts = drift.detect(desired);
+        } catch (KubernetesClientException e) {
+            throw GitSourceException.fromApi("DriftCheckFailed", "reading the applied objects to look for drift", e);
+        }
         if (drifts.isEmpty()) {
             conditions.noDrift(source);
             return;

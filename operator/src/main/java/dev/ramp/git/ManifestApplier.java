@@ -1,8 +1,9 @@
 package dev.ramp.git;
 
 import dev.ramp.api.Rollout;
+import dev.ramp.kube.ApiErrors;
 import dev.ramp.kube.Managed;
-import dev.ramp.rollout.RolloutContext;
+import dev.ramp.api.RampLabels;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -21,6 +22,9 @@ import java.util.Set;
  * prepares them (kind, namespace, commit annotation), validates the whole set with a server-side
  * dry run before anything is written, applies, and prunes what left Git.
  * <p>
+ * Every API failure becomes a {@link GitSourceException}: one of the moment (409, 429, 5xx, no
+ * answer) is retried and never refuses a commit; a refusal of an object (400, 403, 404, 422) does.
+ * <p>
  * The replica count of a Deployment that a Rollout targets belongs to the Rollout (it runs the
  * target as the canary only during a release): Git's value is applied while this field manager
  * still owns the field (creation, bootstrap) and left out once the Rollout has scaled it.
@@ -28,6 +32,8 @@ import java.util.Set;
 public class ManifestApplier {
 
     public static final String FIELD_MANAGER = "ramp-gitsource";
+    /** The reason of an object refused by the apply itself, after the dry run accepted the whole commit. */
+    public static final String APPLY_FAILED = "ApplyFailed";
 
     private final KubernetesClient client;
 
@@ -36,6 +42,16 @@ public class ManifestApplier {
     }
 
     public List<DesiredObject> prepare(List<Manifest> manifests, String defaultNamespace, String commit)
+            throws GitSourceException {
+        try {
+            return prepareEach(manifests, defaultNamespace, commit);
+        } catch (KubernetesClientException e) {
+            throw GitSourceException.fromApi("ValidationFailed", "reading the cluster to prepare commit "
+                    + commit.substring(0, Math.min(12, commit.length())), e);
+        }
+    }
+
+    private List<DesiredObject> prepareEach(List<Manifest> manifests, String defaultNamespace, String commit)
             throws GitSourceException {
         ResourceKinds kinds = new ResourceKinds(client);
         Set<String> rolloutTargets = rolloutTargets(manifests, defaultNamespace);
@@ -50,7 +66,7 @@ public class ManifestApplier {
             }
             var annotations = object.getMetadata().getAnnotations() == null ? new java.util.HashMap<String, String>()
                     : new java.util.HashMap<>(object.getMetadata().getAnnotations());
-            annotations.put(RolloutContext.COMMIT_ANNOTATION, commit);
+            annotations.put(RampLabels.COMMIT_ANNOTATION, commit);
             object.getMetadata().setAnnotations(annotations);
             DesiredObject d = new DesiredObject(manifest, definition, object);
             if (rolloutTargets.contains(d.namespace() + "/" + d.name()) && "Deployment".equals(object.getKind())
@@ -93,8 +109,12 @@ public class ManifestApplier {
     public void validate(List<DesiredObject> desired) throws GitSourceException {
         Set<String> newNamespaces = new HashSet<>();
         for (DesiredObject d : desired) {
-            if ("Namespace".equals(d.object().getKind()) && client.namespaces().withName(d.name()).get() == null) {
-                newNamespaces.add(d.name());
+            try {
+                if ("Namespace".equals(d.object().getKind()) && client.namespaces().withName(d.name()).get() == null) {
+                    newNamespaces.add(d.name());
+                }
+            } catch (KubernetesClientException e) {
+                throw GitSourceException.fromApi("ValidationFailed", "reading " + d.describe(), e);
             }
         }
         for (DesiredObject d : desired) {
@@ -105,8 +125,8 @@ public class ManifestApplier {
                 resource(d).dryRun().fieldValidation(Validation.STRICT).fieldManager(FIELD_MANAGER).forceConflicts()
                         .serverSideApply();
             } catch (KubernetesClientException e) {
-                throw GitSourceException.userError("ValidationFailed", d.describe() + " was refused by the API server: "
-                        + serverMessage(e));
+                throw GitSourceException.fromApi("ValidationFailed", d.describe()
+                        + (ApiErrors.isTransient(e) ? " could not be validated" : " was refused by the API server"), e);
             }
         }
     }
@@ -115,8 +135,7 @@ public class ManifestApplier {
         try {
             resource(d).fieldValidation(Validation.STRICT).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
         } catch (KubernetesClientException e) {
-            throw new GitSourceException("ApplyFailed", d.describe() + " could not be applied: " + serverMessage(e),
-                    e.getCode() >= 400 && e.getCode() < 500);
+            throw GitSourceException.fromApi(APPLY_FAILED, d.describe() + " could not be applied", e);
         }
     }
 
@@ -129,8 +148,11 @@ public class ManifestApplier {
         return resource(d).get();
     }
 
-    /** Deletes objects of the previous inventory that Git no longer declares; returns what was deleted. */
-    public List<String> prune(List<String> previous, Set<String> current) {
+    /**
+     * Deletes objects of the previous inventory that Git no longer declares; returns what was
+     * deleted. The commit is applied by then, so a failure here never refuses it: it is retried.
+     */
+    public List<String> prune(List<String> previous, Set<String> current) throws GitSourceException {
         List<String> deleted = new ArrayList<>();
         ResourceKinds kinds = new ResourceKinds(client);
         for (String id : previous) {
@@ -150,6 +172,11 @@ public class ManifestApplier {
                 }
             } catch (GitSourceException e) {
                 // Its kind is no longer served (e.g. its CRD left Git first): nothing is left to delete.
+            } catch (KubernetesClientException e) {
+                GitSourceException failure = GitSourceException.fromApi("PruneFailed", "deleting " + id
+                        + " (it left Git)", e);
+                throw new GitSourceException(failure.userFixable() ? "PruneFailed" : failure.reason(),
+                        failure.getMessage(), false, e);
             }
         }
         return deleted;
@@ -178,12 +205,5 @@ public class ManifestApplier {
             }
         }
         return targets;
-    }
-
-    static String serverMessage(KubernetesClientException e) {
-        if (e.getStatus() != null && e.getStatus().getMessage() != null) {
-            return e.getStatus().getMessage();
-        }
-        return e.getMessage();
     }
 }

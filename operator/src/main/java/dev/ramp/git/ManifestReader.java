@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jgit.errors.LargeObjectException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -28,7 +29,14 @@ public class ManifestReader {
     /** Every object under {@code path} at {@code commit}; a document that is not an object is an error naming it. */
     public List<Manifest> read(Repository repository, ObjectId commit, String path) throws GitSourceException, IOException {
         List<Manifest> manifests = new ArrayList<>();
-        for (Map.Entry<String, byte[]> file : files(repository, commit, path).entrySet()) {
+        Map<String, byte[]> files;
+        try {
+            files = files(repository, commit, path);
+        } catch (LargeObjectException e) {
+            throw GitSourceException.userError("InvalidManifest", "a file under " + (normalise(path).isEmpty() ? "the"
+                    + " repository root" : normalise(path)) + " is too large to read as a manifest: " + e.getMessage());
+        }
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
             manifests.addAll(parse(file.getKey(), file.getValue()));
         }
         return manifests;

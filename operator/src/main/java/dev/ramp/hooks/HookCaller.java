@@ -1,10 +1,7 @@
 package dev.ramp.hooks;
 
 import dev.ramp.api.WebhookSpec;
-import dev.ramp.rollout.Durations;
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
+import dev.ramp.api.Durations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,31 +12,18 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 
 /**
- * POSTs a release's JSON payload to one webhook: bounded by the hook's timeout per attempt,
- * retried with backoff (3 attempts) when the hook cannot be reached or answers 5xx; a 4xx is an
- * answer and is not retried. The answer is an {@link HookAnswer}, never an exception.
+ * POSTs a release's JSON payload to one webhook, once, bounded by the hook's timeout. There is no
+ * retry loop here, so no reconcile thread sleeps: a hook that could not answer is asked again at
+ * the release's next check. The answer is an {@link HookAnswer}, never an exception.
  */
 public class HookCaller {
 
-    private static final int ATTEMPTS = 3;
-
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final Duration firstBackoff;
-
-    public HookCaller(Duration firstBackoff) {
-        this.firstBackoff = firstBackoff;
-    }
 
     public HookAnswer call(WebhookSpec hook, String payload) {
         Duration timeout = Durations.parse(hook.getTimeout() == null ? "10s" : hook.getTimeout());
         String where = "webhook " + hook.getName() + " (" + wireName(hook.getType()) + ", " + hook.getUrl() + ")";
-        Retry retry = Retry.of(hook.getName(), RetryConfig.<HookAnswer>custom()
-                .maxAttempts(ATTEMPTS)
-                .intervalFunction(IntervalFunction.ofExponentialBackoff(firstBackoff.toMillis(), 2.0))
-                .retryOnResult(answer -> answer.status() >= 500 || answer.status() < 0)
-                .failAfterMaxAttempts(false)
-                .build());
-        return retry.executeSupplier(() -> once(hook, payload, timeout, where));
+        return once(hook, payload, timeout, where);
     }
 
     private HookAnswer once(WebhookSpec hook, String payload, Duration timeout, String where) {
@@ -74,6 +58,14 @@ public class HookCaller {
 
         public boolean ok() {
             return status >= 200 && status < 300;
+        }
+
+        /**
+         * No answer from the hook itself: not reached, timed out, or a gateway in front of it
+         * saying so (502, 503, 504). Such an answer says nothing about the canary.
+         */
+        public boolean unreachable() {
+            return status < 0 || status == 502 || status == 503 || status == 504;
         }
     }
 }

@@ -17,6 +17,8 @@ public final class Managed {
 
     public static final String FIELD_MANAGER = "ramp";
     public static final String ROLLOUT_ANNOTATION = "ramp.dev/rollout";
+    /** Selects what Ramp generated, for informers that watch only those objects. */
+    public static final String MANAGED_BY_SELECTOR = "app.kubernetes.io/managed-by=ramp";
 
     private Managed() {
     }

@@ -1,27 +1,46 @@
 package dev.ramp.rollout;
 
 import dev.ramp.api.AnalysisSpec;
+import dev.ramp.api.Durations;
 import dev.ramp.api.Rollout;
 import java.time.Duration;
 
 /**
  * A Rollout's analysis settings with the defaults applied. Checks run every {@link #checkEvery()}
  * (the interval, but at least every 5s), so a failing canary is noticed and confirmed in
- * seconds, while each step is still held for the whole interval.
+ * seconds, while each step is still held for the whole interval. While checks are inconclusive
+ * they back off ({@link #nextCheckAfter(int)}), so an outage is waited out rather than counted away.
  */
-public record AnalysisSettings(Duration interval, int threshold, Duration progressDeadline) {
+public record AnalysisSettings(Duration interval, int threshold, int inconclusiveLimit, Duration progressDeadline) {
 
     static final Duration MAX_CHECK_EVERY = Duration.ofSeconds(5);
+    static final int DEFAULT_THRESHOLD = 3;
+    static final int DEFAULT_INCONCLUSIVE_LIMIT = 10;
 
     public Duration checkEvery() {
         return interval.compareTo(MAX_CHECK_EVERY) < 0 ? interval : MAX_CHECK_EVERY;
     }
 
+    /**
+     * The wait before the next check after {@code inconclusive} inconclusive checks in a row:
+     * {@link #checkEvery()}, doubling with each inconclusive check, up to the interval.
+     */
+    public Duration nextCheckAfter(int inconclusive) {
+        if (inconclusive <= 0) {
+            return checkEvery();
+        }
+        Duration wait = checkEvery().multipliedBy(1L << Math.min(inconclusive - 1, 20));
+        Duration cap = interval.compareTo(checkEvery()) > 0 ? interval : checkEvery();
+        return wait.compareTo(cap) > 0 ? cap : wait;
+    }
+
     public static AnalysisSettings of(Rollout rollout) {
         AnalysisSpec analysis = rollout.getSpec().getAnalysis();
         Duration interval = Durations.parse(analysis == null || analysis.getInterval() == null ? "30s" : analysis.getInterval());
-        int threshold = analysis == null || analysis.getThreshold() == null ? 3 : analysis.getThreshold();
+        int threshold = analysis == null || analysis.getThreshold() == null ? DEFAULT_THRESHOLD : analysis.getThreshold();
+        int inconclusiveLimit = analysis == null || analysis.getInconclusiveLimit() == null ? DEFAULT_INCONCLUSIVE_LIMIT
+                : analysis.getInconclusiveLimit();
         Integer deadline = rollout.getSpec().getProgressDeadlineSeconds();
-        return new AnalysisSettings(interval, threshold, Duration.ofSeconds(deadline == null ? 600 : deadline));
+        return new AnalysisSettings(interval, threshold, inconclusiveLimit, Duration.ofSeconds(deadline == null ? 600 : deadline));
     }
 }

@@ -1,5 +1,7 @@
 package dev.ramp.rollout;
 
+import dev.ramp.git.ReleaseReverter;
+
 import dev.ramp.analysis.Analysis;
 import dev.ramp.analysis.AnalysisMetrics;
 import dev.ramp.analysis.Providers;
@@ -17,6 +19,7 @@ import dev.ramp.hooks.HookCaller;
 import dev.ramp.hooks.Hooks;
 import java.time.Duration;
 import dev.ramp.routing.IstioRouter;
+import dev.ramp.routing.RolloutServices;
 import dev.ramp.routing.TrafficRouter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,10 +33,15 @@ public class PhaseHandlerRegistry {
     private final Map<Phase, PhaseHandler> handlers = new EnumMap<>(Phase.class);
     private final RolloutMetrics metrics;
     private final ManualActions actions;
+    private final NewRevisionGuard newRevision;
+    private final GeneratedObjects generated;
 
-    public PhaseHandlerRegistry(List<PhaseHandler> handlers, RolloutMetrics metrics, ManualActions actions) {
+    public PhaseHandlerRegistry(List<PhaseHandler> handlers, RolloutMetrics metrics, ManualActions actions,
+            NewRevisionGuard newRevision, GeneratedObjects generated) {
         this.metrics = metrics;
         this.actions = actions;
+        this.newRevision = newRevision;
+        this.generated = generated;
         for (PhaseHandler handler : handlers) {
             for (Phase phase : handler.phases()) {
                 this.handlers.put(phase, handler);
@@ -47,25 +55,35 @@ public class PhaseHandlerRegistry {
         Workloads workloads = new Workloads(client);
         TrafficRouter router = new IstioRouter(client);
         RolloutMetrics metrics = new RolloutMetrics(registry);
-        Hooks hooks = new Hooks(new HookCaller(Duration.ofMillis(500)));
+        Hooks hooks = new Hooks(new HookCaller());
         Transitions transitions = new Transitions(workloads, router, events, conditions, metrics, hooks);
         ReleaseGates gates = new ReleaseGates(hooks, transitions);
         Analysis analysis = new Analysis(client, new Providers(client, prometheusAddress), new AnalysisMetrics(registry));
         IdlePhase idle = new IdlePhase(workloads, transitions);
         return new PhaseHandlerRegistry(List.of(
-                new InitializingPhase(workloads, router, transitions),
+                new InitializingPhase(workloads, transitions),
                 idle,
                 new FailedPhase(idle, reverter, transitions),
                 new ProgressingPhase(workloads, router, analysis, transitions, gates),
                 new WaitingPromotionPhase(gates, transitions),
                 new PromotingPhase(workloads, router, transitions),
-                new FinalisingPhase(workloads, transitions)), metrics, new ManualActions(transitions));
+                new FinalisingPhase(workloads, transitions)), metrics, new ManualActions(transitions),
+                new NewRevisionGuard(workloads, transitions), new GeneratedObjects(new RolloutServices(client), router));
     }
 
-    /** The handler of a phase; phases not (yet) handled by a strategy are handled as idle. */
+    /** The handler of a phase. */
     public PhaseHandler forPhase(Phase phase) {
-        PhaseHandler handler = handlers.get(phase == null ? Phase.Initializing : phase);
-        return handler != null ? handler : handlers.get(Phase.Initialized);
+        return handlers.get(phase == null ? Phase.Initializing : phase);
+    }
+
+    /** The guard every releasing phase shares: a new revision restarts the release. */
+    public NewRevisionGuard newRevision() {
+        return newRevision;
+    }
+
+    /** The Services and routing objects applied after every phase. */
+    public GeneratedObjects generated() {
+        return generated;
     }
 
     public ManualActions actions() {

@@ -46,11 +46,15 @@ public class ReleaseGates {
         return false;
     }
 
-    /** The failure of a hook of a checking type (pre-rollout, rollout), as a failed check's message. */
-    public Optional<String> failure(RolloutContext context, Type type) {
+    /**
+     * The first hook of a checking type (pre-rollout, rollout) that did not answer 2xx: one that
+     * said no fails the check; one that could not be reached leaves it inconclusive.
+     */
+    public Optional<HookAnswer> failure(RolloutContext context, Type type) {
         Optional<HookAnswer> refusal = hooks.firstRefusal(context.rollout(), type);
-        refusal.ifPresent(answer -> set(context, Conditions.FALSE, "HookFailed", answer.message()));
-        return refusal.map(HookAnswer::message);
+        refusal.ifPresent(answer -> set(context, Conditions.FALSE, answer.unreachable() ? "HookUnreachable" : "HookFailed",
+                answer.message()));
+        return refusal;
     }
 
     /** Whether a rollback hook answered 2xx: a request to roll back now. */

@@ -1,12 +1,17 @@
 package dev.ramp.rollout;
 
+import dev.ramp.api.StepPlan;
+
 import dev.ramp.api.AnalysisSpec;
+import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.Strategy;
 import dev.ramp.routing.Routing;
 import dev.ramp.routing.Weights;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The steps of a release by strategy; each is held for one analysis interval and must pass its
@@ -17,12 +22,27 @@ import java.util.List;
 public final class ReleasePlan {
 
     static final int DEFAULT_ITERATIONS = 10;
+    private static final Set<Phase> HOLDS_A_STEP = Set.of(Phase.Progressing, Phase.WaitingPromotion, Phase.Promoting);
 
     /** One step: where traffic goes, and how an Event tells it. */
     public record Step(Routing routing, String description) {
     }
 
     private ReleasePlan() {
+    }
+
+    /**
+     * Where traffic goes for a Rollout in the state its status records: the current step's
+     * routing while a release holds a step (Progressing, WaitingPromotion, and Promoting until the
+     * primary is ready), everything to the primary otherwise. The mesh is never read back.
+     */
+    public static Routing routingOf(Rollout rollout) {
+        RolloutStatus status = rollout.getStatus();
+        if (status == null || status.getStep() == null || !HOLDS_A_STEP.contains(status.getPhase())) {
+            return Routing.of(Weights.ALL_PRIMARY);
+        }
+        List<Step> steps = of(rollout);
+        return steps.get(Math.min(status.getStep(), steps.size() - 1)).routing();
     }
 
     public static List<Step> of(Rollout rollout) {

@@ -1,5 +1,9 @@
 package dev.ramp.rollout;
 
+import dev.ramp.api.RampLabels;
+
+import dev.ramp.api.TemplateHash;
+
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutStatus;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -10,7 +14,7 @@ import java.time.Instant;
 /** What a phase handler works on: the Rollout, its status (to change), its target, and the time. */
 public record RolloutContext(Rollout rollout, Deployment target, Clock clock) {
 
-    public static final String COMMIT_ANNOTATION = "ramp.dev/commit";
+    
 
     public RolloutStatus status() {
         return rollout.getStatus();
@@ -27,7 +31,7 @@ public record RolloutContext(Rollout rollout, Deployment target, Clock clock) {
     /** The Git commit the target came from, when a GitSource applied it (annotation ramp.dev/commit). */
     public String targetCommit() {
         var annotations = target.getMetadata().getAnnotations();
-        return annotations == null ? null : annotations.get(COMMIT_ANNOTATION);
+        return annotations == null ? null : annotations.get(RampLabels.COMMIT_ANNOTATION);
     }
 
     /** Time since the current phase or step began, as recorded in status. */

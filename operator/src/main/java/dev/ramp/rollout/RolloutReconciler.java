@@ -1,13 +1,22 @@
 package dev.ramp.rollout;
 
 import dev.ramp.api.Phase;
+import dev.ramp.api.RolloutNames;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
+import dev.ramp.kube.Managed;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import dev.ramp.kube.ApiErrors;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import java.util.concurrent.TimeUnit;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -30,7 +39,13 @@ import org.jboss.logging.Logger;
  */
 // Not generation-aware: a manual action is an annotation, which leaves the generation as it is.
 // Each status write then wakes the reconciler once more, which finds nothing new and writes nothing.
-@ControllerConfiguration(name = "rollout", generationAwareEventProcessing = false)
+// Errors are retried without an attempt limit, backing off from 1s to at most 10s: a release must
+// never be left unwatched for JOSDK's max reconciliation interval after a run of API errors.
+@GradualRetry(maxAttempts = -1, initialInterval = 1000, intervalMultiplier = 2, maxInterval = 10_000)
+// Idle Rollouts are reconciled at least every 5 minutes, so a deleted DestinationRule or
+// VirtualService (no informer watches them) is repaired without waiting for an event.
+@ControllerConfiguration(name = "rollout", generationAwareEventProcessing = false,
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class RolloutReconciler implements Reconciler<Rollout> {
 
     private static final Logger LOG = Logger.getLogger(RolloutReconciler.class);
@@ -59,14 +74,18 @@ public class RolloutReconciler implements Reconciler<Rollout> {
                         .map(ResourceID::fromResource).collect(Collectors.toSet()))
                 .withPrimaryToSecondaryMapper((Rollout rollout) -> deploymentsOf(rollout))
                 .build();
-        return List.of(new InformerEventSource<>(config, context));
+        // The Services Ramp generates (owned by their Rollout): a deleted or edited one wakes it.
+        var services = InformerEventSourceConfiguration.from(Service.class, Rollout.class)
+                .withLabelSelector(Managed.MANAGED_BY_SELECTOR)
+                .build();
+        return List.of(new InformerEventSource<>(config, context), new InformerEventSource<>(services, context));
     }
 
     /** The target Deployment and the primary Ramp generates from it. */
     static Set<ResourceID> deploymentsOf(Rollout rollout) {
         String namespace = rollout.getMetadata().getNamespace();
         String target = rollout.getSpec().getTargetRef().getName();
-        return Set.of(new ResourceID(target, namespace), new ResourceID(target + "-primary", namespace));
+        return Set.of(new ResourceID(target, namespace), new ResourceID(RolloutNames.primaryOf(target), namespace));
     }
 
     @Override
@@ -89,19 +108,90 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         if (status.getPhase() == null) {
             status.setPhase(Phase.Initializing);
         }
+        recovered(rollout);
         RolloutContext phaseContext = new RolloutContext(rollout, target.get(), clock);
         Next next = handlers.actions().apply(phaseContext)
+                .or(() -> handlers.newRevision().apply(phaseContext))
                 .orElseGet(() -> handlers.forPhase(status.getPhase()).handle(phaseContext));
+        handlers.generated().apply(rollout, target.get(), context.getSecondaryResources(Service.class));
         status.setObservedGeneration(rollout.getMetadata().getGeneration());
         handlers.metrics().observe(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),
                 status.getPhase(), status.getCanaryWeight());
-        // Only this reconciler writes the status, so the patch needs no optimistic lock; with one, a
-        // GitSource applying the Rollout's spec meanwhile would fail it after the phase acted.
-        rollout.getMetadata().setResourceVersion(null);
-        UpdateControl<Rollout> control = Serialization.asJson(status).equals(before) ? UpdateControl.noUpdate()
-                : UpdateControl.patchStatus(rollout);
+        if (!Serialization.asJson(status).equals(before)) {
+            writeStatus(context, rollout, before);
+        }
+        UpdateControl<Rollout> control = UpdateControl.noUpdate();
         next.after().ifPresent(control::rescheduleAfter);
         return control;
+    }
+
+    /**
+     * Writes the new status with the resourceVersion read at the start of this pass, so that it
+     * replaces only the status this pass started from. A 409 means the Rollout changed meanwhile:
+     * when only its metadata or spec did (a GitSource stamping its commit annotation), the status
+     * is still the one this pass decided from, and it is written again on the new version; when
+     * the status itself changed (a deposed leader's pass, a stale read), this pass's decision is
+     * dropped and the next pass starts from the latest status.
+     */
+    private static void writeStatus(Context<Rollout> context, Rollout rollout, String statusBefore) {
+        var resource = context.getClient().resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace());
+        try {
+            resource.resource(rollout).updateStatus();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            Rollout latest = resource.withName(rollout.getMetadata().getName()).get();
+            if (latest == null || !Serialization.asJson(latest.getStatus()).equals(statusBefore)) {
+                throw e;
+            }
+            rollout.getMetadata().setResourceVersion(latest.getMetadata().getResourceVersion());
+            resource.resource(rollout).updateStatus();
+        }
+    }
+
+    /**
+     * Any exception (the API server down, a Deployment that cannot be written, a bug) becomes the
+     * Ready condition's reason and message, and JOSDK retries with capped exponential backoff and
+     * no attempt limit (application.properties), so a release is never left silently mid-step.
+     * A 409 is only a write that lost a race: it is retried at once, with nothing to report.
+     */
+    @Override
+    public ErrorStatusUpdateControl<Rollout> updateErrorStatus(Rollout rollout, Context<Rollout> context, Exception e) {
+        if (e instanceof KubernetesClientException k && k.getCode() == 409) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        boolean world = ApiErrors.isTransient(e);
+        String reason = world ? "ApiUnavailable" : "ReconcileError";
+        String message = (world ? "retrying with backoff: " : "retrying with backoff after an unexpected error: ")
+                + (e instanceof KubernetesClientException k ? ApiErrors.describe(k) : String.valueOf(e.getMessage()));
+        if (world) {
+            LOG.warnf("rollout %s/%s: %s", rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(), message);
+        } else {
+            LOG.warnf(e, "rollout %s/%s: %s", rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(), message);
+        }
+        RolloutStatus status = rollout.getStatus();
+        boolean same = Conditions.find(status.getConditions(), READY).map(c -> reason.equals(c.getReason())
+                && message.equals(c.getMessage())).orElse(false);
+        if (same) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        status.setConditions(Conditions.merge(status.getConditions(), conditions.of(READY, Conditions.UNKNOWN, reason,
+                message.length() > 1000 ? message.substring(0, 1000) + "…" : message, rollout.getMetadata().getGeneration())));
+        // The copy JOSDK hands over may be older than the status last written: the patch keeps its
+        // resourceVersion, so a stale copy fails with 409 rather than turning the release back.
+        return ErrorStatusUpdateControl.patchStatus(rollout);
+    }
+
+    /** A pass that got this far clears a Ready condition an error had left. */
+    private void recovered(Rollout rollout) {
+        RolloutStatus status = rollout.getStatus();
+        boolean failed = Conditions.find(status.getConditions(), READY).map(c -> Set.of("ApiUnavailable", "ReconcileError")
+                .contains(c.getReason())).orElse(false);
+        if (failed) {
+            status.setConditions(Conditions.merge(status.getConditions(), conditions.of(READY, Conditions.TRUE, "Recovered",
+                    "reconciling again after the last error", rollout.getMetadata().getGeneration())));
+        }
     }
 
     /**

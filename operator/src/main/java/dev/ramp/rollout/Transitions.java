@@ -1,6 +1,7 @@
 package dev.ramp.rollout;
 
 import dev.ramp.api.Phase;
+import dev.ramp.api.RollbackCause;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.WebhookSpec;
 import dev.ramp.hooks.Hooks;
@@ -51,8 +52,11 @@ public class Transitions {
         RolloutStatus status = context.status();
         boolean restart = status.getPhase() == Phase.Progressing;
         status.setLastAppliedRevision(revision);
+        status.setLastAppliedCommit(context.targetCommit());
         status.setReleaseStartTime(conditions.now());
         status.setFailedChecks(0);
+        status.setInconclusiveChecks(0);
+        status.setRollbackCause(null);
         status.setIterations(0);
         status.setStep(null);
         status.setCanaryWeight(0);
@@ -61,7 +65,7 @@ public class Transitions {
         status.setRevertCommit(null);
         status.setConditions(Conditions.without(status.getConditions(), GIT_REVERTED));
         router.route(context.rollout(), Weights.ALL_PRIMARY);
-        workloads.scaleUpCanary(context.rollout(), context.target());
+        workloads.scaleUpCanary(context.rollout(), context.target(), revision);
         to(context, Phase.Progressing);
         setCondition(context, PROMOTED, Conditions.UNKNOWN, "Progressing", "releasing revision " + revision);
         // A new release starts with a clean verdict, so its own configuration errors are reported again.
@@ -74,39 +78,56 @@ public class Transitions {
 
     /** Routes everything back to the primary at once, scales the canary to 0 and marks the release Failed. */
     public void rollback(RolloutContext context, String reason, String message) {
+        rollback(context, new RollbackCause(reason, message));
+    }
+
+    /** As {@link #rollback(RolloutContext, String, String)}, with the cause as data in status.rollbackCause. */
+    public void rollback(RolloutContext context, RollbackCause cause) {
         RolloutStatus status = context.status();
         router.route(context.rollout(), Weights.ALL_PRIMARY);
         workloads.scaleDownCanary(context.target());
         status.setCanaryWeight(0);
         status.setStep(null);
+        status.setRollbackCause(cause);
         to(context, Phase.Failed);
-        setCondition(context, PROMOTED, Conditions.FALSE, reason, rolledBack(status.getLastAppliedRevision()) + message);
-        LOG.warnf("rollout %s: rolled back: %s", context.key(), message);
+        setCondition(context, PROMOTED, Conditions.FALSE, cause.getReason(), "rolled back revision "
+                + status.getLastAppliedRevision() + ": " + cause.getMessage());
+        LOG.warnf("rollout %s: rolled back (%s): %s", context.key(), cause.getReason(), cause.getMessage());
         events.warning(context.rollout(), "RolledBack", "Rolled back revision " + status.getLastAppliedRevision()
-                + " (" + reason + "): " + message);
+                + " (" + cause.getReason() + "): " + cause.getMessage());
         finished(context, "failed");
     }
 
-    private static String rolledBack(String revision) {
-        return "rolled back revision " + revision + ": ";
-    }
-
-    /** Why the last release was rolled back, as {@link #rollback} recorded it in the Promoted condition. */
-    public static String rollbackCause(RolloutStatus status) {
-        String prefix = rolledBack(status.getLastAppliedRevision());
-        return Conditions.find(status.getConditions(), PROMOTED).map(c -> c.getMessage())
-                .map(m -> m.startsWith(prefix) ? m.substring(prefix.length()) : m).orElse("the release failed");
-    }
-
-    /** A release ended: its duration is measured and the post-rollout hooks told (a failing hook is only reported). */
+    /**
+     * A release ended: its duration is measured. The post-rollout hooks are told later, by
+     * {@link #notifyPostRollout}, once the end is written in status.
+     */
     public void finished(RolloutContext context, String outcome) {
         String started = context.status().getReleaseStartTime();
         if (started != null) {
             metrics.finished(context.rollout().getMetadata().getNamespace(), context.rollout().getMetadata().getName(),
                     outcome, Duration.between(Instant.parse(started), context.now()));
         }
+    }
+
+    /**
+     * Tells the post-rollout hooks that the release of {@code lastAppliedRevision} ended, once:
+     * called from the phase after the end (Succeeded, Failed), so the end is already in status
+     * when the hooks hear of it, and {@code status.postRolloutNotified} records that they did. A
+     * failing hook is only reported. Returns whether the hooks were called in this pass.
+     */
+    public boolean notifyPostRollout(RolloutContext context) {
+        RolloutStatus status = context.status();
+        String revision = status.getLastAppliedRevision();
+        if (revision == null || revision.equals(status.getPostRolloutNotified())
+                || (status.getPhase() != Phase.Succeeded && status.getPhase() != Phase.Failed)
+                || status.getReleaseStartTime() == null) {
+            return false;
+        }
+        status.setPostRolloutNotified(revision);
         hooks.firstRefusal(context.rollout(), WebhookSpec.Type.PostRollout).ifPresent(answer ->
                 events.warning(context.rollout(), "HookFailed", "post-rollout: " + answer.message()));
+        return true;
     }
 
     public void setCondition(RolloutContext context, String type, String status, String reason, String message) {

@@ -1,6 +1,12 @@
 package dev.ramp.rollout;
 
+import dev.ramp.api.PrimaryLabels;
+
+import dev.ramp.api.RolloutNames;
+
+import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.TemplateHash;
 import dev.ramp.kube.Managed;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -14,8 +20,6 @@ import java.util.Optional;
 /** The Deployments of a Rollout: the target (the canary during a release) and the primary. */
 public class Workloads {
 
-    public static final String REVISION_ANNOTATION = "ramp.dev/revision";
-
     private final KubernetesClient client;
 
     public Workloads(KubernetesClient client) {
@@ -27,14 +31,23 @@ public class Workloads {
         return Optional.ofNullable(client.apps().deployments().inNamespace(names.namespace()).withName(names.primary()).get());
     }
 
-    /** Makes the primary run the target's pod template, creating the primary if need be. */
-    public void applyPrimary(Rollout rollout, Deployment target, String revision) {
+    /**
+     * Makes the primary run the target's pod template, creating the primary if need be. The
+     * template must be the analysed one: its hash must be {@code revision}, or nothing is applied,
+     * so a template that changed since the analysis never reaches the primary.
+     *
+     * @return whether the primary was given the template
+     */
+    public boolean applyPrimary(Rollout rollout, Deployment target, String revision) {
+        if (!revision.equals(TemplateHash.of(target.getSpec().getTemplate()))) {
+            return false;
+        }
         RolloutNames names = RolloutNames.of(rollout);
         Map<String, String> selector = target.getSpec().getSelector().getMatchLabels();
         PodTemplateSpec template = new PodTemplateSpecBuilder(target.getSpec().getTemplate())
                 .editOrNewMetadata()
                 .withLabels(PrimaryLabels.podLabels(target.getSpec().getTemplate().getMetadata().getLabels(), selector))
-                .addToAnnotations(REVISION_ANNOTATION, revision)
+                .addToLabels(revisionLabels(revision))
                 .endMetadata()
                 .build();
         Integer replicas = primary(rollout).map(p -> p.getSpec().getReplicas())
@@ -48,6 +61,18 @@ public class Workloads {
                 .endSpec()
                 .build();
         client.resource(primary).fieldManager(Managed.FIELD_MANAGER).forceConflicts().serverSideApply();
+        return true;
+    }
+
+    /** The revision a Deployment's pods run, from the label Ramp puts on its template; null when it has none. */
+    public static String revisionOf(Deployment deployment) {
+        var metadata = deployment.getSpec().getTemplate().getMetadata();
+        return metadata == null || metadata.getLabels() == null ? null : metadata.getLabels().get(RampLabels.REVISION);
+    }
+
+    /** The labels that tell a release's pods (and the mesh's telemetry of them) by revision. */
+    static Map<String, String> revisionLabels(String revision) {
+        return Map.of(RampLabels.REVISION, revision, RampLabels.CANONICAL_REVISION, revision);
     }
 
     public void scale(String namespace, String name, int replicas) {
@@ -55,11 +80,19 @@ public class Workloads {
                 .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(replicas).endSpec().build());
     }
 
-    /** Scales the target up to run as the canary, at the primary's size. */
-    public void scaleUpCanary(Rollout rollout, Deployment target) {
+    /**
+     * Scales the target up to run as the canary, at the primary's size, its pods labelled with
+     * {@code revision} so that the checks count only their requests.
+     */
+    public void scaleUpCanary(Rollout rollout, Deployment target, String revision) {
         int replicas = primary(rollout).map(p -> p.getSpec().getReplicas()).filter(r -> r > 0).orElse(1);
-        if (!Integer.valueOf(replicas).equals(target.getSpec().getReplicas())) {
-            scale(target.getMetadata().getNamespace(), target.getMetadata().getName(), replicas);
+        Map<String, String> labels = target.getSpec().getTemplate().getMetadata().getLabels();
+        boolean labelled = labels != null && labels.entrySet().containsAll(revisionLabels(revision).entrySet());
+        if (!Integer.valueOf(replicas).equals(target.getSpec().getReplicas()) || !labelled) {
+            client.apps().deployments().inNamespace(target.getMetadata().getNamespace()).withName(target.getMetadata().getName())
+                    .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(replicas)
+                            .editTemplate().editOrNewMetadata().addToLabels(revisionLabels(revision)).endMetadata().endTemplate()
+                            .endSpec().build());
         }
     }
 
@@ -74,7 +107,10 @@ public class Workloads {
         return replicas == null || replicas == 0 ? 1 : replicas;
     }
 
-    /** Ready: the controller has seen the latest spec and every desired pod is updated and ready. */
+    /**
+     * Ready: the controller has seen the latest spec and every desired pod is updated and ready.
+     * A Deployment scaled to 0 is not ready: it has nothing to send traffic to.
+     */
     public static boolean isReady(Deployment deployment) {
         var status = deployment.getStatus();
         if (status == null) {
@@ -82,6 +118,9 @@ public class Workloads {
         }
         long generation = deployment.getMetadata().getGeneration() == null ? 0 : deployment.getMetadata().getGeneration();
         int desired = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+        if (desired == 0) {
+            return false;
+        }
         return status.getObservedGeneration() != null && status.getObservedGeneration() >= generation
                 && value(status.getUpdatedReplicas()) >= desired && value(status.getReadyReplicas()) >= desired;
     }

@@ -2,7 +2,7 @@ package dev.ramp.routing;
 
 import dev.ramp.api.Rollout;
 import dev.ramp.kube.Managed;
-import dev.ramp.rollout.RolloutNames;
+import dev.ramp.api.RolloutNames;
 import io.fabric8.istio.api.api.networking.v1alpha3.Destination;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRouteDestination;
@@ -11,7 +11,9 @@ import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.networking.v1.DestinationRuleBuilder;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.Objects;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,8 @@ import java.util.Map;
  * Routes by Istio: a VirtualService named after the Service, whose default HTTP route splits
  * traffic by weight between the primary and canary Services (and may mirror it to the canary),
  * preceded during an A/B test by a route sending matching requests to the canary; and a
- * DestinationRule per host.
+ * DestinationRule per host. Every object is derived from the Rollout and the routing asked for
+ * (never read back from the mesh) and written only when the live one differs.
  */
 public class IstioRouter implements TrafficRouter {
 
@@ -30,50 +33,25 @@ public class IstioRouter implements TrafficRouter {
     static final String CANARY_ROUTE = "canary";
 
     private final KubernetesClient client;
-    private final RolloutServices services;
 
     public IstioRouter(KubernetesClient client) {
         this.client = client;
-        this.services = new RolloutServices(client);
     }
 
     @Override
-    public void reconcile(Rollout rollout, Deployment target) {
+    public void reconcile(Rollout rollout, Routing routing) {
         RolloutNames names = RolloutNames.of(rollout);
-        services.reconcile(rollout, target);
-        apply(destinationRule(rollout, names.primaryService()));
-        apply(destinationRule(rollout, names.canaryService()));
-        route(rollout, weights(rollout));
-    }
-
-    @Override
-    public Weights weights(Rollout rollout) {
-        RolloutNames names = RolloutNames.of(rollout);
-        VirtualService vs = client.resources(VirtualService.class).inNamespace(names.namespace())
-                .withName(names.service()).get();
-        if (vs == null || vs.getSpec() == null || vs.getSpec().getHttp() == null) {
-            return Weights.ALL_PRIMARY;
-        }
-        int primary = 0;
-        int canary = 0;
-        for (HTTPRoute route : vs.getSpec().getHttp()) {
-            if (!PRIMARY_ROUTE.equals(route.getName())) {
-                continue;
-            }
-            for (HTTPRouteDestination d : route.getRoute()) {
-                int weight = d.getWeight() == null ? 0 : d.getWeight();
-                if (names.canaryService().equals(d.getDestination().getHost())) {
-                    canary += weight;
-                } else {
-                    primary += weight;
-                }
-            }
-        }
-        return primary + canary == 0 ? Weights.ALL_PRIMARY : new Weights(primary, canary);
+        applyIfChanged(destinationRule(rollout, names.primaryService()));
+        applyIfChanged(destinationRule(rollout, names.canaryService()));
+        applyIfChanged(virtualService(rollout, routing));
     }
 
     @Override
     public void route(Rollout rollout, Routing routing) {
+        applyIfChanged(virtualService(rollout, routing));
+    }
+
+    private VirtualService virtualService(Rollout rollout, Routing routing) {
         RolloutNames names = RolloutNames.of(rollout);
         var spec = rollout.getSpec().getService();
         List<String> hosts = spec.getHosts() == null || spec.getHosts().isEmpty() ? List.of(names.service()) : spec.getHosts();
@@ -97,11 +75,10 @@ public class IstioRouter implements TrafficRouter {
             route.setMirrorPercentage(new Percent(100.0));
         }
         http.add(route);
-        VirtualService vs = new VirtualServiceBuilder()
+        return new VirtualServiceBuilder()
                 .withMetadata(Managed.metadata(rollout, names.service(), Map.of()))
                 .withNewSpec().withHosts(hosts).withGateways(gateways).withHttp(http).endSpec()
                 .build();
-        apply(vs);
     }
 
     private static HTTPRouteDestination destination(String host, int port, int weight) {
@@ -123,7 +100,17 @@ public class IstioRouter implements TrafficRouter {
                 .build();
     }
 
-    private void apply(io.fabric8.kubernetes.api.model.HasMetadata object) {
-        client.resource(object).fieldManager(Managed.FIELD_MANAGER).forceConflicts().serverSideApply();
+    /** Applies the object unless the live one already has its spec and is Ramp's; a deleted one comes back. */
+    private <T extends HasMetadata> void applyIfChanged(T desired) {
+        HasMetadata live = client.resource(desired).get();
+        if (live != null && Managed.isManaged(live) && Objects.equals(Serialization.asJson(spec(live)),
+                Serialization.asJson(spec(desired)))) {
+            return;
+        }
+        client.resource(desired).fieldManager(Managed.FIELD_MANAGER).forceConflicts().serverSideApply();
+    }
+
+    private static Object spec(HasMetadata object) {
+        return object instanceof VirtualService vs ? vs.getSpec() : object instanceof DestinationRule dr ? dr.getSpec() : object;
     }
 }

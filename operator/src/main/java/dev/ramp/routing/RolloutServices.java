@@ -2,18 +2,26 @@ package dev.ramp.routing;
 
 import dev.ramp.api.Rollout;
 import dev.ramp.kube.Managed;
-import dev.ramp.rollout.PrimaryLabels;
-import dev.ramp.rollout.RolloutNames;
+import dev.ramp.api.PrimaryLabels;
+import dev.ramp.api.RolloutNames;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The three Services of a Rollout: {@code svc} and {@code svc-primary} select the primary's pods,
- * {@code svc-canary} the target's. The mesh routes between the last two.
+ * {@code svc-canary} the target's. The mesh routes between the last two. They are derived from
+ * the Rollout's spec and the target's selector, compared with the live ones (from the informer's
+ * cache) and written only when missing or different, so a deleted or edited Service is repaired
+ * and a changed {@code service.port} reaches all three.
  */
 public class RolloutServices {
 
@@ -23,13 +31,31 @@ public class RolloutServices {
         this.client = client;
     }
 
-    public void reconcile(Rollout rollout, Deployment target) {
+    /** Applies each of the three Services that {@code live} (the cached ones) lacks or holds otherwise. */
+    public void reconcile(Rollout rollout, Deployment target, Collection<Service> live) {
         RolloutNames names = RolloutNames.of(rollout);
         Map<String, String> canarySelector = target.getSpec().getSelector().getMatchLabels();
         Map<String, String> primarySelector = PrimaryLabels.of(canarySelector);
-        apply(service(rollout, names.service(), primarySelector));
-        apply(service(rollout, names.primaryService(), primarySelector));
-        apply(service(rollout, names.canaryService(), canarySelector));
+        for (Service desired : List.of(service(rollout, names.service(), primarySelector),
+                service(rollout, names.primaryService(), primarySelector),
+                service(rollout, names.canaryService(), canarySelector))) {
+            Optional<Service> current = live.stream()
+                    .filter(s -> s.getMetadata().getName().equals(desired.getMetadata().getName())).findFirst();
+            if (current.isEmpty() || !matches(current.get(), desired)) {
+                apply(desired);
+            }
+        }
+    }
+
+    private static boolean matches(Service live, Service desired) {
+        if (live.getSpec() == null || live.getSpec().getPorts() == null || live.getSpec().getPorts().size() != 1) {
+            return false;
+        }
+        ServicePort port = live.getSpec().getPorts().get(0);
+        ServicePort want = desired.getSpec().getPorts().get(0);
+        return Objects.equals(live.getSpec().getSelector(), desired.getSpec().getSelector())
+                && Objects.equals(port.getName(), want.getName()) && Objects.equals(port.getPort(), want.getPort())
+                && Objects.equals(port.getTargetPort(), want.getTargetPort());
     }
 
     private Service service(Rollout rollout, String name, Map<String, String> selector) {

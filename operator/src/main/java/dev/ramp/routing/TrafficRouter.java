@@ -1,16 +1,16 @@
 package dev.ramp.routing;
 
 import dev.ramp.api.Rollout;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 /** Splits a Rollout's traffic between its primary and its canary; one implementation per mesh. */
 public interface TrafficRouter {
 
-    /** Creates or repairs the routing objects, keeping the current weights. */
-    void reconcile(Rollout rollout, Deployment target);
-
-    /** The split the mesh is configured with now. */
-    Weights weights(Rollout rollout);
+    /**
+     * Makes the mesh's objects for the Rollout what {@code routing} (derived from its spec and
+     * status) says they should be: creates what is missing, repairs what was edited or deleted,
+     * and writes nothing when they already are.
+     */
+    void reconcile(Rollout rollout, Routing routing);
 
     /** Routes traffic as {@code routing} says: weights, match routes to the canary, mirroring. */
     void route(Rollout rollout, Routing routing);

@@ -142,6 +142,25 @@ class RolloutValidationTest {
                 """, "spec.analysis.metrics[0].thresholdRange", "needs min, max or both");
     }
 
+    @Test
+    void aTargetNameLongerThanADeploymentNameIsRefused() {
+        assertRefused("targetRef: {name: " + "a".repeat(254) + "}\nservice: {name: podinfo, port: 9898}\n",
+                "spec.targetRef.name", "253");
+    }
+
+    @Test
+    void aServiceNameOfTheFull63CharactersIsAccepted() {
+        // Its -primary and -canary Services are shortened to fit, so the DNS limit is the only one.
+        create("long-service", "targetRef: {name: " + "a".repeat(253) + "}\nservice: {name: s" + "a".repeat(62)
+                + ", port: 9898}\n");
+    }
+
+    @Test
+    void aServiceNameAboveTheDnsLimitIsRefused() {
+        assertRefused("targetRef: {name: podinfo}\nservice: {name: s" + "a".repeat(63) + ", port: 9898}\n",
+                "spec.service.name", "63");
+    }
+
     private static int counter;
 
     private static GenericKubernetesResource create(String name, String spec) {

@@ -134,7 +134,7 @@ class GitRevertTest {
         assertThat(initialized.getStatus().getLastPromotedCommit()).isEqualTo(first);
         assertThat(image("podinfo-primary")).isEqualTo("podinfo:1.0");
         // The canary's telemetry must be in Prometheus before the release, or its checks see no data.
-        prometheus.awaitTraffic(fx.namespace, "podinfo");
+        prometheus.awaitScrapes();
         return first;
     }
 
@@ -149,6 +149,30 @@ class GitRevertTest {
 
     private void syncNow() throws Exception {
         assertThat(fx.pushWebhook(operator)).isEqualTo(202);
+    }
+
+    @Test
+    void aReleaseRolledBackForWantOfEvidenceIsNotRevertedInGit() throws Exception {
+        bootstrap("Push");
+        // The new version's pods answer nothing: no check ever reaches a verdict.
+        telemetry.silence(fx.namespace, "podinfo");
+        String unjudged = release("podinfo:2.0", "podinfo 2.0");
+
+        Rollout failed = awaitRollout(RELEASE, r -> r.getStatus().getPhase() == Phase.Failed
+                && Conditions.find(r.getStatus().getConditions(), "GitReverted").isPresent());
+        assertThat(failed.getStatus().getRollbackCause().getReason()).isEqualTo("AnalysisInconclusive");
+        assertThat(failed.getStatus().getFailedChecks()).isZero();
+        var gitReverted = Conditions.find(failed.getStatus().getConditions(), "GitReverted").orElseThrow();
+        assertThat(gitReverted.getStatus()).isEqualTo("False");
+        assertThat(gitReverted.getReason()).isEqualTo("NotReverted");
+        assertThat(gitReverted.getMessage()).contains("inconclusive").contains("ramp retry");
+        assertThat(image("podinfo-primary")).isEqualTo("podinfo:1.0");
+
+        // Git still declares the release, and nothing is pushed later either.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                .until(() -> fx.dev.log().get(0).name().equals(unjudged));
+        assertThat(rollout().getStatus().getRevertCommit()).isNull();
+        assertThat(fx.dev.read("main", "apps/podinfo/deploy.yaml")).isEqualTo(deployment("podinfo:2.0"));
     }
 
     @Test

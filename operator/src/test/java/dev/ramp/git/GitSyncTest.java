@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ramp.api.GitSource;
 import dev.ramp.kube.Conditions;
-import dev.ramp.rollout.RolloutContext;
+import dev.ramp.api.RampLabels;
 import dev.ramp.testing.GitHttpServer;
 import dev.ramp.testing.GitSshServer;
 import dev.ramp.testing.RampOperator;
@@ -85,7 +85,7 @@ class GitSyncTest {
                 "v1/ConfigMap/" + fx.namespace + "/greeting", "v1/ConfigMap/" + fx.namespace + "/farewell",
                 "v1/ConfigMap/" + fx.namespace + "/extra");
         assertThat(live("greeting").getData()).containsEntry("greeting", "hello");
-        assertThat(live("greeting").getMetadata().getAnnotations()).containsEntry(RolloutContext.COMMIT_ANNOTATION, first);
+        assertThat(live("greeting").getMetadata().getAnnotations()).containsEntry(RampLabels.COMMIT_ANNOTATION, first);
         assertThat(live("greeting").getMetadata().getManagedFields())
                 .anyMatch(f -> ManifestApplier.FIELD_MANAGER.equals(f.getManager()) && "Apply".equals(f.getOperation()));
 
@@ -94,7 +94,7 @@ class GitSyncTest {
 
         GitSource updated = fx.awaitSource(SOON, s -> second.equals(s.getStatus().getLastAppliedCommit()));
         assertThat(live("greeting").getData()).containsEntry("greeting", "hello-again");
-        assertThat(live("greeting").getMetadata().getAnnotations()).containsEntry(RolloutContext.COMMIT_ANNOTATION, second);
+        assertThat(live("greeting").getMetadata().getAnnotations()).containsEntry(RampLabels.COMMIT_ANNOTATION, second);
         assertThat(updated.getStatus().getInventory()).containsExactly("v1/ConfigMap/" + fx.namespace + "/greeting");
         await().atMost(SOON).until(() -> live("farewell") == null && live("extra") == null);
         assertThat(Serialization.asJson(updated.getStatus())).doesNotContain(GitFixture.PASSWORD);

@@ -38,6 +38,8 @@ final class CanaryFixture implements AutoCloseable {
     private final List<Integer> weights = Collections.synchronizedList(new ArrayList<>());
     private final List<String> routes = new ArrayList<>();
     private Watch watch;
+    private Integer minRequests;
+    private Integer inconclusiveLimit;
 
     final FakeKubelet kubelet;
 
@@ -67,11 +69,28 @@ final class CanaryFixture implements AutoCloseable {
         createRollout(stepWeights, interval, threshold, List.of(successRate(metricWindow)));
     }
 
+    private void sample(AnalysisSpec analysis) {
+        if (minRequests != null) {
+            analysis.setMinRequests(minRequests);
+        }
+        if (inconclusiveLimit != null) {
+            analysis.setInconclusiveLimit(inconclusiveLimit);
+        }
+    }
+
+    /** Sets analysis.minRequests and analysis.inconclusiveLimit of the Rollouts created after it (null: the defaults). */
+    CanaryFixture withSample(Integer minRequests, Integer inconclusiveLimit) {
+        this.minRequests = minRequests;
+        this.inconclusiveLimit = inconclusiveLimit;
+        return this;
+    }
+
     void createRollout(List<Integer> stepWeights, String interval, int threshold, List<MetricCheck> metrics) {
         Rollout rollout = TargetNotFoundTest.rollout(namespace, "podinfo", "podinfo");
         AnalysisSpec analysis = new AnalysisSpec();
         analysis.setInterval(interval);
         analysis.setThreshold(threshold);
+        sample(analysis);
         analysis.setStepWeights(stepWeights);
         analysis.setMetrics(metrics);
         rollout.getSpec().setAnalysis(analysis);
@@ -201,6 +220,7 @@ final class CanaryFixture implements AutoCloseable {
         analysis.setInterval("1s");
         analysis.setThreshold(2);
         analysis.setMetrics(List.of(successRate("5s")));
+        sample(analysis);
         rollout.getSpec().setAnalysis(analysis);
         rollout.getSpec().setProgressDeadlineSeconds(30);
         customize.accept(rollout);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ramp.api.MetricStatus;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.Verdict;
 import dev.ramp.kube.Conditions;
 import dev.ramp.testing.IstioTelemetry;
 import dev.ramp.testing.RampEnvironment;
@@ -74,11 +75,10 @@ class CanaryReleaseTest {
         assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:2.0");
         assertThat(fx.deployment("podinfo").getSpec().getReplicas()).isZero();
         assertThat(done.getStatus().getLastPromotedRevision()).isEqualTo(done.getStatus().getLastAppliedRevision());
-        assertThat(done.getStatus().getMetrics()).singleElement().satisfies(m -> {
-            assertThat(m.getName()).isEqualTo("request-success-rate");
-            assertThat(m.getValue()).isEqualTo(100.0);
-            assertThat(m.getPassed()).isTrue();
-        });
+        assertThat(done.getStatus().getMetrics()).extracting(MetricStatus::getName)
+                .containsExactly("canary-requests", "request-success-rate");
+        assertThat(done.getStatus().getMetrics()).allSatisfy(m -> assertThat(m.getVerdict()).isEqualTo(Verdict.Passed));
+        assertThat(done.getStatus().getMetrics().get(1).getValue()).isEqualTo(100.0);
         assertThat(Conditions.isTrue(done.getStatus().getConditions(), "Promoted")).isTrue();
         assertThat(reasons()).contains("ReleaseStarted", "StepAdvanced", "Promoting", "Promoted");
     }
@@ -87,7 +87,7 @@ class CanaryReleaseTest {
     void aFailingCanaryIsRolledBackWithinItsFirstStepNotAfterThresholdIntervals() {
         telemetry.serve(fx.namespace, "podinfo", 80, 20);
         bootstrap(List.of(10, 50), "20s");
-        prometheus.awaitTraffic(fx.namespace, "podinfo");
+        prometheus.awaitScrapes();
         fx.watchWeights();
 
         fx.release("podinfo:2.0-bad");
@@ -114,8 +114,15 @@ class CanaryReleaseTest {
         assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:1.0");
         await().atMost(Duration.ofSeconds(10)).until(() -> fx.deployment("podinfo").getSpec().getReplicas() == 0);
         assertThat(failed.getStatus().getFailedChecks()).isEqualTo(2);
-        MetricStatus metric = failed.getStatus().getMetrics().get(0);
+        MetricStatus metric = failed.getStatus().getMetrics().get(1);
         assertThat(metric.getValue()).isEqualTo(80.0);
+        assertThat(metric.getVerdict()).isEqualTo(Verdict.Failed);
+        assertThat(failed.getStatus().getRollbackCause()).satisfies(cause -> {
+            assertThat(cause.getReason()).isEqualTo("AnalysisFailed");
+            assertThat(cause.getMetric()).isEqualTo("request-success-rate");
+            assertThat(cause.getValue()).isEqualTo(80.0);
+            assertThat(cause.getMin()).isEqualTo(99.0);
+        });
         assertThat(metric.getMessage()).isEqualTo("80 is below the minimum 99");
         var promoted = Conditions.find(failed.getStatus().getConditions(), "Promoted").orElseThrow();
         assertThat(promoted.getStatus()).isEqualTo("False");
@@ -132,13 +139,25 @@ class CanaryReleaseTest {
     }
 
     @Test
-    void aCanaryWithoutDataIsNeverPromoted() {
+    void aCanaryWithoutDataIsHeldThenRolledBackAsInconclusiveNeverPromoted() {
+        fx.withSample(null, 3);
         bootstrap(List.of(10, 50), "1s");
+        fx.watchWeights();
 
         fx.release("podinfo:2.0-silent");
         Rollout failed = fx.awaitPhase(Phase.Failed, RELEASE);
 
-        assertThat(failed.getStatus().getMetrics().get(0).getMessage()).startsWith("no data");
+        MetricStatus requests = failed.getStatus().getMetrics().get(0);
+        assertThat(requests.getName()).isEqualTo("canary-requests");
+        assertThat(requests.getVerdict()).isEqualTo(Verdict.Inconclusive);
+        assertThat(requests.getMessage()).startsWith("0 requests to revision " + failed.getStatus().getLastAppliedRevision())
+                .contains("fewer than analysis.minRequests 20");
+        assertThat(failed.getStatus().getMetrics().get(1).getMessage()).startsWith("no data");
+        assertThat(failed.getStatus().getFailedChecks()).isZero();
+        assertThat(failed.getStatus().getInconclusiveChecks()).isEqualTo(3);
+        assertThat(failed.getStatus().getRollbackCause().getReason()).isEqualTo("AnalysisInconclusive");
+        assertWeightsSeen(0, 10, 0);
+        assertThat(events("CheckInconclusive")).hasSize(3);
         assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:1.0");
         assertThat(fx.canaryWeight()).isZero();
     }

@@ -41,7 +41,7 @@ class ManualActionsTest {
         fx.createTarget("podinfo:1.0");
         fx.createRollout(List.of(10, 20, 30, 40, 50), "3s", 2, "5s");
         fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
-        prometheus.awaitTraffic(fx.namespace, "podinfo");
+        prometheus.awaitScrapes();
         fx.watchWeights();
         fx.release("podinfo:2.0");
         await().atMost(RELEASE).until(() -> Integer.valueOf(10).equals(fx.canaryWeight()));

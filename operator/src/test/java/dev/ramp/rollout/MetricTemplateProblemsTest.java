@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ramp.api.MetricStatus;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.Verdict;
 import dev.ramp.kube.Conditions;
 import dev.ramp.testing.RampEnvironment;
 import dev.ramp.testing.TestPrometheus;
@@ -49,6 +50,8 @@ class MetricTemplateProblemsTest {
 
     @Test
     void aMissingTemplateIsReportedOnceAndTheReleaseIsRolledBackNotPromoted() {
+        // The templates' metrics do not come from Istio: no request count; three inconclusive checks end it.
+        fx.withSample(0, 3);
         fx.createTarget("podinfo:1.0");
         fx.createRollout(List.of(10, 50), "1s", 3, List.of(templated("error-budget", "missing", 1)));
         fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
@@ -62,26 +65,30 @@ class MetricTemplateProblemsTest {
                 .contains("error-budget: MetricTemplate " + fx.namespace + "/missing not found");
         Rollout failed = fx.awaitPhase(Phase.Failed, RELEASE);
 
-        // Every check failed on the missing template, so the canary never left its first step.
-        assertThat(failed.getStatus().getFailedChecks()).isEqualTo(3);
+        // No check could run on the missing template: each was inconclusive, so the canary never left
+        // its first step, and none counted as failed.
+        assertThat(failed.getStatus().getFailedChecks()).isZero();
+        assertThat(failed.getStatus().getInconclusiveChecks()).isEqualTo(3);
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(fx.observedWeights()).containsExactly(0, 10, 0));
         assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:1.0");
         assertThat(failed.getStatus().getMetrics()).singleElement().satisfies(m -> {
             assertThat(m.getName()).isEqualTo("error-budget");
-            assertThat(m.getPassed()).isFalse();
+            assertThat(m.getVerdict()).isEqualTo(Verdict.Inconclusive);
             assertThat(m.getMessage()).isEqualTo("MetricTemplate " + fx.namespace + "/missing not found: "
                     + "create it, or fix the metric's templateRef");
         });
         assertThat(analysisCondition(failed).getReason()).isEqualTo("TemplateNotFound");
         var promoted = Conditions.find(failed.getStatus().getConditions(), "Promoted").orElseThrow();
-        assertThat(promoted.getReason()).isEqualTo("AnalysisFailed");
+        assertThat(promoted.getReason()).isEqualTo("AnalysisInconclusive");
         assertThat(promoted.getMessage())
                 .contains("TemplateNotFound: error-budget: MetricTemplate " + fx.namespace + "/missing not found");
+        assertThat(failed.getStatus().getRollbackCause().getReason()).isEqualTo("AnalysisInconclusive");
 
-        // One Event for three failed checks, and nothing more once the release has failed.
+        // One Event for three inconclusive checks, and nothing more once the release has failed.
         assertThat(fx.events("TemplateNotFound")).singleElement()
                 .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
         assertThat(fx.events("CheckFailed")).isEmpty();
+        assertThat(fx.events("CheckInconclusive")).isEmpty();
         assertThat(fx.events("RolledBack")).singleElement()
                 .satisfies(e -> assertThat(e.getMessage()).contains("TemplateNotFound"));
         String resourceVersion = fx.rollout().getMetadata().getResourceVersion();
@@ -93,6 +100,7 @@ class MetricTemplateProblemsTest {
 
     @Test
     void aQueryPrometheusRejectsQuotesPrometheusError() {
+        fx.withSample(0, 2);
         fx.createMetricTemplate("broken", prometheus.address(),
                 "sum(rate(istio_requests_total{destination_workload=\"{{ target }}\"}[{{ interval }}])");
         fx.createTarget("podinfo:1.0");
@@ -109,7 +117,7 @@ class MetricTemplateProblemsTest {
                 .contains("error-rate: MetricTemplate " + fx.namespace + "/broken: Prometheus rejected the query: bad_data:")
                 .contains("parse error");
         MetricStatus metric = failed.getStatus().getMetrics().get(0);
-        assertThat(metric.getPassed()).isFalse();
+        assertThat(metric.getVerdict()).isEqualTo(Verdict.Inconclusive);
         assertThat(metric.getValue()).isNull();
         assertThat(metric.getMessage()).contains("parse error");
         assertThat(Conditions.find(failed.getStatus().getConditions(), "Promoted").orElseThrow().getMessage())

@@ -47,6 +47,9 @@ class OperatorMetricsTest {
             good.createMetricTemplate("errors", prometheus.address(), "vector(0)");
             for (CanaryFixture fx : List.of(good, bad)) {
                 fx.createTarget("podinfo:1.0");
+                // The template does not read Istio's telemetry: no request count. One check that
+                // cannot run (the broken template) is enough to end that release.
+                fx.withSample(0, 1);
                 // One step held for 4s: long enough to see the canary's weight from outside.
                 fx.createRollout(List.of(50), "4s", 1, List.of(templated("error-rate", "errors", 1)));
                 fx.awaitPhase(Phase.Initialized, RELEASE);

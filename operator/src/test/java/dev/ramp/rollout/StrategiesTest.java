@@ -56,7 +56,7 @@ class StrategiesTest {
             r.getSpec().getAnalysis().setMirror(true);
         });
         fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
-        prometheus.awaitTraffic(fx.namespace, "podinfo");
+        prometheus.awaitScrapes();
         fx.watchWeights();
 
         fx.release("podinfo:2.0");
@@ -90,7 +90,7 @@ class StrategiesTest {
             r.getSpec().getAnalysis().setMatch(List.of(insiders, cookie));
         });
         fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
-        prometheus.awaitTraffic(fx.namespace, "podinfo");
+        prometheus.awaitScrapes();
         fx.watchWeights();
 
         fx.release("podinfo:2.0");
@@ -117,7 +117,7 @@ class StrategiesTest {
             r.getSpec().getAnalysis().setIterations(3);
         });
         fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
-        prometheus.awaitTraffic(fx.namespace, "podinfo");
+        prometheus.awaitScrapes();
         fx.watchWeights();
 
         fx.release("podinfo:2.0-bad");

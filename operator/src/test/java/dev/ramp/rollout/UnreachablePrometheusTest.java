@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ramp.api.MetricStatus;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.Verdict;
 import dev.ramp.kube.Conditions;
 import dev.ramp.testing.IstioTelemetry;
 import dev.ramp.testing.RampOperator;
@@ -19,13 +20,13 @@ import org.junit.jupiter.api.Test;
 class UnreachablePrometheusTest {
 
     @Test
-    void aReleaseWhosePrometheusIsDownIsRolledBackNotPromoted() throws Exception {
+    void aReleaseWhosePrometheusStaysDownIsRolledBackAsInconclusiveNotPromoted() throws Exception {
         KubernetesClient client = TestCluster.get().client();
         String namespace = TestCluster.get().newNamespace("promdown");
-        try (IstioTelemetry telemetry = new IstioTelemetry();
+        try (IstioTelemetry telemetry = new IstioTelemetry(client);
                 TestPrometheus prometheus = new TestPrometheus(telemetry.target());
                 RampOperator operator = new RampOperator(client, prometheus.address()).start();
-                CanaryFixture fx = new CanaryFixture(client, namespace)) {
+                CanaryFixture fx = new CanaryFixture(client, namespace).withSample(null, 4)) {
             telemetry.serve(namespace, "podinfo", 100, 20);
             fx.createTarget("podinfo:1.0");
             fx.createRollout(List.of(10, 50), "1s", 2, "5s");
@@ -35,12 +36,15 @@ class UnreachablePrometheusTest {
             fx.release("podinfo:2.0");
             Rollout failed = fx.awaitPhase(Phase.Failed, Duration.ofSeconds(60));
 
-            MetricStatus metric = failed.getStatus().getMetrics().get(0);
-            assertThat(metric.getPassed()).isFalse();
-            assertThat(metric.getValue()).isNull();
-            assertThat(metric.getMessage()).contains("Prometheus at " + prometheus.address());
+            assertThat(failed.getStatus().getMetrics()).allSatisfy(metric -> {
+                assertThat(metric.getVerdict()).isEqualTo(Verdict.Inconclusive);
+                assertThat(metric.getValue()).isNull();
+                assertThat(metric.getMessage()).contains("Prometheus at " + prometheus.address());
+            });
+            assertThat(failed.getStatus().getFailedChecks()).isZero();
+            assertThat(failed.getStatus().getInconclusiveChecks()).isEqualTo(4);
             assertThat(Conditions.find(failed.getStatus().getConditions(), "Promoted").orElseThrow().getReason())
-                    .isEqualTo("AnalysisFailed");
+                    .isEqualTo("AnalysisInconclusive");
             assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:1.0");
             assertThat(fx.canaryWeight()).isZero();
         }

@@ -71,7 +71,7 @@ class WebhooksTest {
             r.getSpec().getAnalysis().setWebhooks(new ArrayList<>(webhooks));
         });
         fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
-        prometheus.awaitTraffic(fx.namespace, "podinfo");
+        prometheus.awaitScrapes();
         fx.watchWeights();
     }
 
@@ -137,16 +137,57 @@ class WebhooksTest {
     }
 
     @Test
-    void aHookThatTimesOutIsAFailedCheckNamingTheTimeout() {
+    void aHookThatTimesOutIsInconclusiveNamingTheTimeoutAndEndsTheReleaseAtTheLimit() {
         hooks.delay("/slow", 3000);
+        fx.withSample(null, 3);
         bootstrap(List.of(hook("slow", WebhookSpec.Type.PreRollout, "500ms")));
 
         fx.release("podinfo:2.0");
         Rollout failed = fx.awaitPhase(Phase.Failed, RELEASE);
         assertThat(fx.observedWeights()).containsOnly(0);
+        assertThat(failed.getStatus().getFailedChecks()).isZero();
+        var promoted = Conditions.find(failed.getStatus().getConditions(), "Promoted").orElseThrow();
+        assertThat(promoted.getReason()).isEqualTo("AnalysisInconclusive");
+        assertThat(promoted.getMessage()).contains("webhook slow (pre-rollout, " + hooks.url("/slow") + ") timed out after 500ms");
+        // One call per check, no retry loop inside a check.
+        assertThat(hooks.calls("/slow")).hasSize(3);
+    }
+
+    @Test
+    void aHookThatSaysNoIsAFailedCheck() {
+        hooks.answer("/gate", 412);
+        bootstrap(List.of(hook("gate", WebhookSpec.Type.PreRollout, "2s")));
+
+        fx.release("podinfo:2.0");
+        Rollout failed = fx.awaitPhase(Phase.Failed, RELEASE);
+        assertThat(fx.observedWeights()).containsOnly(0);
+        assertThat(failed.getStatus().getFailedChecks()).isEqualTo(2);
         var promoted = Conditions.find(failed.getStatus().getConditions(), "Promoted").orElseThrow();
         assertThat(promoted.getReason()).isEqualTo("HookFailed");
-        assertThat(promoted.getMessage()).contains("webhook slow (pre-rollout, " + hooks.url("/slow") + ") timed out after 500ms");
-        assertThat(hooks.calls("/slow")).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(promoted.getMessage()).contains("answered 412");
+    }
+
+    @Test
+    void aHookThatHangsDoesNotHoldUpAnotherRolloutsSteps() {
+        hooks.delay("/hang", 25_000);
+        bootstrap(List.of(hook("hang", WebhookSpec.Type.Rollout, "25s")));
+        CanaryFixture other = CanaryFixture.inNewNamespace(client, "hooks");
+        try {
+            telemetry.serve(other.namespace, "podinfo", 100, 20);
+            other.createTarget("podinfo:1.0");
+            other.createRollout(List.of(20, 40), "1s", 2, "2s");
+            other.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
+
+            fx.release("podinfo:2.0");
+            await().atMost(RELEASE).until(() -> hooks.calls("/hang").size() == 1);
+            other.release("podinfo:2.0");
+
+            // The other release steps through at its own pace while the hook still hangs.
+            other.awaitPhase(Phase.Succeeded, Duration.ofSeconds(20));
+            assertThat(fx.rollout().getStatus().getPhase()).isEqualTo(Phase.Progressing);
+            assertThat(fx.canaryWeight()).isEqualTo(20);
+        } finally {
+            other.close();
+        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.ramp.testing;
 
 import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -11,26 +13,37 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * An exporter of Istio's standard request metrics (istio_requests_total and
  * istio_request_duration_milliseconds_bucket, reporter="destination"), for workloads whose
- * success rate and latency a test sets. Counters grow by 10 requests per scrape, as a sidecar's
- * would under steady load; a workload with no traffic set exports nothing.
+ * success rate and latency a test sets. As a sidecar does, each series carries the pods'
+ * canonical revision ({@code destination_canonical_revision}), read from the Deployment's pod
+ * template label {@code service.istio.io/canonical-revision} ("latest" without it). While the
+ * Deployment has replicas, its counters grow by 100 requests per scrape; a revision's counters
+ * start at zero, as a new pod's do. A workload with no traffic set exports nothing.
  */
 public class IstioTelemetry implements AutoCloseable {
 
     private static final int[] BUCKETS = {5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000};
+    private static final int PER_SCRAPE = 100;
+    private static final String FOLLOW = "";
 
     private record Traffic(double successRate, int latencyMs) {
+    }
+
+    private record Series(String namespace, String workload, String revision) {
     }
 
     private static final class Totals {
         long ok;
         long failed;
+        int latencyMs;
     }
 
+    private final KubernetesClient client;
     private final HttpServer server;
-    private final Map<String, Traffic> traffic = new ConcurrentHashMap<>();
-    private final Map<String, Totals> totals = new ConcurrentHashMap<>();
+    private final Map<Series, Traffic> traffic = new ConcurrentHashMap<>();
+    private final Map<Series, Totals> totals = new ConcurrentHashMap<>();
 
-    public IstioTelemetry() throws IOException {
+    public IstioTelemetry(KubernetesClient client) throws IOException {
+        this.client = client;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/metrics", exchange -> {
             byte[] body = scrape().getBytes(StandardCharsets.UTF_8);
@@ -47,32 +60,74 @@ public class IstioTelemetry implements AutoCloseable {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** From now on the workload answers {@code successRate} percent of requests without a 5xx, in latencyMs. */
+    /**
+     * From now on the workload's pods, whatever revision the Deployment runs, answer
+     * {@code successRate} percent of requests without a 5xx, in latencyMs.
+     */
     public void serve(String namespace, String workload, double successRate, int latencyMs) {
-        traffic.put(namespace + "/" + workload, new Traffic(successRate, latencyMs));
+        traffic.put(new Series(namespace, workload, FOLLOW), new Traffic(successRate, latencyMs));
+    }
+
+    /** From now on the workload's pods answer no requests (its past series stay, no longer growing). */
+    public void silence(String namespace, String workload) {
+        traffic.keySet().removeIf(series -> series.namespace().equals(namespace) && series.workload().equals(workload));
+    }
+
+    /**
+     * Pods of {@code revision} of the workload keep serving, whatever the Deployment runs now:
+     * e.g. the previous version's pods, still reporting under the same workload name.
+     */
+    public void serveRevision(String namespace, String workload, String revision, double successRate, int latencyMs) {
+        traffic.put(new Series(namespace, workload, revision), new Traffic(successRate, latencyMs));
     }
 
     private synchronized String scrape() {
-        StringBuilder out = new StringBuilder();
         traffic.forEach((key, t) -> {
-            String[] parts = key.split("/");
-            Totals total = totals.computeIfAbsent(key, k -> new Totals());
-            long ok = Math.round(10 * t.successRate() / 100.0);
+            Series series = key.revision().equals(FOLLOW) ? running(key) : key;
+            if (series == null) {
+                return;
+            }
+            Totals total = totals.computeIfAbsent(series, k -> new Totals());
+            long ok = Math.round(PER_SCRAPE * t.successRate() / 100.0);
             total.ok += ok;
-            total.failed += 10 - ok;
-            String labels = "reporter=\"destination\",destination_workload_namespace=\"" + parts[0]
-                    + "\",destination_workload=\"" + parts[1] + "\"";
+            total.failed += PER_SCRAPE - ok;
+            total.latencyMs = t.latencyMs();
+        });
+        StringBuilder out = new StringBuilder();
+        totals.forEach((series, total) -> {
+            String labels = "reporter=\"destination\",destination_workload_namespace=\"" + series.namespace()
+                    + "\",destination_workload=\"" + series.workload() + "\",destination_canonical_revision=\""
+                    + series.revision() + "\"";
             out.append("istio_requests_total{").append(labels).append(",response_code=\"200\"} ").append(total.ok).append('\n');
-            out.append("istio_requests_total{").append(labels).append(",response_code=\"500\"} ").append(total.failed).append('\n');
+            if (total.failed > 0) {
+                // As a sidecar does: the 5xx series appears with the first error.
+                out.append("istio_requests_total{").append(labels).append(",response_code=\"500\"} ").append(total.failed).append('\n');
+            }
             long count = total.ok + total.failed;
             for (int bucket : BUCKETS) {
                 out.append("istio_request_duration_milliseconds_bucket{").append(labels).append(",le=\"").append(bucket)
-                        .append("\"} ").append(t.latencyMs() <= bucket ? count : 0).append('\n');
+                        .append("\"} ").append(total.latencyMs <= bucket ? count : 0).append('\n');
             }
             out.append("istio_request_duration_milliseconds_bucket{").append(labels).append(",le=\"+Inf\"} ")
                     .append(count).append('\n');
         });
         return out.toString();
+    }
+
+    /** The series of the pods the Deployment runs now, or null when it has none. */
+    private Series running(Series followed) {
+        Deployment deployment;
+        try {
+            deployment = client.apps().deployments().inNamespace(followed.namespace()).withName(followed.workload()).get();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (deployment == null || deployment.getSpec().getReplicas() == null || deployment.getSpec().getReplicas() == 0) {
+            return null;
+        }
+        Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        String revision = labels == null ? null : labels.get("service.istio.io/canonical-revision");
+        return new Series(followed.namespace(), followed.workload(), revision == null ? "latest" : revision);
     }
 
     @Override

@@ -21,7 +21,7 @@ public final class RampEnvironment implements BeforeAllCallback, AfterAllCallbac
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         client = TestCluster.get().client();
-        telemetry = new IstioTelemetry();
+        telemetry = new IstioTelemetry(client);
         prometheus = new TestPrometheus(telemetry.target());
         operator = new RampOperator(client, prometheus.address()).start();
     }

@@ -1,6 +1,6 @@
 package dev.ramp.cli.command;
 
-import dev.ramp.rollout.Durations;
+import dev.ramp.api.Durations;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

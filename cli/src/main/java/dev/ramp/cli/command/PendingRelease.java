@@ -2,7 +2,7 @@ package dev.ramp.cli.command;
 
 import dev.ramp.cli.ReleaseView;
 import dev.ramp.cli.Rollouts;
-import dev.ramp.rollout.TemplateHash;
+import dev.ramp.api.TemplateHash;
 import java.io.PrintWriter;
 
 /**

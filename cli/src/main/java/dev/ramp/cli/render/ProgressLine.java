@@ -1,6 +1,7 @@
 package dev.ramp.cli.render;
 
 import dev.ramp.api.MetricStatus;
+import dev.ramp.api.Verdict;
 import dev.ramp.cli.ReleaseView;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,8 @@ public final class ProgressLine {
         }
         for (MetricStatus metric : view.metrics()) {
             String bound = Numbers.bound(metric);
-            String verdict = Boolean.FALSE.equals(metric.getPassed()) ? "failed" : "";
+            String verdict = metric.getVerdict() == null || metric.getVerdict() == Verdict.Passed ? ""
+                    : metric.getVerdict().name().toLowerCase(Locale.ROOT);
             String detail = String.join(", ", List.of(bound, verdict).stream().filter(s -> !s.isEmpty()).toList());
             parts.add(metric.getName() + " " + Numbers.value(metric) + (detail.isEmpty() ? "" : " (" + detail + ")"));
         }

@@ -61,10 +61,10 @@ public final class StatusText {
             return;
         }
         out.println("Metrics:");
-        Table table = new Table("NAME", "VALUE", "BOUND", "PASSED", "MESSAGE");
+        Table table = new Table("NAME", "VALUE", "BOUND", "VERDICT", "MESSAGE");
         for (MetricStatus m : report.metrics()) {
             table.row(m.getName(), Numbers.value(m), Numbers.bound(m),
-                    m.getPassed() == null ? "-" : m.getPassed() ? "yes" : "no", m.getMessage());
+                    m.getVerdict() == null ? "-" : m.getVerdict().name(), m.getMessage());
         }
         table.print(out, "  ");
     }

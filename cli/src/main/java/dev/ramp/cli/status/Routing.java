@@ -1,6 +1,7 @@
 package dev.ramp.cli.status;
 
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutNames;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -48,7 +49,7 @@ final class Routing {
             for (Map<String, Object> destination : maps(route.get("route"))) {
                 int weight = destination.get("weight") instanceof Number n ? n.intValue() : 0;
                 Object host = destination.get("destination") instanceof Map<?, ?> d ? d.get("host") : null;
-                if ((service + "-canary").equals(host)) {
+                if (RolloutNames.of(rollout).canaryService().equals(host)) {
                     canary += weight;
                 } else {
                     primary += weight;

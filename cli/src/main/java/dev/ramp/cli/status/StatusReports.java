@@ -1,12 +1,14 @@
 package dev.ramp.cli.status;
 
+import dev.ramp.api.RampLabels;
+
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutActions;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.Strategy;
 import dev.ramp.cli.ReleaseView;
 import dev.ramp.cli.Rollouts;
-import dev.ramp.rollout.TemplateHash;
+import dev.ramp.api.TemplateHash;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Instant;
@@ -20,7 +22,7 @@ import java.util.Optional;
 public final class StatusReports {
 
     /** The annotation a GitSource puts on what it applies: the commit it came from. */
-    static final String COMMIT_ANNOTATION = "ramp.dev/commit";
+
 
     private StatusReports() {
     }
@@ -47,7 +49,7 @@ public final class StatusReports {
 
     private static String commit(Deployment target) {
         Map<String, String> annotations = target.getMetadata().getAnnotations();
-        return annotations == null ? null : annotations.get(COMMIT_ANNOTATION);
+        return annotations == null ? null : annotations.get(RampLabels.COMMIT_ANNOTATION);
     }
 
     private static String revision(Deployment target) {

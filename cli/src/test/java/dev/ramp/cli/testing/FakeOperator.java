@@ -3,6 +3,7 @@ package dev.ramp.cli.testing;
 import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.MetricCheck;
 import dev.ramp.api.MetricStatus;
+import dev.ramp.api.Verdict;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutActions;
@@ -142,9 +143,9 @@ public final class FakeOperator implements AutoCloseable {
             s.setCanaryWeight(STEP_WEIGHTS.get(step));
             s.setFailedChecks(successRate < 99 ? 1 : 0);
             s.setMetrics(List.of(
-                    new MetricStatus("request-success-rate", successRate, new ThresholdRange(99.0, null), successRate >= 99,
+                    new MetricStatus("request-success-rate", successRate, new ThresholdRange(99.0, null), successRate >= 99 ? Verdict.Passed : Verdict.Failed,
                             successRate >= 99 ? null : format(successRate) + " is below the minimum 99"),
-                    new MetricStatus("request-duration", 120.0, new ThresholdRange(null, 500.0), true, null)));
+                    new MetricStatus("request-duration", 120.0, new ThresholdRange(null, 500.0), Verdict.Passed, null)));
             s.setConditions(List.of(condition("Promoted", "Unknown", "Progressing", "release in progress")));
         };
     }

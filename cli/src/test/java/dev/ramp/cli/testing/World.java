@@ -1,7 +1,7 @@
 package dev.ramp.cli.testing;
 
 import dev.ramp.api.Rollout;
-import dev.ramp.rollout.TemplateHash;
+import dev.ramp.api.TemplateHash;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;

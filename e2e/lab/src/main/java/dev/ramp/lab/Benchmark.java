@@ -14,8 +14,9 @@ import java.util.function.Predicate;
 
 /**
  * {@code e2e/lab.sh benchmark}: how fast Ramp reacts and what a release costs its users, at Ramp's
- * default analysis settings and at the fastest ones, measured on the lab and written as JSON to
- * {@code docs/benchmarks.json} (or the path given as the first argument).
+ * default analysis settings, at the fastest ones, and at the fastest with a threshold of 1
+ * ({@link #PROFILES}), measured on the lab and written as JSON to {@code docs/benchmarks.json}
+ * (or the path given as the first argument).
  *
  * <p>Good release: from the push (commit pushed, webhook sent) to the first user request the
  * canary answers, and to promotion (phase Succeeded). Bad release (30% of requests fail): from the
@@ -29,9 +30,12 @@ public final class Benchmark {
 
     static {
         PROFILES.put("default", Manifests.Analysis.DEFAULTS);
-        // The shortest interval Ramp accepts; a 5s metric window so that rate() has samples of a
-        // canary that started getting traffic a moment ago (Prometheus scrapes every 1s).
+        // The shortest interval Ramp accepts; a 5s metric window, so that a 10% canary at 50 users
+        // per second serves about 25 requests per window, over the default minimum sample of 20.
         PROFILES.put("fastest", new Manifests.Analysis("1s", 3, null, "5s"));
+        // As fastest, but one failed check rolls back: how much sooner a bad release is undone,
+        // and whether a good one still gets through.
+        PROFILES.put("threshold-1", new Manifests.Analysis("1s", 1, null, "5s"));
     }
 
     private static final Duration POLL = Duration.ofMillis(100);

@@ -14,12 +14,18 @@ public final class Manifests {
 
     /**
      * A Rollout's analysis settings; a null field is left out, so Ramp's default applies
-     * (interval 30s, threshold 3, stepWeight 10 up to maxWeight 50, metric window = interval).
+     * (interval 30s, threshold 3, stepWeight 10 up to maxWeight 50, metric window = interval,
+     * minRequests 20).
      */
-    public record Analysis(String interval, Integer threshold, List<Integer> stepWeights, String metricInterval) {
+    public record Analysis(String interval, Integer threshold, List<Integer> stepWeights, String metricInterval,
+            Integer minRequests) {
 
         /** Ramp's defaults. */
         public static final Analysis DEFAULTS = new Analysis(null, null, null, null);
+
+        public Analysis(String interval, Integer threshold, List<Integer> stepWeights, String metricInterval) {
+            this(interval, threshold, stepWeights, metricInterval, null);
+        }
 
         String yaml() {
             StringBuilder out = new StringBuilder("  analysis:\n");
@@ -32,6 +38,9 @@ public final class Manifests {
             if (stepWeights != null) {
                 out.append("    stepWeights: [").append(stepWeights.stream().map(String::valueOf)
                         .collect(Collectors.joining(", "))).append("]\n");
+            }
+            if (minRequests != null) {
+                out.append("    minRequests: ").append(minRequests).append('\n');
             }
             String window = metricInterval == null ? "" : "\n        interval: " + metricInterval;
             out.append("""
@@ -52,7 +61,8 @@ public final class Manifests {
             return "interval " + (interval == null ? "30s (default)" : interval)
                     + ", threshold " + (threshold == null ? "3 (default)" : threshold)
                     + ", steps " + (stepWeights == null ? "10,20,30,40,50 (default)" : stepWeights)
-                    + ", metric window " + (metricInterval == null ? "= interval (default)" : metricInterval);
+                    + ", metric window " + (metricInterval == null ? "= interval (default)" : metricInterval)
+                    + ", minRequests " + (minRequests == null ? "20 (default)" : minRequests);
         }
     }
 
@@ -104,10 +114,14 @@ public final class Manifests {
                 """.formatted(strategy, progressDeadlineSeconds) + analysis.yaml() + analysisExtra;
     }
 
-    /** Percent of the canary's requests answered 5xx; no 5xx series at all counts as 0. */
+    /**
+     * Percent of the canary revision's requests answered 5xx in the window; no 5xx series counts as
+     * 0. Counts are the counter now minus one window ago (0 for a series born since), so the
+     * canary's first 5xx count at once, where rate() would wait for a second sample.
+     */
     public static String metricTemplate() {
         String selector = "reporter=\"destination\",destination_workload_namespace=\"{{ namespace }}\","
-                + "destination_workload=\"{{ target }}\"";
+                + "destination_workload=\"{{ target }}\",destination_canonical_revision=\"{{ revision }}\"";
         return """
                 apiVersion: ramp.dev/v1alpha1
                 kind: MetricTemplate
@@ -116,8 +130,10 @@ public final class Manifests {
                 spec:
                   provider: {type: prometheus}
                   query: |
-                    100 * (sum(rate(istio_requests_total{%1$s,response_code=~"5.."}[{{ interval }}])) or vector(0))
-                      / sum(rate(istio_requests_total{%1$s}[{{ interval }}]))
+                    100 * (clamp_min(sum(istio_requests_total{%1$s,response_code=~"5.."})
+                        - (sum(istio_requests_total{%1$s,response_code=~"5.."} offset {{ interval }}) or vector(0)), 0) or vector(0))
+                      / clamp_min(sum(istio_requests_total{%1$s})
+                        - (sum(istio_requests_total{%1$s} offset {{ interval }}) or vector(0)), 0)
                 """.formatted(selector);
     }
 }

@@ -27,7 +27,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * A stand-in for Istio's data plane, for the lab only: one HTTP proxy on loopback that routes
  * each request as the sidecars would by the VirtualService for its Host (the {@code http} routes
  * in order, their {@code match}, weighted destinations and {@code mirror}), to a ready Pod behind
- * the destination Service, and exports Istio's standard telemetry for it at {@code /metrics}.
+ * the destination Service, and exports Istio's standard telemetry for it at {@code /metrics}, with
+ * the destination Pod's canonical revision as Istio reports it ({@link MeshTelemetry}).
  * A request names its service in the Host header: {@code podinfo.<namespace>}.
  */
 final class MeshProxy implements AutoCloseable {
@@ -115,8 +116,7 @@ final class MeshProxy implements AutoCloseable {
                     .timeout(Duration.ofSeconds(10))
                     .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
-            telemetry.record(serviceNamespace, PodRunner.workload(pod), serviceName, response.statusCode(),
-                    (System.nanoTime() - start) / 1e6);
+            telemetry.record(pod, serviceName, response.statusCode(), (System.nanoTime() - start) / 1e6);
             Map<String, String> headers = new java.util.HashMap<>();
             response.headers().firstValue("X-Version").ifPresent(v -> headers.put("X-Version", v));
             response.headers().firstValue("Content-Type").ifPresent(v -> headers.put("Content-Type", v));

@@ -1,5 +1,7 @@
 package dev.ramp.lab;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -7,7 +9,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * Istio's standard request metrics as the destination sidecar reports them
  * ({@code reporter="destination"}): {@code istio_requests_total} by response code and
- * {@code istio_request_duration_milliseconds} as a histogram, per destination workload. These
+ * {@code istio_request_duration_milliseconds} as a histogram, per destination workload and its
+ * canonical revision. As Istio does, {@code destination_canonical_revision} is the destination
+ * Pod's {@code service.istio.io/canonical-revision} label, or {@code latest} without one. These
  * are the series Ramp's built-in request-success-rate and request-duration query.
  */
 final class MeshTelemetry {
@@ -16,18 +20,22 @@ final class MeshTelemetry {
     private static final double[] BUCKETS = {0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000,
             60000, 300000, 600000, 1800000, 3600000};
 
-    private record Key(String namespace, String workload, String service) {
+    /** The Pod label Istio reads a workload's revision from (set by its injector in a real mesh). */
+    private static final String CANONICAL_REVISION_LABEL = "service.istio.io/canonical-revision";
+
+    private record Key(String namespace, String workload, String revision, String service) {
     }
 
-    private final Map<Key, Map<Integer, Long>> requests = new TreeMap<>(
-            java.util.Comparator.comparing((Key k) -> k.namespace() + "/" + k.workload() + "/" + k.service()));
-    private final Map<Key, AtomicLongArray> histograms = new TreeMap<>(
-            java.util.Comparator.comparing((Key k) -> k.namespace() + "/" + k.workload() + "/" + k.service()));
-    private final Map<Key, double[]> sums = new TreeMap<>(
-            java.util.Comparator.comparing((Key k) -> k.namespace() + "/" + k.workload() + "/" + k.service()));
+    private static final Comparator<Key> ORDER = Comparator.comparing(Key::namespace).thenComparing(Key::workload)
+            .thenComparing(Key::revision).thenComparing(Key::service);
 
-    synchronized void record(String namespace, String workload, String service, int code, double millis) {
-        Key key = new Key(namespace, workload, service);
+    private final Map<Key, Map<Integer, Long>> requests = new TreeMap<>(ORDER);
+    private final Map<Key, AtomicLongArray> histograms = new TreeMap<>(ORDER);
+    private final Map<Key, double[]> sums = new TreeMap<>(ORDER);
+
+    /** Counts one request the destination {@code pod} of {@code service} answered. */
+    synchronized void record(Pod pod, String service, int code, double millis) {
+        Key key = new Key(pod.getMetadata().getNamespace(), PodRunner.workload(pod), canonicalRevision(pod), service);
         requests.computeIfAbsent(key, k -> new TreeMap<>()).merge(code, 1L, Long::sum);
         AtomicLongArray counts = histograms.computeIfAbsent(key, k -> new AtomicLongArray(BUCKETS.length + 1));
         for (int i = 0; i < BUCKETS.length; i++) {
@@ -62,9 +70,20 @@ final class MeshTelemetry {
         return out.toString();
     }
 
+    /** As Istio's stats filter: {@code latest} without the label, {@code unknown} if it is empty. */
+    private static String canonicalRevision(Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        String revision = labels == null ? null : labels.get(CANONICAL_REVISION_LABEL);
+        if (revision == null) {
+            return "latest";
+        }
+        return revision.isEmpty() ? "unknown" : revision;
+    }
+
     private static String labels(Key key) {
         return "reporter=\"destination\",source_workload=\"loadgen\",destination_workload=\"" + key.workload()
-                + "\",destination_workload_namespace=\"" + key.namespace() + "\",destination_service_name=\""
-                + key.service() + "\",destination_service_namespace=\"" + key.namespace() + "\"";
+                + "\",destination_workload_namespace=\"" + key.namespace() + "\",destination_canonical_revision=\""
+                + key.revision() + "\",destination_service_name=\"" + key.service()
+                + "\",destination_service_namespace=\"" + key.namespace() + "\"";
     }
 }

@@ -20,10 +20,13 @@ import org.junit.jupiter.api.Test;
  */
 class LabReleaseTest {
 
-    /** Fast analysis: 2s per step, 20% then 50%, rollback after 2 failed checks. */
-    private static final Manifests.Analysis FAST = new Manifests.Analysis("2s", 2, List.of(20, 50), "5s");
+    /**
+     * Fast analysis: 2s per step, 20% then 50%, rollback after 2 failed checks. At 20 users per
+     * second a 20% canary serves about 20 requests per 5s window: the minimum sample is 10.
+     */
+    private static final Manifests.Analysis FAST = new Manifests.Analysis("2s", 2, List.of(20, 50), "5s", 10);
     /** The same for blue/green and A/B, whose steps are iterations (steps are for canaries only). */
-    private static final Manifests.Analysis FAST_ITERATIONS = new Manifests.Analysis("2s", 2, null, "5s");
+    private static final Manifests.Analysis FAST_ITERATIONS = new Manifests.Analysis("2s", 2, null, "5s", 10);
     private static final Duration RELEASE = Duration.ofSeconds(90);
     private static final int RATE = 20;
 

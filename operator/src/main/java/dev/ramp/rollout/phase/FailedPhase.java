@@ -1,12 +1,13 @@
 package dev.ramp.rollout.phase;
 
+import dev.ramp.git.ReleaseReverter;
+
 import dev.ramp.api.GitRevertSpec;
 import dev.ramp.api.Phase;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.kube.Conditions;
 import dev.ramp.rollout.Next;
 import dev.ramp.rollout.PhaseHandler;
-import dev.ramp.rollout.ReleaseReverter;
 import dev.ramp.rollout.RolloutContext;
 import dev.ramp.rollout.Transitions;
 import java.time.Duration;
@@ -22,6 +23,8 @@ import java.util.Set;
 public class FailedPhase implements PhaseHandler {
 
     public static final String GIT_REVERTED = Transitions.GIT_REVERTED;
+    /** GitReverted=False's reason when the rollback's cause does not call for a revert. */
+    public static final String NOT_REVERTED = "NotReverted";
     private static final Duration RETRY = Duration.ofSeconds(15);
 
     private final IdlePhase idle;
@@ -41,6 +44,7 @@ public class FailedPhase implements PhaseHandler {
 
     @Override
     public Next handle(RolloutContext context) {
+        notRevertedWhenInconclusive(context);
         Next revert = revertDue(context) ? revert(context) : Next.onChange();
         Next next = idle.handle(context);
         return next.after().isPresent() ? next : revert;
@@ -50,6 +54,7 @@ public class FailedPhase implements PhaseHandler {
         GitRevertSpec spec = context.rollout().getSpec().getGitRevert();
         RolloutStatus status = context.status();
         if (spec == null || !spec.isEnabled() || status.getLastAppliedRevision() == null
+                || (status.getRollbackCause() != null && !status.getRollbackCause().revertsGit())
                 || status.getLastAppliedRevision().equals(status.getLastPromotedRevision())
                 || !context.targetRevision().equals(status.getLastAppliedRevision())) {
             return false;
@@ -58,9 +63,26 @@ public class FailedPhase implements PhaseHandler {
                 .map(c -> Conditions.UNKNOWN.equals(c.getStatus())).orElse(true);
     }
 
+    /**
+     * An analysis that never reached a verdict is no evidence against the commit, so Git keeps
+     * declaring it; the condition says so, and that {@code ramp retry} starts the release again.
+     */
+    private void notRevertedWhenInconclusive(RolloutContext context) {
+        GitRevertSpec spec = context.rollout().getSpec().getGitRevert();
+        RolloutStatus status = context.status();
+        if (spec == null || !spec.isEnabled() || status.getRollbackCause() == null || status.getRollbackCause().revertsGit()
+                || Conditions.find(status.getConditions(), GIT_REVERTED).isPresent()) {
+            return;
+        }
+        transitions.setCondition(context, GIT_REVERTED, Conditions.FALSE, NOT_REVERTED, "Git still declares revision "
+                + status.getLastAppliedRevision() + ": the release was rolled back because its analysis stayed inconclusive"
+                + " (no verdict on the canary), which is no evidence against the commit; fix what kept the checks from a"
+                + " verdict, then `ramp retry` starts the release again");
+    }
+
     private Next revert(RolloutContext context) {
         RolloutStatus status = context.status();
-        String reason = Transitions.rollbackCause(status);
+        String reason = status.getRollbackCause() == null ? "the release failed" : status.getRollbackCause().getMessage();
         ReleaseReverter.Outcome outcome = reverter.revert(new ReleaseReverter.Request(context.rollout(), context.target(),
                 status.getLastAppliedRevision(), reason));
         String previousReason = Conditions.find(status.getConditions(), GIT_REVERTED).map(c -> c.getReason()).orElse(null);

@@ -31,8 +31,9 @@ public class FinalisingPhase implements PhaseHandler {
         RolloutStatus status = context.status();
         workloads.scaleDownCanary(context.target());
         status.setLastPromotedRevision(status.getLastAppliedRevision());
-        if (context.targetCommit() != null) {
-            status.setLastPromotedCommit(context.targetCommit());
+        // The commit of the analysed revision, not the target's now: a newer commit may already be waiting.
+        if (status.getLastAppliedCommit() != null) {
+            status.setLastPromotedCommit(status.getLastAppliedCommit());
         }
         status.setCanaryWeight(0);
         status.setStep(null);

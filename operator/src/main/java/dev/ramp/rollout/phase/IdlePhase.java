@@ -31,6 +31,9 @@ public class IdlePhase implements PhaseHandler {
 
     @Override
     public Next handle(RolloutContext context) {
+        if (transitions.notifyPostRollout(context)) {
+            return Next.after(java.time.Duration.ofMillis(100));
+        }
         RolloutStatus status = context.status();
         String revision = context.targetRevision();
         if (revision.equals(status.getLastPromotedRevision()) || revision.equals(status.getLastAppliedRevision())) {

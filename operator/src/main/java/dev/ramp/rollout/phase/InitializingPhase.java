@@ -1,6 +1,7 @@
 package dev.ramp.rollout.phase;
 
 import dev.ramp.api.Phase;
+import dev.ramp.api.RolloutNames;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.kube.Conditions;
 import dev.ramp.rollout.Next;
@@ -8,24 +9,22 @@ import dev.ramp.rollout.PhaseHandler;
 import dev.ramp.rollout.RolloutContext;
 import dev.ramp.rollout.Transitions;
 import dev.ramp.rollout.Workloads;
-import dev.ramp.routing.TrafficRouter;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
 import java.util.Set;
 
 /**
- * Bootstrap: creates the primary from the target's template, the Services and the routing (all
- * traffic to the primary), then, once the primary is ready, scales the target to 0.
+ * Bootstrap: creates the primary from the target's template (the Services and the routing, all
+ * traffic to the primary, follow from {@code GeneratedObjects}), then, once the primary is
+ * ready, scales the target to 0.
  */
 public class InitializingPhase implements PhaseHandler {
 
     private final Workloads workloads;
-    private final TrafficRouter router;
     private final Transitions transitions;
 
-    public InitializingPhase(Workloads workloads, TrafficRouter router, Transitions transitions) {
+    public InitializingPhase(Workloads workloads, Transitions transitions) {
         this.workloads = workloads;
-        this.router = router;
         this.transitions = transitions;
     }
 
@@ -39,11 +38,10 @@ public class InitializingPhase implements PhaseHandler {
         RolloutStatus status = context.status();
         String revision = context.targetRevision();
         workloads.applyPrimary(context.rollout(), context.target(), revision);
-        router.reconcile(context.rollout(), context.target());
         Deployment primary = workloads.primary(context.rollout()).orElse(null);
         if (primary == null || !Workloads.isReady(primary)) {
             transitions.setCondition(context, "Ready", Conditions.UNKNOWN, "Initializing",
-                    "waiting for Deployment " + context.target().getMetadata().getName() + "-primary to be ready");
+                    "waiting for Deployment " + RolloutNames.of(context.rollout()).primary() + " to be ready");
             return Next.after(Duration.ofSeconds(5));
         }
         workloads.scaleDownCanary(context.target());
@@ -53,7 +51,7 @@ public class InitializingPhase implements PhaseHandler {
         status.setCanaryWeight(0);
         transitions.to(context, Phase.Initialized);
         transitions.setCondition(context, "Ready", Conditions.TRUE, "Initialized",
-                "primary ready; all traffic goes to " + context.target().getMetadata().getName() + "-primary");
+                "primary ready; all traffic goes to " + RolloutNames.of(context.rollout()).primary());
         transitions.events().normal(context.rollout(), "Initialized", "Primary ready with revision " + revision
                 + "; " + context.target().getMetadata().getName() + " scaled to 0");
         return Next.onChange();

@@ -4,13 +4,20 @@ import dev.ramp.analysis.Analysis;
 import dev.ramp.analysis.CheckFailure;
 import dev.ramp.analysis.CheckResult;
 import dev.ramp.api.Phase;
+import dev.ramp.api.RollbackCause;
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.Verdict;
+import dev.ramp.api.WebhookSpec.Type;
+import dev.ramp.hooks.HookCaller.HookAnswer;
+import dev.ramp.hooks.Hooks;
 import dev.ramp.kube.Conditions;
 import dev.ramp.rollout.AnalysisSettings;
+import dev.ramp.rollout.CheckVerdicts;
 import dev.ramp.rollout.Next;
 import dev.ramp.rollout.PhaseHandler;
-import dev.ramp.rollout.RolloutContext;
+import dev.ramp.rollout.ReleaseGates;
 import dev.ramp.rollout.ReleasePlan;
+import dev.ramp.rollout.RolloutContext;
 import dev.ramp.rollout.Transitions;
 import dev.ramp.rollout.Workloads;
 import dev.ramp.routing.TrafficRouter;
@@ -18,17 +25,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import dev.ramp.api.WebhookSpec.Type;
-import dev.ramp.hooks.Hooks;
-import dev.ramp.rollout.ReleaseGates;
 import java.util.Set;
 
 /**
  * A release of any strategy: waits for the canary to be ready, then holds each step of its
  * {@link ReleasePlan} for one interval, running the checks every {@code checkEvery} (at most 5s)
- * meanwhile. Passing checks advance the step; after the last step the release
- * is promoted. Failed checks reaching the threshold, or a canary not ready within the progress
- * deadline, roll it back. Weights follow status.step, so a restarted operator resumes the step.
+ * meanwhile. A step advances only on a Passed check after its hold; after the last step the
+ * release is promoted. Failed checks reaching the threshold, or a canary not ready within the
+ * progress deadline, roll it back; Inconclusive checks hold the step ({@link CheckVerdicts}).
+ * Weights follow status.step, so a restarted operator resumes the step.
  */
 public class ProgressingPhase implements PhaseHandler {
 
@@ -56,11 +61,6 @@ public class ProgressingPhase implements PhaseHandler {
     public Next handle(RolloutContext context) {
         RolloutStatus status = context.status();
         AnalysisSettings settings = AnalysisSettings.of(context.rollout());
-        String revision = context.targetRevision();
-        if (!revision.equals(status.getLastAppliedRevision())) {
-            transitions.startRelease(context, revision);
-            return Next.after(Duration.ofSeconds(1));
-        }
         if (!Workloads.isReady(context.target())) {
             return canaryNotReady(context, settings);
         }
@@ -70,10 +70,12 @@ public class ProgressingPhase implements PhaseHandler {
                     : Instant.parse(status.getLastCheckTime()).plus(settings.interval());
             return beforeTraffic(context, settings, plan, due);
         }
+        // The plan may have shrunk (fewer stepWeights or iterations) since the step was reached.
+        int step = Math.min(status.getStep(), plan.size() - 1);
         Instant due = status.getLastCheckTime() == null ? context.now()
-                : Instant.parse(status.getLastCheckTime()).plus(settings.checkEvery());
+                : Instant.parse(status.getLastCheckTime()).plus(CheckVerdicts.nextCheck(settings, status));
         // Re-applied each time (a no-op when unchanged), so routing survives restarts and edits.
-        router.route(context.rollout(), plan.get(Math.min(status.getStep(), plan.size() - 1)).routing());
+        router.route(context.rollout(), plan.get(step).routing());
         if (context.now().isBefore(due)) {
             return Next.after(Duration.between(context.now(), due));
         }
@@ -84,11 +86,11 @@ public class ProgressingPhase implements PhaseHandler {
         }
         // Rollout hooks (load testers) once per step, that is once per interval, not at every check.
         boolean firstCheckOfStep = !Instant.parse(status.getLastCheckTime()).isAfter(Instant.parse(status.getLastTransitionTime()));
-        Optional<String> hookFailure = firstCheckOfStep ? gates.failure(context, Type.Rollout) : Optional.empty();
+        Optional<HookAnswer> hookFailure = firstCheckOfStep ? gates.failure(context, Type.Rollout) : Optional.empty();
         if (hookFailure.isPresent()) {
-            return failedCheck(context, settings, "HookFailed", hookFailure.get(), false, "HookFailed", hookFailure.get());
+            return hookCheck(context, settings, hookFailure.get());
         }
-        return check(context, settings, plan);
+        return check(context, settings, plan, step);
     }
 
     /** No traffic yet: confirm-rollout hooks must say yes and pre-rollout hooks pass, each interval until they do. */
@@ -100,33 +102,37 @@ public class ProgressingPhase implements PhaseHandler {
             context.status().setLastCheckTime(context.now().toString());
             return Next.after(settings.interval());
         }
-        Optional<String> preRollout = gates.failure(context, Type.PreRollout);
+        Optional<HookAnswer> preRollout = gates.failure(context, Type.PreRollout);
         if (preRollout.isPresent()) {
-            return failedCheck(context, settings, "HookFailed", preRollout.get(), false, "HookFailed", preRollout.get());
+            return hookCheck(context, settings, preRollout.get());
         }
         moveToStep(context, 0, plan);
         return Next.after(settings.interval());
     }
 
-    private Next check(RolloutContext context, AnalysisSettings settings, List<ReleasePlan.Step> plan) {
+    private Next check(RolloutContext context, AnalysisSettings settings, List<ReleasePlan.Step> plan, int step) {
         RolloutStatus status = context.status();
-        CheckResult result = analysis.run(context.rollout());
+        CheckResult result = analysis.run(context.rollout(), status.getLastAppliedRevision());
         status.setMetrics(result.metrics());
-        status.setLastCheckTime(context.now().toString());
-        if (!result.passed()) {
+        Verdict verdict = result.verdict();
+        if (verdict != Verdict.Passed) {
             boolean configuration = result.failure().map(CheckFailure::isConfiguration).orElse(false);
-            return failedCheck(context, settings, result.reason(), result.failures(), configuration,
-                    "AnalysisFailed", result.summary());
+            RollbackCause cause = new RollbackCause(verdict == Verdict.Failed ? "AnalysisFailed" : RollbackCause.ANALYSIS_INCONCLUSIVE,
+                    result.summary());
+            return notPassed(context, settings, verdict, result.reason(), result.failures(), configuration,
+                    result.failedMetric().map(cause::withMetric).orElse(cause));
         }
+        status.setLastCheckTime(context.now().toString());
+        CheckVerdicts.record(settings, status, verdict);
         transitions.setCondition(context, Transitions.ANALYSIS, Conditions.TRUE, CheckResult.PASSED,
-                "all checks passed at " + plan.get(status.getStep()).description());
+                "all checks passed at " + plan.get(step).description());
         Duration held = context.sinceTransition();
         if (held.compareTo(settings.interval()) < 0) {
             Duration left = settings.interval().minus(held);
             return Next.after(left.compareTo(settings.checkEvery()) < 0 ? left : settings.checkEvery());
         }
         status.setIterations((status.getIterations() == null ? 0 : status.getIterations()) + 1);
-        int next = status.getStep() + 1;
+        int next = step + 1;
         if (next >= plan.size()) {
             if (Hooks.any(context.rollout(), Type.ConfirmPromotion)) {
                 transitions.to(context, Phase.WaitingPromotion);
@@ -143,31 +149,43 @@ public class ProgressingPhase implements PhaseHandler {
         return Next.after(settings.interval());
     }
 
+    /** A pre-rollout or rollout hook that did not say yes: Failed when it said no, Inconclusive when it could not answer. */
+    private Next hookCheck(RolloutContext context, AnalysisSettings settings, HookAnswer answer) {
+        Verdict verdict = answer.unreachable() ? Verdict.Inconclusive : Verdict.Failed;
+        String reason = answer.unreachable() ? "HookUnreachable" : "HookFailed";
+        RollbackCause cause = new RollbackCause(verdict == Verdict.Failed ? "HookFailed" : RollbackCause.ANALYSIS_INCONCLUSIVE,
+                answer.message());
+        return notPassed(context, settings, verdict, reason, answer.message(), false, cause);
+    }
+
     /**
-     * Counts a failed check (a metric's or a hook's) and rolls back at the threshold. The Analysis
-     * condition names the failure. A failing canary or an unreachable Prometheus gets an Event at
-     * every check; a configuration error (TemplateNotFound, QueryRejected, InvalidMetric) one Event
-     * per release ({@code reportOnce}), since repeating it each interval tells nothing new.
+     * Records a check that did not pass and rolls back at its limit: {@code threshold} Failed
+     * checks, or {@code inconclusiveLimit} Inconclusive ones in a row. The Analysis condition
+     * names what did not pass. A failing canary or an unreachable Prometheus gets an Event at
+     * every check; a configuration error (TemplateNotFound, QueryRejected, InvalidMetric) one
+     * Event per release ({@code reportOnce}), since repeating it tells nothing new.
      */
-    private Next failedCheck(RolloutContext context, AnalysisSettings settings, String reason, String failures,
-            boolean reportOnce, String rollbackReason, String rollbackMessage) {
+    private Next notPassed(RolloutContext context, AnalysisSettings settings, Verdict verdict, String reason,
+            String failures, boolean reportOnce, RollbackCause cause) {
         RolloutStatus status = context.status();
         status.setLastCheckTime(context.now().toString());
-        int failed = (status.getFailedChecks() == null ? 0 : status.getFailedChecks()) + 1;
-        status.setFailedChecks(failed);
+        CheckVerdicts.Decision decision = CheckVerdicts.record(settings, status, verdict);
         boolean reported = Conditions.find(status.getConditions(), Transitions.ANALYSIS)
                 .map(c -> reason.equals(c.getReason())).orElse(false);
-        transitions.setCondition(context, Transitions.ANALYSIS, Conditions.FALSE, reason,
-                "check " + failed + " of " + settings.threshold() + " failed: " + failures);
+        String count = verdict == Verdict.Failed
+                ? "check failed (" + status.getFailedChecks() + " of threshold " + settings.threshold() + ")"
+                : "check inconclusive (" + status.getInconclusiveChecks() + " in a row of limit " + settings.inconclusiveLimit()
+                        + "; the step holds)";
+        transitions.setCondition(context, Transitions.ANALYSIS, Conditions.FALSE, reason, count + ": " + failures);
         if (!reportOnce || !reported) {
-            transitions.events().warning(context.rollout(), reason,
-                    "Check failed (" + failed + "/" + settings.threshold() + "): " + failures);
+            transitions.events().warning(context.rollout(), reason, Character.toUpperCase(count.charAt(0)) + count.substring(1)
+                    + ": " + failures);
         }
-        if (failed >= settings.threshold()) {
-            transitions.rollback(context, rollbackReason, rollbackMessage);
+        if (decision.outcome() == CheckVerdicts.Outcome.FAILED || decision.outcome() == CheckVerdicts.Outcome.INCONCLUSIVE) {
+            transitions.rollback(context, cause);
             return Next.onChange();
         }
-        return Next.after(status.getStep() == null ? settings.interval() : settings.checkEvery());
+        return Next.after(decision.nextCheck());
     }
 
     private void moveToStep(RolloutContext context, int step, List<ReleasePlan.Step> plan) {
@@ -183,7 +201,7 @@ public class ProgressingPhase implements PhaseHandler {
     }
 
     private Next canaryNotReady(RolloutContext context, AnalysisSettings settings) {
-        workloads.scaleUpCanary(context.rollout(), context.target());
+        workloads.scaleUpCanary(context.rollout(), context.target(), context.status().getLastAppliedRevision());
         if (context.sinceTransition().compareTo(settings.progressDeadline()) > 0) {
             transitions.rollback(context, "ProgressDeadlineExceeded", "canary " + context.target().getMetadata().getName()
                     + " not ready within " + settings.progressDeadline().toSeconds() + "s");

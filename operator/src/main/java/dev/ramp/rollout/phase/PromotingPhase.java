@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * Copies the canary's pod template into the primary and, once the primary runs it and is ready,
- * routes all traffic back to the primary. Until then the canary keeps its share.
+ * Copies the analysed pod template into the primary and, once the primary runs it and is ready,
+ * routes all traffic back to the primary. Until then the canary keeps its share. The template
+ * reaches the primary only while the target still hashes to the analysed revision; once the
+ * primary carries it, the target is no longer read, so a later commit cannot slip in unanalysed.
  */
 public class PromotingPhase implements PhaseHandler {
 
@@ -36,11 +38,14 @@ public class PromotingPhase implements PhaseHandler {
     @Override
     public Next handle(RolloutContext context) {
         String revision = context.status().getLastAppliedRevision();
-        workloads.applyPrimary(context.rollout(), context.target(), revision);
         Deployment primary = workloads.primary(context.rollout()).orElse(null);
-        boolean runsRevision = primary != null && revision.equals(primary.getSpec().getTemplate().getMetadata()
-                .getAnnotations().get(Workloads.REVISION_ANNOTATION));
-        if (!runsRevision || !Workloads.isReady(primary)) {
+        boolean runsRevision = primary != null && revision.equals(Workloads.revisionOf(primary));
+        if (!runsRevision) {
+            // NewRevisionGuard restarts the release when the target moved on; here it still hashes to the revision.
+            workloads.applyPrimary(context.rollout(), context.target(), revision);
+            return Next.after(Duration.ofSeconds(1));
+        }
+        if (!Workloads.isReady(primary)) {
             return Next.after(Duration.ofSeconds(2));
         }
         router.route(context.rollout(), Weights.ALL_PRIMARY);

@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * Every step passed; the canary keeps its last step's traffic while the confirm-promotion hooks
  * are asked once per interval. A yes promotes (as does a manual promote); a rollback hook saying
- * yes, or a new revision, ends the wait the other way.
+ * yes ends the wait the other way (a new revision restarts the release: {@code NewRevisionGuard}).
  */
 public class WaitingPromotionPhase implements PhaseHandler {
 
@@ -34,10 +34,6 @@ public class WaitingPromotionPhase implements PhaseHandler {
 
     @Override
     public Next handle(RolloutContext context) {
-        if (!context.targetRevision().equals(context.status().getLastAppliedRevision())) {
-            transitions.startRelease(context, context.targetRevision());
-            return Next.after(Duration.ofSeconds(1));
-        }
         Optional<String> rollback = gates.rollbackRequested(context);
         if (rollback.isPresent()) {
             transitions.rollback(context, "RollbackRequested", rollback.get());

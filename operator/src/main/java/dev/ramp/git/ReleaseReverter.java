@@ -1,11 +1,11 @@
-package dev.ramp.rollout;
+package dev.ramp.git;
 
 import dev.ramp.api.Rollout;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 /**
  * Makes Git declare the stable version again after a release failed (Rollout
- * {@code spec.gitRevert}). Kept behind this interface so the state machine knows nothing of Git.
+ * {@code spec.gitRevert}). The state machine calls it; Git's side implements it ({@link GitReverter}).
  */
 public interface ReleaseReverter {
 

@@ -1,4 +1,4 @@
-package dev.ramp.rollout;
+package dev.ramp.api;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package dev.ramp.rollout;
+package dev.ramp.api;
 
 import dev.ramp.api.AnalysisSpec;
 import java.util.ArrayList;

@@ -1,0 +1,20 @@
+package dev.ramp.api;
+
+/**
+ * The labels and annotations Ramp reads and writes on objects it does not own, in one place for
+ * every package: the commit a GitSource applied an object from, and the revision the pods of a
+ * release carry (Ramp's own label, and Istio's canonical revision, which the mesh reports as
+ * {@code destination_canonical_revision}).
+ */
+public final class RampLabels {
+
+    /** The Git commit an object was applied from, set by a GitSource on everything it applies. */
+    public static final String COMMIT_ANNOTATION = "ramp.dev/commit";
+    /** The revision (pod template hash) the pods of a release run; also on the primary's template. */
+    public static final String REVISION = "ramp.dev/revision";
+    /** Istio's canonical revision label; its sidecar reports it as destination_canonical_revision. */
+    public static final String CANONICAL_REVISION = "service.istio.io/canonical-revision";
+
+    private RampLabels() {
+    }
+}

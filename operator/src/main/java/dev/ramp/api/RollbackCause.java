@@ -1,0 +1,108 @@
+package dev.ramp.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/**
+ * Why the last release was rolled back, as data: the reason, and for a metric out of range the
+ * metric, its value and the bound it broke. The Git revert reads it; nothing parses conditions.
+ */
+public class RollbackCause {
+
+    /** The reason of a rollback after too many inconclusive checks; the only one Git is not reverted for. */
+    public static final String ANALYSIS_INCONCLUSIVE = "AnalysisInconclusive";
+
+    @JsonPropertyDescription("AnalysisFailed, AnalysisInconclusive, HookFailed, ProgressDeadlineExceeded, RollbackRequested or Aborted.")
+    private String reason;
+
+    @JsonPropertyDescription("What happened, in words.")
+    private String message;
+
+    @JsonPropertyDescription("The metric that failed the release, when a metric did.")
+    private String metric;
+
+    @JsonPropertyDescription("That metric's value at the failed check.")
+    private Double value;
+
+    @JsonPropertyDescription("Its lowest passing value, when it has one.")
+    private Double min;
+
+    @JsonPropertyDescription("Its highest passing value, when it has one.")
+    private Double max;
+
+    public RollbackCause() {
+    }
+
+    public RollbackCause(String reason, String message) {
+        this.reason = reason;
+        this.message = message;
+    }
+
+    /** The same cause, naming the metric whose value broke its bound. */
+    public RollbackCause withMetric(MetricStatus failed) {
+        RollbackCause cause = new RollbackCause(reason, message);
+        cause.metric = failed.getName();
+        cause.value = failed.getValue();
+        cause.min = failed.getMin();
+        cause.max = failed.getMax();
+        return cause;
+    }
+
+    /**
+     * Whether the failed commit is reverted in Git (with {@code gitRevert.enabled}): yes when the
+     * canary was judged bad, no when the analysis never reached a verdict, since nothing showed
+     * that the commit is at fault.
+     */
+    @JsonIgnore
+    public boolean revertsGit() {
+        return !ANALYSIS_INCONCLUSIVE.equals(reason);
+    }
+
+    public String getReason() {
+        return reason;
+    }
+
+    public void setReason(String reason) {
+        this.reason = reason;
+    }
+
+    public String getMessage() {
+        return message;
+    }
+
+    public void setMessage(String message) {
+        this.message = message;
+    }
+
+    public String getMetric() {
+        return metric;
+    }
+
+    public void setMetric(String metric) {
+        this.metric = metric;
+    }
+
+    public Double getValue() {
+        return value;
+    }
+
+    public void setValue(Double value) {
+        this.value = value;
+    }
+
+    public Double getMin() {
+        return min;
+    }
+
+    public void setMin(Double min) {
+        this.min = min;
+    }
+
+    public Double getMax() {
+        return max;
+    }
+
+    public void setMax(Double max) {
+        this.max = max;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.ramp.rollout;
+
+import dev.ramp.api.Rollout;
+import dev.ramp.routing.RolloutServices;
+import dev.ramp.routing.TrafficRouter;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.Collection;
+
+/**
+ * The objects Ramp generates for a Rollout besides the primary: its three Services and the mesh's
+ * routing. They are desired state derived from the spec and status, applied at every reconcile
+ * after the phase has decided, so a deleted Service, DestinationRule or VirtualService comes back
+ * and an edited {@code spec.service} reaches them all; nothing is written when they already match.
+ */
+public class GeneratedObjects {
+
+    private final RolloutServices services;
+    private final TrafficRouter router;
+
+    public GeneratedObjects(RolloutServices services, TrafficRouter router) {
+        this.services = services;
+        this.router = router;
+    }
+
+    /** Applies what differs from the live objects; {@code cachedServices} are the Rollout's Services in the informer's cache. */
+    public void apply(Rollout rollout, Deployment target, Collection<Service> cachedServices) {
+        services.reconcile(rollout, target, cachedServices);
+        router.reconcile(rollout, ReleasePlan.routingOf(rollout));
+    }
+}

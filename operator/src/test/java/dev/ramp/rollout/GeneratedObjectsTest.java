@@ -1,0 +1,98 @@
+package dev.ramp.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ramp.api.Phase;
+import dev.ramp.api.Rollout;
+import dev.ramp.testing.RampEnvironment;
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The Services and routing Ramp generates are desired state, kept so at every reconcile: what a
+ * person deletes comes back, and what the Rollout's spec changes reaches every object.
+ */
+class GeneratedObjectsTest {
+
+    @RegisterExtension
+    static final RampEnvironment env = new RampEnvironment();
+
+    private final KubernetesClient client = env.client();
+
+    private CanaryFixture fx;
+
+    @BeforeEach
+    void namespace() {
+        fx = CanaryFixture.inNewNamespace(client, "generated");
+        fx.createTarget("podinfo:1.0");
+        fx.createRollout(List.of(10, 50), "1s", 1, "2s");
+        fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
+    }
+
+    @AfterEach
+    void cleanUp() {
+        fx.close();
+    }
+
+    @Test
+    void aDeletedGeneratedServiceIsBackWithinSeconds() {
+        String uid = service("podinfo-canary").getMetadata().getUid();
+
+        client.services().inNamespace(fx.namespace).withName("podinfo-canary").delete();
+
+        Service back = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> service("podinfo-canary"), s -> s != null && !s.getMetadata().getUid().equals(uid));
+        assertThat(back.getSpec().getSelector()).isEqualTo(Map.of("app", "podinfo"));
+        assertThat(back.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getPort()).isEqualTo(9898));
+    }
+
+    @Test
+    void aChangedServicePortReachesEveryServiceAndTheVirtualService() {
+        client.resources(Rollout.class).inNamespace(fx.namespace).withName("podinfo").edit(r -> {
+            r.getSpec().getService().setPort(8080);
+            return r;
+        });
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            for (String name : List.of("podinfo", "podinfo-primary", "podinfo-canary")) {
+                assertThat(service(name).getSpec().getPorts()).singleElement()
+                        .satisfies(p -> assertThat(p.getPort()).isEqualTo(8080));
+            }
+            VirtualService vs = client.resources(VirtualService.class).inNamespace(fx.namespace).withName("podinfo").get();
+            assertThat(vs.getSpec().getHttp().get(0).getRoute())
+                    .allSatisfy(d -> assertThat(d.getDestination().getPort().getNumber()).isEqualTo(8080L));
+        });
+    }
+
+    @Test
+    void unchangedObjectsAreNotWrittenAgain() {
+        String service = service("podinfo").getMetadata().getResourceVersion();
+        String vs = client.resources(VirtualService.class).inNamespace(fx.namespace).withName("podinfo").get()
+                .getMetadata().getResourceVersion();
+
+        // Waking the Rollout (an annotation) reconciles it; nothing it generates has changed.
+        client.resources(Rollout.class).inNamespace(fx.namespace).withName("podinfo")
+                .edit(r -> {
+                    r.getMetadata().getAnnotations().put("example.com/touched", "yes");
+                    return r;
+                });
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+
+        assertThat(service("podinfo").getMetadata().getResourceVersion()).isEqualTo(service);
+        assertThat(client.resources(VirtualService.class).inNamespace(fx.namespace).withName("podinfo").get()
+                .getMetadata().getResourceVersion()).isEqualTo(vs);
+    }
+
+    private Service service(String name) {
+        return client.services().inNamespace(fx.namespace).withName(name).get();
+    }
+}
