@@ -8,7 +8,6 @@ import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutStatus;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 
 /** What a phase handler works on: the Rollout, its status (to change), its target, and the time. */
@@ -34,11 +33,6 @@ public record RolloutContext(Rollout rollout, Deployment target, Clock clock) {
         return annotations == null ? null : annotations.get(RampLabels.COMMIT_ANNOTATION);
     }
 
-    /** Time since the current phase or step began, as recorded in status. */
-    public Duration sinceTransition() {
-        String since = status().getLastTransitionTime();
-        return since == null ? Duration.ZERO : Duration.between(Instant.parse(since), now());
-    }
 
     public String key() {
         return rollout.getMetadata().getNamespace() + "/" + rollout.getMetadata().getName();

@@ -3,9 +3,14 @@ package dev.ramp.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.Phase;
+import dev.ramp.api.RolloutNames;
 import dev.ramp.api.Rollout;
+import dev.ramp.testing.FakeKubelet;
 import dev.ramp.testing.RampEnvironment;
+import dev.ramp.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -90,6 +95,50 @@ class GeneratedObjectsTest {
         assertThat(service("podinfo").getMetadata().getResourceVersion()).isEqualTo(service);
         assertThat(client.resources(VirtualService.class).inNamespace(fx.namespace).withName("podinfo").get()
                 .getMetadata().getResourceVersion()).isEqualTo(vs);
+    }
+
+    @Test
+    void aTargetWithASixtyThreeCharacterNameIsReleasedWithNamesWithinKubernetesLimits() {
+        String target = "a-deployment-whose-name-is-exactly-sixty-three-characters-long9";
+        assertThat(target).hasSize(63);
+        String namespace = TestCluster.get().newNamespace("longname");
+        try (FakeKubelet kubelet = new FakeKubelet(client, namespace)) {
+            env.telemetry().serve(namespace, target, 100, 20);
+            client.resource(new DeploymentBuilder()
+                    .withNewMetadata().withName(target).withNamespace(namespace).endMetadata()
+                    .withNewSpec().withReplicas(1)
+                    .withNewSelector().addToMatchLabels("app", target).endSelector()
+                    .withNewTemplate().withNewMetadata().addToLabels("app", target).endMetadata()
+                    .withNewSpec().addNewContainer().withName("app").withImage("app:1.0").endContainer().endSpec()
+                    .endTemplate().endSpec().build()).create();
+            Rollout rollout = TargetNotFoundTest.rollout(namespace, "long", target);
+            AnalysisSpec analysis = new AnalysisSpec();
+            analysis.setInterval("1s");
+            analysis.setStepWeights(List.of(50));
+            analysis.setMetrics(List.of(CanaryFixture.successRate("2s")));
+            rollout.getSpec().setAnalysis(analysis);
+            client.resource(rollout).create();
+            await().atMost(Duration.ofSeconds(60)).until(() -> phase(namespace) == Phase.Initialized);
+
+            client.apps().deployments().inNamespace(namespace).withName(target).edit(d -> new DeploymentBuilder(d)
+                    .editSpec().editTemplate().editSpec().editFirstContainer().withImage("app:2.0").endContainer().endSpec()
+                    .endTemplate().endSpec().build());
+            await().atMost(Duration.ofSeconds(90)).until(() -> phase(namespace) == Phase.Succeeded);
+
+            RolloutNames names = RolloutNames.of(client.resources(Rollout.class).inNamespace(namespace).withName("long").get());
+            var primary = client.apps().deployments().inNamespace(namespace).withName(names.primary()).get();
+            assertThat(primary.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("app:2.0");
+            assertThat(client.services().inNamespace(namespace).list().getItems()).extracting(s -> s.getMetadata().getName())
+                    .containsExactlyInAnyOrder(target, names.primaryService(), names.canaryService())
+                    .allSatisfy(name -> assertThat(name.length()).isLessThanOrEqualTo(63));
+            assertThat(primary.getSpec().getSelector().getMatchLabels().values())
+                    .allSatisfy(value -> assertThat(value.length()).isLessThanOrEqualTo(63));
+        }
+    }
+
+    private Phase phase(String namespace) {
+        Rollout rollout = client.resources(Rollout.class).inNamespace(namespace).withName("long").get();
+        return rollout == null || rollout.getStatus() == null ? null : rollout.getStatus().getPhase();
     }
 
     private Service service(String name) {

@@ -7,6 +7,7 @@ import dev.ramp.api.MetricCheck;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.ThresholdRange;
+import dev.ramp.api.Verdict;
 import dev.ramp.testing.IstioTelemetry;
 import dev.ramp.testing.RampEnvironment;
 import dev.ramp.testing.TestPrometheus;
@@ -99,8 +100,9 @@ class VerdictsTest {
         fx.release("podinfo:2.0");
         Rollout failed = fx.awaitPhase(Phase.Failed, RELEASE);
 
-        // Every metric was in range, but on too few requests: no check passed, none failed.
-        assertThat(failed.getStatus().getMetrics().get(1).getValue()).isEqualTo(100.0);
+        // Too few requests: no check passed, none failed, whatever the success rate read.
+        assertThat(failed.getStatus().getMetrics().get(0).getVerdict()).isEqualTo(Verdict.Inconclusive);
+        assertThat(failed.getStatus().getMetrics()).noneMatch(m -> m.getVerdict() == Verdict.Failed);
         assertThat(failed.getStatus().getFailedChecks()).isZero();
         assertThat(failed.getStatus().getRollbackCause().getReason()).isEqualTo("AnalysisInconclusive");
         assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:1.0");

@@ -36,7 +36,7 @@ public record RolloutView(String phase, int canaryWeight, int failedChecks, Stri
             Object value = m.get("value");
             out.append(out.isEmpty() ? "" : " ").append(m.get("name")).append('=')
                     .append(value instanceof Number n ? String.format("%.1f", n.doubleValue()) : "n/a")
-                    .append(Boolean.FALSE.equals(m.get("passed")) ? "(FAIL)" : "");
+                    .append(m.get("verdict") == null || "Passed".equals(m.get("verdict")) ? "" : "(" + m.get("verdict") + ")");
         }
         return out.toString();
     }

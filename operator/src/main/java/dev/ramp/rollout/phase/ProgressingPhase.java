@@ -18,11 +18,11 @@ import dev.ramp.rollout.PhaseHandler;
 import dev.ramp.rollout.ReleaseGates;
 import dev.ramp.rollout.ReleasePlan;
 import dev.ramp.rollout.RolloutContext;
+import dev.ramp.rollout.StepClock;
 import dev.ramp.rollout.Transitions;
 import dev.ramp.rollout.Workloads;
 import dev.ramp.routing.TrafficRouter;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -65,19 +65,17 @@ public class ProgressingPhase implements PhaseHandler {
             return canaryNotReady(context, settings);
         }
         List<ReleasePlan.Step> plan = ReleasePlan.of(context.rollout());
+        StepClock clock = new StepClock(settings, status, context.now());
         if (status.getStep() == null) {
-            Instant due = status.getLastCheckTime() == null ? context.now()
-                    : Instant.parse(status.getLastCheckTime()).plus(settings.interval());
-            return beforeTraffic(context, settings, plan, due);
+            return beforeTraffic(context, settings, plan, clock);
         }
         // The plan may have shrunk (fewer stepWeights or iterations) since the step was reached.
         int step = Math.min(status.getStep(), plan.size() - 1);
-        Instant due = status.getLastCheckTime() == null ? context.now()
-                : Instant.parse(status.getLastCheckTime()).plus(CheckVerdicts.nextCheck(settings, status));
         // Re-applied each time (a no-op when unchanged), so routing survives restarts and edits.
         router.route(context.rollout(), plan.get(step).routing());
-        if (context.now().isBefore(due)) {
-            return Next.after(Duration.between(context.now(), due));
+        Optional<Duration> wait = clock.untilNextCheck();
+        if (wait.isPresent()) {
+            return Next.after(wait.get());
         }
         Optional<String> rollback = gates.rollbackRequested(context);
         if (rollback.isPresent()) {
@@ -85,8 +83,7 @@ public class ProgressingPhase implements PhaseHandler {
             return Next.onChange();
         }
         // Rollout hooks (load testers) once per step, that is once per interval, not at every check.
-        boolean firstCheckOfStep = !Instant.parse(status.getLastCheckTime()).isAfter(Instant.parse(status.getLastTransitionTime()));
-        Optional<HookAnswer> hookFailure = firstCheckOfStep ? gates.failure(context, Type.Rollout) : Optional.empty();
+        Optional<HookAnswer> hookFailure = clock.firstCheckOfStep() ? gates.failure(context, Type.Rollout) : Optional.empty();
         if (hookFailure.isPresent()) {
             return hookCheck(context, settings, hookFailure.get());
         }
@@ -94,9 +91,10 @@ public class ProgressingPhase implements PhaseHandler {
     }
 
     /** No traffic yet: confirm-rollout hooks must say yes and pre-rollout hooks pass, each interval until they do. */
-    private Next beforeTraffic(RolloutContext context, AnalysisSettings settings, List<ReleasePlan.Step> plan, Instant due) {
-        if (context.now().isBefore(due)) {
-            return Next.after(Duration.between(context.now(), due));
+    private Next beforeTraffic(RolloutContext context, AnalysisSettings settings, List<ReleasePlan.Step> plan, StepClock clock) {
+        Optional<Duration> wait = clock.untilNextCheck();
+        if (wait.isPresent()) {
+            return Next.after(wait.get());
         }
         if (!gates.confirmed(context, Type.ConfirmRollout)) {
             context.status().setLastCheckTime(context.now().toString());
@@ -126,10 +124,9 @@ public class ProgressingPhase implements PhaseHandler {
         CheckVerdicts.record(settings, status, verdict);
         transitions.setCondition(context, Transitions.ANALYSIS, Conditions.TRUE, CheckResult.PASSED,
                 "all checks passed at " + plan.get(step).description());
-        Duration held = context.sinceTransition();
-        if (held.compareTo(settings.interval()) < 0) {
-            Duration left = settings.interval().minus(held);
-            return Next.after(left.compareTo(settings.checkEvery()) < 0 ? left : settings.checkEvery());
+        Optional<Duration> hold = new StepClock(settings, status, context.now()).holdLeft();
+        if (hold.isPresent()) {
+            return Next.after(hold.get());
         }
         status.setIterations((status.getIterations() == null ? 0 : status.getIterations()) + 1);
         int next = step + 1;
@@ -202,12 +199,12 @@ public class ProgressingPhase implements PhaseHandler {
 
     private Next canaryNotReady(RolloutContext context, AnalysisSettings settings) {
         workloads.scaleUpCanary(context.rollout(), context.target(), context.status().getLastAppliedRevision());
-        if (context.sinceTransition().compareTo(settings.progressDeadline()) > 0) {
+        Optional<Duration> left = new StepClock(settings, context.status(), context.now()).untilReadinessDeadline();
+        if (left.isEmpty()) {
             transitions.rollback(context, "ProgressDeadlineExceeded", "canary " + context.target().getMetadata().getName()
                     + " not ready within " + settings.progressDeadline().toSeconds() + "s");
             return Next.onChange();
         }
-        Duration left = settings.progressDeadline().minus(context.sinceTransition());
-        return Next.after(left.compareTo(Duration.ofSeconds(5)) < 0 ? left : Duration.ofSeconds(5));
+        return Next.after(left.get());
     }
 }

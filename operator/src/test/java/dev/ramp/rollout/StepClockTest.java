@@ -1,0 +1,81 @@
+package dev.ramp.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ramp.api.RolloutStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/** When checks are due, when a step may advance and when a canary's time is up, on a fixed clock. */
+class StepClockTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-30T12:00:00Z"), ZoneOffset.UTC);
+    private static final AnalysisSettings DEFAULTS = new AnalysisSettings(Duration.ofSeconds(30), 3, 10, Duration.ofSeconds(600));
+
+    private final RolloutStatus status = new RolloutStatus();
+
+    private StepClock at(Duration sinceStart) {
+        return new StepClock(DEFAULTS, status, CLOCK.instant().plus(sinceStart));
+    }
+
+    private void stepBeganAndCheckedAt(Duration began, Duration checked) {
+        status.setStep(0);
+        status.setLastTransitionTime(CLOCK.instant().plus(began).toString());
+        status.setLastCheckTime(CLOCK.instant().plus(checked).toString());
+    }
+
+    @Test
+    void theFirstCheckIsDueAtOnce() {
+        assertThat(at(Duration.ZERO).untilNextCheck()).isEmpty();
+    }
+
+    @Test
+    void duringAStepChecksComeEveryFiveSecondsThoughTheStepIsHeldThirty() {
+        stepBeganAndCheckedAt(Duration.ZERO, Duration.ZERO);
+
+        assertThat(at(Duration.ofSeconds(2)).untilNextCheck()).contains(Duration.ofSeconds(3));
+        assertThat(at(Duration.ofSeconds(5)).untilNextCheck()).isEmpty();
+        assertThat(at(Duration.ofSeconds(5)).holdLeft()).contains(Duration.ofSeconds(5));
+        assertThat(at(Duration.ofSeconds(28)).holdLeft()).contains(Duration.ofSeconds(2));
+        assertThat(at(Duration.ofSeconds(30)).holdLeft()).isEmpty();
+    }
+
+    @Test
+    void beforeTrafficTheGatesAreAskedOncePerInterval() {
+        status.setLastCheckTime(CLOCK.instant().toString());
+
+        assertThat(at(Duration.ofSeconds(10)).untilNextCheck()).contains(Duration.ofSeconds(20));
+        assertThat(at(Duration.ofSeconds(30)).untilNextCheck()).isEmpty();
+    }
+
+    @Test
+    void inconclusiveChecksPushTheNextOneBack() {
+        stepBeganAndCheckedAt(Duration.ZERO, Duration.ofSeconds(10));
+        status.setInconclusiveChecks(3);
+
+        assertThat(at(Duration.ofSeconds(20)).untilNextCheck()).contains(Duration.ofSeconds(10));
+        assertThat(at(Duration.ofSeconds(30)).untilNextCheck()).isEmpty();
+    }
+
+    @Test
+    void theStepsLoadTestRunsAtItsFirstCheckOnly() {
+        stepBeganAndCheckedAt(Duration.ofSeconds(5), Duration.ofSeconds(5));
+        assertThat(at(Duration.ofSeconds(10)).firstCheckOfStep()).isTrue();
+
+        stepBeganAndCheckedAt(Duration.ofSeconds(5), Duration.ofSeconds(10));
+        assertThat(at(Duration.ofSeconds(15)).firstCheckOfStep()).isFalse();
+    }
+
+    @Test
+    void aCanaryNotReadyIsLookedAtEveryFiveSecondsUntilItsDeadline() {
+        status.setLastTransitionTime(CLOCK.instant().toString());
+
+        assertThat(at(Duration.ofSeconds(10)).untilReadinessDeadline()).contains(Duration.ofSeconds(5));
+        assertThat(at(Duration.ofSeconds(598)).untilReadinessDeadline()).contains(Duration.ofSeconds(2));
+        assertThat(at(Duration.ofSeconds(600)).untilReadinessDeadline()).contains(Duration.ZERO);
+        assertThat(at(Duration.ofSeconds(601)).untilReadinessDeadline()).isEmpty();
+    }
+}
