@@ -61,6 +61,19 @@ class GeneratedObjectsTest {
     }
 
     @Test
+    void aDeletedPrimaryIsBackWithThePromotedTemplate() {
+        String uid = fx.deployment("podinfo-primary").getMetadata().getUid();
+
+        client.apps().deployments().inNamespace(fx.namespace).withName("podinfo-primary").delete();
+
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            var primary = client.apps().deployments().inNamespace(fx.namespace).withName("podinfo-primary").get();
+            return primary != null && !primary.getMetadata().getUid().equals(uid);
+        });
+        assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:1.0");
+    }
+
+    @Test
     void aChangedServicePortReachesEveryServiceAndTheVirtualService() {
         client.resources(Rollout.class).inNamespace(fx.namespace).withName("podinfo").edit(r -> {
             r.getSpec().getService().setPort(8080);

@@ -16,7 +16,8 @@ import java.util.function.Predicate;
 public final class Demo {
 
     /** Fast enough to watch: 5s per step, 10% → 25% → 50%, rollback after 2 failed checks. */
-    static final Manifests.Analysis SETTINGS = new Manifests.Analysis("5s", 2, List.of(10, 25, 50), "10s");
+    // At 20 users per second a 10% canary serves about 20 requests per 10s window: a minimum sample of 10.
+    static final Manifests.Analysis SETTINGS = new Manifests.Analysis("5s", 2, List.of(10, 25, 50), "10s", 10);
     private static final int RATE = 20;
 
     private record Outcome(String release, String result, Duration took, long served, long failed) {

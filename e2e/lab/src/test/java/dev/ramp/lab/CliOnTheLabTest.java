@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class CliOnTheLabTest {
 
-    private static final Manifests.Analysis STEADY = new Manifests.Analysis("3s", 2, List.of(10, 20, 30, 40, 50), "5s");
+    // At 20 users per second a 10% canary serves about 10 requests per 5s window: a minimum sample of 5.
+    private static final Manifests.Analysis STEADY = new Manifests.Analysis("3s", 2, List.of(10, 20, 30, 40, 50), "5s", 5);
 
     private static Lab lab;
 

@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * Between releases (Initialized, Succeeded; Failed through {@link FailedPhase}): waits for a new revision of the target. A
  * template equal to the promoted one (a rollback landing, e.g. Ramp's own revert from Git)
- * starts nothing; one equal to the last failed revision is not retried.
+ * starts nothing, and re-creates a deleted primary from it; one equal to the last failed
+ * revision is not retried.
  */
 public class IdlePhase implements PhaseHandler {
 
@@ -39,6 +40,10 @@ public class IdlePhase implements PhaseHandler {
         if (revision.equals(status.getLastPromotedRevision()) || revision.equals(status.getLastAppliedRevision())) {
             if (revision.equals(status.getLastPromotedRevision())) {
                 status.setLastAppliedRevision(revision);
+                // A deleted primary comes back from the target, which declares the promoted template.
+                if (workloads.primary(context.rollout()).isEmpty()) {
+                    workloads.applyPrimary(context.rollout(), context.target(), revision);
+                }
             }
             // The target only runs during a release; a sync that scaled it up again is undone.
             workloads.scaleDownCanary(context.target());
