@@ -20,6 +20,12 @@ public class RolloutStatus {
     @JsonPropertyDescription("Index of the current traffic step of the release, from 0.")
     private Integer step;
 
+    @JsonPropertyDescription("When the canary was first seen not ready in the current stretch (RFC 3339); progressDeadlineSeconds runs from here.")
+    private String canaryNotReadySince;
+
+    @JsonPropertyDescription("The step whose rollout webhooks (e.g. load tests) have answered 2xx; until they do, the step is not left.")
+    private Integer rolloutHooksStep;
+
     @JsonPropertyDescription("Failed checks in the current release (metrics out of range, hooks that said no); the release is rolled back at analysis.threshold.")
     private Integer failedChecks;
 
@@ -41,7 +47,7 @@ public class RolloutStatus {
     @JsonPropertyDescription("Git commit of the revision being released (lastAppliedRevision), when a GitSource synced the target.")
     private String lastAppliedCommit;
 
-    @JsonPropertyDescription("The revision whose end (promotion or rollback) the post-rollout webhooks were told of.")
+    @JsonPropertyDescription("The start time (releaseStartTime) of the last release whose end, promotion or rollback, the post-rollout webhooks were told of.")
     private String postRolloutNotified;
 
     @JsonPropertyDescription("Why the last release was rolled back: reason, message and, for a metric, its value and bounds.")
@@ -93,6 +99,22 @@ public class RolloutStatus {
 
     public void setStep(Integer step) {
         this.step = step;
+    }
+
+    public String getCanaryNotReadySince() {
+        return canaryNotReadySince;
+    }
+
+    public void setCanaryNotReadySince(String canaryNotReadySince) {
+        this.canaryNotReadySince = canaryNotReadySince;
+    }
+
+    public Integer getRolloutHooksStep() {
+        return rolloutHooksStep;
+    }
+
+    public void setRolloutHooksStep(Integer rolloutHooksStep) {
+        this.rolloutHooksStep = rolloutHooksStep;
     }
 
     public Integer getFailedChecks() {

@@ -61,7 +61,7 @@ public class Analysis {
         return new CheckResult(outcomes);
     }
 
-    /** The canary revision's requests in the longest metric window, against the minimum. */
+    /** The canary revision's requests in the shortest metric window, against the minimum. */
     private MetricOutcome sample(Rollout rollout, String revision, int minRequests, Duration window) {
         ThresholdRange range = new ThresholdRange((double) minRequests, null);
         String query = QueryTemplate.render(BuiltinQueries.REQUESTS, variables(rollout, revision, null, window));
@@ -82,13 +82,14 @@ public class Analysis {
         return MetricOutcome.passed(REQUESTS, requests, range);
     }
 
+    /** The shortest metric window: a sample big enough there is big enough in every metric's window. */
     private static Duration window(List<MetricCheck> checks, Duration analysisInterval) {
-        Duration longest = Duration.ZERO;
+        Duration shortest = null;
         for (MetricCheck check : checks) {
             Duration window = check.getInterval() == null ? analysisInterval : Durations.parse(check.getInterval());
-            longest = window.compareTo(longest) > 0 ? window : longest;
+            shortest = shortest == null || window.compareTo(shortest) < 0 ? window : shortest;
         }
-        return longest;
+        return shortest;
     }
 
     private MetricOutcome check(Rollout rollout, String revision, MetricCheck check, Duration analysisInterval) {

@@ -12,7 +12,7 @@ import java.util.Optional;
  * <p>Counts are taken as the counter now minus the counter one window ago (or zero, for a
  * series that did not exist then), not with {@code rate()}: a canary's first 5xx creates a new
  * series, which {@code rate()} ignores until it has two samples, and the first errors would be
- * missed. The release's pods are new, so their counters start at zero and the difference is exact.
+ * missed. The release's pods are new, so their counters start at zero.
  */
 public final class BuiltinQueries {
 
@@ -29,9 +29,8 @@ public final class BuiltinQueries {
 
     private static final Map<String, String> QUERIES = Map.of(
             SUCCESS_RATE, "100 - 100 * ((" + ERRORS + ") or vector(0)) / (" + REQUESTS + ")",
-            DURATION, "histogram_quantile(0.99, (sum by (le) (istio_request_duration_milliseconds_bucket{" + CANARY + "})"
-                    + " - sum by (le) (istio_request_duration_milliseconds_bucket{" + CANARY + "} offset {{ interval }}))"
-                    + " or sum by (le) (istio_request_duration_milliseconds_bucket{" + CANARY + "}))");
+            DURATION, "histogram_quantile(0.99, sum by (le) ("
+                    + growth("istio_request_duration_milliseconds_bucket{" + CANARY + "}") + "))");
 
     private BuiltinQueries() {
     }
@@ -40,8 +39,17 @@ public final class BuiltinQueries {
         return Optional.ofNullable(QUERIES.get(metricName));
     }
 
-    /** How much a counter grew in the window, counting a series born within it from zero. */
+    /** How much a counter grew in the window, summed over its series. */
     private static String increase(String series) {
-        return "clamp_min(sum(" + series + ") - (sum(" + series + " offset {{ interval }}) or vector(0)), 0)";
+        return "sum(" + growth(series) + ")";
+    }
+
+    /**
+     * Each series' growth in the window, series by series: a series born within it counts from
+     * zero, one that vanished (a pod gone) drops out, and one reset (a restarted container) is
+     * clamped at zero rather than subtracted from the others.
+     */
+    private static String growth(String series) {
+        return "(clamp_min(" + series + " - " + series + " offset {{ interval }}, 0) or " + series + ")";
     }
 }

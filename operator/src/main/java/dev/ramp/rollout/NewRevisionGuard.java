@@ -10,7 +10,8 @@ import java.util.Set;
  * The one place a target that changed during a release is handled, for every releasing phase:
  * the release restarts from the new revision, so nothing unanalysed goes further. The single
  * exception is a primary that already runs the analysed template: that promotion finishes
- * (it needs nothing from the target), and the new revision is released after it.
+ * (it needs nothing from the target) with all traffic on the primary, since the canary's pods
+ * now run the unanalysed template, and the new revision is released after it.
  */
 public class NewRevisionGuard {
 
@@ -33,6 +34,10 @@ public class NewRevisionGuard {
         }
         if (status.getPhase() == Phase.Promoting && workloads.primary(context.rollout())
                 .map(Workloads::revisionOf).filter(status.getLastAppliedRevision()::equals).isPresent()) {
+            // The canary's pods now run the new template, which nothing has analysed: they lose
+            // their share at once (no step, no weight); the primary finishes rolling out.
+            status.setStep(null);
+            status.setCanaryWeight(0);
             return Optional.empty();
         }
         transitions.startRelease(context, revision);

@@ -27,12 +27,6 @@ public record StepClock(AnalysisSettings settings, RolloutStatus status, Instant
         return remaining(Instant.parse(status.getLastCheckTime()).plus(every));
     }
 
-    /** Whether no check has run since the step began: the step's rollout hooks (load tests) are due. */
-    public boolean firstCheckOfStep() {
-        return status.getLastCheckTime() == null || status.getLastTransitionTime() == null
-                || !Instant.parse(status.getLastCheckTime()).isAfter(Instant.parse(status.getLastTransitionTime()));
-    }
-
     /**
      * After a passed check: how long the step must still be held (the next check comes no later
      * than {@code checkEvery}), or empty when it has been held for the interval and may advance.
@@ -46,11 +40,15 @@ public record StepClock(AnalysisSettings settings, RolloutStatus status, Instant
     }
 
     /**
-     * While the canary is not ready: when to look again (at most every 5s), or empty when the
-     * progress deadline has passed and the release must be rolled back.
+     * While the canary is not ready: when to look again (at most every 5s), or empty when it has
+     * been unready for longer than the progress deadline and the release must be rolled back.
+     * The deadline runs from when the canary was first seen unready ({@code canaryNotReadySince}),
+     * so a long step, pause or gate does not use it up.
      */
     public Optional<Duration> untilReadinessDeadline() {
-        Duration left = settings.progressDeadline().minus(sinceTransition());
+        String since = status.getCanaryNotReadySince();
+        Duration unready = since == null ? Duration.ZERO : Duration.between(Instant.parse(since), now);
+        Duration left = settings.progressDeadline().minus(unready);
         if (left.isNegative()) {
             return Optional.empty();
         }

@@ -59,6 +59,8 @@ public class Transitions {
         status.setRollbackCause(null);
         status.setIterations(0);
         status.setStep(null);
+        status.setRolloutHooksStep(null);
+        status.setCanaryNotReadySince(null);
         status.setCanaryWeight(0);
         status.setLastCheckTime(null);
         status.getMetrics().clear();
@@ -76,16 +78,20 @@ public class Transitions {
         events.normal(context.rollout(), restart ? "ReleaseRestarted" : "ReleaseStarted", message);
     }
 
-    /** Routes everything back to the primary at once, scales the canary to 0 and marks the release Failed. */
+    /** Routes everything back to the primary at once and marks the release Failed; the canary is scaled to 0 next. */
     public void rollback(RolloutContext context, String reason, String message) {
         rollback(context, new RollbackCause(reason, message));
     }
 
-    /** As {@link #rollback(RolloutContext, String, String)}, with the cause as data in status.rollbackCause. */
+    /**
+     * As {@link #rollback(RolloutContext, String, String)}, with the cause as data in
+     * status.rollbackCause. Traffic leaves the canary at once; the canary is scaled to 0 only in
+     * the next pass (the Failed phase), once this status is written: were the write lost, the
+     * release would resume at its step with its canary still running, never routed to no pods.
+     */
     public void rollback(RolloutContext context, RollbackCause cause) {
         RolloutStatus status = context.status();
         router.route(context.rollout(), Weights.ALL_PRIMARY);
-        workloads.scaleDownCanary(context.target());
         status.setCanaryWeight(0);
         status.setStep(null);
         status.setRollbackCause(cause);
@@ -111,20 +117,19 @@ public class Transitions {
     }
 
     /**
-     * Tells the post-rollout hooks that the release of {@code lastAppliedRevision} ended, once:
+     * Tells the post-rollout hooks that the release (known by its start time) ended, once:
      * called from the phase after the end (Succeeded, Failed), so the end is already in status
      * when the hooks hear of it, and {@code status.postRolloutNotified} records that they did. A
      * failing hook is only reported. Returns whether the hooks were called in this pass.
      */
     public boolean notifyPostRollout(RolloutContext context) {
         RolloutStatus status = context.status();
-        String revision = status.getLastAppliedRevision();
-        if (revision == null || revision.equals(status.getPostRolloutNotified())
-                || (status.getPhase() != Phase.Succeeded && status.getPhase() != Phase.Failed)
-                || status.getReleaseStartTime() == null) {
+        String release = status.getReleaseStartTime();
+        if (release == null || release.equals(status.getPostRolloutNotified())
+                || (status.getPhase() != Phase.Succeeded && status.getPhase() != Phase.Failed)) {
             return false;
         }
-        status.setPostRolloutNotified(revision);
+        status.setPostRolloutNotified(release);
         hooks.firstRefusal(context.rollout(), WebhookSpec.Type.PostRollout).ifPresent(answer ->
                 events.warning(context.rollout(), "HookFailed", "post-rollout: " + answer.message()));
         return true;

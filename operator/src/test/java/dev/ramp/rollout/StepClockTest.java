@@ -21,6 +21,16 @@ class StepClockTest {
         return new StepClock(DEFAULTS, status, CLOCK.instant().plus(sinceStart));
     }
 
+    @Test
+    void theDeadlineRunsFromWhenTheCanaryBecameUnreadyNotFromTheStepsStart() {
+        // A 15-minute step: the canary loses a pod 14 minutes in.
+        status.setLastTransitionTime(CLOCK.instant().toString());
+        status.setCanaryNotReadySince(CLOCK.instant().plus(Duration.ofMinutes(14)).toString());
+
+        assertThat(at(Duration.ofMinutes(15)).untilReadinessDeadline()).contains(Duration.ofSeconds(5));
+        assertThat(at(Duration.ofMinutes(24).plusSeconds(1)).untilReadinessDeadline()).isEmpty();
+    }
+
     private void stepBeganAndCheckedAt(Duration began, Duration checked) {
         status.setStep(0);
         status.setLastTransitionTime(CLOCK.instant().plus(began).toString());
@@ -61,17 +71,8 @@ class StepClockTest {
     }
 
     @Test
-    void theStepsLoadTestRunsAtItsFirstCheckOnly() {
-        stepBeganAndCheckedAt(Duration.ofSeconds(5), Duration.ofSeconds(5));
-        assertThat(at(Duration.ofSeconds(10)).firstCheckOfStep()).isTrue();
-
-        stepBeganAndCheckedAt(Duration.ofSeconds(5), Duration.ofSeconds(10));
-        assertThat(at(Duration.ofSeconds(15)).firstCheckOfStep()).isFalse();
-    }
-
-    @Test
     void aCanaryNotReadyIsLookedAtEveryFiveSecondsUntilItsDeadline() {
-        status.setLastTransitionTime(CLOCK.instant().toString());
+        status.setCanaryNotReadySince(CLOCK.instant().toString());
 
         assertThat(at(Duration.ofSeconds(10)).untilReadinessDeadline()).contains(Duration.ofSeconds(5));
         assertThat(at(Duration.ofSeconds(598)).untilReadinessDeadline()).contains(Duration.ofSeconds(2));

@@ -153,6 +153,8 @@ class VerdictsTest {
         fx.awaitPhase(Phase.Promoting, RELEASE);
         await().atMost(Duration.ofSeconds(10)).until(() -> "podinfo:2.0".equals(fx.image("podinfo-primary")));
         fx.release("podinfo:3.0");
+        // The canary's pods now run 3.0, which nothing has analysed: they lose their share at once.
+        await().atMost(Duration.ofSeconds(10)).until(() -> Integer.valueOf(0).equals(fx.canaryWeight()));
         // The primary, still rolling out 2.0, keeps the analysed template; 3.0 waits its own release.
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
                 .until(() -> "podinfo:2.0".equals(fx.image("podinfo-primary")));

@@ -168,6 +168,22 @@ class WebhooksTest {
     }
 
     @Test
+    void aLoadTestHookThatSaysNoHoldsItsStepUntilTheReleaseFails() {
+        hooks.answer("/load", 500);
+        bootstrap(List.of(hook("load", WebhookSpec.Type.Rollout, "2s")));
+
+        fx.release("podinfo:2.0");
+        Rollout failed = fx.awaitPhase(Phase.Failed, RELEASE);
+
+        // Asked at each check of the first step, never let past it: the metrics alone did not advance it.
+        assertThat(fx.observedWeights()).containsExactly(0, 20, 0);
+        assertThat(failed.getStatus().getFailedChecks()).isEqualTo(2);
+        assertThat(hooks.calls("/load")).hasSize(2);
+        assertThat(Conditions.find(failed.getStatus().getConditions(), "Promoted").orElseThrow().getReason())
+                .isEqualTo("HookFailed");
+    }
+
+    @Test
     void aHookThatHangsDoesNotHoldUpAnotherRolloutsSteps() {
         hooks.delay("/hang", 25_000);
         bootstrap(List.of(hook("hang", WebhookSpec.Type.Rollout, "25s")));

@@ -116,8 +116,9 @@ public final class Manifests {
 
     /**
      * Percent of the canary revision's requests answered 5xx in the window; no 5xx series counts as
-     * 0. Counts are the counter now minus one window ago (0 for a series born since), so the
-     * canary's first 5xx count at once, where rate() would wait for a second sample.
+     * 0. Counts are, series by series, the counter now minus one window ago (the whole counter for
+     * a series born since), so the canary's first 5xx count at once, where rate() would wait for
+     * a second sample.
      */
     public static String metricTemplate() {
         String selector = "reporter=\"destination\",destination_workload_namespace=\"{{ namespace }}\","
@@ -130,10 +131,11 @@ public final class Manifests {
                 spec:
                   provider: {type: prometheus}
                   query: |
-                    100 * (clamp_min(sum(istio_requests_total{%1$s,response_code=~"5.."})
-                        - (sum(istio_requests_total{%1$s,response_code=~"5.."} offset {{ interval }}) or vector(0)), 0) or vector(0))
-                      / clamp_min(sum(istio_requests_total{%1$s})
-                        - (sum(istio_requests_total{%1$s} offset {{ interval }}) or vector(0)), 0)
+                    100 * (sum(clamp_min(istio_requests_total{%1$s,response_code=~"5.."}
+                        - istio_requests_total{%1$s,response_code=~"5.."} offset {{ interval }}, 0)
+                      or istio_requests_total{%1$s,response_code=~"5.."}) or vector(0))
+                      / sum(clamp_min(istio_requests_total{%1$s} - istio_requests_total{%1$s} offset {{ interval }}, 0)
+                      or istio_requests_total{%1$s})
                 """.formatted(selector);
     }
 }

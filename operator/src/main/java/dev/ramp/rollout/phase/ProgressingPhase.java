@@ -62,8 +62,12 @@ public class ProgressingPhase implements PhaseHandler {
         RolloutStatus status = context.status();
         AnalysisSettings settings = AnalysisSettings.of(context.rollout());
         if (!Workloads.isReady(context.target())) {
+            if (status.getCanaryNotReadySince() == null) {
+                status.setCanaryNotReadySince(context.now().toString());
+            }
             return canaryNotReady(context, settings);
         }
+        status.setCanaryNotReadySince(null);
         List<ReleasePlan.Step> plan = ReleasePlan.of(context.rollout());
         StepClock clock = new StepClock(settings, status, context.now());
         if (status.getStep() == null) {
@@ -82,10 +86,14 @@ public class ProgressingPhase implements PhaseHandler {
             transitions.rollback(context, "RollbackRequested", rollback.get());
             return Next.onChange();
         }
-        // Rollout hooks (load testers) once per step, that is once per interval, not at every check.
-        Optional<HookAnswer> hookFailure = clock.firstCheckOfStep() ? gates.failure(context, Type.Rollout) : Optional.empty();
-        if (hookFailure.isPresent()) {
-            return hookCheck(context, settings, hookFailure.get());
+        // Rollout hooks (load testers) once per step, at its first check; one that did not answer
+        // 2xx is asked again at each check, and the step is not left until it does.
+        if (!Integer.valueOf(step).equals(status.getRolloutHooksStep())) {
+            Optional<HookAnswer> hookFailure = gates.failure(context, Type.Rollout);
+            if (hookFailure.isPresent()) {
+                return hookCheck(context, settings, hookFailure.get());
+            }
+            status.setRolloutHooksStep(step);
         }
         return check(context, settings, plan, step);
     }
