@@ -59,13 +59,14 @@ public class PhaseHandlerRegistry {
         Transitions transitions = new Transitions(workloads, router, events, conditions, metrics, hooks);
         ReleaseGates gates = new ReleaseGates(hooks, transitions);
         Analysis analysis = new Analysis(client, new Providers(client, prometheusAddress), new AnalysisMetrics(registry));
+        ReleaseChecks checks = new ReleaseChecks(analysis, transitions);
         IdlePhase idle = new IdlePhase(workloads, transitions);
         return new PhaseHandlerRegistry(List.of(
                 new InitializingPhase(workloads, transitions),
                 idle,
                 new FailedPhase(idle, reverter, transitions),
-                new ProgressingPhase(workloads, router, analysis, transitions, gates),
-                new WaitingPromotionPhase(gates, transitions),
+                new ProgressingPhase(workloads, checks, transitions, gates),
+                new WaitingPromotionPhase(gates, checks, transitions),
                 new PromotingPhase(workloads, router, transitions),
                 new FinalisingPhase(workloads, transitions)), metrics, new ManualActions(transitions),
                 new NewRevisionGuard(workloads, transitions), new GeneratedObjects(new RolloutServices(client), router));

@@ -113,13 +113,15 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         Next next = handlers.actions().apply(phaseContext)
                 .or(() -> handlers.newRevision().apply(phaseContext))
                 .orElseGet(() -> handlers.forPhase(status.getPhase()).handle(phaseContext));
-        handlers.generated().apply(rollout, target.get(), context.getSecondaryResources(Service.class));
         status.setObservedGeneration(rollout.getMetadata().getGeneration());
         handlers.metrics().observe(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),
                 status.getPhase(), status.getCanaryWeight());
         if (!Serialization.asJson(status).equals(before)) {
             writeStatus(context, rollout, before);
         }
+        // Routing and Services follow the status just written, never one that might be lost:
+        // were the write refused, the pass ends here and the mesh keeps the recorded step.
+        handlers.generated().apply(rollout, target.get(), context.getSecondaryResources(Service.class));
         UpdateControl<Rollout> control = UpdateControl.noUpdate();
         next.after().ifPresent(control::rescheduleAfter);
         return control;
@@ -170,17 +172,28 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         } else {
             LOG.warnf(e, "rollout %s/%s: %s", rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(), message);
         }
-        RolloutStatus status = rollout.getStatus();
-        boolean same = Conditions.find(status.getConditions(), READY).map(c -> reason.equals(c.getReason())
-                && message.equals(c.getMessage())).orElse(false);
-        if (same) {
-            return ErrorStatusUpdateControl.noStatusUpdate();
+        // The copy JOSDK hands over may be older than the status last written (a pass that failed
+        // after another wrote): the condition goes onto the latest status, under its resourceVersion,
+        // never the whole stale status. Without an API server there is nothing to write; JOSDK retries.
+        try {
+            var resource = context.getClient().resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace());
+            Rollout latest = resource.withName(rollout.getMetadata().getName()).get();
+            if (latest == null || latest.getStatus() == null) {
+                return ErrorStatusUpdateControl.noStatusUpdate();
+            }
+            RolloutStatus status = latest.getStatus();
+            boolean same = Conditions.find(status.getConditions(), READY).map(c -> reason.equals(c.getReason())
+                    && message.equals(c.getMessage())).orElse(false);
+            if (!same) {
+                status.setConditions(Conditions.merge(status.getConditions(), conditions.of(READY, Conditions.UNKNOWN, reason,
+                        message.length() > 1000 ? message.substring(0, 1000) + "…" : message, latest.getMetadata().getGeneration())));
+                resource.resource(latest).updateStatus();
+            }
+        } catch (KubernetesClientException unreachable) {
+            LOG.debugf("rollout %s/%s: condition not written: %s", rollout.getMetadata().getNamespace(),
+                    rollout.getMetadata().getName(), unreachable.getMessage());
         }
-        status.setConditions(Conditions.merge(status.getConditions(), conditions.of(READY, Conditions.UNKNOWN, reason,
-                message.length() > 1000 ? message.substring(0, 1000) + "…" : message, rollout.getMetadata().getGeneration())));
-        // The copy JOSDK hands over may be older than the status last written: the patch keeps its
-        // resourceVersion, so a stale copy fails with 409 rather than turning the release back.
-        return ErrorStatusUpdateControl.patchStatus(rollout);
+        return ErrorStatusUpdateControl.noStatusUpdate();
     }
 
     /** A pass that got this far clears a Ready condition an error had left. */

@@ -120,6 +120,23 @@ class WebhooksTest {
     }
 
     @Test
+    void aCanaryThatGoesBadWhileWaitingForPromotionIsRolledBackNotPromoted() {
+        hooks.answer("/approve", 403);
+        bootstrap(List.of(hook("approve", WebhookSpec.Type.ConfirmPromotion, "2s")));
+
+        fx.release("podinfo:2.0");
+        fx.awaitPhase(Phase.WaitingPromotion, RELEASE);
+        telemetry.serve(fx.namespace, "podinfo", 70, 20);
+        Rollout failed = fx.awaitPhase(Phase.Failed, RELEASE);
+        hooks.answer("/approve", 200);
+
+        assertThat(failed.getStatus().getRollbackCause().getReason()).isEqualTo("AnalysisFailed");
+        assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:1.0");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                .until(() -> fx.rollout().getStatus().getPhase() == Phase.Failed);
+    }
+
+    @Test
     void aRollbackHookAnswering2xxRollsBackAtOnce() {
         hooks.answer("/stop", 404);
         bootstrap(List.of(hook("stop", WebhookSpec.Type.Rollback, "2s")), "3s");

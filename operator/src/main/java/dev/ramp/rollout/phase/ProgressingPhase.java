@@ -1,27 +1,20 @@
 package dev.ramp.rollout.phase;
 
-import dev.ramp.analysis.Analysis;
-import dev.ramp.analysis.CheckFailure;
-import dev.ramp.analysis.CheckResult;
 import dev.ramp.api.Phase;
-import dev.ramp.api.RollbackCause;
 import dev.ramp.api.RolloutStatus;
-import dev.ramp.api.Verdict;
 import dev.ramp.api.WebhookSpec.Type;
 import dev.ramp.hooks.HookCaller.HookAnswer;
 import dev.ramp.hooks.Hooks;
-import dev.ramp.kube.Conditions;
 import dev.ramp.rollout.AnalysisSettings;
-import dev.ramp.rollout.CheckVerdicts;
 import dev.ramp.rollout.Next;
 import dev.ramp.rollout.PhaseHandler;
+import dev.ramp.rollout.ReleaseChecks;
 import dev.ramp.rollout.ReleaseGates;
 import dev.ramp.rollout.ReleasePlan;
 import dev.ramp.rollout.RolloutContext;
 import dev.ramp.rollout.StepClock;
 import dev.ramp.rollout.Transitions;
 import dev.ramp.rollout.Workloads;
-import dev.ramp.routing.TrafficRouter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -33,21 +26,19 @@ import java.util.Set;
  * meanwhile. A step advances only on a Passed check after its hold; after the last step the
  * release is promoted. Failed checks reaching the threshold, or a canary not ready within the
  * progress deadline, roll it back; Inconclusive checks hold the step ({@link CheckVerdicts}).
- * Weights follow status.step, so a restarted operator resumes the step.
+ * Weights follow status.step (applied by {@code GeneratedObjects} after the status is written),
+ * so a restarted operator resumes the step and never routes to a step it did not record.
  */
 public class ProgressingPhase implements PhaseHandler {
 
     private final Workloads workloads;
-    private final TrafficRouter router;
-    private final Analysis analysis;
+    private final ReleaseChecks checks;
     private final Transitions transitions;
     private final ReleaseGates gates;
 
-    public ProgressingPhase(Workloads workloads, TrafficRouter router, Analysis analysis, Transitions transitions,
-            ReleaseGates gates) {
+    public ProgressingPhase(Workloads workloads, ReleaseChecks checks, Transitions transitions, ReleaseGates gates) {
         this.workloads = workloads;
-        this.router = router;
-        this.analysis = analysis;
+        this.checks = checks;
         this.transitions = transitions;
         this.gates = gates;
     }
@@ -75,8 +66,6 @@ public class ProgressingPhase implements PhaseHandler {
         }
         // The plan may have shrunk (fewer stepWeights or iterations) since the step was reached.
         int step = Math.min(status.getStep(), plan.size() - 1);
-        // Re-applied each time (a no-op when unchanged), so routing survives restarts and edits.
-        router.route(context.rollout(), plan.get(step).routing());
         Optional<Duration> wait = clock.untilNextCheck();
         if (wait.isPresent()) {
             return Next.after(wait.get());
@@ -91,7 +80,7 @@ public class ProgressingPhase implements PhaseHandler {
         if (!Integer.valueOf(step).equals(status.getRolloutHooksStep())) {
             Optional<HookAnswer> hookFailure = gates.failure(context, Type.Rollout);
             if (hookFailure.isPresent()) {
-                return hookCheck(context, settings, hookFailure.get());
+                return checks.hook(context, settings, hookFailure.get());
             }
             status.setRolloutHooksStep(step);
         }
@@ -110,7 +99,7 @@ public class ProgressingPhase implements PhaseHandler {
         }
         Optional<HookAnswer> preRollout = gates.failure(context, Type.PreRollout);
         if (preRollout.isPresent()) {
-            return hookCheck(context, settings, preRollout.get());
+            return checks.hook(context, settings, preRollout.get());
         }
         moveToStep(context, 0, plan);
         return Next.after(settings.interval());
@@ -118,20 +107,10 @@ public class ProgressingPhase implements PhaseHandler {
 
     private Next check(RolloutContext context, AnalysisSettings settings, List<ReleasePlan.Step> plan, int step) {
         RolloutStatus status = context.status();
-        CheckResult result = analysis.run(context.rollout(), status.getLastAppliedRevision());
-        status.setMetrics(result.metrics());
-        Verdict verdict = result.verdict();
-        if (verdict != Verdict.Passed) {
-            boolean configuration = result.failure().map(CheckFailure::isConfiguration).orElse(false);
-            RollbackCause cause = new RollbackCause(verdict == Verdict.Failed ? "AnalysisFailed" : RollbackCause.ANALYSIS_INCONCLUSIVE,
-                    result.summary());
-            return notPassed(context, settings, verdict, result.reason(), result.failures(), configuration,
-                    result.failedMetric().map(cause::withMetric).orElse(cause));
+        Optional<Next> notPassed = checks.metrics(context, settings, plan.get(step).description());
+        if (notPassed.isPresent()) {
+            return notPassed.get();
         }
-        status.setLastCheckTime(context.now().toString());
-        CheckVerdicts.record(settings, status, verdict);
-        transitions.setCondition(context, Transitions.ANALYSIS, Conditions.TRUE, CheckResult.PASSED,
-                "all checks passed at " + plan.get(step).description());
         Optional<Duration> hold = new StepClock(settings, status, context.now()).holdLeft();
         if (hold.isPresent()) {
             return Next.after(hold.get());
@@ -154,49 +133,11 @@ public class ProgressingPhase implements PhaseHandler {
         return Next.after(settings.interval());
     }
 
-    /** A pre-rollout or rollout hook that did not say yes: Failed when it said no, Inconclusive when it could not answer. */
-    private Next hookCheck(RolloutContext context, AnalysisSettings settings, HookAnswer answer) {
-        Verdict verdict = answer.unreachable() ? Verdict.Inconclusive : Verdict.Failed;
-        String reason = answer.unreachable() ? "HookUnreachable" : "HookFailed";
-        RollbackCause cause = new RollbackCause(verdict == Verdict.Failed ? "HookFailed" : RollbackCause.ANALYSIS_INCONCLUSIVE,
-                answer.message());
-        return notPassed(context, settings, verdict, reason, answer.message(), false, cause);
-    }
-
-    /**
-     * Records a check that did not pass and rolls back at its limit: {@code threshold} Failed
-     * checks, or {@code inconclusiveLimit} Inconclusive ones in a row. The Analysis condition
-     * names what did not pass. A failing canary or an unreachable Prometheus gets an Event at
-     * every check; a configuration error (TemplateNotFound, QueryRejected, InvalidMetric) one
-     * Event per release ({@code reportOnce}), since repeating it tells nothing new.
-     */
-    private Next notPassed(RolloutContext context, AnalysisSettings settings, Verdict verdict, String reason,
-            String failures, boolean reportOnce, RollbackCause cause) {
-        RolloutStatus status = context.status();
-        status.setLastCheckTime(context.now().toString());
-        CheckVerdicts.Decision decision = CheckVerdicts.record(settings, status, verdict);
-        boolean reported = Conditions.find(status.getConditions(), Transitions.ANALYSIS)
-                .map(c -> reason.equals(c.getReason())).orElse(false);
-        String count = verdict == Verdict.Failed
-                ? "check failed (" + status.getFailedChecks() + " of threshold " + settings.threshold() + ")"
-                : "check inconclusive (" + status.getInconclusiveChecks() + " in a row of limit " + settings.inconclusiveLimit()
-                        + "; the step holds)";
-        transitions.setCondition(context, Transitions.ANALYSIS, Conditions.FALSE, reason, count + ": " + failures);
-        if (!reportOnce || !reported) {
-            transitions.events().warning(context.rollout(), reason, Character.toUpperCase(count.charAt(0)) + count.substring(1)
-                    + ": " + failures);
-        }
-        if (decision.outcome() == CheckVerdicts.Outcome.FAILED || decision.outcome() == CheckVerdicts.Outcome.INCONCLUSIVE) {
-            transitions.rollback(context, cause);
-            return Next.onChange();
-        }
-        return Next.after(decision.nextCheck());
-    }
-
     private void moveToStep(RolloutContext context, int step, List<ReleasePlan.Step> plan) {
         RolloutStatus status = context.status();
         ReleasePlan.Step next = plan.get(step);
-        router.route(context.rollout(), next.routing());
+        // The step's routing is applied by GeneratedObjects once this status is written: more
+        // traffic to the canary only ever follows a recorded step.
         status.setStep(step);
         status.setCanaryWeight(next.routing().weights().canary());
         status.setLastCheckTime(context.now().toString());

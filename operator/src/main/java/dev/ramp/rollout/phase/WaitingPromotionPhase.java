@@ -5,8 +5,10 @@ import dev.ramp.api.WebhookSpec.Type;
 import dev.ramp.rollout.AnalysisSettings;
 import dev.ramp.rollout.Next;
 import dev.ramp.rollout.PhaseHandler;
+import dev.ramp.rollout.ReleaseChecks;
 import dev.ramp.rollout.ReleaseGates;
 import dev.ramp.rollout.RolloutContext;
+import dev.ramp.rollout.StepClock;
 import dev.ramp.rollout.Transitions;
 import java.time.Duration;
 import java.util.Optional;
@@ -14,16 +16,20 @@ import java.util.Set;
 
 /**
  * Every step passed; the canary keeps its last step's traffic while the confirm-promotion hooks
- * are asked once per interval. A yes promotes (as does a manual promote); a rollback hook saying
- * yes ends the wait the other way (a new revision restarts the release: {@code NewRevisionGuard}).
+ * are asked, and its checks keep running at the same pace as during a step: a canary that goes
+ * bad while a person or a system decides is rolled back, not promoted. A yes promotes (as does a
+ * manual promote) only after a passed check; a rollback hook saying yes ends the wait the other
+ * way (a new revision restarts the release: {@code NewRevisionGuard}).
  */
 public class WaitingPromotionPhase implements PhaseHandler {
 
     private final ReleaseGates gates;
+    private final ReleaseChecks checks;
     private final Transitions transitions;
 
-    public WaitingPromotionPhase(ReleaseGates gates, Transitions transitions) {
+    public WaitingPromotionPhase(ReleaseGates gates, ReleaseChecks checks, Transitions transitions) {
         this.gates = gates;
+        this.checks = checks;
         this.transitions = transitions;
     }
 
@@ -34,10 +40,19 @@ public class WaitingPromotionPhase implements PhaseHandler {
 
     @Override
     public Next handle(RolloutContext context) {
+        AnalysisSettings settings = AnalysisSettings.of(context.rollout());
+        Optional<Duration> wait = new StepClock(settings, context.status(), context.now()).untilNextCheck();
+        if (wait.isPresent()) {
+            return Next.after(wait.get());
+        }
         Optional<String> rollback = gates.rollbackRequested(context);
         if (rollback.isPresent()) {
             transitions.rollback(context, "RollbackRequested", rollback.get());
             return Next.onChange();
+        }
+        Optional<Next> notPassed = checks.metrics(context, settings, "the last step, waiting for promotion");
+        if (notPassed.isPresent()) {
+            return notPassed.get();
         }
         if (gates.confirmed(context, Type.ConfirmPromotion)) {
             transitions.to(context, Phase.Promoting);
@@ -45,6 +60,6 @@ public class WaitingPromotionPhase implements PhaseHandler {
                     + context.status().getLastAppliedRevision() + " into the primary");
             return Next.after(Duration.ofMillis(100));
         }
-        return Next.after(AnalysisSettings.of(context.rollout()).interval());
+        return Next.after(settings.checkEvery());
     }
 }

@@ -1,0 +1,90 @@
+package dev.ramp.rollout;
+
+import dev.ramp.analysis.Analysis;
+import dev.ramp.analysis.CheckFailure;
+import dev.ramp.analysis.CheckResult;
+import dev.ramp.api.RollbackCause;
+import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.Verdict;
+import dev.ramp.hooks.HookCaller.HookAnswer;
+import dev.ramp.kube.Conditions;
+import java.util.Optional;
+
+/**
+ * A release's checks and what their verdicts do, for every phase that judges a canary
+ * (Progressing, WaitingPromotion): runs the metric checks on the canary's revision, or takes a
+ * hook's answer, records the verdict ({@link CheckVerdicts}), names it in the Analysis condition
+ * and Events, and rolls back at the threshold or the inconclusive limit.
+ */
+public class ReleaseChecks {
+
+    private final Analysis analysis;
+    private final Transitions transitions;
+
+    public ReleaseChecks(Analysis analysis, Transitions transitions) {
+        this.analysis = analysis;
+        this.transitions = transitions;
+    }
+
+    /**
+     * Runs the metric checks. Empty when they passed (recorded, with the Analysis condition
+     * naming {@code where}); otherwise what to do next: hold the step, or the rollback done.
+     */
+    public Optional<Next> metrics(RolloutContext context, AnalysisSettings settings, String where) {
+        RolloutStatus status = context.status();
+        CheckResult result = analysis.run(context.rollout(), status.getLastAppliedRevision());
+        status.setMetrics(result.metrics());
+        Verdict verdict = result.verdict();
+        if (verdict != Verdict.Passed) {
+            boolean configuration = result.failure().map(CheckFailure::isConfiguration).orElse(false);
+            RollbackCause cause = new RollbackCause(verdict == Verdict.Failed ? "AnalysisFailed" : RollbackCause.ANALYSIS_INCONCLUSIVE,
+                    result.summary());
+            return Optional.of(notPassed(context, settings, verdict, result.reason(), result.failures(), configuration,
+                    result.failedMetric().map(cause::withMetric).orElse(cause)));
+        }
+        status.setLastCheckTime(context.now().toString());
+        CheckVerdicts.record(settings, status, verdict);
+        transitions.setCondition(context, Transitions.ANALYSIS, Conditions.TRUE, CheckResult.PASSED, "all checks passed at " + where);
+        return Optional.empty();
+    }
+
+    /** A pre-rollout or rollout hook that did not say yes: Failed when it said no, Inconclusive when it could not answer. */
+    public Next hook(RolloutContext context, AnalysisSettings settings, HookAnswer answer) {
+        Verdict verdict = answer.unreachable() ? Verdict.Inconclusive : Verdict.Failed;
+        String reason = answer.unreachable() ? "HookUnreachable" : "HookFailed";
+        RollbackCause cause = new RollbackCause(verdict == Verdict.Failed ? "HookFailed" : RollbackCause.ANALYSIS_INCONCLUSIVE,
+                answer.message());
+        return notPassed(context, settings, verdict, reason, answer.message(), false, cause);
+    }
+
+    /**
+     * Records a check that did not pass and rolls back at its limit: {@code threshold} Failed
+     * checks, or {@code inconclusiveLimit} Inconclusive ones in a row. The Analysis condition
+     * names what did not pass. A failing canary or an unreachable Prometheus gets an Event at
+     * every check; a configuration error (TemplateNotFound, QueryRejected, InvalidMetric) one
+     * Event per release ({@code reportOnce}), since repeating it tells nothing new.
+     */
+    private Next notPassed(RolloutContext context, AnalysisSettings settings, Verdict verdict, String reason,
+            String failures, boolean reportOnce, RollbackCause cause) {
+        RolloutStatus status = context.status();
+        status.setLastCheckTime(context.now().toString());
+        CheckVerdicts.Decision decision = CheckVerdicts.record(settings, status, verdict);
+        boolean reported = Conditions.find(status.getConditions(), Transitions.ANALYSIS)
+                .map(c -> reason.equals(c.getReason())).orElse(false);
+        String count = verdict == Verdict.Failed
+                ? "check failed (" + status.getFailedChecks() + " of threshold " + settings.threshold() + ")"
+                : "check inconclusive (" + status.getInconclusiveChecks() + " in a row of limit " + settings.inconclusiveLimit()
+                        + "; the step holds)";
+        transitions.setCondition(context, Transitions.ANALYSIS, Conditions.FALSE, reason, count + ": " + failures);
+        if (!reportOnce || !reported) {
+            transitions.events().warning(context.rollout(), reason, Character.toUpperCase(count.charAt(0)) + count.substring(1)
+                    + ": " + failures);
+        }
+        if (decision.outcome() == CheckVerdicts.Outcome.FAILED || decision.outcome() == CheckVerdicts.Outcome.INCONCLUSIVE) {
+            transitions.rollback(context, cause);
+            return Next.onChange();
+        }
+        return Next.after(decision.nextCheck());
+    }
+
+}
