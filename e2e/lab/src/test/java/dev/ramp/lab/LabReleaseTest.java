@@ -164,6 +164,8 @@ class LabReleaseTest {
         try (LabApp app = app("restart")) {
             LabApp.Release release = app.release("2.0.0", 0);
             awaitRollout(app, v -> "Progressing".equals(v.phase()) && v.canaryWeight() == 20);
+            // Ramp records a step in status before it routes to it: wait until the mesh has it too.
+            await().atMost(RELEASE).until(() -> app.virtualServiceCanaryWeight() == 20);
 
             lab.killOperator();
             try {
