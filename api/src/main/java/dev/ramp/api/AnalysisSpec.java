@@ -18,6 +18,11 @@ import java.util.List;
         message = "maxWeight requires stepWeight", reason = "FieldValueRequired")
 public class AnalysisSpec {
 
+    /** The defaults, for readers of a spec that left a field out (the CRD's @Default says the same). */
+    public static final int DEFAULT_THRESHOLD = 3;
+    public static final int DEFAULT_MIN_REQUESTS = 20;
+    public static final int DEFAULT_INCONCLUSIVE_LIMIT = 10;
+
     /** Go-style duration as Kubernetes writes them: 500ms, 30s, 1m, 1h30m. */
     public static final String DURATION = "^([0-9]+(ms|s|m|h))+$";
 
@@ -31,19 +36,19 @@ public class AnalysisSpec {
     @Min(1)
     @Max(100)
     @JsonPropertyDescription("Number of Failed checks (a metric out of range, a hook that said no) after which the release is rolled back and, with gitRevert, reverted in Git. Inconclusive checks do not count.")
-    private Integer threshold = 3;
+    private Integer threshold = DEFAULT_THRESHOLD;
 
     @Default("20")
     @Min(0)
     @Max(1000000)
     @JsonPropertyDescription("A check that counts fewer requests to the canary's revision in its window (Istio telemetry, reporter=destination) is Inconclusive, never Passed. 0 turns the count off, e.g. when no metric comes from Istio.")
-    private Integer minRequests = 20;
+    private Integer minRequests = DEFAULT_MIN_REQUESTS;
 
     @Default("10")
     @Min(1)
     @Max(1000)
     @JsonPropertyDescription("Inconclusive checks in a row after which the release is rolled back with reason AnalysisInconclusive and Git is not reverted. Checks back off while inconclusive (doubling from every 5s up to the interval), so at the defaults an outage must last over 4 minutes.")
-    private Integer inconclusiveLimit = 10;
+    private Integer inconclusiveLimit = DEFAULT_INCONCLUSIVE_LIMIT;
 
     @Min(1)
     @Max(100)

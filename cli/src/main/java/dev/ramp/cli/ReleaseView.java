@@ -23,7 +23,6 @@ public record ReleaseView(Rollout rollout) {
     /** Phases in which no release runs. */
     public static final Set<Phase> IDLE = EnumSet.of(Phase.Initialized, Phase.Succeeded, Phase.Failed);
 
-    private static final int DEFAULT_THRESHOLD = 3;
     private static final int DEFAULT_ITERATIONS = 10;
 
     public String name() {
@@ -61,7 +60,7 @@ public record ReleaseView(Rollout rollout) {
 
     public int threshold() {
         AnalysisSpec analysis = analysis();
-        return analysis == null || analysis.getThreshold() == null ? DEFAULT_THRESHOLD : analysis.getThreshold();
+        return analysis == null || analysis.getThreshold() == null ? AnalysisSpec.DEFAULT_THRESHOLD : analysis.getThreshold();
     }
 
     /** The Canary's step weights, e.g. [10, 20, 30, 40, 50]. */

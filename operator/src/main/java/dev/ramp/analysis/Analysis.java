@@ -1,5 +1,6 @@
 package dev.ramp.analysis;
 
+import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.MetricCheck;
 import dev.ramp.api.MetricTemplate;
 import dev.ramp.api.Rollout;
@@ -27,7 +28,6 @@ public class Analysis {
 
     /** The name under which the canary's request count appears in status.metrics. */
     public static final String REQUESTS = "canary-requests";
-    static final int DEFAULT_MIN_REQUESTS = 20;
 
     private final KubernetesClient client;
     private final Providers providers;
@@ -47,7 +47,7 @@ public class Analysis {
             return new CheckResult(outcomes);
         }
         Duration interval = Durations.parse(spec.getInterval() == null ? "30s" : spec.getInterval());
-        int minRequests = spec.getMinRequests() == null ? DEFAULT_MIN_REQUESTS : spec.getMinRequests();
+        int minRequests = spec.getMinRequests() == null ? AnalysisSpec.DEFAULT_MIN_REQUESTS : spec.getMinRequests();
         if (minRequests > 0) {
             outcomes.add(sample(rollout, revision, minRequests, window(spec.getMetrics(), interval)));
         }
@@ -69,9 +69,7 @@ public class Analysis {
         try {
             count = providers.defaultProvider().query(query);
         } catch (MetricQueryException e) {
-            CheckFailure failure = e.kind() == MetricQueryException.Kind.REJECTED
-                    ? CheckFailure.QUERY_REJECTED : CheckFailure.PROVIDER_UNAVAILABLE;
-            return MetricOutcome.failed(REQUESTS, null, range, failure, e.getMessage());
+            return MetricOutcome.failed(REQUESTS, null, range, CheckFailure.of(e), e.getMessage());
         }
         double requests = count.orElse(0);
         if (requests < minRequests) {
@@ -105,9 +103,7 @@ public class Analysis {
         try {
             value = query.provider().query(query.text());
         } catch (MetricQueryException e) {
-            CheckFailure failure = e.kind() == MetricQueryException.Kind.REJECTED
-                    ? CheckFailure.QUERY_REJECTED : CheckFailure.PROVIDER_UNAVAILABLE;
-            return MetricOutcome.failed(check.getName(), null, range, failure, query.source() + e.getMessage());
+            return MetricOutcome.failed(check.getName(), null, range, CheckFailure.of(e), query.source() + e.getMessage());
         } finally {
             metrics.queried(sample, rollout, check.getName());
         }

@@ -39,6 +39,11 @@ public enum CheckFailure {
         this.configuration = configuration;
     }
 
+    /** Why a query gave no value: the provider refused it, or could not be asked. */
+    public static CheckFailure of(MetricQueryException e) {
+        return e.kind() == MetricQueryException.Kind.REJECTED ? QUERY_REJECTED : PROVIDER_UNAVAILABLE;
+    }
+
     /** The name of this failure in metrics labels. */
     public String reason() {
         return reason;

@@ -14,8 +14,6 @@ import java.time.Duration;
 public record AnalysisSettings(Duration interval, int threshold, int inconclusiveLimit, Duration progressDeadline) {
 
     static final Duration MAX_CHECK_EVERY = Duration.ofSeconds(5);
-    static final int DEFAULT_THRESHOLD = 3;
-    static final int DEFAULT_INCONCLUSIVE_LIMIT = 10;
 
     public Duration checkEvery() {
         return interval.compareTo(MAX_CHECK_EVERY) < 0 ? interval : MAX_CHECK_EVERY;
@@ -37,8 +35,8 @@ public record AnalysisSettings(Duration interval, int threshold, int inconclusiv
     public static AnalysisSettings of(Rollout rollout) {
         AnalysisSpec analysis = rollout.getSpec().getAnalysis();
         Duration interval = Durations.parse(analysis == null || analysis.getInterval() == null ? "30s" : analysis.getInterval());
-        int threshold = analysis == null || analysis.getThreshold() == null ? DEFAULT_THRESHOLD : analysis.getThreshold();
-        int inconclusiveLimit = analysis == null || analysis.getInconclusiveLimit() == null ? DEFAULT_INCONCLUSIVE_LIMIT
+        int threshold = analysis == null || analysis.getThreshold() == null ? AnalysisSpec.DEFAULT_THRESHOLD : analysis.getThreshold();
+        int inconclusiveLimit = analysis == null || analysis.getInconclusiveLimit() == null ? AnalysisSpec.DEFAULT_INCONCLUSIVE_LIMIT
                 : analysis.getInconclusiveLimit();
         Integer deadline = rollout.getSpec().getProgressDeadlineSeconds();
         return new AnalysisSettings(interval, threshold, inconclusiveLimit, Duration.ofSeconds(deadline == null ? 600 : deadline));

@@ -1,7 +1,6 @@
 package dev.ramp.rollout;
 
 import dev.ramp.git.ReleaseReverter;
-
 import dev.ramp.analysis.Analysis;
 import dev.ramp.analysis.AnalysisMetrics;
 import dev.ramp.analysis.Providers;
@@ -17,7 +16,6 @@ import dev.ramp.rollout.phase.PromotingPhase;
 import dev.ramp.rollout.phase.WaitingPromotionPhase;
 import dev.ramp.hooks.HookCaller;
 import dev.ramp.hooks.Hooks;
-import java.time.Duration;
 import dev.ramp.routing.IstioRouter;
 import dev.ramp.routing.RolloutServices;
 import dev.ramp.routing.TrafficRouter;
@@ -67,7 +65,7 @@ public class PhaseHandlerRegistry {
                 new FailedPhase(idle, reverter, transitions),
                 new ProgressingPhase(workloads, checks, transitions, gates),
                 new WaitingPromotionPhase(gates, checks, transitions),
-                new PromotingPhase(workloads, router, transitions),
+                new PromotingPhase(workloads, transitions),
                 new FinalisingPhase(workloads, transitions)), metrics, new ManualActions(transitions),
                 new NewRevisionGuard(workloads, transitions), new GeneratedObjects(new RolloutServices(client), router));
     }

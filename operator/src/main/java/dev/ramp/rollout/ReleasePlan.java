@@ -1,7 +1,6 @@
 package dev.ramp.rollout;
 
 import dev.ramp.api.StepPlan;
-
 import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;

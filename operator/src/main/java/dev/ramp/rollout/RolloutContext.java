@@ -1,9 +1,7 @@
 package dev.ramp.rollout;
 
 import dev.ramp.api.RampLabels;
-
 import dev.ramp.api.TemplateHash;
-
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutStatus;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -12,8 +10,6 @@ import java.time.Instant;
 
 /** What a phase handler works on: the Rollout, its status (to change), its target, and the time. */
 public record RolloutContext(Rollout rollout, Deployment target, Clock clock) {
-
-    
 
     public RolloutStatus status() {
         return rollout.getStatus();

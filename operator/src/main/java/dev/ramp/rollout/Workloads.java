@@ -1,9 +1,7 @@
 package dev.ramp.rollout;
 
 import dev.ramp.api.PrimaryLabels;
-
 import dev.ramp.api.RolloutNames;
-
 import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.TemplateHash;

@@ -55,11 +55,7 @@ class VerdictsTest {
         // mixed in, they would lift the success rate over the bound (100 + 70 of 200 = 85%).
         telemetry.serveRevision(fx.namespace, "podinfo", "latest", 100, 20);
         telemetry.serve(fx.namespace, "podinfo", 70, 20);
-        fx.createTarget("podinfo:1.0");
-        fx.createRollout(List.of(20, 50), "2s", 1, List.of(successRate(80)));
-        fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
-        prometheus.awaitScrapes();
-        fx.watchWeights();
+        bootstrap(List.of(20, 50), "2s", successRate(80));
 
         fx.release("podinfo:2.0-bad");
         Rollout failed = fx.awaitPhase(Phase.Failed, RELEASE);
@@ -74,11 +70,7 @@ class VerdictsTest {
     @Test
     void thresholdOnePromotesAGoodReleaseWhoseFreshCanaryHasNoDataYet() {
         telemetry.serve(fx.namespace, "podinfo", 100, 20);
-        fx.createTarget("podinfo:1.0");
-        fx.createRollout(List.of(20, 50), "1s", 1, "2s");
-        fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
-        prometheus.awaitScrapes();
-        fx.watchWeights();
+        bootstrap(List.of(20, 50), "1s", CanaryFixture.successRate("2s"));
 
         fx.release("podinfo:2.0");
         Rollout done = fx.awaitPhase(Phase.Succeeded, RELEASE);
@@ -92,10 +84,7 @@ class VerdictsTest {
     void tooFewCanaryRequestsHoldTheStepAndNeverPromote() {
         telemetry.serve(fx.namespace, "podinfo", 100, 20);
         fx.withSample(1_000_000, 4);
-        fx.createTarget("podinfo:1.0");
-        fx.createRollout(List.of(20, 50), "1s", 1, "2s");
-        fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
-        fx.watchWeights();
+        bootstrap(List.of(20, 50), "1s", CanaryFixture.successRate("2s"));
 
         fx.release("podinfo:2.0");
         Rollout failed = fx.awaitPhase(Phase.Failed, RELEASE);
@@ -112,12 +101,8 @@ class VerdictsTest {
     @Test
     void aPrometheusOutageOfThirtySecondsHoldsTheReleaseWhichThenCompletes() throws Exception {
         telemetry.serve(fx.namespace, "podinfo", 100, 20);
-        fx.createTarget("podinfo:1.0");
         // At a 5s interval the default limit (10 inconclusive checks, backing off to 5s) outlasts 30s.
-        fx.createRollout(List.of(20, 50), "5s", 1, "5s");
-        fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
-        prometheus.awaitScrapes();
-        fx.watchWeights();
+        bootstrap(List.of(20, 50), "5s", CanaryFixture.successRate("5s"));
 
         fx.release("podinfo:2.0");
         await().atMost(RELEASE).until(() -> Integer.valueOf(20).equals(fx.canaryWeight()));
@@ -143,10 +128,7 @@ class VerdictsTest {
     @Test
     void aTemplateChangedWhilePromotingNeverReachesThePrimaryUnanalysed() {
         telemetry.serve(fx.namespace, "podinfo", 100, 20);
-        fx.createTarget("podinfo:1.0");
-        fx.createRollout(List.of(50), "1s", 1, "2s");
-        fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
-        prometheus.awaitScrapes();
+        bootstrap(List.of(50), "1s", CanaryFixture.successRate("2s"));
         fx.kubelet.hold("podinfo-primary");
 
         fx.release("podinfo:2.0");
@@ -165,6 +147,15 @@ class VerdictsTest {
         assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:3.0");
         assertThat(events("Promoted")).hasSize(2);
         assertThat(done.getStatus().getLastPromotedRevision()).isEqualTo(done.getStatus().getLastAppliedRevision());
+    }
+
+    /** podinfo 1.0 under a Rollout with threshold 1 and this one metric, initialised, with its weights watched. */
+    private void bootstrap(List<Integer> steps, String interval, MetricCheck metric) {
+        fx.createTarget("podinfo:1.0");
+        fx.createRollout(steps, interval, 1, List.of(metric));
+        fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
+        prometheus.awaitScrapes();
+        fx.watchWeights();
     }
 
     private static MetricCheck successRate(double min) {

@@ -1,7 +1,6 @@
 package dev.ramp.cli.status;
 
 import dev.ramp.api.RampLabels;
-
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutActions;
 import dev.ramp.api.RolloutStatus;

@@ -1,7 +1,6 @@
 package dev.ramp.rollout.phase;
 
 import dev.ramp.git.ReleaseReverter;
-
 import dev.ramp.api.GitRevertSpec;
 import dev.ramp.api.Phase;
 import dev.ramp.api.RolloutStatus;

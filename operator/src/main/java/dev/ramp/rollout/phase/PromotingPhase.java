@@ -6,27 +6,23 @@ import dev.ramp.rollout.PhaseHandler;
 import dev.ramp.rollout.RolloutContext;
 import dev.ramp.rollout.Transitions;
 import dev.ramp.rollout.Workloads;
-import dev.ramp.routing.TrafficRouter;
-import dev.ramp.routing.Weights;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
 import java.util.Set;
 
 /**
  * Copies the analysed pod template into the primary and, once the primary runs it and is ready,
- * routes all traffic back to the primary. Until then the canary keeps its share. The template
+ * moves to Finalising, whose routing sends all traffic to the primary. Until then the canary keeps its share. The template
  * reaches the primary only while the target still hashes to the analysed revision; once the
  * primary carries it, the target is no longer read, so a later commit cannot slip in unanalysed.
  */
 public class PromotingPhase implements PhaseHandler {
 
     private final Workloads workloads;
-    private final TrafficRouter router;
     private final Transitions transitions;
 
-    public PromotingPhase(Workloads workloads, TrafficRouter router, Transitions transitions) {
+    public PromotingPhase(Workloads workloads, Transitions transitions) {
         this.workloads = workloads;
-        this.router = router;
         this.transitions = transitions;
     }
 
@@ -48,7 +44,7 @@ public class PromotingPhase implements PhaseHandler {
         if (!Workloads.isReady(primary)) {
             return Next.after(Duration.ofSeconds(2));
         }
-        router.route(context.rollout(), Weights.ALL_PRIMARY);
+        // Finalising holds no step: GeneratedObjects routes everything to the primary once this is written.
         context.status().setCanaryWeight(0);
         transitions.to(context, Phase.Finalising);
         return Next.after(Duration.ofMillis(100));
