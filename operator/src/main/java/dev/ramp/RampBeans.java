@@ -44,7 +44,7 @@ public class RampBeans {
     PhaseHandlerRegistry phaseHandlers(KubernetesClient client, Conditions conditions, EventRecorder events,
             @ConfigProperty(name = "ramp.prometheus.address") String prometheusAddress, MeterRegistry registry,
             GitReverter reverter) {
-        return PhaseHandlerRegistry.create(client, conditions, events, prometheusAddress, registry, reverter);
+        return PhaseHandlerRegistry.create(client, events, prometheusAddress, registry, reverter);
     }
 
     @Produces

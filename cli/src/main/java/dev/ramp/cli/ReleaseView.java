@@ -58,6 +58,16 @@ public record ReleaseView(Rollout rollout) {
         return orZero(status().getFailedChecks());
     }
 
+    public int inconclusiveChecks() {
+        return orZero(status().getInconclusiveChecks());
+    }
+
+    public int inconclusiveLimit() {
+        AnalysisSpec analysis = analysis();
+        return analysis == null || analysis.getInconclusiveLimit() == null ? AnalysisSpec.DEFAULT_INCONCLUSIVE_LIMIT
+                : analysis.getInconclusiveLimit();
+    }
+
     public int threshold() {
         AnalysisSpec analysis = analysis();
         return analysis == null || analysis.getThreshold() == null ? AnalysisSpec.DEFAULT_THRESHOLD : analysis.getThreshold();

@@ -78,6 +78,7 @@ class StatusCommandTest {
                 "Weight:         canary 20%, primary 80%\n",
                 "Routing:        VirtualService podinfo: primary 80, canary 20\n",
                 "Failed checks:  1/2\n",
+                "Inconclusive:   0/10 in a row\n",
                 "Last action:    promote/1 (requested, not yet done: abort/2)\n",
                 "  Promoted:     " + PROMOTED_COMMIT + "\n",
                 "  Release:      " + RELEASE_COMMIT + "\n",

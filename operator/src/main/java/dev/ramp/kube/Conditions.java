@@ -28,8 +28,14 @@ public final class Conditions {
 
     /** A condition stamped with the current time and the observed generation. */
     public Condition of(String type, String status, String reason, String message, Long generation) {
+        return of(type, status, reason, message, generation, Instant.now(clock));
+    }
+
+    /** A condition stamped with the given time (to the second) and the observed generation. */
+    public static Condition of(String type, String status, String reason, String message, Long generation, Instant at) {
         return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
-                .withObservedGeneration(generation).withLastTransitionTime(now()).build();
+                .withObservedGeneration(generation).withLastTransitionTime(at.truncatedTo(ChronoUnit.SECONDS).toString())
+                .build();
     }
 
     /** Returns conditions with the one of the same type replaced by {@code update}. */

@@ -5,7 +5,9 @@ import dev.ramp.routing.RolloutServices;
 import dev.ramp.routing.TrafficRouter;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * The objects Ramp generates for a Rollout besides the primary: its three Services and the mesh's
@@ -23,9 +25,18 @@ public class GeneratedObjects {
         this.router = router;
     }
 
-    /** Applies what differs from the live objects; {@code cachedServices} are the Rollout's Services in the informer's cache. */
-    public void apply(Rollout rollout, Deployment target, Collection<Service> cachedServices) {
+    /** The kinds of routing object to watch, besides the Services. */
+    public List<Class<? extends HasMetadata>> routingKinds() {
+        return router.kinds();
+    }
+
+    /**
+     * Applies what differs from the live objects: {@code cachedServices} are the Rollout's
+     * Services and {@code cachedRouting} its routing objects, as the informers' caches hold them.
+     */
+    public void apply(Rollout rollout, Deployment target, Collection<Service> cachedServices,
+            Collection<? extends HasMetadata> cachedRouting) {
         services.reconcile(rollout, target, cachedServices);
-        router.reconcile(rollout, ReleasePlan.routingOf(rollout));
+        router.reconcile(rollout, ReleasePlan.routingOf(rollout), cachedRouting);
     }
 }

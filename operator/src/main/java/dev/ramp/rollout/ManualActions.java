@@ -21,10 +21,7 @@ public class ManualActions {
     public static final String PAUSED = "Paused";
     private static final Set<Phase> RELEASING = Set.of(Phase.Progressing, Phase.WaitingPromotion);
 
-    private final Transitions transitions;
-
-    public ManualActions(Transitions transitions) {
-        this.transitions = transitions;
+    public ManualActions() {
     }
 
     /** What to do next when a request or a pause took this reconcile; empty to let the phase's handler run. */
@@ -47,19 +44,19 @@ public class ManualActions {
         String verb = RolloutActions.verb(request);
         Phase phase = status.getPhase();
         if (RolloutActions.PROMOTE.equals(verb) && RELEASING.contains(phase)) {
-            transitions.to(context, Phase.Promoting);
-            transitions.events().normal(context.rollout(), "PromoteRequested", "Promoting revision "
+            Transitions.to(context, Phase.Promoting);
+            context.normal("PromoteRequested", "Promoting revision "
                     + status.getLastAppliedRevision() + " now, as requested (" + request + "); remaining steps skipped");
             return Optional.of(Next.after(Duration.ofMillis(100)));
         }
         if (RolloutActions.ABORT.equals(verb) && RELEASING.contains(phase)) {
-            transitions.rollback(context, "Aborted", "aborted by request (" + request + ")");
+            Transitions.rollback(context, "Aborted", "aborted by request (" + request + ")");
             return Optional.of(Next.after(Duration.ofMillis(100)));
         }
         if (RolloutActions.RETRY.equals(verb) && phase == Phase.Failed) {
             String revision = context.targetRevision();
             if (revision.equals(status.getLastAppliedRevision()) && !revision.equals(status.getLastPromotedRevision())) {
-                transitions.startRelease(context, revision);
+                Transitions.startRelease(context, revision);
                 return Optional.of(Next.after(Duration.ofSeconds(1)));
             }
             return refused(context, request, "the target runs the promoted revision " + status.getLastPromotedRevision()
@@ -73,7 +70,7 @@ public class ManualActions {
     }
 
     private Optional<Next> refused(RolloutContext context, String request, String why) {
-        transitions.events().warning(context.rollout(), "ActionRefused", request + " refused: " + why);
+        context.warning("ActionRefused", request + " refused: " + why);
         return Optional.empty();
     }
 
@@ -84,14 +81,14 @@ public class ManualActions {
             if (!wasPaused) {
                 String where = context.status().getStep() == null ? "in phase " + context.status().getPhase()
                         : "at step " + (context.status().getStep() + 1);
-                transitions.setCondition(context, PAUSED, Conditions.TRUE, "Paused", "spec.paused is true: held " + where);
-                transitions.events().normal(context.rollout(), "Paused", "Release held " + where);
+                Transitions.setCondition(context, PAUSED, Conditions.TRUE, "Paused", "spec.paused is true: held " + where);
+                context.normal("Paused", "Release held " + where);
             }
             return Optional.of(Next.onChange());
         }
         if (wasPaused) {
-            transitions.setCondition(context, PAUSED, Conditions.FALSE, "Resumed", "spec.paused is false");
-            transitions.events().normal(context.rollout(), "Resumed", "Release resumed");
+            Transitions.setCondition(context, PAUSED, Conditions.FALSE, "Resumed", "spec.paused is false");
+            context.normal("Resumed", "Release resumed");
         }
         return Optional.empty();
     }

@@ -5,7 +5,6 @@ import dev.ramp.analysis.Analysis;
 import dev.ramp.analysis.AnalysisMetrics;
 import dev.ramp.analysis.Providers;
 import dev.ramp.api.Phase;
-import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
 import dev.ramp.rollout.phase.FailedPhase;
 import dev.ramp.rollout.phase.FinalisingPhase;
@@ -18,7 +17,6 @@ import dev.ramp.hooks.HookCaller;
 import dev.ramp.hooks.Hooks;
 import dev.ramp.routing.IstioRouter;
 import dev.ramp.routing.RolloutServices;
-import dev.ramp.routing.TrafficRouter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
@@ -30,16 +28,21 @@ public class PhaseHandlerRegistry {
 
     private final Map<Phase, PhaseHandler> handlers = new EnumMap<>(Phase.class);
     private final RolloutMetrics metrics;
-    private final ManualActions actions;
-    private final NewRevisionGuard newRevision;
+    private final ManualActions actions = new ManualActions();
+    private final NewRevisionGuard newRevision = new NewRevisionGuard();
     private final GeneratedObjects generated;
+    private final Effects effects;
 
-    public PhaseHandlerRegistry(List<PhaseHandler> handlers, RolloutMetrics metrics, ManualActions actions,
-            NewRevisionGuard newRevision, GeneratedObjects generated) {
+    /** The decisions alone, with nothing to apply them (unit tests of the state machine). */
+    public PhaseHandlerRegistry(List<PhaseHandler> handlers) {
+        this(handlers, null, null, null);
+    }
+
+    public PhaseHandlerRegistry(List<PhaseHandler> handlers, RolloutMetrics metrics, GeneratedObjects generated,
+            Effects effects) {
         this.metrics = metrics;
-        this.actions = actions;
-        this.newRevision = newRevision;
         this.generated = generated;
+        this.effects = effects;
         for (PhaseHandler handler : handlers) {
             for (Phase phase : handler.phases()) {
                 this.handlers.put(phase, handler);
@@ -48,26 +51,38 @@ public class PhaseHandlerRegistry {
     }
 
     /** The handlers wired to the real Kubernetes client, Istio router, Prometheus and Git. */
-    public static PhaseHandlerRegistry create(KubernetesClient client, Conditions conditions, EventRecorder events,
+    public static PhaseHandlerRegistry create(KubernetesClient client, EventRecorder events,
             String prometheusAddress, MeterRegistry registry, ReleaseReverter reverter) {
-        Workloads workloads = new Workloads(client);
-        TrafficRouter router = new IstioRouter(client);
         RolloutMetrics metrics = new RolloutMetrics(registry);
         Hooks hooks = new Hooks(new HookCaller());
-        Transitions transitions = new Transitions(workloads, router, events, conditions, metrics, hooks);
-        ReleaseGates gates = new ReleaseGates(hooks, transitions);
         Analysis analysis = new Analysis(client, new Providers(client, prometheusAddress), new AnalysisMetrics(registry));
-        ReleaseChecks checks = new ReleaseChecks(analysis, transitions);
-        IdlePhase idle = new IdlePhase(workloads, transitions);
-        return new PhaseHandlerRegistry(List.of(
-                new InitializingPhase(workloads, transitions),
-                idle,
-                new FailedPhase(idle, reverter, transitions),
-                new ProgressingPhase(workloads, checks, transitions, gates),
-                new WaitingPromotionPhase(gates, checks, transitions),
-                new PromotingPhase(workloads, transitions),
-                new FinalisingPhase(workloads, transitions)), metrics, new ManualActions(transitions),
-                new NewRevisionGuard(workloads, transitions), new GeneratedObjects(new RolloutServices(client), router));
+        Effects effects = new Effects(new Workloads(client), hooks, metrics, events);
+        return new PhaseHandlerRegistry(handlers(new LiveProbes(analysis, hooks), reverter), metrics,
+                new GeneratedObjects(new RolloutServices(client), new IstioRouter(client)), effects);
+    }
+
+    /** The whole state machine: one handler per phase, deciding from what it observes and what {@code probes} answer. */
+    public static List<PhaseHandler> handlers(Probes probes, ReleaseReverter reverter) {
+        ReleaseGates gates = new ReleaseGates(probes);
+        ReleaseChecks checks = new ReleaseChecks(probes);
+        IdlePhase idle = new IdlePhase();
+        return List.of(new InitializingPhase(), idle, new FailedPhase(idle, reverter),
+                new ProgressingPhase(checks, gates), new WaitingPromotionPhase(gates, checks),
+                new PromotingPhase(), new FinalisingPhase());
+    }
+
+    /**
+     * Decides one pass: a manual action or a pause, else a new revision, else the work of the
+     * current phase. Changes the status in {@code context} and adds the effects and Events to
+     * carry out once it is written; reads nothing but the context and the probes.
+     */
+    public Next decide(RolloutContext context) {
+        if (context.status().getPhase() == null) {
+            context.status().setPhase(Phase.Initializing);
+        }
+        return actions.apply(context)
+                .or(() -> newRevision.apply(context))
+                .orElseGet(() -> forPhase(context.status().getPhase()).handle(context));
     }
 
     /** The handler of a phase. */
@@ -75,18 +90,14 @@ public class PhaseHandlerRegistry {
         return handlers.get(phase == null ? Phase.Initializing : phase);
     }
 
-    /** The guard every releasing phase shares: a new revision restarts the release. */
-    public NewRevisionGuard newRevision() {
-        return newRevision;
-    }
-
     /** The Services and routing objects applied after every phase. */
     public GeneratedObjects generated() {
         return generated;
     }
 
-    public ManualActions actions() {
-        return actions;
+    /** Carries out what a pass decided, once its status is written. */
+    public Effects effects() {
+        return effects;
     }
 
     public RolloutMetrics metrics() {

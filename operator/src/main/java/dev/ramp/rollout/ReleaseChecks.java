@@ -1,6 +1,5 @@
 package dev.ramp.rollout;
 
-import dev.ramp.analysis.Analysis;
 import dev.ramp.analysis.CheckFailure;
 import dev.ramp.analysis.CheckResult;
 import dev.ramp.api.RollbackCause;
@@ -18,12 +17,10 @@ import java.util.Optional;
  */
 public class ReleaseChecks {
 
-    private final Analysis analysis;
-    private final Transitions transitions;
+    private final Probes probes;
 
-    public ReleaseChecks(Analysis analysis, Transitions transitions) {
-        this.analysis = analysis;
-        this.transitions = transitions;
+    public ReleaseChecks(Probes probes) {
+        this.probes = probes;
     }
 
     /**
@@ -32,7 +29,7 @@ public class ReleaseChecks {
      */
     public Optional<Next> metrics(RolloutContext context, AnalysisSettings settings, String where) {
         RolloutStatus status = context.status();
-        CheckResult result = analysis.run(context.rollout(), status.getLastAppliedRevision());
+        CheckResult result = probes.checks(context.rollout(), status.getLastAppliedRevision());
         status.setMetrics(result.metrics());
         Verdict verdict = result.verdict();
         if (verdict != Verdict.Passed) {
@@ -44,7 +41,7 @@ public class ReleaseChecks {
         }
         status.setLastCheckTime(context.now().toString());
         CheckVerdicts.record(settings, status, verdict);
-        transitions.setCondition(context, Transitions.ANALYSIS, Conditions.TRUE, CheckResult.PASSED, "all checks passed at " + where);
+        Transitions.setCondition(context, Transitions.ANALYSIS, Conditions.TRUE, CheckResult.PASSED, "all checks passed at " + where);
         return Optional.empty();
     }
 
@@ -75,13 +72,13 @@ public class ReleaseChecks {
                 ? "check failed (" + status.getFailedChecks() + " of threshold " + settings.threshold() + ")"
                 : "check inconclusive (" + status.getInconclusiveChecks() + " in a row of limit " + settings.inconclusiveLimit()
                         + "; the step holds)";
-        transitions.setCondition(context, Transitions.ANALYSIS, Conditions.FALSE, reason, count + ": " + failures);
+        Transitions.setCondition(context, Transitions.ANALYSIS, Conditions.FALSE, reason, count + ": " + failures);
         if (!reportOnce || !reported) {
-            transitions.events().warning(context.rollout(), reason, Character.toUpperCase(count.charAt(0)) + count.substring(1)
+            context.warning(reason, Character.toUpperCase(count.charAt(0)) + count.substring(1)
                     + ": " + failures);
         }
         if (decision.outcome() == CheckVerdicts.Outcome.FAILED || decision.outcome() == CheckVerdicts.Outcome.INCONCLUSIVE) {
-            transitions.rollback(context, cause);
+            Transitions.rollback(context, cause);
             return Next.onChange();
         }
         return Next.after(decision.nextCheck());

@@ -17,17 +17,15 @@ public class ReleaseGates {
 
     public static final String WEBHOOKS = "Webhooks";
 
-    private final Hooks hooks;
-    private final Transitions transitions;
+    private final Probes probes;
 
-    public ReleaseGates(Hooks hooks, Transitions transitions) {
-        this.hooks = hooks;
-        this.transitions = transitions;
+    public ReleaseGates(Probes probes) {
+        this.probes = probes;
     }
 
     /** True when every hook of a confirm type answers 2xx; otherwise the condition names the refusal. */
     public boolean confirmed(RolloutContext context, Type type) {
-        Optional<HookAnswer> refusal = hooks.firstRefusal(context.rollout(), type);
+        Optional<HookAnswer> refusal = probes.firstRefusal(context.rollout(), type);
         if (refusal.isEmpty()) {
             if (Hooks.any(context.rollout(), type)) {
                 set(context, Conditions.TRUE, "Confirmed", type == Type.ConfirmRollout ? "confirm-rollout hooks answered 2xx"
@@ -41,7 +39,7 @@ public class ReleaseGates {
                 .map(c -> !Objects.equals(c.getMessage(), message)).orElse(true);
         set(context, Conditions.FALSE, "WaitingForConfirmation", message);
         if (news) {
-            transitions.events().normal(context.rollout(), "WaitingForConfirmation", message);
+            context.normal("WaitingForConfirmation", message);
         }
         return false;
     }
@@ -51,7 +49,7 @@ public class ReleaseGates {
      * said no fails the check; one that could not be reached leaves it inconclusive.
      */
     public Optional<HookAnswer> failure(RolloutContext context, Type type) {
-        Optional<HookAnswer> refusal = hooks.firstRefusal(context.rollout(), type);
+        Optional<HookAnswer> refusal = probes.firstRefusal(context.rollout(), type);
         refusal.ifPresent(answer -> set(context, Conditions.FALSE, answer.unreachable() ? "HookUnreachable" : "HookFailed",
                 answer.message()));
         return refusal;
@@ -59,13 +57,13 @@ public class ReleaseGates {
 
     /** Whether a rollback hook answered 2xx: a request to roll back now. */
     public Optional<String> rollbackRequested(RolloutContext context) {
-        return hooks.firstYes(context.rollout(), Type.Rollback).map(answer -> {
+        return probes.firstYes(context.rollout(), Type.Rollback).map(answer -> {
             set(context, Conditions.TRUE, "RollbackRequested", answer.message());
             return answer.message();
         });
     }
 
     private void set(RolloutContext context, String status, String reason, String message) {
-        transitions.setCondition(context, WEBHOOKS, status, reason, message);
+        Transitions.setCondition(context, WEBHOOKS, status, reason, message);
     }
 }

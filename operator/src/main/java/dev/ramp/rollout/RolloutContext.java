@@ -1,22 +1,60 @@
 package dev.ramp.rollout;
 
 import dev.ramp.api.RampLabels;
-import dev.ramp.api.TemplateHash;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.TemplateHash;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
-/** What a phase handler works on: the Rollout, its status (to change), its target, and the time. */
-public record RolloutContext(Rollout rollout, Deployment target, Clock clock) {
+/**
+ * One pass over a Rollout: what was observed (the Rollout, its target and its primary as the
+ * informers' caches hold them, and the time) and what the phases decide from it: the status
+ * (changed in place), the {@link Effect}s to carry out once that status is written, and the
+ * Events that tell the story. Deciding reads nothing else from the cluster.
+ */
+public final class RolloutContext {
+
+    /** An Event to record once the decision is written. */
+    public record Note(boolean warning, String reason, String message) {
+    }
+
+    private final Rollout rollout;
+    private final Deployment target;
+    private final Optional<Deployment> primary;
+    private final Instant now;
+    private final List<Effect> effects = new ArrayList<>();
+    private final List<Note> notes = new ArrayList<>();
+
+    public RolloutContext(Rollout rollout, Deployment target, Optional<Deployment> primary, Instant now) {
+        this.rollout = rollout;
+        this.target = target;
+        this.primary = primary;
+        this.now = now;
+    }
+
+    public Rollout rollout() {
+        return rollout;
+    }
+
+    public Deployment target() {
+        return target;
+    }
+
+    /** The primary Deployment as last observed; empty before Ramp created it (or after someone deleted it). */
+    public Optional<Deployment> primary() {
+        return primary;
+    }
 
     public RolloutStatus status() {
         return rollout.getStatus();
     }
 
     public Instant now() {
-        return clock.instant();
+        return now;
     }
 
     public String targetRevision() {
@@ -29,8 +67,30 @@ public record RolloutContext(Rollout rollout, Deployment target, Clock clock) {
         return annotations == null ? null : annotations.get(RampLabels.COMMIT_ANNOTATION);
     }
 
-
     public String key() {
         return rollout.getMetadata().getNamespace() + "/" + rollout.getMetadata().getName();
+    }
+
+    /** Decides an effect, carried out after the status is written; the same effect twice is carried out once. */
+    public void effect(Effect effect) {
+        if (!effects.contains(effect)) {
+            effects.add(effect);
+        }
+    }
+
+    public void normal(String reason, String message) {
+        notes.add(new Note(false, reason, message));
+    }
+
+    public void warning(String reason, String message) {
+        notes.add(new Note(true, reason, message));
+    }
+
+    public List<Effect> effects() {
+        return List.copyOf(effects);
+    }
+
+    public List<Note> notes() {
+        return List.copyOf(notes);
     }
 }

@@ -7,6 +7,7 @@ import dev.ramp.api.RolloutStatus;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
 import dev.ramp.kube.Managed;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -26,6 +27,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -42,8 +44,8 @@ import org.jboss.logging.Logger;
 // Errors are retried without an attempt limit, backing off from 1s to at most 10s: a release must
 // never be left unwatched for JOSDK's max reconciliation interval after a run of API errors.
 @GradualRetry(maxAttempts = -1, initialInterval = 1000, intervalMultiplier = 2, maxInterval = 10_000)
-// Idle Rollouts are reconciled at least every 5 minutes, so a deleted DestinationRule or
-// VirtualService (no informer watches them) is repaired without waiting for an event.
+// Every object Ramp generates is watched, so an edit or deletion wakes its Rollout at once; idle
+// Rollouts are still reconciled every 5 minutes, in case a watch missed an event.
 @ControllerConfiguration(name = "rollout", generationAwareEventProcessing = false,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class RolloutReconciler implements Reconciler<Rollout> {
@@ -56,12 +58,14 @@ public class RolloutReconciler implements Reconciler<Rollout> {
     private final EventRecorder events;
     private final PhaseHandlerRegistry handlers;
     private final Clock clock;
+    private final RecentWrites writes;
 
     public RolloutReconciler(Conditions conditions, EventRecorder events, PhaseHandlerRegistry handlers, Clock clock) {
         this.conditions = conditions;
         this.events = events;
         this.handlers = handlers;
         this.clock = clock;
+        this.writes = new RecentWrites(clock);
     }
 
     @Override
@@ -74,11 +78,28 @@ public class RolloutReconciler implements Reconciler<Rollout> {
                         .map(ResourceID::fromResource).collect(Collectors.toSet()))
                 .withPrimaryToSecondaryMapper((Rollout rollout) -> deploymentsOf(rollout))
                 .build();
-        // The Services Ramp generates (owned by their Rollout): a deleted or edited one wakes it.
-        var services = InformerEventSourceConfiguration.from(Service.class, Rollout.class)
-                .withLabelSelector(Managed.MANAGED_BY_SELECTOR)
-                .build();
-        return List.of(new InformerEventSource<>(config, context), new InformerEventSource<>(services, context));
+        List<EventSource<?, Rollout>> sources = new ArrayList<>();
+        sources.add(new InformerEventSource<>(config, context));
+        // What Ramp generates (owned by their Rollout): a deleted or edited Service or routing object wakes it.
+        sources.add(generated(Service.class, context));
+        for (Class<? extends HasMetadata> kind : handlers.generated().routingKinds()) {
+            sources.add(generated(kind, context));
+        }
+        return sources;
+    }
+
+    private static <R extends HasMetadata> EventSource<R, Rollout> generated(Class<R> kind, EventSourceContext<Rollout> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, Rollout.class)
+                .withLabelSelector(Managed.MANAGED_BY_SELECTOR).build(), context);
+    }
+
+    /** The routing objects of a Rollout in the informers' caches. */
+    private List<HasMetadata> cachedRouting(Context<Rollout> context) {
+        List<HasMetadata> cached = new ArrayList<>();
+        for (Class<? extends HasMetadata> kind : handlers.generated().routingKinds()) {
+            cached.addAll(context.getSecondaryResources(kind));
+        }
+        return cached;
     }
 
     /** The target Deployment and the primary Ramp generates from it. */
@@ -88,43 +109,46 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         return Set.of(new ResourceID(target, namespace), new ResourceID(RolloutNames.primaryOf(target), namespace));
     }
 
+    /**
+     * One pass: observe (the Rollout, its target and primary, from the informers' caches), decide
+     * (the guards, then the phase's handler, all pure), write the status, then apply: the
+     * Services and routing that follow from the written status, and the effects decided.
+     */
     @Override
     public UpdateControl<Rollout> reconcile(Rollout cached, Context<Rollout> context) {
-        // The informer's copy can lag behind this reconciler's own last status write; a phase
-        // acting on a stale step would repeat it, so each reconcile starts from the latest status.
-        Rollout rollout = context.getClient().resources(Rollout.class).inNamespace(cached.getMetadata().getNamespace())
-                .withName(cached.getMetadata().getName()).get();
+        Rollout rollout = writes.freshest(cached).orElseGet(() -> context.getClient().resources(Rollout.class)
+                .inNamespace(cached.getMetadata().getNamespace()).withName(cached.getMetadata().getName()).get());
         if (rollout == null) {
             return UpdateControl.noUpdate();
         }
-        String targetName = rollout.getSpec().getTargetRef().getName();
-        Optional<Deployment> target = context.getSecondaryResources(Deployment.class).stream()
-                .filter(d -> d.getMetadata().getName().equals(targetName)).findFirst();
+        RolloutNames names = RolloutNames.of(rollout);
+        Optional<Deployment> target = deployment(context, names.target());
         if (target.isEmpty()) {
-            return targetNotFound(rollout, targetName);
+            return targetNotFound(rollout, names.target());
         }
         String before = Serialization.asJson(rollout.getStatus());
         RolloutStatus status = rollout.getStatus();
-        if (status.getPhase() == null) {
-            status.setPhase(Phase.Initializing);
-        }
         recovered(rollout);
-        RolloutContext phaseContext = new RolloutContext(rollout, target.get(), clock);
-        Next next = handlers.actions().apply(phaseContext)
-                .or(() -> handlers.newRevision().apply(phaseContext))
-                .orElseGet(() -> handlers.forPhase(status.getPhase()).handle(phaseContext));
+        RolloutContext pass = new RolloutContext(rollout, target.get(), deployment(context, names.primary()), clock.instant());
+        Next next = handlers.decide(pass);
         status.setObservedGeneration(rollout.getMetadata().getGeneration());
         handlers.metrics().observe(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),
                 status.getPhase(), status.getCanaryWeight());
         if (!Serialization.asJson(status).equals(before)) {
-            writeStatus(context, rollout, before);
+            writes.wrote(writeStatus(context, rollout, before));
         }
-        // Routing and Services follow the status just written, never one that might be lost:
-        // were the write refused, the pass ends here and the mesh keeps the recorded step.
-        handlers.generated().apply(rollout, target.get(), context.getSecondaryResources(Service.class));
+        // Routing, Services and the decided effects follow the status just written, never one that
+        // might be lost: were the write refused, the pass ends here and nothing changes.
+        handlers.generated().apply(rollout, target.get(), context.getSecondaryResources(Service.class), cachedRouting(context));
+        handlers.effects().apply(pass);
         UpdateControl<Rollout> control = UpdateControl.noUpdate();
         next.after().ifPresent(control::rescheduleAfter);
         return control;
+    }
+
+    private static Optional<Deployment> deployment(Context<Rollout> context, String name) {
+        return context.getSecondaryResources(Deployment.class).stream()
+                .filter(d -> d.getMetadata().getName().equals(name)).findFirst();
     }
 
     /**
@@ -135,10 +159,10 @@ public class RolloutReconciler implements Reconciler<Rollout> {
      * the status itself changed (a deposed leader's pass, a stale read), this pass's decision is
      * dropped and the next pass starts from the latest status.
      */
-    private static void writeStatus(Context<Rollout> context, Rollout rollout, String statusBefore) {
+    private static Rollout writeStatus(Context<Rollout> context, Rollout rollout, String statusBefore) {
         var resource = context.getClient().resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace());
         try {
-            resource.resource(rollout).updateStatus();
+            return resource.resource(rollout).updateStatus();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
@@ -148,7 +172,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
                 throw e;
             }
             rollout.getMetadata().setResourceVersion(latest.getMetadata().getResourceVersion());
-            resource.resource(rollout).updateStatus();
+            return resource.resource(rollout).updateStatus();
         }
     }
 
@@ -196,14 +220,16 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         return ErrorStatusUpdateControl.noStatusUpdate();
     }
 
-    /** A pass that got this far clears a Ready condition an error had left. */
+    /** A pass that got this far (the target found, no exception) clears a Ready condition an error or a missing target had left. */
     private void recovered(Rollout rollout) {
         RolloutStatus status = rollout.getStatus();
-        boolean failed = Conditions.find(status.getConditions(), READY).map(c -> Set.of("ApiUnavailable", "ReconcileError")
-                .contains(c.getReason())).orElse(false);
-        if (failed) {
-            status.setConditions(Conditions.merge(status.getConditions(), conditions.of(READY, Conditions.TRUE, "Recovered",
-                    "reconciling again after the last error", rollout.getMetadata().getGeneration())));
+        Optional<String> reason = Conditions.find(status.getConditions(), READY).map(c -> c.getReason())
+                .filter(Set.of("ApiUnavailable", "ReconcileError", "TargetNotFound")::contains);
+        if (reason.isPresent()) {
+            status.setConditions(Conditions.merge(status.getConditions(), conditions.of(READY, Conditions.TRUE,
+                    "TargetNotFound".equals(reason.get()) ? "TargetFound" : "Recovered",
+                    "TargetNotFound".equals(reason.get()) ? "Deployment " + rollout.getSpec().getTargetRef().getName() + " found"
+                            : "reconciling again after the last error", rollout.getMetadata().getGeneration())));
         }
     }
 

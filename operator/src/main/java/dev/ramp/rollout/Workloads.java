@@ -15,18 +15,16 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
 import java.util.Optional;
 
-/** The Deployments of a Rollout: the target (the canary during a release) and the primary. */
+/**
+ * Writes the Deployments of a Rollout: the target (the canary during a release) and the primary.
+ * Each write is made only when the Deployment (as last observed) differs from what is asked.
+ */
 public class Workloads {
 
     private final KubernetesClient client;
 
     public Workloads(KubernetesClient client) {
         this.client = client;
-    }
-
-    public Optional<Deployment> primary(Rollout rollout) {
-        RolloutNames names = RolloutNames.of(rollout);
-        return Optional.ofNullable(client.apps().deployments().inNamespace(names.namespace()).withName(names.primary()).get());
     }
 
     /**
@@ -36,7 +34,7 @@ public class Workloads {
      *
      * @return whether the primary was given the template
      */
-    public boolean applyPrimary(Rollout rollout, Deployment target, String revision) {
+    public boolean applyPrimary(Rollout rollout, Deployment target, Optional<Deployment> primary, String revision) {
         if (!revision.equals(TemplateHash.of(target.getSpec().getTemplate()))) {
             return false;
         }
@@ -48,9 +46,12 @@ public class Workloads {
                 .addToLabels(revisionLabels(revision))
                 .endMetadata()
                 .build();
-        Integer replicas = primary(rollout).map(p -> p.getSpec().getReplicas())
-                .orElse(desiredReplicas(target));
-        Deployment primary = new DeploymentBuilder()
+        if (primary.isPresent() && template.equals(primary.get().getSpec().getTemplate())
+                && PrimaryLabels.of(selector).equals(primary.get().getSpec().getSelector().getMatchLabels())) {
+            return true;
+        }
+        Integer replicas = primary.map(p -> p.getSpec().getReplicas()).orElse(desiredReplicas(target));
+        Deployment desired = new DeploymentBuilder()
                 .withMetadata(Managed.metadata(rollout, names.primary(), Map.of("app.kubernetes.io/name", names.primary())))
                 .withNewSpec()
                 .withReplicas(replicas)
@@ -58,7 +59,7 @@ public class Workloads {
                 .withTemplate(template)
                 .endSpec()
                 .build();
-        client.resource(primary).fieldManager(Managed.FIELD_MANAGER).forceConflicts().serverSideApply();
+        client.resource(desired).fieldManager(Managed.FIELD_MANAGER).forceConflicts().serverSideApply();
         return true;
     }
 
@@ -73,7 +74,7 @@ public class Workloads {
         return Map.of(RampLabels.REVISION, revision, RampLabels.CANONICAL_REVISION, revision);
     }
 
-    public void scale(String namespace, String name, int replicas) {
+    private void scale(String namespace, String name, int replicas) {
         client.apps().deployments().inNamespace(namespace).withName(name)
                 .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(replicas).endSpec().build());
     }
@@ -82,8 +83,8 @@ public class Workloads {
      * Scales the target up to run as the canary, at the primary's size, its pods labelled with
      * {@code revision} so that the checks count only their requests.
      */
-    public void scaleUpCanary(Rollout rollout, Deployment target, String revision) {
-        int replicas = primary(rollout).map(p -> p.getSpec().getReplicas()).filter(r -> r > 0).orElse(1);
+    public void scaleUpCanary(Deployment target, Optional<Deployment> primary, String revision) {
+        int replicas = primary.map(p -> p.getSpec().getReplicas()).filter(r -> r > 0).orElse(1);
         Map<String, String> labels = target.getSpec().getTemplate().getMetadata().getLabels();
         boolean labelled = labels != null && labels.entrySet().containsAll(revisionLabels(revision).entrySet());
         if (!Integer.valueOf(replicas).equals(target.getSpec().getReplicas()) || !labelled) {

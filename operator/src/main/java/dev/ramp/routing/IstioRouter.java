@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.Objects;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import io.fabric8.istio.api.api.networking.v1alpha3.Percent;
 import java.util.Map;
@@ -39,16 +40,16 @@ public class IstioRouter implements TrafficRouter {
     }
 
     @Override
-    public void reconcile(Rollout rollout, Routing routing) {
-        RolloutNames names = RolloutNames.of(rollout);
-        applyIfChanged(destinationRule(rollout, names.primaryService()));
-        applyIfChanged(destinationRule(rollout, names.canaryService()));
-        applyIfChanged(virtualService(rollout, routing));
+    public List<Class<? extends HasMetadata>> kinds() {
+        return List.of(VirtualService.class, DestinationRule.class);
     }
 
     @Override
-    public void route(Rollout rollout, Routing routing) {
-        applyIfChanged(virtualService(rollout, routing));
+    public void reconcile(Rollout rollout, Routing routing, Collection<? extends HasMetadata> live) {
+        RolloutNames names = RolloutNames.of(rollout);
+        applyIfChanged(destinationRule(rollout, names.primaryService()), live);
+        applyIfChanged(destinationRule(rollout, names.canaryService()), live);
+        applyIfChanged(virtualService(rollout, routing), live);
     }
 
     private VirtualService virtualService(Rollout rollout, Routing routing) {
@@ -100,9 +101,10 @@ public class IstioRouter implements TrafficRouter {
                 .build();
     }
 
-    /** Applies the object unless the live one already has its spec and is Ramp's; a deleted one comes back. */
-    private <T extends HasMetadata> void applyIfChanged(T desired) {
-        HasMetadata live = client.resource(desired).get();
+    /** Applies the object unless the cached one already has its spec and is Ramp's; a deleted one comes back. */
+    private <T extends HasMetadata> void applyIfChanged(T desired, Collection<? extends HasMetadata> cached) {
+        HasMetadata live = cached.stream().filter(o -> o.getClass().equals(desired.getClass())
+                && o.getMetadata().getName().equals(desired.getMetadata().getName())).findFirst().orElse(null);
         if (live != null && Managed.isManaged(live) && Objects.equals(Serialization.asJson(spec(live)),
                 Serialization.asJson(spec(desired)))) {
             return;

@@ -1,22 +1,25 @@
 package dev.ramp.routing;
 
 import dev.ramp.api.Rollout;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.Collection;
+import java.util.List;
 
 /** Splits a Rollout's traffic between its primary and its canary; one implementation per mesh. */
 public interface TrafficRouter {
 
     /**
+     * The kinds of object this router writes. The Rollout reconciler watches them (those carrying
+     * Ramp's managed-by label), so an edited or deleted one wakes its Rollout, and hands the
+     * cached ones to {@link #reconcile}.
+     */
+    List<Class<? extends HasMetadata>> kinds();
+
+    /**
      * Makes the mesh's objects for the Rollout what {@code routing} (derived from its spec and
      * status) says they should be: creates what is missing, repairs what was edited or deleted,
-     * and writes nothing when they already are.
+     * and writes nothing when they already are. {@code live} holds the Rollout's objects of
+     * {@link #kinds()} as the informers' caches have them; the router reads nothing else.
      */
-    void reconcile(Rollout rollout, Routing routing);
-
-    /** Routes traffic as {@code routing} says: weights, match routes to the canary, mirroring. */
-    void route(Rollout rollout, Routing routing);
-
-    /** Sends traffic to primary and canary in the given proportions, nothing else. */
-    default void route(Rollout rollout, Weights weights) {
-        route(rollout, Routing.of(weights));
-    }
+    void reconcile(Rollout rollout, Routing routing, Collection<? extends HasMetadata> live);
 }

@@ -257,7 +257,9 @@ class GitRevertTest {
         String later = fx.dev.commitAndPush("podinfo 2.1");
         kubelet.release("podinfo");
 
-        Rollout refused = awaitRollout(RELEASE, r -> condition(r, "GitReverted") != null);
+        // GitReverted is Unknown ("Reverting") between the decision to revert and the push's outcome.
+        Rollout refused = awaitRollout(RELEASE, r -> condition(r, "GitReverted") != null
+                && !"Unknown".equals(condition(r, "GitReverted").getStatus()));
         assertThat(condition(refused, "GitReverted").getStatus()).isEqualTo("False");
         assertThat(condition(refused, "GitReverted").getReason()).isEqualTo("RevertConflict");
         assertThat(condition(refused, "GitReverted").getMessage()).contains("apps/podinfo/deploy.yaml");

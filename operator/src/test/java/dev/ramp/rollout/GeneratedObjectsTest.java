@@ -61,6 +61,19 @@ class GeneratedObjectsTest {
     }
 
     @Test
+    void aDeletedVirtualServiceIsBackWithinSecondsWithTheRecordedWeights() {
+        var virtualServices = client.resources(VirtualService.class).inNamespace(fx.namespace);
+        String uid = virtualServices.withName("podinfo").get().getMetadata().getUid();
+
+        virtualServices.withName("podinfo").delete();
+
+        // Watched, not polled: far sooner than the 5-minute resync.
+        VirtualService back = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> virtualServices.withName("podinfo").get(), v -> v != null && !v.getMetadata().getUid().equals(uid));
+        assertThat(back.getSpec().getHttp().get(0).getRoute()).extracting(d -> d.getWeight()).containsExactly(100, 0);
+    }
+
+    @Test
     void aDeletedPrimaryIsBackWithThePromotedTemplate() {
         String uid = fx.deployment("podinfo-primary").getMetadata().getUid();
 

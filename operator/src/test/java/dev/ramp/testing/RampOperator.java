@@ -54,7 +54,7 @@ public class RampOperator implements AutoCloseable {
         SyncRequests syncs = new SyncRequests();
         operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
         operator.register(new RolloutReconciler(conditions, events,
-                PhaseHandlerRegistry.create(client, conditions, events, prometheusAddress, new SimpleMeterRegistry(),
+                PhaseHandlerRegistry.create(client, events, prometheusAddress, new SimpleMeterRegistry(),
                         new GitReverter(client, mirror, syncs)), clock));
         operator.register(new GitSourceReconciler(client, new GitSync(mirror, new ManifestApplier(client), conditions, events),
                 new GitSourceConditions(conditions), syncs));

@@ -39,6 +39,7 @@ public final class StatusText {
                     + ", canary " + routing.canary());
         }
         field("Failed checks", report.failedChecks() + "/" + report.threshold());
+        field("Inconclusive", report.inconclusiveChecks() + "/" + report.inconclusiveLimit() + " in a row");
         field("Last action", (report.lastAction() == null ? NONE : report.lastAction())
                 + (report.pendingAction() == null ? "" : " (requested, not yet done: " + report.pendingAction() + ")"));
         metrics(report);

@@ -12,12 +12,14 @@ import java.util.List;
  * @param step the Canary's step, from 1 (absent outside a release and for other strategies)
  * @param stepWeights the Canary's weight at each step
  * @param routing the weights the VirtualService routes by, when Ramp has written it
+ * @param inconclusiveChecks Inconclusive checks in a row (no verdict: no data, too few requests,
+ *     Prometheus unreachable), which hold the step; {@code inconclusiveLimit} of them roll back
  * @param pendingAction an action requested by annotation that Ramp has not carried out yet
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StatusReport(String name, String namespace, String strategy, String phase, boolean paused,
         Integer step, List<Integer> stepWeights, Integer iterations, Integer requiredIterations,
-        int canaryWeight, Routing routing, int failedChecks, int threshold,
+        int canaryWeight, Routing routing, int failedChecks, int threshold, int inconclusiveChecks, int inconclusiveLimit,
         List<MetricStatus> metrics, Commits commits, Revisions revisions,
         String lastAction, String pendingAction, List<Condition> conditions, List<EventLine> events) {
 

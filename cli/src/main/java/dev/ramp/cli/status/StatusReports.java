@@ -37,7 +37,7 @@ public final class StatusReports {
                 canary && running ? view.step() : null, canary ? view.stepWeights() : null,
                 canary ? null : view.iterations(), canary ? null : view.requiredIterations(),
                 view.weight(), Routing.of(rollouts.client(), rollout).orElse(null),
-                view.failedChecks(), view.threshold(), view.metrics(),
+                view.failedChecks(), view.threshold(), view.inconclusiveChecks(), view.inconclusiveLimit(), view.metrics(),
                 new StatusReport.Commits(status.getLastPromotedCommit(),
                         target.map(StatusReports::commit).orElse(null), status.getRevertCommit()),
                 new StatusReport.Revisions(status.getLastAppliedRevision(), status.getLastPromotedRevision(),

@@ -26,14 +26,15 @@ public class FailedPhase implements PhaseHandler {
     public static final String NOT_REVERTED = "NotReverted";
     private static final Duration RETRY = Duration.ofSeconds(15);
 
+    /** GitReverted=Unknown's reason between deciding on a revert and pushing it. */
+    public static final String REVERTING = "Reverting";
+
     private final IdlePhase idle;
     private final ReleaseReverter reverter;
-    private final Transitions transitions;
 
-    public FailedPhase(IdlePhase idle, ReleaseReverter reverter, Transitions transitions) {
+    public FailedPhase(IdlePhase idle, ReleaseReverter reverter) {
         this.idle = idle;
         this.reverter = reverter;
-        this.transitions = transitions;
     }
 
     @Override
@@ -41,6 +42,11 @@ public class FailedPhase implements PhaseHandler {
         return Set.of(Phase.Failed);
     }
 
+    /**
+     * The revert is recorded as intended (GitReverted=Unknown, {@value #REVERTING}) in one pass
+     * and pushed in the next, once that is written; a revert pushed just before the operator
+     * died is found again by its trailers, never pushed twice.
+     */
     @Override
     public Next handle(RolloutContext context) {
         notRevertedWhenInconclusive(context);
@@ -73,7 +79,7 @@ public class FailedPhase implements PhaseHandler {
                 || Conditions.find(status.getConditions(), GIT_REVERTED).isPresent()) {
             return;
         }
-        transitions.setCondition(context, GIT_REVERTED, Conditions.FALSE, NOT_REVERTED, "Git still declares revision "
+        Transitions.setCondition(context, GIT_REVERTED, Conditions.FALSE, NOT_REVERTED, "Git still declares revision "
                 + status.getLastAppliedRevision() + ": the release was rolled back because its analysis stayed inconclusive"
                 + " (no verdict on the canary), which is no evidence against the commit; fix what kept the checks from a"
                 + " verdict, then `ramp retry` starts the release again");
@@ -81,19 +87,24 @@ public class FailedPhase implements PhaseHandler {
 
     private Next revert(RolloutContext context) {
         RolloutStatus status = context.status();
+        if (Conditions.find(status.getConditions(), GIT_REVERTED).isEmpty()) {
+            Transitions.setCondition(context, GIT_REVERTED, Conditions.UNKNOWN, REVERTING, "reverting revision "
+                    + status.getLastAppliedRevision() + " in Git");
+            return Next.after(Duration.ofMillis(100));
+        }
         String reason = status.getRollbackCause() == null ? "the release failed" : status.getRollbackCause().getMessage();
         ReleaseReverter.Outcome outcome = reverter.revert(new ReleaseReverter.Request(context.rollout(), context.target(),
                 status.getLastAppliedRevision(), reason));
         String previousReason = Conditions.find(status.getConditions(), GIT_REVERTED).map(c -> c.getReason()).orElse(null);
         String conditionStatus = outcome.reverted() ? Conditions.TRUE : outcome.retry() ? Conditions.UNKNOWN : Conditions.FALSE;
-        transitions.setCondition(context, GIT_REVERTED, conditionStatus, outcome.reason(), outcome.message());
+        Transitions.setCondition(context, GIT_REVERTED, conditionStatus, outcome.reason(), outcome.message());
         if (outcome.reverted()) {
             status.setRevertCommit(outcome.commit());
-            transitions.events().normal(context.rollout(), outcome.reason(), outcome.message());
+            context.normal(outcome.reason(), outcome.message());
             return Next.onChange();
         }
         if (!Objects.equals(previousReason, outcome.reason())) {
-            transitions.events().warning(context.rollout(), outcome.reason(), "Git revert: " + outcome.message());
+            context.warning(outcome.reason(), "Git revert: " + outcome.message());
         }
         return outcome.retry() ? Next.after(RETRY) : Next.onChange();
     }

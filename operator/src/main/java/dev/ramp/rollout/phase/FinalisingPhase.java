@@ -3,23 +3,18 @@ package dev.ramp.rollout.phase;
 import dev.ramp.api.Phase;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.kube.Conditions;
+import dev.ramp.rollout.Effect;
 import dev.ramp.rollout.Next;
 import dev.ramp.rollout.PhaseHandler;
 import dev.ramp.rollout.RolloutContext;
 import dev.ramp.rollout.Transitions;
-import dev.ramp.rollout.Workloads;
 import java.util.Set;
 
-/** The primary runs the new version and has all traffic: scale the canary to 0 and record the promotion. */
+/**
+ * The primary runs the new version and has all traffic (routing follows the written status):
+ * record the promotion and scale the canary to 0.
+ */
 public class FinalisingPhase implements PhaseHandler {
-
-    private final Workloads workloads;
-    private final Transitions transitions;
-
-    public FinalisingPhase(Workloads workloads, Transitions transitions) {
-        this.workloads = workloads;
-        this.transitions = transitions;
-    }
 
     @Override
     public Set<Phase> phases() {
@@ -29,7 +24,7 @@ public class FinalisingPhase implements PhaseHandler {
     @Override
     public Next handle(RolloutContext context) {
         RolloutStatus status = context.status();
-        workloads.scaleDownCanary(context.target());
+        context.effect(new Effect.ScaleDownCanary());
         status.setLastPromotedRevision(status.getLastAppliedRevision());
         // The commit of the analysed revision, not the target's now: a newer commit may already be waiting.
         if (status.getLastAppliedCommit() != null) {
@@ -37,12 +32,11 @@ public class FinalisingPhase implements PhaseHandler {
         }
         status.setCanaryWeight(0);
         status.setStep(null);
-        transitions.to(context, Phase.Succeeded);
-        transitions.setCondition(context, Transitions.PROMOTED, Conditions.TRUE, "Succeeded",
+        Transitions.to(context, Phase.Succeeded);
+        Transitions.setCondition(context, Transitions.PROMOTED, Conditions.TRUE, "Succeeded",
                 "revision " + status.getLastPromotedRevision() + " promoted");
-        transitions.events().normal(context.rollout(), "Promoted", "Revision " + status.getLastPromotedRevision()
-                + " promoted; canary scaled to 0");
-        transitions.finished(context, "succeeded");
+        context.normal("Promoted", "Revision " + status.getLastPromotedRevision() + " promoted; canary scaled to 0");
+        Transitions.finished(context, "succeeded");
         return Next.onChange();
     }
 }

@@ -15,6 +15,7 @@ import dev.ramp.rollout.RolloutContext;
 import dev.ramp.rollout.StepClock;
 import dev.ramp.rollout.Transitions;
 import dev.ramp.rollout.Workloads;
+import dev.ramp.rollout.Effect;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -31,15 +32,11 @@ import java.util.Set;
  */
 public class ProgressingPhase implements PhaseHandler {
 
-    private final Workloads workloads;
     private final ReleaseChecks checks;
-    private final Transitions transitions;
     private final ReleaseGates gates;
 
-    public ProgressingPhase(Workloads workloads, ReleaseChecks checks, Transitions transitions, ReleaseGates gates) {
-        this.workloads = workloads;
+    public ProgressingPhase(ReleaseChecks checks, ReleaseGates gates) {
         this.checks = checks;
-        this.transitions = transitions;
         this.gates = gates;
     }
 
@@ -72,7 +69,7 @@ public class ProgressingPhase implements PhaseHandler {
         }
         Optional<String> rollback = gates.rollbackRequested(context);
         if (rollback.isPresent()) {
-            transitions.rollback(context, "RollbackRequested", rollback.get());
+            Transitions.rollback(context, "RollbackRequested", rollback.get());
             return Next.onChange();
         }
         // Rollout hooks (load testers) once per step, at its first check; one that did not answer
@@ -119,13 +116,13 @@ public class ProgressingPhase implements PhaseHandler {
         int next = step + 1;
         if (next >= plan.size()) {
             if (Hooks.any(context.rollout(), Type.ConfirmPromotion)) {
-                transitions.to(context, Phase.WaitingPromotion);
-                transitions.events().normal(context.rollout(), "WaitingPromotion",
+                Transitions.to(context, Phase.WaitingPromotion);
+                context.normal("WaitingPromotion",
                         "All steps passed; waiting for the confirm-promotion hooks");
                 return Next.after(Duration.ofMillis(100));
             }
-            transitions.to(context, Phase.Promoting);
-            transitions.events().normal(context.rollout(), "Promoting",
+            Transitions.to(context, Phase.Promoting);
+            context.normal("Promoting",
                     "All steps passed; copying revision " + status.getLastAppliedRevision() + " into the primary");
             return Next.after(Duration.ofMillis(100));
         }
@@ -142,15 +139,15 @@ public class ProgressingPhase implements PhaseHandler {
         status.setCanaryWeight(next.routing().weights().canary());
         status.setLastCheckTime(context.now().toString());
         status.setLastTransitionTime(context.now().toString());
-        transitions.events().normal(context.rollout(), "StepAdvanced",
+        context.normal("StepAdvanced",
                 Character.toUpperCase(next.description().charAt(0)) + next.description().substring(1));
     }
 
     private Next canaryNotReady(RolloutContext context, AnalysisSettings settings) {
-        workloads.scaleUpCanary(context.rollout(), context.target(), context.status().getLastAppliedRevision());
+        context.effect(new Effect.ScaleUpCanary(context.status().getLastAppliedRevision()));
         Optional<Duration> left = new StepClock(settings, context.status(), context.now()).untilReadinessDeadline();
         if (left.isEmpty()) {
-            transitions.rollback(context, "ProgressDeadlineExceeded", "canary " + context.target().getMetadata().getName()
+            Transitions.rollback(context, "ProgressDeadlineExceeded", "canary " + context.target().getMetadata().getName()
                     + " not ready within " + settings.progressDeadline().toSeconds() + "s");
             return Next.onChange();
         }

@@ -25,12 +25,10 @@ public class WaitingPromotionPhase implements PhaseHandler {
 
     private final ReleaseGates gates;
     private final ReleaseChecks checks;
-    private final Transitions transitions;
 
-    public WaitingPromotionPhase(ReleaseGates gates, ReleaseChecks checks, Transitions transitions) {
+    public WaitingPromotionPhase(ReleaseGates gates, ReleaseChecks checks) {
         this.gates = gates;
         this.checks = checks;
-        this.transitions = transitions;
     }
 
     @Override
@@ -47,7 +45,7 @@ public class WaitingPromotionPhase implements PhaseHandler {
         }
         Optional<String> rollback = gates.rollbackRequested(context);
         if (rollback.isPresent()) {
-            transitions.rollback(context, "RollbackRequested", rollback.get());
+            Transitions.rollback(context, "RollbackRequested", rollback.get());
             return Next.onChange();
         }
         Optional<Next> notPassed = checks.metrics(context, settings, "the last step, waiting for promotion");
@@ -55,8 +53,8 @@ public class WaitingPromotionPhase implements PhaseHandler {
             return notPassed.get();
         }
         if (gates.confirmed(context, Type.ConfirmPromotion)) {
-            transitions.to(context, Phase.Promoting);
-            transitions.events().normal(context.rollout(), "Promoting", "confirm-promotion hooks answered 2xx; copying revision "
+            Transitions.to(context, Phase.Promoting);
+            context.normal("Promoting", "confirm-promotion hooks answered 2xx; copying revision "
                     + context.status().getLastAppliedRevision() + " into the primary");
             return Next.after(Duration.ofMillis(100));
         }

@@ -1,0 +1,32 @@
+package dev.ramp.rollout;
+
+import java.time.Duration;
+
+/**
+ * A change to the world that a phase decided on, carried out by {@link Effects} only after the
+ * status that records the decision has been written: a decision that loses its status write
+ * changes nothing, and one that must not repeat (telling the post-rollout hooks) is recorded
+ * before it happens. Each is idempotent: carried out twice, it leaves the world as once.
+ */
+public sealed interface Effect {
+
+    /** Run the target as the canary of {@code revision}: the primary's size, its pods labelled with the revision. */
+    record ScaleUpCanary(String revision) implements Effect {
+    }
+
+    /** Scale the target to 0: it runs only during a release. */
+    record ScaleDownCanary() implements Effect {
+    }
+
+    /** Give the primary the target's template, which must hash to {@code revision} (else nothing is applied). */
+    record ApplyPrimary(String revision) implements Effect {
+    }
+
+    /** Tell the post-rollout hooks that the release ended; a refusal is only reported. */
+    record NotifyPostRollout() implements Effect {
+    }
+
+    /** A release ended ({@code succeeded}, {@code failed}) after {@code took}: measured. */
+    record ReleaseFinished(String outcome, Duration took) implements Effect {
+    }
+}

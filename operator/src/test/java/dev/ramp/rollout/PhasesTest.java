@@ -1,0 +1,763 @@
+package dev.ramp.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ramp.analysis.CheckFailure;
+import dev.ramp.analysis.CheckResult;
+import dev.ramp.analysis.MetricOutcome;
+import dev.ramp.api.AnalysisSpec;
+import dev.ramp.api.GitRevertSpec;
+import dev.ramp.api.LocalObjectRef;
+import dev.ramp.api.MetricStatus;
+import dev.ramp.api.Phase;
+import dev.ramp.api.RollbackCause;
+import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutActions;
+import dev.ramp.api.RolloutSpec;
+import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.ServiceSpec;
+import dev.ramp.api.TargetRef;
+import dev.ramp.api.TemplateHash;
+import dev.ramp.api.ThresholdRange;
+import dev.ramp.api.Verdict;
+import dev.ramp.api.WebhookSpec;
+import dev.ramp.git.ReleaseReverter;
+import dev.ramp.hooks.HookCaller.HookAnswer;
+import dev.ramp.kube.Conditions;
+import dev.ramp.rollout.phase.PromotingPhase;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The state machine as pure decisions: each pass is decided from the Rollout, its target and
+ * primary as observed, scripted probe answers and a fixed time, with no cluster. Each test
+ * asserts what the pass wrote in status, the effects it asked for after the write, the Events
+ * it told, and when it wants to look again.
+ */
+class PhasesTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-30T12:00:00Z");
+
+    private final ScriptedProbes probes = new ScriptedProbes();
+    private final RecordingReverter reverter = new RecordingReverter();
+    private final PhaseHandlerRegistry machine = new PhaseHandlerRegistry(PhaseHandlerRegistry.handlers(probes, reverter));
+
+    private Rollout rollout;
+    private Deployment target;
+    private Deployment primary;
+    private RolloutContext pass;
+
+    @BeforeEach
+    void aCanaryRolloutOfVersionTwo() {
+        rollout = new Rollout();
+        rollout.setMetadata(new ObjectMetaBuilder().withName("podinfo").withNamespace("shop").withGeneration(1L).build());
+        RolloutSpec spec = new RolloutSpec();
+        spec.setTargetRef(new TargetRef("podinfo"));
+        ServiceSpec service = new ServiceSpec();
+        service.setPort(80);
+        spec.setService(service);
+        AnalysisSpec analysis = new AnalysisSpec();
+        analysis.setInterval("30s");
+        analysis.setStepWeights(List.of(20, 50));
+        analysis.setThreshold(2);
+        spec.setAnalysis(analysis);
+        rollout.setSpec(spec);
+        rollout.setStatus(new RolloutStatus());
+        target = deployment("podinfo", "2.0", 1, true);
+        primary = deployment("podinfo-primary", "1.0", 1, true);
+    }
+
+    private static Deployment deployment(String name, String version, int replicas, boolean ready) {
+        Deployment deployment = new DeploymentBuilder()
+                .withNewMetadata().withName(name).withNamespace("shop").withGeneration(1L).endMetadata()
+                .withNewSpec().withReplicas(replicas)
+                .withNewSelector().addToMatchLabels("app", "podinfo").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "podinfo").endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage("podinfo:" + version).endContainer().endSpec()
+                .endTemplate().endSpec()
+                .withStatus(new DeploymentStatusBuilder().withObservedGeneration(1L)
+                        .withUpdatedReplicas(ready ? replicas : 0).withReadyReplicas(ready ? replicas : 0).build())
+                .build();
+        return deployment;
+    }
+
+    /** The primary as Ramp leaves it: the template of {@code version}, labelled with its revision. */
+    private static Deployment primaryRunning(String version, boolean ready) {
+        Deployment primary = deployment("podinfo-primary", version, 1, ready);
+        String revision = TemplateHash.of(deployment("podinfo", version, 1, true).getSpec().getTemplate());
+        primary.getSpec().getTemplate().getMetadata().getLabels().putAll(Workloads.revisionLabels(revision));
+        return primary;
+    }
+
+    private static String revisionOf(String version) {
+        return TemplateHash.of(deployment("podinfo", version, 1, true).getSpec().getTemplate());
+    }
+
+    private RolloutStatus status() {
+        return rollout.getStatus();
+    }
+
+    private Next decideAt(Duration sinceT0) {
+        pass = new RolloutContext(rollout, target, Optional.ofNullable(primary), T0.plus(sinceT0));
+        return machine.decide(pass);
+    }
+
+    private List<String> events() {
+        return pass.notes().stream().map(RolloutContext.Note::reason).toList();
+    }
+
+    private Optional<String> condition(String type, java.util.function.Function<io.fabric8.kubernetes.api.model.Condition, String> field) {
+        return Conditions.find(status().getConditions(), type).map(field);
+    }
+
+    /** Version 2.0 released, at {@code step}, its last check and the step's start at {@code since}. */
+    private void releasingAt(int step, Duration since) {
+        status().setPhase(Phase.Progressing);
+        status().setLastAppliedRevision(revisionOf("2.0"));
+        status().setLastPromotedRevision(revisionOf("1.0"));
+        status().setReleaseStartTime(T0.toString());
+        status().setStep(step);
+        status().setRolloutHooksStep(step);
+        status().setCanaryWeight(step == 0 ? 20 : 50);
+        status().setLastTransitionTime(T0.plus(since).toString());
+        status().setLastCheckTime(T0.plus(since).toString());
+        status().setFailedChecks(0);
+        status().setInconclusiveChecks(0);
+        primary = primaryRunning("1.0", true);
+    }
+
+    @Nested
+    class Initializing {
+
+        @Test
+        void createsThePrimaryAndWaitsForIt() {
+            primary = null;
+
+            Next next = decideAt(Duration.ZERO);
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Initializing);
+            assertThat(pass.effects()).containsExactly(new Effect.ApplyPrimary(revisionOf("2.0")));
+            assertThat(condition("Ready", c -> c.getReason())).contains("Initializing");
+            assertThat(next.after()).contains(Duration.ofSeconds(5));
+        }
+
+        @Test
+        void oncePrimaryIsReadyOnTheRevisionTheTargetIsScaledDown() {
+            primary = primaryRunning("2.0", true);
+
+            decideAt(Duration.ZERO);
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Initialized);
+            assertThat(status().getLastPromotedRevision()).isEqualTo(revisionOf("2.0"));
+            assertThat(pass.effects()).contains(new Effect.ScaleDownCanary());
+            assertThat(events()).containsExactly("Initialized");
+        }
+
+        @Test
+        void anUnreadyPrimaryKeepsTheTargetRunning() {
+            primary = primaryRunning("2.0", false);
+
+            decideAt(Duration.ZERO);
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Initializing);
+            assertThat(pass.effects()).doesNotContain(new Effect.ScaleDownCanary());
+        }
+    }
+
+    @Nested
+    class Idle {
+
+        @BeforeEach
+        void initializedOnVersionOne() {
+            status().setPhase(Phase.Initialized);
+            status().setLastAppliedRevision(revisionOf("1.0"));
+            status().setLastPromotedRevision(revisionOf("1.0"));
+            primary = primaryRunning("1.0", true);
+        }
+
+        @Test
+        void aNewRevisionStartsAReleaseWithAllTrafficOnThePrimary() {
+            Next next = decideAt(Duration.ZERO);
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+            assertThat(status().getLastAppliedRevision()).isEqualTo(revisionOf("2.0"));
+            assertThat(status().getStep()).isNull();
+            assertThat(ReleasePlan.routingOf(rollout).weights()).isEqualTo(dev.ramp.routing.Weights.ALL_PRIMARY);
+            assertThat(pass.effects()).containsExactly(new Effect.ScaleUpCanary(revisionOf("2.0")));
+            assertThat(events()).containsExactly("ReleaseStarted");
+            assertThat(next.after()).contains(Duration.ofSeconds(1));
+        }
+
+        @Test
+        void thePromotedRevisionStartsNothingAndKeepsThePrimaryOnIt() {
+            target = deployment("podinfo", "1.0", 1, true);
+            primary = null;
+
+            Next next = decideAt(Duration.ZERO);
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Initialized);
+            assertThat(pass.effects()).containsExactly(new Effect.ApplyPrimary(revisionOf("1.0")), new Effect.ScaleDownCanary());
+            assertThat(next.after()).isEmpty();
+        }
+
+        @Test
+        void theEndOfAReleaseIsToldToPostRolloutHooksOnceAndOnlyAfterItIsWritten() {
+            status().setPhase(Phase.Succeeded);
+            status().setReleaseStartTime(T0.toString());
+            target = deployment("podinfo", "1.0", 1, true);
+
+            decideAt(Duration.ZERO);
+            assertThat(status().getPostRolloutNotified()).isEqualTo(T0.toString());
+            assertThat(pass.effects()).startsWith(new Effect.NotifyPostRollout());
+
+            decideAt(Duration.ofSeconds(1));
+            assertThat(pass.effects()).doesNotContain(new Effect.NotifyPostRollout());
+        }
+    }
+
+    @Nested
+    class Progressing {
+
+        @Test
+        void anUnreadyCanaryIsScaledUpAndRolledBackAfterTheDeadline() {
+            releasingAt(0, Duration.ZERO);
+            target = deployment("podinfo", "2.0", 1, false);
+            rollout.getSpec().setProgressDeadlineSeconds(60);
+
+            Next next = decideAt(Duration.ofSeconds(10));
+            assertThat(status().getCanaryNotReadySince()).isEqualTo(T0.plusSeconds(10).toString());
+            assertThat(pass.effects()).containsExactly(new Effect.ScaleUpCanary(revisionOf("2.0")));
+            assertThat(next.after()).contains(Duration.ofSeconds(5));
+
+            decideAt(Duration.ofSeconds(71));
+            assertThat(status().getPhase()).isEqualTo(Phase.Failed);
+            assertThat(status().getRollbackCause().getReason()).isEqualTo("ProgressDeadlineExceeded");
+            assertThat(status().getCanaryWeight()).isZero();
+        }
+
+        @Test
+        void theFirstStepFollowsTheGatesAndIsRecordedBeforeAnyTrafficMoves() {
+            releasingAt(0, Duration.ZERO);
+            status().setStep(null);
+            status().setRolloutHooksStep(null);
+            status().setCanaryWeight(0);
+            status().setLastCheckTime(null);
+
+            Next next = decideAt(Duration.ZERO);
+
+            assertThat(status().getStep()).isZero();
+            assertThat(status().getCanaryWeight()).isEqualTo(20);
+            assertThat(ReleasePlan.routingOf(rollout).weights().canary()).isEqualTo(20);
+            assertThat(events()).containsExactly("StepAdvanced");
+            assertThat(next.after()).contains(Duration.ofSeconds(30));
+        }
+
+        @Test
+        void aConfirmRolloutHookSayingNoHoldsTheReleaseWithoutTraffic() {
+            hook(WebhookSpec.Type.ConfirmRollout);
+            releasingAt(0, Duration.ZERO);
+            status().setStep(null);
+            status().setLastCheckTime(null);
+            probes.refuse(WebhookSpec.Type.ConfirmRollout, new HookAnswer(403, "gate answered 403"));
+
+            decideAt(Duration.ZERO);
+
+            assertThat(status().getStep()).isNull();
+            assertThat(condition(ReleaseGates.WEBHOOKS, c -> c.getReason())).contains("WaitingForConfirmation");
+        }
+
+        @Test
+        void checksAreNotRunBeforeTheyAreDue() {
+            releasingAt(0, Duration.ZERO);
+
+            Next next = decideAt(Duration.ofSeconds(2));
+
+            assertThat(probes.checksRun).isZero();
+            assertThat(next.after()).contains(Duration.ofSeconds(3));
+        }
+
+        @Test
+        void aPassedCheckHoldsTheStepForItsIntervalThenAdvances() {
+            releasingAt(0, Duration.ZERO);
+            probes.answer(passed());
+
+            Next held = decideAt(Duration.ofSeconds(5));
+            assertThat(status().getStep()).isZero();
+            assertThat(held.after()).contains(Duration.ofSeconds(5));
+
+            decideAt(Duration.ofSeconds(30));
+            assertThat(status().getStep()).isEqualTo(1);
+            assertThat(status().getCanaryWeight()).isEqualTo(50);
+            assertThat(condition(Transitions.ANALYSIS, c -> c.getStatus())).contains(Conditions.TRUE);
+        }
+
+        @Test
+        void failedChecksRollBackAtTheThreshold() {
+            releasingAt(1, Duration.ZERO);
+            probes.answer(failed(70.0));
+
+            decideAt(Duration.ofSeconds(5));
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+            assertThat(status().getFailedChecks()).isEqualTo(1);
+            assertThat(events()).containsExactly("CheckFailed");
+
+            decideAt(Duration.ofSeconds(10));
+            assertThat(status().getPhase()).isEqualTo(Phase.Failed);
+            RollbackCause cause = status().getRollbackCause();
+            assertThat(cause.getReason()).isEqualTo("AnalysisFailed");
+            assertThat(cause.getMetric()).isEqualTo("request-success-rate");
+            assertThat(cause.getValue()).isEqualTo(70.0);
+            assertThat(ReleasePlan.routingOf(rollout).weights()).isEqualTo(dev.ramp.routing.Weights.ALL_PRIMARY);
+            assertThat(events()).contains("RolledBack");
+            assertThat(pass.effects()).anyMatch(e -> e instanceof Effect.ReleaseFinished f && f.outcome().equals("failed"));
+        }
+
+        @Test
+        void inconclusiveChecksHoldTheStepAndBackOffWithoutCountingAsFailures() {
+            releasingAt(0, Duration.ZERO);
+            probes.answer(inconclusive());
+
+            Next next = decideAt(Duration.ofSeconds(5));
+
+            assertThat(status().getStep()).isZero();
+            assertThat(status().getFailedChecks()).isZero();
+            assertThat(status().getInconclusiveChecks()).isEqualTo(1);
+            assertThat(next.after()).contains(Duration.ofSeconds(5));
+            decideAt(Duration.ofSeconds(10));
+            assertThat(status().getInconclusiveChecks()).isEqualTo(2);
+            assertThat(decideAt(Duration.ofSeconds(12)).after()).contains(Duration.ofSeconds(8));
+        }
+
+        @Test
+        void afterTheLastStepTheReleaseIsPromoted() {
+            releasingAt(1, Duration.ZERO);
+            probes.answer(passed());
+
+            decideAt(Duration.ofSeconds(30));
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Promoting);
+            assertThat(events()).containsExactly("Promoting");
+        }
+
+        @Test
+        void withConfirmPromotionHooksTheLastStepWaits() {
+            hook(WebhookSpec.Type.ConfirmPromotion);
+            releasingAt(1, Duration.ZERO);
+            probes.answer(passed());
+
+            decideAt(Duration.ofSeconds(30));
+
+            assertThat(status().getPhase()).isEqualTo(Phase.WaitingPromotion);
+            assertThat(status().getStep()).isEqualTo(1);
+        }
+
+        @Test
+        void aRolloutHookThatSaysNoIsAFailedCheckAndTheStepIsNotLeftUntilItSaysYes() {
+            hook(WebhookSpec.Type.Rollout);
+            releasingAt(0, Duration.ZERO);
+            status().setRolloutHooksStep(null);
+            probes.refuse(WebhookSpec.Type.Rollout, new HookAnswer(500, "load test answered 500"));
+            probes.answer(passed());
+
+            decideAt(Duration.ofSeconds(30));
+
+            assertThat(status().getStep()).isZero();
+            assertThat(status().getFailedChecks()).isEqualTo(1);
+            assertThat(status().getRolloutHooksStep()).isNull();
+        }
+
+        @Test
+        void aTargetBackOnThePromotedRevisionCancelsTheReleaseWithoutFailingIt() {
+            releasingAt(1, Duration.ZERO);
+            target = deployment("podinfo", "1.0", 1, true);
+
+            decideAt(Duration.ofSeconds(3));
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Initialized);
+            assertThat(status().getLastAppliedRevision()).isEqualTo(revisionOf("1.0"));
+            assertThat(status().getRollbackCause()).isNull();
+            assertThat(ReleasePlan.routingOf(rollout).weights()).isEqualTo(dev.ramp.routing.Weights.ALL_PRIMARY);
+            assertThat(condition(Transitions.PROMOTED, c -> c.getReason())).contains(NewRevisionGuard.CANCELLED);
+            assertThat(pass.effects()).contains(new Effect.ScaleDownCanary());
+            assertThat(events()).containsExactly(NewRevisionGuard.CANCELLED);
+        }
+
+        @Test
+        void aNewRevisionMidStepRestartsTheAnalysisFromNothing() {
+            releasingAt(1, Duration.ZERO);
+            status().setFailedChecks(1);
+            target = deployment("podinfo", "3.0", 1, true);
+
+            decideAt(Duration.ofSeconds(3));
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+            assertThat(status().getStep()).isNull();
+            assertThat(status().getFailedChecks()).isZero();
+            assertThat(pass.effects()).containsExactly(new Effect.ScaleUpCanary(revisionOf("3.0")));
+            assertThat(events()).containsExactly("ReleaseRestarted");
+        }
+
+        @Test
+        void aRollbackHookSayingYesRollsBack() {
+            hook(WebhookSpec.Type.Rollback);
+            releasingAt(0, Duration.ZERO);
+            probes.yes(WebhookSpec.Type.Rollback, new HookAnswer(200, "on-call said roll back"));
+
+            decideAt(Duration.ofSeconds(5));
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Failed);
+            assertThat(status().getRollbackCause().getReason()).isEqualTo("RollbackRequested");
+        }
+    }
+
+    @Nested
+    class WaitingPromotion {
+
+        @BeforeEach
+        void allStepsPassed() {
+            hook(WebhookSpec.Type.ConfirmPromotion);
+            releasingAt(1, Duration.ZERO);
+            status().setPhase(Phase.WaitingPromotion);
+        }
+
+        @Test
+        void aYesAfterAPassedCheckPromotes() {
+            probes.answer(passed());
+
+            decideAt(Duration.ofSeconds(5));
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Promoting);
+        }
+
+        @Test
+        void aNoKeepsTheCanaryOnItsLastStepAndChecking() {
+            probes.answer(passed());
+            probes.refuse(WebhookSpec.Type.ConfirmPromotion, new HookAnswer(403, "not yet"));
+
+            Next next = decideAt(Duration.ofSeconds(5));
+
+            assertThat(status().getPhase()).isEqualTo(Phase.WaitingPromotion);
+            assertThat(ReleasePlan.routingOf(rollout).weights().canary()).isEqualTo(50);
+            assertThat(next.after()).contains(Duration.ofSeconds(5));
+        }
+
+        @Test
+        void aCanaryThatGoesBadWhileWaitingIsRolledBackNotPromoted() {
+            probes.answer(failed(50.0));
+
+            decideAt(Duration.ofSeconds(5));
+            decideAt(Duration.ofSeconds(10));
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Failed);
+            assertThat(probes.hooksAsked).doesNotContain(WebhookSpec.Type.ConfirmPromotion);
+        }
+    }
+
+    @Nested
+    class Promoting {
+
+        @BeforeEach
+        void promotingVersionTwo() {
+            releasingAt(1, Duration.ZERO);
+            status().setPhase(Phase.Promoting);
+        }
+
+        @Test
+        void theAnalysedTemplateGoesToThePrimaryWhileTheCanaryKeepsItsShare() {
+            Next next = decideAt(Duration.ZERO);
+
+            assertThat(pass.effects()).containsExactly(new Effect.ApplyPrimary(revisionOf("2.0")));
+            assertThat(ReleasePlan.routingOf(rollout).weights().canary()).isEqualTo(50);
+            assertThat(next.after()).contains(Duration.ofSeconds(1));
+        }
+
+        @Test
+        void aReadyPrimaryOnTheRevisionFinalises() {
+            primary = primaryRunning("2.0", true);
+
+            decideAt(Duration.ZERO);
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Finalising);
+            assertThat(ReleasePlan.routingOf(rollout).weights()).isEqualTo(dev.ramp.routing.Weights.ALL_PRIMARY);
+        }
+
+        @Test
+        void aPrimaryNotReadyPastTheDeadlineIsReportedOnceAndTheCanaryKeepsItsShare() {
+            rollout.getSpec().setProgressDeadlineSeconds(60);
+            primary = primaryRunning("2.0", false);
+
+            decideAt(Duration.ofSeconds(30));
+            assertThat(events()).isEmpty();
+
+            decideAt(Duration.ofSeconds(61));
+            assertThat(condition(Transitions.PROMOTED, c -> c.getReason())).contains(PromotingPhase.PRIMARY_NOT_READY);
+            assertThat(events()).containsExactly(PromotingPhase.PRIMARY_NOT_READY);
+            assertThat(status().getPhase()).isEqualTo(Phase.Promoting);
+            assertThat(ReleasePlan.routingOf(rollout).weights().canary()).isEqualTo(50);
+
+            decideAt(Duration.ofSeconds(70));
+            assertThat(events()).isEmpty();
+        }
+
+        @Test
+        void aTargetChangedBeforeThePrimaryHasTheTemplateRestartsTheRelease() {
+            target = deployment("podinfo", "3.0", 1, true);
+
+            decideAt(Duration.ZERO);
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+            assertThat(status().getLastAppliedRevision()).isEqualTo(revisionOf("3.0"));
+            assertThat(pass.effects()).doesNotContain(new Effect.ApplyPrimary(revisionOf("3.0")));
+            assertThat(events()).containsExactly("ReleaseStarted");
+        }
+
+        @Test
+        void aTargetChangedOnceThePrimaryHasTheTemplateFinishesThePromotionWithNoTrafficOnTheCanary() {
+            target = deployment("podinfo", "3.0", 1, true);
+            primary = primaryRunning("2.0", false);
+
+            decideAt(Duration.ZERO);
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Promoting);
+            assertThat(status().getLastAppliedRevision()).isEqualTo(revisionOf("2.0"));
+            assertThat(ReleasePlan.routingOf(rollout).weights()).isEqualTo(dev.ramp.routing.Weights.ALL_PRIMARY);
+            assertThat(pass.effects()).isEmpty();
+        }
+    }
+
+    @Test
+    void finalisingRecordsThePromotionAndScalesTheCanaryDown() {
+        releasingAt(1, Duration.ZERO);
+        status().setPhase(Phase.Finalising);
+        status().setLastAppliedCommit("abc123");
+
+        decideAt(Duration.ofSeconds(40));
+
+        assertThat(status().getPhase()).isEqualTo(Phase.Succeeded);
+        assertThat(status().getLastPromotedRevision()).isEqualTo(revisionOf("2.0"));
+        assertThat(status().getLastPromotedCommit()).isEqualTo("abc123");
+        assertThat(pass.effects()).contains(new Effect.ScaleDownCanary(),
+                new Effect.ReleaseFinished("succeeded", Duration.ofSeconds(40)));
+        assertThat(events()).containsExactly("Promoted");
+    }
+
+    @Nested
+    class Failed {
+
+        @BeforeEach
+        void rolledBackForAFailedMetric() {
+            releasingAt(0, Duration.ZERO);
+            status().setPhase(Phase.Failed);
+            status().setStep(null);
+            status().setRollbackCause(new RollbackCause("AnalysisFailed", "request-success-rate 70 below 99"));
+            GitRevertSpec revert = new GitRevertSpec();
+            revert.setEnabled(true);
+            revert.setSourceRef(new LocalObjectRef("apps"));
+            rollout.getSpec().setGitRevert(revert);
+        }
+
+        @Test
+        void theRevertIsRecordedAsIntendedBeforeItIsPushedAndPushedOnce() {
+            decideAt(Duration.ZERO);
+            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getReason())).contains("Reverting");
+            assertThat(reverter.requests).isEmpty();
+
+            decideAt(Duration.ofMillis(100));
+            assertThat(reverter.requests).hasSize(1);
+            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getStatus())).contains(Conditions.TRUE);
+            assertThat(status().getRevertCommit()).isEqualTo("f00d");
+
+            decideAt(Duration.ofSeconds(1));
+            assertThat(reverter.requests).hasSize(1);
+        }
+
+        @Test
+        void theCanaryIsScaledDownOnceTheRollbackIsWritten() {
+            decideAt(Duration.ZERO);
+
+            assertThat(pass.effects()).contains(new Effect.ScaleDownCanary());
+        }
+
+        @Test
+        void anInconclusiveRollbackIsNotRevertedInGit() {
+            status().setRollbackCause(new RollbackCause(RollbackCause.ANALYSIS_INCONCLUSIVE, "no data"));
+
+            decideAt(Duration.ZERO);
+            decideAt(Duration.ofSeconds(1));
+
+            assertThat(reverter.requests).isEmpty();
+            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getReason())).contains("NotReverted");
+        }
+
+        @Test
+        void gitUnreachableLeavesTheRevertPendingAndRetried() {
+            reverter.next = ReleaseReverter.Outcome.later("GitUnavailable", "connection refused");
+
+            decideAt(Duration.ZERO);
+            Next next = decideAt(Duration.ofMillis(100));
+
+            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getStatus())).contains(Conditions.UNKNOWN);
+            assertThat(next.after()).contains(Duration.ofSeconds(15));
+        }
+
+        @Test
+        void retryStartsTheFailedRevisionAgain() {
+            rollout.getMetadata().setAnnotations(Map.of(RolloutActions.ANNOTATION, "retry/1"));
+
+            decideAt(Duration.ZERO);
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+            assertThat(status().getLastAction()).isEqualTo("retry/1");
+            assertThat(events()).containsExactly("ReleaseStarted");
+        }
+    }
+
+    @Nested
+    class ManualActions {
+
+        @Test
+        void promoteSkipsTheRemainingSteps() {
+            releasingAt(0, Duration.ZERO);
+            rollout.getMetadata().setAnnotations(Map.of(RolloutActions.ANNOTATION, "promote/1"));
+
+            decideAt(Duration.ofSeconds(1));
+            assertThat(status().getPhase()).isEqualTo(Phase.Promoting);
+
+            // The same request is carried out once.
+            status().setPhase(Phase.Progressing);
+            decideAt(Duration.ofSeconds(2));
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+        }
+
+        @Test
+        void abortRollsBack() {
+            releasingAt(0, Duration.ZERO);
+            rollout.getMetadata().setAnnotations(Map.of(RolloutActions.ANNOTATION, "abort/1"));
+
+            decideAt(Duration.ofSeconds(1));
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Failed);
+            assertThat(status().getRollbackCause().getReason()).isEqualTo("Aborted");
+        }
+
+        @Test
+        void aRequestThatMakesNoSenseIsRefusedWithAWarning() {
+            status().setPhase(Phase.Initialized);
+            status().setLastAppliedRevision(revisionOf("2.0"));
+            status().setLastPromotedRevision(revisionOf("2.0"));
+            rollout.getMetadata().setAnnotations(Map.of(RolloutActions.ANNOTATION, "abort/1"));
+
+            decideAt(Duration.ZERO);
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Initialized);
+            assertThat(pass.notes()).anyMatch(n -> n.warning() && n.reason().equals("ActionRefused"));
+        }
+
+        @Test
+        void pausedHoldsTheStepAndRunsNoChecks() {
+            releasingAt(0, Duration.ZERO);
+            rollout.getSpec().setPaused(true);
+            probes.answer(failed(10.0));
+
+            Next next = decideAt(Duration.ofSeconds(30));
+
+            assertThat(probes.checksRun).isZero();
+            assertThat(condition(dev.ramp.rollout.ManualActions.PAUSED, c -> c.getStatus())).contains(Conditions.TRUE);
+            assertThat(next.after()).isEmpty();
+        }
+    }
+
+    private void hook(WebhookSpec.Type type) {
+        WebhookSpec hook = new WebhookSpec();
+        hook.setName(type.name().toLowerCase());
+        hook.setType(type);
+        hook.setUrl("http://127.0.0.1:1/" + type);
+        List<WebhookSpec> hooks = new ArrayList<>(Optional.ofNullable(rollout.getSpec().getAnalysis().getWebhooks()).orElse(List.of()));
+        hooks.add(hook);
+        rollout.getSpec().getAnalysis().setWebhooks(hooks);
+    }
+
+    private static final ThresholdRange MIN_99 = new ThresholdRange(99.0, null);
+
+    private static CheckResult passed() {
+        return new CheckResult(List.of(new MetricOutcome(new MetricStatus("request-success-rate", 100.0, MIN_99, Verdict.Passed,
+                "within range"), null)));
+    }
+
+    private static CheckResult failed(double value) {
+        return new CheckResult(List.of(new MetricOutcome(new MetricStatus("request-success-rate", value, MIN_99, Verdict.Failed,
+                value + " is below the minimum 99"), CheckFailure.OUT_OF_RANGE)));
+    }
+
+    private static CheckResult inconclusive() {
+        return new CheckResult(List.of(new MetricOutcome(new MetricStatus("request-success-rate", null, MIN_99,
+                Verdict.Inconclusive, "Prometheus unreachable"), CheckFailure.PROVIDER_UNAVAILABLE)));
+    }
+
+    /** Probe answers from a script: the same check result each time, and per hook type a refusal or a yes. */
+    private static final class ScriptedProbes implements Probes {
+
+        private CheckResult result = new CheckResult(List.of());
+        private final Map<WebhookSpec.Type, HookAnswer> refusals = new EnumMap<>(WebhookSpec.Type.class);
+        private final Map<WebhookSpec.Type, HookAnswer> yeses = new EnumMap<>(WebhookSpec.Type.class);
+        private int checksRun;
+        private final List<WebhookSpec.Type> hooksAsked = new ArrayList<>();
+
+        void answer(CheckResult result) {
+            this.result = result;
+        }
+
+        void refuse(WebhookSpec.Type type, HookAnswer answer) {
+            refusals.put(type, answer);
+        }
+
+        void yes(WebhookSpec.Type type, HookAnswer answer) {
+            yeses.put(type, answer);
+        }
+
+        @Override
+        public CheckResult checks(Rollout rollout, String revision) {
+            checksRun++;
+            return result;
+        }
+
+        @Override
+        public Optional<HookAnswer> firstRefusal(Rollout rollout, WebhookSpec.Type type) {
+            hooksAsked.add(type);
+            return Optional.ofNullable(refusals.get(type));
+        }
+
+        @Override
+        public Optional<HookAnswer> firstYes(Rollout rollout, WebhookSpec.Type type) {
+            hooksAsked.add(type);
+            return Optional.ofNullable(yeses.get(type));
+        }
+    }
+
+    /** A Git side that records each revert asked of it and answers as told. */
+    private static final class RecordingReverter implements ReleaseReverter {
+
+        private final Deque<Request> requests = new ArrayDeque<>();
+        private Outcome next = Outcome.done("Reverted", "reverted in commit f00d", "f00d");
+
+        @Override
+        public Outcome revert(Request request) {
+            requests.add(request);
+            return next;
+        }
+    }
+}
