@@ -5,7 +5,9 @@ import dev.ramp.analysis.Analysis;
 import dev.ramp.analysis.AnalysisMetrics;
 import dev.ramp.analysis.Providers;
 import dev.ramp.api.Phase;
+import dev.ramp.egress.EgressPolicy;
 import dev.ramp.kube.Conditions;
+import dev.ramp.kube.References;
 import dev.ramp.kube.EventRecorder;
 import dev.ramp.rollout.phase.FailedPhase;
 import dev.ramp.rollout.phase.FinalisingPhase;
@@ -47,16 +49,28 @@ public class PhaseHandlerRegistry {
         }
     }
 
-    /** The handlers wired to the real Kubernetes client, Istio router, Prometheus and Git. */
+    /** As the full {@code create}, with references kept in their namespace and the default egress policy. */
     public static PhaseHandlerRegistry create(KubernetesClient client, Conditions conditions, EventRecorder events,
             String prometheusAddress, MeterRegistry registry, ReleaseReverter reverter) {
+        return create(client, conditions, events, prometheusAddress, registry, reverter, References.SAME_NAMESPACE,
+                EgressPolicy.defaults());
+    }
+
+    /**
+     * The handlers wired to the real Kubernetes client, Istio router, Prometheus and Git, with the
+     * operator's rules for cross-namespace references and outbound requests (hooks, providers).
+     */
+    public static PhaseHandlerRegistry create(KubernetesClient client, Conditions conditions, EventRecorder events,
+            String prometheusAddress, MeterRegistry registry, ReleaseReverter reverter, References references,
+            EgressPolicy egress) {
         Workloads workloads = new Workloads(client);
         TrafficRouter router = new IstioRouter(client);
         RolloutMetrics metrics = new RolloutMetrics(registry);
-        Hooks hooks = new Hooks(new HookCaller());
+        Hooks hooks = new Hooks(new HookCaller(client, egress));
         Transitions transitions = new Transitions(workloads, router, events, conditions, metrics, hooks);
         ReleaseGates gates = new ReleaseGates(hooks, transitions);
-        Analysis analysis = new Analysis(client, new Providers(client, prometheusAddress), new AnalysisMetrics(registry));
+        Analysis analysis = new Analysis(client, new Providers(client, prometheusAddress, egress), new AnalysisMetrics(registry),
+                references);
         ReleaseChecks checks = new ReleaseChecks(analysis, transitions);
         IdlePhase idle = new IdlePhase(workloads, transitions);
         return new PhaseHandlerRegistry(List.of(

@@ -131,7 +131,7 @@ public class Transitions {
         }
         status.setPostRolloutNotified(release);
         hooks.firstRefusal(context.rollout(), WebhookSpec.Type.PostRollout).ifPresent(answer ->
-                events.warning(context.rollout(), "HookFailed", "post-rollout: " + answer.message()));
+                events.warning(context.rollout(), "HookFailed", "post-rollout: " + answer.described()));
         return true;
     }
 

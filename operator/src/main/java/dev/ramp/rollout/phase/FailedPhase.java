@@ -81,9 +81,8 @@ public class FailedPhase implements PhaseHandler {
 
     private Next revert(RolloutContext context) {
         RolloutStatus status = context.status();
-        String reason = status.getRollbackCause() == null ? "the release failed" : status.getRollbackCause().getMessage();
         ReleaseReverter.Outcome outcome = reverter.revert(new ReleaseReverter.Request(context.rollout(), context.target(),
-                status.getLastAppliedRevision(), reason));
+                status.getLastAppliedRevision(), status.getRollbackCause()));
         String previousReason = Conditions.find(status.getConditions(), GIT_REVERTED).map(c -> c.getReason()).orElse(null);
         String conditionStatus = outcome.reverted() ? Conditions.TRUE : outcome.retry() ? Conditions.UNKNOWN : Conditions.FALSE;
         transitions.setCondition(context, GIT_REVERTED, conditionStatus, outcome.reason(), outcome.message());
