@@ -6,16 +6,21 @@ import dev.ramp.git.GitSourceConditions;
 import dev.ramp.git.GitSync;
 import dev.ramp.git.ManifestApplier;
 import dev.ramp.git.SyncRequests;
+import dev.ramp.egress.EgressPolicy;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
+import dev.ramp.kube.References;
 import dev.ramp.rollout.PhaseHandlerRegistry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 
 /** Wires the operator's collaborators for Quarkus; tests build them by hand instead. */
 @ApplicationScoped
@@ -39,18 +44,33 @@ public class RampBeans {
         return new EventRecorder(client, clock);
     }
 
+    /** Where hooks, metric providers and Git remotes may be reached (ramp.egress.*). Singleton: a final class has no proxy. */
     @Produces
-    @ApplicationScoped
-    PhaseHandlerRegistry phaseHandlers(KubernetesClient client, Conditions conditions, EventRecorder events,
-            @ConfigProperty(name = "ramp.prometheus.address") String prometheusAddress, MeterRegistry registry,
-            GitReverter reverter) {
-        return PhaseHandlerRegistry.create(client, events, prometheusAddress, registry, reverter);
+    @Singleton
+    EgressPolicy egressPolicy(@ConfigProperty(name = "ramp.egress.allow-cidrs") Optional<List<String>> allow,
+            @ConfigProperty(name = "ramp.egress.deny-cidrs") Optional<List<String>> deny,
+            @ConfigProperty(name = "ramp.egress.deny-hosts") Optional<List<String>> denyHosts) {
+        return EgressPolicy.of(allow.orElse(List.of()), deny.orElse(List.of()), denyHosts.orElse(List.of()));
+    }
+
+    @Produces
+    @Singleton
+    References references(@ConfigProperty(name = "ramp.allow-cross-namespace-refs") boolean allowCrossNamespaceRefs) {
+        return new References(allowCrossNamespaceRefs);
     }
 
     @Produces
     @ApplicationScoped
-    GitMirror gitMirror(@ConfigProperty(name = "ramp.git.cache-dir") String cacheDir) {
-        return new GitMirror(Path.of(cacheDir));
+    PhaseHandlerRegistry phaseHandlers(KubernetesClient client, EventRecorder events,
+            @ConfigProperty(name = "ramp.prometheus.address") String prometheusAddress, MeterRegistry registry,
+            GitReverter reverter, References references, EgressPolicy egress) {
+        return PhaseHandlerRegistry.create(client, events, prometheusAddress, registry, reverter, references, egress);
+    }
+
+    @Produces
+    @ApplicationScoped
+    GitMirror gitMirror(@ConfigProperty(name = "ramp.git.cache-dir") String cacheDir, EgressPolicy egress) {
+        return new GitMirror(Path.of(cacheDir), egress);
     }
 
     @Produces

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Where a GitSource's manifests live and how Ramp keeps the cluster in step with them. */
@@ -11,7 +12,10 @@ public class GitSourceSpec {
 
     @Required
     @Pattern("^(https?|ssh)://.+|^[A-Za-z0-9._-]+@[^:]+:.+")
-    @JsonPropertyDescription("Repository URL: https://host/org/repo.git, ssh://git@host/org/repo.git or git@host:org/repo.git.")
+    @Size(max = 2048)
+    @ValidationRule(value = "!self.matches('^https?://[^/?#]*@') && !self.matches('^ssh://[^/?#@]*:[^/?#@]*@')",
+            message = "url must not carry credentials (https://user:token@host, ssh://user:password@host); put them in the Secret named by secretRef")
+    @JsonPropertyDescription("Repository URL: https://host/org/repo.git, ssh://git@host/org/repo.git or git@host:org/repo.git, without credentials (those go in secretRef).")
     private String url;
 
     @Default("main")

@@ -3,6 +3,8 @@ package dev.ramp.api;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** A metrics backend. Only Prometheus is supported. */
 public class MetricProvider {
@@ -17,7 +19,10 @@ public class MetricProvider {
     private Type type = Type.Prometheus;
 
     @Pattern("^https?://.+")
-    @JsonPropertyDescription("Base URL of the backend's HTTP API; defaults to the operator's ramp.prometheus.address.")
+    @Size(max = 2048)
+    @ValidationRule(value = "!self.matches('^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@')",
+            message = "address must not carry credentials (user:password@host); put them in the Secret named by secretRef")
+    @JsonPropertyDescription("Base URL of the backend's HTTP API, without credentials; defaults to the operator's ramp.prometheus.address.")
     private String address;
 
     @JsonPropertyDescription("Secret with username and password (basic auth) or token (bearer) for the backend, in the template's namespace.")

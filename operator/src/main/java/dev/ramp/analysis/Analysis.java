@@ -7,6 +7,7 @@ import dev.ramp.api.Rollout;
 import dev.ramp.api.ThresholdRange;
 import dev.ramp.api.Durations;
 import dev.ramp.api.RolloutNames;
+import dev.ramp.kube.References;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -23,6 +24,9 @@ import java.util.OptionalDouble;
  * once (no retries here: the next check is the retry) and compares the value with the threshold
  * range. Only a value out of range fails a check; no data, a missing template, a rejected query
  * or an unreachable provider leave it Inconclusive, never Passed. Each says why with a {@link CheckFailure}.
+ * A template in another namespace is not even read unless the operator allows cross-namespace
+ * references ({@link References}); variables are rendered so that they cannot change a query's
+ * structure ({@link QueryTemplate}).
  */
 public class Analysis {
 
@@ -32,11 +36,17 @@ public class Analysis {
     private final KubernetesClient client;
     private final Providers providers;
     private final AnalysisMetrics metrics;
+    private final References references;
 
     public Analysis(KubernetesClient client, Providers providers, AnalysisMetrics metrics) {
+        this(client, providers, metrics, References.SAME_NAMESPACE);
+    }
+
+    public Analysis(KubernetesClient client, Providers providers, AnalysisMetrics metrics, References references) {
         this.client = client;
         this.providers = providers;
         this.metrics = metrics;
+        this.references = references;
     }
 
     /** The checks of the canary running {@code revision}. */
@@ -178,6 +188,11 @@ public class Analysis {
         String namespace = check.getTemplateRef().getNamespace() == null ? rollout.getMetadata().getNamespace()
                 : check.getTemplateRef().getNamespace();
         String name = check.getTemplateRef().getName();
+        var refused = references.refusal("spec.analysis.metrics[" + check.getName() + "].templateRef",
+                rollout.getMetadata().getNamespace(), "MetricTemplate", namespace, name);
+        if (refused.isPresent()) {
+            throw new UnresolvedMetric(CheckFailure.CROSS_NAMESPACE_REF, refused.get());
+        }
         MetricTemplate template = client.resources(MetricTemplate.class).inNamespace(namespace).withName(name).get();
         if (template == null) {
             throw new UnresolvedMetric(CheckFailure.TEMPLATE_NOT_FOUND, "MetricTemplate " + namespace + "/" + name

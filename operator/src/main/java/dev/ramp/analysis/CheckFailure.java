@@ -11,12 +11,16 @@ import dev.ramp.api.Verdict;
  */
 public enum CheckFailure {
 
+    /** The Rollout names a MetricTemplate in another namespace, and the operator does not allow that. */
+    CROSS_NAMESPACE_REF("CrossNamespaceRefDenied", true),
     /** The Rollout names a MetricTemplate that does not exist. */
     TEMPLATE_NOT_FOUND("TemplateNotFound", true),
     /** The provider answered and refused the query (e.g. a PromQL parse error). */
     QUERY_REJECTED("QueryRejected", true),
     /** The metric cannot be turned into a query: unknown variable, no such built-in, missing Secret. */
     INVALID_METRIC("InvalidMetric", true),
+    /** The provider's address is one the operator's egress policy denies (e.g. a metadata endpoint). */
+    EGRESS_DENIED("EgressDenied", true),
     /** The value is outside the threshold range: the only failure that fails a check. */
     OUT_OF_RANGE("OutOfRange", false),
     /** The provider could not be reached, timed out, or answered with a server error. */
@@ -39,9 +43,13 @@ public enum CheckFailure {
         this.configuration = configuration;
     }
 
-    /** Why a query gave no value: the provider refused it, or could not be asked. */
+    /** Why a query gave no value: the provider refused it, the egress policy forbade asking it, or it could not be asked. */
     public static CheckFailure of(MetricQueryException e) {
-        return e.kind() == MetricQueryException.Kind.REJECTED ? QUERY_REJECTED : PROVIDER_UNAVAILABLE;
+        return switch (e.kind()) {
+            case REJECTED -> QUERY_REJECTED;
+            case DENIED -> EGRESS_DENIED;
+            case UNAVAILABLE -> PROVIDER_UNAVAILABLE;
+        };
     }
 
     /** The name of this failure in metrics labels. */

@@ -7,6 +7,8 @@ public class MetricQueryException extends Exception {
     public enum Kind {
         /** The provider answered and refused the query; the message quotes it. Retrying will not help. */
         REJECTED,
+        /** The operator's egress policy does not allow connecting to the provider's address. */
+        DENIED,
         /** The provider could not be reached or answered with a server error. */
         UNAVAILABLE
     }

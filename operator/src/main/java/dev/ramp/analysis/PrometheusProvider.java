@@ -2,6 +2,8 @@ package dev.ramp.analysis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ramp.egress.EgressPolicy;
+import dev.ramp.egress.Redaction;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -13,27 +15,40 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
  * Queries Prometheus's HTTP API (instant queries), once per call, with a timeout: the caller's
  * next check is the retry, so no reconcile thread sleeps here. A circuit breaker stops hammering
  * a Prometheus that keeps failing; each template and credential has its own (see {@link Providers}),
- * so one tenant's slow queries cannot open it for others. A query Prometheus refuses is quoted.
+ * so one tenant's slow queries cannot open it for others. A query Prometheus refuses is quoted,
+ * control characters removed and cut short ({@link Redaction#response}); the address is shown
+ * redacted. No connection is made to an address the {@link EgressPolicy} denies, checked before
+ * each query, and redirects are not followed.
  */
 public class PrometheusProvider implements MetricsProvider {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String address;
+    private final String shown;
     private final String authorization;
+    private final EgressPolicy egress;
     private final HttpClient http;
     private final Duration timeout;
     private final CircuitBreaker breaker;
 
     public PrometheusProvider(String address, String authorization, Duration timeout) {
+        this(address, authorization, timeout, EgressPolicy.defaults());
+    }
+
+    public PrometheusProvider(String address, String authorization, Duration timeout, EgressPolicy egress) {
         this.address = address.endsWith("/") ? address.substring(0, address.length() - 1) : address;
+        this.shown = Redaction.url(this.address);
         this.authorization = authorization;
+        this.egress = egress;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
         this.breaker = CircuitBreaker.of("prometheus", CircuitBreakerConfig.custom()
@@ -53,14 +68,25 @@ public class PrometheusProvider implements MetricsProvider {
             throw e;
         } catch (CallNotPermittedException e) {
             throw new MetricQueryException(MetricQueryException.Kind.UNAVAILABLE,
-                    "Prometheus at " + address + " keeps failing; not asked again for a while");
+                    "Prometheus at " + shown + " keeps failing; not asked again for a while");
         } catch (Throwable e) {
-            throw new MetricQueryException(MetricQueryException.Kind.UNAVAILABLE, "Prometheus at " + address + ": " + e);
+            throw new MetricQueryException(MetricQueryException.Kind.UNAVAILABLE, "Prometheus at " + shown + ": "
+                    + Redaction.response(String.valueOf(e)));
         }
+    }
+
+    /** Whether this provider sends these credentials (null: none). */
+    boolean authorizedAs(String authorization) {
+        return Objects.equals(this.authorization, authorization);
     }
 
     private OptionalDouble once(String query) throws MetricQueryException {
         URI uri = URI.create(address + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
+        Optional<String> denied = egress.refusal(uri);
+        if (denied.isPresent()) {
+            throw new MetricQueryException(MetricQueryException.Kind.DENIED, "Prometheus at " + shown + " not asked: "
+                    + denied.get());
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -70,7 +96,8 @@ public class PrometheusProvider implements MetricsProvider {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new MetricQueryException(MetricQueryException.Kind.UNAVAILABLE,
-                    "Prometheus at " + address + " unreachable: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                    "Prometheus at " + shown + " unreachable: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : Redaction.response(e.getMessage())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MetricQueryException(MetricQueryException.Kind.UNAVAILABLE, "interrupted");
@@ -84,13 +111,13 @@ public class PrometheusProvider implements MetricsProvider {
             root = JSON.readTree(body);
         } catch (IOException e) {
             throw new MetricQueryException(code >= 500 ? MetricQueryException.Kind.UNAVAILABLE : MetricQueryException.Kind.REJECTED,
-                    "Prometheus at " + address + " answered HTTP " + code + " that is not JSON");
+                    "Prometheus at " + shown + " answered HTTP " + code + " that is not JSON");
         }
         if (!"success".equals(root.path("status").asText())) {
             // 4xx: Prometheus refused the query itself; 5xx: it could not answer now.
             var kind = code >= 500 ? MetricQueryException.Kind.UNAVAILABLE : MetricQueryException.Kind.REJECTED;
-            throw new MetricQueryException(kind, "Prometheus rejected the query: " + root.path("errorType").asText()
-                    + ": " + root.path("error").asText());
+            throw new MetricQueryException(kind, "Prometheus rejected the query: "
+                    + Redaction.response(root.path("errorType").asText() + ": " + root.path("error").asText()));
         }
         JsonNode data = root.path("data");
         JsonNode value = switch (data.path("resultType").asText()) {

@@ -1,30 +1,46 @@
 package dev.ramp.analysis;
 
 import dev.ramp.api.MetricTemplate;
+import dev.ramp.egress.EgressPolicy;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The metrics providers the checks talk to: the operator's default Prometheus for built-in
  * metrics, and the one each MetricTemplate names. One provider (with its circuit breaker) is kept
  * per template, address and credentials, so a template that keeps failing opens only its own breaker.
+ * At most {@value #MAX_PROVIDERS} are kept, the least recently used evicted first: a deleted
+ * template's or a rotated Secret's provider goes, and templates cannot grow the operator's memory.
+ * Every provider connects only where the operator's {@link EgressPolicy} allows.
  */
 public class Providers {
 
     static final Duration TIMEOUT = Duration.ofSeconds(5);
+    static final int MAX_PROVIDERS = 256;
 
     private final KubernetesClient client;
     private final String defaultAddress;
-    private final Map<String, PrometheusProvider> byKey = new ConcurrentHashMap<>();
+    private final EgressPolicy egress;
+    private final Map<String, PrometheusProvider> byKey = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PrometheusProvider> eldest) {
+            return size() > MAX_PROVIDERS;
+        }
+    };
 
     public Providers(KubernetesClient client, String defaultAddress) {
+        this(client, defaultAddress, EgressPolicy.defaults());
+    }
+
+    public Providers(KubernetesClient client, String defaultAddress, EgressPolicy egress) {
         this.client = client;
         this.defaultAddress = defaultAddress;
+        this.egress = egress;
     }
 
     public MetricsProvider defaultProvider() {
@@ -43,8 +59,23 @@ public class Providers {
     }
 
     private MetricsProvider provider(String owner, String address, String authorization) {
-        return byKey.computeIfAbsent(owner + "\n" + address + "\n" + authorization,
-                k -> new PrometheusProvider(address, authorization, TIMEOUT));
+        // A rotated Secret replaces the template's provider (and its breaker) rather than adding one.
+        String key = owner + "\n" + address;
+        synchronized (byKey) {
+            PrometheusProvider provider = byKey.get(key);
+            if (provider == null || !provider.authorizedAs(authorization)) {
+                provider = new PrometheusProvider(address, authorization, TIMEOUT, egress);
+                byKey.put(key, provider);
+            }
+            return provider;
+        }
+    }
+
+    /** How many providers are kept now. */
+    int size() {
+        synchronized (byKey) {
+            return byKey.size();
+        }
     }
 
     /** Basic auth from username/password, or a bearer token from token. */

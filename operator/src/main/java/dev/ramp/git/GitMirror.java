@@ -1,6 +1,7 @@
 package dev.ramp.git;
 
 import dev.ramp.api.GitSource;
+import dev.ramp.egress.EgressPolicy;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,9 +29,16 @@ public class GitMirror {
 
     private final Path root;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final EgressPolicy egress;
 
     public GitMirror(Path root) {
+        this(root, EgressPolicy.defaults());
+    }
+
+    /** A mirror that fetches from and pushes to only the remotes the operator's egress policy allows. */
+    public GitMirror(Path root, EgressPolicy egress) {
         this.root = root;
+        this.egress = egress;
     }
 
     /** What to do with a GitSource's repository while holding its lock. */
@@ -69,6 +77,7 @@ public class GitMirror {
             throw GitSourceException.userError("InvalidBranch", "spec.branch " + branch
                     + " is not a valid Git branch name");
         }
+        GitEgress.check(egress, source);
         try {
             credentials.configure(Git.wrap(repository).fetch()
                     .setRemote(source.getSpec().getUrl())
@@ -112,6 +121,7 @@ public class GitMirror {
      */
     public boolean push(Repository repository, GitSource source, GitCredentials credentials, ObjectId commit,
             String branch, boolean force) throws GitSourceException {
+        GitEgress.check(egress, source);
         try {
             Iterable<PushResult> results = credentials.configure(Git.wrap(repository).push()
                     .setRemote(source.getSpec().getUrl())

@@ -3,11 +3,14 @@ package dev.ramp.git;
 import dev.ramp.api.GitAuthor;
 import dev.ramp.api.GitRevertSpec;
 import dev.ramp.api.GitSource;
+import dev.ramp.api.RollbackCause;
+import dev.ramp.egress.Redaction;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RampLabels;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -79,7 +82,7 @@ public class GitReverter implements ReleaseReverter {
             ObjectId failed = ObjectId.fromString(failedSha);
             if (!repository.getObjectDatabase().has(failed)) {
                 return Outcome.refused("CommitNotFound", "commit " + failedSha + " is not on branch "
-                        + source.getSpec().getBranch() + " of " + source.getSpec().getUrl());
+                        + source.getSpec().getBranch() + " of " + Redaction.url(source.getSpec().getUrl()));
             }
             RevCommit existing = git.existingRevert(head, failed, key, request.revision());
             if (existing != null) {
@@ -142,7 +145,7 @@ public class GitReverter implements ReleaseReverter {
                 .append(" failed\n\n")
                 .append("Ramp rolled back revision ").append(request.revision()).append(" of Deployment ")
                 .append(request.target().getMetadata().getName()).append(":\n")
-                .append(request.reason()).append("\n\n")
+                .append(why(request.cause())).append("\n\n")
                 .append("Reverted, so that Git declares the version that runs again (").append(file).append("):\n");
         for (RevCommit commit : commits) {
             text.append("  ").append(commit.abbreviate(12).name()).append(' ').append(commit.getShortMessage()).append('\n');
@@ -151,6 +154,37 @@ public class GitReverter implements ReleaseReverter {
                 .append(RevertCommits.ROLLOUT_TRAILER).append(key).append('\n')
                 .append(RevertCommits.REVISION_TRAILER).append(request.revision()).append('\n')
                 .toString();
+    }
+
+    /** Causes whose message Ramp writes itself, without a hook's or provider's answer in it. */
+    private static final Set<String> OWN_MESSAGES = Set.of("HookFailed", "RollbackRequested", "ProgressDeadlineExceeded",
+            "Aborted");
+
+    /**
+     * Why the release failed, from the cause's fields: the metric, its value and the bound it
+     * broke; otherwise the reason, with the message only where Ramp wrote all of it. A check's
+     * summary may quote a provider's error text, and a hook's answer is the hook's: a commit,
+     * which lives forever in Git, gets neither.
+     */
+    static String why(RollbackCause cause) {
+        if (cause == null) {
+            return "the release failed";
+        }
+        if (cause.getMetric() != null && cause.getValue() != null) {
+            String value = number(cause.getValue());
+            String bound = cause.getMin() != null && cause.getValue() < cause.getMin() ? "below the minimum " + number(cause.getMin())
+                    : cause.getMax() != null && cause.getValue() > cause.getMax() ? "above the maximum " + number(cause.getMax())
+                    : "out of range";
+            return cause.getReason() + ": " + cause.getMetric() + " was " + value + ", " + bound;
+        }
+        if (cause.getMessage() != null && OWN_MESSAGES.contains(cause.getReason())) {
+            return cause.getReason() + ": " + cause.getMessage();
+        }
+        return String.valueOf(cause.getReason());
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e12 ? String.valueOf((long) v) : String.format("%.3f", v);
     }
 
     private static PersonIdent author(GitSource source) {

@@ -117,7 +117,7 @@ public class GitSourceReconciler implements Reconciler<GitSource> {
         conditions.unavailable(source, reason, message + " (attempt " + failures + ", next in "
                 + next.toSeconds() + "s)");
         LOG.warnf("gitsource %s/%s: %s (attempt %d, next in %ds)", source.getMetadata().getNamespace(),
-                source.getMetadata().getName(), message, failures, next.toSeconds());
+                source.getMetadata().getName(), dev.ramp.egress.Redaction.text(message), failures, next.toSeconds());
         return next;
     }
 

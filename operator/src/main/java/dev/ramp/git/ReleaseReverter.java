@@ -1,5 +1,6 @@
 package dev.ramp.git;
 
+import dev.ramp.api.RollbackCause;
 import dev.ramp.api.Rollout;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
@@ -9,8 +10,12 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
  */
 public interface ReleaseReverter {
 
-    /** The failed release: which Rollout, its target as it runs now, the failed revision and why it failed. */
-    record Request(Rollout rollout, Deployment target, String revision, String reason) {
+    /**
+     * The failed release: which Rollout, its target as it runs now, the failed revision and why it
+     * failed (status.rollbackCause; null when unknown). The cause is data, so the revert commit
+     * says why from its fields and never quotes a hook's or provider's answer.
+     */
+    record Request(Rollout rollout, Deployment target, String revision, RollbackCause cause) {
     }
 
     /** How a revert ended. {@code retry} is true when the world was at fault and trying again may work. */

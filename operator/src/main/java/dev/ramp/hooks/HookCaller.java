@@ -1,7 +1,11 @@
 package dev.ramp.hooks;
 
-import dev.ramp.api.WebhookSpec;
 import dev.ramp.api.Durations;
+import dev.ramp.api.WebhookSpec;
+import dev.ramp.egress.EgressPolicy;
+import dev.ramp.egress.Redaction;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -9,39 +13,114 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
 
 /**
- * POSTs a release's JSON payload to one webhook, once, bounded by the hook's timeout. There is no
- * retry loop here, so no reconcile thread sleeps: a hook that could not answer is asked again at
- * the release's next check. The answer is an {@link HookAnswer}, never an exception.
+ * POSTs a release's JSON payload to one webhook, once, bounded by the hook's timeout (at most
+ * {@link WebhookSpec#MAX_TIMEOUT}). There is no retry loop here, so no reconcile thread sleeps: a
+ * hook that could not answer is asked again at the release's next check. The answer is an
+ * {@link HookAnswer}, never an exception.
+ *
+ * <p>The URL is the hook's {@code url} or the value of its {@code urlSecretRef}, read from the
+ * Rollout's namespace; it is checked against the operator's {@link EgressPolicy} just before the
+ * call, and redirects are not followed. A URL from a Secret is never shown: answers name the
+ * Secret. An inline URL is shown redacted ({@link Redaction#url}).
  */
 public class HookCaller {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final Duration MAX_TIMEOUT = Durations.parse(WebhookSpec.MAX_TIMEOUT);
 
-    public HookAnswer call(WebhookSpec hook, String payload) {
-        Duration timeout = Durations.parse(hook.getTimeout() == null ? "10s" : hook.getTimeout());
-        String where = "webhook " + hook.getName() + " (" + wireName(hook.getType()) + ", " + hook.getUrl() + ")";
-        return once(hook, payload, timeout, where);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final KubernetesClient client;
+    private final EgressPolicy egress;
+
+    /** A caller that takes inline URLs only (no client to read Secrets with), under the default egress policy. */
+    public HookCaller() {
+        this(null, EgressPolicy.defaults());
     }
 
-    private HookAnswer once(WebhookSpec hook, String payload, Duration timeout, String where) {
+    public HookCaller(KubernetesClient client, EgressPolicy egress) {
+        this.client = client;
+        this.egress = egress;
+    }
+
+    /** Calls the hook of a Rollout in {@code namespace}. */
+    public HookAnswer call(String namespace, WebhookSpec hook, String payload) {
+        Duration timeout = timeout(hook);
+        String where = "webhook " + hook.getName() + " (" + wireName(hook.getType()) + ", " + shown(hook) + ")";
+        String url;
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(hook.getUrl())).timeout(timeout)
+            url = url(namespace, hook);
+        } catch (IllegalArgumentException e) {
+            return new HookAnswer(-2, where + ": " + e.getMessage(), "");
+        }
+        return once(url, payload, timeout, where);
+    }
+
+    /** The hook's timeout, never more than {@link #MAX_TIMEOUT} (the CRD refuses more; an older object may hold it). */
+    static Duration timeout(WebhookSpec hook) {
+        Duration timeout = Durations.parse(hook.getTimeout() == null ? "10s" : hook.getTimeout());
+        return timeout.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : timeout;
+    }
+
+    /** How the hook's URL may be shown: redacted, or the Secret that holds it. */
+    public static String shown(WebhookSpec hook) {
+        if (hook.getUrlSecretRef() != null) {
+            return "URL in Secret " + hook.getUrlSecretRef().getName() + " key " + hook.getUrlSecretRef().getKey();
+        }
+        return Redaction.url(hook.getUrl());
+    }
+
+    private String url(String namespace, WebhookSpec hook) {
+        if (hook.getUrlSecretRef() == null) {
+            if (hook.getUrl() == null) {
+                throw new IllegalArgumentException("neither url nor urlSecretRef is set");
+            }
+            return hook.getUrl();
+        }
+        String name = hook.getUrlSecretRef().getName();
+        String key = hook.getUrlSecretRef().getKey();
+        Secret secret = client == null || namespace == null ? null : client.secrets().inNamespace(namespace).withName(name).get();
+        if (secret == null) {
+            throw new IllegalArgumentException("Secret " + namespace + "/" + name + " (urlSecretRef) not found");
+        }
+        String encoded = secret.getData() == null ? null : secret.getData().get(key);
+        if (encoded == null) {
+            throw new IllegalArgumentException("Secret " + namespace + "/" + name + " has no key " + key + " (urlSecretRef)");
+        }
+        String url = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8).strip();
+        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+            throw new IllegalArgumentException("the URL in Secret " + namespace + "/" + name + " key " + key
+                    + " is not an http or https URL");
+        }
+        return url;
+    }
+
+    private HookAnswer once(String url, String payload, Duration timeout, String where) {
+        try {
+            URI uri = URI.create(url);
+            Optional<String> denied = egress.refusal(uri);
+            if (denied.isPresent()) {
+                return new HookAnswer(-3, where + " not called: " + denied.get(), "");
+            }
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(payload)).build();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            String body = response.body() == null ? "" : response.body().strip();
-            return new HookAnswer(response.statusCode(), where + " answered " + response.statusCode()
-                    + (body.isEmpty() ? "" : ": " + (body.length() > 200 ? body.substring(0, 200) + "…" : body)));
+            return new HookAnswer(response.statusCode(), where + " answered " + response.statusCode(),
+                    Redaction.response(response.body()));
         } catch (HttpTimeoutException e) {
-            return new HookAnswer(-1, where + " timed out after " + timeout.toMillis() + "ms");
+            return new HookAnswer(-1, where + " timed out after " + timeout.toMillis() + "ms", "");
         } catch (IOException e) {
+            // The JDK's messages name the host or address, never the path or query where a secret URL keeps its token.
             return new HookAnswer(-1, where + " unreachable: " + (e.getMessage() == null ? e.getClass().getSimpleName()
-                    : e.getMessage()));
+                    : Redaction.response(e.getMessage())), "");
         } catch (IllegalArgumentException e) {
-            return new HookAnswer(-2, where + ": invalid URL: " + e.getMessage());
+            return new HookAnswer(-2, where + ": invalid URL", "");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UncheckedIOException(new IOException("interrupted", e));
@@ -53,8 +132,14 @@ public class HookCaller {
         return type.name().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** What a hook answered: its HTTP status (negative when it could not be reached) and a sentence saying so. */
-    public record HookAnswer(int status, String message) {
+    /**
+     * What a hook answered: its HTTP status (negative when it was not reached: -1 unreachable,
+     * -2 no usable URL, -3 refused by the egress policy), a sentence saying so, and what it
+     * answered, cut short and without control characters ({@link Redaction#response}).
+     * {@link #message} never holds the response: it is what a rollback's cause and a revert
+     * commit may quote; {@link #described} adds the response, for conditions and Events.
+     */
+    public record HookAnswer(int status, String message, String response) {
 
         public boolean ok() {
             return status >= 200 && status < 300;
@@ -66,6 +151,11 @@ public class HookCaller {
          */
         public boolean unreachable() {
             return status < 0 || status == 502 || status == 503 || status == 504;
+        }
+
+        /** The message and, when the hook said something, what it said. */
+        public String described() {
+            return response == null || response.isEmpty() ? message : message + ": " + response;
         }
     }
 }

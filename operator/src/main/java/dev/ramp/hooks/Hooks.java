@@ -39,7 +39,7 @@ public class Hooks {
     /** Calls every hook of the type; the first that does not answer 2xx, if any. */
     public Optional<HookCaller.HookAnswer> firstRefusal(Rollout rollout, WebhookSpec.Type type) {
         for (WebhookSpec hook : of(rollout, type)) {
-            HookCaller.HookAnswer answer = caller.call(hook, payload(rollout, hook));
+            HookCaller.HookAnswer answer = caller.call(rollout.getMetadata().getNamespace(), hook, payload(rollout, hook));
             if (!answer.ok()) {
                 return Optional.of(answer);
             }
@@ -50,7 +50,7 @@ public class Hooks {
     /** Calls every hook of the type; the first that answers 2xx, if any (a rollback hook saying yes). */
     public Optional<HookCaller.HookAnswer> firstYes(Rollout rollout, WebhookSpec.Type type) {
         for (WebhookSpec hook : of(rollout, type)) {
-            HookCaller.HookAnswer answer = caller.call(hook, payload(rollout, hook));
+            HookCaller.HookAnswer answer = caller.call(rollout.getMetadata().getNamespace(), hook, payload(rollout, hook));
             if (answer.ok()) {
                 return Optional.of(answer);
             }

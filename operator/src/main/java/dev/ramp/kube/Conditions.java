@@ -1,5 +1,6 @@
 package dev.ramp.kube;
 
+import dev.ramp.egress.Redaction;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Clock;
@@ -26,14 +27,17 @@ public final class Conditions {
         this.clock = clock;
     }
 
-    /** A condition stamped with the current time and the observed generation. */
+    /**
+     * A condition stamped with the current time and the observed generation. Any URL in the
+     * message is redacted ({@link Redaction#text}), whoever wrote it.
+     */
     public Condition of(String type, String status, String reason, String message, Long generation) {
         return of(type, status, reason, message, generation, Instant.now(clock));
     }
 
     /** A condition stamped with the given time (to the second) and the observed generation. */
     public static Condition of(String type, String status, String reason, String message, Long generation, Instant at) {
-        return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
+        return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(Redaction.text(message))
                 .withObservedGeneration(generation).withLastTransitionTime(at.truncatedTo(ChronoUnit.SECONDS).toString())
                 .build();
     }

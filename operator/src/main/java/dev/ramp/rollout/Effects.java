@@ -36,7 +36,7 @@ public class Effects {
                 workloads.applyPrimary(rollout, context.target(), context.primary(), primary.revision());
             } else if (effect instanceof Effect.NotifyPostRollout) {
                 hooks.firstRefusal(rollout, WebhookSpec.Type.PostRollout)
-                        .ifPresent(answer -> context.warning("HookFailed", "post-rollout: " + answer.message()));
+                        .ifPresent(answer -> context.warning("HookFailed", "post-rollout: " + answer.described()));
             } else if (effect instanceof Effect.ReleaseFinished finished) {
                 metrics.finished(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),
                         finished.outcome(), finished.took());

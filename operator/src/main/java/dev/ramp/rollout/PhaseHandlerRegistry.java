@@ -5,6 +5,8 @@ import dev.ramp.analysis.Analysis;
 import dev.ramp.analysis.AnalysisMetrics;
 import dev.ramp.analysis.Providers;
 import dev.ramp.api.Phase;
+import dev.ramp.egress.EgressPolicy;
+import dev.ramp.kube.References;
 import dev.ramp.kube.EventRecorder;
 import dev.ramp.rollout.phase.FailedPhase;
 import dev.ramp.rollout.phase.FinalisingPhase;
@@ -50,12 +52,22 @@ public class PhaseHandlerRegistry {
         }
     }
 
-    /** The handlers wired to the real Kubernetes client, Istio router, Prometheus and Git. */
+    /** As the full {@code create}, with references kept in their namespace and the default egress policy. */
     public static PhaseHandlerRegistry create(KubernetesClient client, EventRecorder events,
             String prometheusAddress, MeterRegistry registry, ReleaseReverter reverter) {
+        return create(client, events, prometheusAddress, registry, reverter, References.SAME_NAMESPACE, EgressPolicy.defaults());
+    }
+
+    /**
+     * The handlers wired to the real Kubernetes client, Istio router, Prometheus and Git, with the
+     * operator's rules for cross-namespace references and outbound requests (hooks, providers).
+     */
+    public static PhaseHandlerRegistry create(KubernetesClient client, EventRecorder events, String prometheusAddress,
+            MeterRegistry registry, ReleaseReverter reverter, References references, EgressPolicy egress) {
         RolloutMetrics metrics = new RolloutMetrics(registry);
-        Hooks hooks = new Hooks(new HookCaller());
-        Analysis analysis = new Analysis(client, new Providers(client, prometheusAddress), new AnalysisMetrics(registry));
+        Hooks hooks = new Hooks(new HookCaller(client, egress));
+        Analysis analysis = new Analysis(client, new Providers(client, prometheusAddress, egress), new AnalysisMetrics(registry),
+                references);
         Effects effects = new Effects(new Workloads(client), hooks, metrics, events);
         return new PhaseHandlerRegistry(handlers(new LiveProbes(analysis, hooks), reverter), metrics,
                 new GeneratedObjects(new RolloutServices(client), new IstioRouter(client)), effects);

@@ -34,7 +34,7 @@ public class ReleaseGates {
             return true;
         }
         String message = "waiting for " + (type == Type.ConfirmRollout ? "confirm-rollout: " : "confirm-promotion: ")
-                + refusal.get().message();
+                + refusal.get().described();
         boolean news = Conditions.find(context.status().getConditions(), WEBHOOKS)
                 .map(c -> !Objects.equals(c.getMessage(), message)).orElse(true);
         set(context, Conditions.FALSE, "WaitingForConfirmation", message);
@@ -51,14 +51,14 @@ public class ReleaseGates {
     public Optional<HookAnswer> failure(RolloutContext context, Type type) {
         Optional<HookAnswer> refusal = probes.firstRefusal(context.rollout(), type);
         refusal.ifPresent(answer -> set(context, Conditions.FALSE, answer.unreachable() ? "HookUnreachable" : "HookFailed",
-                answer.message()));
+                answer.described()));
         return refusal;
     }
 
-    /** Whether a rollback hook answered 2xx: a request to roll back now. */
+    /** Whether a rollback hook answered 2xx: a request to roll back now, said without the hook's response. */
     public Optional<String> rollbackRequested(RolloutContext context) {
         return probes.firstYes(context.rollout(), Type.Rollback).map(answer -> {
-            set(context, Conditions.TRUE, "RollbackRequested", answer.message());
+            set(context, Conditions.TRUE, "RollbackRequested", answer.described());
             return answer.message();
         });
     }

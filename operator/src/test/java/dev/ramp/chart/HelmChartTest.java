@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -119,6 +120,45 @@ class HelmChartTest {
                 .extracting(EnvVar::getName, e -> e.getValueFrom().getFieldRef().getFieldPath())
                 .containsExactlyInAnyOrder(tuple("POD_NAMESPACE", "metadata.namespace"),
                         tuple("POD_NAME", "metadata.name"));
+    }
+
+    @Test
+    void referencesStayHomeAndMetadataAddressesAreDeniedByDefault() {
+        RenderedChart chart = render(Map.of());
+
+        assertThat(chart.env(RELEASE, "RAMP_ALLOW_CROSS_NAMESPACE_REFS")).isEqualTo("false");
+        assertThat(chart.env(RELEASE, "RAMP_EGRESS_DENY_CIDRS"))
+                .isEqualTo("169.254.0.0/16,fe80::/10,fd00:ec2::254/128,100.100.100.200/32");
+        assertThat(chart.env(RELEASE, "RAMP_EGRESS_DENY_HOSTS")).isEqualTo("metadata.google.internal,metadata.goog");
+        assertThat(chart.env(RELEASE, "RAMP_EGRESS_ALLOW_CIDRS")).isEmpty();
+        assertThat(chart.all(NetworkPolicy.class)).isEmpty();
+    }
+
+    @Test
+    void theEgressNetworkPolicyExcludesTheDeniedRanges() throws IOException {
+        RenderedChart chart = render("""
+                allowCrossNamespaceRefs: true
+                egress:
+                  allowCidrs: [10.0.0.0/8]
+                  networkPolicy:
+                    enabled: true
+                    extraEgress:
+                      - ports: [{port: 53, protocol: UDP}]
+                """);
+
+        assertThat(chart.env(RELEASE, "RAMP_ALLOW_CROSS_NAMESPACE_REFS")).isEqualTo("true");
+        assertThat(chart.env(RELEASE, "RAMP_EGRESS_ALLOW_CIDRS")).isEqualTo("10.0.0.0/8");
+        NetworkPolicy policy = chart.one(NetworkPolicy.class, RELEASE + "-egress");
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Egress");
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+                .isEqualTo(chart.one(Deployment.class, RELEASE).getSpec().getSelector().getMatchLabels());
+        var blocks = policy.getSpec().getEgress().get(1).getTo();
+        assertThat(blocks.get(0).getIpBlock().getCidr()).isEqualTo("0.0.0.0/0");
+        assertThat(blocks.get(0).getIpBlock().getExcept()).containsExactly("169.254.0.0/16", "100.100.100.200/32");
+        assertThat(blocks.get(1).getIpBlock().getCidr()).isEqualTo("::/0");
+        assertThat(blocks.get(1).getIpBlock().getExcept()).containsExactly("fe80::/10", "fd00:ec2::254/128");
+        assertThat(policy.getSpec().getEgress()).hasSize(3);
+        assertThatThrownBy(() -> render(Map.of("egress.allowCidrs[0]", "example.com"))).hasMessageContaining("allowCidrs");
     }
 
     @Test

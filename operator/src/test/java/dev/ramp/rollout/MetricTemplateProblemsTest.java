@@ -128,6 +128,37 @@ class MetricTemplateProblemsTest {
         assertThat(fx.canaryWeight()).isZero();
     }
 
+    @Test
+    void aTemplateInAnotherNamespaceIsRefusedNamingTheReferenceAndNeverRead() {
+        CanaryFixture shared = CanaryFixture.inNewNamespace(client, "shared");
+        try {
+            shared.createMetricTemplate("error-budget", prometheus.address(), "vector(0)");
+            fx.withSample(0, 2);
+            fx.createTarget("podinfo:1.0");
+            var check = templated("error-budget", "error-budget", 1);
+            check.getTemplateRef().setNamespace(shared.namespace);
+            fx.createRollout(List.of(10, 50), "1s", 2, List.of(check));
+            fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
+
+            fx.release("podinfo:2.0");
+            Rollout failed = fx.awaitPhase(Phase.Failed, RELEASE);
+
+            // The template exists and would pass: the release fails only because it may not use it.
+            Condition analysis = analysisCondition(failed);
+            assertThat(analysis.getReason()).isEqualTo("CrossNamespaceRefDenied");
+            assertThat(analysis.getMessage()).contains("spec.analysis.metrics[error-budget].templateRef names MetricTemplate "
+                    + shared.namespace + "/error-budget in another namespace than " + fx.namespace)
+                    .contains("ramp.allow-cross-namespace-refs");
+            assertThat(failed.getStatus().getMetrics()).singleElement()
+                    .satisfies(m -> assertThat(m.getVerdict()).isEqualTo(Verdict.Inconclusive));
+            assertThat(failed.getStatus().getRollbackCause().getReason()).isEqualTo("AnalysisInconclusive");
+            assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:1.0");
+            assertThat(fx.events("CrossNamespaceRefDenied")).hasSize(1);
+        } finally {
+            shared.close();
+        }
+    }
+
     private static Condition analysisCondition(Rollout rollout) {
         return rollout == null || rollout.getStatus() == null ? null
                 : Conditions.find(rollout.getStatus().getConditions(), Transitions.ANALYSIS).orElse(null);

@@ -272,7 +272,7 @@ class PhasesTest {
             releasingAt(0, Duration.ZERO);
             status().setStep(null);
             status().setLastCheckTime(null);
-            probes.refuse(WebhookSpec.Type.ConfirmRollout, new HookAnswer(403, "gate answered 403"));
+            probes.refuse(WebhookSpec.Type.ConfirmRollout, new HookAnswer(403, "gate answered 403", null));
 
             decideAt(Duration.ZERO);
 
@@ -370,7 +370,7 @@ class PhasesTest {
             hook(WebhookSpec.Type.Rollout);
             releasingAt(0, Duration.ZERO);
             status().setRolloutHooksStep(null);
-            probes.refuse(WebhookSpec.Type.Rollout, new HookAnswer(500, "load test answered 500"));
+            probes.refuse(WebhookSpec.Type.Rollout, new HookAnswer(500, "load test answered 500", null));
             probes.answer(passed());
 
             decideAt(Duration.ofSeconds(30));
@@ -415,7 +415,7 @@ class PhasesTest {
         void aRollbackHookSayingYesRollsBack() {
             hook(WebhookSpec.Type.Rollback);
             releasingAt(0, Duration.ZERO);
-            probes.yes(WebhookSpec.Type.Rollback, new HookAnswer(200, "on-call said roll back"));
+            probes.yes(WebhookSpec.Type.Rollback, new HookAnswer(200, "on-call said roll back", null));
 
             decideAt(Duration.ofSeconds(5));
 
@@ -446,7 +446,7 @@ class PhasesTest {
         @Test
         void aNoKeepsTheCanaryOnItsLastStepAndChecking() {
             probes.answer(passed());
-            probes.refuse(WebhookSpec.Type.ConfirmPromotion, new HookAnswer(403, "not yet"));
+            probes.refuse(WebhookSpec.Type.ConfirmPromotion, new HookAnswer(403, "not yet", null));
 
             Next next = decideAt(Duration.ofSeconds(5));
 

@@ -201,6 +201,34 @@ class WebhooksTest {
     }
 
     @Test
+    void aHookAtAMetadataAddressIsNotCalledAndTheConditionSaysWhy() {
+        fx.withSample(null, 2);
+        WebhookSpec metadata = hook("imds", WebhookSpec.Type.PreRollout, "2s");
+        metadata.setUrl("http://169.254.169.254/latest/meta-data/iam/security-credentials/");
+        bootstrap(List.of(metadata));
+
+        fx.release("podinfo:2.0");
+        await().atMost(Duration.ofSeconds(20)).until(() -> webhooksCondition().startsWith("HookUnreachable"));
+        assertThat(webhooksCondition()).contains("webhook imds (pre-rollout, http://169.254.169.254/latest/meta-data/")
+                .contains("not called: address 169.254.169.254 lies in 169.254.0.0/16, denied by the operator's egress policy");
+        Rollout failed = fx.awaitPhase(Phase.Failed, RELEASE);
+        assertThat(fx.observedWeights()).containsOnly(0);
+        assertThat(failed.getStatus().getRollbackCause().getReason()).isEqualTo("AnalysisInconclusive");
+    }
+
+    @Test
+    void aHookAnswerIsShownInTheConditionButNeverKeptInTheRollbackCause() {
+        hooks.answer("/gate", 412);
+        bootstrap(List.of(hook("gate", WebhookSpec.Type.PreRollout, "2s")));
+
+        fx.release("podinfo:2.0");
+        Rollout failed = fx.awaitPhase(Phase.Failed, RELEASE);
+        assertThat(webhooksCondition()).contains("answered 412: answer 412 from /gate");
+        assertThat(failed.getStatus().getRollbackCause().getMessage()).endsWith("answered 412")
+                .doesNotContain("from /gate");
+    }
+
+    @Test
     void aHookThatHangsDoesNotHoldUpAnotherRolloutsSteps() {
         hooks.delay("/hang", 25_000);
         bootstrap(List.of(hook("hang", WebhookSpec.Type.Rollout, "25s")));

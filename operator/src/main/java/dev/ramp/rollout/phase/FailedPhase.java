@@ -92,9 +92,8 @@ public class FailedPhase implements PhaseHandler {
                     + status.getLastAppliedRevision() + " in Git");
             return Next.after(Duration.ofMillis(100));
         }
-        String reason = status.getRollbackCause() == null ? "the release failed" : status.getRollbackCause().getMessage();
         ReleaseReverter.Outcome outcome = reverter.revert(new ReleaseReverter.Request(context.rollout(), context.target(),
-                status.getLastAppliedRevision(), reason));
+                status.getLastAppliedRevision(), status.getRollbackCause()));
         String previousReason = Conditions.find(status.getConditions(), GIT_REVERTED).map(c -> c.getReason()).orElse(null);
         String conditionStatus = outcome.reverted() ? Conditions.TRUE : outcome.retry() ? Conditions.UNKNOWN : Conditions.FALSE;
         Transitions.setCondition(context, GIT_REVERTED, conditionStatus, outcome.reason(), outcome.message());

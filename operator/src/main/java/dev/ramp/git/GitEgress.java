@@ -1,0 +1,24 @@
+package dev.ramp.git;
+
+import dev.ramp.api.GitSource;
+import dev.ramp.egress.EgressPolicy;
+import dev.ramp.egress.Redaction;
+
+/**
+ * The operator's egress policy applied to a GitSource's remote, just before a fetch or push: a
+ * URL whose host is a metadata endpoint or resolves into a denied range is refused as a user
+ * error (condition reason {@code EgressDenied}), and nothing is sent to it.
+ */
+final class GitEgress {
+
+    private GitEgress() {
+    }
+
+    static void check(EgressPolicy egress, GitSource source) throws GitSourceException {
+        String url = source.getSpec().getUrl();
+        var refused = egress.refusalForGitUrl(url);
+        if (refused.isPresent()) {
+            throw GitSourceException.userError("EgressDenied", "not connecting to " + Redaction.url(url) + ": " + refused.get());
+        }
+    }
+}
