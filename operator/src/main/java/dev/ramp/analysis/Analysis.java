@@ -8,7 +8,6 @@ import dev.ramp.api.ThresholdRange;
 import dev.ramp.api.Durations;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.kube.References;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,24 +32,22 @@ public class Analysis {
     /** The name under which the canary's request count appears in status.metrics. */
     public static final String REQUESTS = "canary-requests";
 
-    private final KubernetesClient client;
     private final Providers providers;
     private final AnalysisMetrics metrics;
     private final References references;
 
-    public Analysis(KubernetesClient client, Providers providers, AnalysisMetrics metrics) {
-        this(client, providers, metrics, References.SAME_NAMESPACE);
+    public Analysis(Providers providers, AnalysisMetrics metrics) {
+        this(providers, metrics, References.SAME_NAMESPACE);
     }
 
-    public Analysis(KubernetesClient client, Providers providers, AnalysisMetrics metrics, References references) {
-        this.client = client;
+    public Analysis(Providers providers, AnalysisMetrics metrics, References references) {
         this.providers = providers;
         this.metrics = metrics;
         this.references = references;
     }
 
-    /** The checks of the canary running {@code revision}. */
-    public CheckResult run(Rollout rollout, String revision) {
+    /** The checks of the canary running {@code revision}; templates are found with {@code templates}. */
+    public CheckResult run(Rollout rollout, String revision, TemplateLookup templates) {
         List<MetricOutcome> outcomes = new ArrayList<>();
         var spec = rollout.getSpec().getAnalysis();
         if (spec == null || spec.getMetrics() == null || spec.getMetrics().isEmpty()) {
@@ -62,7 +59,7 @@ public class Analysis {
             outcomes.add(sample(rollout, revision, minRequests, window(spec.getMetrics(), interval)));
         }
         for (MetricCheck check : spec.getMetrics()) {
-            MetricOutcome outcome = check(rollout, revision, check, interval);
+            MetricOutcome outcome = check(rollout, revision, check, interval, templates);
             if (outcome.failure() != null && outcome.failure() != CheckFailure.OUT_OF_RANGE) {
                 metrics.failed(rollout, check.getName(), outcome.failure());
             }
@@ -100,11 +97,12 @@ public class Analysis {
         return shortest;
     }
 
-    private MetricOutcome check(Rollout rollout, String revision, MetricCheck check, Duration analysisInterval) {
+    private MetricOutcome check(Rollout rollout, String revision, MetricCheck check, Duration analysisInterval,
+            TemplateLookup templates) {
         ThresholdRange range = check.getThresholdRange();
         Query query;
         try {
-            query = resolve(rollout, revision, check, analysisInterval);
+            query = resolve(rollout, revision, check, analysisInterval, templates);
         } catch (UnresolvedMetric e) {
             return MetricOutcome.failed(check.getName(), null, range, e.failure, e.getMessage());
         }
@@ -163,7 +161,8 @@ public class Analysis {
         return variables;
     }
 
-    private Query resolve(Rollout rollout, String revision, MetricCheck check, Duration analysisInterval) throws UnresolvedMetric {
+    private Query resolve(Rollout rollout, String revision, MetricCheck check, Duration analysisInterval,
+            TemplateLookup templates) throws UnresolvedMetric {
         try {
             Duration window = check.getInterval() == null ? analysisInterval : Durations.parse(check.getInterval());
             Map<String, String> variables = variables(rollout, revision, check, window);
@@ -172,7 +171,7 @@ public class Analysis {
                         "no built-in metric " + check.getName() + " and no templateRef"));
                 return new Query(providers.defaultProvider(), QueryTemplate.render(builtin, variables), "");
             }
-            MetricTemplate template = template(rollout, check);
+            MetricTemplate template = template(rollout, check, templates);
             String source = "MetricTemplate " + template.getMetadata().getNamespace() + "/" + template.getMetadata().getName() + ": ";
             try {
                 return new Query(providers.forTemplate(template), QueryTemplate.render(template.getSpec().getQuery(), variables), source);
@@ -184,7 +183,7 @@ public class Analysis {
         }
     }
 
-    private MetricTemplate template(Rollout rollout, MetricCheck check) throws UnresolvedMetric {
+    private MetricTemplate template(Rollout rollout, MetricCheck check, TemplateLookup templates) throws UnresolvedMetric {
         String namespace = check.getTemplateRef().getNamespace() == null ? rollout.getMetadata().getNamespace()
                 : check.getTemplateRef().getNamespace();
         String name = check.getTemplateRef().getName();
@@ -193,7 +192,7 @@ public class Analysis {
         if (refused.isPresent()) {
             throw new UnresolvedMetric(CheckFailure.CROSS_NAMESPACE_REF, refused.get());
         }
-        MetricTemplate template = client.resources(MetricTemplate.class).inNamespace(namespace).withName(name).get();
+        MetricTemplate template = templates.find(namespace, name).orElse(null);
         if (template == null) {
             throw new UnresolvedMetric(CheckFailure.TEMPLATE_NOT_FOUND, "MetricTemplate " + namespace + "/" + name
                     + " not found: create it, or fix the metric's templateRef");

@@ -2,6 +2,7 @@ package dev.ramp.rollout;
 
 import dev.ramp.analysis.Analysis;
 import dev.ramp.analysis.CheckResult;
+import dev.ramp.analysis.TemplateLookup;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.WebhookSpec;
 import dev.ramp.hooks.HookCaller.HookAnswer;
@@ -20,8 +21,8 @@ public class LiveProbes implements Probes {
     }
 
     @Override
-    public CheckResult checks(Rollout rollout, String revision) {
-        return analysis.run(rollout, revision);
+    public CheckResult checks(Rollout rollout, String revision, TemplateLookup templates) {
+        return analysis.run(rollout, revision, templates);
     }
 
     @Override

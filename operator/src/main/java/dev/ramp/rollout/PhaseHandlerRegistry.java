@@ -66,7 +66,7 @@ public class PhaseHandlerRegistry {
             MeterRegistry registry, ReleaseReverter reverter, References references, EgressPolicy egress) {
         RolloutMetrics metrics = new RolloutMetrics(registry);
         Hooks hooks = new Hooks(new HookCaller(client, egress));
-        Analysis analysis = new Analysis(client, new Providers(client, prometheusAddress, egress), new AnalysisMetrics(registry),
+        Analysis analysis = new Analysis(new Providers(client, prometheusAddress, egress), new AnalysisMetrics(registry),
                 references);
         Effects effects = new Effects(new Workloads(client), hooks, metrics, events);
         return new PhaseHandlerRegistry(handlers(new LiveProbes(analysis, hooks), reverter), metrics,

@@ -1,6 +1,7 @@
 package dev.ramp.rollout;
 
 import dev.ramp.analysis.CheckResult;
+import dev.ramp.analysis.TemplateLookup;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.WebhookSpec;
 import dev.ramp.hooks.HookCaller.HookAnswer;
@@ -14,8 +15,8 @@ import java.util.Optional;
  */
 public interface Probes {
 
-    /** The metric checks of the canary running {@code revision}. */
-    CheckResult checks(Rollout rollout, String revision);
+    /** The metric checks of the canary running {@code revision}, its MetricTemplates found with {@code templates}. */
+    CheckResult checks(Rollout rollout, String revision, TemplateLookup templates);
 
     /** Asks every hook of the type; the first that did not answer 2xx, if any. */
     Optional<HookAnswer> firstRefusal(Rollout rollout, WebhookSpec.Type type);

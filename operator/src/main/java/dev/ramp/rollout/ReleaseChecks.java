@@ -29,7 +29,7 @@ public class ReleaseChecks {
      */
     public Optional<Next> metrics(RolloutContext context, AnalysisSettings settings, String where) {
         RolloutStatus status = context.status();
-        CheckResult result = probes.checks(context.rollout(), status.getLastAppliedRevision());
+        CheckResult result = probes.checks(context.rollout(), status.getLastAppliedRevision(), context.templates());
         status.setMetrics(result.metrics());
         Verdict verdict = result.verdict();
         if (verdict != Verdict.Passed) {

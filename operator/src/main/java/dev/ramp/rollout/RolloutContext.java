@@ -1,5 +1,6 @@
 package dev.ramp.rollout;
 
+import dev.ramp.analysis.TemplateLookup;
 import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutStatus;
@@ -11,8 +12,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One pass over a Rollout: what was observed (the Rollout, its target and its primary as the
- * informers' caches hold them, and the time) and what the phases decide from it: the status
+ * One pass over a Rollout: what was observed (the Rollout, its target, its primary and the
+ * MetricTemplates it refers to as the informers' caches hold them, and the time) and what the phases decide from it: the status
  * (changed in place), the {@link Effect}s to carry out once that status is written, and the
  * Events that tell the story. Deciding reads nothing else from the cluster.
  */
@@ -25,14 +26,17 @@ public final class RolloutContext {
     private final Rollout rollout;
     private final Deployment target;
     private final Optional<Deployment> primary;
+    private final TemplateLookup templates;
     private final Instant now;
     private final List<Effect> effects = new ArrayList<>();
     private final List<Note> notes = new ArrayList<>();
 
-    public RolloutContext(Rollout rollout, Deployment target, Optional<Deployment> primary, Instant now) {
+    public RolloutContext(Rollout rollout, Deployment target, Optional<Deployment> primary, TemplateLookup templates,
+            Instant now) {
         this.rollout = rollout;
         this.target = target;
         this.primary = primary;
+        this.templates = templates;
         this.now = now;
     }
 
@@ -47,6 +51,11 @@ public final class RolloutContext {
     /** The primary Deployment as last observed; empty before Ramp created it (or after someone deleted it). */
     public Optional<Deployment> primary() {
         return primary;
+    }
+
+    /** The MetricTemplates the Rollout's metrics refer to, as cached. */
+    public TemplateLookup templates() {
+        return templates;
     }
 
     public RolloutStatus status() {

@@ -1,5 +1,7 @@
 package dev.ramp.rollout;
 
+import dev.ramp.analysis.TemplateLookup;
+import dev.ramp.api.MetricTemplate;
 import dev.ramp.api.Phase;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.api.Rollout;
@@ -52,6 +54,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
 
     private static final Logger LOG = Logger.getLogger(RolloutReconciler.class);
     static final String BY_DEPLOYMENT = "rollout-by-deployment";
+    static final String BY_TEMPLATE = "rollout-by-template";
     public static final String READY = "Ready";
 
     private final Conditions conditions;
@@ -78,8 +81,19 @@ public class RolloutReconciler implements Reconciler<Rollout> {
                         .map(ResourceID::fromResource).collect(Collectors.toSet()))
                 .withPrimaryToSecondaryMapper((Rollout rollout) -> deploymentsOf(rollout))
                 .build();
+        // The MetricTemplates a Rollout's metrics name: read from this cache at each check, and an
+        // edited template wakes the Rollouts that use it.
+        context.getPrimaryCache().addIndexer(BY_TEMPLATE, rollout -> templatesOf(rollout).stream()
+                .map(ResourceID::toString).toList());
+        var templates = InformerEventSourceConfiguration.from(MetricTemplate.class, Rollout.class)
+                .withSecondaryToPrimaryMapper(template -> context.getPrimaryCache()
+                        .byIndex(BY_TEMPLATE, ResourceID.fromResource(template).toString()).stream()
+                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .withPrimaryToSecondaryMapper((Rollout rollout) -> templatesOf(rollout))
+                .build();
         List<EventSource<?, Rollout>> sources = new ArrayList<>();
         sources.add(new InformerEventSource<>(config, context));
+        sources.add(new InformerEventSource<>(templates, context));
         // What Ramp generates (owned by their Rollout): a deleted or edited Service or routing object wakes it.
         sources.add(generated(Service.class, context));
         for (Class<? extends HasMetadata> kind : handlers.generated().routingKinds()) {
@@ -100,6 +114,19 @@ public class RolloutReconciler implements Reconciler<Rollout> {
             cached.addAll(context.getSecondaryResources(kind));
         }
         return cached;
+    }
+
+    /** The MetricTemplates a Rollout's metrics refer to (a templateRef without namespace is in the Rollout's). */
+    static Set<ResourceID> templatesOf(Rollout rollout) {
+        var analysis = rollout.getSpec().getAnalysis();
+        if (analysis == null || analysis.getMetrics() == null) {
+            return Set.of();
+        }
+        String namespace = rollout.getMetadata().getNamespace();
+        return analysis.getMetrics().stream().filter(m -> m.getTemplateRef() != null && m.getTemplateRef().getName() != null)
+                .map(m -> new ResourceID(m.getTemplateRef().getName(),
+                        m.getTemplateRef().getNamespace() == null ? namespace : m.getTemplateRef().getNamespace()))
+                .collect(Collectors.toSet());
     }
 
     /** The target Deployment and the primary Ramp generates from it. */
@@ -129,7 +156,8 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         String before = Serialization.asJson(rollout.getStatus());
         RolloutStatus status = rollout.getStatus();
         recovered(rollout);
-        RolloutContext pass = new RolloutContext(rollout, target.get(), deployment(context, names.primary()), clock.instant());
+        RolloutContext pass = new RolloutContext(rollout, target.get(), deployment(context, names.primary()),
+                TemplateLookup.of(context.getSecondaryResources(MetricTemplate.class)), clock.instant());
         Next next = handlers.decide(pass);
         status.setObservedGeneration(rollout.getMetadata().getGeneration());
         handlers.metrics().observe(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),

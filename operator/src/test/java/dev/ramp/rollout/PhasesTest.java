@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ramp.analysis.CheckFailure;
 import dev.ramp.analysis.CheckResult;
 import dev.ramp.analysis.MetricOutcome;
+import dev.ramp.analysis.TemplateLookup;
 import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.GitRevertSpec;
 import dev.ramp.api.LocalObjectRef;
@@ -112,7 +113,7 @@ class PhasesTest {
     }
 
     private Next decideAt(Duration sinceT0) {
-        pass = new RolloutContext(rollout, target, Optional.ofNullable(primary), T0.plus(sinceT0));
+        pass = new RolloutContext(rollout, target, Optional.ofNullable(primary), TemplateLookup.of(List.of()), T0.plus(sinceT0));
         return machine.decide(pass);
     }
 
@@ -730,7 +731,7 @@ class PhasesTest {
         }
 
         @Override
-        public CheckResult checks(Rollout rollout, String revision) {
+        public CheckResult checks(Rollout rollout, String revision, TemplateLookup templates) {
             checksRun++;
             return result;
         }
