@@ -45,7 +45,9 @@ public class SyncIdentities implements AutoCloseable {
         return ramp;
     }
 
-    public ApplyIdentity of(GitSource source) {
+    // Synchronized with retainOnly, so a client is never closed between being handed out and used
+    // by a GitSource that just started to name its ServiceAccount; building one does no I/O.
+    public synchronized ApplyIdentity of(GitSource source) {
         String namespace = source.getMetadata().getNamespace();
         String serviceAccount = serviceAccountOf(source.getSpec().getServiceAccountName(), defaultServiceAccount);
         String sourceKey = namespace + "/" + source.getMetadata().getName();
@@ -71,7 +73,7 @@ public class SyncIdentities implements AutoCloseable {
      * Forgets every GitSource not in {@code live} ({@code namespace/name}) and closes the clients
      * of ServiceAccounts no remaining GitSource uses.
      */
-    public void retainOnly(Set<String> live) {
+    public synchronized void retainOnly(Set<String> live) {
         users.keySet().retainAll(live);
         Set<String> used = Set.copyOf(users.values());
         clients.entrySet().removeIf(e -> {
@@ -97,7 +99,7 @@ public class SyncIdentities implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         clients.values().forEach(KubernetesClient::close);
         clients.clear();
         users.clear();

@@ -211,6 +211,45 @@ class TenancyTest {
         assertThat(live("greeting")).isNull();
     }
 
+    @Test
+    void theTwoTeamExampleOfTheDocsKeepsEachTeamInItsNamespace() throws Exception {
+        String doc = java.nio.file.Files.readString(TestCluster.repoRoot().resolve("docs").resolve("tenancy.md"));
+        int start = doc.indexOf("```yaml", doc.indexOf("## Two teams"));
+        String yaml = doc.substring(doc.indexOf('\n', start) + 1, doc.indexOf("```", start + 7));
+        List<io.fabric8.kubernetes.api.model.HasMetadata> objects = client.load(
+                new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))).items();
+        assertThat(objects).extracting(o -> o.getKind()).contains("GitSource", "ServiceAccount", "RoleBinding");
+        for (var object : objects) {
+            if (object.getKind().equals("GitSource")) {
+                // Validated by the CRD, not created: there is no Git server at git.example.com.
+                client.resource(object).dryRun().create();
+            } else {
+                client.resource(object).create();
+            }
+        }
+        await().atMost(SOON).until(() -> may("team-a", "create", "apps", "deployments", "team-a"));
+
+        assertThat(may("team-a", "create", "", "configmaps", "team-a")).isTrue();
+        assertThat(may("team-a", "create", "ramp.dev", "rollouts", "team-a")).isTrue();
+        assertThat(may("team-a", "create", "apps", "deployments", "team-b")).isFalse();
+        assertThat(may("team-a", "get", "", "secrets", "team-a")).isFalse();
+        assertThat(may("team-a", "create", "rbac.authorization.k8s.io", "clusterrolebindings", null)).isFalse();
+        assertThat(may("team-b", "create", "autoscaling", "horizontalpodautoscalers", "team-b")).isTrue();
+        assertThat(may("team-b", "create", "ramp.dev", "rollouts", "team-b")).isFalse();
+        assertThat(may("team-b", "delete", "", "configmaps", "team-a")).isFalse();
+    }
+
+    /** Whether ServiceAccount {@code team}/deployer may do this, as the API server's RBAC answers. */
+    private static boolean may(String team, String verb, String group, String resource, String namespace) {
+        var review = new io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder().withNewSpec()
+                .withUser(ApplyIdentity.username(team, "deployer"))
+                .withGroups("system:serviceaccounts", "system:serviceaccounts:" + team, "system:authenticated")
+                .withNewResourceAttributes().withVerb(verb).withGroup(group).withResource(resource)
+                .withNamespace(namespace).endResourceAttributes().endSpec().build();
+        return Boolean.TRUE.equals(client.authorization().v1().subjectAccessReview().create(review).getStatus()
+                .getAllowed());
+    }
+
     private ConfigMap live(String name) {
         return client.configMaps().inNamespace(fx.namespace).withName(name).get();
     }
