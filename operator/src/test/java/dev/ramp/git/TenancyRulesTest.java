@@ -89,6 +89,21 @@ class TenancyRulesTest {
     }
 
     @Test
+    void theLocksOfGitSourcesThatAreGoneAreLetGo() throws Exception {
+        GitMirror mirror = new GitMirror(java.nio.file.Files.createTempDirectory("ramp-git-cache-"));
+        GitSource apps = source("team-a", "apps", null);
+        GitSource infra = source("team-a", "infra", null);
+        apps.getSpec().setUrl("https://git.example.com/a.git");
+        infra.getSpec().setUrl("https://git.example.com/b.git");
+        mirror.with(apps, repository -> null);
+        mirror.with(infra, repository -> null);
+        assertThat(mirror.lockCount()).isEqualTo(2);
+
+        mirror.retainOnly(Set.of("team-a/apps"));
+        assertThat(mirror.lockCount()).isEqualTo(1);
+    }
+
+    @Test
     void anObjectIsOwnedOnlyByTheGitSourceItsLabelNames() {
         String owner = RampLabels.gitSource("team-a", "apps");
         assertThat(owner).isEqualTo("team-a.apps");
