@@ -4,7 +4,9 @@ import dev.ramp.git.GitMirror;
 import dev.ramp.git.GitReverter;
 import dev.ramp.git.GitSourceConditions;
 import dev.ramp.git.GitSync;
-import dev.ramp.git.ManifestApplier;
+import dev.ramp.git.ManifestLimits;
+import dev.ramp.git.ManifestReader;
+import dev.ramp.git.SyncIdentities;
 import dev.ramp.git.SyncRequests;
 import dev.ramp.egress.EgressPolicy;
 import dev.ramp.kube.Conditions;
@@ -69,8 +71,9 @@ public class RampBeans {
 
     @Produces
     @ApplicationScoped
-    GitMirror gitMirror(@ConfigProperty(name = "ramp.git.cache-dir") String cacheDir, EgressPolicy egress) {
-        return new GitMirror(Path.of(cacheDir), egress);
+    GitMirror gitMirror(@ConfigProperty(name = "ramp.git.cache-dir") String cacheDir,
+            @ConfigProperty(name = "ramp.git.fetch-depth") int fetchDepth, EgressPolicy egress) {
+        return new GitMirror(Path.of(cacheDir), fetchDepth, egress);
     }
 
     @Produces
@@ -87,8 +90,12 @@ public class RampBeans {
 
     @Produces
     @ApplicationScoped
-    GitSync gitSync(KubernetesClient client, GitMirror mirror, Conditions conditions, EventRecorder events) {
-        return new GitSync(mirror, new ManifestApplier(client), conditions, events);
+    GitSync gitSync(KubernetesClient client, GitMirror mirror, Conditions conditions, EventRecorder events,
+            @ConfigProperty(name = "ramp.sync.default-service-account") Optional<String> defaultServiceAccount,
+            @ConfigProperty(name = "ramp.git.max-file-bytes") long maxFileBytes,
+            @ConfigProperty(name = "ramp.git.max-total-bytes") long maxTotalBytes) {
+        return new GitSync(mirror, new SyncIdentities(client, defaultServiceAccount),
+                new ManifestReader(new ManifestLimits(maxFileBytes, maxTotalBytes)), conditions, events);
     }
 
     @Produces

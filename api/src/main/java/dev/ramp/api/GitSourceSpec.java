@@ -18,6 +18,13 @@ public class GitSourceSpec {
     @JsonPropertyDescription("Repository URL: https://host/org/repo.git, ssh://git@host/org/repo.git or git@host:org/repo.git, without credentials (those go in secretRef).")
     private String url;
 
+    @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+    @JsonPropertyDescription("ServiceAccount of this namespace that the dry run, apply, drift check and prune run as"
+            + " (Kubernetes impersonation), so its RBAC decides what the repository may change. Defaults to the"
+            + " operator's ramp.sync.default-service-account; with neither, only namespaced objects of this"
+            + " namespace may be applied.")
+    private String serviceAccountName;
+
     @Default("main")
     @Pattern("^[^\\s~^:?*\\[\\\\]+$")
     @JsonPropertyDescription("Branch to sync, and where reverts are pushed.")
@@ -61,6 +68,14 @@ public class GitSourceSpec {
 
     public void setUrl(String url) {
         this.url = url;
+    }
+
+    public String getServiceAccountName() {
+        return serviceAccountName;
+    }
+
+    public void setServiceAccountName(String serviceAccountName) {
+        this.serviceAccountName = serviceAccountName;
     }
 
     public String getBranch() {

@@ -2,18 +2,31 @@ package dev.ramp.api;
 
 /**
  * The labels and annotations Ramp reads and writes on objects it does not own, in one place for
- * every package: the commit a GitSource applied an object from, and the revision the pods of a
- * release carry (Ramp's own label, and Istio's canonical revision, which the mesh reports as
+ * every package: the GitSource that owns an object and the commit it applied it from, and the
+ * revision the pods of a release carry (Ramp's own label, and Istio's canonical revision, which the mesh reports as
  * {@code destination_canonical_revision}).
  */
 public final class RampLabels {
 
     /** The Git commit an object was applied from, set by a GitSource on everything it applies. */
     public static final String COMMIT_ANNOTATION = "ramp.dev/commit";
+    /**
+     * The GitSource that applied an object, as {@link #gitSource}; prune and self-heal touch only
+     * objects carrying their own GitSource's value.
+     */
+    public static final String GITSOURCE = "ramp.dev/gitsource";
     /** The revision (pod template hash) the pods of a release run; also on the primary's template. */
     public static final String REVISION = "ramp.dev/revision";
     /** Istio's canonical revision label; its sidecar reports it as destination_canonical_revision. */
     public static final String CANONICAL_REVISION = "service.istio.io/canonical-revision";
+
+    /**
+     * The value of {@link #GITSOURCE} for a GitSource: {@code <namespace>.<name>}, or, beyond the
+     * 63 characters of a label value, a prefix of it and a hash of the whole (see {@link KubeNames}).
+     */
+    public static String gitSource(String namespace, String name) {
+        return KubeNames.withSuffix(namespace + "." + name, "");
+    }
 
     private RampLabels() {
     }

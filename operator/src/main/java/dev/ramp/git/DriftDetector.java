@@ -1,5 +1,6 @@
 package dev.ramp.git;
 
+import dev.ramp.kube.Managed;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -13,7 +14,9 @@ import java.util.Objects;
  * Finds objects changed in the cluster but not in Git. For each object it asks the API server
  * what applying Git's version would produce (a server-side dry run) and compares that with what
  * runs: the server does the defaulting and the merging, so only fields Git declares and someone
- * else changed show up, named by their path.
+ * else changed show up, named by their path. An object this GitSource does not own any more (its
+ * {@code ramp.dev/gitsource} label was removed or names another GitSource) is reported, never
+ * corrected. Objects Ramp generates for a Rollout are not looked at: the Rollout keeps them.
  */
 public class DriftDetector {
 
@@ -25,24 +28,50 @@ public class DriftDetector {
         this.applier = applier;
     }
 
-    /** An object that differs from Git: the changed fields, or none when it was deleted. */
-    public record Drift(DesiredObject object, List<String> fields) {
+    /**
+     * An object that differs from Git: the changed fields, or none when it was deleted; or, with
+     * {@code notOwned} set, why this GitSource leaves it alone.
+     */
+    public record Drift(DesiredObject object, List<String> fields, String notOwned) {
+
+        public Drift(DesiredObject object, List<String> fields) {
+            this(object, fields, null);
+        }
 
         public boolean deleted() {
-            return fields.isEmpty();
+            return fields.isEmpty() && notOwned == null;
+        }
+
+        /** Whether self-heal may restore it from Git. */
+        public boolean healable() {
+            return notOwned == null;
         }
 
         public String describe() {
+            if (notOwned != null) {
+                return object.describe() + " left alone: " + notOwned;
+            }
             return object.describe() + (deleted() ? " was deleted" : " changed: " + String.join(", ", fields));
         }
     }
 
-    public List<Drift> detect(List<DesiredObject> desired) {
+    public List<Drift> detect(List<DesiredObject> desired) throws GitSourceException {
         List<Drift> drifts = new ArrayList<>();
         for (DesiredObject d : desired) {
+            if (Managed.isGenerated(d.manifest().object())) {
+                continue; // the apply skipped it and said so; the Rollout keeps it
+            }
             GenericKubernetesResource live = applier.live(d);
+            if (live != null && Managed.isManaged(live)) {
+                continue;
+            }
             if (live == null) {
                 drifts.add(new Drift(d, List.of()));
+                continue;
+            }
+            String notOwned = Ownership.notOwned(live, applier.owner());
+            if (notOwned != null) {
+                drifts.add(new Drift(d, List.of(), notOwned));
                 continue;
             }
             GenericKubernetesResource wanted;

@@ -24,21 +24,47 @@ import org.eclipse.jgit.transport.RemoteRefUpdate;
  * the place where reverts are built before they are pushed. It is a cache: deleting it loses
  * nothing, since status records which commits were applied. One GitSource's copy is used by one
  * thread at a time (the sync and a Rollout's revert may otherwise race on its refs).
+ * <p>
+ * Fetches are shallow when a depth is set (the last {@code depth} commits of the branch), which
+ * bounds what a repository with a long or heavy history costs; a revert needs the commits since the
+ * last promoted one, so the depth must reach back that far.
  */
 public class GitMirror {
 
+    /** The default depth of a fetch: deep enough for the reverts of any recent release. */
+    public static final int DEFAULT_DEPTH = 100;
+
     private final Path root;
+    private final int depth;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final EgressPolicy egress;
 
     public GitMirror(Path root) {
-        this(root, EgressPolicy.defaults());
+        this(root, DEFAULT_DEPTH, EgressPolicy.defaults());
     }
 
-    /** A mirror that fetches from and pushes to only the remotes the operator's egress policy allows. */
-    public GitMirror(Path root, EgressPolicy egress) {
+    /**
+     * A mirror that fetches from and pushes to only the remotes the operator's egress policy allows.
+     *
+     * @param depth how many commits of the branch a fetch takes; 0 for its whole history
+     */
+    public GitMirror(Path root, int depth, EgressPolicy egress) {
+        if (depth < 0) {
+            throw new IllegalArgumentException("fetch depth must be 0 (whole history) or more: " + depth);
+        }
         this.root = root;
+        this.depth = depth;
         this.egress = egress;
+    }
+
+    /** Forgets the locks of GitSources not in {@code live} ({@code namespace/name}) that no one holds. */
+    public void retainOnly(java.util.Set<String> live) {
+        locks.entrySet().removeIf(e -> !live.contains(e.getKey()) && !e.getValue().isLocked());
+    }
+
+    /** How many GitSources' locks are kept (for tests). */
+    public int lockCount() {
+        return locks.size();
     }
 
     /** What to do with a GitSource's repository while holding its lock. */
@@ -79,11 +105,14 @@ public class GitMirror {
         }
         GitEgress.check(egress, source);
         try {
-            credentials.configure(Git.wrap(repository).fetch()
+            var fetch = Git.wrap(repository).fetch()
                     .setRemote(source.getSpec().getUrl())
                     .setRefSpecs(new RefSpec("+refs/heads/" + branch + ":" + trackingRef(branch)))
-                    .setTimeout(30))
-                    .call();
+                    .setTimeout(30);
+            if (depth > 0) {
+                fetch.setDepth(depth);
+            }
+            credentials.configure(fetch).call();
             ObjectId head = repository.resolve(trackingRef(branch));
             if (head == null) {
                 throw GitSourceException.userError("BranchNotFound", "branch " + branch + " not found in "

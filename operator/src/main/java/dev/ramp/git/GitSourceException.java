@@ -41,12 +41,20 @@ public class GitSourceException extends Exception {
      * with {@code reason}.
      */
     public static GitSourceException fromApi(String reason, String what, KubernetesClientException e) {
+        return fromApi(reason, what, e, "the identity Ramp applies as");
+    }
+
+    /**
+     * As {@link #fromApi(String, String, KubernetesClientException)}, a 403 naming {@code who}
+     * made the request (e.g. "ServiceAccount team-a/deployer"): the user's to fix, never retried.
+     */
+    public static GitSourceException fromApi(String reason, String what, KubernetesClientException e, String who) {
         if (ApiErrors.isTransient(e)) {
             return new GitSourceException(TRANSIENT_API_ERROR, what + ": " + ApiErrors.describe(e), false, e);
         }
         if (e.getCode() == 403) {
-            return new GitSourceException(FORBIDDEN, what + ": forbidden (grant the identity Ramp applies as the"
-                    + " permission in RBAC, or lift the policy that refused it): " + ApiErrors.describe(e), true, e);
+            return new GitSourceException(FORBIDDEN, what + ": forbidden for " + who + " (grant it the permission in"
+                    + " RBAC, or lift the policy that refused it): " + ApiErrors.describe(e), true, e);
         }
         return new GitSourceException(reason, what + ": " + ApiErrors.describe(e), true, e);
     }

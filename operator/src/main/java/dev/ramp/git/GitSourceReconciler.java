@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -55,6 +56,7 @@ public class GitSourceReconciler implements Reconciler<GitSource> {
 
     @Override
     public UpdateControl<GitSource> reconcile(GitSource cached, Context<GitSource> context) {
+        forgetDeleted(context);
         GitSource source = client.resources(GitSource.class).inNamespace(cached.getMetadata().getNamespace())
                 .withName(cached.getMetadata().getName()).get();
         if (source == null) {
@@ -106,6 +108,20 @@ public class GitSourceReconciler implements Reconciler<GitSource> {
         }
         Duration next = retryLater(source, reason, message + where(e));
         return ErrorStatusUpdateControl.patchStatus(source).withNoRetry().rescheduleAfter(next);
+    }
+
+    /**
+     * Deletions reach no reconcile (GitSources carry no finalizer): what is kept in memory for a
+     * GitSource that is gone (its impersonating client, its lock) is let go on the next reconcile
+     * of any other. Tests that call reconcile without JOSDK pass no context.
+     */
+    private void forgetDeleted(Context<GitSource> context) {
+        if (context == null) {
+            return;
+        }
+        sync.retainOnly(context.getPrimaryCache().list()
+                .map(s -> s.getMetadata().getNamespace() + "/" + s.getMetadata().getName())
+                .collect(Collectors.toSet()));
     }
 
     /** Counts one more failure in a row, says so in Ready, and returns when to try again. */

@@ -6,6 +6,7 @@ import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -22,6 +23,9 @@ import org.jboss.logging.Logger;
  * re-reported) until the branch or the GitSource changes. A failure of the moment (Git or the API
  * server unreachable, busy or in conflict) is no verdict on the commit: it leaves
  * lastAttemptedCommit and observedGeneration as they were, so the next try applies it again.
+ * <p>
+ * Everything that writes or reads the GitSource's objects runs as its {@link ApplyIdentity}
+ * ({@link SyncIdentities}); objects Ramp generates for a Rollout are skipped and said so.
  */
 public class GitSync {
 
@@ -31,18 +35,27 @@ public class GitSync {
     public static final String DRIFTED = "Drifted";
 
     private final GitMirror mirror;
-    private final ManifestReader reader = new ManifestReader();
-    private final ManifestApplier applier;
-    private final DriftDetector drift;
+    private final SyncIdentities identities;
+    private final ManifestReader reader;
     private final GitSourceConditions conditions;
     private final EventRecorder events;
 
-    public GitSync(GitMirror mirror, ManifestApplier applier, Conditions conditions, EventRecorder events) {
+    public GitSync(GitMirror mirror, SyncIdentities identities, ManifestReader reader, Conditions conditions,
+            EventRecorder events) {
         this.mirror = mirror;
-        this.applier = applier;
-        this.drift = new DriftDetector(applier);
+        this.identities = identities;
+        this.reader = reader;
         this.conditions = new GitSourceConditions(conditions);
         this.events = events;
+    }
+
+    /**
+     * Forgets what is kept in memory for GitSources that are gone (impersonating clients, locks);
+     * {@code live} holds {@code namespace/name} of those that remain.
+     */
+    public void retainOnly(Set<String> live) {
+        identities.retainOnly(live);
+        mirror.retainOnly(live);
     }
 
     /**
@@ -50,6 +63,7 @@ public class GitSync {
      * read, or a failure of the moment ({@code userFixable() == false}) stopped it.
      */
     public void run(GitSource source, GitCredentials credentials) throws GitSourceException {
+        ManifestApplier applier = new ManifestApplier(identities.ramp(), identities.of(source), Ownership.of(source));
         mirror.with(source, repository -> {
             ObjectId head = mirror.fetch(repository, source, credentials);
             GitSourceStatus status = source.getStatus();
@@ -58,7 +72,7 @@ public class GitSync {
                     && Conditions.isTrue(status.getConditions(), STALLED);
             if (specChanged || (!head.name().equals(status.getLastAppliedCommit()) && !refusedBefore)) {
                 try {
-                    apply(repository, source, head);
+                    apply(applier, repository, source, head);
                     return null;
                 } catch (GitSourceException e) {
                     if (!e.userFixable()) {
@@ -69,13 +83,14 @@ public class GitSync {
                 }
             }
             if (status.getLastAppliedCommit() != null) {
-                heal(source, desired(repository, source, ObjectId.fromString(status.getLastAppliedCommit())));
+                heal(applier, source, desired(applier, repository, source,
+                        ObjectId.fromString(status.getLastAppliedCommit())));
             }
             return null;
         });
     }
 
-    private List<DesiredObject> desired(Repository repository, GitSource source, ObjectId commit)
+    private List<DesiredObject> desired(ManifestApplier applier, Repository repository, GitSource source, ObjectId commit)
             throws GitSourceException, IOException {
         List<Manifest> manifests = reader.read(repository, commit, source.getSpec().getPath());
         return applier.prepare(manifests, source.getMetadata().getNamespace(), commit.name());
@@ -87,26 +102,42 @@ public class GitSync {
         source.getStatus().setObservedGeneration(source.getMetadata().getGeneration());
     }
 
-    private void apply(Repository repository, GitSource source, ObjectId head) throws GitSourceException, IOException {
-        List<DesiredObject> desired = desired(repository, source, head);
+    private void apply(ManifestApplier applier, Repository repository, GitSource source, ObjectId head)
+            throws GitSourceException, IOException {
+        List<DesiredObject> desired = new ArrayList<>(desired(applier, repository, source, head));
+        List<ManifestApplier.Skipped> skipped = applier.generatedByRamp(desired);
+        skipped.forEach(s -> desired.remove(s.object()));
         applier.validate(desired);
         for (DesiredObject d : desired) {
             applier.apply(d);
         }
         GitSourceStatus status = source.getStatus();
         Set<String> inventory = desired.stream().map(DesiredObject::id).collect(Collectors.toCollection(TreeSet::new));
-        List<String> pruned = source.getSpec().isPrune() ? applier.prune(status.getInventory(), inventory) : List.of();
+        ManifestApplier.Pruned pruned = source.getSpec().isPrune() ? applier.prune(status.getInventory(), inventory)
+                : new ManifestApplier.Pruned(List.of(), List.of());
         boolean newCommit = !head.name().equals(status.getLastAppliedCommit());
         attempted(source, head);
         status.setLastAppliedCommit(head.name());
         status.setInventory(List.copyOf(inventory));
         String message = "applied commit " + head.name().substring(0, 12) + ": " + desired.size() + " objects"
-                + (pruned.isEmpty() ? "" : ", pruned " + pruned.size());
+                + (pruned.deleted().isEmpty() ? "" : ", pruned " + pruned.deleted().size())
+                + (skipped.isEmpty() ? "" : "; " + skipped.stream().map(ManifestApplier.Skipped::describe)
+                        .collect(Collectors.joining("; ")) + " (a Rollout keeps it)")
+                + (pruned.leftAlone().isEmpty() ? "" : "; left Git but not pruned, this GitSource does not own it: "
+                        + String.join(", ", pruned.leftAlone()));
         conditions.applied(source, message);
         if (newCommit) {
             LOG.infof("gitsource %s/%s: %s%s", source.getMetadata().getNamespace(), source.getMetadata().getName(),
-                    message, pruned.isEmpty() ? "" : " " + pruned);
-            events.normal(source, "Synced", message + (pruned.isEmpty() ? "" : " (" + String.join(", ", pruned) + ")"));
+                    message, pruned.deleted().isEmpty() ? "" : " " + pruned.deleted());
+            events.normal(source, "Synced", message + (pruned.deleted().isEmpty() ? ""
+                    : " (" + String.join(", ", pruned.deleted()) + ")"));
+            for (ManifestApplier.Skipped s : skipped) {
+                events.normal(source, "GeneratedSkipped", s.describe());
+            }
+            for (String entry : pruned.leftAlone()) {
+                events.warning(source, "PruneSkipped", entry + " left Git but was not deleted: this GitSource does not"
+                        + " own it");
+            }
         }
     }
 
@@ -120,30 +151,35 @@ public class GitSync {
         conditions.stalled(source, e.reason(), message);
     }
 
-    private void heal(GitSource source, List<DesiredObject> desired) throws GitSourceException {
+    private void heal(ManifestApplier applier, GitSource source, List<DesiredObject> desired)
+            throws GitSourceException {
         List<DriftDetector.Drift> drifts;
         try {
-            drifts = drift.detect(desired);
+            drifts = new DriftDetector(applier).detect(desired);
         } catch (KubernetesClientException e) {
-            throw GitSourceException.fromApi("DriftCheckFailed", "reading the applied objects to look for drift", e);
+            throw GitSourceException.fromApi("DriftCheckFailed", "reading the applied objects to look for drift", e,
+                    applier.identity().describe());
         }
         if (drifts.isEmpty()) {
             conditions.noDrift(source);
             return;
         }
         String found = drifts.stream().map(DriftDetector.Drift::describe).collect(Collectors.joining("; "));
-        boolean heal = source.getSpec().isSelfHeal();
+        List<DriftDetector.Drift> healable = drifts.stream().filter(DriftDetector.Drift::healable).toList();
+        boolean heal = source.getSpec().isSelfHeal() && !healable.isEmpty();
         if (heal) {
-            for (DriftDetector.Drift d : drifts) {
+            for (DriftDetector.Drift d : healable) {
                 applier.apply(d.object());
             }
         }
-        String message = (heal ? "restored from Git: " : "differs from Git (selfHeal is off): ") + found;
-        boolean news = conditions.drifted(source, heal ? "SelfHealed" : "DriftDetected", message);
+        String message = (heal ? "restored from Git: " : healable.isEmpty() ? "not owned by this GitSource: "
+                : "differs from Git (selfHeal is off): ") + found;
+        String reason = heal ? "SelfHealed" : healable.isEmpty() ? "NotOwned" : "DriftDetected";
+        boolean news = conditions.drifted(source, reason, message);
         if (heal || news) {
             LOG.warnf("gitsource %s/%s: %s", source.getMetadata().getNamespace(), source.getMetadata().getName(), message);
             for (DriftDetector.Drift d : drifts) {
-                events.warning(source, "Drifted", d.describe() + (heal ? "; restored from commit "
+                events.warning(source, "Drifted", d.describe() + (heal && d.healable() ? "; restored from commit "
                         + source.getStatus().getLastAppliedCommit().substring(0, 12) : ""));
             }
         }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.errors.LargeObjectException;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
@@ -20,18 +21,29 @@ import org.eclipse.jgit.treewalk.filter.PathFilter;
 /**
  * Reads the Kubernetes objects a commit declares under a directory: every {@code .yaml} and
  * {@code .yml} file, recursively, each possibly holding several documents. Reads Git's object
- * database directly, so no working tree is checked out.
+ * database directly, so no working tree is checked out, and refuses files beyond its
+ * {@link ManifestLimits} before reading them.
  */
 public class ManifestReader {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final ManifestLimits limits;
+
+    public ManifestReader() {
+        this(ManifestLimits.DEFAULT);
+    }
+
+    public ManifestReader(ManifestLimits limits) {
+        this.limits = limits;
+    }
 
     /** Every object under {@code path} at {@code commit}; a document that is not an object is an error naming it. */
     public List<Manifest> read(Repository repository, ObjectId commit, String path) throws GitSourceException, IOException {
         List<Manifest> manifests = new ArrayList<>();
         Map<String, byte[]> files;
         try {
-            files = files(repository, commit, path);
+            files = files(repository, commit, path, limits);
         } catch (LargeObjectException e) {
             throw GitSourceException.userError("InvalidManifest", "a file under " + (normalise(path).isEmpty() ? "the"
                     + " repository root" : normalise(path)) + " is too large to read as a manifest: " + e.getMessage());
@@ -44,6 +56,17 @@ public class ManifestReader {
 
     /** The YAML files under {@code path} at {@code commit}, by path, in the repository's order. */
     public static Map<String, byte[]> files(Repository repository, ObjectId commit, String path) throws IOException {
+        try {
+            return files(repository, commit, path, ManifestLimits.DEFAULT);
+        } catch (GitSourceException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #files(Repository, ObjectId, String)}, refusing files beyond {@code limits} unread. */
+    public static Map<String, byte[]> files(Repository repository, ObjectId commit, String path, ManifestLimits limits)
+            throws IOException, GitSourceException {
+        long total = 0;
         Map<String, byte[]> files = new java.util.LinkedHashMap<>();
         try (RevWalk walk = new RevWalk(repository); TreeWalk tree = new TreeWalk(repository)) {
             RevCommit revCommit = walk.parseCommit(commit);
@@ -56,7 +79,9 @@ public class ManifestReader {
             while (tree.next()) {
                 String file = tree.getPathString();
                 if (file.endsWith(".yaml") || file.endsWith(".yml")) {
-                    files.put(file, repository.open(tree.getObjectId(0)).getBytes());
+                    ObjectLoader blob = repository.open(tree.getObjectId(0));
+                    total = limits.admit(file, blob.getSize(), total);
+                    files.put(file, blob.getCachedBytes((int) Math.min(Integer.MAX_VALUE, limits.maxFileBytes())));
                 }
             }
         }

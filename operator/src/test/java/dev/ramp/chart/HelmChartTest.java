@@ -113,8 +113,13 @@ class HelmChartTest {
         assertThat(chart.env(RELEASE, "RAMP_LEADER_ELECTION_ENABLED")).isEqualTo("true");
         assertThat(chart.env(RELEASE, "RAMP_LEADER_ELECTION_LEASE_NAME")).isEqualTo("ramp-operator");
         assertThat(chart.env(RELEASE, "RAMP_LEADER_ELECTION_LEASE_NAMESPACE")).isEqualTo(NAMESPACE);
+        assertThat(chart.env(RELEASE, "RAMP_GIT_FETCH_DEPTH")).isEqualTo("100");
+        assertThat(chart.env(RELEASE, "RAMP_GIT_MAX_FILE_BYTES")).isEqualTo("1048576");
+        assertThat(chart.env(RELEASE, "RAMP_GIT_MAX_TOTAL_BYTES")).isEqualTo("33554432");
         assertThat(chart.operator(RELEASE).getEnv()).extracting(EnvVar::getName)
-                .as("the prod profile, where the operator elects a leader").doesNotContain("QUARKUS_PROFILE");
+                .as("the prod profile, where the operator elects a leader").doesNotContain("QUARKUS_PROFILE")
+                .as("no default ServiceAccount: GitSources naming none stay in their namespace")
+                .doesNotContain("RAMP_SYNC_DEFAULT_SERVICE_ACCOUNT");
         assertThat(chart.operator(RELEASE).getEnv())
                 .filteredOn(e -> e.getValueFrom() != null)
                 .extracting(EnvVar::getName, e -> e.getValueFrom().getFieldRef().getFieldPath())
@@ -269,7 +274,7 @@ class HelmChartTest {
     void clusterRoleGrantsWhatRampUses() {
         List<PolicyRule> rules = render(Map.of()).one(ClusterRole.class, RELEASE).getRules();
 
-        assertThat(verbs(rules, "ramp.dev", "rollouts")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "ramp.dev", "rollouts")).containsExactlyInAnyOrder("get", "list", "watch", "patch", "update");
         assertThat(verbs(rules, "ramp.dev", "gitsources"))
                 .containsExactlyInAnyOrder("get", "list", "watch", "patch", "update");
         assertThat(verbs(rules, "ramp.dev", "rollouts/status")).containsExactlyInAnyOrder("get", "patch", "update");
@@ -281,6 +286,7 @@ class HelmChartTest {
         assertThat(verbs(rules, "networking.istio.io", "destinationrules")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "apiextensions.k8s.io", "customresourcedefinitions"))
                 .containsExactlyInAnyOrder("get", "list");
+        assertThat(verbs(rules, "", "serviceaccounts")).containsExactly("impersonate");
         assertThat(verbs(rules, "coordination.k8s.io", "leases")).as("leases belong in the namespaced Role").isEmpty();
     }
 
@@ -317,12 +323,38 @@ class HelmChartTest {
     }
 
     @Test
-    void defaultSyncResourcesLetAGitSourceApplyCommonKinds() {
+    void byDefaultRampMayImpersonateButNotWriteWhatTeamsKeepInGit() {
         List<PolicyRule> rules = render(Map.of()).one(ClusterRole.class, RELEASE).getRules();
 
-        assertThat(verbs(rules, "", "configmaps")).containsExactlyInAnyOrderElementsOf(CRUD);
-        assertThat(verbs(rules, "ramp.dev", "metrictemplates")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "", "configmaps")).isEmpty();
+        assertThat(verbs(rules, "ramp.dev", "metrictemplates")).doesNotContain("create", "delete");
+        assertThat(verbs(rules, "ramp.dev", "rollouts")).doesNotContain("create", "delete");
         assertThat(verbs(rules, "networking.k8s.io", "ingresses")).isEmpty();
+        assertThat(rules).filteredOn(rule -> rule.getResources().contains("serviceaccounts")).singleElement()
+                .satisfies(rule -> {
+                    assertThat(rule.getApiGroups()).containsExactly("");
+                    assertThat(rule.getVerbs()).containsExactly("impersonate");
+                    assertThat(rule.getResourceNames()).as("any ServiceAccount a GitSource names").isNullOrEmpty();
+                });
+        assertThat(rules).noneMatch(rule -> rule.getVerbs().contains("impersonate")
+                && (rule.getResources().contains("users") || rule.getResources().contains("groups")));
+    }
+
+    @Test
+    void impersonationCanBeLimitedToNamedServiceAccountsAndADefaultNamed() throws IOException {
+        RenderedChart chart = render("""
+                sync:
+                  defaultServiceAccount: ramp-deployer
+                  serviceAccountNames: [deployer]
+                """);
+        List<PolicyRule> rules = chart.one(ClusterRole.class, RELEASE).getRules();
+
+        assertThat(rules).filteredOn(rule -> rule.getResources().contains("serviceaccounts")).singleElement()
+                .satisfies(rule -> assertThat(rule.getResourceNames())
+                        .containsExactlyInAnyOrder("deployer", "ramp-deployer"));
+        assertThat(chart.env(RELEASE, "RAMP_SYNC_DEFAULT_SERVICE_ACCOUNT")).isEqualTo("ramp-deployer");
+        assertThatThrownBy(() -> render(Map.of("sync.defaultServiceAccount", "Not A Name")))
+                .hasMessageContaining("defaultServiceAccount");
     }
 
     @Test
@@ -341,8 +373,8 @@ class HelmChartTest {
         assertThat(verbs(rules, "networking.k8s.io", "ingresses")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "networking.k8s.io", "networkpolicies")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "autoscaling", "horizontalpodautoscalers")).containsExactlyInAnyOrderElementsOf(CRUD);
-        assertThat(verbs(rules, "ramp.dev", "metrictemplates")).as("the user's list replaces the default one")
-                .doesNotContain("create", "delete");
+        assertThat(verbs(rules, "", "configmaps")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "ramp.dev", "metrictemplates")).as("only what is listed").doesNotContain("create", "delete");
         assertThat(verbs(rules, "apps", "deployments")).as("Ramp's own grant stays").contains("create", "delete");
     }
 
@@ -376,7 +408,12 @@ class HelmChartTest {
                 Ask.allowed("update", "destinationrules.networking.istio.io", apps),
                 Ask.allowed("list", "customresourcedefinitions.apiextensions.k8s.io", null),
                 Ask.denied("update", "customresourcedefinitions.apiextensions.k8s.io", null),
-                Ask.allowed("create", "configmaps", apps),
+                Ask.denied("create", "configmaps", apps),
+                Ask.denied("create", "rollouts.ramp.dev", apps),
+                Ask.denied("create", "metrictemplates.ramp.dev", apps),
+                Ask.allowed("impersonate", "serviceaccounts", apps).named("deployer"),
+                Ask.denied("impersonate", "users", null).named("system:admin"),
+                Ask.denied("impersonate", "groups", null).named("system:masters"),
                 Ask.denied("create", "ingresses.networking.k8s.io", apps),
                 Ask.denied("create", "pods", apps),
                 Ask.denied("delete", "namespaces", null),

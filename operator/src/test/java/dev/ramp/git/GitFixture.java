@@ -38,6 +38,11 @@ final class GitFixture implements AutoCloseable {
     }
 
     GitSource createSource(String path, String interval) {
+        return createSource(path, interval, spec -> { });
+    }
+
+    /** A GitSource "apps" whose spec {@code customise} completes before it is created. */
+    GitSource createSource(String path, String interval, java.util.function.Consumer<GitSourceSpec> customise) {
         GitSource source = new GitSource();
         source.getMetadata().setName("apps");
         source.getMetadata().setNamespace(namespace);
@@ -47,6 +52,7 @@ final class GitFixture implements AutoCloseable {
         spec.setInterval(interval);
         spec.setSecretRef(new LocalObjectRef("git-creds"));
         spec.setWebhookSecretRef(new LocalObjectRef("git-webhook"));
+        customise.accept(spec);
         source.setSpec(spec);
         return client.resource(source).create();
     }

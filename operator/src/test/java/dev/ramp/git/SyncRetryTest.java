@@ -64,7 +64,7 @@ class SyncRetryTest {
         fx = new GitFixture(client, server, TestCluster.get().newNamespace("git-retry"));
         Conditions conditions = new Conditions(Clock.systemUTC());
         GitMirror mirror = new GitMirror(Files.createTempDirectory("ramp-git-cache-"));
-        reconciler = new GitSourceReconciler(client, new GitSync(mirror, new ManifestApplier(client), conditions,
+        reconciler = new GitSourceReconciler(client, new GitSync(mirror, SyncIdentities.withoutDefault(client), new ManifestReader(), conditions,
                 new EventRecorder(client, Clock.systemUTC())), new GitSourceConditions(conditions), new SyncRequests());
     }
 
@@ -142,7 +142,7 @@ class SyncRetryTest {
 
     @Test
     void realRefusalsAreTheUsersAndRealFailuresOfTheMomentAreNot() throws Exception {
-        ManifestApplier applier = new ManifestApplier(client);
+        ManifestApplier applier = new ManifestApplier(client, new ApplyIdentity(client, fx.namespace, null), "test.apps");
         List<Manifest> invalid = ManifestReader.parse("bad.yaml", """
                 apiVersion: v1
                 kind: ConfigMap
@@ -169,7 +169,8 @@ class SyncRetryTest {
                 .withRequestRetryBackoffLimit(0).withConnectionTimeout(1_000).build();
         try (KubernetesClient unreachable = new KubernetesClientBuilder().withConfig(nowhere).build()) {
             List<Manifest> fine = ManifestReader.parse("ok.yaml", GitFixture.configMap("ok", "fine").getBytes());
-            assertThatThrownBy(() -> new ManifestApplier(unreachable).prepare(fine, fx.namespace, "0".repeat(40)))
+            assertThatThrownBy(() -> new ManifestApplier(unreachable, new ApplyIdentity(unreachable, fx.namespace, null),
+                    "test.apps").prepare(fine, fx.namespace, "0".repeat(40)))
                     .isInstanceOfSatisfying(GitSourceException.class, e -> {
                         assertThat(e.userFixable()).isFalse();
                         assertThat(e.reason()).isEqualTo(GitSourceException.TRANSIENT_API_ERROR);

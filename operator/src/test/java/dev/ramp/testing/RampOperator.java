@@ -5,7 +5,9 @@ import dev.ramp.git.GitReverter;
 import dev.ramp.git.GitSourceConditions;
 import dev.ramp.git.GitSourceReconciler;
 import dev.ramp.git.GitSync;
-import dev.ramp.git.ManifestApplier;
+import dev.ramp.git.ManifestLimits;
+import dev.ramp.git.ManifestReader;
+import dev.ramp.git.SyncIdentities;
 import dev.ramp.git.SyncRequests;
 import dev.ramp.git.WebhookServer;
 import dev.ramp.kube.Conditions;
@@ -35,6 +37,8 @@ public class RampOperator implements AutoCloseable {
     private final Path gitCache;
     private Operator operator;
     private WebhookServer webhooks;
+    private String defaultServiceAccount;
+    private ManifestLimits limits = ManifestLimits.DEFAULT;
 
     public RampOperator(KubernetesClient client, String prometheusAddress) {
         this.client = client;
@@ -44,6 +48,18 @@ public class RampOperator implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The operator setting ramp.sync.default-service-account; set before {@link #start()}. */
+    public RampOperator withDefaultServiceAccount(String serviceAccount) {
+        this.defaultServiceAccount = serviceAccount;
+        return this;
+    }
+
+    /** The operator settings ramp.git.max-file-bytes and max-total-bytes; set before {@link #start()}. */
+    public RampOperator withManifestLimits(ManifestLimits limits) {
+        this.limits = limits;
+        return this;
     }
 
     public RampOperator start() {
@@ -56,7 +72,8 @@ public class RampOperator implements AutoCloseable {
         operator.register(new RolloutReconciler(conditions, events,
                 PhaseHandlerRegistry.create(client, events, prometheusAddress, new SimpleMeterRegistry(),
                         new GitReverter(client, mirror, syncs)), clock));
-        operator.register(new GitSourceReconciler(client, new GitSync(mirror, new ManifestApplier(client), conditions, events),
+        operator.register(new GitSourceReconciler(client, new GitSync(mirror, new SyncIdentities(client,
+                java.util.Optional.ofNullable(defaultServiceAccount)), new ManifestReader(limits), conditions, events),
                 new GitSourceConditions(conditions), syncs));
         operator.start();
         try {

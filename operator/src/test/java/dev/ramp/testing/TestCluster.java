@@ -101,11 +101,41 @@ public final class TestCluster {
                         client.apiextensions().v1().customResourceDefinitions()
                                 .withName(item.getMetadata().getName())
                                 .waitUntilCondition(TestCluster::established, 60, TimeUnit.SECONDS);
+                        warmUp((CustomResourceDefinition) item);
                     }
                 }
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot read crds/", e);
+        }
+    }
+
+    /**
+     * Lists the new kind until its storage answers: the first requests after a CRD is established
+     * can get 429 "storage is (re)initializing", which tests whose clients do not retry would
+     * otherwise take for the code's failure.
+     */
+    private void warmUp(CustomResourceDefinition crd) {
+        var spec = crd.getSpec();
+        var context = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                .withGroup(spec.getGroup()).withVersion(spec.getVersions().get(0).getName())
+                .withKind(spec.getNames().getKind()).withPlural(spec.getNames().getPlural())
+                .withNamespaced("Namespaced".equals(spec.getScope())).build();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.genericKubernetesResources(context).inAnyNamespace().list();
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 429 || attempt >= 150) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 

@@ -1,0 +1,82 @@
+package dev.ramp.git;
+
+import static dev.ramp.git.GitFixture.condition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ramp.api.GitSource;
+import dev.ramp.kube.Conditions;
+import dev.ramp.testing.GitHttpServer;
+import dev.ramp.testing.RampOperator;
+import dev.ramp.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An operator with {@code ramp.sync.default-service-account} set: a GitSource naming no
+ * ServiceAccount acts as that ServiceAccount of its own namespace, against the real API server's
+ * RBAC.
+ */
+class DefaultServiceAccountTest {
+
+    private static final Duration SOON = Duration.ofSeconds(30);
+
+    private static KubernetesClient client;
+    private static GitHttpServer server;
+    private static RampOperator operator;
+
+    @BeforeAll
+    static void start() throws Exception {
+        client = TestCluster.get().client();
+        server = new GitHttpServer(GitFixture.USER, GitFixture.PASSWORD);
+        operator = new RampOperator(client, "http://127.0.0.1:9").withDefaultServiceAccount("ramp-deployer").start();
+    }
+
+    @AfterAll
+    static void stop() {
+        operator.close();
+        server.close();
+    }
+
+    @Test
+    void aGitSourceNamingNoServiceAccountActsAsTheDefaultOne() throws Exception {
+        try (GitFixture fx = new GitFixture(client, server, TestCluster.get().newNamespace("defaulted"))) {
+            client.resource(new ServiceAccountBuilder().withNewMetadata().withName("ramp-deployer")
+                    .withNamespace(fx.namespace).endMetadata().build()).create();
+            client.resource(new RoleBuilder().withNewMetadata().withName("configmaps").withNamespace(fx.namespace)
+                    .endMetadata().addNewRule().withApiGroups("").withResources("configmaps")
+                    .withVerbs("get", "list", "watch", "create", "update", "patch", "delete").endRule().build()).create();
+            client.resource(new RoleBindingBuilder().withNewMetadata().withName("ramp-deployer")
+                    .withNamespace(fx.namespace).endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io")
+                    .withKind("Role").withName("configmaps").endRoleRef().addNewSubject().withKind("ServiceAccount")
+                    .withName("ramp-deployer").withNamespace(fx.namespace).endSubject().build()).create();
+            fx.dev.write("config.yaml", GitFixture.configMap("greeting", "hello")).write("svc.yaml", """
+                    apiVersion: v1
+                    kind: Service
+                    metadata:
+                      name: web
+                    spec:
+                      ports: [{port: 80}]
+                    """);
+            String refused = fx.dev.commitAndPush("a Service the default ServiceAccount may not write");
+            fx.createSource(".", "5s");
+
+            GitSource stalled = fx.awaitSource(SOON, s -> refused.equals(s.getStatus().getLastAttemptedCommit())
+                    && Conditions.isTrue(s.getStatus().getConditions(), "Stalled"));
+            assertThat(condition(stalled, "Stalled").getReason()).isEqualTo(GitSourceException.FORBIDDEN);
+            assertThat(condition(stalled, "Stalled").getMessage()).contains("Service " + fx.namespace + "/web")
+                    .contains("ServiceAccount " + fx.namespace + "/ramp-deployer");
+            assertThat(client.configMaps().inNamespace(fx.namespace).withName("greeting").get()).isNull();
+
+            fx.dev.delete("svc.yaml");
+            String allowed = fx.dev.commitAndPush("only what it may write");
+            fx.awaitSource(SOON, s -> allowed.equals(s.getStatus().getLastAppliedCommit()));
+            assertThat(client.configMaps().inNamespace(fx.namespace).withName("greeting").get()).isNotNull();
+        }
+    }
+}

@@ -1,0 +1,277 @@
+package dev.ramp.git;
+
+import static dev.ramp.git.GitFixture.condition;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ramp.api.GitSource;
+import dev.ramp.api.RampLabels;
+import dev.ramp.kube.Conditions;
+import dev.ramp.testing.GitHttpServer;
+import dev.ramp.testing.RampOperator;
+import dev.ramp.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What one team's GitSource can and cannot do to the cluster, against the real kube-apiserver
+ * with RBAC: impersonation of its ServiceAccount, the own-namespace rule without one, ownership
+ * of what prune deletes, objects Ramp generates for a Rollout, and the size of manifests.
+ */
+class TenancyTest {
+
+    private static final Duration SOON = Duration.ofSeconds(30);
+
+    private static KubernetesClient client;
+    private static GitHttpServer server;
+    private static RampOperator operator;
+
+    private GitFixture fx;
+    private String other;
+
+    @BeforeAll
+    static void start() throws Exception {
+        client = TestCluster.get().client();
+        server = new GitHttpServer(GitFixture.USER, GitFixture.PASSWORD);
+        operator = new RampOperator(client, "http://127.0.0.1:9").start();
+    }
+
+    @AfterAll
+    static void stop() {
+        operator.close();
+        server.close();
+    }
+
+    @BeforeEach
+    void repository() throws Exception {
+        fx = new GitFixture(client, server, TestCluster.get().newNamespace("team-a"));
+        other = TestCluster.get().newNamespace("team-b");
+    }
+
+    @AfterEach
+    void cleanUp() {
+        fx.close();
+    }
+
+    @Test
+    void aServiceAccountWritesOnlyWhatItsRbacAllows() throws Exception {
+        client.resource(new ServiceAccountBuilder().withNewMetadata().withName("deployer").withNamespace(fx.namespace)
+                .endMetadata().build()).create();
+        client.resource(new RoleBuilder().withNewMetadata().withName("deployer").withNamespace(fx.namespace).endMetadata()
+                .addNewRule().withApiGroups("", "apps").withResources("configmaps", "deployments")
+                .withVerbs("get", "list", "watch", "create", "update", "patch", "delete").endRule().build()).create();
+        client.resource(new RoleBindingBuilder().withNewMetadata().withName("deployer").withNamespace(fx.namespace)
+                .endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role")
+                .withName("deployer").endRoleRef().addNewSubject().withKind("ServiceAccount").withName("deployer")
+                .withNamespace(fx.namespace).endSubject().build()).create();
+        fx.dev.write("config.yaml", GitFixture.configMap("greeting", "hello"))
+                .write("web.yaml", deployment("web", other));
+        String reaching = fx.dev.commitAndPush("a Deployment in another team's namespace");
+        fx.createSource(".", "5s", spec -> spec.setServiceAccountName("deployer"));
+
+        GitSource refused = fx.awaitSource(SOON, s -> reaching.equals(s.getStatus().getLastAttemptedCommit())
+                && Conditions.isTrue(s.getStatus().getConditions(), "Stalled"));
+        assertThat(condition(refused, "Stalled").getReason()).isEqualTo(GitSourceException.FORBIDDEN);
+        assertThat(condition(refused, "Stalled").getMessage()).contains("Deployment " + other + "/web")
+                .contains("web.yaml, document 1").contains("ServiceAccount " + fx.namespace + "/deployer")
+                .contains("nothing of it was");
+        assertThat(refused.getStatus().getLastAppliedCommit()).isNull();
+        assertThat(live("greeting")).as("nothing of a refused commit is applied").isNull();
+        assertThat(client.apps().deployments().inNamespace(other).list().getItems()).isEmpty();
+
+        fx.dev.write("web.yaml", deployment("web", null));
+        String home = fx.dev.commitAndPush("the Deployment in our own namespace");
+        fx.awaitSource(SOON, s -> home.equals(s.getStatus().getLastAppliedCommit()));
+        assertThat(live("greeting").getMetadata().getLabels())
+                .containsEntry(RampLabels.GITSOURCE, fx.namespace + ".apps");
+        assertThat(client.apps().deployments().inNamespace(fx.namespace).withName("web").get()).isNotNull();
+        assertThat(client.apps().deployments().inNamespace(other).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void withoutAServiceAccountOnlyNamespacedObjectsOfItsOwnNamespaceAreWritten() throws Exception {
+        fx.dev.write("apps.yaml", GitFixture.configMap("greeting", "hello") + "---\n"
+                + GitFixture.configMap("intruder", "hi").replace("metadata:\n", "metadata:\n  namespace: " + other + "\n"));
+        String reaching = fx.dev.commitAndPush("a ConfigMap in another namespace");
+        fx.createSource(".", "5s");
+
+        GitSource refused = fx.awaitSource(SOON, s -> reaching.equals(s.getStatus().getLastAttemptedCommit())
+                && Conditions.isTrue(s.getStatus().getConditions(), "Stalled"));
+        assertThat(condition(refused, "Stalled").getReason()).isEqualTo(OwnNamespaceRule.OUTSIDE_NAMESPACE);
+        assertThat(condition(refused, "Stalled").getMessage()).contains("ConfigMap " + other + "/intruder")
+                .contains("apps.yaml, document 2").contains("is in namespace " + other).contains("serviceAccountName");
+        assertThat(live("greeting")).isNull();
+        assertThat(client.configMaps().inNamespace(other).withName("intruder").get()).isNull();
+
+        String binding = "team-a-admin-" + fx.namespace;
+        fx.dev.write("apps.yaml", GitFixture.configMap("greeting", "hello") + "---\n" + """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRoleBinding
+                metadata:
+                  name: %s
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+                subjects: [{kind: ServiceAccount, name: default, namespace: %s}]
+                """.formatted(binding, fx.namespace));
+        String escalating = fx.dev.commitAndPush("a ClusterRoleBinding");
+
+        GitSource escalation = fx.awaitSource(SOON, s -> escalating.equals(s.getStatus().getLastAttemptedCommit())
+                && Conditions.isTrue(s.getStatus().getConditions(), "Stalled"));
+        assertThat(condition(escalation, "Stalled").getMessage()).contains("ClusterRoleBinding " + binding)
+                .contains("apps.yaml, document 2").contains("cluster-scoped");
+        assertThat(client.rbac().clusterRoleBindings().withName(binding).get()).isNull();
+        assertThat(live("greeting")).isNull();
+    }
+
+    @Test
+    void pruneLeavesAnObjectThisGitSourceDoesNotOwn() throws Exception {
+        fx.dev.write("a.yaml", GitFixture.configMap("mine", "a")).write("b.yaml", GitFixture.configMap("taken", "b"));
+        String first = fx.dev.commitAndPush("two ConfigMaps");
+        fx.createSource(".", "5s");
+        fx.awaitSource(SOON, s -> first.equals(s.getStatus().getLastAppliedCommit()));
+        assertThat(live("taken").getMetadata().getLabels()).containsEntry(RampLabels.GITSOURCE, fx.namespace + ".apps");
+
+        client.configMaps().inNamespace(fx.namespace).withName("taken").edit(cm -> {
+            cm.getMetadata().getLabels().remove(RampLabels.GITSOURCE);
+            return cm;
+        });
+        GitSource leftAlone = fx.awaitSource(SOON, s -> condition(s, "Drifted") != null
+                && "NotOwned".equals(condition(s, "Drifted").getReason()));
+        assertThat(condition(leftAlone, "Drifted").getMessage()).contains("ConfigMap " + fx.namespace + "/taken")
+                .contains("no " + RampLabels.GITSOURCE + " label");
+        assertThat(live("taken").getMetadata().getLabels()).as("self-heal does not take it back")
+                .doesNotContainKey(RampLabels.GITSOURCE);
+
+        fx.dev.delete("a.yaml").delete("b.yaml").write("c.yaml", GitFixture.configMap("other", "c"));
+        String second = fx.dev.commitAndPush("both left Git");
+        GitSource pruned = fx.awaitSource(SOON, s -> second.equals(s.getStatus().getLastAppliedCommit()));
+        await().atMost(SOON).until(() -> live("mine") == null);
+        assertThat(live("taken")).as("not owned, so not pruned").isNotNull();
+        assertThat(condition(pruned, "Ready").getMessage()).contains("not pruned")
+                .contains("v1/ConfigMap/" + fx.namespace + "/taken");
+        assertThat(events("PruneSkipped")).anyMatch(e -> e.getMessage().contains("/taken"));
+    }
+
+    @Test
+    void objectsRampGeneratesForARolloutAreLeftToIt() throws Exception {
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("generated").withNamespace(fx.namespace)
+                .addToAnnotations("ramp.dev/rollout", "podinfo").endMetadata().addToData("greeting", "from-ramp")
+                .build()).create();
+        fx.dev.write("config.yaml", GitFixture.configMap("greeting", "hello") + "---\n"
+                + GitFixture.configMap("generated", "from-git") + "---\n" + """
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: podinfo
+                  labels: {app.kubernetes.io/managed-by: ramp}
+                spec:
+                  ports: [{port: 9898}]
+                """);
+        String commit = fx.dev.commitAndPush("declares what Ramp generates");
+        fx.createSource(".", "5s");
+
+        GitSource synced = fx.awaitSource(SOON, s -> commit.equals(s.getStatus().getLastAppliedCommit()));
+        assertThat(synced.getStatus().getInventory()).containsExactly("v1/ConfigMap/" + fx.namespace + "/greeting");
+        assertThat(condition(synced, "Ready").getMessage()).contains("1 objects")
+                .contains("Service " + fx.namespace + "/podinfo (config.yaml, document 3) skipped: declared in Git as"
+                        + " generated by Ramp")
+                .contains("ConfigMap " + fx.namespace + "/generated (config.yaml, document 2) skipped: generated by Ramp"
+                        + " for Rollout podinfo");
+        assertThat(client.services().inNamespace(fx.namespace).withName("podinfo").get()).isNull();
+        await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8))
+                .until(() -> "from-ramp".equals(live("generated").getData().get("greeting")));
+        assertThat(condition(fx.source(), "Drifted").getStatus()).as("no drift reported for them").isEqualTo("False");
+    }
+
+    @Test
+    void anOversizedManifestIsRefusedUnread() throws Exception {
+        fx.dev.write("config.yaml", GitFixture.configMap("greeting", "hello"))
+                .write("huge.yaml", "# " + "x".repeat((int) ManifestLimits.DEFAULT_FILE_BYTES) + "\n"
+                        + GitFixture.configMap("huge", "big"));
+        String commit = fx.dev.commitAndPush("a manifest beyond the limit");
+        fx.createSource(".", "5s");
+
+        GitSource refused = fx.awaitSource(SOON, s -> commit.equals(s.getStatus().getLastAttemptedCommit())
+                && Conditions.isTrue(s.getStatus().getConditions(), "Stalled"));
+        assertThat(condition(refused, "Stalled").getReason()).isEqualTo(ManifestLimits.TOO_LARGE);
+        assertThat(condition(refused, "Stalled").getMessage()).contains("huge.yaml")
+                .contains("limit of " + ManifestLimits.DEFAULT_FILE_BYTES + " bytes per manifest file");
+        assertThat(refused.getStatus().getLastAppliedCommit()).isNull();
+        assertThat(live("greeting")).isNull();
+    }
+
+    @Test
+    void theTwoTeamExampleOfTheDocsKeepsEachTeamInItsNamespace() throws Exception {
+        String doc = java.nio.file.Files.readString(TestCluster.repoRoot().resolve("docs").resolve("tenancy.md"));
+        int start = doc.indexOf("```yaml", doc.indexOf("## Two teams"));
+        String yaml = doc.substring(doc.indexOf('\n', start) + 1, doc.indexOf("```", start + 7));
+        List<io.fabric8.kubernetes.api.model.HasMetadata> objects = client.load(
+                new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))).items();
+        assertThat(objects).extracting(o -> o.getKind()).contains("GitSource", "ServiceAccount", "RoleBinding");
+        for (var object : objects) {
+            if (object.getKind().equals("GitSource")) {
+                // Validated by the CRD, not created: there is no Git server at git.example.com.
+                client.resource(object).dryRun().create();
+            } else {
+                client.resource(object).create();
+            }
+        }
+        await().atMost(SOON).until(() -> may("team-a", "create", "apps", "deployments", "team-a"));
+
+        assertThat(may("team-a", "create", "", "configmaps", "team-a")).isTrue();
+        assertThat(may("team-a", "create", "ramp.dev", "rollouts", "team-a")).isTrue();
+        assertThat(may("team-a", "create", "apps", "deployments", "team-b")).isFalse();
+        assertThat(may("team-a", "get", "", "secrets", "team-a")).isFalse();
+        assertThat(may("team-a", "create", "rbac.authorization.k8s.io", "clusterrolebindings", null)).isFalse();
+        assertThat(may("team-b", "create", "autoscaling", "horizontalpodautoscalers", "team-b")).isTrue();
+        assertThat(may("team-b", "create", "ramp.dev", "rollouts", "team-b")).isFalse();
+        assertThat(may("team-b", "delete", "", "configmaps", "team-a")).isFalse();
+    }
+
+    /** Whether ServiceAccount {@code team}/deployer may do this, as the API server's RBAC answers. */
+    private static boolean may(String team, String verb, String group, String resource, String namespace) {
+        var review = new io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder().withNewSpec()
+                .withUser(ApplyIdentity.username(team, "deployer"))
+                .withGroups("system:serviceaccounts", "system:serviceaccounts:" + team, "system:authenticated")
+                .withNewResourceAttributes().withVerb(verb).withGroup(group).withResource(resource)
+                .withNamespace(namespace).endResourceAttributes().endSpec().build();
+        return Boolean.TRUE.equals(client.authorization().v1().subjectAccessReview().create(review).getStatus()
+                .getAllowed());
+    }
+
+    private ConfigMap live(String name) {
+        return client.configMaps().inNamespace(fx.namespace).withName(name).get();
+    }
+
+    private List<Event> events(String reason) {
+        return client.v1().events().inNamespace(fx.namespace).list().getItems().stream()
+                .filter(e -> reason.equals(e.getReason())).toList();
+    }
+
+    private static String deployment(String name, String namespace) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: %s%s
+                spec:
+                  replicas: 1
+                  selector: {matchLabels: {app: %s}}
+                  template:
+                    metadata: {labels: {app: %s}}
+                    spec:
+                      containers: [{name: app, image: podinfo:1.0}]
+                """.formatted(name, namespace == null ? "" : "\n  namespace: " + namespace, name, name);
+    }
+}
