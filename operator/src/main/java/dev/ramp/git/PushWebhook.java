@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -68,9 +69,11 @@ public class PushWebhook {
     }
 
     void routes(@Observes Router router) {
+        // Two routes: Vert.x runs a body handler before any other on its route, and the clock and
+        // the rate limit must come before the body is read.
+        router.post(PATH).handler(this::startReading).handler(this::rateLimit);
         Route route = router.post(PATH);
-        route.handler(this::startReading).handler(this::rateLimit)
-                .handler(BodyHandler.create(false).setBodyLimit(maxBody)).handler(this::doneReading)
+        route.handler(BodyHandler.create(false).setBodyLimit(maxBody)).handler(this::doneReading)
                 .blockingHandler(this::receive, false)
                 .failureHandler(this::failed);
         router.route(PATH).handler(ctx -> respond(ctx, 405, "only POST is accepted"));
@@ -80,10 +83,13 @@ public class PushWebhook {
     /** A client that has not sent its whole body within the read timeout is answered 408 and disconnected. */
     private void startReading(RoutingContext ctx) {
         long timer = ctx.vertx().setTimer(readTimeout.toMillis(), id -> {
-            if (!ctx.response().ended()) {
-                respond(ctx, 408, "request not received within " + readTimeout.toSeconds() + "s");
+            if (ctx.response().ended() || ctx.response().closed()) {
+                ctx.request().connection().close();
+                return;
             }
-            ctx.request().connection().close();
+            // Vert.x closes the connection once this answer is written.
+            ctx.response().putHeader("Connection", "close");
+            respond(ctx, 408, "request not received within " + readTimeout.toMillis() + " ms");
         });
         ctx.put(TIMER, timer);
         ctx.addEndHandler(done -> ctx.vertx().cancelTimer(timer));
@@ -106,7 +112,9 @@ public class PushWebhook {
     }
 
     private void failed(RoutingContext ctx) {
-        if (ctx.statusCode() == 413) {
+        if (ctx.failure() instanceof HttpClosedException) {
+            LOG.debugf("push webhook to %s: the client went away", ctx.normalizedPath());
+        } else if (ctx.statusCode() == 413) {
             respond(ctx, 413, "body larger than " + maxBody + " bytes");
         } else {
             ctx.next();
