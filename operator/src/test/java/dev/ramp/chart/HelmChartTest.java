@@ -83,11 +83,11 @@ class HelmChartTest {
         assertThat(operator.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
         assertThat(operator.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
         assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
-        assertThat(operator.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+        assertThat(operator.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
         assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
-        assertThat(operator.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+        assertThat(operator.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
         assertThat(operator.getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
-                .containsExactly(tuple("http", 8080));
+                .containsExactly(tuple("http", 8080), tuple("management", 9000));
         assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(RELEASE);
         assertThat(chart.find(ServiceAccount.class, RELEASE)).isPresent();
     }
@@ -196,8 +196,8 @@ class HelmChartTest {
 
         Service metrics = render(Map.of("metrics.service.enabled", true)).one(Service.class, RELEASE + "-metrics");
         assertThat(metrics.getSpec().getPorts()).singleElement().satisfies(port -> {
-            assertThat(port.getPort()).isEqualTo(8080);
-            assertThat(port.getTargetPort().getStrVal()).isEqualTo("http");
+            assertThat(port.getPort()).isEqualTo(9000);
+            assertThat(port.getTargetPort().getStrVal()).isEqualTo("management");
         });
     }
 

@@ -132,17 +132,28 @@ class WebhookTest {
 
         HttpResponse<String> forged = push("apps", payload, "wrong-key");
         HttpResponse<String> unsigned = send("apps", payload, Map.of());
+        HttpResponse<String> wrongToken = send("apps", payload, Map.of("X-Gitlab-Token", "wrong-key"));
         HttpResponse<String> unknown = push("nothing-here", payload, GitFixture.WEBHOOK_KEY);
         HttpResponse<String> otherNamespace = send(URI.create(base + "hooks/no-such-namespace/apps"), payload,
                 Map.of("X-Hub-Signature-256", WebhookSignature.sign(GitFixture.WEBHOOK_KEY.getBytes(), payload)));
 
-        for (HttpResponse<String> refused : List.of(forged, unsigned, unknown, otherNamespace)) {
+        for (HttpResponse<String> refused : List.of(forged, unsigned, wrongToken, unknown, otherNamespace)) {
             assertThat(refused.statusCode()).isEqualTo(401);
             assertThat(refused.body()).isEqualTo(forged.body());
             assertThat(refused.headers().map().keySet()).isEqualTo(forged.headers().map().keySet());
         }
         assertThat(forged.body()).doesNotContain("apps").doesNotContain(fx.namespace);
         assertThat(SyncRequest.of(fx.source())).as("nothing recorded").isNull();
+    }
+
+    @Test
+    void aGitLabPushWithTheKeyAsTokenIsRecorded() throws Exception {
+        fx.createSource(".", "1h");
+
+        HttpResponse<String> answer = send("apps", pushPayload("0".repeat(40)), Map.of("X-Gitlab-Token", GitFixture.WEBHOOK_KEY));
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        assertThat(SyncRequest.of(fx.source())).isNotNull();
     }
 
     @Test
@@ -217,6 +228,19 @@ class WebhookTest {
                 socket.close();
             }
         }
+    }
+
+    @Test
+    void theWebhookPortServesNothingElse() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (String path : List.of("q/metrics", "q/health/ready")) {
+            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(path + " is on the management port only").isEqualTo(404);
+        }
+        HttpResponse<String> get = client.send(HttpRequest.newBuilder(URI.create(base + "hooks/" + fx.namespace + "/apps"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(405);
     }
 
     private Socket connect() throws Exception {

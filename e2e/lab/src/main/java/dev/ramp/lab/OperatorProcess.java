@@ -18,6 +18,7 @@ final class OperatorProcess implements AutoCloseable {
     private final Path jar;
     private final Map<String, String> env;
     private final int httpPort = Net.freePort();
+    private final int managementPort = Net.freePort();
     private ChildProcess process;
     private int starts;
 
@@ -30,6 +31,7 @@ final class OperatorProcess implements AutoCloseable {
         this.env = Map.of("KUBECONFIG", kubeconfig.toString(), "RAMP_PROMETHEUS_ADDRESS", prometheus,
                 "QUARKUS_PROFILE", "single",
                 "QUARKUS_HTTP_PORT", String.valueOf(httpPort), "QUARKUS_HTTP_HOST", "127.0.0.1",
+                "QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort), "QUARKUS_MANAGEMENT_HOST", "127.0.0.1",
                 "RAMP_GIT_CACHE_DIR", dir.resolve("operator-git-cache").toString());
     }
 
@@ -60,9 +62,9 @@ final class OperatorProcess implements AutoCloseable {
         return "http://127.0.0.1:" + httpPort + "/hooks/" + namespace + "/" + gitSource;
     }
 
-    /** Where the operator's own metrics are: {@code /q/metrics}. */
+    /** Where the operator's own metrics and health are: {@code /q/metrics}, {@code /q/health} (management port). */
     String metricsAddress() {
-        return "http://127.0.0.1:" + httpPort;
+        return "http://127.0.0.1:" + managementPort;
     }
 
     Path log() {
