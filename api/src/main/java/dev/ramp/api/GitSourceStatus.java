@@ -24,6 +24,10 @@ public class GitSourceStatus {
             + " busy or in conflict); sets the backoff before the next try. 0 after a sync that finished.")
     private Integer failures;
 
+    @JsonPropertyDescription("The last sync request (annotation ramp.dev/sync-requested, set by a push webhook) a sync"
+            + " was run for; a request is acted on once.")
+    private String lastHandledSyncRequest;
+
     @JsonPropertyDescription("Ready, Drifted and Stalled conditions.")
     private List<Condition> conditions = new ArrayList<>();
 
@@ -65,6 +69,14 @@ public class GitSourceStatus {
 
     public void setFailures(Integer failures) {
         this.failures = failures;
+    }
+
+    public String getLastHandledSyncRequest() {
+        return lastHandledSyncRequest;
+    }
+
+    public void setLastHandledSyncRequest(String lastHandledSyncRequest) {
+        this.lastHandledSyncRequest = lastHandledSyncRequest;
     }
 
     public List<Condition> getConditions() {

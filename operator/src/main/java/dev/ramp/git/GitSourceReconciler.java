@@ -3,10 +3,12 @@ package dev.ramp.git;
 import dev.ramp.api.Durations;
 import dev.ramp.api.GitSource;
 import dev.ramp.api.GitSourceStatus;
+import dev.ramp.api.SyncRequest;
 import dev.ramp.kube.ApiErrors;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -28,8 +30,13 @@ import org.jboss.logging.Logger;
  * in the Ready condition and is tried again after 2 s, 4 s, 8 s … up to the interval (at most
  * 5 min), for as long as it takes. The count of failures in a row is kept in status, so the
  * backoff survives a restart.
+ *
+ * <p>A push webhook, received by any replica, records a sync request on the GitSource
+ * ({@link SyncRequest}); the controller is woken by a new request as by a new spec (not by its
+ * own status writes), syncs, and records the request as handled.
  */
-@ControllerConfiguration(name = "gitsource")
+@ControllerConfiguration(name = "gitsource", generationAwareEventProcessing = false,
+        informer = @Informer(onUpdateFilter = SyncRequestAnnotation.class))
 public class GitSourceReconciler implements Reconciler<GitSource> {
 
     private static final Logger LOG = Logger.getLogger(GitSourceReconciler.class);
@@ -51,7 +58,7 @@ public class GitSourceReconciler implements Reconciler<GitSource> {
 
     @Override
     public List<EventSource<?, GitSource>> prepareEventSources(EventSourceContext<GitSource> context) {
-        return List.of(requests.eventSource());
+        return List.of(requests.eventSource(context.getPrimaryCache()));
     }
 
     @Override
@@ -65,6 +72,7 @@ public class GitSourceReconciler implements Reconciler<GitSource> {
         GitSourceStatus status = statusOf(source);
         String before = Serialization.asJson(status);
         Duration next = interval(source);
+        status.setLastHandledSyncRequest(SyncRequest.of(source));
         if (source.getSpec().isSuspend()) {
             conditions.suspended(source);
             status.setFailures(0);

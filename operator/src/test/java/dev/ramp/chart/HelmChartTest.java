@@ -84,11 +84,11 @@ class HelmChartTest {
         assertThat(operator.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
         assertThat(operator.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
         assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
-        assertThat(operator.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+        assertThat(operator.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
         assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
-        assertThat(operator.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+        assertThat(operator.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
         assertThat(operator.getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
-                .containsExactly(tuple("http", 8080), tuple("webhook", 9090));
+                .containsExactly(tuple("http", 8080), tuple("management", 9000));
         assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(RELEASE);
         assertThat(chart.find(ServiceAccount.class, RELEASE)).isPresent();
     }
@@ -109,7 +109,8 @@ class HelmChartTest {
 
         assertThat(chart.env(RELEASE, "RAMP_PROMETHEUS_ADDRESS")).isEqualTo("http://prometheus.istio-system:9090");
         assertThat(chart.env(RELEASE, "RAMP_LOG_LEVEL")).isEqualTo("INFO");
-        assertThat(chart.env(RELEASE, "RAMP_GIT_WEBHOOK_PORT")).isEqualTo("9090");
+        assertThat(chart.env(RELEASE, "RAMP_GIT_WEBHOOK_RATE_LIMIT_BURST")).isEqualTo("10");
+        assertThat(chart.env(RELEASE, "RAMP_GIT_WEBHOOK_RATE_LIMIT_PER_MINUTE")).isEqualTo("30");
         assertThat(chart.env(RELEASE, "RAMP_LEADER_ELECTION_ENABLED")).isEqualTo("true");
         assertThat(chart.env(RELEASE, "RAMP_LEADER_ELECTION_LEASE_NAME")).isEqualTo("ramp-operator");
         assertThat(chart.env(RELEASE, "RAMP_LEADER_ELECTION_LEASE_NAMESPACE")).isEqualTo(NAMESPACE);
@@ -217,18 +218,18 @@ class HelmChartTest {
     }
 
     @Test
-    void webhookPortIsOpenOnTheContainerAndItsService() {
-        RenderedChart chart = render(Map.of("gitWebhook.port", 9443, "gitWebhook.service.type", "LoadBalancer"));
+    void webhookServiceSendsToTheHttpPort() {
+        RenderedChart chart = render(Map.of("gitWebhook.service.port", 443, "gitWebhook.service.type", "LoadBalancer",
+                "gitWebhook.rateLimit.burst", 50, "gitWebhook.rateLimit.perMinute", 120));
         Service webhook = chart.one(Service.class, RELEASE + "-webhook");
 
-        assertThat(chart.operator(RELEASE).getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
-                .contains(tuple("webhook", 9443));
-        assertThat(chart.env(RELEASE, "RAMP_GIT_WEBHOOK_PORT")).isEqualTo("9443");
         assertThat(webhook.getSpec().getType()).isEqualTo("LoadBalancer");
         assertThat(webhook.getSpec().getPorts()).singleElement().satisfies(port -> {
-            assertThat(port.getPort()).isEqualTo(9443);
-            assertThat(port.getTargetPort().getStrVal()).isEqualTo("webhook");
+            assertThat(port.getPort()).isEqualTo(443);
+            assertThat(port.getTargetPort().getStrVal()).isEqualTo("http");
         });
+        assertThat(chart.env(RELEASE, "RAMP_GIT_WEBHOOK_RATE_LIMIT_BURST")).isEqualTo("50");
+        assertThat(chart.env(RELEASE, "RAMP_GIT_WEBHOOK_RATE_LIMIT_PER_MINUTE")).isEqualTo("120");
         assertThat(webhook.getSpec().getSelector())
                 .isEqualTo(chart.one(Deployment.class, RELEASE).getSpec().getSelector().getMatchLabels());
         assertThat(render(Map.of()).one(Service.class, RELEASE + "-webhook").getSpec().getType()).isEqualTo("ClusterIP");
@@ -240,8 +241,8 @@ class HelmChartTest {
 
         Service metrics = render(Map.of("metrics.service.enabled", true)).one(Service.class, RELEASE + "-metrics");
         assertThat(metrics.getSpec().getPorts()).singleElement().satisfies(port -> {
-            assertThat(port.getPort()).isEqualTo(8080);
-            assertThat(port.getTargetPort().getStrVal()).isEqualTo("http");
+            assertThat(port.getPort()).isEqualTo(9000);
+            assertThat(port.getTargetPort().getStrVal()).isEqualTo("management");
         });
     }
 
@@ -450,8 +451,10 @@ class HelmChartTest {
 
     @Test
     void unsafeValuesAreRefused() throws IOException {
-        assertThatThrownBy(() -> render(Map.of("gitWebhook.port", 70000))).hasMessageContaining("gitWebhook.port");
-        assertThatThrownBy(() -> render(Map.of("gitWebhook.port", 8080))).hasMessageContaining("gitWebhook.port");
+        assertThatThrownBy(() -> render(Map.of("gitWebhook.service.port", 70000))).hasMessageContaining("port");
+        assertThatThrownBy(() -> render(Map.of("gitWebhook.rateLimit.burst", 0))).hasMessageContaining("burst");
+        assertThatThrownBy(() -> render(Map.of("gitWebhook.port", 9090)))
+                .as("the removed webhook port is refused, not ignored").hasMessageContaining("port");
         Path wildcard = values("""
                 sync:
                   resources:

@@ -66,15 +66,9 @@ final class GitFixture implements AutoCloseable {
                 .until(this::source, s -> s != null && s.getStatus() != null && until.test(s));
     }
 
-    /** Sends the signed push webhook a Git host would send for main. */
-    int pushWebhook(dev.ramp.testing.RampOperator operator) throws Exception {
-        byte[] payload = "{\"ref\":\"refs/heads/main\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(operator.webhookUrl(namespace, "apps")))
-                .header("X-GitHub-Event", "push")
-                .header("X-Hub-Signature-256", WebhookSignature.sign(WEBHOOK_KEY.getBytes(), payload))
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(payload)).build();
-        return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.discarding())
-                .statusCode();
+    /** Records the sync request a signed push webhook records (the webhook itself: WebhookTest). */
+    void requestSync() {
+        SyncRequestAnnotation.record(client, namespace, "apps", java.time.Instant.now().toString());
     }
 
     static Condition condition(GitSource source, String type) {

@@ -147,8 +147,8 @@ class GitRevertTest {
         return commit;
     }
 
-    private void syncNow() throws Exception {
-        assertThat(fx.pushWebhook(operator)).isEqualTo(202);
+    private void syncNow() {
+        fx.requestSync();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ramp.api.GitSource;
+import dev.ramp.api.SyncRequest;
 import dev.ramp.kube.Conditions;
 import dev.ramp.api.RampLabels;
 import dev.ramp.testing.GitHttpServer;
@@ -16,11 +17,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +36,6 @@ class GitSyncTest {
     private static KubernetesClient client;
     private static GitHttpServer server;
     private static RampOperator operator;
-    private static final HttpClient http = HttpClient.newHttpClient();
 
     private GitFixture fx;
 
@@ -166,7 +161,7 @@ class GitSyncTest {
     }
 
     @Test
-    void pushWebhooksSyncAtOnceOnlyWhenSigned() throws Exception {
+    void aSyncRequestSyncsAtOnceAndIsRecordedAsHandled() throws Exception {
         fx.dev.write("config.yaml", GitFixture.configMap("greeting", "hello"));
         String first = fx.dev.commitAndPush("first");
         fx.createSource(".", "1h");
@@ -174,20 +169,14 @@ class GitSyncTest {
 
         fx.dev.write("config.yaml", GitFixture.configMap("greeting", "pushed"));
         String second = fx.dev.commitAndPush("second");
-        byte[] payload = ("{\"ref\":\"refs/heads/main\",\"after\":\"" + second + "\"}").getBytes(StandardCharsets.UTF_8);
+        fx.requestSync();
+        String request = SyncRequest.of(fx.source());
 
-        HttpResponse<String> forged = webhook(payload, WebhookSignature.sign("wrong-key".getBytes(), payload));
-        HttpResponse<String> unsigned = webhook(payload, null);
-        assertThat(forged.statusCode()).isEqualTo(401);
-        assertThat(unsigned.statusCode()).isEqualTo(401);
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
-                .until(() -> first.equals(fx.source().getStatus().getLastAppliedCommit()));
-        assertThat(live("greeting").getData()).containsEntry("greeting", "hello");
-
-        HttpResponse<String> signed = webhook(payload, WebhookSignature.sign(GitFixture.WEBHOOK_KEY.getBytes(), payload));
-        assertThat(signed.statusCode()).isEqualTo(202);
-        fx.awaitSource(Duration.ofSeconds(10), s -> second.equals(s.getStatus().getLastAppliedCommit()));
+        GitSource synced = fx.awaitSource(Duration.ofSeconds(10), s -> second.equals(s.getStatus().getLastAppliedCommit()));
         assertThat(live("greeting").getData()).containsEntry("greeting", "pushed");
+        assertThat(fx.awaitSource(Duration.ofSeconds(5), s -> request.equals(s.getStatus().getLastHandledSyncRequest())))
+                .as("the request is recorded as handled").isNotNull();
+        assertThat(synced.getStatus().getInventory()).isNotEmpty();
     }
 
     @Test
@@ -247,16 +236,6 @@ class GitSyncTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private HttpResponse<String> webhook(byte[] payload, String signature) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(operator.webhookUrl(fx.namespace, "apps")))
-                .header("X-GitHub-Event", "push").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
-        if (signature != null) {
-            request.header("X-Hub-Signature-256", signature);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private List<Event> events(String reason) {

@@ -184,7 +184,7 @@ class SecretsStayHiddenTest {
 
         fx.dev.write("apps/podinfo/deploy.yaml", GitRevertTest.deployment("podinfo:2.0"));
         String bad = fx.dev.commitAndPush("podinfo 2.0");
-        assertThat(fx.pushWebhook(operator)).isEqualTo(202);
+        fx.requestSync();
         fx.awaitSource(Duration.ofSeconds(20), s -> bad.equals(s.getStatus().getLastAppliedCommit()));
 
         Rollout reverted = awaitRollout(RELEASE, r -> Conditions.isTrue(r.getStatus().getConditions(), "GitReverted"));
@@ -208,7 +208,7 @@ class SecretsStayHiddenTest {
                 .addToStringData("username", GitFixture.USER).addToStringData("password", WRONG_PASSWORD).build()).update();
         fx.dev.write("apps/other/config.yaml", GitFixture.configMap("other", "hello"));
         fx.dev.commitAndPush("another change");
-        assertThat(fx.pushWebhook(operator)).isEqualTo(202);
+        fx.requestSync();
         GitSource failing = fx.awaitSource(Duration.ofSeconds(30),
                 s -> "AuthenticationFailed".equals(conditionReason(s, "Ready")) || "AuthenticationFailed".equals(conditionReason(s, "Stalled")));
 

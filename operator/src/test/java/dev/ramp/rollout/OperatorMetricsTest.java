@@ -33,7 +33,8 @@ class OperatorMetricsTest {
 
     private final KubernetesClient client = TestCluster.get().client();
 
-    @TestHTTPResource("/q/metrics")
+    // On the management interface, whose root is /q: this is /q/metrics on port 9000.
+    @TestHTTPResource(value = "/metrics", management = true)
     URI metrics;
 
     @Test

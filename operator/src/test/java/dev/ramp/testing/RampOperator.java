@@ -9,7 +9,6 @@ import dev.ramp.git.ManifestLimits;
 import dev.ramp.git.ManifestReader;
 import dev.ramp.git.SyncIdentities;
 import dev.ramp.git.SyncRequests;
-import dev.ramp.git.WebhookServer;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
 import dev.ramp.rollout.PhaseHandlerRegistry;
@@ -19,15 +18,15 @@ import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * The Rollout and GitSource reconcilers and the webhook endpoint, run by the Java Operator SDK
- * against the test cluster, wired like the Quarkus application but startable and stoppable at
- * will (an operator restart mid-release). Its Git cache survives a restart, as a pod's would not:
+ * The Rollout and GitSource reconcilers, run by the Java Operator SDK against the test cluster,
+ * wired like the Quarkus application but startable and stoppable at will (an operator restart
+ * mid-release). The push webhook is served only by the Quarkus application (WebhookTest); here a
+ * push is the sync request it would record (GitFixture.requestSync). Its Git cache survives a restart, as a pod's would not:
  * Ramp must not rely on it either way.
  */
 public class RampOperator implements AutoCloseable {
@@ -36,7 +35,6 @@ public class RampOperator implements AutoCloseable {
     private final String prometheusAddress;
     private final Path gitCache;
     private Operator operator;
-    private WebhookServer webhooks;
     private String defaultServiceAccount;
     private ManifestLimits limits = ManifestLimits.DEFAULT;
 
@@ -76,24 +74,10 @@ public class RampOperator implements AutoCloseable {
                 java.util.Optional.ofNullable(defaultServiceAccount)), new ManifestReader(limits), conditions, events),
                 new GitSourceConditions(conditions), syncs));
         operator.start();
-        try {
-            webhooks = new WebhookServer(client, syncs).start(new InetSocketAddress("127.0.0.1", 0));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         return this;
     }
 
-    /** Where push webhooks for a GitSource are received. */
-    public String webhookUrl(String namespace, String gitSource) {
-        return "http://127.0.0.1:" + webhooks.port() + "/hooks/" + namespace + "/" + gitSource;
-    }
-
     public void stop() {
-        if (webhooks != null) {
-            webhooks.close();
-            webhooks = null;
-        }
         if (operator != null) {
             operator.stop();
             operator = null;

@@ -17,8 +17,8 @@ final class OperatorProcess implements AutoCloseable {
     private final Path dir;
     private final Path jar;
     private final Map<String, String> env;
-    private final int webhookPort = Net.freePort();
     private final int httpPort = Net.freePort();
+    private final int managementPort = Net.freePort();
     private ChildProcess process;
     private int starts;
 
@@ -29,8 +29,9 @@ final class OperatorProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " not found: build it with ./mvnw -B -DskipTests package");
         }
         this.env = Map.of("KUBECONFIG", kubeconfig.toString(), "RAMP_PROMETHEUS_ADDRESS", prometheus,
-                "RAMP_GIT_WEBHOOK_PORT", String.valueOf(webhookPort), "QUARKUS_PROFILE", "single",
+                "QUARKUS_PROFILE", "single",
                 "QUARKUS_HTTP_PORT", String.valueOf(httpPort), "QUARKUS_HTTP_HOST", "127.0.0.1",
+                "QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort), "QUARKUS_MANAGEMENT_HOST", "127.0.0.1",
                 "RAMP_GIT_CACHE_DIR", dir.resolve("operator-git-cache").toString());
     }
 
@@ -39,8 +40,7 @@ final class OperatorProcess implements AutoCloseable {
         process = ChildProcess.start(dir, "operator", List.of(javaBinary(), "-Xmx384m", "-XX:+UseSerialGC", "-Dramp.lab.dir=" + dir, "-jar",
                 jar.toString()), env);
         Net.await("the operator (" + process.log() + ")", Duration.ofSeconds(90),
-                () -> process.alive() && Net.answers(metricsAddress() + "/q/health/ready", 200)
-                        && Net.listening("127.0.0.1", webhookPort));
+                () -> process.alive() && Net.answers(metricsAddress() + "/q/health/ready", 200));
         return this;
     }
 
@@ -57,13 +57,14 @@ final class OperatorProcess implements AutoCloseable {
         return starts;
     }
 
+    /** Push webhooks are received on the operator's HTTP port. */
     String webhookUrl(String namespace, String gitSource) {
-        return "http://127.0.0.1:" + webhookPort + "/hooks/" + namespace + "/" + gitSource;
+        return "http://127.0.0.1:" + httpPort + "/hooks/" + namespace + "/" + gitSource;
     }
 
-    /** Where the operator's own metrics are: {@code /q/metrics}. */
+    /** Where the operator's own metrics and health are: {@code /q/metrics}, {@code /q/health} (management port). */
     String metricsAddress() {
-        return "http://127.0.0.1:" + httpPort;
+        return "http://127.0.0.1:" + managementPort;
     }
 
     Path log() {
