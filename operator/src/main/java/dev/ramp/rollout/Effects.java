@@ -1,13 +1,16 @@
 package dev.ramp.rollout;
 
 import dev.ramp.api.WebhookSpec;
+import dev.ramp.egress.Redaction;
 import dev.ramp.hooks.Hooks;
 import dev.ramp.kube.EventRecorder;
 import org.jboss.logging.Logger;
 
 /**
- * Carries out what a pass decided, after its status was written: the {@link Effect}s, in the
- * order decided, then the Events. Nothing here decides anything.
+ * Carries out what a pass decided, after its status was written: its Events, then the
+ * {@link Effect}s in the order decided. Nothing here decides anything. Effects that must happen
+ * (the canary's size, the primary's template) are decided again at every pass until the world
+ * shows them, so one lost to a conflict is made at the next.
  */
 public class Effects {
 
@@ -25,6 +28,7 @@ public class Effects {
         this.events = events;
     }
 
+    /** Carries out the effects decided, in order; an Event an effect reports is added to the context. */
     public void apply(RolloutContext context) {
         var rollout = context.rollout();
         for (Effect effect : context.effects()) {
@@ -42,14 +46,24 @@ public class Effects {
                         finished.outcome(), finished.took());
             }
         }
-        for (RolloutContext.Note note : context.notes()) {
+    }
+
+    /**
+     * Records the context's Events from the {@code from}-th on, and returns how many it holds: the
+     * decision's Events go out right after its status is written, before any effect that could
+     * fail, and those an effect reports after it.
+     */
+    public int tell(RolloutContext context, int from) {
+        var notes = context.notes();
+        for (RolloutContext.Note note : notes.subList(Math.min(from, notes.size()), notes.size())) {
             if (note.warning()) {
-                LOG.warnf("rollout %s: %s: %s", context.key(), note.reason(), note.message());
-                events.warning(rollout, note.reason(), note.message());
+                LOG.warnf("rollout %s: %s: %s", context.key(), note.reason(), Redaction.text(note.message()));
+                events.warning(context.rollout(), note.reason(), note.message());
             } else {
-                LOG.infof("rollout %s: %s: %s", context.key(), note.reason(), note.message());
-                events.normal(rollout, note.reason(), note.message());
+                LOG.infof("rollout %s: %s: %s", context.key(), note.reason(), Redaction.text(note.message()));
+                events.normal(context.rollout(), note.reason(), note.message());
             }
         }
+        return notes.size();
     }
 }

@@ -167,8 +167,10 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         }
         // Routing, Services and the decided effects follow the status just written, never one that
         // might be lost: were the write refused, the pass ends here and nothing changes.
+        int told = handlers.effects().tell(pass, 0);
         handlers.generated().apply(rollout, target.get(), context.getSecondaryResources(Service.class), cachedRouting(context));
         handlers.effects().apply(pass);
+        handlers.effects().tell(pass, told);
         UpdateControl<Rollout> control = UpdateControl.noUpdate();
         next.after().ifPresent(control::rescheduleAfter);
         return control;

@@ -63,6 +63,14 @@ public class Workloads {
         return true;
     }
 
+    /**
+     * Whether the target runs as the canary of {@code revision}: ready, and its pods labelled with
+     * the revision, so that every request the checks count is one of that revision's.
+     */
+    public static boolean runs(Deployment target, String revision) {
+        return isReady(target) && revision != null && revision.equals(revisionOf(target));
+    }
+
     /** The revision a Deployment's pods run, from the label Ramp puts on its template; null when it has none. */
     public static String revisionOf(Deployment deployment) {
         var metadata = deployment.getSpec().getTemplate().getMetadata();

@@ -11,6 +11,7 @@ import dev.ramp.testing.FakeKubelet;
 import dev.ramp.testing.RampEnvironment;
 import dev.ramp.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -146,9 +147,11 @@ class GeneratedObjectsTest {
             client.resource(rollout).create();
             await().atMost(Duration.ofSeconds(60)).until(() -> phase(namespace) == Phase.Initialized);
 
-            client.apps().deployments().inNamespace(namespace).withName(target).edit(d -> new DeploymentBuilder(d)
-                    .editSpec().editTemplate().editSpec().editFirstContainer().withImage("app:2.0").endContainer().endSpec()
-                    .endTemplate().endSpec().build());
+            // The operator and the fake kubelet write this Deployment too: an edit that loses the race is made again.
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k
+                    && k.getCode() == 409).until(() -> client.apps().deployments().inNamespace(namespace).withName(target)
+                    .edit(d -> new DeploymentBuilder(d).editSpec().editTemplate().editSpec().editFirstContainer()
+                            .withImage("app:2.0").endContainer().endSpec().endTemplate().endSpec().build()) != null);
             await().atMost(Duration.ofSeconds(90)).until(() -> phase(namespace) == Phase.Succeeded);
 
             RolloutNames names = RolloutNames.of(client.resources(Rollout.class).inNamespace(namespace).withName("long").get());

@@ -104,6 +104,13 @@ class PhasesTest {
         return primary;
     }
 
+    /** The target as Ramp leaves it for a release: the canary of {@code version}, its pods labelled with the revision. */
+    private static Deployment canaryRunning(String version, boolean ready) {
+        Deployment canary = deployment("podinfo", version, 1, ready);
+        canary.getSpec().getTemplate().getMetadata().getLabels().putAll(Workloads.revisionLabels(revisionOf(version)));
+        return canary;
+    }
+
     private static String revisionOf(String version) {
         return TemplateHash.of(deployment("podinfo", version, 1, true).getSpec().getTemplate());
     }
@@ -139,6 +146,7 @@ class PhasesTest {
         status().setFailedChecks(0);
         status().setInconclusiveChecks(0);
         primary = primaryRunning("1.0", true);
+        target = canaryRunning("2.0", true);
     }
 
     @Nested
@@ -236,7 +244,7 @@ class PhasesTest {
         @Test
         void anUnreadyCanaryIsScaledUpAndRolledBackAfterTheDeadline() {
             releasingAt(0, Duration.ZERO);
-            target = deployment("podinfo", "2.0", 1, false);
+            target = canaryRunning("2.0", false);
             rollout.getSpec().setProgressDeadlineSeconds(60);
 
             Next next = decideAt(Duration.ofSeconds(10));
@@ -248,6 +256,29 @@ class PhasesTest {
             assertThat(status().getPhase()).isEqualTo(Phase.Failed);
             assertThat(status().getRollbackCause().getReason()).isEqualTo("ProgressDeadlineExceeded");
             assertThat(status().getCanaryWeight()).isZero();
+        }
+
+        @Test
+        void aReadyTargetWhosePodsLackTheRevisionLabelIsNoCanaryYet() {
+            releasingAt(0, Duration.ZERO);
+            status().setStep(null);
+            status().setLastCheckTime(null);
+            target = deployment("podinfo", "2.0", 1, true);
+
+            decideAt(Duration.ZERO);
+
+            assertThat(status().getStep()).isNull();
+            assertThat(probes.checksRun).isZero();
+            assertThat(pass.effects()).containsExactly(new Effect.ScaleUpCanary(revisionOf("2.0")));
+        }
+
+        @Test
+        void theScaleUpIsDecidedAgainAtEveryPassSoALostOneIsMadeAgain() {
+            releasingAt(0, Duration.ZERO);
+
+            decideAt(Duration.ofSeconds(1));
+
+            assertThat(pass.effects()).contains(new Effect.ScaleUpCanary(revisionOf("2.0")));
         }
 
         @Test

@@ -49,7 +49,9 @@ public class ProgressingPhase implements PhaseHandler {
     public Next handle(RolloutContext context) {
         RolloutStatus status = context.status();
         AnalysisSettings settings = AnalysisSettings.of(context.rollout());
-        if (!Workloads.isReady(context.target())) {
+        // Every pass, not once: a scale-up lost to a conflict or undone by someone is made again.
+        context.effect(new Effect.ScaleUpCanary(status.getLastAppliedRevision()));
+        if (!Workloads.runs(context.target(), status.getLastAppliedRevision())) {
             if (status.getCanaryNotReadySince() == null) {
                 status.setCanaryNotReadySince(context.now().toString());
             }
@@ -144,7 +146,6 @@ public class ProgressingPhase implements PhaseHandler {
     }
 
     private Next canaryNotReady(RolloutContext context, AnalysisSettings settings) {
-        context.effect(new Effect.ScaleUpCanary(context.status().getLastAppliedRevision()));
         Optional<Duration> left = new StepClock(settings, context.status(), context.now()).untilReadinessDeadline();
         if (left.isEmpty()) {
             Transitions.rollback(context, "ProgressDeadlineExceeded", "canary " + context.target().getMetadata().getName()

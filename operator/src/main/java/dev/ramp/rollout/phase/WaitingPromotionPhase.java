@@ -3,6 +3,7 @@ package dev.ramp.rollout.phase;
 import dev.ramp.api.Phase;
 import dev.ramp.api.WebhookSpec.Type;
 import dev.ramp.rollout.AnalysisSettings;
+import dev.ramp.rollout.Effect;
 import dev.ramp.rollout.Next;
 import dev.ramp.rollout.PhaseHandler;
 import dev.ramp.rollout.ReleaseChecks;
@@ -39,6 +40,7 @@ public class WaitingPromotionPhase implements PhaseHandler {
     @Override
     public Next handle(RolloutContext context) {
         AnalysisSettings settings = AnalysisSettings.of(context.rollout());
+        context.effect(new Effect.ScaleUpCanary(context.status().getLastAppliedRevision()));
         Optional<Duration> wait = new StepClock(settings, context.status(), context.now()).untilNextCheck();
         if (wait.isPresent()) {
             return Next.after(wait.get());
