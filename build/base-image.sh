@@ -5,14 +5,15 @@
 #
 #   build/base-image.sh [ARCHIVE]       default: ~/.cache/ramp/jre17-base.tar
 #
-# Cached, keyed by this script's content (ARCHIVE.key): a second run is a no-op and editing
+# Cached, keyed by the content of this script and its helper (ARCHIVE.key): a second run is a no-op and editing
 # the script rebuilds. The downloaded .debs stay beside ARCHIVE (debs/) for the next rebuild.
 # Timestamps are fixed, so the same package versions give the same archive. Needs root and
 # mmdebstrap.
 set -euo pipefail
 
 archive=${1:-$HOME/.cache/ramp/jre17-base.tar}
-key=$(sha256sum "$0" | cut -c1-16)
+here=$(cd "$(dirname "$0")" && pwd)
+key=$(cat "$here/base-image.sh" "$here/jks-fixed-dates.pl" | sha256sum | cut -c1-16)
 if [ -s "$archive" ] && [ "$(cat "$archive.key" 2>/dev/null)" = "$key" ]; then
   exit 0
 fi
@@ -40,6 +41,7 @@ mmdebstrap --variant=minbase --mode=root --format=tar \
   --setup-hook="sync-in $debs /var/cache/apt/archives" \
   --essential-hook='mkdir -p "$1"/usr/share/man/man1' \
   --customize-hook="sync-out /var/cache/apt/archives $debs" \
+  --customize-hook="perl $here/jks-fixed-dates.pl \"\$1\"/etc/ssl/certs/java/cacerts $SOURCE_DATE_EPOCH" \
   --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/cache/ldconfig/aux-cache "$1"/var/log/* "$1"/usr/share/man' \
   --customize-hook='echo "ramp:x:65532:65532:Ramp operator:/home/ramp:/usr/sbin/nologin" >> "$1"/etc/passwd' \
   --customize-hook='echo "ramp:x:65532:" >> "$1"/etc/group' \
