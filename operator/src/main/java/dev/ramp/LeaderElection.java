@@ -1,24 +1,72 @@
 package dev.ramp;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
- * The lease that makes one replica of the operator active at a time. Quarkus uses it only in
- * the profiles named by quarkus.operator-sdk.activate-leader-election-for-profiles (prod); the
- * Helm chart turns it off by running the operator in the "single" profile instead.
+ * The lease that makes one replica of the operator active at a time, and what happens when this
+ * replica stops holding it. Quarkus uses it only in the profiles named by
+ * quarkus.operator-sdk.activate-leader-election-for-profiles (prod); the Helm chart turns it off
+ * by running the operator in the "single" profile instead.
+ *
+ * <p>A lease lost while running ends the process with exit code 1, so Kubernetes restarts the
+ * pod and no two replicas reconcile at once. Stopping the operator (SIGTERM) also ends the
+ * leadership, and must not exit from inside the JVM's shutdown: Java Operator SDK 5.2.1 calls
+ * {@code System.exit} from its stop-leading callback, which blocks forever in the shutdown hook
+ * (upstream issues 1614, 2496, 3376). So its exit is turned off and this class decides.
  */
 @ApplicationScoped
 public class LeaderElection {
 
+    static final String NAMESPACE_MISSING = "Leader election needs the namespace of its Lease: set "
+            + "RAMP_LEADER_ELECTION_LEASE_NAMESPACE (ramp.leader-election.lease-namespace), or a namespace in the "
+            + "kubeconfig's current context; in a pod the service account's namespace is used. To run a single "
+            + "replica without leader election, set QUARKUS_PROFILE=single.";
+
+    private static final Logger LOG = Logger.getLogger(LeaderElection.class);
+
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+
     @Produces
     @ApplicationScoped
-    LeaderElectionConfiguration leaderElection(
+    LeaderElectionConfiguration leaderElection(KubernetesClient client,
             @ConfigProperty(name = "ramp.leader-election.lease-name", defaultValue = "ramp-operator") String leaseName,
             @ConfigProperty(name = "ramp.leader-election.lease-namespace") Optional<String> leaseNamespace) {
-        return new LeaderElectionConfiguration(leaseName, leaseNamespace.orElse(null));
+        String namespace = leaseNamespace.filter(n -> !n.isBlank())
+                .or(() -> Optional.ofNullable(client.getNamespace()))
+                .orElseThrow(() -> new IllegalStateException(NAMESPACE_MISSING));
+        return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName)
+                .withLeaseNamespace(namespace)
+                .withLeaderCallbacks(new LeaderCallbacks(() -> { }, this::stoppedLeading, leader -> { }))
+                .withExitOnStopLeading(false)
+                .build();
+    }
+
+    /** Runs before the operator is stopped (quarkus-operator-sdk observes with the default priority). */
+    void onShutdown(@Observes @Priority(1) ShutdownEvent event) {
+        shuttingDown.set(true);
+    }
+
+    void stoppedLeading() {
+        if (shuttingDown.get()) {
+            // Operator.stop() cancelled the election: nothing was lost, the process is ending anyway.
+            return;
+        }
+        LOG.error("Lost the leader election lease; exiting so that a new process starts as a follower");
+        // Not System.exit: that would wait, on this election thread, for the shutdown that stops
+        // this thread's own executor.
+        Quarkus.asyncExit(1);
     }
 }

@@ -45,6 +45,8 @@ class HelmChartTest {
     static final Path REPO = Path.of(System.getProperty("ramp.root", "..")).toAbsolutePath().normalize();
     static final Path CHART = REPO.resolve("charts").resolve("ramp");
     static final String NAMESPACE = "ramp-system";
+    /** The Maven project's version: the chart's appVersion must follow it. */
+    static final String VERSION = System.getProperty("ramp.version", "0.1.0-SNAPSHOT");
     /** With release name "ramp", every object is named "ramp" or "ramp-<suffix>". */
     static final String RELEASE = "ramp";
 
@@ -75,9 +77,10 @@ class HelmChartTest {
                 .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels())
                 .containsEntry("app.kubernetes.io/name", "ramp")
                 .containsEntry("app.kubernetes.io/instance", RELEASE)
-                .containsEntry("app.kubernetes.io/version", "0.1.0")
+                .containsEntry("app.kubernetes.io/version", VERSION)
                 .containsEntry("app.kubernetes.io/managed-by", "Helm");
-        assertThat(operator.getImage()).isEqualTo("ramp/operator:0.1.0");
+        // The image the operator module's build produces (quarkus.container-image.* in its pom).
+        assertThat(operator.getImage()).isEqualTo("ramp/operator:" + VERSION);
         assertThat(operator.getImagePullPolicy()).isEqualTo("IfNotPresent");
         assertThat(operator.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(operator.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
