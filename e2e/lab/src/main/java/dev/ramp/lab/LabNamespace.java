@@ -30,6 +30,15 @@ final class LabNamespace {
     private static final Map<String, String> KUBELET_SYSCTLS = Map.of("vm/overcommit_memory", "1",
             "vm/panic_on_oom", "0", "kernel/panic", "10", "kernel/panic_on_oops", "1");
 
+    /**
+     * Paths containerd, CNI and the kubelet use whatever their configuration says (shim sockets,
+     * the Pods' netns files, IPAM results, device-plugin sockets, log links): each gets a private
+     * tmpfs in the lab's mount namespace, so that nothing of the lab lands in the machine's own.
+     * Only the empty directories they are mounted on are left there.
+     */
+    private static final List<String> FIXED_PATHS = List.of("/run/containerd", "/run/netns", "/var/lib/cni",
+            "/var/lib/kubelet", "/var/log/containers");
+
     private LabNamespace() {
     }
 
@@ -65,8 +74,8 @@ final class LabNamespace {
 
     /**
      * Prepares the namespaces: refuses if they are not the lab's own, creates the bridge with
-     * the gateway address, gives containerd's and CNI's fixed paths (/run/containerd,
-     * /var/lib/cni) private tmpfs mounts, and masks the kubelet's kernel settings.
+     * the gateway address, mounts a private tmpfs on each of {@link #FIXED_PATHS}, and masks the
+     * kubelet's kernel settings.
      */
     static void prepare(Path dir) throws IOException, InterruptedException {
         Optional<String> reason = unavailable();
@@ -80,7 +89,7 @@ final class LabNamespace {
         // A local client's packet needs a route before kube-proxy's DNAT rewrites it; the
         // namespace has no default route, so ClusterIPs get one through the bridge.
         run(dir, "ip", "route", "add", SERVICE_CIDR, "dev", BRIDGE);
-        for (String path : List.of("/run/containerd", "/var/lib/cni")) {
+        for (String path : FIXED_PATHS) {
             Files.createDirectories(Path.of(path));
             run(dir, "mount", "-t", "tmpfs", "-o", "mode=0711", "ramp-lab", path);
         }

@@ -63,6 +63,7 @@ final class LabNode implements AutoCloseable {
                 kubelet.resolve("volume-plugins")));
         processes.add(ChildProcess.start(dir, "kubelet", List.of(bin.resolve("kubelet").toString(),
                 "--config", config.toString(), "--kubeconfig", kubeconfig.toString(), "--root-dir", kubelet.toString(),
+                "--cert-dir", kubelet.resolve("pki").toString(),
                 "--hostname-override", ControlPlane.NODE, "--node-ip", LabNamespace.GATEWAY), Map.of()));
         processes.add(ChildProcess.start(dir, "kube-proxy", List.of(bin.resolve("kube-proxy").toString(),
                 "--kubeconfig", kubeconfig.toString(), "--hostname-override", ControlPlane.NODE,
