@@ -18,15 +18,17 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The cluster lab ({@link Lab.Mode#CLUSTER}): a real kubelet runs the demo's locally built image
  * as a container through containerd and runc, the Pod gets an address on the lab's bridge, and
  * it answers HTTP there and behind a ClusterIP Service (kube-proxy, iptables), all inside the
- * lab's own network namespace. Surefire runs this class in a JVM started by e2e/lab/netns.sh (the
- * {@code cluster} execution in the pom); anywhere else it is skipped, saying why.
+ * lab's own network namespace. Surefire runs the tests tagged {@code cluster} in a JVM started by
+ * e2e/lab/netns.sh (the pom's {@code cluster} execution); anywhere else they are skipped, saying why.
  */
+@Tag("cluster")
 class ClusterLabTest {
 
     private static final String NAMESPACE = "cluster";
