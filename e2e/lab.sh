@@ -3,12 +3,21 @@
 #   e2e/lab.sh            build what is needed, start the lab with the demo app, run until Ctrl-C
 #   e2e/lab.sh demo       the demo (what ./demo.sh runs)
 #   e2e/lab.sh benchmark  the measurements, written to docs/benchmarks.json
+#   e2e/lab.sh cluster [up|demo|benchmark]
+#                         the same on the cluster mode: a real kubelet, containerd and kube-proxy
+#                         running the demo as containers, all in a network namespace of the lab's
+#                         own (root; RAMP_LAB_MODE=cluster does the same)
 # State and logs: e2e/.work/lab/. Ctrl-C (or any exit) leaves nothing running.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 work="$root/e2e/.work/lab"
 
+mode=${RAMP_LAB_MODE:-kwok}
+if [ "${1:-}" = cluster ]; then
+  mode=cluster
+  shift
+fi
 case "${1:-up}" in
   up) main=dev.ramp.lab.Lab ;;
   demo) main=dev.ramp.lab.Demo ;;
@@ -53,12 +62,31 @@ cleanup() {
       fi
     done <"$work/pids"
   fi
+  # Cluster mode: the Pods' shims and processes, if the JVM died before stopping them: the shims
+  # name the lab's containerd socket; the Pods' processes are in the lab's cgroup (by the JVM's PID).
+  if [ "$mode" = cluster ] && [ -n "$java_pid" ]; then
+    for cg in /sys/fs/cgroup/*/"ramp-lab-$java_pid"; do
+      [ -d "$cg" ] || continue
+      find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null | while read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done
+    done
+    for p in /proc/[0-9]*; do
+      if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q "containerd-shim.*$work/containerd/containerd.sock"; then
+        kill -KILL "${p#/proc/}" 2>/dev/null || true
+      fi
+    done
+    sleep 0.5
+    for cg in /sys/fs/cgroup/*/"ramp-lab-$java_pid"; do
+      [ -d "$cg" ] && find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    done
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 rm -rf "$work"
-java -Djdk.httpclient.allowRestrictedHeaders=host -Dramp.root="$root" \
+launch=()
+[ "$mode" = cluster ] && launch=("$root/e2e/lab/netns.sh")
+"${launch[@]}" java -Djdk.httpclient.allowRestrictedHeaders=host -Dramp.root="$root" -Dramp.lab.mode="$mode" \
   -cp "$root/e2e/lab/target/classes:$root/e2e/lab/target/lib/*" "$main" "${@:2}" &
 java_pid=$!
 wait "$java_pid"

@@ -2,6 +2,8 @@
 # Builds the Kubernetes control plane Ramp's tests run against, once, into the layout
 # fabric8 kube-api-test reads in offline mode:
 #   ~/.kubeapitest/k8s/<version>-linux-amd64/{etcd,kube-apiserver,kubectl,kube-controller-manager,kube-scheduler,kwok}
+# and beside them what the lab's real node runs (docs/lab.md, cluster mode): kubelet,
+# kube-proxy, and images/pause.tar, the Pod sandbox image (Kubernetes' own pause.c, static).
 # A no-op when the binaries exist. When KUBEBUILDER_ASSETS names a directory holding
 # etcd, kube-apiserver and kubectl, those are linked in instead of building.
 set -euo pipefail
@@ -9,10 +11,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 version=$(awk '/^require k8s.io\/kubernetes /{sub(/^v/,"",$3); print $3}' "$here/kube/go.mod")
 dir="${KUBEAPITEST_DIR:-$HOME/.kubeapitest}/k8s/${version}-linux-amd64"
-binaries=(etcd kube-apiserver kubectl kube-controller-manager kube-scheduler kwok)
+binaries=(etcd kube-apiserver kubectl kube-controller-manager kube-scheduler kwok kubelet kube-proxy images/pause.tar)
 
 missing=()
-for b in "${binaries[@]}"; do [ -x "$dir/$b" ] || missing+=("$b"); done
+for b in "${binaries[@]}"; do [ -x "$dir/$b" ] || [ -s "$dir/$b" ] || missing+=("$b"); done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "control plane $version: present in $dir"
   exit 0
@@ -45,4 +47,19 @@ build kube k8s.io/kubernetes/cmd/kubectl kubectl
 build kube k8s.io/kubernetes/cmd/kube-controller-manager kube-controller-manager
 build kube k8s.io/kubernetes/cmd/kube-scheduler kube-scheduler
 build kwok sigs.k8s.io/kwok/cmd/kwok kwok
+# Static like the rest: nothing the kubelet does here needs cgo (cadvisor's cgo parts are
+# behind build tags).
+build kube k8s.io/kubernetes/cmd/kubelet kubelet
+build kube k8s.io/kubernetes/cmd/kube-proxy kube-proxy
+if [ ! -f "$dir/images/pause.tar" ]; then
+  echo "building the pause image from k8s.io/kubernetes/build/pause/linux/pause.c"
+  src=$(cd "$here/kube" && go list -m -f '{{.Dir}}' k8s.io/kubernetes)/build/pause/linux/pause.c
+  tmp=$(mktemp -d)
+  gcc -Os -static -DVERSION="v$version-ramp" -o "$tmp/pause" "$src"
+  strip "$tmp/pause"
+  mkdir -p "$dir/images"
+  bash "$here/../images/image-archive.sh" "$dir/images/pause.tar.tmp" registry.k8s.io/pause:ramp "$tmp/pause" /pause
+  mv "$dir/images/pause.tar.tmp" "$dir/images/pause.tar"
+  rm -rf "$tmp"
+fi
 echo "control plane $version: built in $dir"

@@ -21,9 +21,12 @@ import java.util.Map;
 /**
  * A Kubernetes control plane on loopback, from the binaries e2e/controlplane/build.sh builds: etcd,
  * kube-apiserver, kube-controller-manager (Deployments roll through ReplicaSets),
- * kube-scheduler (binds Pods) and kwok, which stands in for the kubelet: it manages one fake
- * Node and marks the Pods bound to it Running and Ready, with IPs from the Node's podCIDR, a
- * loopback range (127.N.0.0/16), so the lab can serve each Pod on its own address.
+ * kube-scheduler (binds Pods) and, in the kwok lab, kwok, which stands in for the kubelet: it
+ * manages one fake Node and marks the Pods bound to it Running and Ready, with IPs from the
+ * Node's podCIDR, a loopback range (127.N.0.0/16), so the lab can serve each Pod on its own
+ * address. In the cluster lab ({@link Lab.Mode#CLUSTER}) a real kubelet ({@link LabNode})
+ * registers the node instead, and the API server, inside the lab's own network namespace,
+ * advertises the node's address so that Pods reach it through the {@code kubernetes} Service.
  */
 final class ControlPlane implements AutoCloseable {
 
@@ -32,14 +35,26 @@ final class ControlPlane implements AutoCloseable {
     private final Path dir;
     private final Path bin;
     private final String podCidr;
+    private final boolean kwok;
     private final List<ChildProcess> processes = new ArrayList<>();
     private Path kubeconfig;
     private KubernetesClient client;
 
+    /** The kwok lab's control plane, its fake node's Pods on 127.{@code podNet}.0.0/16. */
     ControlPlane(Path dir, Path bin, int podNet) {
+        this(dir, bin, "127." + podNet + ".0.0/16", true);
+    }
+
+    private ControlPlane(Path dir, Path bin, String podCidr, boolean kwok) {
         this.dir = dir;
         this.bin = bin;
-        this.podCidr = "127." + podNet + ".0.0/16";
+        this.podCidr = podCidr;
+        this.kwok = kwok;
+    }
+
+    /** The cluster lab's control plane, for a real node ({@link LabNode}) in the lab's namespace. */
+    static ControlPlane forRealNode(Path dir, Path bin) {
+        return new ControlPlane(dir, bin, LabNamespace.POD_CIDR, false);
     }
 
     ControlPlane start() throws IOException {
@@ -57,13 +72,25 @@ final class ControlPlane implements AutoCloseable {
                 "--initial-advertise-peer-urls", "http://127.0.0.1:" + etcdPeerPort,
                 "--initial-cluster", "default=http://127.0.0.1:" + etcdPeerPort,
                 "--listen-metrics-urls", "http://127.0.0.1:" + Net.freePort()), Map.of()));
-        processes.add(ChildProcess.start(dir, "kube-apiserver", List.of(bin.resolve("kube-apiserver").toString(),
-                "--etcd-servers", etcd, "--bind-address", "127.0.0.1", "--secure-port", String.valueOf(apiPort),
+        List<String> apiserver = new ArrayList<>(List.of(bin.resolve("kube-apiserver").toString(),
+                "--etcd-servers", etcd, "--secure-port", String.valueOf(apiPort),
                 "--cert-dir", pki.toString(), "--token-auth-file", pki.resolve("tokens.csv").toString(),
                 "--authorization-mode", "RBAC", "--service-account-issuer", "https://kubernetes.default.svc",
                 "--service-account-key-file", pki.resolve("sa.pub").toString(),
-                "--service-account-signing-key-file", pki.resolve("sa.key").toString(),
-                "--service-cluster-ip-range", "10.96.0.0/24", "--disable-admission-plugins", "ServiceAccount"), Map.of()));
+                "--service-account-signing-key-file", pki.resolve("sa.key").toString()));
+        if (kwok) {
+            // kwok's Pods need no token, and no ServiceAccount is made for them.
+            apiserver.addAll(List.of("--bind-address", "127.0.0.1", "--service-cluster-ip-range", "10.96.0.0/24",
+                    "--disable-admission-plugins", "ServiceAccount"));
+        } else {
+            // All interfaces of the lab's own namespace: loopback, and the node's address on the
+            // Pods' bridge, which the kubernetes Service's endpoint names.
+            apiserver.addAll(List.of("--bind-address", "0.0.0.0", "--advertise-address", LabNamespace.GATEWAY,
+                    "--service-cluster-ip-range", LabNamespace.SERVICE_CIDR,
+                    // logs and exec reach the kubelet at the node's IP: the namespace has no DNS.
+                    "--kubelet-preferred-address-types", "InternalIP"));
+        }
+        processes.add(ChildProcess.start(dir, "kube-apiserver", apiserver, Map.of()));
         kubeconfig = dir.resolve("kubeconfig");
         Files.writeString(kubeconfig, """
                 apiVersion: v1
@@ -76,14 +103,26 @@ final class ControlPlane implements AutoCloseable {
         client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
         Net.await("kube-apiserver", Duration.ofSeconds(90), this::apiReady);
         String kc = kubeconfig.toString();
-        processes.add(ChildProcess.start(dir, "kube-controller-manager", List.of(
+        List<String> controllers = new ArrayList<>(List.of(
                 bin.resolve("kube-controller-manager").toString(), "--kubeconfig", kc, "--bind-address", "127.0.0.1",
                 "--secure-port", "0", "--leader-elect=false", "--use-service-account-credentials=false",
                 "--service-account-private-key-file", pki.resolve("sa.key").toString(),
-                "--controllers", "*,-serviceaccount-token"), Map.of()));
+                "--controllers", "*,-serviceaccount-token"));
+        if (!kwok) {
+            // Published to every namespace as kube-root-ca.crt, which Pods' in-cluster clients trust.
+            controllers.addAll(List.of("--root-ca-file", pki.resolve("apiserver.crt").toString()));
+        }
+        processes.add(ChildProcess.start(dir, "kube-controller-manager", controllers, Map.of()));
         processes.add(ChildProcess.start(dir, "kube-scheduler", List.of(bin.resolve("kube-scheduler").toString(),
                 "--kubeconfig", kc, "--bind-address", "127.0.0.1", "--secure-port", "0", "--leader-elect=false"),
                 Map.of()));
+        if (kwok) {
+            startKwok(kc);
+        }
+        return this;
+    }
+
+    private void startKwok(String kc) throws IOException {
         processes.add(ChildProcess.start(dir, "kwok", List.of(bin.resolve("kwok").toString(), "--kubeconfig", kc,
                 "--manage-all-nodes=false", "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
                 "--cidr", podCidr, "--node-ip", "127.0.0.1", "--node-lease-duration-seconds", "40", "--server-address", "127.0.0.1:" + Net.freePort()),
@@ -97,7 +136,6 @@ final class ControlPlane implements AutoCloseable {
             return node.getStatus() != null && node.getStatus().getConditions() != null && node.getStatus().getConditions()
                     .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
         });
-        return this;
     }
 
     private boolean apiReady() {

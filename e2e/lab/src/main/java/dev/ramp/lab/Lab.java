@@ -14,13 +14,31 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The Ramp lab, on loopback only: a Kubernetes control plane whose Deployments really roll (kwok
- * stands in for the kubelet), a real Prometheus, a real Git server over smart HTTP, the packaged
- * operator, the demo service's processes (one per Ready Pod, on the Pod's IP), a stand-in for
- * Istio's data plane ({@link MeshProxy}) and, per app, a load generator. {@link #close} stops all
- * of it, in reverse order.
+ * The Ramp lab, on loopback only: a Kubernetes control plane whose Deployments really roll, a
+ * real Prometheus, a real Git server over smart HTTP, the packaged operator, a stand-in for
+ * Istio's data plane ({@link MeshProxy}) and, per app, a load generator. Its {@link Mode} says
+ * what runs the Pods. {@link #close} stops all of it, in reverse order.
  */
 public final class Lab implements AutoCloseable {
+
+    /** What runs the Pods. */
+    public enum Mode {
+        /**
+         * kwok stands in for the kubelet, and the demo service's processes run in the lab's JVM,
+         * one per Ready Pod, on the Pod's loopback IP ({@link PodRunner}).
+         */
+        KWOK,
+        /**
+         * A real node: containerd, runc and CNI run the Pods as containers of locally built
+         * images, with IPs on a bridge, the kubelet reports their status, kube-proxy serves
+         * ClusterIPs; all inside a network and mount namespace of the lab's own, so the JVM must
+         * have been started by {@code e2e/lab/netns.sh} ({@link LabNamespace}).
+         */
+        CLUSTER
+    }
+
+    /** The demo's versions, built as images ramp.dev/demo:&lt;version&gt; for the cluster mode. */
+    static final List<String> DEMO_VERSIONS = List.of("1.0.0", "2.0.0", "3.0.0", "4.0.0");
 
     static {
         // The load generator names the service it calls in the Host header, as a mesh client does.
@@ -29,48 +47,110 @@ public final class Lab implements AutoCloseable {
 
     private final Path root;
     private final Path dir;
+    private final Mode mode;
     private final List<AutoCloseable> started = new ArrayList<>();
     private ControlPlane controlPlane;
-    private PodRunner pods;
+    private Containerd containerd;
+    private Endpoints pods;
     private MeshProxy mesh;
     private Prometheus prometheus;
     private GitServer git;
     private OperatorProcess operator;
 
-    /** A lab for the repository at {@code root}, keeping its state and logs in {@code dir}. */
+    /** A kwok lab for the repository at {@code root}, keeping its state and logs in {@code dir}. */
     public Lab(Path root, Path dir) {
+        this(root, dir, Mode.KWOK);
+    }
+
+    public Lab(Path root, Path dir, Mode mode) {
         this.root = root.toAbsolutePath().normalize();
         this.dir = dir.toAbsolutePath().normalize();
+        this.mode = mode;
     }
 
     /** Starts every component; if one fails, stops those already started and rethrows. */
     public Lab start() throws Exception {
+        return starting(() -> {
+            startCluster();
+            startServices();
+        });
+    }
+
+    /**
+     * Starts the Kubernetes part alone (control plane, node, CRDs): what a test of the cluster
+     * itself needs, without the operator, Prometheus, Git or the mesh.
+     */
+    public Lab startClusterOnly() throws Exception {
+        return starting(this::startCluster);
+    }
+
+    private interface Steps {
+        void run() throws Exception;
+    }
+
+    private Lab starting(Steps steps) throws Exception {
         try {
-            return startComponents();
+            steps.run();
+            return this;
         } catch (Exception | Error e) {
             close();
             throw e;
         }
     }
 
-    private Lab startComponents() throws Exception {
+    private void startCluster() throws Exception {
         // Every lab starts empty: a previous lab's etcd data would bring back its cluster.
         if (Files.isDirectory(dir)) {
+            Mounts.unmountUnder(dir.getParent(), dir);
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
         Files.createDirectories(dir);
-        log("lab directory " + dir);
-        // A random loopback /16 for pod IPs, so two labs on one machine rarely share addresses.
-        controlPlane = track(new ControlPlane(dir, binaries(), ThreadLocalRandom.current().nextInt(20, 250))).start();
-        log("control plane up (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok); KUBECONFIG="
-                + controlPlane.kubeconfig());
+        log("lab directory " + dir + " (" + mode + ")");
+        if (mode == Mode.CLUSTER) {
+            startRealNodeCluster();
+        } else {
+            // A random loopback /16 for pod IPs, so two labs on one machine rarely share addresses.
+            controlPlane = track(new ControlPlane(dir, binaries(), ThreadLocalRandom.current().nextInt(20, 250))).start();
+            log("control plane up (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok); KUBECONFIG="
+                    + controlPlane.kubeconfig());
+        }
         kubectl("apply", "--server-side", "-f", root.resolve("crds").toString(),
                 "-f", root.resolve("e2e/istio/crds.yaml").toString());
         kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/rollouts.ramp.dev", "crd/gitsources.ramp.dev",
                 "crd/metrictemplates.ramp.dev", "crd/virtualservices.networking.istio.io");
-        pods = track(new PodRunner(client()));
+    }
+
+    private void startRealNodeCluster() throws Exception {
+        long begin = System.nanoTime();
+        Path bin = binaries();
+        LabNamespace.prepare(dir);
+        containerd = track(new Containerd(dir)).start();
+        containerd.importImage(bin.resolve("images/pause.tar"));
+        for (Path image : demoImages()) {
+            containerd.importImage(image);
+        }
+        log("containerd up, images imported: " + containerd.ctr("images", "ls", "-q").lines()
+                .filter(l -> !l.startsWith("sha256:")).collect(java.util.stream.Collectors.joining(" ")));
+        controlPlane = track(ControlPlane.forRealNode(dir, bin)).start();
+        track(new LabNode(dir, bin)).start(containerd, controlPlane.kubeconfig(), client());
+        log("cluster up in %.1fs: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy; KUBECONFIG=%s"
+                .formatted((System.nanoTime() - begin) / 1e9, controlPlane.kubeconfig()));
+    }
+
+    /** Builds (Go's cache makes it quick) and returns the demo's image archives, one per version. */
+    private List<Path> demoImages() throws IOException, InterruptedException {
+        Path images = root.resolve("e2e/.work/images");
+        List<String> command = new ArrayList<>(List.of("bash", root.resolve("e2e/images/build.sh").toString(),
+                images.toString()));
+        command.addAll(DEMO_VERSIONS);
+        GitServer.run(root, command.toArray(String[]::new));
+        return DEMO_VERSIONS.stream().map(v -> images.resolve("demo-" + v + ".tar")).toList();
+    }
+
+    private void startServices() throws Exception {
+        pods = mode == Mode.CLUSTER ? track(new ReadyPods(client())) : track(new PodRunner(client()));
         mesh = track(new MeshProxy(client(), pods));
         log("mesh stand-in (Istio data plane) at " + mesh.address());
         prometheus = track(new Prometheus(dir, List.of(mesh.address())));
@@ -79,7 +159,6 @@ public final class Lab implements AutoCloseable {
         log("Git server (git http-backend, basic auth) at " + git.url("<namespace>").replace("<namespace>.git", ""));
         operator = track(new OperatorProcess(dir, root, controlPlane.kubeconfig(), prometheus.address())).start();
         log("operator up (" + operator.log() + ")");
-        return this;
     }
 
     private <T extends AutoCloseable> T track(T component) {
@@ -93,7 +172,7 @@ public final class Lab implements AutoCloseable {
                 .findFirst().orElseThrow();
         String base = System.getenv().getOrDefault("KUBEAPITEST_DIR", System.getProperty("user.home") + "/.kubeapitest");
         Path bin = Path.of(base, "k8s", version + "-linux-amd64");
-        if (!Files.isExecutable(bin.resolve("kwok"))) {
+        if (!Files.isExecutable(bin.resolve("kwok")) || !Files.isExecutable(bin.resolve("kubelet"))) {
             throw new IllegalStateException(bin + " lacks the control plane: run bash e2e/controlplane/build.sh");
         }
         return bin;
@@ -139,6 +218,10 @@ public final class Lab implements AutoCloseable {
 
     public Path dir() {
         return dir;
+    }
+
+    public Mode mode() {
+        return mode;
     }
 
     public Path kubeconfig() {
@@ -204,7 +287,8 @@ public final class Lab implements AutoCloseable {
      */
     static void session(Session session) {
         Path root = Path.of(System.getProperty("ramp.root", "."));
-        Lab lab = new Lab(root, root.resolve("e2e/.work/lab"));
+        Mode mode = Mode.valueOf(System.getProperty("ramp.lab.mode", "KWOK").toUpperCase(java.util.Locale.ROOT));
+        Lab lab = new Lab(root, root.resolve("e2e/.work/lab"), mode);
         Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "lab-shutdown"));
         int code = 0;
         try {

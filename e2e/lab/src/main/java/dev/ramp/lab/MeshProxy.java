@@ -33,7 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class MeshProxy implements AutoCloseable {
 
-    private final PodRunner pods;
+    private final Endpoints pods;
     private final SharedIndexInformer<GenericKubernetesResource> virtualServices;
     private final SharedIndexInformer<Service> services;
     private final MeshTelemetry telemetry = new MeshTelemetry();
@@ -42,7 +42,7 @@ final class MeshProxy implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).executor(pool).build();
 
-    MeshProxy(KubernetesClient client, PodRunner pods) throws IOException {
+    MeshProxy(KubernetesClient client, Endpoints pods) throws IOException {
         this.pods = pods;
         this.virtualServices = client.genericKubernetesResources("networking.istio.io/v1", "VirtualService")
                 .inAnyNamespace().inform();

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * Pod's IP, and stops it when the Pod terminates. kwok fakes the kubelet's status reports; this
  * is the part of the kubelet that would run the container.
  */
-final class PodRunner implements AutoCloseable {
+final class PodRunner implements Endpoints, AutoCloseable {
 
     private final SharedIndexInformer<Pod> pods;
     private final Map<String, DemoService> running = new ConcurrentHashMap<>();
@@ -60,7 +60,8 @@ final class PodRunner implements AutoCloseable {
     }
 
     /** The Pods of a namespace that match a Service's selector and serve now: its endpoints. */
-    java.util.List<Pod> endpoints(String namespace, Map<String, String> selector) {
+    @Override
+    public java.util.List<Pod> endpoints(String namespace, Map<String, String> selector) {
         return pods.getStore().list().stream()
                 .filter(p -> namespace.equals(p.getMetadata().getNamespace()) && ready(p) && serving(p))
                 .filter(p -> p.getMetadata().getLabels() != null

@@ -1,0 +1,34 @@
+package dev.ramp.lab;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The endpoints of the cluster lab, where the kubelet runs real containers: the Pods the
+ * kubelet reports Ready (its readiness probes passed), at their IPs on the Pods' bridge.
+ */
+final class ReadyPods implements Endpoints, AutoCloseable {
+
+    private final SharedIndexInformer<Pod> pods;
+
+    ReadyPods(KubernetesClient client) {
+        pods = client.pods().inAnyNamespace().inform();
+    }
+
+    @Override
+    public List<Pod> endpoints(String namespace, Map<String, String> selector) {
+        return pods.getStore().list().stream()
+                .filter(p -> namespace.equals(p.getMetadata().getNamespace()) && PodRunner.ready(p))
+                .filter(p -> p.getMetadata().getLabels() != null
+                        && p.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
+                .toList();
+    }
+
+    @Override
+    public void close() {
+        pods.close();
+    }
+}
