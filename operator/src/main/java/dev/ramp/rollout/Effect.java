@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * A change to the world that a phase decided on, carried out by {@link Effects} only after the
- * status that records the decision has been written: a decision that loses its status write
+ * status that records the decision has been written (except {@link RouteToPrimary}): a decision that loses its status write
  * changes nothing, and one that must not repeat (telling the post-rollout hooks) is recorded
  * before it happens. Each is idempotent: carried out twice, it leaves the world as once.
  */
@@ -12,6 +12,15 @@ public sealed interface Effect {
 
     /** Run the target as the canary of {@code revision}: the primary's size, its pods labelled with the revision. */
     record ScaleUpCanary(String revision) implements Effect {
+    }
+
+    /**
+     * Send all traffic to the primary now. The one effect carried out before the status write:
+     * taking traffic off a canary being rolled back never waits, so a status that says Failed
+     * never describes a mesh still sending the canary a share. Were the write lost, the next pass
+     * resumes from the recorded step and routing follows it again.
+     */
+    record RouteToPrimary() implements Effect {
     }
 
     /** Scale the target to 0: it runs only during a release. */

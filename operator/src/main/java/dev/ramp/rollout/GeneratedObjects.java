@@ -2,6 +2,8 @@ package dev.ramp.rollout;
 
 import dev.ramp.api.Rollout;
 import dev.ramp.routing.RolloutServices;
+import dev.ramp.routing.Routing;
+import dev.ramp.routing.Weights;
 import dev.ramp.routing.TrafficRouter;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -23,6 +25,11 @@ public class GeneratedObjects {
     public GeneratedObjects(RolloutServices services, TrafficRouter router) {
         this.services = services;
         this.router = router;
+    }
+
+    /** Sends all traffic to the primary, whatever the status says (a rollback, before it is written). */
+    public void routeToPrimary(Rollout rollout, Collection<? extends HasMetadata> cachedRouting) {
+        router.reconcile(rollout, Routing.of(Weights.ALL_PRIMARY), cachedRouting);
     }
 
     /** The kinds of routing object to watch, besides the Services. */

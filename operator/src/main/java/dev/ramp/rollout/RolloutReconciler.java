@@ -73,33 +73,30 @@ public class RolloutReconciler implements Reconciler<Rollout> {
 
     @Override
     public List<EventSource<?, Rollout>> prepareEventSources(EventSourceContext<Rollout> context) {
-        context.getPrimaryCache().addIndexer(BY_DEPLOYMENT, rollout -> deploymentsOf(rollout).stream()
-                .map(ResourceID::toString).toList());
-        var config = InformerEventSourceConfiguration.from(Deployment.class, Rollout.class)
-                .withSecondaryToPrimaryMapper(deployment -> context.getPrimaryCache()
-                        .byIndex(BY_DEPLOYMENT, ResourceID.fromResource(deployment).toString()).stream()
-                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
-                .withPrimaryToSecondaryMapper((Rollout rollout) -> deploymentsOf(rollout))
-                .build();
+        List<EventSource<?, Rollout>> sources = new ArrayList<>();
+        // The target and the primary: a change to either wakes the Rollout at once.
+        sources.add(named(Deployment.class, BY_DEPLOYMENT, RolloutReconciler::deploymentsOf, context));
         // The MetricTemplates a Rollout's metrics name: read from this cache at each check, and an
         // edited template wakes the Rollouts that use it.
-        context.getPrimaryCache().addIndexer(BY_TEMPLATE, rollout -> templatesOf(rollout).stream()
-                .map(ResourceID::toString).toList());
-        var templates = InformerEventSourceConfiguration.from(MetricTemplate.class, Rollout.class)
-                .withSecondaryToPrimaryMapper(template -> context.getPrimaryCache()
-                        .byIndex(BY_TEMPLATE, ResourceID.fromResource(template).toString()).stream()
-                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
-                .withPrimaryToSecondaryMapper((Rollout rollout) -> templatesOf(rollout))
-                .build();
-        List<EventSource<?, Rollout>> sources = new ArrayList<>();
-        sources.add(new InformerEventSource<>(config, context));
-        sources.add(new InformerEventSource<>(templates, context));
+        sources.add(named(MetricTemplate.class, BY_TEMPLATE, RolloutReconciler::templatesOf, context));
         // What Ramp generates (owned by their Rollout): a deleted or edited Service or routing object wakes it.
         sources.add(generated(Service.class, context));
         for (Class<? extends HasMetadata> kind : handlers.generated().routingKinds()) {
             sources.add(generated(kind, context));
         }
         return sources;
+    }
+
+    /** An informer on the objects of a kind that Rollouts name ({@code names}), indexed to find the Rollouts naming one. */
+    private static <R extends HasMetadata> EventSource<R, Rollout> named(Class<R> kind, String index,
+            java.util.function.Function<Rollout, Set<ResourceID>> names, EventSourceContext<Rollout> context) {
+        context.getPrimaryCache().addIndexer(index, rollout -> names.apply(rollout).stream().map(ResourceID::toString).toList());
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, Rollout.class)
+                .withSecondaryToPrimaryMapper(object -> context.getPrimaryCache()
+                        .byIndex(index, ResourceID.fromResource(object).toString()).stream()
+                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .withPrimaryToSecondaryMapper((Rollout rollout) -> names.apply(rollout))
+                .build(), context);
     }
 
     private static <R extends HasMetadata> EventSource<R, Rollout> generated(Class<R> kind, EventSourceContext<Rollout> context) {
@@ -162,6 +159,9 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         status.setObservedGeneration(rollout.getMetadata().getGeneration());
         handlers.metrics().observe(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),
                 status.getPhase(), status.getCanaryWeight());
+        if (pass.effects().contains(new Effect.RouteToPrimary())) {
+            handlers.generated().routeToPrimary(rollout, cachedRouting(context));
+        }
         if (!Serialization.asJson(status).equals(before)) {
             writes.wrote(writeStatus(context, rollout, before));
         }

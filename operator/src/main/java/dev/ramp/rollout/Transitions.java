@@ -66,12 +66,13 @@ public final class Transitions {
 
     /**
      * As {@link #rollback(RolloutContext, String, String)}, with the cause as data in
-     * status.rollbackCause. With no step recorded, the routing that follows the written status
-     * sends everything to the primary; the canary is scaled to 0 in the next pass (the Failed
+     * status.rollbackCause. All traffic goes to the primary before the status is written
+     * ({@link Effect.RouteToPrimary}); the canary is scaled to 0 in the next pass (the Failed
      * phase), once the mesh no longer sends it anything.
      */
     public static void rollback(RolloutContext context, RollbackCause cause) {
         RolloutStatus status = context.status();
+        context.effect(new Effect.RouteToPrimary());
         status.setCanaryWeight(0);
         status.setStep(null);
         status.setRollbackCause(cause);

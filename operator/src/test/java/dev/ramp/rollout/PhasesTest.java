@@ -355,6 +355,8 @@ class PhasesTest {
             assertThat(cause.getValue()).isEqualTo(70.0);
             assertThat(ReleasePlan.routingOf(rollout).weights()).isEqualTo(dev.ramp.routing.Weights.ALL_PRIMARY);
             assertThat(events()).contains("RolledBack");
+            // Traffic leaves the canary before the status says Failed.
+            assertThat(pass.effects()).contains(new Effect.RouteToPrimary());
             assertThat(pass.effects()).anyMatch(e -> e instanceof Effect.ReleaseFinished f && f.outcome().equals("failed"));
         }
 
