@@ -93,4 +93,31 @@ class DefaultServiceAccountTest {
             assertThat(client.configMaps().inNamespace(fx.namespace).withName("greeting").get()).isNotNull();
         }
     }
+
+    @Test
+    void aServiceAccountTheChartDoesNotLetRampImpersonateIsRefused() throws Exception {
+        try (GitFixture fx = new GitFixture(client, server, TestCluster.get().newNamespace("unlisted"))) {
+            client.resource(new ServiceAccountBuilder().withNewMetadata().withName("someone")
+                    .withNamespace(fx.namespace).endMetadata().build()).create();
+            client.resource(new RoleBuilder().withNewMetadata().withName("configmaps").withNamespace(fx.namespace)
+                    .endMetadata().addNewRule().withApiGroups("").withResources("configmaps")
+                    .withVerbs("get", "list", "watch", "create", "update", "patch", "delete").endRule().build()).create();
+            client.resource(new RoleBindingBuilder().withNewMetadata().withName("someone")
+                    .withNamespace(fx.namespace).endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io")
+                    .withKind("Role").withName("configmaps").endRoleRef().addNewSubject().withKind("ServiceAccount")
+                    .withName("someone").withNamespace(fx.namespace).endSubject().build()).create();
+            fx.dev.write("config.yaml", GitFixture.configMap("greeting", "hello"));
+            String commit = fx.dev.commitAndPush("a ConfigMap its ServiceAccount may write");
+            fx.createSource(".", "5s", spec -> spec.setServiceAccountName("someone"));
+
+            // sync.serviceAccountNames is [deployer] (and the default ramp-deployer): Ramp may not act as "someone".
+            GitSource stalled = fx.awaitSource(SOON, s -> commit.equals(s.getStatus().getLastAttemptedCommit())
+                    && Conditions.isTrue(s.getStatus().getConditions(), "Stalled"));
+            assertThat(condition(stalled, "Stalled").getReason()).isEqualTo(GitSourceException.FORBIDDEN);
+            assertThat(condition(stalled, "Stalled").getMessage()).contains("ConfigMap " + fx.namespace + "/greeting")
+                    .contains("ServiceAccount " + fx.namespace + "/someone")
+                    .contains("User \"" + ramp.username() + "\" cannot impersonate resource \"serviceaccounts\"");
+            assertThat(client.configMaps().inNamespace(fx.namespace).withName("greeting").get()).isNull();
+        }
+    }
 }
