@@ -227,6 +227,42 @@ class TenancyTest {
     }
 
     @Test
+    void pruneLeavesAnObjectAnotherGitSourceTookOver() throws Exception {
+        deployer("configmaps");
+        fx.dev.write("a/mine.yaml", GitFixture.configMap("mine", "a")).write("a/shared.yaml",
+                GitFixture.configMap("shared", "a"));
+        String first = fx.dev.commitAndPush("GitSource apps declares two ConfigMaps");
+        fx.createSource("a", "5s", spec -> spec.setServiceAccountName("deployer"));
+        fx.awaitSource(SOON, s -> first.equals(s.getStatus().getLastAppliedCommit()));
+        assertThat(live("shared").getMetadata().getLabels()).containsEntry(RampLabels.GITSOURCE, fx.namespace + ".apps");
+
+        fx.dev.write("b/shared.yaml", GitFixture.configMap("shared", "b"));
+        String second = fx.dev.commitAndPush("GitSource second declares one of them too");
+        GitSource other = new GitSource();
+        other.getMetadata().setName("second");
+        other.getMetadata().setNamespace(fx.namespace);
+        other.setSpec(fx.source().getSpec());
+        other.getSpec().setPath("b");
+        client.resource(other).create();
+        await().atMost(SOON).until(() -> {
+            GitSource s = client.resources(GitSource.class).inNamespace(fx.namespace).withName("second").get();
+            return s.getStatus() != null && second.equals(s.getStatus().getLastAppliedCommit());
+        });
+        assertThat(live("shared").getMetadata().getLabels()).as("taken over by the GitSource that applied it last")
+                .containsEntry(RampLabels.GITSOURCE, fx.namespace + ".second");
+
+        fx.dev.delete("a/mine.yaml").delete("a/shared.yaml").write("a/other.yaml", GitFixture.configMap("other", "c"));
+        String third = fx.dev.commitAndPush("both left apps' directory");
+        GitSource pruned = fx.awaitSource(SOON, s -> third.equals(s.getStatus().getLastAppliedCommit()));
+        await().atMost(SOON).until(() -> live("mine") == null);
+        assertThat(live("shared")).as("owned by GitSource second, so not pruned by apps").isNotNull();
+        assertThat(live("shared").getData()).containsEntry("greeting", "b");
+        assertThat(condition(pruned, "Ready").getMessage()).contains("not pruned")
+                .contains("v1/ConfigMap/" + fx.namespace + "/shared");
+        assertThat(events("PruneSkipped")).anyMatch(e -> e.getMessage().contains("/shared"));
+    }
+
+    @Test
     void objectsRampGeneratesForARolloutAreLeftToIt() throws Exception {
         deployer("configmaps", "services");
         client.resource(new ConfigMapBuilder().withNewMetadata().withName("generated").withNamespace(fx.namespace)
