@@ -294,6 +294,41 @@ class TenancyTest {
         assertThat(condition(fx.source(), "Drifted").getStatus()).as("no drift reported for them").isEqualTo("False");
     }
 
+    /**
+     * Not tenancy, but the rest of what the chart's RBAC must allow the operator: a Rollout's
+     * target is scaled, its primary, Services and VirtualService created, its status written and
+     * an Event recorded, all with Ramp's ServiceAccount's token.
+     */
+    @Test
+    void aRolloutIsInitializedWithTheChartsRbac() throws Exception {
+        try (var kubelet = new dev.ramp.testing.FakeKubelet(client, fx.namespace)) {
+            client.resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata()
+                    .withName("podinfo").withNamespace(fx.namespace).endMetadata().withNewSpec().withReplicas(2)
+                    .withNewSelector().addToMatchLabels("app", "podinfo").endSelector().withNewTemplate().withNewMetadata()
+                    .addToLabels("app", "podinfo").endMetadata().withNewSpec().addNewContainer().withName("podinfo")
+                    .withImage("podinfo:1.0").addNewPort().withContainerPort(9898).endPort().endContainer().endSpec()
+                    .endTemplate().endSpec().build()).create();
+            client.resource(rollout("podinfo", "podinfo")).create();
+            client.resource(rollout("ghost", "missing")).create();
+
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                var r = client.resources(dev.ramp.api.Rollout.class).inNamespace(fx.namespace).withName("podinfo").get();
+                return r.getStatus() != null && r.getStatus().getPhase() == dev.ramp.api.Phase.Initialized;
+            });
+            assertThat(client.apps().deployments().inNamespace(fx.namespace).withName("podinfo-primary").get()).isNotNull();
+            assertThat(client.services().inNamespace(fx.namespace).list().getItems())
+                    .extracting(svc -> svc.getMetadata().getName())
+                    .contains("podinfo", "podinfo-primary", "podinfo-canary");
+            assertThat(client.resources(io.fabric8.istio.api.networking.v1.VirtualService.class)
+                    .inNamespace(fx.namespace).withName("podinfo").get()).isNotNull();
+            await().atMost(SOON).until(() -> events("TargetNotFound").stream()
+                    .anyMatch(e -> "ghost".equals(e.getInvolvedObject().getName())));
+        } finally {
+            // No namespace controller: keep later test classes' operators off these Rollouts.
+            client.resources(dev.ramp.api.Rollout.class).inNamespace(fx.namespace).delete();
+        }
+    }
+
     @Test
     void anOversizedManifestIsRefusedUnread() throws Exception {
         fx.dev.write("config.yaml", GitFixture.configMap("greeting", "hello"))
@@ -362,6 +397,30 @@ class TenancyTest {
                     assertThat(e.getCode()).isEqualTo(403);
                     assertThat(e.getMessage()).contains("User \"" + ramp.username() + "\"");
                 });
+    }
+
+    /** A Rollout of a Deployment, with a canary analysis (the Prometheus it names is never reached here). */
+    private dev.ramp.api.Rollout rollout(String name, String target) {
+        var rollout = new dev.ramp.api.Rollout();
+        rollout.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name)
+                .withNamespace(fx.namespace).build());
+        var spec = new dev.ramp.api.RolloutSpec();
+        spec.setTargetRef(new dev.ramp.api.TargetRef(target));
+        var service = new dev.ramp.api.ServiceSpec();
+        service.setPort(9898);
+        spec.setService(service);
+        var analysis = new dev.ramp.api.AnalysisSpec();
+        analysis.setInterval("1h");
+        analysis.setThreshold(1);
+        analysis.setStepWeights(List.of(10, 50));
+        var successRate = new dev.ramp.api.MetricCheck();
+        successRate.setName("request-success-rate");
+        successRate.setThresholdRange(new dev.ramp.api.ThresholdRange(99.0, null));
+        successRate.setInterval("1m");
+        analysis.setMetrics(List.of(successRate));
+        spec.setAnalysis(analysis);
+        rollout.setSpec(spec);
+        return rollout;
     }
 
     /** Whether ServiceAccount {@code team}/deployer may do this, as the API server's RBAC answers. */
