@@ -7,6 +7,7 @@ import dev.ramp.api.GitSource;
 import dev.ramp.kube.Conditions;
 import dev.ramp.testing.GitHttpServer;
 import dev.ramp.testing.RampOperator;
+import dev.ramp.testing.RampServiceAccount;
 import dev.ramp.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
@@ -20,27 +21,40 @@ import org.junit.jupiter.api.Test;
 /**
  * An operator with {@code ramp.sync.default-service-account} set: a GitSource naming no
  * ServiceAccount acts as that ServiceAccount of its own namespace, against the real API server's
- * RBAC.
+ * RBAC. The operator runs as Ramp's own ServiceAccount with the RBAC the chart grants for
+ * {@code sync.defaultServiceAccount: ramp-deployer} (its impersonate rule then limited, by
+ * {@code sync.serviceAccountNames}, to the ServiceAccounts named there and the default).
  */
 class DefaultServiceAccountTest {
 
     private static final Duration SOON = Duration.ofSeconds(30);
 
     private static KubernetesClient client;
+    private static RampServiceAccount ramp;
     private static GitHttpServer server;
     private static RampOperator operator;
 
     @BeforeAll
     static void start() throws Exception {
         client = TestCluster.get().client();
+        ramp = RampServiceAccount.install(java.util.Map.of("sync.defaultServiceAccount", "ramp-deployer",
+                "sync.serviceAccountNames[0]", "deployer"));
         server = new GitHttpServer(GitFixture.USER, GitFixture.PASSWORD);
-        operator = new RampOperator(client, "http://127.0.0.1:9").withDefaultServiceAccount("ramp-deployer").start();
+        operator = new RampOperator(ramp.client(), "http://127.0.0.1:9").withDefaultServiceAccount("ramp-deployer")
+                .start();
     }
 
     @AfterAll
     static void stop() {
-        operator.close();
-        server.close();
+        if (operator != null) {
+            operator.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (ramp != null) {
+            ramp.close();
+        }
     }
 
     @Test
@@ -77,6 +91,33 @@ class DefaultServiceAccountTest {
             String allowed = fx.dev.commitAndPush("only what it may write");
             fx.awaitSource(SOON, s -> allowed.equals(s.getStatus().getLastAppliedCommit()));
             assertThat(client.configMaps().inNamespace(fx.namespace).withName("greeting").get()).isNotNull();
+        }
+    }
+
+    @Test
+    void aServiceAccountTheChartDoesNotLetRampImpersonateIsRefused() throws Exception {
+        try (GitFixture fx = new GitFixture(client, server, TestCluster.get().newNamespace("unlisted"))) {
+            client.resource(new ServiceAccountBuilder().withNewMetadata().withName("someone")
+                    .withNamespace(fx.namespace).endMetadata().build()).create();
+            client.resource(new RoleBuilder().withNewMetadata().withName("configmaps").withNamespace(fx.namespace)
+                    .endMetadata().addNewRule().withApiGroups("").withResources("configmaps")
+                    .withVerbs("get", "list", "watch", "create", "update", "patch", "delete").endRule().build()).create();
+            client.resource(new RoleBindingBuilder().withNewMetadata().withName("someone")
+                    .withNamespace(fx.namespace).endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io")
+                    .withKind("Role").withName("configmaps").endRoleRef().addNewSubject().withKind("ServiceAccount")
+                    .withName("someone").withNamespace(fx.namespace).endSubject().build()).create();
+            fx.dev.write("config.yaml", GitFixture.configMap("greeting", "hello"));
+            String commit = fx.dev.commitAndPush("a ConfigMap its ServiceAccount may write");
+            fx.createSource(".", "5s", spec -> spec.setServiceAccountName("someone"));
+
+            // sync.serviceAccountNames is [deployer] (and the default ramp-deployer): Ramp may not act as "someone".
+            GitSource stalled = fx.awaitSource(SOON, s -> commit.equals(s.getStatus().getLastAttemptedCommit())
+                    && Conditions.isTrue(s.getStatus().getConditions(), "Stalled"));
+            assertThat(condition(stalled, "Stalled").getReason()).isEqualTo(GitSourceException.FORBIDDEN);
+            assertThat(condition(stalled, "Stalled").getMessage()).contains("ConfigMap " + fx.namespace + "/greeting")
+                    .contains("ServiceAccount " + fx.namespace + "/someone")
+                    .contains("User \"" + ramp.username() + "\" cannot impersonate resource \"serviceaccounts\"");
+            assertThat(client.configMaps().inNamespace(fx.namespace).withName("greeting").get()).isNull();
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.ramp.api.RampLabels;
 import dev.ramp.kube.Conditions;
 import dev.ramp.testing.GitHttpServer;
 import dev.ramp.testing.RampOperator;
+import dev.ramp.testing.RampServiceAccount;
 import dev.ramp.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -29,12 +31,19 @@ import org.junit.jupiter.api.Test;
  * What one team's GitSource can and cannot do to the cluster, against the real kube-apiserver
  * with RBAC: impersonation of its ServiceAccount, the own-namespace rule without one, ownership
  * of what prune deletes, objects Ramp generates for a Rollout, and the size of manifests.
+ * <p>
+ * The operator runs as Ramp's own ServiceAccount with exactly the RBAC the chart grants for its
+ * default values (a multi-tenant install: {@code sync.resources: []}, no default ServiceAccount),
+ * authenticated by a token, not as the test cluster's admin: its informers, status writes,
+ * Events and impersonation all pass the API server's RBAC. The test itself sets up namespaces,
+ * Secrets and team RBAC as the admin.
  */
 class TenancyTest {
 
     private static final Duration SOON = Duration.ofSeconds(30);
 
     private static KubernetesClient client;
+    private static RampServiceAccount ramp;
     private static GitHttpServer server;
     private static RampOperator operator;
 
@@ -44,14 +53,22 @@ class TenancyTest {
     @BeforeAll
     static void start() throws Exception {
         client = TestCluster.get().client();
+        ramp = RampServiceAccount.install();
         server = new GitHttpServer(GitFixture.USER, GitFixture.PASSWORD);
-        operator = new RampOperator(client, "http://127.0.0.1:9").start();
+        operator = new RampOperator(ramp.client(), "http://127.0.0.1:9").start();
     }
 
     @AfterAll
     static void stop() {
-        operator.close();
-        server.close();
+        if (operator != null) {
+            operator.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (ramp != null) {
+            ramp.close();
+        }
     }
 
     @BeforeEach
@@ -67,15 +84,7 @@ class TenancyTest {
 
     @Test
     void aServiceAccountWritesOnlyWhatItsRbacAllows() throws Exception {
-        client.resource(new ServiceAccountBuilder().withNewMetadata().withName("deployer").withNamespace(fx.namespace)
-                .endMetadata().build()).create();
-        client.resource(new RoleBuilder().withNewMetadata().withName("deployer").withNamespace(fx.namespace).endMetadata()
-                .addNewRule().withApiGroups("", "apps").withResources("configmaps", "deployments")
-                .withVerbs("get", "list", "watch", "create", "update", "patch", "delete").endRule().build()).create();
-        client.resource(new RoleBindingBuilder().withNewMetadata().withName("deployer").withNamespace(fx.namespace)
-                .endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role")
-                .withName("deployer").endRoleRef().addNewSubject().withKind("ServiceAccount").withName("deployer")
-                .withNamespace(fx.namespace).endSubject().build()).create();
+        deployer("configmaps", "deployments");
         fx.dev.write("config.yaml", GitFixture.configMap("greeting", "hello"))
                 .write("web.yaml", deployment("web", other));
         String reaching = fx.dev.commitAndPush("a Deployment in another team's namespace");
@@ -135,10 +144,64 @@ class TenancyTest {
     }
 
     @Test
+    void rampsOwnServiceAccountCouldWriteADeploymentElsewhereSoTheOwnNamespaceRuleRefusesIt() throws Exception {
+        KubernetesClient asRamp = ramp.client();
+        // What the chart grants Ramp for Rollouts reaches every namespace: RBAC would let it through ...
+        asRamp.resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata().withName("probe")
+                .withNamespace(other).endMetadata().withNewSpec().withNewSelector().addToMatchLabels("app", "probe")
+                .endSelector().withNewTemplate().withNewMetadata().addToLabels("app", "probe").endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage("podinfo:1.0").endContainer().endSpec()
+                .endTemplate().endSpec().build()).dryRun().create();
+        // ... while a ConfigMap there, or a ClusterRoleBinding, Ramp's own ServiceAccount may not write at all.
+        assertForbiddenToRamp(() -> asRamp.resource(new ConfigMapBuilder().withNewMetadata().withName("probe")
+                .withNamespace(other).endMetadata().build()).create());
+        assertForbiddenToRamp(() -> asRamp.resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder()
+                .withNewMetadata().withName("probe-" + fx.namespace).endMetadata().withNewRoleRef()
+                .withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName("cluster-admin").endRoleRef()
+                .addNewSubject().withKind("ServiceAccount").withName("default").withNamespace(fx.namespace).endSubject()
+                .build()).create());
+
+        fx.dev.write("web.yaml", deployment("web", null) + "---\n" + deployment("web", other));
+        String reaching = fx.dev.commitAndPush("a Deployment here and one in another team's namespace");
+        fx.createSource(".", "5s");
+
+        GitSource refused = fx.awaitSource(SOON, s -> reaching.equals(s.getStatus().getLastAttemptedCommit())
+                && Conditions.isTrue(s.getStatus().getConditions(), "Stalled"));
+        assertThat(condition(refused, "Stalled").getReason()).isEqualTo(OwnNamespaceRule.OUTSIDE_NAMESPACE);
+        assertThat(condition(refused, "Stalled").getMessage()).contains("Deployment " + other + "/web")
+                .contains("web.yaml, document 2").contains("is in namespace " + other);
+        assertThat(client.apps().deployments().inNamespace(other).list().getItems()).isEmpty();
+        assertThat(client.apps().deployments().inNamespace(fx.namespace).list().getItems())
+                .as("nothing of a refused commit is applied").isEmpty();
+    }
+
+    @Test
+    void withoutAServiceAccountRampsOwnRbacLimitsWhatItWritesEvenAtHome() throws Exception {
+        fx.dev.write("config.yaml", GitFixture.configMap("greeting", "hello")).write("web.yaml", deployment("web", null));
+        String configMap = fx.dev.commitAndPush("a ConfigMap, which the chart does not let Ramp write");
+        fx.createSource(".", "5s");
+
+        GitSource refused = fx.awaitSource(SOON, s -> configMap.equals(s.getStatus().getLastAttemptedCommit())
+                && Conditions.isTrue(s.getStatus().getConditions(), "Stalled"));
+        assertThat(condition(refused, "Stalled").getReason()).isEqualTo(GitSourceException.FORBIDDEN);
+        assertThat(condition(refused, "Stalled").getMessage()).contains("ConfigMap " + fx.namespace + "/greeting")
+                .contains("config.yaml, document 1").contains("Ramp's own ServiceAccount").contains(ramp.username())
+                .contains("nothing of it was");
+        assertThat(client.apps().deployments().inNamespace(fx.namespace).withName("web").get()).isNull();
+
+        fx.dev.delete("config.yaml");
+        String deploymentOnly = fx.dev.commitAndPush("only the Deployment");
+        fx.awaitSource(SOON, s -> deploymentOnly.equals(s.getStatus().getLastAppliedCommit()));
+        assertThat(client.apps().deployments().inNamespace(fx.namespace).withName("web").get().getMetadata()
+                .getLabels()).containsEntry(RampLabels.GITSOURCE, fx.namespace + ".apps");
+    }
+
+    @Test
     void pruneLeavesAnObjectThisGitSourceDoesNotOwn() throws Exception {
+        deployer("configmaps");
         fx.dev.write("a.yaml", GitFixture.configMap("mine", "a")).write("b.yaml", GitFixture.configMap("taken", "b"));
         String first = fx.dev.commitAndPush("two ConfigMaps");
-        fx.createSource(".", "5s");
+        fx.createSource(".", "5s", spec -> spec.setServiceAccountName("deployer"));
         fx.awaitSource(SOON, s -> first.equals(s.getStatus().getLastAppliedCommit()));
         assertThat(live("taken").getMetadata().getLabels()).containsEntry(RampLabels.GITSOURCE, fx.namespace + ".apps");
 
@@ -164,7 +227,44 @@ class TenancyTest {
     }
 
     @Test
+    void pruneLeavesAnObjectAnotherGitSourceTookOver() throws Exception {
+        deployer("configmaps");
+        fx.dev.write("a/mine.yaml", GitFixture.configMap("mine", "a")).write("a/shared.yaml",
+                GitFixture.configMap("shared", "a"));
+        String first = fx.dev.commitAndPush("GitSource apps declares two ConfigMaps");
+        fx.createSource("a", "5s", spec -> spec.setServiceAccountName("deployer"));
+        fx.awaitSource(SOON, s -> first.equals(s.getStatus().getLastAppliedCommit()));
+        assertThat(live("shared").getMetadata().getLabels()).containsEntry(RampLabels.GITSOURCE, fx.namespace + ".apps");
+
+        fx.dev.write("b/shared.yaml", GitFixture.configMap("shared", "b"));
+        String second = fx.dev.commitAndPush("GitSource second declares one of them too");
+        GitSource other = new GitSource();
+        other.getMetadata().setName("second");
+        other.getMetadata().setNamespace(fx.namespace);
+        other.setSpec(fx.source().getSpec());
+        other.getSpec().setPath("b");
+        client.resource(other).create();
+        await().atMost(SOON).until(() -> {
+            GitSource s = client.resources(GitSource.class).inNamespace(fx.namespace).withName("second").get();
+            return s.getStatus() != null && second.equals(s.getStatus().getLastAppliedCommit());
+        });
+        assertThat(live("shared").getMetadata().getLabels()).as("taken over by the GitSource that applied it last")
+                .containsEntry(RampLabels.GITSOURCE, fx.namespace + ".second");
+
+        fx.dev.delete("a/mine.yaml").delete("a/shared.yaml").write("a/other.yaml", GitFixture.configMap("other", "c"));
+        String third = fx.dev.commitAndPush("both left apps' directory");
+        GitSource pruned = fx.awaitSource(SOON, s -> third.equals(s.getStatus().getLastAppliedCommit()));
+        await().atMost(SOON).until(() -> live("mine") == null);
+        assertThat(live("shared")).as("owned by GitSource second, so not pruned by apps").isNotNull();
+        assertThat(live("shared").getData()).containsEntry("greeting", "b");
+        assertThat(condition(pruned, "Ready").getMessage()).contains("not pruned")
+                .contains("v1/ConfigMap/" + fx.namespace + "/shared");
+        assertThat(events("PruneSkipped")).anyMatch(e -> e.getMessage().contains("/shared"));
+    }
+
+    @Test
     void objectsRampGeneratesForARolloutAreLeftToIt() throws Exception {
+        deployer("configmaps", "services");
         client.resource(new ConfigMapBuilder().withNewMetadata().withName("generated").withNamespace(fx.namespace)
                 .addToAnnotations("ramp.dev/rollout", "podinfo").endMetadata().addToData("greeting", "from-ramp")
                 .build()).create();
@@ -179,7 +279,7 @@ class TenancyTest {
                   ports: [{port: 9898}]
                 """);
         String commit = fx.dev.commitAndPush("declares what Ramp generates");
-        fx.createSource(".", "5s");
+        fx.createSource(".", "5s", spec -> spec.setServiceAccountName("deployer"));
 
         GitSource synced = fx.awaitSource(SOON, s -> commit.equals(s.getStatus().getLastAppliedCommit()));
         assertThat(synced.getStatus().getInventory()).containsExactly("v1/ConfigMap/" + fx.namespace + "/greeting");
@@ -192,6 +292,41 @@ class TenancyTest {
         await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8))
                 .until(() -> "from-ramp".equals(live("generated").getData().get("greeting")));
         assertThat(condition(fx.source(), "Drifted").getStatus()).as("no drift reported for them").isEqualTo("False");
+    }
+
+    /**
+     * Not tenancy, but the rest of what the chart's RBAC must allow the operator: a Rollout's
+     * target is scaled, its primary, Services and VirtualService created, its status written and
+     * an Event recorded, all with Ramp's ServiceAccount's token.
+     */
+    @Test
+    void aRolloutIsInitializedWithTheChartsRbac() throws Exception {
+        try (var kubelet = new dev.ramp.testing.FakeKubelet(client, fx.namespace)) {
+            client.resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata()
+                    .withName("podinfo").withNamespace(fx.namespace).endMetadata().withNewSpec().withReplicas(2)
+                    .withNewSelector().addToMatchLabels("app", "podinfo").endSelector().withNewTemplate().withNewMetadata()
+                    .addToLabels("app", "podinfo").endMetadata().withNewSpec().addNewContainer().withName("podinfo")
+                    .withImage("podinfo:1.0").addNewPort().withContainerPort(9898).endPort().endContainer().endSpec()
+                    .endTemplate().endSpec().build()).create();
+            client.resource(rollout("podinfo", "podinfo")).create();
+            client.resource(rollout("ghost", "missing")).create();
+
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                var r = client.resources(dev.ramp.api.Rollout.class).inNamespace(fx.namespace).withName("podinfo").get();
+                return r.getStatus() != null && r.getStatus().getPhase() == dev.ramp.api.Phase.Initialized;
+            });
+            assertThat(client.apps().deployments().inNamespace(fx.namespace).withName("podinfo-primary").get()).isNotNull();
+            assertThat(client.services().inNamespace(fx.namespace).list().getItems())
+                    .extracting(svc -> svc.getMetadata().getName())
+                    .contains("podinfo", "podinfo-primary", "podinfo-canary");
+            assertThat(client.resources(io.fabric8.istio.api.networking.v1.VirtualService.class)
+                    .inNamespace(fx.namespace).withName("podinfo").get()).isNotNull();
+            await().atMost(SOON).until(() -> events("TargetNotFound").stream()
+                    .anyMatch(e -> "ghost".equals(e.getInvolvedObject().getName())));
+        } finally {
+            // No namespace controller: keep later test classes' operators off these Rollouts.
+            client.resources(dev.ramp.api.Rollout.class).inNamespace(fx.namespace).delete();
+        }
     }
 
     @Test
@@ -237,6 +372,55 @@ class TenancyTest {
         assertThat(may("team-b", "create", "autoscaling", "horizontalpodautoscalers", "team-b")).isTrue();
         assertThat(may("team-b", "create", "ramp.dev", "rollouts", "team-b")).isFalse();
         assertThat(may("team-b", "delete", "", "configmaps", "team-a")).isFalse();
+    }
+
+    /**
+     * ServiceAccount deployer of the team's namespace, which may manage these kinds (of the core
+     * and apps groups) in it, as the team's admin would set it up.
+     */
+    private void deployer(String... resources) {
+        client.resource(new ServiceAccountBuilder().withNewMetadata().withName("deployer").withNamespace(fx.namespace)
+                .endMetadata().build()).create();
+        client.resource(new RoleBuilder().withNewMetadata().withName("deployer").withNamespace(fx.namespace).endMetadata()
+                .addNewRule().withApiGroups("", "apps").withResources(resources)
+                .withVerbs("get", "list", "watch", "create", "update", "patch", "delete").endRule().build()).create();
+        client.resource(new RoleBindingBuilder().withNewMetadata().withName("deployer").withNamespace(fx.namespace)
+                .endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role")
+                .withName("deployer").endRoleRef().addNewSubject().withKind("ServiceAccount").withName("deployer")
+                .withNamespace(fx.namespace).endSubject().build()).create();
+    }
+
+    /** The request, made with Ramp's ServiceAccount's token, is refused by RBAC (403 naming it). */
+    private static void assertForbiddenToRamp(org.assertj.core.api.ThrowableAssert.ThrowingCallable request) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(request).isInstanceOfSatisfying(
+                KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(403);
+                    assertThat(e.getMessage()).contains("User \"" + ramp.username() + "\"");
+                });
+    }
+
+    /** A Rollout of a Deployment, with a canary analysis (the Prometheus it names is never reached here). */
+    private dev.ramp.api.Rollout rollout(String name, String target) {
+        var rollout = new dev.ramp.api.Rollout();
+        rollout.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name)
+                .withNamespace(fx.namespace).build());
+        var spec = new dev.ramp.api.RolloutSpec();
+        spec.setTargetRef(new dev.ramp.api.TargetRef(target));
+        var service = new dev.ramp.api.ServiceSpec();
+        service.setPort(9898);
+        spec.setService(service);
+        var analysis = new dev.ramp.api.AnalysisSpec();
+        analysis.setInterval("1h");
+        analysis.setThreshold(1);
+        analysis.setStepWeights(List.of(10, 50));
+        var successRate = new dev.ramp.api.MetricCheck();
+        successRate.setName("request-success-rate");
+        successRate.setThresholdRange(new dev.ramp.api.ThresholdRange(99.0, null));
+        successRate.setInterval("1m");
+        analysis.setMetrics(List.of(successRate));
+        spec.setAnalysis(analysis);
+        rollout.setSpec(spec);
+        return rollout;
     }
 
     /** Whether ServiceAccount {@code team}/deployer may do this, as the API server's RBAC answers. */
