@@ -226,7 +226,12 @@ class GitSyncTest {
             });
             fx.awaitSource(SOON, s -> commit.equals(s.getStatus().getLastAppliedCommit()));
             assertThat(live("greeting").getData()).containsEntry("greeting", "over-ssh");
-            assertThat(Serialization.asJson(fx.source())).doesNotContain("PRIVATE KEY");
+            // The key itself never shows: not in status, nor in the Events of the failed and the good sync.
+            String keyLine = ssh.identity().lines().filter(l -> !l.startsWith("-----") && l.length() > 20).findFirst().orElseThrow();
+            assertThat(Serialization.asJson(fx.source())).doesNotContain("PRIVATE KEY").doesNotContain(keyLine);
+            assertThat(client.v1().events().inNamespace(fx.namespace).list().getItems())
+                    .extracting(e -> String.valueOf(e.getMessage()))
+                    .isNotEmpty().noneMatch(m -> m.contains("PRIVATE KEY") || m.contains(keyLine));
         }
     }
 
