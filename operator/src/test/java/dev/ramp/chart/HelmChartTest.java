@@ -313,7 +313,7 @@ class HelmChartTest {
             assertThat(rule.getResources()).containsExactly("leases");
         });
         assertThat(verbs(role.getRules(), "coordination.k8s.io", "leases"))
-                .containsExactlyInAnyOrder("get", "create", "update");
+                .containsExactlyInAnyOrder("get", "create", "update", "patch");
         assertThat(role.getRules()).filteredOn(rule -> rule.getVerbs().contains("update"))
                 .allSatisfy(rule -> assertThat(rule.getResourceNames()).containsExactly("ramp-leader"));
         assertThat(binding.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
