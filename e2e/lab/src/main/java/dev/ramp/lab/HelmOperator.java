@@ -117,6 +117,31 @@ final class HelmOperator implements AutoCloseable {
         return Optional.ofNullable(lease).map(Lease::getSpec).map(s -> s.getHolderIdentity()).filter(h -> !h.isBlank());
     }
 
+    /** A leader failover: the Pod deleted, the Pod holding the Lease next, and how long that took. */
+    record Failover(String deleted, String next, Duration leaseTakenOver) {
+    }
+
+    /**
+     * Deletes the Pod holding the Lease, gracefully as {@code kubectl delete pod} does, and waits
+     * until another Pod holds it; the time is from the delete request to the new holder seen
+     * (polled every 100 ms).
+     */
+    Failover deleteLeader() {
+        String leader = leader().orElseThrow(() -> new IllegalStateException("no operator Pod holds the Lease"));
+        long deleted = System.nanoTime();
+        client.pods().inNamespace(NAMESPACE).withName(leader).delete();
+        String[] next = new String[1];
+        Net.awaitEvery("another operator Pod holding the Lease " + LEASE, Duration.ofSeconds(90), Duration.ofMillis(100),
+                () -> {
+                    next[0] = leader().orElse(leader);
+                    return !next[0].equals(leader);
+                });
+        Failover failover = new Failover(leader, next[0], Duration.ofNanos(System.nanoTime() - deleted));
+        Lab.log("leader failover: %s deleted, %s holds the Lease %.1fs later".formatted(leader, next[0],
+                failover.leaseTakenOver().toMillis() / 1e3));
+        return failover;
+    }
+
     /** Push webhooks go to the chart's Service, as a Git host in the cluster's network would send them. */
     String webhookUrl(String namespace, String gitSource) {
         String ip = client.services().inNamespace(NAMESPACE).withName(RELEASE + "-webhook").get().getSpec().getClusterIP();
