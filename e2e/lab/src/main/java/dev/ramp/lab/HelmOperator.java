@@ -28,12 +28,14 @@ final class HelmOperator implements AutoCloseable {
     static final String SELECTOR = "app.kubernetes.io/instance";
 
     private final Path dir;
+    private final Path root;
     private final Path chart;
     private final KubernetesClient client;
     private final Path kubeconfig;
 
     HelmOperator(Path dir, Path root, KubernetesClient client, Path kubeconfig) {
         this.dir = dir;
+        this.root = root;
         this.chart = root.resolve("charts/ramp");
         this.client = client;
         this.kubeconfig = kubeconfig;
@@ -68,7 +70,7 @@ final class HelmOperator implements AutoCloseable {
      * ({@code docker.io/ramp/operator}; podman calls it {@code localhost/ramp/operator}), and installs
      * the chart with the lab's addresses; returns once both replicas run and one holds the Lease.
      */
-    HelmOperator install(Containerd containerd, Path root, String prometheus) throws Exception {
+    HelmOperator install(Containerd containerd, String prometheus) throws Exception {
         long begin = System.nanoTime();
         String image = image(root);
         Path archive = Files.createDirectories(dir.resolve("images")).resolve("operator.tar");

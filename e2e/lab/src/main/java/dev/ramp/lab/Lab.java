@@ -14,10 +14,12 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The Ramp lab, on loopback only: a Kubernetes control plane whose Deployments really roll, a
- * real Prometheus, a real Git server over smart HTTP, the packaged operator, a stand-in for
- * Istio's data plane ({@link MeshProxy}) and, per app, a load generator. Its {@link Mode} says
- * what runs the Pods. {@link #close} stops all of it, in reverse order.
+ * The Ramp lab, on loopback only (or, in its cluster mode, in a network namespace of its own): a
+ * Kubernetes control plane whose Deployments really roll, a real Prometheus, a real Git server
+ * over smart HTTP, Ramp (the packaged operator as a process, or in the cluster mode installed by
+ * its Helm chart, {@link HelmOperator}), a stand-in for Istio's data plane ({@link MeshProxy})
+ * and, per app, a load generator. Its {@link Mode} says what runs the Pods. {@link #close} stops
+ * all of it, in reverse order.
  */
 public final class Lab implements AutoCloseable {
 
@@ -168,7 +170,7 @@ public final class Lab implements AutoCloseable {
         log("Git server (git http-backend, basic auth) at " + git.url("<namespace>").replace("<namespace>.git", ""));
         if (mode == Mode.CLUSTER) {
             helmOperator = track(new HelmOperator(dir, root, client(), controlPlane.kubeconfig()))
-                    .install(containerd, root, prometheus.address());
+                    .install(containerd, prometheus.address());
         } else {
             operator = track(new OperatorProcess(dir, root, controlPlane.kubeconfig(), prometheus.address())).start();
             log("operator up (" + operator.log() + ")");
