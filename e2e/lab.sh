@@ -3,10 +3,11 @@
 #   e2e/lab.sh            build what is needed, start the lab with the demo app, run until Ctrl-C
 #   e2e/lab.sh demo       the demo (what ./demo.sh runs)
 #   e2e/lab.sh benchmark  the measurements, written to docs/benchmarks.json
-#   e2e/lab.sh cluster [up|demo|benchmark]
+#   e2e/lab.sh cluster [up|demo|benchmark|failover]
 #                         the same on the cluster mode: a real kubelet, containerd and kube-proxy
 #                         running the demo as containers, all in a network namespace of the lab's
 #                         own (root; RAMP_LAB_MODE=cluster does the same)
+#                         failover: the leader Pod deleted mid-release, into docs/benchmarks-failover.json
 # State and logs: e2e/.work/lab/. Ctrl-C (or any exit) leaves nothing running.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +23,8 @@ case "${1:-up}" in
   up) main=dev.ramp.lab.Lab ;;
   demo) main=dev.ramp.lab.Demo ;;
   benchmark) main=dev.ramp.lab.Benchmark ;;
-  *) echo "usage: $0 [up|demo|benchmark]" >&2; exit 2 ;;
+  failover) main=dev.ramp.lab.FailoverBenchmark ;;
+  *) echo "usage: $0 [cluster] [up|demo|benchmark|failover]" >&2; exit 2 ;;
 esac
 
 bash e2e/controlplane/build.sh

@@ -120,6 +120,8 @@ class HelmChartTest {
         assertThat(chart.env(RELEASE, "RAMP_GIT_FETCH_DEPTH")).isEqualTo("100");
         assertThat(chart.env(RELEASE, "RAMP_GIT_MAX_FILE_BYTES")).isEqualTo("1048576");
         assertThat(chart.env(RELEASE, "RAMP_GIT_MAX_TOTAL_BYTES")).isEqualTo("33554432");
+        // The root filesystem is read-only: JGit's user config goes under the /tmp volume.
+        assertThat(chart.env(RELEASE, "XDG_CONFIG_HOME")).isEqualTo("/tmp/.config");
         assertThat(chart.operator(RELEASE).getEnv()).extracting(EnvVar::getName)
                 .as("the prod profile, where the operator elects a leader").doesNotContain("QUARKUS_PROFILE")
                 .as("no default ServiceAccount: GitSources naming none stay in their namespace")
@@ -313,7 +315,7 @@ class HelmChartTest {
             assertThat(rule.getResources()).containsExactly("leases");
         });
         assertThat(verbs(role.getRules(), "coordination.k8s.io", "leases"))
-                .containsExactlyInAnyOrder("get", "create", "update");
+                .containsExactlyInAnyOrder("get", "create", "update", "patch");
         assertThat(role.getRules()).filteredOn(rule -> rule.getVerbs().contains("update"))
                 .allSatisfy(rule -> assertThat(rule.getResourceNames()).containsExactly("ramp-leader"));
         assertThat(binding.getMetadata().getNamespace()).isEqualTo(NAMESPACE);

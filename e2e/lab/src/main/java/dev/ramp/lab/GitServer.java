@@ -17,7 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Git server over smart HTTP on loopback: Git's own {@code git http-backend}, the CGI program
+ * A Git server over smart HTTP on loopback (in the cluster lab, on the node's address): Git's own {@code git http-backend}, the CGI program
  * hosting setups put behind a web server, here behind HTTP basic authentication. Its bare
  * repositories live under {@code <lab dir>/git}, where {@code git log} can read them.
  */
@@ -27,14 +27,17 @@ final class GitServer implements AutoCloseable {
     private static final String BACKEND = "/usr/lib/git-core/git-http-backend";
 
     private final String password;
+    private final String host;
     private final Path root;
     private final HttpServer server;
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
 
-    GitServer(Path dir, String password) throws IOException {
+    /** A server on {@code host}: loopback, or in the cluster lab the node's address, where Pods reach it. */
+    GitServer(Path dir, String host, String password) throws IOException {
         this.password = password;
+        this.host = host;
         this.root = Files.createDirectories(dir.resolve("git"));
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this.server = HttpServer.create(new InetSocketAddress(host, 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(pool);
         server.start();
@@ -53,7 +56,7 @@ final class GitServer implements AutoCloseable {
     }
 
     String url(String name) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + name + ".git";
+        return "http://" + host + ":" + server.getAddress().getPort() + "/" + name + ".git";
     }
 
     Path repository(String name) {

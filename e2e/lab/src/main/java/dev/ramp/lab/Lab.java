@@ -14,10 +14,12 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The Ramp lab, on loopback only: a Kubernetes control plane whose Deployments really roll, a
- * real Prometheus, a real Git server over smart HTTP, the packaged operator, a stand-in for
- * Istio's data plane ({@link MeshProxy}) and, per app, a load generator. Its {@link Mode} says
- * what runs the Pods. {@link #close} stops all of it, in reverse order.
+ * The Ramp lab, on loopback only (or, in its cluster mode, in a network namespace of its own): a
+ * Kubernetes control plane whose Deployments really roll, a real Prometheus, a real Git server
+ * over smart HTTP, Ramp (the packaged operator as a process, or in the cluster mode installed by
+ * its Helm chart, {@link HelmOperator}), a stand-in for Istio's data plane ({@link MeshProxy})
+ * and, per app, a load generator. Its {@link Mode} says what runs the Pods. {@link #close} stops
+ * all of it, in reverse order.
  */
 public final class Lab implements AutoCloseable {
 
@@ -56,6 +58,7 @@ public final class Lab implements AutoCloseable {
     private Prometheus prometheus;
     private GitServer git;
     private OperatorProcess operator;
+    private HelmOperator helmOperator;
 
     /** A kwok lab for the repository at {@code root}, keeping its state and logs in {@code dir}. */
     public Lab(Path root, Path dir) {
@@ -116,6 +119,12 @@ public final class Lab implements AutoCloseable {
             log("control plane up (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok); KUBECONFIG="
                     + controlPlane.kubeconfig());
         }
+        if (mode == Mode.CLUSTER) {
+            // Ramp's CRDs come with its chart (HelmOperator), as users get them.
+            kubectl("apply", "--server-side", "-f", root.resolve("e2e/istio/crds.yaml").toString());
+            kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/virtualservices.networking.istio.io");
+            return;
+        }
         kubectl("apply", "--server-side", "-f", root.resolve("crds").toString(),
                 "-f", root.resolve("e2e/istio/crds.yaml").toString());
         kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/rollouts.ramp.dev", "crd/gitsources.ramp.dev",
@@ -153,12 +162,19 @@ public final class Lab implements AutoCloseable {
         pods = mode == Mode.CLUSTER ? track(new ReadyPods(client())) : track(new PodRunner(client()));
         mesh = track(new MeshProxy(client(), pods));
         log("mesh stand-in (Istio data plane) at " + mesh.address());
-        prometheus = track(new Prometheus(dir, List.of(mesh.address())));
+        // In the cluster lab the operator is a Pod: what it calls listens on the node's address.
+        String host = mode == Mode.CLUSTER ? LabNamespace.GATEWAY : "127.0.0.1";
+        prometheus = track(new Prometheus(dir, host, List.of(mesh.address())));
         log("Prometheus at " + prometheus.address() + ", scraping the mesh's telemetry every 1s");
-        git = track(new GitServer(dir, HexFormat.of().formatHex(new SecureRandom().generateSeed(12))));
+        git = track(new GitServer(dir, host, HexFormat.of().formatHex(new SecureRandom().generateSeed(12))));
         log("Git server (git http-backend, basic auth) at " + git.url("<namespace>").replace("<namespace>.git", ""));
-        operator = track(new OperatorProcess(dir, root, controlPlane.kubeconfig(), prometheus.address())).start();
-        log("operator up (" + operator.log() + ")");
+        if (mode == Mode.CLUSTER) {
+            helmOperator = track(new HelmOperator(dir, root, client(), controlPlane.kubeconfig()))
+                    .install(containerd, prometheus.address());
+        } else {
+            operator = track(new OperatorProcess(dir, root, controlPlane.kubeconfig(), prometheus.address())).start();
+            log("operator up (" + operator.log() + ")");
+        }
     }
 
     private <T extends AutoCloseable> T track(T component) {
@@ -216,6 +232,11 @@ public final class Lab implements AutoCloseable {
         return controlPlane.client();
     }
 
+    /** The repository the lab runs from (charts, CRDs, images). */
+    public Path root() {
+        return root;
+    }
+
     public Path dir() {
         return dir;
     }
@@ -244,19 +265,33 @@ public final class Lab implements AutoCloseable {
         return mesh.address();
     }
 
-    /** Kills the operator (SIGKILL), as when its pod dies. */
+    /** Where the Git host sends a GitSource's push webhook: the operator's port, or in a cluster its Service. */
+    String webhookUrl(String namespace, String gitSource) {
+        return helmOperator != null ? helmOperator.webhookUrl(namespace, gitSource) : operator.webhookUrl(namespace, gitSource);
+    }
+
+    /** Ramp installed by its chart, in the cluster lab; null in the kwok lab. */
+    HelmOperator helmOperator() {
+        return helmOperator;
+    }
+
+    /** Kills the operator (SIGKILL), as when its pod dies (kwok lab: the cluster lab deletes the Pod instead). */
     public void killOperator() {
+        requireProcess();
         operator.kill();
         log("operator killed (SIGKILL)");
     }
 
     public void startOperator() throws IOException {
+        requireProcess();
         operator.start();
         log("operator started again");
     }
 
-    OperatorProcess operator() {
-        return operator;
+    private void requireProcess() {
+        if (operator == null) {
+            throw new UnsupportedOperationException("the operator runs as Pods here (HelmOperator): delete one instead");
+        }
     }
 
     static void log(String message) {

@@ -159,7 +159,7 @@ public final class LabApp implements AutoCloseable {
     /** The signed push webhook a Git host sends; returns the operator's answer. */
     public int webhook() throws IOException, InterruptedException {
         byte[] payload = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(lab.operator().webhookUrl(namespace, "apps")))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(lab.webhookUrl(namespace, "apps")))
                 .header("Content-Type", "application/json").header("X-GitHub-Event", "push")
                 .header("X-Hub-Signature-256", sign(payload)).POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();

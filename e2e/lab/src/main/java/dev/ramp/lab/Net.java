@@ -42,12 +42,17 @@ final class Net {
 
     /** Polls every 200 ms until the condition holds; fails naming what did not come up. */
     static void await(String what, Duration within, BooleanSupplier condition) {
+        awaitEvery(what, within, Duration.ofMillis(200), condition);
+    }
+
+    /** Polls every {@code poll} until the condition holds; fails naming what did not come up. */
+    static void awaitEvery(String what, Duration within, Duration poll, BooleanSupplier condition) {
         Instant deadline = Instant.now().plus(within);
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException(what + " not ready within " + within.toSeconds() + "s");
             }
-            sleep(Duration.ofMillis(200));
+            sleep(poll);
         }
     }
 

@@ -15,15 +15,18 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A real Prometheus (Debian's package) on loopback, scraping the lab's exporters every second. */
+/** A real Prometheus (Debian's package) on loopback (in the cluster lab, on the node's address), scraping the lab's exporters every second. */
 final class Prometheus implements AutoCloseable {
 
     private static final Pattern VALUE = Pattern.compile("\"value\":\\[[0-9.e+]+,\"([^\"]+)\"\\]");
 
     private final int port = Net.freePort();
+    private final String host;
     private final ChildProcess process;
 
-    Prometheus(Path dir, List<String> targets) throws IOException {
+    /** Listens on {@code host}: loopback, or in the cluster lab the node's address, where Pods reach it. */
+    Prometheus(Path dir, String host, List<String> targets) throws IOException {
+        this.host = host;
         Path home = Files.createDirectories(dir.resolve("prometheus"));
         StringBuilder config = new StringBuilder("""
                 global: {scrape_interval: 1s, evaluation_interval: 1s}
@@ -34,12 +37,12 @@ final class Prometheus implements AutoCloseable {
         Files.writeString(home.resolve("prometheus.yml"), config);
         String binary = Files.isExecutable(Path.of("/usr/bin/prometheus")) ? "/usr/bin/prometheus" : "prometheus";
         process = ChildProcess.start(dir, "prometheus", List.of(binary, "--config.file=" + home.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + home.resolve("data"), "--web.listen-address=127.0.0.1:" + port), Map.of());
+                "--storage.tsdb.path=" + home.resolve("data"), "--web.listen-address=" + host + ":" + port), Map.of());
         Net.await("Prometheus", Duration.ofSeconds(60), () -> Net.answers(address() + "/-/ready", 200));
     }
 
     String address() {
-        return "http://127.0.0.1:" + port;
+        return "http://" + host + ":" + port;
     }
 
     /** The value of a query returning one sample, or null when it returns none. */

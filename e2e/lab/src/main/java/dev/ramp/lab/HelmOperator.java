@@ -1,0 +1,176 @@
+package dev.ramp.lab;
+
+import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Ramp as users install it, in the cluster lab: the operator's image, which the Maven build puts
+ * into podman's storage ({@code ramp/operator:<version>}), saved and imported into the node's
+ * containerd, then {@code helm install ramp charts/ramp} (helm-java, Helm's own Go code) into
+ * {@value #NAMESPACE} with two replicas electing a leader through the Lease {@value #LEASE}. The
+ * operator runs as Pods under the chart's ServiceAccount and RBAC, reaches the API server through
+ * the {@code kubernetes} Service, Prometheus and Git at the node's address, and receives push
+ * webhooks through the chart's Service.
+ */
+final class HelmOperator implements AutoCloseable {
+
+    static final String NAMESPACE = "ramp-system";
+    static final String RELEASE = "ramp";
+    static final String LEASE = "ramp-operator";
+    static final String SELECTOR = "app.kubernetes.io/instance";
+
+    private final Path dir;
+    private final Path root;
+    private final Path chart;
+    private final KubernetesClient client;
+    private final Path kubeconfig;
+
+    HelmOperator(Path dir, Path root, KubernetesClient client, Path kubeconfig) {
+        this.dir = dir;
+        this.root = root;
+        this.chart = root.resolve("charts/ramp");
+        this.client = client;
+        this.kubeconfig = kubeconfig;
+    }
+
+    /** The image the build makes and the chart deploys by default: {@code ramp/operator:<appVersion>}. */
+    static String image(Path root) throws IOException {
+        String version = Files.readAllLines(root.resolve("charts/ramp/Chart.yaml")).stream()
+                .filter(l -> l.startsWith("appVersion:")).map(l -> l.substring(l.indexOf(':') + 1).trim().replace("\"", ""))
+                .findFirst().orElseThrow();
+        return "ramp/operator:" + version;
+    }
+
+    /** Why the operator's image cannot be installed here, or empty when podman holds it. */
+    static Optional<String> imageUnavailable(Path root) {
+        try {
+            String image = image(root);
+            Process p = new ProcessBuilder("podman", "image", "exists", image).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0 ? Optional.empty() : Optional.of("image " + image + " not in podman's storage: build it"
+                    + " with ./mvnw -B -pl operator -am -DskipTests package (the operator's image profile)");
+        } catch (IOException e) {
+            return Optional.of("podman not usable (" + e.getMessage() + "): the operator's image cannot be read");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        }
+    }
+
+    /**
+     * Imports the image into containerd under the name the chart's default repository resolves to
+     * ({@code docker.io/ramp/operator}; podman calls it {@code localhost/ramp/operator}), and installs
+     * the chart with the lab's addresses; returns once both replicas run and one holds the Lease.
+     */
+    HelmOperator install(Containerd containerd, String prometheus) throws Exception {
+        long begin = System.nanoTime();
+        String image = image(root);
+        Path archive = Files.createDirectories(dir.resolve("images")).resolve("operator.tar");
+        Files.deleteIfExists(archive);
+        LabNamespace.run(dir, "podman", "save", "--format", "docker-archive", "-o", archive.toString(), image);
+        containerd.importImage(archive);
+        containerd.ctr("images", "tag", "--force", "localhost/" + image, "docker.io/" + image);
+        Files.delete(archive);
+        Path values = dir.resolve("ramp-values.yaml");
+        // What the lab changes from the chart's defaults: two replicas, an image that is never
+        // pulled, the lab's Prometheus, and (single tenant) the kinds the lab's repositories hold.
+        Files.writeString(values, """
+                replicaCount: 2
+                image:
+                  pullPolicy: Never
+                prometheus:
+                  address: %s
+                sync:
+                  resources:
+                    - {apiGroups: [apps], resources: [deployments]}
+                    - {apiGroups: [ramp.dev], resources: [rollouts, metrictemplates]}
+                """.formatted(prometheus));
+        new Helm(chart).install().withName(RELEASE).withNamespace(NAMESPACE).createNamespace()
+                .withKubeConfig(kubeconfig).withValuesFile(values).call();
+        Lab.log("helm install %s %s -n %s -f %s (image %s imported)".formatted(RELEASE, chart, NAMESPACE, values, image));
+        Net.await("two operator Pods running, one of them holding the Lease " + LEASE, Duration.ofSeconds(240),
+                () -> pods().stream().filter(HelmOperator::running).count() == 2 && leader().isPresent()
+                        && pods().stream().anyMatch(p -> p.getMetadata().getName().equals(leader().get()) && PodRunner.ready(p)));
+        Lab.log("operator up in %.1fs: pods %s, leader %s".formatted((System.nanoTime() - begin) / 1e9,
+                pods().stream().map(p -> p.getMetadata().getName()).toList(), leader().orElseThrow()));
+        return this;
+    }
+
+    private static boolean running(Pod pod) {
+        return "Running".equals(pod.getStatus().getPhase()) && pod.getMetadata().getDeletionTimestamp() == null;
+    }
+
+    /** The operator's Pods, as the chart labels them. */
+    List<Pod> pods() {
+        return client.pods().inNamespace(NAMESPACE).withLabel(SELECTOR, RELEASE).list().getItems();
+    }
+
+    /** The Pod holding the leader Lease (its holder identity is the Pod's name), if any. */
+    Optional<String> leader() {
+        Lease lease = client.leases().inNamespace(NAMESPACE).withName(LEASE).get();
+        return Optional.ofNullable(lease).map(Lease::getSpec).map(s -> s.getHolderIdentity()).filter(h -> !h.isBlank());
+    }
+
+    /** A leader failover: the Pod deleted, the Pod holding the Lease next, and how long that took. */
+    record Failover(String deleted, String next, Duration leaseTakenOver) {
+    }
+
+    /**
+     * Deletes the Pod holding the Lease, gracefully as {@code kubectl delete pod} does, and waits
+     * until another Pod holds it; the time is from the delete request to the new holder seen
+     * (polled every 100 ms).
+     */
+    Failover deleteLeader() {
+        String leader = leader().orElseThrow(() -> new IllegalStateException("no operator Pod holds the Lease"));
+        long deleted = System.nanoTime();
+        client.pods().inNamespace(NAMESPACE).withName(leader).delete();
+        String[] next = new String[1];
+        Net.awaitEvery("another operator Pod holding the Lease " + LEASE, Duration.ofSeconds(90), Duration.ofMillis(100),
+                () -> {
+                    next[0] = leader().orElse(leader);
+                    return !next[0].equals(leader);
+                });
+        Failover failover = new Failover(leader, next[0], Duration.ofNanos(System.nanoTime() - deleted));
+        Lab.log("leader failover: %s deleted, %s holds the Lease %.1fs later".formatted(leader, next[0],
+                failover.leaseTakenOver().toMillis() / 1e3));
+        return failover;
+    }
+
+    /** Push webhooks go to the chart's Service, as a Git host in the cluster's network would send them. */
+    String webhookUrl(String namespace, String gitSource) {
+        String ip = client.services().inNamespace(NAMESPACE).withName(RELEASE + "-webhook").get().getSpec().getClusterIP();
+        return "http://" + ip + ":8080/hooks/" + namespace + "/" + gitSource;
+    }
+
+    /** Logs of every operator container, for a failing test's output. */
+    String logs() {
+        StringBuilder out = new StringBuilder();
+        for (Pod pod : pods()) {
+            try {
+                out.append("== ").append(pod.getMetadata().getName()).append('\n').append(client.pods()
+                        .inNamespace(NAMESPACE).withName(pod.getMetadata().getName()).tailingLines(200).getLog());
+            } catch (RuntimeException e) {
+                out.append(e).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void close() {
+        // The Pods go with the node (LabNode stops every process in its cgroup); nothing else runs.
+        try {
+            Files.writeString(dir.resolve("operator-pods.log"), logs());
+        } catch (IOException | RuntimeException e) {
+            Lab.log("operator logs: " + e);
+        }
+    }
+}
