@@ -1,6 +1,8 @@
 package dev.ramp;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -11,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -38,6 +41,12 @@ public class LeaderElection {
     private static final Logger LOG = Logger.getLogger(LeaderElection.class);
 
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    /** Who this replica is in the Lease: the pod's name, or a random one outside a pod. */
+    private final String identity = Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank())
+            .orElseGet(() -> UUID.randomUUID().toString());
+    private volatile KubernetesClient client;
+    private volatile String leaseName;
+    private volatile String leaseNamespace;
 
     @Produces
     @ApplicationScoped
@@ -47,8 +56,12 @@ public class LeaderElection {
         String namespace = leaseNamespace.filter(n -> !n.isBlank())
                 .or(() -> Optional.ofNullable(client.getNamespace()))
                 .orElseThrow(() -> new IllegalStateException(NAMESPACE_MISSING));
+        this.client = client;
+        this.leaseName = leaseName;
+        this.leaseNamespace = namespace;
         return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName)
                 .withLeaseNamespace(namespace)
+                .withIdentity(identity)
                 .withLeaderCallbacks(new LeaderCallbacks(() -> { }, this::stoppedLeading, leader -> { }))
                 .withExitOnStopLeading(false)
                 .build();
@@ -57,6 +70,33 @@ public class LeaderElection {
     /** Runs before the operator is stopped (quarkus-operator-sdk observes with the default priority). */
     void onShutdown(@Observes @Priority(1) ShutdownEvent event) {
         shuttingDown.set(true);
+    }
+
+    /**
+     * Runs after the operator has stopped (quarkus-operator-sdk stops it at the default priority,
+     * and Operator.stop returns once its reconciles have ended and the election is cancelled): a
+     * Lease this replica still holds is released, so another replica takes over at its next try
+     * (every 2 s) instead of waiting for the Lease to expire (15 s). Java Operator SDK 5.2.1 does
+     * not release it on cancel. The write carries the Lease's resourceVersion: one another replica
+     * already took is left alone.
+     */
+    void releaseLease(@Observes @Priority(5000) ShutdownEvent event) {
+        if (client == null) {
+            return;
+        }
+        try {
+            Lease lease = client.leases().inNamespace(leaseNamespace).withName(leaseName).get();
+            if (lease == null || lease.getSpec() == null || !identity.equals(lease.getSpec().getHolderIdentity())) {
+                return;
+            }
+            lease.getSpec().setHolderIdentity("");
+            lease.getSpec().setLeaseDurationSeconds(1);
+            client.resource(lease).update();
+            LOG.infof("released Lease %s/%s on stop", leaseNamespace, leaseName);
+        } catch (KubernetesClientException e) {
+            LOG.infof("Lease %s/%s not released on stop (it expires by itself): %s", leaseNamespace, leaseName,
+                    e.getMessage());
+        }
     }
 
     void stoppedLeading() {

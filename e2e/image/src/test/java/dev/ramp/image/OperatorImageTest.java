@@ -76,6 +76,8 @@ class OperatorImageTest {
         assertThat(took).isLessThan(STOP_LIMIT);
         // 143 is 128 + SIGTERM, the JVM's status after running its shutdown hooks; never 137 (killed).
         assertThat(state.getExitCodeLong()).isIn(0L, 143L);
+        // It gave up its Lease on the way out: another replica need not wait for it to expire.
+        assertThat(holder()).as("holder of the Lease after a graceful stop").isNullOrEmpty();
     }
 
     @Test
