@@ -31,6 +31,11 @@ final class GitServer implements AutoCloseable {
     private final Path root;
     private final HttpServer server;
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
+    private final java.util.Queue<Push> pushes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** A push the server accepted: the repository and the address it came from (a Pod's IP, or the node's). */
+    record Push(String repository, String from, java.time.Instant at) {
+    }
 
     /** A server on {@code host}: loopback, or in the cluster lab the node's address, where Pods reach it. */
     GitServer(Path dir, String host, String password) throws IOException {
@@ -61,6 +66,11 @@ final class GitServer implements AutoCloseable {
 
     Path repository(String name) {
         return root.resolve(name + ".git");
+    }
+
+    /** The pushes to repository {@code name} the server answered 200, in order. */
+    java.util.List<Push> pushes(String name) {
+        return pushes.stream().filter(p -> p.repository().equals(name)).toList();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -118,6 +128,11 @@ final class GitServer implements AutoCloseable {
             }
         }
         exchange.sendResponseHeaders(status, 0);
+        String path = exchange.getRequestURI().getPath();
+        if (status == 200 && "POST".equals(exchange.getRequestMethod()) && path.endsWith(".git/git-receive-pack")) {
+            pushes.add(new Push(path.substring(1, path.length() - ".git/git-receive-pack".length()),
+                    exchange.getRemoteAddress().getAddress().getHostAddress(), java.time.Instant.now()));
+        }
         try (OutputStream body = exchange.getResponseBody()) {
             out.transferTo(body);
         }

@@ -206,6 +206,11 @@ public final class LabApp implements AutoCloseable {
         return GitServer.run(bareRepository, "git", "log", "-1", "--format=%H%n%B", "main");
     }
 
+    /** The addresses pushes to the app's repository came from, in order (the developer's, then any Ramp made). */
+    public java.util.List<String> pushedFrom() {
+        return lab.git().pushes(namespace).stream().map(GitServer.Push::from).toList();
+    }
+
     public String fileAtHead(String file) throws IOException, InterruptedException {
         return GitServer.run(bareRepository, "git", "show", "main:" + Manifests.DIR + "/" + file);
     }

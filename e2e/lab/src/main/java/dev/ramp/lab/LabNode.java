@@ -120,8 +120,7 @@ final class LabNode implements AutoCloseable {
             }
             for (int attempt = 0; attempt < 20 && !cgroups.isEmpty(); attempt++) {
                 for (Path cgroup : cgroups) {
-                    for (String pid : Files.exists(cgroup.resolve("cgroup.procs"))
-                            ? Files.readAllLines(cgroup.resolve("cgroup.procs")) : List.<String>of()) {
+                    for (String pid : procs(cgroup)) {
                         ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
                     }
                 }
@@ -136,6 +135,15 @@ final class LabNode implements AutoCloseable {
             }
         } catch (IOException e) {
             Lab.log("removing the node's cgroups: " + e);
+        }
+    }
+
+    /** The processes in a cgroup; none when runc removed it meanwhile (a container that just stopped). */
+    private static List<String> procs(Path cgroup) throws IOException {
+        try {
+            return Files.readAllLines(cgroup.resolve("cgroup.procs"));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return List.of();
         }
     }
 

@@ -122,4 +122,57 @@ class HelmClusterTest {
             assertThat(app.load().since(release.pushed())).filteredOn(LoadGenerator.Result::failed).isEmpty();
         }
     }
+
+    @Test
+    void aBadReleaseIsRolledBackAndRevertedInGitByTheHelmInstalledOperator() throws Exception {
+        HelmOperator ramp = lab.helmOperator();
+        try (LabApp app = lab.app("bad", FAST).bootstrap("1.0.0", RATE)) {
+            // ramp.dev/demo:2.0.0 with ERROR_RATE 0.3: 30% of the canary's requests answer 500.
+            LabApp.Release release = app.release("2.0.0", 0.3);
+            RolloutView failed = awaitRollout(app, v -> "Failed".equals(v.phase()) && v.conditionTrue("GitReverted"));
+            Instant rolledBack = Instant.now();
+            List<LoadGenerator.Result> during = app.load().since(release.pushed()).stream()
+                    .filter(r -> !r.sent().isAfter(rolledBack)).toList();
+            long failedRequests = during.stream().filter(LoadGenerator.Result::failed).count();
+            Lab.log("release 2.0.0 rolled back and reverted %.1fs after the push: %d of %d user requests failed (%s)"
+                    .formatted(Duration.between(release.pushed(), rolledBack).toMillis() / 1e3, failedRequests,
+                            during.size(), failed.metricValues()));
+
+            // What `kubectl get rollout` shows: Failed, judged bad by a metric, reverted in Git.
+            assertThat(failed.rollbackReason()).isEqualTo("AnalysisFailed");
+            // The first metric out of range names the cause; both error measures judge the 500s.
+            String metric = failed.rollbackMetric();
+            assertThat(metric).isIn("request-success-rate", "error-percent");
+            assertThat(failed.metricValues()).containsPattern(metric + "=[0-9.]+\\(Failed\\)");
+            assertThat(failed.revertCommit()).isNotBlank();
+
+            // Git: the head of main is Ramp's revert of the bad commit, pushed from an operator Pod.
+            assertThat(app.headMessage()).startsWith(failed.revertCommit())
+                    .contains("Revert podinfo: Rollout bad/podinfo failed")
+                    .contains("AnalysisFailed: " + metric + " was")
+                    .contains(release.commit().substring(0, 12));
+            assertThat(app.gitLog().lines().toList()).hasSize(3).first().asString().contains("Ramp: Revert podinfo");
+            assertThat(app.fileAtHead("deployment.yaml")).isEqualTo(Manifests.deployment("1.0.0", 0, 20));
+            List<String> podIps = ramp.pods().stream().map(p -> p.getStatus().getPodIP()).toList();
+            List<String> pushers = app.pushedFrom();
+            Lab.log("pushes to bad.git came from %s; operator Pods at %s".formatted(pushers, podIps));
+            // The developer's two pushes came from the node; the last, the revert, from a Pod's IP.
+            assertThat(pushers).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(pushers.get(0)).isEqualTo(pushers.get(1)).isNotIn(podIps);
+            assertThat(pushers.get(pushers.size() - 1)).isIn(podIps);
+
+            // The cluster: all traffic back on the primary, which still runs the previous image.
+            assertThat(app.virtualServiceCanaryWeight()).isZero();
+            assertThat(app.image("podinfo-primary")).isEqualTo("ramp.dev/demo:1.0.0");
+            await().atMost(RELEASE).until(() -> "ramp.dev/demo:1.0.0".equals(app.image("podinfo")));
+            await().atMost(RELEASE).until(() -> app.replicas("podinfo") == 0);
+            assertThat(app.rollout().phase()).isEqualTo("Failed");
+
+            // Users: the analysis judged real failures, every one of them answered by the canary,
+            // and bounded: well under the canary's share (20%) of the 30% it fails.
+            assertThat(during).filteredOn(LoadGenerator.Result::failed).isNotEmpty()
+                    .extracting(LoadGenerator.Result::version).containsOnly("2.0.0");
+            assertThat(failedRequests).isLessThanOrEqualTo(during.size() / 10);
+        }
+    }
 }
