@@ -72,7 +72,8 @@ cleanup() {
       find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null | while read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done
     done
     for p in /proc/[0-9]*; do
-      if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q "containerd-shim.*$work/containerd/containerd.sock"; then
+      # A process may end between the glob and the read: its vanished cmdline is not an error.
+      if { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -q "containerd-shim.*$work/containerd/containerd.sock"; then
         kill -KILL "${p#/proc/}" 2>/dev/null || true
       fi
     done
