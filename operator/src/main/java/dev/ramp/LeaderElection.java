@@ -2,7 +2,6 @@ package dev.ramp;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -72,18 +71,26 @@ public class LeaderElection {
         shuttingDown.set(true);
     }
 
-    /**
-     * Runs after the operator has stopped (quarkus-operator-sdk stops it at the default priority,
-     * and Operator.stop returns once its reconciles have ended and the election is cancelled): a
-     * Lease this replica still holds is released, so another replica takes over at its next try
-     * (every 2 s) instead of waiting for the Lease to expire (15 s). Java Operator SDK 5.2.1 does
-     * not release it on cancel. The write carries the Lease's resourceVersion: one another replica
-     * already took is left alone.
-     */
-    void releaseLease(@Observes @Priority(5000) ShutdownEvent event) {
-        if (client == null) {
+    void stoppedLeading() {
+        if (shuttingDown.get()) {
+            // Operator.stop() cancelled the election, after its reconciles ended and before it
+            // closes the client: nothing was lost, and the Lease is handed on.
+            releaseLease();
             return;
         }
+        LOG.error("Lost the leader election lease; exiting so that a new process starts as a follower");
+        // Not System.exit: that would wait, on this election thread, for the shutdown that stops
+        // this thread's own executor.
+        Quarkus.asyncExit(1);
+    }
+
+    /**
+     * Releases the Lease this replica still holds, so another replica takes over at its next try
+     * (every 2 s) instead of waiting for the Lease to expire (15 s); Java Operator SDK 5.2.1 does
+     * not release it on cancel. The write carries the Lease's resourceVersion: one another replica
+     * already took is left alone. Best effort: an unreachable API server leaves the Lease to expire.
+     */
+    private void releaseLease() {
         try {
             Lease lease = client.leases().inNamespace(leaseNamespace).withName(leaseName).get();
             if (lease == null || lease.getSpec() == null || !identity.equals(lease.getSpec().getHolderIdentity())) {
@@ -93,20 +100,9 @@ public class LeaderElection {
             lease.getSpec().setLeaseDurationSeconds(1);
             client.resource(lease).update();
             LOG.infof("released Lease %s/%s on stop", leaseNamespace, leaseName);
-        } catch (KubernetesClientException e) {
+        } catch (RuntimeException e) {
             LOG.infof("Lease %s/%s not released on stop (it expires by itself): %s", leaseNamespace, leaseName,
                     e.getMessage());
         }
-    }
-
-    void stoppedLeading() {
-        if (shuttingDown.get()) {
-            // Operator.stop() cancelled the election: nothing was lost, the process is ending anyway.
-            return;
-        }
-        LOG.error("Lost the leader election lease; exiting so that a new process starts as a follower");
-        // Not System.exit: that would wait, on this election thread, for the shutdown that stops
-        // this thread's own executor.
-        Quarkus.asyncExit(1);
     }
 }
