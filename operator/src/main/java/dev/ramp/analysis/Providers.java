@@ -1,5 +1,6 @@
 package dev.ramp.analysis;
 
+import dev.ramp.kube.SecretValues;
 import dev.ramp.api.MetricTemplate;
 import dev.ramp.egress.EgressPolicy;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -81,21 +82,17 @@ public class Providers {
     /** Basic auth from username/password, or a bearer token from token. */
     private String authorization(String namespace, String secretName) {
         Secret secret = client.secrets().inNamespace(namespace).withName(secretName).get();
-        if (secret == null || secret.getData() == null) {
+        if (secret == null) {
             throw new IllegalArgumentException("Secret " + namespace + "/" + secretName + " for the metrics provider not found");
         }
-        Map<String, String> data = secret.getData();
+        Map<String, String> data = SecretValues.strings(secret);
         if (data.containsKey("token")) {
-            return "Bearer " + decode(data.get("token"));
+            return "Bearer " + data.get("token").trim();
         }
         if (data.containsKey("username") && data.containsKey("password")) {
-            String pair = decode(data.get("username")) + ":" + decode(data.get("password"));
+            String pair = data.get("username").trim() + ":" + data.get("password").trim();
             return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
         }
         throw new IllegalArgumentException("Secret " + namespace + "/" + secretName + " has neither token nor username and password");
-    }
-
-    private static String decode(String base64) {
-        return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8).trim();
     }
 }

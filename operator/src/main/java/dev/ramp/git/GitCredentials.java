@@ -1,5 +1,6 @@
 package dev.ramp.git;
 
+import dev.ramp.kube.SecretValues;
 import dev.ramp.api.GitSource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +56,7 @@ public final class GitCredentials implements AutoCloseable {
             throw GitSourceException.userError("SecretNotFound", "Secret " + source.getMetadata().getNamespace() + "/"
                     + ref.getName() + " (spec.secretRef) not found");
         }
-        Map<String, String> data = decode(secret);
+        Map<String, String> data = SecretValues.strings(secret);
         if (isSsh(source.getSpec().getUrl())) {
             return ssh(data, source);
         }
@@ -99,17 +99,6 @@ public final class GitCredentials implements AutoCloseable {
 
     static boolean isSsh(String url) {
         return url.startsWith("ssh://") || !url.contains("://");
-    }
-
-    private static Map<String, String> decode(Secret secret) {
-        Map<String, String> values = new java.util.HashMap<>();
-        if (secret.getData() != null) {
-            secret.getData().forEach((k, v) -> values.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
-        }
-        if (secret.getStringData() != null) {
-            values.putAll(secret.getStringData());
-        }
-        return values;
     }
 
     public <C extends TransportCommand<C, ?>> C configure(C command) {

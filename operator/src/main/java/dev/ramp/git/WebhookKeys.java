@@ -1,13 +1,12 @@
 package dev.ramp.git;
 
+import dev.ramp.kube.SecretValues;
 import dev.ramp.api.GitSource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -58,10 +57,6 @@ final class WebhookKeys {
         if (secret == null) {
             return null;
         }
-        if (secret.getData() != null && secret.getData().get("secret") != null) {
-            return Base64.getDecoder().decode(secret.getData().get("secret"));
-        }
-        String value = secret.getStringData() == null ? null : secret.getStringData().get("secret");
-        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
+        return SecretValues.bytes(secret, "secret").orElse(null);
     }
 }

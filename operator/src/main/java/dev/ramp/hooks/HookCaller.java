@@ -1,5 +1,6 @@
 package dev.ramp.hooks;
 
+import dev.ramp.kube.SecretValues;
 import dev.ramp.api.Durations;
 import dev.ramp.api.WebhookSpec;
 import dev.ramp.egress.EgressPolicy;
@@ -13,9 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -88,11 +87,11 @@ public class HookCaller {
         if (secret == null) {
             throw new IllegalArgumentException("Secret " + namespace + "/" + name + " (urlSecretRef) not found");
         }
-        String encoded = secret.getData() == null ? null : secret.getData().get(key);
-        if (encoded == null) {
+        String url = SecretValues.strings(secret).get(key);
+        if (url == null) {
             throw new IllegalArgumentException("Secret " + namespace + "/" + name + " has no key " + key + " (urlSecretRef)");
         }
-        String url = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8).strip();
+        url = url.strip();
         if (!url.startsWith("http://") && !url.startsWith("https://")) {
             throw new IllegalArgumentException("the URL in Secret " + namespace + "/" + name + " key " + key
                     + " is not an http or https URL");

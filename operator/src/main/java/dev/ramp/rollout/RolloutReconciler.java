@@ -159,8 +159,9 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         status.setObservedGeneration(rollout.getMetadata().getGeneration());
         handlers.metrics().observe(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),
                 status.getPhase(), status.getCanaryWeight());
+        List<HasMetadata> routing = cachedRouting(context);
         if (pass.effects().contains(new Effect.RouteToPrimary())) {
-            handlers.generated().routeToPrimary(rollout, cachedRouting(context));
+            handlers.generated().routeToPrimary(rollout, routing);
         }
         if (!Serialization.asJson(status).equals(before)) {
             writes.wrote(writeStatus(context, rollout, before));
@@ -168,7 +169,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         // Routing, Services and the decided effects follow the status just written, never one that
         // might be lost: were the write refused, the pass ends here and nothing changes.
         int told = handlers.effects().tell(pass, 0);
-        handlers.generated().apply(rollout, target.get(), context.getSecondaryResources(Service.class), cachedRouting(context));
+        handlers.generated().apply(rollout, target.get(), context.getSecondaryResources(Service.class), routing);
         handlers.effects().apply(pass);
         handlers.effects().tell(pass, told);
         UpdateControl<Rollout> control = UpdateControl.noUpdate();
