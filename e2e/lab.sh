@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# The Ramp lab (docs/lab.md), started and stopped by one command, on loopback only.
+# The Ramp lab (docs/lab.md), started and stopped by one command; nothing it starts is reachable
+# from outside loopback or the lab's own network namespace.
 #   e2e/lab.sh            build what is needed, start the lab with the demo app, run until Ctrl-C
 #   e2e/lab.sh demo       the demo (what ./demo.sh runs)
 #   e2e/lab.sh benchmark  the measurements, written to docs/benchmarks.json
-#   e2e/lab.sh cluster [up|demo|benchmark|failover]
-#                         the same on the cluster mode: a real kubelet, containerd and kube-proxy
-#                         running the demo as containers, all in a network namespace of the lab's
-#                         own (root; RAMP_LAB_MODE=cluster does the same)
-#                         failover: the leader Pod deleted mid-release, into docs/benchmarks-failover.json
+#   e2e/lab.sh failover   the leader Pod deleted mid-release, into docs/benchmarks-failover.json
+# The lab is a real single-node cluster (kubelet, containerd, kube-proxy, the demo as containers,
+# Ramp installed by helm install from its image, all in a network namespace of the lab's own)
+# wherever the machine runs it: as root, with the packages build/prerequisites.sh installs.
+# Elsewhere it is kwok, with Ramp as a process, and says why. RAMP_LAB_MODE=kwok|cluster (or
+# `e2e/lab.sh cluster ...`) chooses.
 # State and logs: e2e/.work/lab/. Ctrl-C (or any exit) leaves nothing running.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 work="$root/e2e/.work/lab"
 
-mode=${RAMP_LAB_MODE:-kwok}
+# The mode: the real cluster wherever this machine runs it, else kwok, saying why (docs/lab.md).
+mode=${RAMP_LAB_MODE:-auto}
 if [ "${1:-}" = cluster ]; then
   mode=cluster
   shift
@@ -26,11 +29,43 @@ case "${1:-up}" in
   failover) main=dev.ramp.lab.FailoverBenchmark ;;
   *) echo "usage: $0 [cluster] [up|demo|benchmark|failover]" >&2; exit 2 ;;
 esac
+if [ "$mode" = auto ]; then
+  why=()
+  [ "$(id -u)" = 0 ] || why+=("not root")
+  for tool in containerd runc podman mmdebstrap ip iptables unshare; do
+    command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || why+=("no $tool")
+  done
+  [ -x /usr/lib/cni/bridge ] || why+=("no CNI plugins (containernetworking-plugins)")
+  if [ ${#why[@]} -gt 0 ]; then
+    mode=kwok
+    echo "lab: on kwok with Ramp as a process, since the real cluster needs what is missing here: ${why[*]}" \
+      "(as root, build/prerequisites.sh installs it)" >&2
+  else
+    mode=cluster
+  fi
+fi
+if [ "$mode" = cluster ]; then
+  echo "lab: on a real single-node cluster (containerd, kubelet, kube-proxy) in a network namespace of its own," \
+    "Ramp installed with helm install from its image" >&2
+fi
 
+# Debian's Go may be older than the control plane's go.mod wants; the go command then fetches
+# the toolchain it names from the Go module proxy.
+export GOTOOLCHAIN=${GOTOOLCHAIN:-auto}
 bash e2e/controlplane/build.sh
 if [ "${RAMP_LAB_SKIP_BUILD:-}" != 1 ]; then
-  echo "building Ramp (./mvnw -B -q -DskipTests package)"
-  ./mvnw -B -q -DskipTests package
+  # The kwok lab runs the packaged jar; only the cluster needs the image (root, podman, mmdebstrap).
+  skip_image=()
+  [ "$mode" = cluster ] || skip_image=(-Dramp.image.skip)
+  echo "building Ramp (./mvnw -B -q -DskipTests ${skip_image[*]} package)"
+  ./mvnw -B -q -DskipTests "${skip_image[@]}" package
+fi
+if [ "$mode" = cluster ]; then
+  image="ramp/operator:$(sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' charts/ramp/Chart.yaml)"
+  if ! podman image exists "$image"; then
+    echo "lab: the operator's image $image is not in podman's storage; build it: ./mvnw -B -DskipTests package" >&2
+    exit 1
+  fi
 fi
 
 # One lab per checkout: refuse to start over a lab that is still running.

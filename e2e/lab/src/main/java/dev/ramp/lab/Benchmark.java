@@ -42,41 +42,74 @@ public final class Benchmark {
 
     public static void main(String[] args) {
         Path root = Path.of(System.getProperty("ramp.root", "."));
+        // The docs table is rewritten only with the JSON the docs link to.
         Path out = args.length > 0 ? Path.of(args[0]) : root.resolve("docs/benchmarks.json");
-        Lab.session(lab -> run(lab, out));
+        Path doc = args.length > 0 ? null : root.resolve("docs/lab.md");
+        Lab.session(lab -> run(lab, out, doc));
     }
 
-    private static void run(Lab lab, Path out) throws Exception {
+    private static void run(Lab lab, Path out, Path doc) throws Exception {
         List<String> results = new ArrayList<>();
+        StringBuilder table = new StringBuilder("""
+                | profile | analysis | good: push → first canary traffic | good: push → promoted | bad: first canary failure → 100% on primary | bad: push → 100% on primary | bad: failed requests (of total) | bad: push → revert in Git |
+                |---|---|---|---|---|---|---|---|
+                """);
         for (var profile : PROFILES.entrySet()) {
             try (LabApp app = lab.app("bench-" + profile.getKey(), profile.getValue()).bootstrap("1.0.0", RATE)) {
                 Lab.log("profile " + profile.getKey() + ": " + profile.getValue());
-                String good = goodRelease(app);
-                String bad = badRelease(app);
+                Good good = goodRelease(app);
+                Bad bad = badRelease(app);
                 results.add("""
                             {"profile": "%s", "analysis": %s,
                              "goodRelease": %s,
-                             "badRelease": %s}""".formatted(profile.getKey(), settings(profile.getValue()), good, bad));
+                             "badRelease": %s}""".formatted(profile.getKey(), settings(profile.getValue()), good.json(),
+                        bad.json()));
+                table.append("| %s | %s | %s s | %s s | %s s | %s s | %d (of %d) | %s s |\n".formatted(profile.getKey(),
+                        describe(profile.getValue()), good.firstCanary(), good.promoted(), bad.firstFailureToPrimary(),
+                        bad.pushToPrimary(), bad.failed(), bad.requests(), bad.reverted()));
             }
         }
+        Instant now = Instant.now();
         String json = """
                 {
                   "generated": "%s",
                   "machine": %s,
-                  "lab": {"loadRequestsPerSecond": %d, "replicas": 2, "prometheusScrapeInterval": "1s",
+                  "lab": {"mode": "%s", "loadRequestsPerSecond": %d, "replicas": 2, "prometheusScrapeInterval": "1s",
                           "badReleaseErrorRate": 0.3, "demoLatencyMs": 20},
                   "runs": [
                 %s
                   ]
                 }
-                """.formatted(Instant.now().atOffset(ZoneOffset.UTC).withNano(0), machine(), RATE,
-                String.join(",\n", results));
+                """.formatted(now.atOffset(ZoneOffset.UTC).withNano(0), machine(), lab.mode().name().toLowerCase(),
+                RATE, String.join(",\n", results));
         Files.writeString(out, json);
         System.out.println(json);
         Lab.log("written to " + out);
+        if (doc != null) {
+            DocsTable.write(doc, "benchmark", "Lab: " + (lab.mode() == Lab.Mode.CLUSTER
+                    ? "the real single-node cluster, Ramp installed by Helm (2 replicas)" : "kwok, Ramp as a process")
+                    + "; machine: " + machineLine() + "; run " + now.atOffset(ZoneOffset.UTC).withNano(0) + ", " + RATE
+                    + " requests/s.\n\n" + table);
+        }
     }
 
-    private static String goodRelease(LabApp app) throws Exception {
+    private record Good(String firstCanary, String promoted, String json) {
+    }
+
+    private record Bad(String firstFailureToPrimary, String pushToPrimary, String reverted, long failed, int requests,
+            String json) {
+    }
+
+    /** The analysis settings as the docs table shows them. */
+    private static String describe(Manifests.Analysis a) {
+        return "interval %s, threshold %d, steps %s, window %s, minRequests %d".formatted(
+                a.interval() == null ? "30s" : a.interval(), a.threshold() == null ? 3 : a.threshold(),
+                a.stepWeights() == null ? "[10, 20, 30, 40, 50]" : a.stepWeights().toString(),
+                a.metricInterval() == null ? (a.interval() == null ? "30s" : a.interval()) : a.metricInterval(),
+                a.minRequests() == null ? 20 : a.minRequests());
+    }
+
+    private static Good goodRelease(LabApp app) throws Exception {
         LabApp.Release release = app.release("2.0.0", 0);
         Instant firstCanary = null;
         Instant promoted = null;
@@ -102,13 +135,13 @@ public final class Benchmark {
                 .filter(LoadGenerator.Result::failed).count();
         Lab.log("good release: first canary traffic after " + seconds(release.pushed(), firstCanary) + "s, promoted after "
                 + seconds(release.pushed(), promoted) + "s");
-        return """
+        return new Good(seconds(release.pushed(), firstCanary), seconds(release.pushed(), promoted), """
                 {"pushToFirstCanaryTrafficSeconds": %s, "pushToPromotionSeconds": %s, "requests": %d, "failedRequests": %d}"""
                 .formatted(seconds(release.pushed(), firstCanary), seconds(release.pushed(), promoted),
-                        app.load().since(release.pushed()).stream().filter(r -> !r.sent().isAfter(end)).count(), failed);
+                        app.load().since(release.pushed()).stream().filter(r -> !r.sent().isAfter(end)).count(), failed));
     }
 
-    private static String badRelease(LabApp app) throws Exception {
+    private static Bad badRelease(LabApp app) throws Exception {
         LabApp.Release release = app.release("3.0.0", 0.3);
         Instant firstFailure = null;
         Instant allPrimary = null;
@@ -143,13 +176,14 @@ public final class Benchmark {
                 .map(LoadGenerator.Result::sent).max(Instant::compareTo).orElse(null);
         Lab.log("bad release: 100% on the primary " + seconds(firstFailure, allPrimary) + "s after the first failure, "
                 + during.stream().filter(LoadGenerator.Result::failed).count() + " failed requests");
-        return """
+        long failed = during.stream().filter(LoadGenerator.Result::failed).count();
+        return new Bad(seconds(firstFailure, allPrimary), seconds(release.pushed(), allPrimary),
+                seconds(release.pushed(), reverted), failed, during.size(), """
                 {"firstCanaryFailureToAllTrafficOnPrimarySeconds": %s, "pushToAllTrafficOnPrimarySeconds": %s,
                  "pushToRevertInGitSeconds": %s, "lastCanaryRequestAfterPushSeconds": %s,
                  "requests": %d, "failedRequests": %d}"""
                 .formatted(seconds(firstFailure, allPrimary), seconds(release.pushed(), allPrimary),
-                        seconds(release.pushed(), reverted), seconds(release.pushed(), lastCanary), during.size(),
-                        during.stream().filter(LoadGenerator.Result::failed).count());
+                        seconds(release.pushed(), reverted), seconds(release.pushed(), lastCanary), during.size(), failed));
     }
 
     private static Instant first(LabApp app, Instant from, Predicate<LoadGenerator.Result> which) {
@@ -169,15 +203,27 @@ public final class Benchmark {
                 a.minRequests() == null ? 20 : a.minRequests());
     }
 
-    private static String machine() throws IOException {
-        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
-        String memory = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+    private static String cpu() throws IOException {
+        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .map(l -> l.substring(l.indexOf(':') + 1).trim().replace("\"", "")).findFirst().orElse("unknown");
+    }
+
+    private static String memory() throws IOException {
+        return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
                 .map(l -> l.replaceAll("\\D+", "")).findFirst().map(kb -> Long.parseLong(kb) / 1024 / 1024 + " GiB")
                 .orElse("unknown");
+    }
+
+    static String machine() throws IOException {
         return "{\"cpu\": \"%s\", \"cores\": %d, \"memory\": \"%s\", \"os\": \"%s %s\", \"java\": \"%s\"}".formatted(
-                cpu.replace("\"", ""), Runtime.getRuntime().availableProcessors(), memory, System.getProperty("os.name"),
+                cpu(), Runtime.getRuntime().availableProcessors(), memory(), System.getProperty("os.name"),
                 System.getProperty("os.version"), System.getProperty("java.version"));
+    }
+
+    /** The machine in one line, for the docs. */
+    static String machineLine() throws IOException {
+        return "%s, %d cores, %s, %s %s, Java %s".formatted(cpu(), Runtime.getRuntime().availableProcessors(), memory(),
+                System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.version"));
     }
 
     private Benchmark() {

@@ -27,15 +27,21 @@ public final class FailoverBenchmark {
         Path root = Path.of(System.getProperty("ramp.root", "."));
         Path out = args.length > 0 ? Path.of(args[0]) : root.resolve("docs/benchmarks-failover.json");
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        Lab.session(lab -> run(lab, out, runs));
+        // The docs table is rewritten only with the JSON the docs link to.
+        Path doc = args.length > 0 ? null : root.resolve("docs/lab.md");
+        Lab.session(lab -> run(lab, out, doc, runs));
     }
 
-    private static void run(Lab lab, Path out, int runs) throws Exception {
+    private static void run(Lab lab, Path out, Path doc, int runs) throws Exception {
         HelmOperator ramp = lab.helmOperator();
         if (ramp == null) {
             throw new IllegalStateException("the failover benchmark needs the cluster mode: e2e/lab.sh cluster failover");
         }
         List<String> results = new ArrayList<>();
+        StringBuilder table = new StringBuilder("""
+                | run | delete → new Lease holder | new leader | release | push → end | failed requests (of total) |
+                |---|---|---|---|---|---|
+                """);
         for (int i = 1; i <= runs; i++) {
             // Each run starts with both replicas up, as a cluster normally is.
             Net.await("two operator Pods running", Duration.ofMinutes(3), () -> ramp.pods().stream()
@@ -53,16 +59,18 @@ public final class FailoverBenchmark {
                 List<LoadGenerator.Result> during = app.load().since(release.pushed()).stream()
                         .filter(r -> !r.sent().isAfter(ended)).toList();
                 long failed = during.stream().filter(LoadGenerator.Result::failed).count();
+                String newLeader = ramp.pods().stream().anyMatch(p -> p.getMetadata().getName().equals(failover.next())
+                        && p.getMetadata().getCreationTimestamp() != null
+                        && Instant.parse(p.getMetadata().getCreationTimestamp()).isAfter(release.pushed()))
+                        ? "the replacement Pod" : "the other replica";
+                double takeover = failover.leaseTakenOver().toMillis() / 1e3;
+                double pushToEnd = Duration.between(release.pushed(), ended).toMillis() / 1e3;
                 results.add("""
                             {"run": %d, "leaseTakenOverSeconds": %.1f, "outcome": "%s", "metrics": "%s",
                              "pushToEndSeconds": %.1f, "newLeaderWas": "%s", "requests": %d, "failedRequests": %d}"""
-                        .formatted(i, failover.leaseTakenOver().toMillis() / 1e3, end.phase(), end.metricValues(),
-                        Duration.between(release.pushed(), ended).toMillis() / 1e3,
-                        ramp.pods().stream().anyMatch(p -> p.getMetadata().getName().equals(failover.next())
-                                && p.getMetadata().getCreationTimestamp() != null
-                                && Instant.parse(p.getMetadata().getCreationTimestamp()).isAfter(release.pushed()))
-                                ? "the replacement Pod" : "the other replica",
-                        during.size(), failed));
+                        .formatted(i, takeover, end.phase(), end.metricValues(), pushToEnd, newLeader, during.size(), failed));
+                table.append("| %d | %.1f s | %s | %s | %.1f s | %d (of %d) |\n".formatted(i, takeover, newLeader, end.phase(),
+                        pushToEnd, failed, during.size()));
             }
         }
         String json = """
@@ -79,6 +87,10 @@ public final class FailoverBenchmark {
         Files.writeString(out, json);
         System.out.println(json);
         Lab.log("written to " + out);
+        if (doc != null) {
+            DocsTable.write(doc, "failover", "Machine: " + Benchmark.machineLine() + "; run "
+                    + Instant.now().atOffset(ZoneOffset.UTC).withNano(0) + ", " + runs + " runs.\n\n" + table);
+        }
     }
 
     private FailoverBenchmark() {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,6 +33,8 @@ final class HelmOperator implements AutoCloseable {
     private final Path chart;
     private final KubernetesClient client;
     private final Path kubeconfig;
+    /** When {@link #killLeader} last killed the leader, until a leader renews the Lease after it. */
+    private volatile Instant killed;
 
     HelmOperator(Path dir, Path root, KubernetesClient client, Path kubeconfig) {
         this.dir = dir;
@@ -97,11 +100,49 @@ final class HelmOperator implements AutoCloseable {
                 .withKubeConfig(kubeconfig).withValuesFile(values).call();
         Lab.log("helm install %s %s -n %s -f %s (image %s imported)".formatted(RELEASE, chart, NAMESPACE, values, image));
         Net.await("two operator Pods running, one of them holding the Lease " + LEASE, Duration.ofSeconds(240),
-                () -> pods().stream().filter(HelmOperator::running).count() == 2 && leader().isPresent()
-                        && pods().stream().anyMatch(p -> p.getMetadata().getName().equals(leader().get()) && PodRunner.ready(p)));
+                () -> pods().stream().filter(HelmOperator::running).count() == 2 && leaderReady());
         Lab.log("operator up in %.1fs: pods %s, leader %s".formatted((System.nanoTime() - begin) / 1e9,
                 pods().stream().map(p -> p.getMetadata().getName()).toList(), leader().orElseThrow()));
         return this;
+    }
+
+    private boolean leaderReady() {
+        Optional<String> leader = leader();
+        return leader.isPresent() && pods().stream().anyMatch(p -> p.getMetadata().getName().equals(leader.get())
+                && running(p) && PodRunner.ready(p));
+    }
+
+    /**
+     * Waits until a running, ready operator Pod holds the Lease and, after {@link #killLeader},
+     * has renewed it since the kill (until then the Lease still names the killed Pod).
+     */
+    void awaitLeader() {
+        Instant since = killed;
+        Net.await("a ready operator Pod holding the Lease " + LEASE + (since == null ? "" : ", renewed since the kill"),
+                Duration.ofSeconds(120), () -> leaderReady() && (since == null || renewedAfter(since)));
+        Lab.log("operator Pod " + leader().orElseThrow() + " holds the Lease"
+                + (since == null ? "" : ", %.1fs after the kill".formatted(Duration.between(since, Instant.now()).toMillis() / 1e3)));
+        killed = null;
+    }
+
+    private boolean renewedAfter(Instant instant) {
+        Lease lease = client.leases().inNamespace(NAMESPACE).withName(LEASE).get();
+        return lease != null && lease.getSpec().getRenewTime() != null
+                && lease.getSpec().getRenewTime().toInstant().isAfter(instant);
+    }
+
+    /**
+     * Kills the container of the Pod holding the Lease with SIGKILL through containerd, as a crash
+     * would: the Lease is not released, so the other replica takes it only once it expires, and
+     * the kubelet restarts the container.
+     */
+    void killLeader(Containerd containerd) throws IOException, InterruptedException {
+        String leader = leader().orElseThrow(() -> new IllegalStateException("no operator Pod holds the Lease"));
+        Pod pod = client.pods().inNamespace(NAMESPACE).withName(leader).get();
+        String container = pod.getStatus().getContainerStatuses().get(0).getContainerID().replaceFirst("^containerd://", "");
+        killed = Instant.now();
+        containerd.ctr("tasks", "kill", "--signal", "SIGKILL", container);
+        Lab.log("operator Pod " + leader + " killed (SIGKILL to its container " + container.substring(0, 12) + ")");
     }
 
     private static boolean running(Pod pod) {

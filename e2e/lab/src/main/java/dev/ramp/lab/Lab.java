@@ -36,7 +36,26 @@ public final class Lab implements AutoCloseable {
          * ClusterIPs; all inside a network and mount namespace of the lab's own, so the JVM must
          * have been started by {@code e2e/lab/netns.sh} ({@link LabNamespace}).
          */
-        CLUSTER
+        CLUSTER;
+
+        /**
+         * The mode the lab's tests and commands run in: {@code ramp.lab.mode} (or the environment's
+         * {@code RAMP_LAB_MODE}), {@code kwok} or {@code cluster}, if given; otherwise the real
+         * cluster wherever this process can run it, and kwok elsewhere, saying what is missing.
+         */
+        public static Mode preferred(Path root) {
+            String chosen = System.getProperty("ramp.lab.mode", System.getenv("RAMP_LAB_MODE"));
+            if (chosen != null && !chosen.isBlank() && !"auto".equalsIgnoreCase(chosen)) {
+                return valueOf(chosen.trim().toUpperCase(java.util.Locale.ROOT));
+            }
+            java.util.Optional<String> missing = LabNamespace.unavailable().or(() -> HelmOperator.imageUnavailable(root));
+            if (missing.isEmpty()) {
+                return CLUSTER;
+            }
+            log("on kwok, with Ramp as a process, since the real cluster needs what is missing here: " + missing.get()
+                    + " (as root, .ci/run installs it and builds the image; RAMP_LAB_MODE=kwok chooses kwok)");
+            return KWOK;
+        }
     }
 
     /** The demo's versions, built as images ramp.dev/demo:&lt;version&gt; for the cluster mode. */
@@ -60,9 +79,12 @@ public final class Lab implements AutoCloseable {
     private OperatorProcess operator;
     private HelmOperator helmOperator;
 
-    /** A kwok lab for the repository at {@code root}, keeping its state and logs in {@code dir}. */
+    /**
+     * A lab for the repository at {@code root}, keeping its state and logs in {@code dir}, in the
+     * {@linkplain Mode#preferred preferred} mode.
+     */
     public Lab(Path root, Path dir) {
-        this(root, dir, Mode.KWOK);
+        this(root, dir, Mode.preferred(root));
     }
 
     public Lab(Path root, Path dir, Mode mode) {
@@ -275,22 +297,31 @@ public final class Lab implements AutoCloseable {
         return helmOperator;
     }
 
-    /** Kills the operator (SIGKILL), as when its pod dies (kwok lab: the cluster lab deletes the Pod instead). */
-    public void killOperator() {
-        requireProcess();
-        operator.kill();
-        log("operator killed (SIGKILL)");
+    /**
+     * Kills the operator with SIGKILL, as a crash would: in the kwok lab the process; in the cluster
+     * lab the container of the Pod holding the Lease, through containerd, so that nothing releases
+     * the Lease and the kubelet restarts the container.
+     */
+    public void killOperator() throws IOException, InterruptedException {
+        if (helmOperator != null) {
+            helmOperator.killLeader(containerd);
+        } else {
+            operator.kill();
+            log("operator killed (SIGKILL)");
+        }
     }
 
-    public void startOperator() throws IOException {
-        requireProcess();
-        operator.start();
-        log("operator started again");
-    }
-
-    private void requireProcess() {
-        if (operator == null) {
-            throw new UnsupportedOperationException("the operator runs as Pods here (HelmOperator): delete one instead");
+    /**
+     * After {@link #killOperator}: in the kwok lab starts the process again; in the cluster lab,
+     * where the kubelet restarts the container and the other replica takes the Lease, waits until
+     * a running Pod holds it.
+     */
+    public void restoreOperator() throws IOException {
+        if (helmOperator != null) {
+            helmOperator.awaitLeader();
+        } else {
+            operator.start();
+            log("operator started again");
         }
     }
 
@@ -322,8 +353,7 @@ public final class Lab implements AutoCloseable {
      */
     static void session(Session session) {
         Path root = Path.of(System.getProperty("ramp.root", "."));
-        Mode mode = Mode.valueOf(System.getProperty("ramp.lab.mode", "KWOK").toUpperCase(java.util.Locale.ROOT));
-        Lab lab = new Lab(root, root.resolve("e2e/.work/lab"), mode);
+        Lab lab = new Lab(root, root.resolve("e2e/.work/lab"));
         Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "lab-shutdown"));
         int code = 0;
         try {

@@ -13,13 +13,17 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The {@code ramp} CLI against running releases on the lab, with the real operator acting on what
  * it asks: watch's exit codes for a promoted and a rolled-back release, status, and pause,
- * promote and resume carried out by the operator.
+ * promote and resume carried out by the operator. On the real cluster where the machine runs it,
+ * with Ramp installed by Helm ({@link Lab.Mode#preferred}), else on kwok; in the pom's
+ * {@code cluster} execution, as {@link LabReleaseTest}.
  */
+@Tag("cluster")
 class CliOnTheLabTest {
 
     // At 20 users per second a 10% canary serves about 10 requests per 5s window: a minimum sample of 5.

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# What a fresh Debian machine lacks to build Ramp, run its tests and run the demo on the lab's
+# real cluster: installs the missing Debian packages (apt-get, as root) and, unless the machine
+# has its own, writes podman's /etc/containers/containers.conf for the kernels seen here.
+# `.ci/run` and `./demo.sh` run it; a second run finds everything and does nothing.
+#   build/prerequisites.sh           install what is missing
+#   build/prerequisites.sh --check   only list what is missing (exit 1 if anything is)
+set -euo pipefail
+
+need=()
+command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v git >/dev/null 2>&1 || need+=(git)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+# TLS roots for the Maven mirror and the Go module proxy (curl alone does not pull them in
+# with --no-install-recommends).
+[ -f /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)  # ./mvnw unpacks the Maven zip with it
+command -v go >/dev/null 2>&1 || need+=(golang-go)
+# Prometheus for the analysis tests and the lab, started by them on loopback.
+command -v prometheus >/dev/null 2>&1 || [ -x /usr/bin/prometheus ] || need+=(prometheus)
+# The operator's image: its base is made from Debian's packages (mmdebstrap), Jib builds it into
+# podman's storage, and the image tests run it through podman's Docker API (runc: crun fails on
+# this kernel's hybrid cgroups).
+command -v podman >/dev/null 2>&1 || need+=(podman)
+command -v mmdebstrap >/dev/null 2>&1 || need+=(mmdebstrap)
+# The lab's cluster mode (docs/lab.md): a real node in a network namespace of its own. gcc and
+# libc6-dev build the pause image (static); the rest runs the Pods.
+command -v gcc >/dev/null 2>&1 || need+=(gcc)
+[ -f /usr/lib/x86_64-linux-gnu/libc.a ] || need+=(libc6-dev)
+command -v containerd >/dev/null 2>&1 || need+=(containerd)
+command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || need+=(runc)
+[ -x /usr/lib/cni/bridge ] || need+=(containernetworking-plugins)
+command -v iptables >/dev/null 2>&1 || [ -x /usr/sbin/iptables ] || need+=(iptables)
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || need+=(iproute2)
+command -v unshare >/dev/null 2>&1 || need+=(util-linux)
+
+if [ "${1:-}" = --check ]; then
+  [ ${#need[@]} -eq 0 ] && exit 0
+  echo "${need[*]}"
+  exit 1
+fi
+
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "prerequisites: missing Debian packages ${need[*]}; install them as root (apt-get install ${need[*]})" >&2
+    exit 1
+  fi
+  echo "prerequisites: installing ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y --no-install-recommends "${need[@]}"
+fi
+
+# podman as these machines need it, unless the machine has its own configuration.
+if [ "$(id -u)" = 0 ] && [ ! -f /etc/containers/containers.conf ]; then
+  mkdir -p /etc/containers
+  cat > /etc/containers/containers.conf <<'CONF'
+# Written by Ramp's build/prerequisites.sh.
+[containers]
+default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+
+[engine]
+cgroup_manager = "cgroupfs"
+runtime = "runc"
+events_logger = "file"
+CONF
+fi
