@@ -79,8 +79,13 @@ final class ControlPlane implements AutoCloseable {
                 "--service-account-key-file", pki.resolve("sa.pub").toString(),
                 "--service-account-signing-key-file", pki.resolve("sa.key").toString()));
         if (kwok) {
-            // kwok's Pods need no token, and no ServiceAccount is made for them.
-            apiserver.addAll(List.of("--bind-address", "127.0.0.1", "--service-cluster-ip-range", "10.96.0.0/24",
+            // kwok's Pods need no token, and no ServiceAccount is made for them. The advertised
+            // address is loopback too: a network namespace with no default route (netns.sh's,
+            // where the tests run) has no other address the API server would pick. No Pod calls
+            // the kubernetes Service here, so it gets no endpoints (they may not be loopback).
+            apiserver.addAll(List.of("--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1",
+                    "--endpoint-reconciler-type", "none",
+                    "--service-cluster-ip-range", "10.96.0.0/24",
                     "--disable-admission-plugins", "ServiceAccount"));
         } else {
             // All interfaces of the lab's own namespace: loopback, and the node's address on the
