@@ -44,7 +44,8 @@ public final class Benchmark {
         Path root = Path.of(System.getProperty("ramp.root", "."));
         // The docs table is rewritten only with the JSON the docs link to.
         Path out = args.length > 0 ? Path.of(args[0]) : root.resolve("docs/benchmarks.json");
-        Path doc = args.length > 0 ? null : root.resolve("docs/lab.md");
+        Path doc = out.toAbsolutePath().normalize().equals(root.resolve("docs/benchmarks.json").toAbsolutePath().normalize())
+                ? root.resolve("docs/lab.md") : null;
         Lab.session(lab -> run(lab, out, doc));
     }
 

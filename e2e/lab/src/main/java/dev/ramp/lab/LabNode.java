@@ -138,11 +138,17 @@ final class LabNode implements AutoCloseable {
         }
     }
 
-    /** The processes in a cgroup; none when runc removed it meanwhile (a container that just stopped). */
-    private static List<String> procs(Path cgroup) throws IOException {
+    /**
+     * The processes in a cgroup; none when runc removed it meanwhile (a container that just
+     * stopped: the file is gone, or reading it fails with ENODEV while the cgroup is removed).
+     */
+    private static List<String> procs(Path cgroup) {
         try {
             return Files.readAllLines(cgroup.resolve("cgroup.procs"));
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (IOException e) {
+            if (Files.exists(cgroup.resolve("cgroup.procs"))) {
+                Lab.log("reading " + cgroup.resolve("cgroup.procs") + ": " + e);
+            }
             return List.of();
         }
     }
