@@ -51,11 +51,14 @@ func main() {
 	})
 	server := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 
-	// SIGTERM: finish the requests in flight, as a Pod does within its grace period.
+	// SIGTERM: keep serving for 2 s, since the mesh (like any endpoints consumer) learns of the
+	// Pod's deletion only after the kubelet has sent the signal, then finish the requests in
+	// flight, as a well-behaved Pod does within its grace period.
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	go func() {
 		<-stop
+		time.Sleep(2 * time.Second)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		server.Shutdown(ctx)
