@@ -97,7 +97,7 @@ public final class LabApp implements AutoCloseable {
                 () -> "Initialized".equals(rollout().phase()));
         load = new LoadGenerator(lab.proxyAddress(), "podinfo", namespace, perSecond);
         // Checks need the primary's telemetry in Prometheus before any release starts.
-        Net.await("the demo's telemetry in Prometheus", Duration.ofSeconds(30), () -> lab.prometheus().query(
+        Net.await("the demo's telemetry in Prometheus", Duration.ofSeconds(120), () -> lab.prometheus().query(
                 "sum(rate(istio_requests_total{destination_workload_namespace=\"" + namespace
                         + "\",destination_workload=\"podinfo-primary\"}[5s]))") != null);
         return this;

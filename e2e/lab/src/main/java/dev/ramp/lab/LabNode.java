@@ -104,6 +104,14 @@ final class LabNode implements AutoCloseable {
                     Files.writeString(cgroup.resolve(file), Files.readString(hierarchy.resolve(file)).trim());
                 }
             }
+            // On a node the kubelet's kubepods cgroup sits at the top with the weight of the
+            // node's CPUs (1024 shares per core) against the system's processes; here it sits
+            // in the lab's cgroup, which gets that weight, so that the Pods compete with the
+            // machine's other processes as they would on a node, not as one process would.
+            if (Files.exists(cgroup.resolve("cpu.shares"))) {
+                Files.writeString(cgroup.resolve("cpu.shares"),
+                        String.valueOf(1024 * Runtime.getRuntime().availableProcessors()));
+            }
         }
     }
 

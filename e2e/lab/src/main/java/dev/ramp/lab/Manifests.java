@@ -91,6 +91,8 @@ public final class Manifests {
                           env:
                             - {name: ERROR_RATE, value: "%s"}
                             - {name: LATENCY_MS, value: "%d"}
+                          resources:
+                            requests: {cpu: 50m, memory: 16Mi}
                 """.formatted(version, errorRate, latencyMs);
     }
 

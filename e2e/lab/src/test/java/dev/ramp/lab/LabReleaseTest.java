@@ -107,7 +107,7 @@ class LabReleaseTest {
             Lab.log("release 2.0.0 promoted %.1fs after the push".formatted(
                     Duration.between(release.pushed(), promoted).toMillis() / 1e3));
 
-            assertThat(done.phase()).isEqualTo("Succeeded");
+            assertThat(done.phase()).as("%s", done).isEqualTo("Succeeded");
             assertThat(done.conditionTrue("Promoted")).isTrue();
             assertThat(app.image("podinfo-primary")).isEqualTo("ramp.dev/demo:2.0.0");
             assertThat(app.virtualServiceCanaryWeight()).isZero();
@@ -197,7 +197,7 @@ class LabReleaseTest {
 
             Instant promoting = seen(app, v -> List.of("Promoting", "Finalising", "Succeeded", "Failed").contains(v.phase()));
             RolloutView done = awaitRollout(app, v -> "Succeeded".equals(v.phase()) || "Failed".equals(v.phase()));
-            assertThat(done.phase()).isEqualTo("Succeeded");
+            assertThat(done.phase()).as("%s", done).isEqualTo("Succeeded");
             // Before promotion, only the cohort reached 2.0.0; everyone else stayed on 1.0.0.
             Instant before = promoting.minusMillis(500);
             assertThat(insiders.count(release.pushed(), r -> "2.0.0".equals(r.version()) && r.sent().isBefore(before)))
@@ -220,7 +220,7 @@ class LabReleaseTest {
 
             Instant switched = seen(app, v -> v.canaryWeight() == 100 || "Succeeded".equals(v.phase()));
             RolloutView done = awaitRollout(app, v -> "Succeeded".equals(v.phase()) || "Failed".equals(v.phase()));
-            assertThat(done.phase()).isEqualTo("Succeeded");
+            assertThat(done.phase()).as("%s", done).isEqualTo("Succeeded");
             // The checks before the switch passed on mirrored requests alone: no user reached 2.0.0 until then.
             assertThat(app.load().since(release.pushed())).filteredOn(r -> r.sent().isBefore(switched.minusMillis(500)))
                     .isNotEmpty().extracting(LoadGenerator.Result::version).containsOnly("1.0.0");
@@ -252,7 +252,7 @@ class LabReleaseTest {
             }
 
             RolloutView done = awaitRollout(app, LabReleaseTest::done);
-            assertThat(done.phase()).isEqualTo("Succeeded");
+            assertThat(done.phase()).as("%s", done).isEqualTo("Succeeded");
             assertThat(app.image("podinfo-primary")).isEqualTo("ramp.dev/demo:2.0.0");
             assertThat(app.virtualServiceCanaryWeight()).isZero();
             assertThat(app.load().since(release.pushed())).filteredOn(LoadGenerator.Result::failed).isEmpty();
@@ -277,7 +277,7 @@ class LabReleaseTest {
             assertThat(failover.leaseTakenOver()).isLessThan(Duration.ofSeconds(60));
 
             RolloutView end = awaitRollout(app, LabReleaseTest::done);
-            assertThat(end.phase()).isEqualTo("Succeeded");
+            assertThat(end.phase()).as("%s", end).isEqualTo("Succeeded");
             assertThat(end.conditionTrue("Promoted")).isTrue();
             assertThat(app.image("podinfo-primary")).isEqualTo("ramp.dev/demo:2.0.0");
             assertThat(app.virtualServiceCanaryWeight()).isZero();
