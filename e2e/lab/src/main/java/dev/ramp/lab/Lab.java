@@ -8,10 +8,14 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 /**
  * The Ramp lab, on loopback only (or, in its cluster mode, in a network namespace of its own): a
@@ -46,9 +50,9 @@ public final class Lab implements AutoCloseable {
         public static Mode preferred(Path root) {
             String chosen = System.getProperty("ramp.lab.mode", System.getenv("RAMP_LAB_MODE"));
             if (chosen != null && !chosen.isBlank() && !"auto".equalsIgnoreCase(chosen)) {
-                return valueOf(chosen.trim().toUpperCase(java.util.Locale.ROOT));
+                return valueOf(chosen.trim().toUpperCase(Locale.ROOT));
             }
-            java.util.Optional<String> missing = LabNamespace.unavailable().or(() -> HelmOperator.imageUnavailable(root));
+            Optional<String> missing = LabNamespace.unavailable().or(() -> HelmOperator.imageUnavailable(root));
             if (missing.isEmpty()) {
                 return CLUSTER;
             }
@@ -128,7 +132,7 @@ public final class Lab implements AutoCloseable {
         if (Files.isDirectory(dir)) {
             Mounts.unmountUnder(dir.getParent(), dir);
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
         Files.createDirectories(dir);
@@ -163,7 +167,7 @@ public final class Lab implements AutoCloseable {
             containerd.importImage(image);
         }
         log("containerd up, images imported: " + containerd.ctr("images", "ls", "-q").lines()
-                .filter(l -> !l.startsWith("sha256:")).collect(java.util.stream.Collectors.joining(" ")));
+                .filter(l -> !l.startsWith("sha256:")).collect(Collectors.joining(" ")));
         controlPlane = track(ControlPlane.forRealNode(dir, bin)).start();
         track(new LabNode(dir, bin)).start(containerd, controlPlane.kubeconfig(), client());
         log("cluster up in %.1fs: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy; KUBECONFIG=%s"
