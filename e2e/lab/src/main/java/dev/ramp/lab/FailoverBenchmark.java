@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code e2e/lab.sh cluster failover}: how long Ramp's releases wait when the leader's Pod is
+ * {@code e2e/lab.sh failover}: how long Ramp's releases wait when the leader's Pod is
  * deleted, on the cluster lab with Ramp installed by its chart (two replicas, {@link HelmOperator}).
  * Each run pushes a good release, deletes the Lease holder's Pod at the release's first step, and
  * measures the time from the delete to another Pod holding the Lease, the push to the release's
@@ -36,7 +36,8 @@ public final class FailoverBenchmark {
     private static void run(Lab lab, Path out, Path doc, int runs) throws Exception {
         HelmOperator ramp = lab.helmOperator();
         if (ramp == null) {
-            throw new IllegalStateException("the failover benchmark needs the cluster mode: e2e/lab.sh cluster failover");
+            throw new IllegalStateException("the failover benchmark needs the cluster mode (root, the packages"
+                    + " build/prerequisites.sh installs, and the operator's image): RAMP_LAB_MODE=cluster e2e/lab.sh failover");
         }
         List<String> results = new ArrayList<>();
         StringBuilder table = new StringBuilder("""
