@@ -17,7 +17,11 @@ cd "$root"
 work="$root/e2e/.work/lab"
 
 # The mode: the real cluster wherever this machine runs it, else kwok, saying why (docs/lab.md).
-mode=${RAMP_LAB_MODE:-auto}
+mode=$(printf '%s' "${RAMP_LAB_MODE:-auto}" | tr '[:upper:]' '[:lower:]')
+case "$mode" in
+  auto|kwok|cluster) ;;
+  *) echo "RAMP_LAB_MODE=$RAMP_LAB_MODE: expected kwok, cluster or auto" >&2; exit 2 ;;
+esac
 if [ "${1:-}" = cluster ]; then
   mode=cluster
   shift

@@ -139,9 +139,13 @@ final class HelmOperator implements AutoCloseable {
     void killLeader(Containerd containerd) throws IOException, InterruptedException {
         String leader = leader().orElseThrow(() -> new IllegalStateException("no operator Pod holds the Lease"));
         Pod pod = client.pods().inNamespace(NAMESPACE).withName(leader).get();
-        String container = pod.getStatus().getContainerStatuses().get(0).getContainerID().replaceFirst("^containerd://", "");
-        killed = Instant.now();
+        String container = Optional.ofNullable(pod).map(Pod::getStatus).map(s -> s.getContainerStatuses())
+                .filter(statuses -> !statuses.isEmpty()).map(statuses -> statuses.get(0).getContainerID())
+                .map(id -> id.replaceFirst("^containerd://", ""))
+                .orElseThrow(() -> new IllegalStateException("the Lease holder " + leader + " has no running container"));
         containerd.ctr("tasks", "kill", "--signal", "SIGKILL", container);
+        // From here on no renewal can come from the killed JVM.
+        killed = Instant.now();
         Lab.log("operator Pod " + leader + " killed (SIGKILL to its container " + container.substring(0, 12) + ")");
     }
 
