@@ -47,6 +47,9 @@ if [ ${#need[@]} -gt 0 ]; then
     exit 1
   fi
   echo "prerequisites: installing ${need[*]}" >&2
+  # Slim Debian images leave out the manual pages, but the JDK's postinst links its own into
+  # /usr/share/man/man1 and fails without that directory.
+  mkdir -p /usr/share/man/man1
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
   apt-get install -y --no-install-recommends "${need[@]}"

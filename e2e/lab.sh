@@ -65,7 +65,7 @@ if [ "${RAMP_LAB_SKIP_BUILD:-}" != 1 ]; then
   ./mvnw -B -q -DskipTests "${skip_image[@]}" package
 fi
 if [ "$mode" = cluster ]; then
-  image="ramp/operator:$(sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' charts/ramp/Chart.yaml)"
+  image=$(bash build/operator-image.sh)
   if ! podman image exists "$image"; then
     echo "lab: the operator's image $image is not in podman's storage; build it: ./mvnw -B -DskipTests package" >&2
     exit 1

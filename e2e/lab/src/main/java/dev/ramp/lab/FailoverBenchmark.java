@@ -46,9 +46,7 @@ public final class FailoverBenchmark {
                 """);
         for (int i = 1; i <= runs; i++) {
             // Each run starts with both replicas up, as a cluster normally is.
-            Net.await("two operator Pods running", Duration.ofMinutes(3), () -> ramp.pods().stream()
-                    .filter(p -> "Running".equals(p.getStatus().getPhase()) && p.getMetadata().getDeletionTimestamp() == null)
-                    .count() == 2 && ramp.leader().isPresent());
+            ramp.awaitReplicas(Duration.ofMinutes(3));
             try (LabApp app = lab.app("failover-" + i, STEPS).progressDeadlineSeconds(300).bootstrap("1.0.0", RATE)) {
                 LabApp.Release release = app.release("2.0.0", 0);
                 Net.await("the canary at 20%", Duration.ofMinutes(2), () -> app.virtualServiceCanaryWeight() == 20);

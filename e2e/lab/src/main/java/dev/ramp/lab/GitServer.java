@@ -10,16 +10,21 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Git server over smart HTTP on loopback (in the cluster lab, on the node's address): Git's own {@code git http-backend}, the CGI program
- * hosting setups put behind a web server, here behind HTTP basic authentication. Its bare
- * repositories live under {@code <lab dir>/git}, where {@code git log} can read them.
+ * A Git server over smart HTTP on loopback (in the cluster lab, on the node's address): Git's
+ * own {@code git http-backend}, the CGI program hosting setups put behind a web server, here
+ * behind HTTP basic authentication. Its bare repositories live under {@code <lab dir>/git},
+ * where {@code git log} can read them.
  */
 final class GitServer implements AutoCloseable {
 
@@ -31,10 +36,10 @@ final class GitServer implements AutoCloseable {
     private final Path root;
     private final HttpServer server;
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
-    private final java.util.Queue<Push> pushes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<Push> pushes = new ConcurrentLinkedQueue<>();
 
     /** A push the server accepted: the repository and the address it came from (a Pod's IP, or the node's). */
-    record Push(String repository, String from, java.time.Instant at) {
+    record Push(String repository, String from, Instant at) {
     }
 
     /** A server on {@code host}: loopback, or in the cluster lab the node's address, where Pods reach it. */
@@ -69,7 +74,7 @@ final class GitServer implements AutoCloseable {
     }
 
     /** The pushes to repository {@code name} the server answered 200, in order. */
-    java.util.List<Push> pushes(String name) {
+    List<Push> pushes(String name) {
         return pushes.stream().filter(p -> p.repository().equals(name)).toList();
     }
 
@@ -131,7 +136,7 @@ final class GitServer implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         if (status == 200 && "POST".equals(exchange.getRequestMethod()) && path.endsWith(".git/git-receive-pack")) {
             pushes.add(new Push(path.substring(1, path.length() - ".git/git-receive-pack".length()),
-                    exchange.getRemoteAddress().getAddress().getHostAddress(), java.time.Instant.now()));
+                    exchange.getRemoteAddress().getAddress().getHostAddress(), Instant.now()));
         }
         try (OutputStream body = exchange.getResponseBody()) {
             out.transferTo(body);

@@ -99,11 +99,16 @@ final class HelmOperator implements AutoCloseable {
         new Helm(chart).install().withName(RELEASE).withNamespace(NAMESPACE).createNamespace()
                 .withKubeConfig(kubeconfig).withValuesFile(values).call();
         Lab.log("helm install %s %s -n %s -f %s (image %s imported)".formatted(RELEASE, chart, NAMESPACE, values, image));
-        Net.await("two operator Pods running, one of them holding the Lease " + LEASE, Duration.ofSeconds(240),
-                () -> pods().stream().filter(HelmOperator::running).count() == 2 && leaderReady());
+        awaitReplicas(Duration.ofSeconds(240));
         Lab.log("operator up in %.1fs: pods %s, leader %s".formatted((System.nanoTime() - begin) / 1e9,
                 pods().stream().map(p -> p.getMetadata().getName()).toList(), leader().orElseThrow()));
         return this;
+    }
+
+    /** Waits until both replicas run and are Ready, one of them holding the Lease. */
+    void awaitReplicas(Duration within) {
+        Net.await("two operator Pods running and Ready, one of them holding the Lease " + LEASE, within,
+                () -> pods().stream().filter(p -> running(p) && PodRunner.ready(p)).count() == 2 && leaderReady());
     }
 
     private boolean leaderReady() {

@@ -57,7 +57,8 @@ public final class Lab implements AutoCloseable {
                 return CLUSTER;
             }
             log("on kwok, with Ramp as a process, since the real cluster needs what is missing here: " + missing.get()
-                    + " (as root, .ci/run installs it and builds the image; RAMP_LAB_MODE=kwok chooses kwok)");
+                    + " (as root, build/prerequisites.sh installs the packages and ./mvnw package builds the image;"
+                    + " RAMP_LAB_MODE=kwok chooses kwok)");
             return KWOK;
         }
     }

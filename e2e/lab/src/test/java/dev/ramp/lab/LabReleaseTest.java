@@ -36,8 +36,6 @@ class LabReleaseTest {
     private static final Manifests.Analysis FAST = new Manifests.Analysis("2s", 2, List.of(20, 50), "5s", 10);
     /** The same for blue/green and A/B, whose steps are iterations (steps are for canaries only). */
     private static final Manifests.Analysis FAST_ITERATIONS = new Manifests.Analysis("2s", 2, null, "5s", 10);
-    /** Long enough steps that the leader can be deleted with the release in progress and steps still to go. */
-    private static final Manifests.Analysis STEPS = new Manifests.Analysis("4s", 2, List.of(20, 40, 60), "5s", 10);
     private static final Duration RELEASE = Duration.ofSeconds(180);
     private static final int RATE = 20;
 
@@ -78,9 +76,7 @@ class LabReleaseTest {
     void theChartRunsTheBuiltImageAsTwoPodsUnderItsOwnServiceAccount() throws Exception {
         HelmOperator ramp = helmInstalled();
         // Both replicas up (a Pod another test deleted has its replacement by now, or soon).
-        ramp.awaitLeader();
-        await().atMost(RELEASE).until(() -> ramp.pods().stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null && PodRunner.ready(p)).count() == 2);
+        ramp.awaitReplicas(RELEASE);
         List<Pod> pods = ramp.pods();
         assertThat(pods).hasSize(2).allSatisfy(pod -> {
             assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("ramp");
@@ -266,7 +262,7 @@ class LabReleaseTest {
     void theLeaderPodDeletedMidReleaseAndTheReleaseCompletesUnderTheNewLeader() throws Exception {
         HelmOperator ramp = helmInstalled();
         ramp.awaitLeader();
-        try (LabApp app = lab.app("failover", STEPS).progressDeadlineSeconds(300).bootstrap("1.0.0", RATE)) {
+        try (LabApp app = lab.app("failover", FailoverBenchmark.STEPS).progressDeadlineSeconds(300).bootstrap("1.0.0", RATE)) {
             LabApp.Release release = app.release("2.0.0", 0);
             awaitRollout(app, v -> "Progressing".equals(v.phase()) && v.canaryWeight() == 20);
             await().atMost(RELEASE).until(() -> app.virtualServiceCanaryWeight() == 20);
