@@ -16,7 +16,13 @@ command -v curl >/dev/null 2>&1 || need+=(curl)
 # with --no-install-recommends).
 [ -f /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
 command -v unzip >/dev/null 2>&1 || need+=(unzip)  # ./mvnw unpacks the Maven zip with it
-command -v go >/dev/null 2>&1 || need+=(golang-go)
+# Go: the control plane's go.mod names the version it needs, and Go from 1.21 on fetches that
+# toolchain itself (GOTOOLCHAIN=auto). An older Go cannot (Debian bookworm's is 1.19), so
+# without a Go of at least 1.21 one is installed from the Go module proxy (below).
+here=$(cd "$(dirname "$0")" && pwd)
+go_minor=$( (go version 2>/dev/null || true) | sed -n 's/.*go1\.\([0-9]*\).*/\1/p')
+need_go=
+[ "${go_minor:-0}" -ge 21 ] || need_go=$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$here/../e2e/controlplane/kube/go.mod")
 # Prometheus for the analysis tests and the lab, started by them on loopback.
 command -v prometheus >/dev/null 2>&1 || [ -x /usr/bin/prometheus ] || need+=(prometheus)
 # The operator's image: its base is made from Debian's packages (mmdebstrap), Jib builds it into
@@ -36,8 +42,8 @@ command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || need+=(iproute2)
 command -v unshare >/dev/null 2>&1 || need+=(util-linux)
 
 if [ "${1:-}" = --check ]; then
-  [ ${#need[@]} -eq 0 ] && exit 0
-  echo "${need[*]}"
+  [ ${#need[@]} -eq 0 ] && [ -z "$need_go" ] && exit 0
+  echo "${need[*]}${need_go:+ go$need_go}"
   exit 1
 fi
 
@@ -53,6 +59,43 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
   apt-get install -y --no-install-recommends "${need[@]}"
+fi
+
+# Go from the module proxy, as the go command itself takes a toolchain: the zip
+# golang.org/toolchain@v0.0.1-go<version>.linux-<arch>, checked against the checksum database
+# (its h1: hash, the SHA-256 of the sorted list of its files' SHA-256s, which the proxy
+# serves from sum.golang.org), into /usr/local/go.
+if [ -n "$need_go" ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "prerequisites: Go $need_go or at least 1.21 needed (found: $(go version 2>/dev/null || echo none))" >&2
+    exit 1
+  fi
+  if [ -e /usr/local/go ]; then
+    echo "prerequisites: /usr/local/go exists but holds no Go >= 1.21 on PATH; put it on PATH or remove it" >&2
+    exit 1
+  fi
+  arch=$(dpkg --print-architecture)
+  module="golang.org/toolchain@v0.0.1-go$need_go.linux-$arch"
+  proxy=${GOPROXY:-https://proxy.golang.org}
+  proxy=${proxy%%,*}
+  tmp=$(mktemp -d)
+  echo "prerequisites: installing Go $need_go from $proxy into /usr/local/go" >&2
+  curl -fsSL -o "$tmp/go.zip" "$proxy/golang.org/toolchain/@v/v0.0.1-go$need_go.linux-$arch.zip"
+  # The checksum database through the proxy, as the go command asks it.
+  want=$(curl -fsSL "$proxy/sumdb/sum.golang.org/lookup/$module" \
+    | sed -n "s|^golang.org/toolchain v0.0.1-go$need_go.linux-$arch h1:\(.*\)$|\1|p")
+  (cd "$tmp" && unzip -q go.zip)
+  got=$(cd "$tmp" && find "$module" -type f | LC_ALL=C sort | while read -r f; do
+      printf '%s  %s\n' "$(sha256sum <"$f" | cut -d' ' -f1)" "$f"; done | openssl dgst -sha256 -binary | base64)
+  if [ -z "$want" ] || [ "$want" != "$got" ]; then
+    echo "prerequisites: $module does not match the checksum database (h1:$want, got h1:$got)" >&2
+    rm -rf "$tmp"
+    exit 1
+  fi
+  mv "$tmp/$module" /usr/local/go
+  rm -rf "$tmp"
+  ln -sf /usr/local/go/bin/go /usr/local/bin/go
+  go version
 fi
 
 # podman as these machines need it, unless the machine has its own configuration.
