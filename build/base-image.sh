@@ -20,9 +20,10 @@ fi
 
 cache=$(dirname "$archive")
 debs=$cache/debs
+# A new machine has no cache directory yet: make it before anything is written inside it.
+mkdir -p "$debs"
 work=$(mktemp -d "$cache/.base-image.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$debs"
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1700000000}
 echo "base-image: building $archive with mmdebstrap" >&2
 
