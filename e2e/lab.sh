@@ -5,6 +5,10 @@
 #   e2e/lab.sh demo       the demo (what ./demo.sh runs)
 #   e2e/lab.sh benchmark  the measurements, written to docs/benchmarks.json
 #   e2e/lab.sh failover   the leader Pod deleted mid-release, into docs/benchmarks-failover.json
+#   e2e/lab.sh exec [COMMAND...]   from another shell, while a lab is up: COMMAND (or a shell) in
+#                         the lab's network namespace, with the lab's KUBECONFIG, and kubectl and
+#                         the ramp CLI (cli/install.sh's ${PREFIX:-~/.local}/bin) on PATH;
+#                         RAMP_LAB_DIR names another lab's directory
 # The lab is a real single-node cluster (kubelet, containerd, kube-proxy, the demo as containers,
 # Ramp installed by helm install from its image, all in a network namespace of the lab's own)
 # wherever the machine runs it: as root, with the packages build/prerequisites.sh installs.
@@ -15,6 +19,38 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 work="$root/e2e/.work/lab"
+
+# exec: reaches the running lab through the file it writes when up (Lab.SESSION_FILE).
+if [ "${1:-}" = exec ]; then
+  shift
+  dir=${RAMP_LAB_DIR:-$work}
+  if [ ! -f "$dir/lab.env" ]; then
+    echo "lab: no lab is up in $dir (start one: e2e/lab.sh)" >&2
+    exit 1
+  fi
+  pid= kubeconfig= bin=
+  while IFS='=' read -r key value; do
+    case "$key" in
+      RAMP_LAB_PID) pid=$value ;;
+      KUBECONFIG) kubeconfig=$value ;;
+      RAMP_LAB_BIN) bin=$value ;;
+    esac
+  done <"$dir/lab.env"
+  if [ -z "$pid" ] || [ ! -d "/proc/$pid" ]; then
+    echo "lab: the lab that wrote $dir/lab.env (PID ${pid:-none}) is gone" >&2
+    exit 1
+  fi
+  export KUBECONFIG="$kubeconfig" PATH="$bin:${PREFIX:-$HOME/.local}/bin:$PATH"
+  [ $# -gt 0 ] || set -- "${SHELL:-bash}"
+  if [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "$(readlink /proc/self/ns/net)" ]; then
+    exec "$@"
+  fi
+  if [ "$(id -u)" != 0 ]; then
+    echo "lab: the lab runs in a network namespace of its own; entering it needs root (sudo e2e/lab.sh exec ...)" >&2
+    exit 1
+  fi
+  exec nsenter --net="/proc/$pid/ns/net" -- "$@"
+fi
 
 # The mode: the real cluster wherever this machine runs it, else kwok, saying why (docs/lab.md).
 mode=$(printf '%s' "${RAMP_LAB_MODE:-auto}" | tr '[:upper:]' '[:lower:]')
@@ -31,7 +67,7 @@ case "${1:-up}" in
   demo) main=dev.ramp.lab.Demo ;;
   benchmark) main=dev.ramp.lab.Benchmark ;;
   failover) main=dev.ramp.lab.FailoverBenchmark ;;
-  *) echo "usage: $0 [cluster] [up|demo|benchmark|failover]" >&2; exit 2 ;;
+  *) echo "usage: $0 [cluster] [up|demo|benchmark|failover] | $0 exec [COMMAND...]" >&2; exit 2 ;;
 esac
 if [ "$mode" = auto ]; then
   why=()
@@ -53,9 +89,6 @@ if [ "$mode" = cluster ]; then
     "Ramp installed with helm install from its image" >&2
 fi
 
-# Debian's Go may be older than the control plane's go.mod wants; the go command then fetches
-# the toolchain it names from the Go module proxy.
-export GOTOOLCHAIN=${GOTOOLCHAIN:-auto}
 bash e2e/controlplane/build.sh
 if [ "${RAMP_LAB_SKIP_BUILD:-}" != 1 ]; then
   # The kwok lab runs the packaged jar; only the cluster needs the image (root, podman, mmdebstrap).

@@ -7,6 +7,9 @@
 # A no-op when the binaries exist. When KUBEBUILDER_ASSETS names a directory holding
 # etcd, kube-apiserver and kubectl, those are linked in instead of building.
 set -euo pipefail
+# Debian's Go may be older than the go.mod files here want (or its go.env may say
+# GOTOOLCHAIN=local); the go command then fetches the toolchain they name from the module proxy.
+export GOTOOLCHAIN=${GOTOOLCHAIN:-auto}
 
 here=$(cd "$(dirname "$0")" && pwd)
 version=$(awk '/^require k8s.io\/kubernetes /{sub(/^v/,"",$3); print $3}' "$here/kube/go.mod")

@@ -63,6 +63,13 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    /**
+     * The file in the lab's directory through which {@code e2e/lab.sh exec} reaches a running lab
+     * from the user's shell: the lab JVM's PID (whose network namespace it enters), the lab's
+     * kubeconfig and the directory holding kubectl. Written when the lab is up, removed when it stops.
+     */
+    static final String SESSION_FILE = "lab.env";
+
     /** The demo's versions, built as images ramp.dev/demo:&lt;version&gt; for the cluster mode. */
     static final List<String> DEMO_VERSIONS = List.of("1.0.0", "2.0.0", "3.0.0", "4.0.0");
 
@@ -103,7 +110,23 @@ public final class Lab implements AutoCloseable {
         return starting(() -> {
             startCluster();
             startServices();
+            Files.writeString(dir.resolve(SESSION_FILE), "RAMP_LAB_PID=%d%nKUBECONFIG=%s%nRAMP_LAB_BIN=%s%n"
+                    .formatted(ProcessHandle.current().pid(), kubeconfig(), binaries()));
         });
+    }
+
+    /**
+     * What {@code e2e/lab.sh} prints for the user to try on the app in {@code namespace}: each a
+     * command line run from the repository's root in the user's own shell, through
+     * {@code e2e/lab.sh exec}, which runs it in the lab's network namespace (where the API server,
+     * Prometheus and the mesh listen) with the lab's kubeconfig and kubectl on its PATH.
+     * {@code kubectl ramp} needs the CLI installed first ({@code cli/install.sh}).
+     */
+    List<String> userCommands(String namespace) {
+        return List.of("e2e/lab.sh exec kubectl get rollout -n " + namespace,
+                "e2e/lab.sh exec kubectl ramp get -n " + namespace,
+                "e2e/lab.sh exec curl -s -H 'Host: podinfo." + namespace + "' http://" + proxyAddress() + "/",
+                "e2e/lab.sh exec curl -s '" + prometheusAddress() + "/api/v1/query?query=up'");
     }
 
     /**
@@ -337,6 +360,11 @@ public final class Lab implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        try {
+            Files.deleteIfExists(dir.resolve(SESSION_FILE));
+        } catch (IOException e) {
+            log("removing " + dir.resolve(SESSION_FILE) + ": " + e);
+        }
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();
@@ -379,9 +407,9 @@ public final class Lab implements AutoCloseable {
         session(lab -> {
             lab.app("demo", Demo.SETTINGS).bootstrap("1.0.0", 20);
             log("demo app up: namespace demo, repository " + lab.git().repository("demo"));
-            log("  export KUBECONFIG=" + lab.kubeconfig() + "   # kubectl get rollout -n demo");
-            log("  Prometheus " + lab.prometheusAddress() + "; requests: curl -H 'Host: podinfo.demo' http://"
-                    + lab.proxyAddress() + "/");
+            log("from another shell in " + lab.root() + " (e2e/lab.sh exec runs a command in the lab's network with its"
+                    + " kubeconfig; without a command, a shell there; kubectl ramp after cli/install.sh):");
+            lab.userCommands("demo").forEach(command -> log("  " + command));
             log("Ctrl-C stops everything.");
             Thread.sleep(Long.MAX_VALUE);
         });

@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ramp.cli.Ramp;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -99,5 +103,55 @@ class CliOnTheLabTest {
             assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(1);
             assertThat(bad.out()).contains("Failed");
         }
+    }
+
+    /**
+     * What {@code e2e/lab.sh} prints for the user ({@link Lab#userCommands}) works as printed, from a
+     * shell outside the lab: in the cluster lab, from the namespaces the lab's own were made from
+     * (this JVM's parent, the Maven JVM, is still in them), so {@code e2e/lab.sh exec} has to reach
+     * into the lab's network. {@code kubectl ramp} is found as {@code cli/install.sh} lays it out.
+     */
+    @Test
+    void theCommandsTheLabPrintsWorkFromTheUsersShell() throws Exception {
+        try (LabApp app = lab.app("shell", STEADY).bootstrap("1.0.0", 20)) {
+            Path prefix = Files.createTempDirectory("ramp-cli-prefix");
+            Files.createDirectories(prefix.resolve("bin"));
+            Files.createSymbolicLink(prefix.resolve("bin/kubectl-ramp"), lab.root().resolve("cli/target/ramp"));
+            List<String> commands = lab.userCommands("shell");
+            List<String> shown = List.of("podinfo", "Initialized", "\"version\":\"1.0.0\"", "\"status\":\"success\"");
+            assertThat(commands).hasSameSizeAs(shown);
+            for (int i = 0; i < commands.size(); i++) {
+                Result result = fromUsersShell(commands.get(i), prefix);
+                assertThat(result.exitCode()).as(commands.get(i) + " " + result).isZero();
+                assertThat(result.out()).as(commands.get(i) + " " + result).contains(shown.get(i));
+            }
+        }
+    }
+
+    /** Runs a command line as a user's shell in the repository's root would, outside the lab's namespaces. */
+    private static Result fromUsersShell(String line, Path prefix) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        String outer = System.getenv("RAMP_LAB_NETNS");
+        if (outer != null && !outer.isBlank()) {
+            long parent = ProcessHandle.current().parent().orElseThrow().pid();
+            String parentNet = Files.readSymbolicLink(Path.of("/proc/" + parent + "/ns/net")).toString();
+            assertThat(outer).as("the namespaces netns.sh left hold this JVM's parent").contains(parentNet);
+            command.addAll(List.of("nsenter", "--target", Long.toString(parent), "--net", "--mount", "--"));
+        }
+        command.addAll(List.of("bash", "-c", line));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(lab.root().toFile());
+        builder.environment().put("RAMP_LAB_DIR", lab.dir().toString());
+        builder.environment().put("PREFIX", prefix.toString());
+        Path out = Files.createTempFile("ramp-shell", ".out");
+        Path err = Files.createTempFile("ramp-shell", ".err");
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        Result result = new Result(process.isAlive() ? -1 : process.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        Files.delete(out);
+        Files.delete(err);
+        return result;
     }
 }
