@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The cold path, proved without this machine's history: README's commands run in a clean clone
-# of this repository's HEAD with HOME a new empty directory (so no ~/.m2, ~/.cache (Go's build
-# cache, Ramp's base image, Jib's), ~/go, ~/.kubeapitest) and podman storage of its own (no
-# image of an earlier build). Everything lives in one temporary directory, removed at the end.
+# of this repository's HEAD as on a machine where nothing of Ramp was ever built. In a mount
+# namespace of its own it mounts new empty directories over $HOME (so no ~/.m2, ~/.cache (Go's
+# build cache, Ramp's base image, Jib's), ~/go, ~/.kubeapitest, ~/.config: the JVM takes its
+# user.home from the password database, so setting HOME alone would not do) and over podman's
+# storage (no image of an earlier build). All of it lives in one temporary directory, removed at
+# the end; nothing outside it is touched but what the commands themselves install (Debian's
+# packages, through build/prerequisites.sh).
 #   build/cold-start.sh [demo|test|run-local]...     default: demo run-local test, in that order
 #     demo       ./demo.sh to its summary
 #     run-local  e2e/run-local.sh until the operator runs, then kubectl apply -f docs/examples/
@@ -10,9 +14,7 @@
 #     test       ./test.sh (README's test command; .ci/run runs it)
 # Each command's output, every line stamped with the seconds since the command began, goes to
 # COLD_START_LOG (default: /tmp/ramp-cold-start.<time>.log); at the end it prints how long each
-# command and each part of the demo took. Needs root for the demo's cluster and podman storage,
-# as the commands themselves do; Debian's packages are installed by the commands
-# (build/prerequisites.sh), not removed.
+# command and each part of the demo took. Needs root (the mounts; the demo's cluster).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 steps=("$@")
@@ -20,41 +22,52 @@ steps=("$@")
 for step in "${steps[@]}"; do
   case "$step" in demo|test|run-local) ;; *) echo "usage: $0 [demo|test|run-local]..." >&2; exit 2 ;; esac
 done
-log=${COLD_START_LOG:-/tmp/ramp-cold-start.$(date -u +%Y%m%dT%H%M%SZ).log}
-tmp=$(mktemp -d /tmp/ramp-cold.XXXXXX)
-run_local_pid=
 
+if [ -z "${RAMP_COLD_START_DIR:-}" ]; then
+  if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1; then
+    echo "cold-start: needs root and unshare (it mounts empty directories over \$HOME and podman's storage in a mount namespace of its own)" >&2
+    exit 1
+  fi
+  export RAMP_COLD_START_DIR
+  RAMP_COLD_START_DIR=$(mktemp -d /tmp/ramp-cold.XXXXXX)
+  export COLD_START_LOG=${COLD_START_LOG:-/tmp/ramp-cold-start.$(date -u +%Y%m%dT%H%M%SZ).log}
+  code=0
+  unshare --mount --propagation private -- bash "$0" "${steps[@]}" || code=$?
+  # What the namespace mounted ended with it; Go's module cache is read-only by design.
+  chmod -R u+w "$RAMP_COLD_START_DIR" 2>/dev/null || true
+  rm -rf "$RAMP_COLD_START_DIR"
+  exit "$code"
+fi
+
+# Inside the mount namespace.
+tmp=$RAMP_COLD_START_DIR
+log=$COLD_START_LOG
+run_local_pid=
 cleanup() {
   if [ -n "$run_local_pid" ] && kill -0 "$run_local_pid" 2>/dev/null; then
     kill -TERM "$run_local_pid" 2>/dev/null || true
     wait "$run_local_pid" 2>/dev/null || true
   fi
+  # Containers the commands left would hold mounts under $tmp.
   if command -v podman >/dev/null 2>&1; then
-    podman system reset --force >/dev/null 2>&1 || true
+    podman rm --all --force >/dev/null 2>&1 || true
   fi
-  # Go's module cache is read-only by design.
-  chmod -R u+w "$tmp" 2>/dev/null || true
-  rm -rf "$tmp"
 }
 trap cleanup EXIT
 
+empty() { # mounts a new empty directory over $1
+  mkdir -p "$tmp/mounts$1" "$1"
+  mount --bind "$tmp/mounts$1" "$1"
+}
+empty "$HOME"
+for dir in /var/lib/containers/storage /run/containers/storage /run/libpod; do
+  empty "$dir"
+done
 git clone -q "$root" "$tmp/src"
 # The shared folder beside the checkout, where CI has it, if there is one.
-[ -d "$root/../shared" ] && ln -s "$root/../shared" "$tmp/shared"
-export HOME="$tmp/home"
-mkdir -p "$HOME"
-if command -v podman >/dev/null 2>&1; then
-  driver=$(podman info --format '{{.Store.GraphDriverName}}' 2>/dev/null || echo overlay)
-  cat >"$tmp/storage.conf" <<CONF
-[storage]
-driver = "$driver"
-graphroot = "$tmp/containers/storage"
-runroot = "$tmp/containers/run"
-CONF
-  export CONTAINERS_STORAGE_CONF="$tmp/storage.conf"
-fi
+if [ -d "$root/../shared" ]; then ln -s "$root/../shared" "$tmp/shared"; fi
 : >"$log"
-echo "cold start in $tmp (HOME=$HOME); output in $log"
+echo "cold start in $tmp/src with an empty $HOME and podman storage; output in $log"
 
 since() { # seconds since $1 (date +%s.%N)
   awk -v begin="$1" -v now="$(date +%s.%N)" 'BEGIN { printf "%.1f", now - begin }'

@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=$1
 shift
 mkdir -p "$out"
-(cd "$here/demo" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags="-s -w" -o "$out/demo.tmp" .)
+(cd "$here/demo" && CGO_ENABLED=0 GOFLAGS="-mod=mod -buildvcs=false" go build -trimpath -ldflags="-s -w" -o "$out/demo.tmp" .)
 if ! cmp -s "$out/demo.tmp" "$out/demo" 2>/dev/null; then
   mv "$out/demo.tmp" "$out/demo"
   rm -f "$out"/demo-*.tar
