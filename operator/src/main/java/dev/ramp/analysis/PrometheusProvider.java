@@ -2,6 +2,7 @@ package dev.ramp.analysis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ramp.egress.BoundedExchange;
 import dev.ramp.egress.EgressPolicy;
 import dev.ramp.egress.Redaction;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -12,7 +13,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,8 +21,10 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * Queries Prometheus's HTTP API (instant queries), once per call, with a timeout: the caller's
- * next check is the retry, so no reconcile thread sleeps here. A circuit breaker stops hammering
+ * Queries Prometheus's HTTP API (instant queries), once per call, with a timeout that covers the
+ * whole exchange, body included, and reading at most {@value #MAX_ANSWER_BYTES} bytes of the
+ * answer ({@link BoundedExchange}): the caller's next check is the retry, so no reconcile thread
+ * sleeps here. A circuit breaker stops hammering
  * a Prometheus that keeps failing; each template and credential has its own (see {@link Providers}),
  * so one tenant's slow queries cannot open it for others. A query Prometheus refuses is quoted,
  * control characters removed and cut short ({@link Redaction#response}); the address is shown
@@ -31,6 +34,12 @@ import java.util.OptionalDouble;
 public class PrometheusProvider implements MetricsProvider {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The most bytes of an answer read: an instant query's one number fits many times over, and a
+     * larger answer is refused, never parsed.
+     */
+    public static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
     private final String address;
     private final String shown;
@@ -91,9 +100,12 @@ public class PrometheusProvider implements MetricsProvider {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        HttpResponse<String> response;
+        BoundedExchange.Answer answer;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            answer = BoundedExchange.send(http, request.build(), timeout, MAX_ANSWER_BYTES);
+        } catch (HttpTimeoutException e) {
+            throw new MetricQueryException(MetricQueryException.Kind.UNAVAILABLE,
+                    "Prometheus at " + shown + " timed out after " + timeout.toMillis() + "ms");
         } catch (IOException e) {
             throw new MetricQueryException(MetricQueryException.Kind.UNAVAILABLE,
                     "Prometheus at " + shown + " unreachable: "
@@ -102,7 +114,13 @@ public class PrometheusProvider implements MetricsProvider {
             Thread.currentThread().interrupt();
             throw new MetricQueryException(MetricQueryException.Kind.UNAVAILABLE, "interrupted");
         }
-        return parse(response.statusCode(), response.body());
+        if (answer.cut()) {
+            throw new MetricQueryException(answer.status() >= 500 ? MetricQueryException.Kind.UNAVAILABLE
+                    : MetricQueryException.Kind.REJECTED, "Prometheus at " + shown + " answered HTTP " + answer.status()
+                    + " with more than " + MAX_ANSWER_BYTES / (1024 * 1024) + " MiB; Ramp reads no more"
+                    + " (the query must return one number)");
+        }
+        return parse(answer.status(), answer.text());
     }
 
     private OptionalDouble parse(int code, String body) throws MetricQueryException {

@@ -2,6 +2,7 @@ package dev.ramp.git;
 
 import dev.ramp.api.GitSource;
 import dev.ramp.egress.EgressPolicy;
+import dev.ramp.egress.Redaction;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,6 +31,9 @@ import org.eclipse.jgit.transport.RemoteRefUpdate;
  * last promoted one, so the depth must reach back that far.
  */
 public class GitMirror {
+
+    /** The most characters of a Git server's or JGit's error text kept in a message. */
+    static final int MAX_REMOTE_MESSAGE = 512;
 
     /** The default depth of a fetch: deep enough for the reverts of any recent release. */
     public static final int DEFAULT_DEPTH = 100;
@@ -168,7 +172,7 @@ public class GitMirror {
                         }
                         default -> throw new GitSourceException("PushFailed", "pushing to " + branch + " of "
                                 + source.getSpec().getUrl() + ": " + update.getStatus()
-                                + (update.getMessage() == null ? "" : " (" + update.getMessage() + ")"),
+                                + (update.getMessage() == null ? "" : " (" + remote(update.getMessage()) + ")"),
                                 update.getStatus() == RemoteRefUpdate.Status.REJECTED_OTHER_REASON);
                     }
                 }
@@ -180,12 +184,20 @@ public class GitMirror {
         }
     }
 
-    private static String message(Exception e) {
+    /**
+     * What JGit said, cut to {@value #MAX_REMOTE_MESSAGE} characters before anything looks at it:
+     * it may quote the remote (the first line of a non-Git answer, a server's refusal).
+     */
+    static String message(Exception e) {
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        return cause == e || cause.getMessage() == null ? String.valueOf(e.getMessage())
-                : e.getMessage() + ": " + cause.getMessage();
+        return remote(cause == e || cause.getMessage() == null ? String.valueOf(e.getMessage())
+                : e.getMessage() + ": " + cause.getMessage());
+    }
+
+    private static String remote(String text) {
+        return Redaction.shortened(text, MAX_REMOTE_MESSAGE);
     }
 }

@@ -5,6 +5,7 @@ import dev.ramp.api.GitSource;
 import dev.ramp.api.GitSourceStatus;
 import dev.ramp.api.SyncRequest;
 import dev.ramp.kube.ApiErrors;
+import dev.ramp.kube.Messages;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -141,7 +142,7 @@ public class GitSourceReconciler implements Reconciler<GitSource> {
         conditions.unavailable(source, reason, message + " (attempt " + failures + ", next in "
                 + next.toSeconds() + "s)");
         LOG.warnf("gitsource %s/%s: %s (attempt %d, next in %ds)", source.getMetadata().getNamespace(),
-                source.getMetadata().getName(), dev.ramp.egress.Redaction.text(message), failures, next.toSeconds());
+                source.getMetadata().getName(), Messages.bounded(message), failures, next.toSeconds());
         return next;
     }
 

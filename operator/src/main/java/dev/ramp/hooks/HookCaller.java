@@ -3,6 +3,7 @@ package dev.ramp.hooks;
 import dev.ramp.kube.SecretValues;
 import dev.ramp.api.Durations;
 import dev.ramp.api.WebhookSpec;
+import dev.ramp.egress.BoundedExchange;
 import dev.ramp.egress.EgressPolicy;
 import dev.ramp.egress.Redaction;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -12,16 +13,16 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * POSTs a release's JSON payload to one webhook, once, bounded by the hook's timeout (at most
- * {@link WebhookSpec#MAX_TIMEOUT}). There is no retry loop here, so no reconcile thread sleeps: a
- * hook that could not answer is asked again at the release's next check. The answer is an
- * {@link HookAnswer}, never an exception.
+ * {@link WebhookSpec#MAX_TIMEOUT}), which covers the whole exchange, body included, and reading at
+ * most {@value #MAX_ANSWER_BYTES} bytes of its answer ({@link BoundedExchange}). There is no retry
+ * loop here, so no reconcile thread sleeps: a hook that could not answer is asked again at the
+ * release's next check. The answer is an {@link HookAnswer}, never an exception.
  *
  * <p>The URL is the hook's {@code url} or the value of its {@code urlSecretRef}, read from the
  * Rollout's namespace; it is checked against the operator's {@link EgressPolicy} just before the
@@ -31,6 +32,12 @@ import java.util.Optional;
 public class HookCaller {
 
     static final Duration MAX_TIMEOUT = Durations.parse(WebhookSpec.MAX_TIMEOUT);
+
+    /**
+     * The most bytes of a hook's answer read: only its status decides, and only its first
+     * {@value Redaction#MAX_RESPONSE} characters are shown. The rest is never received.
+     */
+    public static final int MAX_ANSWER_BYTES = 4096;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -109,9 +116,8 @@ public class HookCaller {
             HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(payload)).build();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return new HookAnswer(response.statusCode(), where + " answered " + response.statusCode(),
-                    Redaction.response(response.body()));
+            BoundedExchange.Answer answer = BoundedExchange.send(http, request, timeout, MAX_ANSWER_BYTES);
+            return new HookAnswer(answer.status(), where + " answered " + answer.status(), Redaction.response(answer.text()));
         } catch (HttpTimeoutException e) {
             return new HookAnswer(-1, where + " timed out after " + timeout.toMillis() + "ms", "");
         } catch (IOException e) {
@@ -132,24 +138,40 @@ public class HookCaller {
     }
 
     /**
-     * What a hook answered: its HTTP status (negative when it was not reached: -1 unreachable,
-     * -2 no usable URL, -3 refused by the egress policy), a sentence saying so, and what it
-     * answered, cut short and without control characters ({@link Redaction#response}).
+     * What a hook answered: its HTTP status (negative when it was not reached: -1 unreachable or
+     * timed out, -2 no usable URL, -3 refused by the egress policy), a sentence saying so, and
+     * what it answered, cut short and without control characters ({@link Redaction#response}).
      * {@link #message} never holds the response: it is what a rollback's cause and a revert
      * commit may quote; {@link #described} adds the response, for conditions and Events.
      */
     public record HookAnswer(int status, String message, String response) {
+
+        /** The reason of a check a hook failed: it answered no (any other status than below). */
+        public static final String FAILED = "HookFailed";
+        /** The reason of a check a hook left inconclusive: not reached, timed out, or 502, 503, 504. */
+        public static final String UNREACHABLE = "HookUnreachable";
+        /** The reason of a check a hook left inconclusive: it asked to be asked later (408, 429). */
+        public static final String BUSY = "HookBusy";
 
         public boolean ok() {
             return status >= 200 && status < 300;
         }
 
         /**
-         * No answer from the hook itself: not reached, timed out, or a gateway in front of it
-         * saying so (502, 503, 504). Such an answer says nothing about the canary.
+         * No verdict from the hook: it was not reached, timed out, a gateway in front of it said
+         * so (502, 503, 504), or it asked to be asked later (408, 429). Such an answer says
+         * nothing about the canary.
          */
-        public boolean unreachable() {
-            return status < 0 || status == 502 || status == 503 || status == 504;
+        public boolean inconclusive() {
+            return status < 0 || status == 408 || status == 429 || status == 502 || status == 503 || status == 504;
+        }
+
+        /** {@link #FAILED}, {@link #UNREACHABLE} or {@link #BUSY}, for an answer that is not 2xx. */
+        public String reason() {
+            if (!inconclusive()) {
+                return FAILED;
+            }
+            return status == 408 || status == 429 ? BUSY : UNREACHABLE;
         }
 
         /** The message and, when the hook said something, what it said. */

@@ -1,6 +1,5 @@
 package dev.ramp.kube;
 
-import dev.ramp.egress.Redaction;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Clock;
@@ -28,8 +27,8 @@ public final class Conditions {
     }
 
     /**
-     * A condition stamped with the current time and the observed generation. Any URL in the
-     * message is redacted ({@link Redaction#text}), whoever wrote it.
+     * A condition stamped with the current time and the observed generation. The message is cut
+     * to {@link Messages#MAX_LENGTH} characters and any URL in it redacted, whoever wrote it.
      */
     public Condition of(String type, String status, String reason, String message, Long generation) {
         return of(type, status, reason, message, generation, Instant.now(clock));
@@ -37,7 +36,7 @@ public final class Conditions {
 
     /** A condition stamped with the given time (to the second) and the observed generation. */
     public static Condition of(String type, String status, String reason, String message, Long generation, Instant at) {
-        return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(Redaction.text(message))
+        return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(Messages.bounded(message))
                 .withObservedGeneration(generation).withLastTransitionTime(at.truncatedTo(ChronoUnit.SECONDS).toString())
                 .build();
     }

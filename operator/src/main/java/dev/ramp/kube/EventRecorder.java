@@ -1,6 +1,5 @@
 package dev.ramp.kube;
 
-import dev.ramp.egress.Redaction;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -13,8 +12,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Records Kubernetes Events on Ramp's resources, as {@code kubectl describe} shows them.
- * An Event is a courtesy to the user: failing to record one never fails a reconcile. Any URL
- * in a message is redacted ({@link Redaction#text}), whoever wrote it.
+ * An Event is a courtesy to the user: failing to record one never fails a reconcile. The
+ * message is cut to {@link Messages#MAX_LENGTH} characters and any URL in it redacted, whoever
+ * wrote it.
  */
 public class EventRecorder {
 
@@ -49,7 +49,7 @@ public class EventRecorder {
                         .withApiVersion(about.getApiVersion()).withKind(about.getKind())
                         .withName(about.getMetadata().getName()).withNamespace(namespace)
                         .withUid(about.getMetadata().getUid()).build())
-                .withType(type).withReason(reason).withMessage(Redaction.text(message))
+                .withType(type).withReason(reason).withMessage(Messages.bounded(message))
                 .withNewSource(COMPONENT, null)
                 .withReportingComponent(COMPONENT)
                 .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)

@@ -1,9 +1,9 @@
 package dev.ramp.rollout;
 
 import dev.ramp.api.WebhookSpec;
-import dev.ramp.egress.Redaction;
 import dev.ramp.hooks.Hooks;
 import dev.ramp.kube.EventRecorder;
+import dev.ramp.kube.Messages;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,10 +57,10 @@ public class Effects {
         var notes = context.notes();
         for (RolloutContext.Note note : notes.subList(Math.min(from, notes.size()), notes.size())) {
             if (note.warning()) {
-                LOG.warnf("rollout %s: %s: %s", context.key(), note.reason(), Redaction.text(note.message()));
+                LOG.warnf("rollout %s: %s: %s", context.key(), note.reason(), Messages.bounded(note.message()));
                 events.warning(context.rollout(), note.reason(), note.message());
             } else {
-                LOG.infof("rollout %s: %s: %s", context.key(), note.reason(), Redaction.text(note.message()));
+                LOG.infof("rollout %s: %s: %s", context.key(), note.reason(), Messages.bounded(note.message()));
                 events.normal(context.rollout(), note.reason(), note.message());
             }
         }

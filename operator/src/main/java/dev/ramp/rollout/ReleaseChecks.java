@@ -47,15 +47,14 @@ public class ReleaseChecks {
 
     /**
      * A pre-rollout or rollout hook that did not say yes: Failed when it said no, Inconclusive when
-     * it could not answer. Its response is shown in the Analysis condition and Event, never kept in
+     * it gave no verdict (not reached, timed out, 408, 429, 502, 503, 504). Its response is shown in the Analysis condition and Event, never kept in
      * the rollback's cause (which a Git revert quotes).
      */
     public Next hook(RolloutContext context, AnalysisSettings settings, HookAnswer answer) {
-        Verdict verdict = answer.unreachable() ? Verdict.Inconclusive : Verdict.Failed;
-        String reason = answer.unreachable() ? "HookUnreachable" : "HookFailed";
-        RollbackCause cause = new RollbackCause(verdict == Verdict.Failed ? "HookFailed" : RollbackCause.ANALYSIS_INCONCLUSIVE,
+        Verdict verdict = answer.inconclusive() ? Verdict.Inconclusive : Verdict.Failed;
+        RollbackCause cause = new RollbackCause(verdict == Verdict.Failed ? HookAnswer.FAILED : RollbackCause.ANALYSIS_INCONCLUSIVE,
                 answer.message());
-        return notPassed(context, settings, verdict, reason, answer.described(), false, cause);
+        return notPassed(context, settings, verdict, answer.reason(), answer.described(), false, cause);
     }
 
     /**

@@ -46,12 +46,12 @@ public class ReleaseGates {
 
     /**
      * The first hook of a checking type (pre-rollout, rollout) that did not answer 2xx: one that
-     * said no fails the check; one that could not be reached leaves it inconclusive.
+     * said no fails the check; one that gave no verdict (not reached, 408, 429, 502-504) leaves it
+     * inconclusive.
      */
     public Optional<HookAnswer> failure(RolloutContext context, Type type) {
         Optional<HookAnswer> refusal = probes.firstRefusal(context.rollout(), type);
-        refusal.ifPresent(answer -> set(context, Conditions.FALSE, answer.unreachable() ? "HookUnreachable" : "HookFailed",
-                answer.described()));
+        refusal.ifPresent(answer -> set(context, Conditions.FALSE, answer.reason(), answer.described()));
         return refusal;
     }
 

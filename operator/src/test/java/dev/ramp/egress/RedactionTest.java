@@ -1,7 +1,9 @@
 package dev.ramp.egress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** What Ramp prints of URLs and of remotes' answers. */
@@ -38,5 +40,39 @@ class RedactionTest {
         String answer = Redaction.response("x".repeat(10_000));
         assertThat(answer).hasSize(Redaction.MAX_RESPONSE + 1).endsWith("…");
         assertThat(Redaction.response(null)).isEmpty();
+    }
+
+    @Test
+    void aCutNeverShowsPartOfAUrlWhoseCredentialsLieBeyondIt() {
+        String answer = "see " + "x".repeat(Redaction.MAX_RESPONSE - 30) + " https://deploy:hunter2-very-long-password@git.example.com/r.git";
+
+        String shown = Redaction.response(answer);
+
+        assertThat(shown).isEqualTo("see " + "x".repeat(Redaction.MAX_RESPONSE - 30) + "…");
+        assertThat(Redaction.shortened("a https://u:p@h/?token=t b", 100)).isEqualTo("a https://***@h/?token=*** b");
+        assertThat(Redaction.shortened("a".repeat(50), 10)).isEqualTo("a".repeat(10) + "…");
+    }
+
+    /** Each of these took Ramp's former patterns hours at this size; each pattern now runs in linear time. */
+    @Test
+    void aMegabyteOfAdversarialTextIsRedactedWhole() {
+        int size = 1_000_000;
+        String letters = "a".repeat(size);
+        String urlish = "a.b+c-d".repeat(size / 7);
+        String schemes = "a:/".repeat(size / 3);
+        String parameters = "http://x/" + "?token".repeat(size / 6);
+        String names = "http://x/?" + "tokenkey".repeat(size / 8);
+        String farSecret = "x".repeat(size) + "https://u:p@h/?sig=s";
+
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            assertThat(Redaction.text(letters)).isEqualTo(letters);
+            assertThat(Redaction.text(urlish)).isEqualTo(urlish);
+            assertThat(Redaction.text(schemes)).isEqualTo(schemes);
+            assertThat(Redaction.text(parameters)).isEqualTo(parameters);
+            assertThat(Redaction.url(names)).isEqualTo(names);
+            assertThat(Redaction.url(names + "=v")).isEqualTo(names + "=***");
+            assertThat(Redaction.text(farSecret)).endsWith("xhttps://***@h/?sig=***").doesNotContain("u:p");
+            assertThat(Redaction.response(letters)).isEqualTo("a".repeat(Redaction.MAX_RESPONSE) + "…");
+        });
     }
 }

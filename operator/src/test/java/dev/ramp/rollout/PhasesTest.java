@@ -415,6 +415,30 @@ class PhasesTest {
         }
 
         @Test
+        void aPreRolloutHookAnswering429IsInconclusiveAndNeverRollsBackAtThresholdOne() {
+            rollout.getSpec().getAnalysis().setThreshold(1);
+            hook(WebhookSpec.Type.PreRollout);
+            releasingAt(0, Duration.ZERO);
+            status().setStep(null);
+            status().setLastCheckTime(null);
+            probes.refuse(WebhookSpec.Type.PreRollout, new HookAnswer(429, "webhook gate (pre-rollout, url) answered 429",
+                    "too many requests"));
+
+            decideAt(Duration.ZERO);
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+            assertThat(status().getRollbackCause()).isNull();
+            assertThat(status().getFailedChecks()).isZero();
+            assertThat(status().getInconclusiveChecks()).isEqualTo(1);
+            assertThat(status().getStep()).isNull();
+            assertThat(condition(ReleaseGates.WEBHOOKS, c -> c.getReason())).contains(HookAnswer.BUSY);
+            assertThat(condition(Transitions.ANALYSIS, c -> c.getReason() + ": " + c.getMessage())).contains(HookAnswer.BUSY
+                    + ": check inconclusive (1 in a row of limit 10; the step holds): webhook gate (pre-rollout, url) answered 429:"
+                    + " too many requests");
+            assertThat(events()).containsExactly(HookAnswer.BUSY);
+        }
+
+        @Test
         void aTargetBackOnThePromotedRevisionCancelsTheReleaseWithoutFailingIt() {
             releasingAt(1, Duration.ZERO);
             target = deployment("podinfo", "1.0", 1, true);

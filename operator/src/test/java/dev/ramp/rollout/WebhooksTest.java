@@ -185,6 +185,36 @@ class WebhooksTest {
     }
 
     @Test
+    void aBusyHookHoldsTheReleaseWithoutFailingItEvenAtThresholdOne() {
+        hooks.answer("/gate", 429);
+        fx.createTarget("podinfo:1.0");
+        fx.createRollout(r -> {
+            r.getSpec().getAnalysis().setInterval("1s");
+            r.getSpec().getAnalysis().setThreshold(1);
+            r.getSpec().getAnalysis().setStepWeights(List.of(20, 40));
+            r.getSpec().getAnalysis().setWebhooks(new ArrayList<>(List.of(hook("gate", WebhookSpec.Type.PreRollout, "2s"))));
+        });
+        fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
+        prometheus.awaitScrapes();
+        fx.watchWeights();
+
+        fx.release("podinfo:2.0");
+        await().atMost(Duration.ofSeconds(20)).until(() -> webhooksCondition().startsWith("HookBusy"));
+        assertThat(webhooksCondition()).contains("webhook gate (pre-rollout, " + hooks.url("/gate") + ") answered 429");
+        await().atMost(Duration.ofSeconds(10)).until(() -> hooks.calls("/gate").size() >= 2);
+        Rollout held = fx.rollout();
+        assertThat(held.getStatus().getPhase()).isEqualTo(Phase.Progressing);
+        assertThat(held.getStatus().getFailedChecks()).isZero();
+        assertThat(held.getStatus().getInconclusiveChecks()).isPositive();
+
+        hooks.answer("/gate", 200);
+        Rollout succeeded = fx.awaitPhase(Phase.Succeeded, RELEASE);
+        assertThat(succeeded.getStatus().getRollbackCause()).isNull();
+        assertThat(fx.observedWeights()).containsExactly(0, 20, 40, 0);
+        assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:2.0");
+    }
+
+    @Test
     void aLoadTestHookThatSaysNoHoldsItsStepUntilTheReleaseFails() {
         hooks.answer("/load", 500);
         bootstrap(List.of(hook("load", WebhookSpec.Type.Rollout, "2s")));

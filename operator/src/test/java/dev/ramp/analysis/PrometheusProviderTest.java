@@ -1,0 +1,73 @@
+package dev.ramp.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.ramp.egress.EgressPolicy;
+import dev.ramp.testing.HostileServer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A metrics provider that trickles or floods its answer costs a check its timeout and a few MiB, no more. */
+class PrometheusProviderTest {
+
+    private final HostileServer peer;
+
+    PrometheusProviderTest() throws IOException {
+        peer = new HostileServer();
+    }
+
+    @AfterEach
+    void stop() {
+        peer.close();
+    }
+
+    private MetricQueryException refusal(String path, Duration timeout) {
+        // The path stands for the server's address: the provider appends /api/v1/query?query=… to it.
+        PrometheusProvider provider = new PrometheusProvider(peer.url(path) + "/x", null, timeout,
+                EgressPolicy.of(List.of(), List.of(), List.of()));
+        return assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            try {
+                provider.query("up");
+            } catch (MetricQueryException e) {
+                return e;
+            }
+            throw new AssertionError("the query did not fail");
+        });
+    }
+
+    @Test
+    void aProviderThatTricklesItsAnswerTimesOutAtItsDeadline() {
+        long start = System.nanoTime();
+        MetricQueryException refused = refusal("/trickle/200", Duration.ofSeconds(1));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(refused.kind()).isEqualTo(MetricQueryException.Kind.UNAVAILABLE);
+        assertThat(refused.getMessage()).isEqualTo("Prometheus at " + peer.url("/trickle/200/x") + " timed out after 1000ms");
+        assertThat(took).isLessThan(Duration.ofSeconds(3));
+        await().atMost(Duration.ofSeconds(10)).until(() -> peer.brokenOff() == 1);
+    }
+
+    @Test
+    void anAnswerLargerThanTheLimitIsRefusedUnread() {
+        MetricQueryException refused = refusal("/huge/200", Duration.ofSeconds(10));
+
+        assertThat(refused.kind()).isEqualTo(MetricQueryException.Kind.REJECTED);
+        assertThat(refused.getMessage()).isEqualTo("Prometheus at " + peer.url("/huge/200/x")
+                + " answered HTTP 200 with more than 4 MiB; Ramp reads no more (the query must return one number)");
+        await().atMost(Duration.ofSeconds(10)).until(() -> peer.brokenOff() == 1);
+        assertThat(peer.bodyBytes()).isLessThan(PrometheusProvider.MAX_ANSWER_BYTES + 16L * 1024 * 1024);
+    }
+
+    @Test
+    void aHugeServerErrorIsAnOutageNotTheQuerysFault() {
+        MetricQueryException refused = refusal("/huge/503", Duration.ofSeconds(10));
+
+        assertThat(refused.kind()).isEqualTo(MetricQueryException.Kind.UNAVAILABLE);
+        assertThat(refused.getMessage()).contains("answered HTTP 503 with more than 4 MiB");
+    }
+}
