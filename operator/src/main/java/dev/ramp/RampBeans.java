@@ -13,6 +13,7 @@ import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
 import dev.ramp.kube.References;
 import dev.ramp.rollout.PhaseHandlerRegistry;
+import dev.ramp.routing.RoutePolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -61,12 +62,20 @@ public class RampBeans {
         return new References(allowCrossNamespaceRefs);
     }
 
+    /** The hosts and gateways a Rollout may route besides its own Service names (ramp.routing.*). */
+    @Produces
+    @Singleton
+    RoutePolicy routePolicy(@ConfigProperty(name = RoutePolicy.HOSTS_SETTING) Optional<List<String>> hosts,
+            @ConfigProperty(name = RoutePolicy.GATEWAYS_SETTING) Optional<List<String>> gateways) {
+        return RoutePolicy.of(hosts.orElse(List.of()), gateways.orElse(List.of()));
+    }
+
     @Produces
     @ApplicationScoped
     PhaseHandlerRegistry phaseHandlers(KubernetesClient client, EventRecorder events,
             @ConfigProperty(name = "ramp.prometheus.address") String prometheusAddress, MeterRegistry registry,
-            GitReverter reverter, References references, EgressPolicy egress) {
-        return PhaseHandlerRegistry.create(client, events, prometheusAddress, registry, reverter, references, egress);
+            GitReverter reverter, References references, EgressPolicy egress, RoutePolicy routes) {
+        return PhaseHandlerRegistry.create(client, events, prometheusAddress, registry, reverter, references, egress, routes);
     }
 
     @Produces

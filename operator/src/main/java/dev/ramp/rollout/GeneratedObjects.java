@@ -2,6 +2,7 @@ package dev.ramp.rollout;
 
 import dev.ramp.api.Rollout;
 import dev.ramp.routing.RolloutServices;
+import dev.ramp.routing.RoutePolicy;
 import dev.ramp.routing.Routing;
 import dev.ramp.routing.Weights;
 import dev.ramp.routing.TrafficRouter;
@@ -16,15 +17,19 @@ import java.util.List;
  * routing. They are desired state derived from the spec and status, applied at every reconcile
  * after the phase has decided, so a deleted Service, DestinationRule or VirtualService comes back
  * and an edited {@code spec.service} reaches them all; nothing is written when they already match.
+ * Nothing at all is written for a Rollout whose route the {@link RoutePolicy} refuses (RouteGuard
+ * holds it): neither a Service nor a route, so nothing is half applied.
  */
 public class GeneratedObjects {
 
     private final RolloutServices services;
     private final TrafficRouter router;
+    private final RoutePolicy policy;
 
-    public GeneratedObjects(RolloutServices services, TrafficRouter router) {
+    public GeneratedObjects(RolloutServices services, TrafficRouter router, RoutePolicy policy) {
         this.services = services;
         this.router = router;
+        this.policy = policy;
     }
 
     /** Sends all traffic to the primary, whatever the status says (a rollback, before it is written). */
@@ -43,6 +48,9 @@ public class GeneratedObjects {
      */
     public void apply(Rollout rollout, Deployment target, Collection<Service> cachedServices,
             Collection<? extends HasMetadata> cachedRouting) {
+        if (!policy.refusals(rollout).isEmpty()) {
+            return;
+        }
         services.reconcile(rollout, target, cachedServices);
         router.reconcile(rollout, ReleasePlan.routingOf(rollout), cachedRouting);
     }

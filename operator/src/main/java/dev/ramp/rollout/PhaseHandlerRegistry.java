@@ -19,6 +19,7 @@ import dev.ramp.hooks.HookCaller;
 import dev.ramp.hooks.Hooks;
 import dev.ramp.routing.IstioRouter;
 import dev.ramp.routing.RolloutServices;
+import dev.ramp.routing.RoutePolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
@@ -32,16 +33,18 @@ public class PhaseHandlerRegistry {
     private final RolloutMetrics metrics;
     private final ManualActions actions = new ManualActions();
     private final NewRevisionGuard newRevision = new NewRevisionGuard();
+    private final RouteGuard routes;
     private final GeneratedObjects generated;
     private final Effects effects;
 
     /** The decisions alone, with nothing to apply them (unit tests of the state machine). */
     public PhaseHandlerRegistry(List<PhaseHandler> handlers) {
-        this(handlers, null, null, null);
+        this(handlers, null, null, null, RoutePolicy.OWN_NAMES);
     }
 
     public PhaseHandlerRegistry(List<PhaseHandler> handlers, RolloutMetrics metrics, GeneratedObjects generated,
-            Effects effects) {
+            Effects effects, RoutePolicy routePolicy) {
+        this.routes = new RouteGuard(routePolicy);
         this.metrics = metrics;
         this.generated = generated;
         this.effects = effects;
@@ -52,25 +55,32 @@ public class PhaseHandlerRegistry {
         }
     }
 
-    /** As the full {@code create}, with references kept in their namespace and the default egress policy. */
+    /**
+     * As the full {@code create}, with references kept in their namespace, the default egress
+     * policy and routes to the Rollouts' own Service names only.
+     */
     public static PhaseHandlerRegistry create(KubernetesClient client, EventRecorder events,
             String prometheusAddress, MeterRegistry registry, ReleaseReverter reverter) {
-        return create(client, events, prometheusAddress, registry, reverter, References.SAME_NAMESPACE, EgressPolicy.defaults());
+        return create(client, events, prometheusAddress, registry, reverter, References.SAME_NAMESPACE, EgressPolicy.defaults(),
+                RoutePolicy.OWN_NAMES);
     }
 
     /**
      * The handlers wired to the real Kubernetes client, Istio router, Prometheus and Git, with the
-     * operator's rules for cross-namespace references and outbound requests (hooks, providers).
+     * operator's rules for cross-namespace references, outbound requests (hooks, providers) and
+     * the hosts and gateways a Rollout may route.
      */
     public static PhaseHandlerRegistry create(KubernetesClient client, EventRecorder events, String prometheusAddress,
-            MeterRegistry registry, ReleaseReverter reverter, References references, EgressPolicy egress) {
+            MeterRegistry registry, ReleaseReverter reverter, References references, EgressPolicy egress,
+            RoutePolicy routePolicy) {
         RolloutMetrics metrics = new RolloutMetrics(registry);
         Hooks hooks = new Hooks(new HookCaller(client, egress));
         Analysis analysis = new Analysis(new Providers(client, prometheusAddress, egress), new AnalysisMetrics(registry),
                 references);
         Effects effects = new Effects(new Workloads(client), hooks, metrics, events);
         return new PhaseHandlerRegistry(handlers(new LiveProbes(analysis, hooks), reverter), metrics,
-                new GeneratedObjects(new RolloutServices(client), new IstioRouter(client)), effects);
+                new GeneratedObjects(new RolloutServices(client), new IstioRouter(client, routePolicy), routePolicy), effects,
+                routePolicy);
     }
 
     /** The whole state machine: one handler per phase, deciding from what it observes and what {@code probes} answer. */
@@ -84,15 +94,16 @@ public class PhaseHandlerRegistry {
     }
 
     /**
-     * Decides one pass: a manual action or a pause, else a new revision, else the work of the
-     * current phase. Changes the status in {@code context} and adds the effects and Events to
+     * Decides one pass: a hold for a refused route, else a manual action or a pause, else a new
+     * revision, else the work of the current phase. Changes the status in {@code context} and adds the effects and Events to
      * carry out once it is written; reads nothing but the context and the probes.
      */
     public Next decide(RolloutContext context) {
         if (context.status().getPhase() == null) {
             context.status().setPhase(Phase.Initializing);
         }
-        return actions.apply(context)
+        return routes.apply(context)
+                .or(() -> actions.apply(context))
                 .or(() -> newRevision.apply(context))
                 .orElseGet(() -> forPhase(context.status().getPhase()).handle(context));
     }

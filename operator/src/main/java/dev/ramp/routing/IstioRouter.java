@@ -20,23 +20,35 @@ import java.util.Collection;
 import java.util.List;
 import io.fabric8.istio.api.api.networking.v1alpha3.Percent;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Routes by Istio: a VirtualService named after the Service, whose default HTTP route splits
  * traffic by weight between the primary and canary Services (and may mirror it to the canary),
  * preceded during an A/B test by a route sending matching requests to the canary; and a
  * DestinationRule per host. Every object is derived from the Rollout and the routing asked for
- * (never read back from the mesh) and written only when the live one differs.
+ * (never read back from the mesh) and written only when the live one differs. Nothing is written
+ * for a Rollout whose hosts or gateways the {@link RoutePolicy} refuses: the last route stays.
+ * Each object is exported to its own namespace only ({@code exportTo: ["."]}), so no other
+ * namespace's sidecars take it; a VirtualService bound to an allowed gateway of another namespace
+ * is exported to that namespace too, since Istio's gateways (pods of that namespace, as usual)
+ * read only the VirtualServices exported to their own.
  */
 public class IstioRouter implements TrafficRouter {
 
     static final String PRIMARY_ROUTE = "primary";
     static final String CANARY_ROUTE = "canary";
 
-    private final KubernetesClient client;
+    /** Istio's exportTo value for "this object's own namespace". */
+    static final String OWN_NAMESPACE = ".";
 
-    public IstioRouter(KubernetesClient client) {
+    private final KubernetesClient client;
+    private final RoutePolicy policy;
+
+    public IstioRouter(KubernetesClient client, RoutePolicy policy) {
         this.client = client;
+        this.policy = policy;
     }
 
     @Override
@@ -46,6 +58,9 @@ public class IstioRouter implements TrafficRouter {
 
     @Override
     public void reconcile(Rollout rollout, Routing routing, Collection<? extends HasMetadata> live) {
+        if (!policy.refusals(rollout).isEmpty()) {
+            return;
+        }
         RolloutNames names = RolloutNames.of(rollout);
         applyIfChanged(destinationRule(rollout, names.primaryService()), live);
         applyIfChanged(destinationRule(rollout, names.canaryService()), live);
@@ -78,8 +93,20 @@ public class IstioRouter implements TrafficRouter {
         http.add(route);
         return new VirtualServiceBuilder()
                 .withMetadata(Managed.metadata(rollout, names.service(), Map.of()))
-                .withNewSpec().withHosts(hosts).withGateways(gateways).withHttp(http).endSpec()
+                .withNewSpec().withHosts(hosts).withGateways(gateways).withExportTo(exportTo(rollout, gateways))
+                .withHttp(http).endSpec()
                 .build();
+    }
+
+    /** The Rollout's namespace, and the namespace of each gateway of another one the route binds to. */
+    private static List<String> exportTo(Rollout rollout, List<String> gateways) {
+        String namespace = rollout.getMetadata().getNamespace();
+        Set<String> exportTo = new TreeSet<>();
+        gateways.stream().filter(g -> !g.equals(RoutePolicy.MESH)).map(g -> RoutePolicy.namespaceOf(g, namespace))
+                .filter(n -> !n.equals(namespace)).forEach(exportTo::add);
+        List<String> all = new ArrayList<>(List.of(OWN_NAMESPACE));
+        all.addAll(exportTo);
+        return all;
     }
 
     private static HTTPRouteDestination destination(String host, int port, int weight) {
@@ -97,7 +124,7 @@ public class IstioRouter implements TrafficRouter {
     private static DestinationRule destinationRule(Rollout rollout, String host) {
         return new DestinationRuleBuilder()
                 .withMetadata(Managed.metadata(rollout, host, Map.of()))
-                .withNewSpec().withHost(host).endSpec()
+                .withNewSpec().withHost(host).withExportTo(OWN_NAMESPACE).endSpec()
                 .build();
     }
 

@@ -143,6 +143,23 @@ class HelmChartTest {
         assertThat(chart.env(RELEASE, "RAMP_EGRESS_DENY_HOSTS")).isEqualTo("metadata.google.internal,metadata.goog");
         assertThat(chart.env(RELEASE, "RAMP_EGRESS_ALLOW_CIDRS")).isEmpty();
         assertThat(chart.all(NetworkPolicy.class)).isEmpty();
+        assertThat(chart.env(RELEASE, "RAMP_ROUTING_ALLOWED_HOSTS")).as("routes to the Rollouts' own names only").isEmpty();
+        assertThat(chart.env(RELEASE, "RAMP_ROUTING_ALLOWED_GATEWAYS")).isEmpty();
+    }
+
+    @Test
+    void theRoutingAllowListsReachTheOperator() throws IOException {
+        RenderedChart chart = render("""
+                routing:
+                  allowedHosts: ["*.example.com", "team-a=*.team-a.example.com"]
+                  allowedGateways: [istio-system/public, "team-a=edge/*"]
+                """);
+
+        assertThat(chart.env(RELEASE, "RAMP_ROUTING_ALLOWED_HOSTS")).isEqualTo("*.example.com,team-a=*.team-a.example.com");
+        assertThat(chart.env(RELEASE, "RAMP_ROUTING_ALLOWED_GATEWAYS")).isEqualTo("istio-system/public,team-a=edge/*");
+        assertThatThrownBy(() -> render(Map.of("routing.allowedHosts[0]", "https://login.example.com")))
+                .hasMessageContaining("allowedHosts");
+        assertThatThrownBy(() -> render(Map.of("routing.allowedGateways[0]", "public"))).hasMessageContaining("allowedGateways");
     }
 
     @Test

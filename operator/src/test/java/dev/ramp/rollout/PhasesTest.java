@@ -16,6 +16,7 @@ import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutActions;
 import dev.ramp.api.RolloutSpec;
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.RoutingCondition;
 import dev.ramp.api.ServiceSpec;
 import dev.ramp.api.TargetRef;
 import dev.ramp.api.TemplateHash;
@@ -767,6 +768,79 @@ class PhasesTest {
     }
 
     /** Probe answers from a script: the same check result each time, and per hook type a refusal or a yes. */
+    /** A Rollout asking for hosts or gateways that are not its own is held, whatever its phase (RouteGuard). */
+    @Nested
+    class RefusedRoutes {
+
+        @Test
+        void beforeAnyRouteNothingIsCreatedAndTheFieldIsNamed() {
+            primary = null;
+            rollout.getSpec().getService().setHosts(List.of("podinfo", "web.team-b.svc.cluster.local"));
+
+            Next next = decideAt(Duration.ZERO);
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Initializing);
+            assertThat(pass.effects()).isEmpty();
+            assertThat(condition(RoutingCondition.TYPE, c -> c.getStatus())).contains(Conditions.FALSE);
+            assertThat(condition(RoutingCondition.TYPE, c -> c.getReason())).contains(RoutingCondition.REFUSED);
+            assertThat(condition(RoutingCondition.TYPE, c -> c.getMessage())).hasValueSatisfying(m -> assertThat(m)
+                    .startsWith("held, nothing routed: spec.service.hosts[1]: web.team-b.svc.cluster.local is not a name"
+                            + " of this Rollout's Services"));
+            assertThat(events()).containsExactly(RoutingCondition.REFUSED);
+            assertThat(next.after()).isEmpty();
+        }
+
+        @Test
+        void midReleaseTheCanaryKeepsItsShareAndNothingAdvances() {
+            releasingAt(0, Duration.ZERO);
+            rollout.getSpec().getService().setGateways(List.of("istio-system/public"));
+
+            decideAt(Duration.ofMinutes(5));
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+            assertThat(status().getStep()).isZero();
+            assertThat(status().getCanaryWeight()).isEqualTo(20);
+            assertThat(pass.effects()).isEmpty();
+            assertThat(condition(RoutingCondition.TYPE, c -> c.getMessage())).hasValueSatisfying(m -> assertThat(m)
+                    .contains("spec.service.gateways[0]: istio-system/public is a gateway of namespace istio-system, not shop"));
+        }
+
+        @Test
+        void theSameRefusalIsToldOnce() {
+            rollout.getSpec().getService().setHosts(List.of("login.example.com"));
+            decideAt(Duration.ZERO);
+
+            decideAt(Duration.ofMinutes(1));
+
+            assertThat(events()).isEmpty();
+            assertThat(condition(RoutingCondition.TYPE, c -> c.getLastTransitionTime())).contains(T0.toString());
+        }
+
+        @Test
+        void anAllowedSpecGoesOnFromWhereItWasHeld() {
+            primary = null;
+            rollout.getSpec().getService().setHosts(List.of("login.example.com"));
+            decideAt(Duration.ZERO);
+
+            rollout.getSpec().getService().setHosts(List.of("podinfo.shop.svc.cluster.local"));
+            decideAt(Duration.ofMinutes(1));
+
+            assertThat(condition(RoutingCondition.TYPE, c -> c.getStatus())).contains(Conditions.TRUE);
+            assertThat(condition(RoutingCondition.TYPE, c -> c.getReason())).contains(RoutingCondition.ALLOWED);
+            assertThat(events()).contains(RoutingCondition.ALLOWED);
+            assertThat(pass.effects()).containsExactly(new Effect.ApplyPrimary(revisionOf("2.0")));
+        }
+
+        @Test
+        void aRolloutNeverRefusedHasNoRoutingCondition() {
+            rollout.getSpec().getService().setHosts(List.of("podinfo", "podinfo.shop"));
+
+            decideAt(Duration.ZERO);
+
+            assertThat(condition(RoutingCondition.TYPE, c -> c.getReason())).isEmpty();
+        }
+    }
+
     private static final class ScriptedProbes implements Probes {
 
         private CheckResult result = new CheckResult(List.of());

@@ -13,6 +13,9 @@ import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
 import dev.ramp.rollout.PhaseHandlerRegistry;
 import dev.ramp.rollout.RolloutReconciler;
+import dev.ramp.routing.RoutePolicy;
+import dev.ramp.egress.EgressPolicy;
+import dev.ramp.kube.References;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,6 +40,7 @@ public class RampOperator implements AutoCloseable {
     private Operator operator;
     private String defaultServiceAccount;
     private ManifestLimits limits = ManifestLimits.DEFAULT;
+    private RoutePolicy routes = RoutePolicy.OWN_NAMES;
 
     public RampOperator(KubernetesClient client, String prometheusAddress) {
         this.client = client;
@@ -60,6 +64,12 @@ public class RampOperator implements AutoCloseable {
         return this;
     }
 
+    /** The operator settings ramp.routing.allowed-hosts and allowed-gateways; set before {@link #start()}. */
+    public RampOperator withRoutePolicy(RoutePolicy routes) {
+        this.routes = routes;
+        return this;
+    }
+
     public RampOperator start() {
         Clock clock = Clock.systemUTC();
         Conditions conditions = new Conditions(clock);
@@ -69,7 +79,8 @@ public class RampOperator implements AutoCloseable {
         operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
         operator.register(new RolloutReconciler(conditions, events,
                 PhaseHandlerRegistry.create(client, events, prometheusAddress, new SimpleMeterRegistry(),
-                        new GitReverter(client, mirror, syncs)), clock));
+                        new GitReverter(client, mirror, syncs), References.SAME_NAMESPACE, EgressPolicy.defaults(), routes),
+                clock));
         operator.register(new GitSourceReconciler(client, new GitSync(mirror, new SyncIdentities(client,
                 java.util.Optional.ofNullable(defaultServiceAccount)), new ManifestReader(limits), conditions, events),
                 new GitSourceConditions(conditions), syncs));
