@@ -6,6 +6,7 @@ import dev.ramp.analysis.CheckFailure;
 import dev.ramp.analysis.CheckResult;
 import dev.ramp.analysis.MetricOutcome;
 import dev.ramp.analysis.TemplateLookup;
+import dev.ramp.api.AnalysisReasons;
 import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.GitRevertSpec;
 import dev.ramp.api.LocalObjectRef;
@@ -374,6 +375,55 @@ class PhasesTest {
             decideAt(Duration.ofSeconds(10));
             assertThat(status().getInconclusiveChecks()).isEqualTo(2);
             assertThat(decideAt(Duration.ofSeconds(12)).after()).contains(Duration.ofSeconds(8));
+        }
+
+        @Test
+        void aRoundWithNoEvidenceHoldsTheStepAndNeverPromotes() {
+            releasingAt(1, Duration.ZERO);
+            probes.answer(new CheckResult(List.of()));
+
+            decideAt(Duration.ofSeconds(30));
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+            assertThat(status().getInconclusiveChecks()).isEqualTo(1);
+            assertThat(condition(Transitions.ANALYSIS, c -> c.getStatus())).contains(Conditions.FALSE);
+        }
+
+        @Test
+        void skipAnalysisPromotesWithoutRunningAnyCheckAndSaysSo() {
+            rollout.getSpec().getAnalysis().setSkipAnalysis(true);
+            releasingAt(1, Duration.ZERO);
+            probes.answer(inconclusive());
+
+            decideAt(Duration.ofSeconds(30));
+
+            assertThat(probes.checksRun).isZero();
+            assertThat(status().getPhase()).isEqualTo(Phase.Promoting);
+            assertThat(status().getMetrics()).isEmpty();
+            assertThat(condition(Transitions.ANALYSIS, c -> c.getReason())).contains(AnalysisReasons.SKIPPED);
+            assertThat(condition(Transitions.ANALYSIS, c -> c.getMessage()))
+                    .contains("spec.analysis.skipAnalysis is true: the canary is not checked at step 2 of 2: canary weight 50%");
+        }
+
+        @Test
+        void aMetricWhoseQueryIgnoresTheRevisionIsFlaggedOnceAndTheFlagGoesWhenFixed() {
+            releasingAt(0, Duration.ZERO);
+            String warning = "metric error-rate: MetricTemplate shop/errors: its query does not use {{ revision }}";
+            probes.answer(new CheckResult(passed().outcomes(), List.of(warning)));
+
+            decideAt(Duration.ofSeconds(5));
+            assertThat(condition(AnalysisReasons.REVISION_SELECTED, c -> c.getStatus())).contains(Conditions.FALSE);
+            assertThat(condition(AnalysisReasons.REVISION_SELECTED, c -> c.getReason()))
+                    .contains(AnalysisReasons.QUERY_IGNORES_REVISION);
+            assertThat(condition(AnalysisReasons.REVISION_SELECTED, c -> c.getMessage())).contains(warning);
+            assertThat(events()).containsExactly(AnalysisReasons.QUERY_IGNORES_REVISION);
+
+            decideAt(Duration.ofSeconds(10));
+            assertThat(events()).doesNotContain(AnalysisReasons.QUERY_IGNORES_REVISION);
+
+            probes.answer(passed());
+            decideAt(Duration.ofSeconds(15));
+            assertThat(condition(AnalysisReasons.REVISION_SELECTED, c -> c.getStatus())).isEmpty();
         }
 
         @Test
