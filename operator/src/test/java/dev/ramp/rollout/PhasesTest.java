@@ -61,6 +61,7 @@ class PhasesTest {
     private Rollout rollout;
     private Deployment target;
     private Deployment primary;
+    private List<io.fabric8.kubernetes.api.model.Pod> pods = List.of();
     private RolloutContext pass;
 
     @BeforeEach
@@ -121,7 +122,7 @@ class PhasesTest {
     }
 
     private Next decideAt(Duration sinceT0) {
-        pass = new RolloutContext(rollout, target, Optional.ofNullable(primary), TemplateLookup.of(List.of()), T0.plus(sinceT0));
+        pass = new RolloutContext(rollout, target, Optional.ofNullable(primary), pods, TemplateLookup.of(List.of()), T0.plus(sinceT0));
         return machine.decide(pass);
     }
 
@@ -257,6 +258,70 @@ class PhasesTest {
             assertThat(status().getPhase()).isEqualTo(Phase.Failed);
             assertThat(status().getRollbackCause().getReason()).isEqualTo("ProgressDeadlineExceeded");
             assertThat(status().getCanaryWeight()).isZero();
+        }
+
+        @Test
+        void anUnschedulableCanaryAtTheDeadlineRollsBackWithoutRevertingGit() {
+            releasingAt(0, Duration.ZERO);
+            target = canaryRunning("2.0", false);
+            rollout.getSpec().setProgressDeadlineSeconds(60);
+            pods = List.of(canaryPod(new io.fabric8.kubernetes.api.model.PodStatusBuilder().addNewCondition()
+                    .withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+                    .withMessage("0/3 nodes are available: 3 Insufficient cpu.").endCondition().build()));
+            enableGitRevert();
+
+            decideAt(Duration.ofSeconds(10));
+            decideAt(Duration.ofSeconds(71));
+            assertThat(status().getPhase()).isEqualTo(Phase.Failed);
+            assertThat(status().getCanaryWeight()).isZero();
+            assertThat(status().getRollbackCause().getReason()).isEqualTo(RollbackCause.CANARY_NOT_SCHEDULED);
+            assertThat(condition(Transitions.PROMOTED, c -> c.getMessage())).hasValueSatisfying(m -> assertThat(m)
+                    .endsWith("not ready within 60s: pod podinfo-x unschedulable: 0/3 nodes are available: 3 Insufficient cpu."));
+
+            decideAt(Duration.ofSeconds(72));
+            decideAt(Duration.ofSeconds(73));
+            assertThat(reverter.requests).isEmpty();
+            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getReason())).contains("NotReverted");
+            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getMessage())).hasValueSatisfying(m -> assertThat(m)
+                    .contains("the cluster could not run the canary's pods (CanaryNotScheduled"));
+        }
+
+        @Test
+        void aCanaryWhoseImageCannotBePulledAtTheDeadlineIsNotReverted() {
+            releasingAt(0, Duration.ZERO);
+            target = canaryRunning("2.0", false);
+            rollout.getSpec().setProgressDeadlineSeconds(60);
+            pods = List.of(canaryPod(waitingIn("ErrImagePull")));
+            enableGitRevert();
+
+            decideAt(Duration.ofSeconds(10));
+            decideAt(Duration.ofSeconds(71));
+            decideAt(Duration.ofSeconds(72));
+            decideAt(Duration.ofSeconds(73));
+
+            assertThat(status().getRollbackCause().getReason()).isEqualTo(RollbackCause.IMAGE_NOT_PULLED);
+            assertThat(reverter.requests).isEmpty();
+            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getReason())).contains("NotReverted");
+        }
+
+        @Test
+        void aCrashingCanaryAtTheDeadlineIsRevertedInGit() {
+            releasingAt(0, Duration.ZERO);
+            target = canaryRunning("2.0", false);
+            rollout.getSpec().setProgressDeadlineSeconds(60);
+            pods = List.of(canaryPod(waitingIn("CrashLoopBackOff")));
+            enableGitRevert();
+
+            decideAt(Duration.ofSeconds(10));
+            decideAt(Duration.ofSeconds(69));
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+            decideAt(Duration.ofSeconds(71));
+            decideAt(Duration.ofSeconds(72));
+            decideAt(Duration.ofSeconds(73));
+
+            assertThat(status().getRollbackCause().getReason()).isEqualTo(RollbackCause.PROGRESS_DEADLINE_EXCEEDED);
+            assertThat(reverter.requests).hasSize(1);
+            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getStatus())).contains(Conditions.TRUE);
         }
 
         @Test
@@ -763,6 +828,26 @@ class PhasesTest {
             assertThat(condition(dev.ramp.rollout.ManualActions.PAUSED, c -> c.getStatus())).contains(Conditions.TRUE);
             assertThat(next.after()).isEmpty();
         }
+    }
+
+    private void enableGitRevert() {
+        GitRevertSpec revert = new GitRevertSpec();
+        revert.setEnabled(true);
+        revert.setSourceRef(new LocalObjectRef("apps"));
+        rollout.getSpec().setGitRevert(revert);
+    }
+
+    /** A Pod of the canary of version 2.0, as the informer caches it, with {@code status}. */
+    private static io.fabric8.kubernetes.api.model.Pod canaryPod(io.fabric8.kubernetes.api.model.PodStatus status) {
+        return new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("podinfo-x").withNamespace("shop")
+                .addToLabels("app", "podinfo").addToLabels(Workloads.revisionLabels(revisionOf("2.0"))).endMetadata()
+                .withStatus(status).build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.PodStatus waitingIn(String reason) {
+        return new io.fabric8.kubernetes.api.model.PodStatusBuilder().addNewContainerStatus().withName("app")
+                .withImage("podinfo:2.0").withReady(false).withNewState().withNewWaiting().withReason(reason).endWaiting()
+                .endState().endContainerStatus().build();
     }
 
     private void hook(WebhookSpec.Type type) {
