@@ -79,8 +79,11 @@ public class AnalysisSpec {
     private Boolean mirror;
 
     @Size(max = 32)
-    @JsonPropertyDescription("Checks run every interval; each compares one metric with its thresholdRange.")
+    @JsonPropertyDescription("Checks run every interval; each compares one metric with its thresholdRange. Without any, a release is judged on the minimum sample alone (minRequests): a canary that served fewer requests is never promoted.")
     private List<MetricCheck> metrics;
+
+    @JsonPropertyDescription("Promote without checking the canary: no metric checks and no minimum sample. Steps still advance every interval, and webhooks still gate. Without it, a release is never promoted on no evidence.")
+    private Boolean skipAnalysis;
 
     @Size(max = 32)
     @JsonPropertyDescription("HTTP hooks called at points of the release: gates, load tests, notifications.")
@@ -172,6 +175,19 @@ public class AnalysisSpec {
 
     public void setMetrics(List<MetricCheck> metrics) {
         this.metrics = metrics;
+    }
+
+    public Boolean getSkipAnalysis() {
+        return skipAnalysis;
+    }
+
+    public void setSkipAnalysis(Boolean skipAnalysis) {
+        this.skipAnalysis = skipAnalysis;
+    }
+
+    /** Whether {@code analysis} (null when the Rollout has none) says to promote without checking the canary. */
+    public static boolean skips(AnalysisSpec analysis) {
+        return analysis != null && Boolean.TRUE.equals(analysis.skipAnalysis);
     }
 
     public List<WebhookSpec> getWebhooks() {

@@ -2,6 +2,7 @@ package dev.ramp.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Set;
 
 /**
  * Why the last release was rolled back, as data: the reason, and for a metric out of range the
@@ -9,10 +10,22 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  */
 public class RollbackCause {
 
-    /** The reason of a rollback after too many inconclusive checks; the only one Git is not reverted for. */
+    /** The reason of a rollback after too many inconclusive checks: Git is not reverted. */
     public static final String ANALYSIS_INCONCLUSIVE = "AnalysisInconclusive";
 
-    @JsonPropertyDescription("AnalysisFailed, AnalysisInconclusive, HookFailed, ProgressDeadlineExceeded, RollbackRequested or Aborted.")
+    /** The canary was not ready by the progress deadline and its Pods showed the commit at fault (a crash, a failing readiness probe) or nothing: Git is reverted. */
+    public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
+
+    /** The canary was not ready by the deadline because the cluster could not place its Pods (Unschedulable, a quota): Git is not reverted. */
+    public static final String CANARY_NOT_SCHEDULED = "CanaryNotScheduled";
+
+    /** The canary was not ready by the deadline because its image could not be pulled (ErrImagePull, ImagePullBackOff): Git is not reverted. */
+    public static final String IMAGE_NOT_PULLED = "ImageNotPulled";
+
+    /** The reasons no evidence against the commit: a rollback for one of them leaves Git as it is. */
+    private static final Set<String> NOT_REVERTED = Set.of(ANALYSIS_INCONCLUSIVE, CANARY_NOT_SCHEDULED, IMAGE_NOT_PULLED);
+
+    @JsonPropertyDescription("AnalysisFailed, AnalysisInconclusive, HookFailed, ProgressDeadlineExceeded, CanaryNotScheduled, ImageNotPulled, RollbackRequested or Aborted.")
     private String reason;
 
     @JsonPropertyDescription("What happened, in words.")
@@ -50,12 +63,12 @@ public class RollbackCause {
 
     /**
      * Whether the failed commit is reverted in Git (with {@code gitRevert.enabled}): yes when the
-     * canary was judged bad, no when the analysis never reached a verdict, since nothing showed
-     * that the commit is at fault.
+     * canary was judged bad, no when the analysis never reached a verdict or the cluster never ran
+     * the canary (not scheduled, image not pulled), since nothing showed that the commit is at fault.
      */
     @JsonIgnore
     public boolean revertsGit() {
-        return !ANALYSIS_INCONCLUSIVE.equals(reason);
+        return !NOT_REVERTED.contains(reason);
     }
 
     public String getReason() {

@@ -46,26 +46,34 @@ public class Analysis {
         this.references = references;
     }
 
-    /** The checks of the canary running {@code revision}; templates are found with {@code templates}. */
+    /**
+     * The checks of the canary running {@code revision}; templates are found with {@code templates}.
+     * The minimum sample runs with or without metrics: without any, it is the only evidence, and a
+     * round with no evidence at all (no metrics, {@code minRequests: 0}) is Inconclusive, never
+     * Passed. {@code analysis.skipAnalysis} is for the caller: this always judges.
+     */
     public CheckResult run(Rollout rollout, String revision, TemplateLookup templates) {
         List<MetricOutcome> outcomes = new ArrayList<>();
-        var spec = rollout.getSpec().getAnalysis();
-        if (spec == null || spec.getMetrics() == null || spec.getMetrics().isEmpty()) {
-            return new CheckResult(outcomes);
-        }
-        Duration interval = Durations.parse(spec.getInterval() == null ? "30s" : spec.getInterval());
-        int minRequests = spec.getMinRequests() == null ? AnalysisSpec.DEFAULT_MIN_REQUESTS : spec.getMinRequests();
+        AnalysisSpec spec = rollout.getSpec().getAnalysis();
+        List<MetricCheck> checks = spec == null || spec.getMetrics() == null ? List.of() : spec.getMetrics();
+        Duration interval = Durations.parse(spec == null || spec.getInterval() == null ? "30s" : spec.getInterval());
+        int minRequests = spec == null || spec.getMinRequests() == null ? AnalysisSpec.DEFAULT_MIN_REQUESTS : spec.getMinRequests();
         if (minRequests > 0) {
-            outcomes.add(sample(rollout, revision, minRequests, window(spec.getMetrics(), interval)));
+            outcomes.add(sample(rollout, revision, minRequests, window(checks, interval)));
+        } else if (checks.isEmpty()) {
+            outcomes.add(MetricOutcome.failed(REQUESTS, null, new ThresholdRange(), CheckFailure.NO_EVIDENCE,
+                    "spec.analysis has no metrics and minRequests 0: nothing judges the canary; add a metric, set"
+                            + " minRequests above 0, or set skipAnalysis: true to promote without analysis"));
         }
-        for (MetricCheck check : spec.getMetrics()) {
-            MetricOutcome outcome = check(rollout, revision, check, interval, templates);
+        List<String> warnings = new ArrayList<>();
+        for (MetricCheck check : checks) {
+            MetricOutcome outcome = check(rollout, revision, check, interval, templates, warnings);
             if (outcome.failure() != null && outcome.failure() != CheckFailure.OUT_OF_RANGE) {
                 metrics.failed(rollout, check.getName(), outcome.failure());
             }
             outcomes.add(outcome);
         }
-        return new CheckResult(outcomes);
+        return new CheckResult(outcomes, warnings);
     }
 
     /** The canary revision's requests in the shortest metric window, against the minimum. */
@@ -87,9 +95,12 @@ public class Analysis {
         return MetricOutcome.passed(REQUESTS, requests, range);
     }
 
-    /** The shortest metric window: a sample big enough there is big enough in every metric's window. */
+    /**
+     * The shortest metric window: a sample big enough there is big enough in every metric's window.
+     * Without metrics, the analysis interval.
+     */
     private static Duration window(List<MetricCheck> checks, Duration analysisInterval) {
-        Duration shortest = null;
+        Duration shortest = checks.isEmpty() ? analysisInterval : null;
         for (MetricCheck check : checks) {
             Duration window = check.getInterval() == null ? analysisInterval : Durations.parse(check.getInterval());
             shortest = shortest == null || window.compareTo(shortest) < 0 ? window : shortest;
@@ -97,14 +108,20 @@ public class Analysis {
         return shortest;
     }
 
+    /** One metric's check; a template query that does not select the canary's revision adds a warning. */
     private MetricOutcome check(Rollout rollout, String revision, MetricCheck check, Duration analysisInterval,
-            TemplateLookup templates) {
+            TemplateLookup templates, List<String> warnings) {
         ThresholdRange range = check.getThresholdRange();
         Query query;
         try {
             query = resolve(rollout, revision, check, analysisInterval, templates);
         } catch (UnresolvedMetric e) {
             return MetricOutcome.failed(check.getName(), null, range, e.failure, e.getMessage());
+        }
+        if (!query.selectsRevision()) {
+            warnings.add("metric " + check.getName() + ": " + query.source() + "its query does not use {{ revision }}, so"
+                    + " its value may mix the canary's requests with the primary's and pass a bad canary; select the"
+                    + " canary's pods by their revision (label ramp.dev/revision, or Istio's destination_canonical_revision)");
         }
         OptionalDouble value;
         Timer.Sample sample = metrics.start();
@@ -131,8 +148,8 @@ public class Analysis {
         return MetricOutcome.passed(check.getName(), v, range);
     }
 
-    /** A rendered query, the provider to send it to, and where it came from (for messages). */
-    private record Query(MetricsProvider provider, String text, String source) {
+    /** A rendered query, the provider to send it to, where it came from (for messages), and whether it selects the revision. */
+    private record Query(MetricsProvider provider, String text, String source, boolean selectsRevision) {
     }
 
     /** A metric that cannot become a query; no provider is asked. */
@@ -169,12 +186,14 @@ public class Analysis {
             if (check.getTemplateRef() == null) {
                 String builtin = BuiltinQueries.query(check.getName()).orElseThrow(() -> new IllegalArgumentException(
                         "no built-in metric " + check.getName() + " and no templateRef"));
-                return new Query(providers.defaultProvider(), QueryTemplate.render(builtin, variables), "");
+                return new Query(providers.defaultProvider(), QueryTemplate.render(builtin, variables), "", true);
             }
             MetricTemplate template = template(rollout, check, templates);
             String source = "MetricTemplate " + template.getMetadata().getNamespace() + "/" + template.getMetadata().getName() + ": ";
             try {
-                return new Query(providers.forTemplate(template), QueryTemplate.render(template.getSpec().getQuery(), variables), source);
+                String text = template.getSpec().getQuery();
+                return new Query(providers.forTemplate(template), QueryTemplate.render(text, variables), source,
+                        QueryTemplate.uses(text, "revision"));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(source + e.getMessage(), e);
             }

@@ -1,5 +1,6 @@
 package dev.ramp.analysis;
 
+import dev.ramp.api.AnalysisReasons;
 import dev.ramp.api.Verdict;
 
 /**
@@ -21,6 +22,8 @@ public enum CheckFailure {
     INVALID_METRIC("InvalidMetric", true),
     /** The provider's address is one the operator's egress policy denies (e.g. a metadata endpoint). */
     EGRESS_DENIED("EgressDenied", true),
+    /** Nothing judges the canary: no metrics and {@code minRequests: 0}, without {@code skipAnalysis}. */
+    NO_EVIDENCE(AnalysisReasons.NO_EVIDENCE, true),
     /** The value is outside the threshold range: the only failure that fails a check. */
     OUT_OF_RANGE("OutOfRange", false),
     /** The provider could not be reached, timed out, or answered with a server error. */

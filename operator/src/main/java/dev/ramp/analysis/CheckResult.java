@@ -10,9 +10,14 @@ import java.util.stream.Collectors;
 
 /**
  * The outcome of one round of checks: each metric's status (and the canary's request count), the
- * round's verdict, and why it did not pass.
+ * round's verdict, and why it did not pass; and warnings about metrics that may not be evidence
+ * of the canary alone (a template query that does not select its revision), whatever their verdict.
  */
-public record CheckResult(List<MetricOutcome> outcomes) {
+public record CheckResult(List<MetricOutcome> outcomes, List<String> warnings) {
+
+    public CheckResult(List<MetricOutcome> outcomes) {
+        this(outcomes, List.of());
+    }
 
     /** The Analysis condition's reason when every check passed. */
     public static final String PASSED = "ChecksPassed";
@@ -25,10 +30,11 @@ public record CheckResult(List<MetricOutcome> outcomes) {
     /**
      * Too few requests make the whole round Inconclusive, whatever the metrics say: on a handful
      * of requests one error is noise, not evidence. Otherwise one metric out of range fails the
-     * round, and anything else that kept a metric from a value leaves it Inconclusive.
+     * round, and anything else that kept a metric from a value leaves it Inconclusive. A round
+     * with no outcome at all is no evidence, so Inconclusive too.
      */
     public Verdict verdict() {
-        if (outcomes.stream().anyMatch(o -> o.failure() == CheckFailure.TOO_FEW_REQUESTS)) {
+        if (outcomes.isEmpty() || outcomes.stream().anyMatch(o -> o.failure() == CheckFailure.TOO_FEW_REQUESTS)) {
             return Verdict.Inconclusive;
         }
         if (outcomes.stream().anyMatch(o -> o.verdict() == Verdict.Failed)) {

@@ -37,6 +37,19 @@ public final class QueryTemplate {
         return out.toString();
     }
 
+    /** Whether the query uses the placeholder {@code {{ variable }}} anywhere but in a comment. */
+    public static boolean uses(String query, String variable) {
+        Matcher m = PLACEHOLDER.matcher(query);
+        Lexer lexer = new Lexer(query);
+        while (m.find()) {
+            lexer.quoteAt(m.start());
+            if (variable.equals(m.group(1)) && !lexer.comment) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String inContext(String name, String value, char quote) {
         switch (quote) {
             case '"', '\'' -> {

@@ -2,11 +2,15 @@ package dev.ramp.rollout;
 
 import dev.ramp.analysis.CheckFailure;
 import dev.ramp.analysis.CheckResult;
+import dev.ramp.api.AnalysisReasons;
+import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.RollbackCause;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.Verdict;
+import dev.ramp.egress.Redaction;
 import dev.ramp.hooks.HookCaller.HookAnswer;
 import dev.ramp.kube.Conditions;
+import java.util.ArrayList;
 import java.util.Optional;
 
 /**
@@ -29,8 +33,12 @@ public class ReleaseChecks {
      */
     public Optional<Next> metrics(RolloutContext context, AnalysisSettings settings, String where) {
         RolloutStatus status = context.status();
+        if (AnalysisSpec.skips(context.rollout().getSpec().getAnalysis())) {
+            return skipped(context, settings, where);
+        }
         CheckResult result = probes.checks(context.rollout(), status.getLastAppliedRevision(), context.templates());
         status.setMetrics(result.metrics());
+        revisionSelected(context, result);
         Verdict verdict = result.verdict();
         if (verdict != Verdict.Passed) {
             boolean configuration = result.failure().map(CheckFailure::isConfiguration).orElse(false);
@@ -42,6 +50,38 @@ public class ReleaseChecks {
         status.setLastCheckTime(context.now().toString());
         CheckVerdicts.record(settings, status, verdict);
         Transitions.setCondition(context, Transitions.ANALYSIS, Conditions.TRUE, CheckResult.PASSED, "all checks passed at " + where);
+        return Optional.empty();
+    }
+
+    /**
+     * Flags the metrics whose template query does not select the canary's revision (condition
+     * RevisionSelected=False, and a Warning Event when that news is new); the condition goes
+     * once every metric selects it. It judges nothing: such a metric still counts as it reads.
+     */
+    private static void revisionSelected(RolloutContext context, CheckResult result) {
+        RolloutStatus status = context.status();
+        if (result.warnings().isEmpty()) {
+            status.setConditions(Conditions.without(status.getConditions(), AnalysisReasons.REVISION_SELECTED));
+            return;
+        }
+        String message = Redaction.text(String.join("; ", result.warnings()));
+        boolean known = Conditions.find(status.getConditions(), AnalysisReasons.REVISION_SELECTED)
+                .map(c -> message.equals(c.getMessage())).orElse(false);
+        if (!known) {
+            Transitions.setCondition(context, AnalysisReasons.REVISION_SELECTED, Conditions.FALSE,
+                    AnalysisReasons.QUERY_IGNORES_REVISION, message);
+            context.warning(AnalysisReasons.QUERY_IGNORES_REVISION, message);
+        }
+    }
+
+    /** With {@code analysis.skipAnalysis}, the canary is not checked: every round counts as passed, and the condition says why. */
+    private static Optional<Next> skipped(RolloutContext context, AnalysisSettings settings, String where) {
+        RolloutStatus status = context.status();
+        status.setMetrics(new ArrayList<>());
+        status.setLastCheckTime(context.now().toString());
+        CheckVerdicts.record(settings, status, Verdict.Passed);
+        Transitions.setCondition(context, Transitions.ANALYSIS, Conditions.TRUE, AnalysisReasons.SKIPPED,
+                "spec.analysis.skipAnalysis is true: the canary is not checked at " + where);
         return Optional.empty();
     }
 

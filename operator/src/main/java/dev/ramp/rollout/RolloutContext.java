@@ -5,6 +5,7 @@ import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.TemplateHash;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,8 +13,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One pass over a Rollout: what was observed (the Rollout, its target, its primary and the
- * MetricTemplates it refers to as the informers' caches hold them, and the time) and what the phases decide from it: the status
+ * One pass over a Rollout: what was observed (the Rollout, its target, its primary, its canary's
+ * Pods and the MetricTemplates it refers to as the informers' caches hold them, and the time) and what the phases decide from it: the status
  * (changed in place), the {@link Effect}s to carry out once that status is written, and the
  * Events that tell the story. Deciding reads nothing else from the cluster.
  */
@@ -26,6 +27,7 @@ public final class RolloutContext {
     private final Rollout rollout;
     private final Deployment target;
     private final Optional<Deployment> primary;
+    private final List<Pod> pods;
     private final TemplateLookup templates;
     private final Instant now;
     private final List<Effect> effects = new ArrayList<>();
@@ -33,9 +35,15 @@ public final class RolloutContext {
 
     public RolloutContext(Rollout rollout, Deployment target, Optional<Deployment> primary, TemplateLookup templates,
             Instant now) {
+        this(rollout, target, primary, List.of(), templates, now);
+    }
+
+    public RolloutContext(Rollout rollout, Deployment target, Optional<Deployment> primary, List<Pod> pods,
+            TemplateLookup templates, Instant now) {
         this.rollout = rollout;
         this.target = target;
         this.primary = primary;
+        this.pods = List.copyOf(pods);
         this.templates = templates;
         this.now = now;
     }
@@ -51,6 +59,11 @@ public final class RolloutContext {
     /** The primary Deployment as last observed; empty before Ramp created it (or after someone deleted it). */
     public Optional<Deployment> primary() {
         return primary;
+    }
+
+    /** The Pods of the release's revision in the Rollout's namespace, as cached: why a canary is not ready. */
+    public List<Pod> pods() {
+        return pods;
     }
 
     /** The MetricTemplates the Rollout's metrics refer to, as cached. */

@@ -3,6 +3,7 @@ package dev.ramp.rollout;
 import dev.ramp.analysis.TemplateLookup;
 import dev.ramp.api.MetricTemplate;
 import dev.ramp.api.Phase;
+import dev.ramp.api.RampLabels;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutStatus;
@@ -10,6 +11,7 @@ import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
 import dev.ramp.kube.Managed;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -79,6 +81,10 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         // The MetricTemplates a Rollout's metrics name: read from this cache at each check, and an
         // edited template wakes the Rollouts that use it.
         sources.add(named(MetricTemplate.class, BY_TEMPLATE, RolloutReconciler::templatesOf, context));
+        // The Pods of Ramp's revisions, read when a canary misses its deadline to tell why (CanaryStall).
+        // They wake nothing: the deadline's own reschedule reads them.
+        sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Rollout.class)
+                .withLabelSelector(RampLabels.REVISION).withSecondaryToPrimaryMapper(pod -> Set.of()).build(), context));
         // What Ramp generates (owned by their Rollout): a deleted or edited Service or routing object wakes it.
         sources.add(generated(Service.class, context));
         for (Class<? extends HasMetadata> kind : handlers.generated().routingKinds()) {
@@ -154,7 +160,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         RolloutStatus status = rollout.getStatus();
         recovered(rollout);
         RolloutContext pass = new RolloutContext(rollout, target.get(), deployment(context, names.primary()),
-                TemplateLookup.of(context.getSecondaryResources(MetricTemplate.class)), clock.instant());
+                releasePods(context, rollout), TemplateLookup.of(context.getSecondaryResources(MetricTemplate.class)), clock.instant());
         Next next = handlers.decide(pass);
         status.setObservedGeneration(rollout.getMetadata().getGeneration());
         handlers.metrics().observe(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),
@@ -175,6 +181,18 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         UpdateControl<Rollout> control = UpdateControl.noUpdate();
         next.after().ifPresent(control::rescheduleAfter);
         return control;
+    }
+
+    /** The cached Pods of the revision being released, in the Rollout's namespace. */
+    @SuppressWarnings("unchecked")
+    private static List<Pod> releasePods(Context<Rollout> context, Rollout rollout) {
+        String revision = rollout.getStatus().getLastAppliedRevision();
+        if (revision == null) {
+            return List.of();
+        }
+        var pods = (InformerEventSource<Pod, Rollout>) context.eventSourceRetriever().getEventSourceFor(Pod.class);
+        return pods.list(rollout.getMetadata().getNamespace(),
+                pod -> revision.equals(pod.getMetadata().getLabels().get(RampLabels.REVISION))).toList();
     }
 
     private static Optional<Deployment> deployment(Context<Rollout> context, String name) {

@@ -77,4 +77,12 @@ class CheckResultTest {
         assertThat(result.reason()).isEqualTo("CheckInconclusive");
         assertThat(result.summary()).isEqualTo("canary-requests: Prometheus at x unreachable; request-success-rate: no data");
     }
+
+    @Test
+    void aRoundWithNothingInItIsNoEvidenceAndNeverPasses() {
+        CheckResult result = new CheckResult(List.of());
+
+        assertThat(result.verdict()).isEqualTo(Verdict.Inconclusive);
+        assertThat(result.reason()).isEqualTo("CheckInconclusive");
+    }
 }

@@ -65,4 +65,13 @@ class QueryTemplateTest {
         assertThatThrownBy(() -> QueryTemplate.render("up{x=\"{{ variables.nope }}\"}", Map.of()))
                 .hasMessageContaining("unknown variable {{ variables.nope }}");
     }
+
+    @Test
+    void aQuerySelectsTheRevisionOnlyWhereThePlaceholderIsNotInAComment() {
+        assertThat(QueryTemplate.uses(BuiltinQueries.REQUESTS, "revision")).isTrue();
+        assertThat(QueryTemplate.uses("up{ramp_dev_revision=\"{{revision}}\"}", "revision")).isTrue();
+        assertThat(QueryTemplate.uses("up{namespace=\"{{ namespace }}\"}", "revision")).isFalse();
+        assertThat(QueryTemplate.uses("up # by {{ revision }}\n", "revision")).isFalse();
+        assertThat(QueryTemplate.uses("# {{ revision }}\nup{rev=\"{{ revision }}\"}", "revision")).isTrue();
+    }
 }

@@ -6,6 +6,7 @@ import dev.ramp.analysis.CheckFailure;
 import dev.ramp.analysis.CheckResult;
 import dev.ramp.analysis.MetricOutcome;
 import dev.ramp.analysis.TemplateLookup;
+import dev.ramp.api.AnalysisReasons;
 import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.GitRevertSpec;
 import dev.ramp.api.LocalObjectRef;
@@ -61,6 +62,7 @@ class PhasesTest {
     private Rollout rollout;
     private Deployment target;
     private Deployment primary;
+    private List<io.fabric8.kubernetes.api.model.Pod> pods = List.of();
     private RolloutContext pass;
 
     @BeforeEach
@@ -121,7 +123,7 @@ class PhasesTest {
     }
 
     private Next decideAt(Duration sinceT0) {
-        pass = new RolloutContext(rollout, target, Optional.ofNullable(primary), TemplateLookup.of(List.of()), T0.plus(sinceT0));
+        pass = new RolloutContext(rollout, target, Optional.ofNullable(primary), pods, TemplateLookup.of(List.of()), T0.plus(sinceT0));
         return machine.decide(pass);
     }
 
@@ -260,6 +262,70 @@ class PhasesTest {
         }
 
         @Test
+        void anUnschedulableCanaryAtTheDeadlineRollsBackWithoutRevertingGit() {
+            releasingAt(0, Duration.ZERO);
+            target = canaryRunning("2.0", false);
+            rollout.getSpec().setProgressDeadlineSeconds(60);
+            pods = List.of(canaryPod(new io.fabric8.kubernetes.api.model.PodStatusBuilder().addNewCondition()
+                    .withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+                    .withMessage("0/3 nodes are available: 3 Insufficient cpu.").endCondition().build()));
+            enableGitRevert();
+
+            decideAt(Duration.ofSeconds(10));
+            decideAt(Duration.ofSeconds(71));
+            assertThat(status().getPhase()).isEqualTo(Phase.Failed);
+            assertThat(status().getCanaryWeight()).isZero();
+            assertThat(status().getRollbackCause().getReason()).isEqualTo(RollbackCause.CANARY_NOT_SCHEDULED);
+            assertThat(condition(Transitions.PROMOTED, c -> c.getMessage())).hasValueSatisfying(m -> assertThat(m)
+                    .endsWith("not ready within 60s: pod podinfo-x unschedulable: 0/3 nodes are available: 3 Insufficient cpu."));
+
+            decideAt(Duration.ofSeconds(72));
+            decideAt(Duration.ofSeconds(73));
+            assertThat(reverter.requests).isEmpty();
+            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getReason())).contains("NotReverted");
+            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getMessage())).hasValueSatisfying(m -> assertThat(m)
+                    .contains("the cluster could not run the canary's pods (CanaryNotScheduled"));
+        }
+
+        @Test
+        void aCanaryWhoseImageCannotBePulledAtTheDeadlineIsNotReverted() {
+            releasingAt(0, Duration.ZERO);
+            target = canaryRunning("2.0", false);
+            rollout.getSpec().setProgressDeadlineSeconds(60);
+            pods = List.of(canaryPod(waitingIn("ErrImagePull")));
+            enableGitRevert();
+
+            decideAt(Duration.ofSeconds(10));
+            decideAt(Duration.ofSeconds(71));
+            decideAt(Duration.ofSeconds(72));
+            decideAt(Duration.ofSeconds(73));
+
+            assertThat(status().getRollbackCause().getReason()).isEqualTo(RollbackCause.IMAGE_NOT_PULLED);
+            assertThat(reverter.requests).isEmpty();
+            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getReason())).contains("NotReverted");
+        }
+
+        @Test
+        void aCrashingCanaryAtTheDeadlineIsRevertedInGit() {
+            releasingAt(0, Duration.ZERO);
+            target = canaryRunning("2.0", false);
+            rollout.getSpec().setProgressDeadlineSeconds(60);
+            pods = List.of(canaryPod(waitingIn("CrashLoopBackOff")));
+            enableGitRevert();
+
+            decideAt(Duration.ofSeconds(10));
+            decideAt(Duration.ofSeconds(69));
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+            decideAt(Duration.ofSeconds(71));
+            decideAt(Duration.ofSeconds(72));
+            decideAt(Duration.ofSeconds(73));
+
+            assertThat(status().getRollbackCause().getReason()).isEqualTo(RollbackCause.PROGRESS_DEADLINE_EXCEEDED);
+            assertThat(reverter.requests).hasSize(1);
+            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getStatus())).contains(Conditions.TRUE);
+        }
+
+        @Test
         void aReadyTargetWhosePodsLackTheRevisionLabelIsNoCanaryYet() {
             releasingAt(0, Duration.ZERO);
             status().setStep(null);
@@ -375,6 +441,55 @@ class PhasesTest {
             decideAt(Duration.ofSeconds(10));
             assertThat(status().getInconclusiveChecks()).isEqualTo(2);
             assertThat(decideAt(Duration.ofSeconds(12)).after()).contains(Duration.ofSeconds(8));
+        }
+
+        @Test
+        void aRoundWithNoEvidenceHoldsTheStepAndNeverPromotes() {
+            releasingAt(1, Duration.ZERO);
+            probes.answer(new CheckResult(List.of()));
+
+            decideAt(Duration.ofSeconds(30));
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+            assertThat(status().getInconclusiveChecks()).isEqualTo(1);
+            assertThat(condition(Transitions.ANALYSIS, c -> c.getStatus())).contains(Conditions.FALSE);
+        }
+
+        @Test
+        void skipAnalysisPromotesWithoutRunningAnyCheckAndSaysSo() {
+            rollout.getSpec().getAnalysis().setSkipAnalysis(true);
+            releasingAt(1, Duration.ZERO);
+            probes.answer(inconclusive());
+
+            decideAt(Duration.ofSeconds(30));
+
+            assertThat(probes.checksRun).isZero();
+            assertThat(status().getPhase()).isEqualTo(Phase.Promoting);
+            assertThat(status().getMetrics()).isEmpty();
+            assertThat(condition(Transitions.ANALYSIS, c -> c.getReason())).contains(AnalysisReasons.SKIPPED);
+            assertThat(condition(Transitions.ANALYSIS, c -> c.getMessage()))
+                    .contains("spec.analysis.skipAnalysis is true: the canary is not checked at step 2 of 2: canary weight 50%");
+        }
+
+        @Test
+        void aMetricWhoseQueryIgnoresTheRevisionIsFlaggedOnceAndTheFlagGoesWhenFixed() {
+            releasingAt(0, Duration.ZERO);
+            String warning = "metric error-rate: MetricTemplate shop/errors: its query does not use {{ revision }}";
+            probes.answer(new CheckResult(passed().outcomes(), List.of(warning)));
+
+            decideAt(Duration.ofSeconds(5));
+            assertThat(condition(AnalysisReasons.REVISION_SELECTED, c -> c.getStatus())).contains(Conditions.FALSE);
+            assertThat(condition(AnalysisReasons.REVISION_SELECTED, c -> c.getReason()))
+                    .contains(AnalysisReasons.QUERY_IGNORES_REVISION);
+            assertThat(condition(AnalysisReasons.REVISION_SELECTED, c -> c.getMessage())).contains(warning);
+            assertThat(events()).containsExactly(AnalysisReasons.QUERY_IGNORES_REVISION);
+
+            decideAt(Duration.ofSeconds(10));
+            assertThat(events()).doesNotContain(AnalysisReasons.QUERY_IGNORES_REVISION);
+
+            probes.answer(passed());
+            decideAt(Duration.ofSeconds(15));
+            assertThat(condition(AnalysisReasons.REVISION_SELECTED, c -> c.getStatus())).isEmpty();
         }
 
         @Test
@@ -738,6 +853,26 @@ class PhasesTest {
             assertThat(condition(dev.ramp.rollout.ManualActions.PAUSED, c -> c.getStatus())).contains(Conditions.TRUE);
             assertThat(next.after()).isEmpty();
         }
+    }
+
+    private void enableGitRevert() {
+        GitRevertSpec revert = new GitRevertSpec();
+        revert.setEnabled(true);
+        revert.setSourceRef(new LocalObjectRef("apps"));
+        rollout.getSpec().setGitRevert(revert);
+    }
+
+    /** A Pod of the canary of version 2.0, as the informer caches it, with {@code status}. */
+    private static io.fabric8.kubernetes.api.model.Pod canaryPod(io.fabric8.kubernetes.api.model.PodStatus status) {
+        return new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("podinfo-x").withNamespace("shop")
+                .addToLabels("app", "podinfo").addToLabels(Workloads.revisionLabels(revisionOf("2.0"))).endMetadata()
+                .withStatus(status).build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.PodStatus waitingIn(String reason) {
+        return new io.fabric8.kubernetes.api.model.PodStatusBuilder().addNewContainerStatus().withName("app")
+                .withImage("podinfo:2.0").withReady(false).withNewState().withNewWaiting().withReason(reason).endWaiting()
+                .endState().endContainerStatus().build();
     }
 
     private void hook(WebhookSpec.Type type) {

@@ -3,6 +3,7 @@ package dev.ramp.rollout.phase;
 import dev.ramp.git.ReleaseReverter;
 import dev.ramp.api.GitRevertSpec;
 import dev.ramp.api.Phase;
+import dev.ramp.api.RollbackCause;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.kube.Conditions;
 import dev.ramp.rollout.Next;
@@ -49,7 +50,7 @@ public class FailedPhase implements PhaseHandler {
      */
     @Override
     public Next handle(RolloutContext context) {
-        notRevertedWhenInconclusive(context);
+        notRevertedWithoutEvidence(context);
         Next revert = revertDue(context) ? revert(context) : Next.onChange();
         Next next = idle.handle(context);
         return next.after().isPresent() ? next : revert;
@@ -69,10 +70,11 @@ public class FailedPhase implements PhaseHandler {
     }
 
     /**
-     * An analysis that never reached a verdict is no evidence against the commit, so Git keeps
-     * declaring it; the condition says so, and that {@code ramp retry} starts the release again.
+     * A rollback that showed nothing against the commit (an analysis with no verdict, a canary
+     * the cluster never ran) leaves Git declaring it; the condition says why, and that
+     * {@code ramp retry} starts the release again.
      */
-    private void notRevertedWhenInconclusive(RolloutContext context) {
+    private void notRevertedWithoutEvidence(RolloutContext context) {
         GitRevertSpec spec = context.rollout().getSpec().getGitRevert();
         RolloutStatus status = context.status();
         if (spec == null || !spec.isEnabled() || status.getRollbackCause() == null || status.getRollbackCause().revertsGit()
@@ -80,9 +82,19 @@ public class FailedPhase implements PhaseHandler {
             return;
         }
         Transitions.setCondition(context, GIT_REVERTED, Conditions.FALSE, NOT_REVERTED, "Git still declares revision "
-                + status.getLastAppliedRevision() + ": the release was rolled back because its analysis stayed inconclusive"
-                + " (no verdict on the canary), which is no evidence against the commit; fix what kept the checks from a"
-                + " verdict, then `ramp retry` starts the release again");
+                + status.getLastAppliedRevision() + ": the release was rolled back because "
+                + why(status.getRollbackCause().getReason()) + ", which is no evidence against the commit; fix that, then"
+                + " `ramp retry` starts the release again");
+    }
+
+    private static String why(String reason) {
+        return switch (reason) {
+            case RollbackCause.CANARY_NOT_SCHEDULED -> "the cluster could not run the canary's pods (" + reason
+                    + ": unschedulable, or refused by a quota)";
+            case RollbackCause.IMAGE_NOT_PULLED -> "the canary's image could not be pulled (" + reason
+                    + ": the registry unreachable or refusing)";
+            default -> "its analysis stayed inconclusive (no verdict on the canary)";
+        };
     }
 
     private Next revert(RolloutContext context) {

@@ -6,6 +6,7 @@ import dev.ramp.api.WebhookSpec.Type;
 import dev.ramp.hooks.HookCaller.HookAnswer;
 import dev.ramp.hooks.Hooks;
 import dev.ramp.rollout.AnalysisSettings;
+import dev.ramp.rollout.CanaryStall;
 import dev.ramp.rollout.Next;
 import dev.ramp.rollout.PhaseHandler;
 import dev.ramp.rollout.ReleaseChecks;
@@ -26,7 +27,7 @@ import java.util.Set;
  * {@link ReleasePlan} for one interval, running the checks every {@code checkEvery} (at most 5s)
  * meanwhile. A step advances only on a Passed check after its hold; after the last step the
  * release is promoted. Failed checks reaching the threshold, or a canary not ready within the
- * progress deadline, roll it back; Inconclusive checks hold the step ({@link CheckVerdicts}).
+ * progress deadline (its reason from its Pods, {@link CanaryStall}), roll it back; Inconclusive checks hold the step ({@link CheckVerdicts}).
  * Weights follow status.step (applied by {@code GeneratedObjects} after the status is written),
  * so a restarted operator resumes the step and never routes to a step it did not record.
  */
@@ -148,8 +149,10 @@ public class ProgressingPhase implements PhaseHandler {
     private Next canaryNotReady(RolloutContext context, AnalysisSettings settings) {
         Optional<Duration> left = new StepClock(settings, context.status(), context.now()).untilReadinessDeadline();
         if (left.isEmpty()) {
-            Transitions.rollback(context, "ProgressDeadlineExceeded", "canary " + context.target().getMetadata().getName()
-                    + " not ready within " + settings.progressDeadline().toSeconds() + "s");
+            // Whether Git is reverted follows from why: a crash is the commit's fault, a full cluster is not.
+            CanaryStall stall = CanaryStall.of(context.target(), context.status().getLastAppliedRevision(), context.pods());
+            Transitions.rollback(context, stall.reason(), "canary " + context.target().getMetadata().getName()
+                    + " not ready within " + settings.progressDeadline().toSeconds() + "s: " + stall.detail());
             return Next.onChange();
         }
         return Next.after(left.get());

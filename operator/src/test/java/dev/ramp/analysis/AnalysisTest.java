@@ -1,0 +1,168 @@
+package dev.ramp.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.ramp.api.AnalysisSpec;
+import dev.ramp.api.MetricCheck;
+import dev.ramp.api.MetricProvider;
+import dev.ramp.api.MetricTemplate;
+import dev.ramp.api.MetricTemplateSpec;
+import dev.ramp.api.ObjectRef;
+import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutSpec;
+import dev.ramp.api.ServiceSpec;
+import dev.ramp.api.TargetRef;
+import dev.ramp.api.ThresholdRange;
+import dev.ramp.api.Verdict;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a round of checks has as evidence, against a Prometheus stand-in on 127.0.0.1 that
+ * answers every query with the same number of requests (or none): the minimum sample is taken
+ * with or without metrics, and a round with no evidence never passes.
+ */
+class AnalysisTest {
+
+    private HttpServer prometheus;
+    private final List<String> queries = new CopyOnWriteArrayList<>();
+    private volatile String answer = "[]";
+    private Analysis analysis;
+
+    @BeforeEach
+    void prometheusOnLoopback() throws IOException {
+        prometheus = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        prometheus.createContext("/api/v1/query", exchange -> {
+            String query = exchange.getRequestURI().getRawQuery().substring("query=".length());
+            queries.add(URLDecoder.decode(query, StandardCharsets.UTF_8));
+            byte[] body = ("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":" + answer + "}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        prometheus.start();
+        String address = "http://127.0.0.1:" + prometheus.getAddress().getPort();
+        analysis = new Analysis(new Providers(null, address), new AnalysisMetrics(new SimpleMeterRegistry()));
+    }
+
+    @AfterEach
+    void stop() {
+        prometheus.stop(0);
+    }
+
+    private void requestsCounted(double requests) {
+        answer = "[{\"metric\":{},\"value\":[1700000000,\"" + requests + "\"]}]";
+    }
+
+    @Test
+    void withoutMetricsACanaryThatGotNoRequestsIsInconclusiveNeverPassed() {
+        CheckResult result = analysis.run(rollout(null), "5d8c7f9b6", TemplateLookup.of(List.of()));
+
+        assertThat(result.verdict()).isEqualTo(Verdict.Inconclusive);
+        assertThat(result.reason()).isEqualTo(CheckFailure.CHECK_INCONCLUSIVE);
+        assertThat(result.failures()).isEqualTo("canary-requests: 0 requests to revision 5d8c7f9b6 in the last 30s,"
+                + " fewer than analysis.minRequests 20");
+        assertThat(queries).singleElement().satisfies(q -> assertThat(q).contains("destination_canonical_revision=\"5d8c7f9b6\""));
+    }
+
+    @Test
+    void withoutAnyAnalysisSpecTheDefaultSampleIsStillTaken() {
+        Rollout rollout = rollout(null);
+        rollout.getSpec().setAnalysis(null);
+
+        CheckResult result = analysis.run(rollout, "5d8c7f9b6", TemplateLookup.of(List.of()));
+
+        assertThat(result.verdict()).isEqualTo(Verdict.Inconclusive);
+        assertThat(result.failure()).contains(CheckFailure.TOO_FEW_REQUESTS);
+    }
+
+    @Test
+    void withoutMetricsEnoughRequestsPassOnTheSampleAlone() {
+        requestsCounted(25);
+
+        CheckResult result = analysis.run(rollout(null), "5d8c7f9b6", TemplateLookup.of(List.of()));
+
+        assertThat(result.verdict()).isEqualTo(Verdict.Passed);
+        assertThat(result.metrics()).singleElement().satisfies(m -> {
+            assertThat(m.getName()).isEqualTo(Analysis.REQUESTS);
+            assertThat(m.getValue()).isEqualTo(25.0);
+        });
+    }
+
+    @Test
+    void noMetricsAndNoSampleIsNoEvidenceAndNamesWhatToSet() {
+        Rollout rollout = rollout(null);
+        rollout.getSpec().getAnalysis().setMinRequests(0);
+
+        CheckResult result = analysis.run(rollout, "5d8c7f9b6", TemplateLookup.of(List.of()));
+
+        assertThat(result.verdict()).isEqualTo(Verdict.Inconclusive);
+        assertThat(result.reason()).isEqualTo("NoEvidence");
+        assertThat(result.summary()).contains("spec.analysis has no metrics and minRequests 0")
+                .contains("skipAnalysis: true");
+        assertThat(queries).isEmpty();
+    }
+
+    @Test
+    void aTemplateQueryThatDoesNotSelectTheRevisionIsFlaggedNamingTheMetricAndTheTemplate() {
+        requestsCounted(25);
+        MetricCheck mixed = templated("error-rate", "errors");
+        MetricCheck own = templated("latency", "latency");
+        TemplateLookup templates = TemplateLookup.of(List.of(
+                template("errors", "sum(rate(http_errors_total{namespace=\"{{ namespace }}\"}[{{ interval }}]))"
+                        + " # not {{ revision }}"),
+                template("latency", "max(latency{ramp_dev_revision=\"{{ revision }}\"})")));
+
+        CheckResult result = analysis.run(rollout(List.of(mixed, own)), "5d8c7f9b6", templates);
+
+        assertThat(result.verdict()).isEqualTo(Verdict.Passed);
+        assertThat(result.warnings()).singleElement().satisfies(w -> assertThat(w)
+                .startsWith("metric error-rate: MetricTemplate shop/errors: its query does not use {{ revision }}"));
+    }
+
+    private static Rollout rollout(List<MetricCheck> metrics) {
+        Rollout rollout = new Rollout();
+        rollout.setMetadata(new ObjectMetaBuilder().withName("podinfo").withNamespace("shop").build());
+        RolloutSpec spec = new RolloutSpec();
+        spec.setTargetRef(new TargetRef("podinfo"));
+        ServiceSpec service = new ServiceSpec();
+        service.setPort(80);
+        spec.setService(service);
+        AnalysisSpec analysis = new AnalysisSpec();
+        analysis.setMetrics(metrics);
+        spec.setAnalysis(analysis);
+        rollout.setSpec(spec);
+        return rollout;
+    }
+
+    private static MetricCheck templated(String name, String template) {
+        MetricCheck check = new MetricCheck();
+        check.setName(name);
+        check.setTemplateRef(new ObjectRef(template, null));
+        check.setThresholdRange(new ThresholdRange(null, 1000.0));
+        return check;
+    }
+
+    private MetricTemplate template(String name, String query) {
+        MetricTemplate template = new MetricTemplate();
+        template.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("shop").build());
+        MetricTemplateSpec spec = new MetricTemplateSpec();
+        MetricProvider provider = new MetricProvider();
+        provider.setAddress("http://127.0.0.1:" + prometheus.getAddress().getPort());
+        spec.setProvider(provider);
+        spec.setQuery(query);
+        template.setSpec(spec);
+        return template;
+    }
+}
