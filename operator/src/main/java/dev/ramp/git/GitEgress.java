@@ -1,6 +1,7 @@
 package dev.ramp.git;
 
 import dev.ramp.api.GitSource;
+import dev.ramp.api.GitSourceReasons;
 import dev.ramp.egress.EgressPolicy;
 import dev.ramp.egress.Redaction;
 
@@ -18,7 +19,7 @@ final class GitEgress {
         String url = source.getSpec().getUrl();
         var refused = egress.refusalForGitUrl(url);
         if (refused.isPresent()) {
-            throw GitSourceException.userError("EgressDenied", "not connecting to " + Redaction.url(url) + ": " + refused.get());
+            throw GitSourceException.userError(GitSourceReasons.EGRESS_DENIED, "not connecting to " + Redaction.url(url) + ": " + refused.get());
         }
     }
 }

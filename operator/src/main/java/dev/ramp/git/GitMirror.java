@@ -1,6 +1,7 @@
 package dev.ramp.git;
 
 import dev.ramp.api.GitSource;
+import dev.ramp.api.GitSourceReasons;
 import dev.ramp.egress.EgressPolicy;
 import dev.ramp.egress.Redaction;
 import java.io.File;
@@ -13,8 +14,10 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.api.errors.TransportException;
+import org.eclipse.jgit.internal.JGitText;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
@@ -37,6 +40,9 @@ public class GitMirror {
 
     /** The default depth of a fetch: deep enough for the reverts of any recent release. */
     public static final int DEFAULT_DEPTH = 100;
+
+    /** How many times deeper than {@link #DEFAULT_DEPTH} (or the configured depth) a revert fetches once, at most. */
+    public static final int DEEPEN_FACTOR = 10;
 
     private final Path root;
     private final int depth;
@@ -86,6 +92,7 @@ public class GitMirror {
             if (!repository.getObjectDatabase().exists()) {
                 repository.create(true);
             }
+            refuseRedirects(repository);
             return work.run(repository);
         } catch (IOException e) {
             throw new GitSourceException("GitError", "local copy of " + source.getSpec().getUrl() + ": " + e.getMessage(),
@@ -95,6 +102,26 @@ public class GitMirror {
         }
     }
 
+    /**
+     * JGit follows up to five redirects of a Git request to any host by default
+     * ({@code http.followRedirects=initial}), and the egress policy checked only the configured
+     * URL: this copy's own configuration says that no redirect is followed, for every fetch and
+     * push (saved, so that JGit reloading the file does not drop it).
+     */
+    private static void refuseRedirects(Repository repository) throws IOException {
+        StoredConfig config = repository.getConfig();
+        if (!"false".equals(config.getString("http", null, "followRedirects"))) {
+            config.setString("http", null, "followRedirects", "false");
+            config.save();
+        }
+    }
+
+    /** Whether JGit refused to follow a redirect (its own message, so matched on its own text). */
+    static boolean redirectRefused(String message) {
+        String refused = JGitText.get().redirectsOff;
+        return message.contains(refused.substring(0, refused.indexOf('{')));
+    }
+
     /** The local ref holding the last fetched head of the branch. */
     public static String trackingRef(String branch) {
         return "refs/ramp/" + branch;
@@ -102,6 +129,24 @@ public class GitMirror {
 
     /** Fetches the branch and returns its head. */
     public ObjectId fetch(Repository repository, GitSource source, GitCredentials credentials) throws GitSourceException {
+        return fetch(repository, source, credentials, depth);
+    }
+
+    /**
+     * Fetches the branch {@link #DEEPEN_FACTOR} times deeper than a sync does, for a revert whose
+     * promoted commit lies beyond the usual depth. Returns false when there is nothing deeper to
+     * fetch (this mirror fetches whole histories).
+     */
+    public boolean deepen(Repository repository, GitSource source, GitCredentials credentials) throws GitSourceException {
+        if (depth == 0) {
+            return false;
+        }
+        fetch(repository, source, credentials, depth * DEEPEN_FACTOR);
+        return true;
+    }
+
+    private ObjectId fetch(Repository repository, GitSource source, GitCredentials credentials, int depth)
+            throws GitSourceException {
         String branch = source.getSpec().getBranch();
         if (!Repository.isValidRefName("refs/heads/" + branch)) {
             throw GitSourceException.userError("InvalidBranch", "spec.branch " + branch
@@ -127,6 +172,9 @@ public class GitMirror {
             throw GitSourceException.userError("InvalidURL", "cannot use " + source.getSpec().getUrl() + ": " + message(e));
         } catch (TransportException e) {
             String message = message(e);
+            if (redirectRefused(message)) {
+                throw GitSourceException.userError(GitSourceReasons.REDIRECT_REFUSED, redirectMessage("fetching", source));
+            }
             if (message.contains("Server key did not validate")) {
                 throw GitSourceException.userError("AuthenticationFailed", "fetching " + source.getSpec().getUrl()
                         + ": the server's host key is not the one known_hosts in spec.secretRef lists for it");
@@ -178,10 +226,22 @@ public class GitMirror {
                 }
             }
             throw new GitSourceException("PushFailed", "pushing to " + branch + ": the server sent no result", false);
+        } catch (TransportException e) {
+            if (redirectRefused(message(e))) {
+                throw GitSourceException.userError(GitSourceReasons.REDIRECT_REFUSED, redirectMessage("pushing to", source));
+            }
+            throw new GitSourceException("GitUnreachable", "pushing to " + source.getSpec().getUrl() + ": " + message(e),
+                    false, e);
         } catch (GitAPIException e) {
             throw new GitSourceException("GitUnreachable", "pushing to " + source.getSpec().getUrl() + ": " + message(e),
                     false, e);
         }
+    }
+
+    private static String redirectMessage(String doing, GitSource source) {
+        return doing + " " + Redaction.url(source.getSpec().getUrl()) + " (spec.url): the server answered with a redirect,"
+                + " and Ramp refuses redirects (a redirect could lead past the operator's egress policy);"
+                + " set spec.url to the address the server redirects to";
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.ramp.git;
 
 import dev.ramp.api.GitAuthor;
+import dev.ramp.api.GitRevertReasons;
 import dev.ramp.api.GitRevertSpec;
 import dev.ramp.api.GitSource;
 import dev.ramp.api.RollbackCause;
@@ -19,8 +20,9 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.jboss.logging.Logger;
 
 /**
- * Reverts a failed release in Git: the commits since the Rollout's promoted commit that changed
- * the target's manifest are undone in one commit, authored as the GitSource's revertAuthor and
+ * Reverts a failed release in Git: the target's manifest file alone gets its content of the
+ * Rollout's promoted commit again (other files, and other lines changed later, stay as they are),
+ * in one commit authored as the GitSource's revertAuthor and
  * pushed to its branch (mode Push) or to {@code ramp/revert-<rollout>-<sha>} (mode Branch). A push
  * rejected because the branch moved is rebuilt on the new head, a bounded number of times. The
  * commit carries trailers naming the Rollout and revision, so a revert pushed just before the
@@ -49,13 +51,13 @@ public class GitReverter implements ReleaseReverter {
         GitSource source = client.resources(GitSource.class).inNamespace(namespace)
                 .withName(spec.getSourceRef().getName()).get();
         if (source == null) {
-            return Outcome.refused("GitSourceNotFound", "GitSource " + namespace + "/" + spec.getSourceRef().getName()
+            return Outcome.refused(GitRevertReasons.GIT_SOURCE_NOT_FOUND, "GitSource " + namespace + "/" + spec.getSourceRef().getName()
                     + " (spec.gitRevert.sourceRef) not found");
         }
         var annotations = request.target().getMetadata().getAnnotations();
         String failed = annotations == null ? null : annotations.get(RampLabels.COMMIT_ANNOTATION);
         if (failed == null) {
-            return Outcome.refused("NotFromGit", "Deployment " + request.target().getMetadata().getName()
+            return Outcome.refused(GitRevertReasons.NOT_FROM_GIT, "Deployment " + request.target().getMetadata().getName()
                     + " has no " + RampLabels.COMMIT_ANNOTATION + " annotation: it was not applied by a GitSource");
         }
         try (GitCredentials credentials = GitCredentials.of(client, source)) {
@@ -81,44 +83,77 @@ public class GitReverter implements ReleaseReverter {
             ObjectId head = mirror.fetch(repository, source, credentials);
             ObjectId failed = ObjectId.fromString(failedSha);
             if (!repository.getObjectDatabase().has(failed)) {
-                return Outcome.refused("CommitNotFound", "commit " + failedSha + " is not on branch "
+                return Outcome.refused(GitRevertReasons.COMMIT_NOT_FOUND, "commit " + failedSha + " is not on branch "
                         + source.getSpec().getBranch() + " of " + Redaction.url(source.getSpec().getUrl()));
             }
             RevCommit existing = git.existingRevert(head, failed, key, request.revision());
             if (existing != null) {
-                return Outcome.done("Reverted", "reverted in commit " + existing.name() + " on " + source.getSpec().getBranch(),
+                return Outcome.done(GitRevertReasons.REVERTED, "reverted in commit " + existing.name() + " on " + source.getSpec().getBranch(),
                         existing.name());
             }
             String file = git.fileDeclaring(failed, source.getSpec().getPath(), rollout.getMetadata().getNamespace(),
                     request.target().getMetadata().getName());
             if (file == null) {
-                return Outcome.refused("NothingToRevert", "no file under " + source.getSpec().getPath() + " declares Deployment "
+                return Outcome.refused(GitRevertReasons.NOTHING_TO_REVERT, "no file under " + source.getSpec().getPath() + " declares Deployment "
                         + request.target().getMetadata().getName() + " at commit " + failedSha.substring(0, 12));
             }
             String promotedSha = rollout.getStatus().getLastPromotedCommit();
-            List<RevCommit> commits = git.changes(promotedSha == null ? null : ObjectId.fromString(promotedSha), failed, file);
-            if (commits.isEmpty()) {
-                return Outcome.refused("NothingToRevert", "no commit since " + shortSha(promotedSha) + " changed " + file);
+            ObjectId promoted = promotedSha == null ? null : ObjectId.fromString(promotedSha);
+            if (promoted != null && !repository.getObjectDatabase().has(promoted)
+                    && !(mirror.deepen(repository, source, credentials) && repository.getObjectDatabase().has(promoted))) {
+                return Outcome.refused(GitRevertReasons.PROMOTED_COMMIT_NOT_FOUND, "the promoted commit " + shortSha(promotedSha)
+                        + " (status.lastPromotedCommit) is not in the history of branch " + source.getSpec().getBranch()
+                        + " of " + Redaction.url(source.getSpec().getUrl()) + ", even fetched "
+                        + GitMirror.DEEPEN_FACTOR + " times deeper (force-pushed away, or older than the fetch depth):"
+                        + " what to restore in " + file + " is unknown; nothing was pushed and the cluster stays on the"
+                        + " stable version");
             }
-            RevertCommits.Result result = git.revert(head, commits, author(source), message(request, commits, file));
+            List<RevCommit> commits = git.changes(promoted, failed, file);
+            if (commits.isEmpty()) {
+                return Outcome.refused(GitRevertReasons.NOTHING_TO_REVERT, "no commit since " + shortSha(promotedSha)
+                        + " changed " + file);
+            }
+            RevertCommits.FileVersion restore = restored(git, promoted, commits.get(commits.size() - 1), file);
+            if (restore == null) {
+                return Outcome.refused(GitRevertReasons.PROMOTED_FILE_NOT_FOUND, file + " did not exist at "
+                        + (promoted == null ? "the parent of " + shas(commits) : "the promoted commit " + shortSha(promotedSha))
+                        + ": Ramp does not delete the file that declares the target; nothing was pushed and the cluster"
+                        + " stays on the stable version");
+            }
+            RevertCommits.Result result = git.revert(head, failed, restore, file, author(source),
+                    message(request, commits, file));
             if (result.conflicting()) {
-                return Outcome.refused("RevertConflict", "reverting " + shas(commits) + " conflicts with later changes on "
-                        + source.getSpec().getBranch() + " in " + String.join(", ", result.conflicts())
+                return Outcome.refused(GitRevertReasons.REVERT_CONFLICT, "reverting " + shas(commits)
+                        + " conflicts with later changes on " + source.getSpec().getBranch() + " in "
+                        + String.join(", ", result.conflicts())
                         + "; nothing was pushed and the cluster stays on the stable version");
             }
             if (result.empty()) {
-                return Outcome.refused("NothingToRevert", "branch " + source.getSpec().getBranch()
+                return Outcome.refused(GitRevertReasons.NOTHING_TO_REVERT, "branch " + source.getSpec().getBranch()
                         + " already declares the promoted version of " + file);
             }
             if (pushed(repository, source, credentials, result.commit(), branch, !push, head)) {
                 LOG.infof("rollout %s: reverted %s in %s, pushed to %s", key, shas(commits), result.commit().name(), branch);
-                return Outcome.done(push ? "Reverted" : "RevertBranchPushed", "reverted " + shas(commits) + " in commit "
+                return Outcome.done(push ? GitRevertReasons.REVERTED : GitRevertReasons.REVERT_BRANCH_PUSHED, "reverted " + shas(commits) + " in commit "
                         + result.commit().name() + (push ? " on " : ", pushed to branch ") + branch, result.commit().name());
             }
             LOG.infof("rollout %s: branch %s moved while reverting (attempt %d); retrying on its new head", key, branch, attempt);
         }
-        return Outcome.later("PushRejected", "branch " + branch + " kept moving; the revert was rebuilt "
+        return Outcome.later(GitRevertReasons.PUSH_REJECTED, "branch " + branch + " kept moving; the revert was rebuilt "
                 + PUSH_ATTEMPTS + " times and is retried later");
+    }
+
+    /**
+     * The version of {@code file} to restore: the promoted commit's, or without one, the version
+     * before the oldest change to undo; null when that commit lacks the file or its parent is
+     * not known (a root commit, or the edge of a shallow fetch).
+     */
+    private static RevertCommits.FileVersion restored(RevertCommits git, ObjectId promoted, RevCommit oldestChange,
+            String file) throws IOException {
+        if (promoted != null) {
+            return git.file(promoted, file);
+        }
+        return oldestChange.getParentCount() == 0 ? null : git.file(oldestChange.getParent(0), file);
     }
 
     /**

@@ -29,8 +29,10 @@ import org.jboss.logging.Logger;
  * webhook key, is recorded on the GitSource as a sync request ({@link SyncRequestAnnotation}),
  * which the leader acts on. What the server may be made to spend is bounded: the body is read
  * within {@code ramp.git.webhook.read-timeout} and up to {@code ramp.git.webhook.max-body-size}
- * (413 above), each address has its own token bucket (429 with Retry-After), GitSources come
- * from the informer cache and keys from {@link WebhookKeys}. An unknown GitSource, one without a
+ * (413 above), requests are admitted per client address, for all clients and up to a number in
+ * flight before any body is read ({@link WebhookAdmission}), a GitSource's own token bucket (429
+ * with Retry-After) is charged only by requests signed with its key, GitSources come from the
+ * informer cache and keys from {@link WebhookKeys}. An unknown GitSource, one without a
  * key and a bad signature all get the same 401, after the same HMAC work, so the answer does not
  * tell which GitSources exist. Failing to record the request is a 503, which Git hosts retry.
  */
@@ -49,6 +51,7 @@ public class PushWebhook {
     private final Clock clock;
     private final WebhookKeys keys;
     private final TokenBuckets buckets;
+    private final WebhookAdmission admission;
     private final long maxBody;
     private final Duration readTimeout;
     /** Checked against when there is no key, so that an unknown GitSource costs the same HMAC as a known one. */
@@ -58,20 +61,27 @@ public class PushWebhook {
             @ConfigProperty(name = "ramp.git.webhook.max-body-size", defaultValue = "1M") MemorySize maxBody,
             @ConfigProperty(name = "ramp.git.webhook.read-timeout", defaultValue = "10s") Duration readTimeout,
             @ConfigProperty(name = "ramp.git.webhook.rate-limit.burst", defaultValue = "10") int burst,
-            @ConfigProperty(name = "ramp.git.webhook.rate-limit.per-minute", defaultValue = "30") int perMinute) {
+            @ConfigProperty(name = "ramp.git.webhook.rate-limit.per-minute", defaultValue = "30") int perMinute,
+            @ConfigProperty(name = "ramp.git.webhook.client-rate-limit.burst", defaultValue = "20") int clientBurst,
+            @ConfigProperty(name = "ramp.git.webhook.client-rate-limit.per-minute", defaultValue = "60") int clientPerMinute,
+            @ConfigProperty(name = "ramp.git.webhook.global-rate-limit.burst", defaultValue = "100") int globalBurst,
+            @ConfigProperty(name = "ramp.git.webhook.global-rate-limit.per-minute", defaultValue = "600") int globalPerMinute,
+            @ConfigProperty(name = "ramp.git.webhook.max-in-flight", defaultValue = "32") int maxInFlight) {
         this.client = client;
         this.requests = requests;
         this.clock = clock;
         this.keys = new WebhookKeys(client, clock);
         this.buckets = new TokenBuckets(burst, perMinute, clock);
+        this.admission = new WebhookAdmission(new WebhookAdmission.Limit(clientBurst, clientPerMinute),
+                new WebhookAdmission.Limit(globalBurst, globalPerMinute), maxInFlight, clock);
         this.maxBody = maxBody.asLongValue();
         this.readTimeout = readTimeout;
     }
 
     void routes(@Observes Router router) {
         // Two routes: Vert.x runs a body handler before any other on its route, and the clock and
-        // the rate limit must come before the body is read.
-        router.post(PATH).handler(this::startReading).handler(this::rateLimit);
+        // the admission must come before the body is read.
+        router.post(PATH).handler(this::startReading).handler(this::admit);
         Route route = router.post(PATH);
         route.handler(BodyHandler.create(false).setBodyLimit(maxBody)).handler(this::doneReading)
                 .blockingHandler(this::receive, false)
@@ -101,14 +111,21 @@ public class PushWebhook {
         ctx.next();
     }
 
-    private void rateLimit(RoutingContext ctx) {
-        Duration wait = buckets.take(ctx.pathParam("namespace") + "/" + ctx.pathParam("name"));
-        if (wait.isZero()) {
+    /** Per client address, for all clients, and in flight: before the body is read or its signature checked. */
+    private void admit(RoutingContext ctx) {
+        var address = ctx.request().remoteAddress();
+        var refused = admission.admit(address == null ? "unknown" : address.hostAddress());
+        if (refused.isEmpty()) {
+            ctx.addEndHandler(done -> admission.release());
             ctx.next();
             return;
         }
+        tooMany(ctx, refused.get().status(), refused.get().retryAfter(), refused.get().message());
+    }
+
+    private static void tooMany(RoutingContext ctx, int status, Duration wait, String message) {
         ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, (wait.toMillis() + 999) / 1000)));
-        respond(ctx, 429, "too many requests for this GitSource");
+        respond(ctx, status, message);
     }
 
     private void failed(RoutingContext ctx) {
@@ -145,6 +162,12 @@ public class PushWebhook {
         if (key == null || !signed) {
             LOG.debugf("gitsource %s/%s: refused a push webhook", namespace, name);
             respond(ctx, 401, REFUSED);
+            return;
+        }
+        // Charged only now: requests without the key cannot use up a GitSource's pushes.
+        Duration wait = buckets.take(namespace + "/" + name);
+        if (!wait.isZero()) {
+            tooMany(ctx, 429, wait, "too many pushes for this GitSource");
             return;
         }
         String event = headers.get("X-GitHub-Event") != null ? headers.get("X-GitHub-Event") : headers.get("X-Gitlab-Event");

@@ -1,28 +1,41 @@
 package dev.ramp.git;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jgit.diff.RawText;
+import org.eclipse.jgit.diff.RawTextComparator;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEditor;
+import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.merge.MergeStrategy;
-import org.eclipse.jgit.merge.ResolveMerger;
+import org.eclipse.jgit.merge.MergeAlgorithm;
+import org.eclipse.jgit.merge.MergeFormatter;
+import org.eclipse.jgit.merge.MergeResult;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.revwalk.filter.RevFilter;
+import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.AndTreeFilter;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /**
  * The Git side of a revert, on a bare repository: which file declares the target, which commits
- * since the promoted one changed it, and one commit on top of the branch head that undoes them
- * (built with an in-memory three-way merge, so nothing is checked out and a conflict is detected
- * without being forced).
+ * since the promoted one changed it, and one commit on top of the branch head that gives that file
+ * alone its promoted content again (an in-memory three-way merge of the file, so nothing is
+ * checked out, other files are never touched, and a conflict is detected without being forced).
  */
 public class RevertCommits {
 
@@ -102,27 +115,47 @@ public class RevertCommits {
         }
     }
 
-    /** Builds one commit on {@code head} that undoes {@code commits} (newest first). */
-    public Result revert(ObjectId head, List<RevCommit> commits, PersonIdent author, String message) throws IOException {
-        try (RevWalk walk = new RevWalk(repository); ObjectInserter inserter = repository.newObjectInserter()) {
-            RevCommit headCommit = walk.parseCommit(head);
-            ObjectId tree = headCommit.getTree();
-            for (RevCommit commit : commits) {
-                RevCommit parent = walk.parseCommit(commit.getParent(0));
-                ResolveMerger merger = (ResolveMerger) MergeStrategy.RESOLVE.newMerger(repository, true);
-                merger.setBase(commit.getTree());
-                if (!merger.merge(tree, parent.getTree())) {
-                    List<String> conflicts = new ArrayList<>(merger.getUnmergedPaths());
-                    if (merger.getFailingPaths() != null) {
-                        conflicts.addAll(merger.getFailingPaths().keySet());
-                    }
-                    return new Result(null, conflicts.isEmpty() ? List.of("(unknown path)") : conflicts);
-                }
-                tree = merger.getResultTreeId();
+    /** A file's blob and mode in a commit, or null when the commit has no such file. */
+    public FileVersion file(ObjectId commit, String file) throws IOException {
+        try (RevWalk walk = new RevWalk(repository);
+                TreeWalk tree = TreeWalk.forPath(repository, file, walk.parseCommit(commit).getTree())) {
+            return tree == null ? null : new FileVersion(tree.getObjectId(0), tree.getFileMode(0));
+        }
+    }
+
+    /** One version of a file: its content's blob and its mode. */
+    public record FileVersion(ObjectId blob, FileMode mode) {
+    }
+
+    /**
+     * Builds one commit on {@code head} that changes {@code file} alone, from its content at
+     * {@code failed} back to {@code restore}'s, keeping what later commits on the branch changed in
+     * other lines of it: a three-way merge of that one file (base: the failed version, ours: the
+     * head's, theirs: the one to restore). Every other file stays as the head has it, so a revert
+     * in a shared repository undoes nothing of another team's.
+     */
+    public Result revert(ObjectId head, ObjectId failed, FileVersion restore, String file, PersonIdent author,
+            String message) throws IOException {
+        FileVersion base = file(failed, file);
+        FileVersion ours = file(head, file);
+        if (base == null || ours == null) {
+            // The file was deleted on the branch since: restoring it would undo that deletion.
+            return new Result(null, List.of(file));
+        }
+        if (ours.blob().equals(restore.blob())) {
+            return new Result(null, List.of());
+        }
+        try (RevWalk walk = new RevWalk(repository); ObjectReader reader = repository.newObjectReader();
+                ObjectInserter inserter = repository.newObjectInserter()) {
+            MergeResult<RawText> merged = new MergeAlgorithm().merge(RawTextComparator.DEFAULT, text(reader, base),
+                    text(reader, ours), text(reader, restore));
+            if (merged.containsConflicts()) {
+                return new Result(null, List.of(file));
             }
-            if (tree.equals(headCommit.getTree())) {
-                return new Result(null, List.of());
-            }
+            ByteArrayOutputStream content = new ByteArrayOutputStream();
+            new MergeFormatter().formatMerge(content, merged, "failed", "head", "restored", StandardCharsets.UTF_8);
+            ObjectId blob = inserter.insert(Constants.OBJ_BLOB, content.toByteArray());
+            ObjectId tree = withFile(reader, inserter, walk.parseCommit(head).getTree(), file, blob, ours.mode());
             CommitBuilder builder = new CommitBuilder();
             builder.setTreeId(tree);
             builder.setParentId(head);
@@ -133,5 +166,29 @@ public class RevertCommits {
             inserter.flush();
             return new Result(commit, List.of());
         }
+    }
+
+    private static RawText text(ObjectReader reader, FileVersion version) throws IOException {
+        return new RawText(reader.open(version.blob(), Constants.OBJ_BLOB)
+                .getCachedBytes((int) ManifestLimits.DEFAULT_FILE_BYTES));
+    }
+
+    /** {@code tree} with {@code file}'s entry replaced, built in memory (nothing is checked out). */
+    private static ObjectId withFile(ObjectReader reader, ObjectInserter inserter, ObjectId tree, String file,
+            ObjectId blob, FileMode mode) throws IOException {
+        DirCache index = DirCache.newInCore();
+        DirCacheBuilder builder = index.builder();
+        builder.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, tree);
+        builder.finish();
+        DirCacheEditor editor = index.editor();
+        editor.add(new DirCacheEditor.PathEdit(file) {
+            @Override
+            public void apply(DirCacheEntry entry) {
+                entry.setFileMode(mode);
+                entry.setObjectId(blob);
+            }
+        });
+        editor.finish();
+        return index.writeTree(inserter);
     }
 }

@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ramp.api.GitAuthor;
+import dev.ramp.api.GitRevertReasons;
+import dev.ramp.api.GitRevertSpec;
+import dev.ramp.api.LocalObjectRef;
+import dev.ramp.api.RampLabels;
+import dev.ramp.api.RolloutSpec;
+import dev.ramp.api.RolloutStatus;
+import dev.ramp.egress.EgressPolicy;
 import dev.ramp.api.GitSource;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
@@ -17,7 +24,10 @@ import dev.ramp.testing.RampOperator;
 import dev.ramp.testing.TestCluster;
 import dev.ramp.testing.TestPrometheus;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -178,6 +188,8 @@ class GitRevertTest {
     @Test
     void aFailedReleaseIsRevertedInGitAndTheRevertSyncsBackWithoutANewRelease() throws Exception {
         String stable = bootstrap("Push");
+        // The release's commit also changes another team's file, which the revert must leave alone.
+        fx.dev.write("apps/other/config.yaml", GitFixture.configMap("other", "changed-with-the-release"));
         String bad = release("podinfo:2.0", "podinfo 2.0");
 
         Rollout reverted = awaitRollout(RELEASE, r -> Conditions.isTrue(r.getStatus().getConditions(), "GitReverted"));
@@ -197,6 +209,10 @@ class GitRevertTest {
                 .contains(bad.substring(0, 12) + " podinfo 2.0");
         assertThat(fx.dev.read("main", "apps/podinfo/deploy.yaml")).isEqualTo(deployment("podinfo:1.0"));
         assertThat(fx.dev.read("main", "apps/podinfo/rollout.yaml")).isEqualTo(rollout("Push"));
+        assertThat(fx.dev.changedFiles(revert)).as("the revert touches the target's file only")
+                .containsExactly("apps/podinfo/deploy.yaml");
+        assertThat(fx.dev.read("main", "apps/other/config.yaml"))
+                .isEqualTo(GitFixture.configMap("other", "changed-with-the-release"));
 
         // The revert is synced back at once: the target declares the stable version again.
         fx.awaitSource(Duration.ofSeconds(20), s -> revert.equals(s.getStatus().getLastAppliedCommit()));
@@ -223,6 +239,57 @@ class GitRevertTest {
                 .isZero();
         assertThat(client.apps().deployments().inNamespace(fx.namespace).withName("podinfo-primary").get().getSpec()
                 .getReplicas()).isEqualTo(2);
+    }
+
+    /**
+     * The Git side alone, on a mirror that fetches one commit deep: a promoted commit beyond that
+     * depth is reached by fetching deeper once; one in no history (force-pushed away) ends the
+     * revert with a reason, and nothing is pushed.
+     */
+    @Test
+    void aPromotedCommitBeyondTheFetchDepthIsFetchedAndOneInNoHistoryEndsWithAReason() throws Exception {
+        fx.dev.write("apps/podinfo/deploy.yaml", deployment("podinfo:1.0"));
+        String stable = fx.dev.commitAndPush("podinfo 1.0");
+        fx.dev.write("apps/podinfo/deploy.yaml", deployment("podinfo:2.0"));
+        String bad = fx.dev.commitAndPush("podinfo 2.0");
+        fx.createSource("apps", "1h");
+        Path cache = Files.createTempDirectory("ramp-mirror-");
+        GitReverter reverter = new GitReverter(client, new GitMirror(cache, 1, EgressPolicy.defaults()), new SyncRequests());
+
+        ReleaseReverter.Outcome deepened = reverter.revert(request(stable, bad, "rev-2"));
+        assertThat(deepened.reverted()).as(deepened.message()).isTrue();
+        assertThat(deepened.reason()).isEqualTo(GitRevertReasons.REVERTED);
+        assertThat(fx.dev.read("main", "apps/podinfo/deploy.yaml")).isEqualTo(deployment("podinfo:1.0"));
+
+        String gone = "0123456789abcdef0123456789abcdef01234567";
+        String head = fx.dev.log().get(0).name();
+        ReleaseReverter.Outcome refused = reverter.revert(request(gone, bad, "rev-3"));
+        assertThat(refused.reverted()).isFalse();
+        assertThat(refused.retry()).as("retrying cannot find it either").isFalse();
+        assertThat(refused.reason()).isEqualTo(GitRevertReasons.PROMOTED_COMMIT_NOT_FOUND);
+        assertThat(refused.message()).contains(gone.substring(0, 12)).contains("status.lastPromotedCommit")
+                .contains("apps/podinfo/deploy.yaml").contains("nothing was pushed");
+        assertThat(fx.dev.log().get(0).name()).isEqualTo(head);
+    }
+
+    /** A release of podinfo whose Rollout promoted {@code promoted} and failed at {@code failed}. */
+    private ReleaseReverter.Request request(String promoted, String failed, String revision) {
+        Rollout rollout = new Rollout();
+        rollout.getMetadata().setName("podinfo");
+        rollout.getMetadata().setNamespace(fx.namespace);
+        RolloutSpec spec = new RolloutSpec();
+        GitRevertSpec revert = new GitRevertSpec();
+        revert.setEnabled(true);
+        revert.setSourceRef(new LocalObjectRef("apps"));
+        revert.setMode(GitRevertSpec.Mode.Push);
+        spec.setGitRevert(revert);
+        rollout.setSpec(spec);
+        RolloutStatus status = new RolloutStatus();
+        status.setLastPromotedCommit(promoted);
+        rollout.setStatus(status);
+        Deployment target = new DeploymentBuilder().withNewMetadata().withName("podinfo").withNamespace(fx.namespace)
+                .addToAnnotations(RampLabels.COMMIT_ANNOTATION, failed).endMetadata().build();
+        return new ReleaseReverter.Request(rollout, target, revision, null);
     }
 
     @Test

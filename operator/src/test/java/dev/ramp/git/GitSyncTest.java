@@ -4,12 +4,15 @@ import static dev.ramp.git.GitFixture.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.ramp.api.GitSource;
+import dev.ramp.api.GitSourceReasons;
 import dev.ramp.api.SyncRequest;
 import dev.ramp.kube.Conditions;
 import dev.ramp.api.RampLabels;
 import dev.ramp.testing.GitHttpServer;
 import dev.ramp.testing.GitSshServer;
+import dev.ramp.testing.GitWorkspace;
 import dev.ramp.testing.RampOperator;
 import dev.ramp.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -17,8 +20,10 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -232,6 +237,45 @@ class GitSyncTest {
             assertThat(client.v1().events().inNamespace(fx.namespace).list().getItems())
                     .extracting(e -> String.valueOf(e.getMessage()))
                     .isNotEmpty().noneMatch(m -> m.contains("PRIVATE KEY") || m.contains(keyLine));
+        }
+    }
+
+    @Test
+    void aRemoteThatRedirectsIsRefusedAndWhereItPointsIsNeverAsked() throws Exception {
+        // A Git server the egress policy would allow, holding a repository Ramp could sync...
+        try (GitHttpServer elsewhere = new GitHttpServer(GitFixture.USER, GitFixture.PASSWORD);
+                GitWorkspace there = new GitWorkspace(elsewhere.createRepository("r"), GitFixture.USER, GitFixture.PASSWORD)) {
+            there.write("config.yaml", GitFixture.configMap("greeting", "from-elsewhere")).commitAndPush("elsewhere");
+            int asked = elsewhere.requests();
+            // ...and the GitSource's remote, which answers every request with a 302 to it, as
+            // JGit follows by default (the Location names /info/refs).
+            HttpServer redirector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            AtomicInteger redirected = new AtomicInteger();
+            redirector.createContext("/", exchange -> {
+                redirected.incrementAndGet();
+                String query = exchange.getRequestURI().getRawQuery();
+                exchange.getResponseHeaders().set("Location", elsewhere.url("r") + "/info/refs"
+                        + (query == null ? "" : "?" + query));
+                exchange.sendResponseHeaders(302, -1);
+                exchange.close();
+            });
+            redirector.start();
+            String url = "http://127.0.0.1:" + redirector.getAddress().getPort() + "/team/apps.git";
+            try {
+                fx.createSource(".", "1h", spec -> spec.setUrl(url));
+
+                GitSource refused = fx.awaitSource(SOON, s -> Conditions.isTrue(s.getStatus().getConditions(), "Stalled"));
+                assertThat(condition(refused, "Ready").getStatus()).isEqualTo("False");
+                assertThat(condition(refused, "Ready").getReason()).isEqualTo(GitSourceReasons.REDIRECT_REFUSED);
+                assertThat(condition(refused, "Ready").getMessage()).contains(url).contains("spec.url")
+                        .contains("refuses redirects");
+                assertThat(redirected.get()).as("the remote was asked").isPositive();
+                assertThat(elsewhere.requests()).as("where the redirect points is never asked").isEqualTo(asked);
+                assertThat(refused.getStatus().getLastAppliedCommit()).isNull();
+                assertThat(live("greeting")).isNull();
+            } finally {
+                redirector.stop(0);
+            }
         }
     }
 

@@ -56,8 +56,10 @@ class WebhookTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
+            // Every request of this class comes from loopback: its address's limit is set above them all.
             return Map.of("quarkus.http.idle-timeout", "3s", "ramp.git.webhook.read-timeout", "1s",
-                    "ramp.git.webhook.rate-limit.burst", "3", "ramp.git.webhook.rate-limit.per-minute", "6");
+                    "ramp.git.webhook.rate-limit.burst", "3", "ramp.git.webhook.rate-limit.per-minute", "6",
+                    "ramp.git.webhook.client-rate-limit.burst", "500", "ramp.git.webhook.client-rate-limit.per-minute", "600");
         }
 
         @Override
@@ -184,6 +186,22 @@ class WebhookTest {
         assertThat(Integer.parseInt(last.headers().firstValue("Retry-After").orElseThrow())).isBetween(1, 10);
         // Another GitSource's address has its own bucket.
         assertThat(push("other", payload, GitFixture.WEBHOOK_KEY).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aFloodWithoutTheKeyDoesNotUseUpTheGitSourcesPushes() throws Exception {
+        fx.createSource(".", "1h");
+        byte[] payload = pushPayload("0".repeat(40));
+        List<Integer> flood = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            flood.add((i % 2 == 0 ? send("apps", payload, Map.of()) : push("apps", payload, "wrong-key")).statusCode());
+        }
+
+        HttpResponse<String> signed = push("apps", payload, GitFixture.WEBHOOK_KEY);
+
+        assertThat(flood).containsOnly(401);
+        assertThat(signed.statusCode()).as(signed.body()).isEqualTo(202);
+        assertThat(SyncRequest.of(fx.source())).isNotNull();
     }
 
     @Test

@@ -36,6 +36,7 @@ public class GitHttpServer implements AutoCloseable {
     private final AtomicReference<Runnable> beforeNextPush = new AtomicReference<>();
     private final AtomicInteger pushes = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
+    private final AtomicInteger requests = new AtomicInteger();
 
     public GitHttpServer(String username, String password) throws IOException {
         this.username = username;
@@ -72,12 +73,18 @@ public class GitHttpServer implements AutoCloseable {
         return pushes.get();
     }
 
+    /** Requests received, of any kind. */
+    public int requests() {
+        return requests.get();
+    }
+
     /** Requests refused for want of the right credentials. */
     public int refused() {
         return refused.get();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
         try (exchange) {
             if (!authorised(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 refused.incrementAndGet();

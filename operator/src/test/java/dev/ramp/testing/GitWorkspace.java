@@ -81,6 +81,24 @@ public class GitWorkspace implements AutoCloseable {
         }
     }
 
+    /** The paths a commit of the server's branches changed, compared with its first parent. */
+    public List<String> changedFiles(String commit) throws GitAPIException, IOException {
+        git.fetch().setRemote("origin").setCredentialsProvider(credentials)
+                .setRefSpecs(new org.eclipse.jgit.transport.RefSpec("+refs/heads/*:refs/remotes/origin/*")).call();
+        var repo = git.getRepository();
+        try (var walk = new org.eclipse.jgit.revwalk.RevWalk(repo);
+                var tree = new org.eclipse.jgit.treewalk.TreeWalk(repo)) {
+            RevCommit child = walk.parseCommit(repo.resolve(commit));
+            tree.addTree(walk.parseCommit(child.getParent(0)).getTree());
+            tree.addTree(child.getTree());
+            tree.setRecursive(true);
+            return org.eclipse.jgit.diff.DiffEntry.scan(tree).stream()
+                    .map(d -> d.getChangeType() == org.eclipse.jgit.diff.DiffEntry.ChangeType.DELETE ? d.getOldPath()
+                            : d.getNewPath())
+                    .toList();
+        }
+    }
+
     public Path dir() {
         return dir;
     }

@@ -1,0 +1,20 @@
+package dev.ramp.api;
+
+/**
+ * Reasons of a GitSource's {@code Ready=False} and {@code Stalled=True} conditions that the
+ * operator and the CLI both name. Each is one a person must fix in the GitSource: it is not
+ * retried until the GitSource changes or its interval comes round.
+ */
+public final class GitSourceReasons {
+
+    /** The remote's host is one the operator's egress policy denies; nothing was sent to it. */
+    public static final String EGRESS_DENIED = "EgressDenied";
+    /**
+     * The remote answered a fetch or push with an HTTP redirect. Ramp follows none, since the
+     * egress policy checked only spec.url; the fix is to set spec.url to where it redirects.
+     */
+    public static final String REDIRECT_REFUSED = "RedirectRefused";
+
+    private GitSourceReasons() {
+    }
+}
