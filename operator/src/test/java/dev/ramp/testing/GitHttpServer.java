@@ -36,6 +36,7 @@ public class GitHttpServer implements AutoCloseable {
     private final AtomicReference<Runnable> beforeNextPush = new AtomicReference<>();
     private final AtomicInteger pushes = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
+    private final java.util.Queue<String> authorizations = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     public GitHttpServer(String username, String password) throws IOException {
         this.username = username;
@@ -77,9 +78,16 @@ public class GitHttpServer implements AutoCloseable {
         return refused.get();
     }
 
+    /** Every Authorization header received, as sent, in order (empty for a request without one). */
+    public java.util.List<String> authorizations() {
+        return java.util.List.copyOf(authorizations);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!authorised(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            authorizations.add(authorization == null ? "" : authorization);
+            if (!authorised(authorization)) {
                 refused.incrementAndGet();
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"ramp-test\"");
                 exchange.sendResponseHeaders(401, -1);
