@@ -101,9 +101,12 @@ public class RampBeans {
     @ApplicationScoped
     GitSync gitSync(KubernetesClient client, GitMirror mirror, Conditions conditions, EventRecorder events,
             @ConfigProperty(name = "ramp.sync.default-service-account") Optional<String> defaultServiceAccount,
+            @ConfigProperty(name = "ramp.service-account.namespace") Optional<String> ownNamespace,
+            @ConfigProperty(name = "ramp.service-account.name") Optional<String> ownName,
             @ConfigProperty(name = "ramp.git.max-file-bytes") long maxFileBytes,
             @ConfigProperty(name = "ramp.git.max-total-bytes") long maxTotalBytes) {
-        return new GitSync(mirror, new SyncIdentities(client, defaultServiceAccount),
+        Optional<String> own = ownName.flatMap(name -> ownNamespace.map(namespace -> namespace + "/" + name));
+        return new GitSync(mirror, new SyncIdentities(client, defaultServiceAccount, own),
                 new ManifestReader(new ManifestLimits(maxFileBytes, maxTotalBytes)), conditions, events);
     }
 

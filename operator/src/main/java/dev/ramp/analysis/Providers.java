@@ -85,6 +85,9 @@ public class Providers {
         if (secret == null) {
             throw new IllegalArgumentException("Secret " + namespace + "/" + secretName + " for the metrics provider not found");
         }
+        SecretValues.refusal(secret, "spec.provider.secretRef").ifPresent(why -> {
+            throw new IllegalArgumentException(why);
+        });
         Map<String, String> data = SecretValues.strings(secret);
         if (data.containsKey("token")) {
             return "Bearer " + data.get("token").trim();

@@ -1,7 +1,8 @@
 package dev.ramp.git;
 
-import dev.ramp.kube.SecretValues;
+import dev.ramp.api.AccessReasons;
 import dev.ramp.api.GitSource;
+import dev.ramp.kube.SecretValues;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.transport.CredentialsProvider;
@@ -55,6 +57,10 @@ public final class GitCredentials implements AutoCloseable {
         if (secret == null) {
             throw GitSourceException.userError("SecretNotFound", "Secret " + source.getMetadata().getNamespace() + "/"
                     + ref.getName() + " (spec.secretRef) not found");
+        }
+        Optional<String> refused = SecretValues.refusal(secret, "spec.secretRef");
+        if (refused.isPresent()) {
+            throw GitSourceException.userError(AccessReasons.SECRET_REFUSED, refused.get());
         }
         Map<String, String> data = SecretValues.strings(secret);
         if (isSsh(source.getSpec().getUrl())) {

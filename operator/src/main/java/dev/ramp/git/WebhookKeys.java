@@ -54,8 +54,8 @@ final class WebhookKeys {
 
     private byte[] read(String namespace, String name) {
         Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
-        if (secret == null) {
-            return null;
+        if (secret == null || SecretValues.refusal(secret, "spec.webhookSecretRef").isPresent()) {
+            return null; // answered as a missing key: 401, the same as a wrong signature
         }
         return SecretValues.bytes(secret, "secret").orElse(null);
     }

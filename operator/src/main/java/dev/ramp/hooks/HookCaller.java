@@ -94,6 +94,9 @@ public class HookCaller {
         if (secret == null) {
             throw new IllegalArgumentException("Secret " + namespace + "/" + name + " (urlSecretRef) not found");
         }
+        SecretValues.refusal(secret, "urlSecretRef").ifPresent(why -> {
+            throw new IllegalArgumentException(why);
+        });
         String url = SecretValues.strings(secret).get(key);
         if (url == null) {
             throw new IllegalArgumentException("Secret " + namespace + "/" + name + " has no key " + key + " (urlSecretRef)");

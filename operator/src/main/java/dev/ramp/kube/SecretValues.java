@@ -1,5 +1,6 @@
 package dev.ramp.kube;
 
+import dev.ramp.api.AccessReasons;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -11,6 +12,21 @@ import java.util.Optional;
 public final class SecretValues {
 
     private SecretValues() {
+    }
+
+    /**
+     * Why Ramp may not use this Secret, named by {@code field} of a Ramp object, or empty when it
+     * may. A ServiceAccount token ({@value AccessReasons#SERVICE_ACCOUNT_TOKEN_TYPE}) is refused:
+     * whoever may name a Secret could otherwise have Ramp send an account's token to a server of
+     * their choosing without being able to read it themselves.
+     */
+    public static Optional<String> refusal(Secret secret, String field) {
+        if (!AccessReasons.SERVICE_ACCOUNT_TOKEN_TYPE.equals(secret.getType())) {
+            return Optional.empty();
+        }
+        return Optional.of("Secret " + secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName()
+                + " (" + field + ") is a ServiceAccount token (type " + AccessReasons.SERVICE_ACCOUNT_TOKEN_TYPE
+                + "): Ramp never reads or sends one; put the credentials in a Secret of their own");
     }
 
     /** Every key's value as UTF-8 text. */

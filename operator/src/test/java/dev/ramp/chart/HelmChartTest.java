@@ -130,7 +130,7 @@ class HelmChartTest {
                 .filteredOn(e -> e.getValueFrom() != null)
                 .extracting(EnvVar::getName, e -> e.getValueFrom().getFieldRef().getFieldPath())
                 .containsExactlyInAnyOrder(tuple("POD_NAMESPACE", "metadata.namespace"),
-                        tuple("POD_NAME", "metadata.name"));
+                        tuple("POD_NAME", "metadata.name"), tuple("RAMP_SERVICE_ACCOUNT_NAME", "spec.serviceAccountName"));
     }
 
     @Test
@@ -297,9 +297,11 @@ class HelmChartTest {
     void clusterRoleGrantsWhatRampUses() {
         List<PolicyRule> rules = render(Map.of()).one(ClusterRole.class, RELEASE).getRules();
 
-        assertThat(verbs(rules, "ramp.dev", "rollouts")).containsExactlyInAnyOrder("get", "list", "watch", "patch", "update");
-        assertThat(verbs(rules, "ramp.dev", "gitsources"))
-                .containsExactlyInAnyOrder("get", "list", "watch", "patch", "update");
+        assertThat(verbs(rules, "ramp.dev", "rollouts")).as("Ramp writes a Rollout's status, never its spec")
+                .containsExactlyInAnyOrder("get", "list", "watch");
+        assertThat(verbs(rules, "ramp.dev", "metrictemplates")).containsExactlyInAnyOrder("get", "list", "watch");
+        assertThat(verbs(rules, "ramp.dev", "gitsources")).as("patch: a push webhook's sync request annotation")
+                .containsExactlyInAnyOrder("get", "list", "watch", "patch");
         assertThat(verbs(rules, "ramp.dev", "rollouts/status")).containsExactlyInAnyOrder("get", "patch", "update");
         assertThat(verbs(rules, "ramp.dev", "gitsources/status")).containsExactlyInAnyOrder("get", "patch", "update");
         assertThat(verbs(rules, "apps", "deployments")).containsExactlyInAnyOrderElementsOf(CRUD);
@@ -309,7 +311,7 @@ class HelmChartTest {
         assertThat(verbs(rules, "networking.istio.io", "destinationrules")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "apiextensions.k8s.io", "customresourcedefinitions"))
                 .containsExactlyInAnyOrder("get", "list");
-        assertThat(verbs(rules, "", "serviceaccounts")).containsExactly("impersonate");
+        assertThat(verbs(rules, "", "serviceaccounts")).as("no ServiceAccount named, none impersonated").isEmpty();
         assertThat(verbs(rules, "coordination.k8s.io", "leases")).as("leases belong in the namespaced Role").isEmpty();
     }
 
@@ -346,21 +348,44 @@ class HelmChartTest {
     }
 
     @Test
-    void byDefaultRampMayImpersonateButNotWriteWhatTeamsKeepInGit() {
+    void byDefaultRampMayNeitherImpersonateNorWriteWhatTeamsKeepInGit() {
         List<PolicyRule> rules = render(Map.of()).one(ClusterRole.class, RELEASE).getRules();
 
         assertThat(verbs(rules, "", "configmaps")).isEmpty();
-        assertThat(verbs(rules, "ramp.dev", "metrictemplates")).doesNotContain("create", "delete");
-        assertThat(verbs(rules, "ramp.dev", "rollouts")).doesNotContain("create", "delete");
+        assertThat(verbs(rules, "ramp.dev", "metrictemplates")).doesNotContain("create", "update", "patch", "delete");
+        assertThat(verbs(rules, "ramp.dev", "rollouts")).doesNotContain("create", "update", "patch", "delete");
         assertThat(verbs(rules, "networking.k8s.io", "ingresses")).isEmpty();
-        assertThat(rules).filteredOn(rule -> rule.getResources().contains("serviceaccounts")).singleElement()
+        assertThat(rules).as("impersonation only of ServiceAccounts the install names").noneMatch(rule ->
+                rule.getVerbs().contains("impersonate"));
+    }
+
+    @Test
+    void impersonatingAnyServiceAccountMustBeAskedFor() throws IOException {
+        RenderedChart chart = render("""
+                sync:
+                  impersonateAnyServiceAccount: true
+                """);
+        List<PolicyRule> rules = chart.one(ClusterRole.class, RELEASE).getRules();
+
+        assertThat(rules).filteredOn(rule -> rule.getVerbs().contains("impersonate")).singleElement()
                 .satisfies(rule -> {
                     assertThat(rule.getApiGroups()).containsExactly("");
+                    assertThat(rule.getResources()).containsExactly("serviceaccounts");
                     assertThat(rule.getVerbs()).containsExactly("impersonate");
                     assertThat(rule.getResourceNames()).as("any ServiceAccount a GitSource names").isNullOrEmpty();
                 });
         assertThat(rules).noneMatch(rule -> rule.getVerbs().contains("impersonate")
                 && (rule.getResources().contains("users") || rule.getResources().contains("groups")));
+    }
+
+    @Test
+    void theOperatorKnowsItsOwnServiceAccount() {
+        Container operator = render(Map.of("serviceAccount.create", false, "serviceAccount.name", "ramp-sa"))
+                .operator(RELEASE);
+
+        assertThat(operator.getEnv()).filteredOn(e -> e.getName().equals("RAMP_SERVICE_ACCOUNT_NAME")).singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                        .isEqualTo("spec.serviceAccountName"));
     }
 
     @Test
@@ -403,17 +428,9 @@ class HelmChartTest {
 
     @Test
     void aRealApiServerAcceptsTheChartAndGrantsOnlyWhatItSays() {
-        KubernetesClient client = TestCluster.get().client();
-        // The release namespace doubles as the release name, so the ClusterRole is unique too.
-        String release = TestCluster.get().newNamespace("ramp");
         String apps = TestCluster.get().newNamespace("apps");
-        RenderedChart chart = RenderedChart.parse(new Helm(CHART).template().withName(release)
-                .withNamespace(release).call());
-        chart.objects().forEach(object -> client.resource(object).create());
-        AccessReview review = new AccessReview(client, release, release);
-        Ask readSecret = Ask.allowed("get", "secrets", apps).named("git-creds");
-        // The RBAC authorizer learns of new bindings through an informer, a moment after creation.
-        await().atMost(30, TimeUnit.SECONDS).until(() -> review.allows(readSecret));
+        Installed installed = install(Map.of(), apps);
+        String release = installed.release();
 
         SoftAssertions softly = new SoftAssertions();
         for (Ask ask : List.of(
@@ -422,7 +439,15 @@ class HelmChartTest {
                 Ask.denied("create", "secrets", apps),
                 Ask.allowed("watch", "rollouts.ramp.dev", null),
                 Ask.allowed("patch", "rollouts.ramp.dev/status", apps),
+                Ask.allowed("update", "rollouts.ramp.dev/status", apps),
+                Ask.denied("patch", "rollouts.ramp.dev", apps),
+                Ask.denied("update", "rollouts.ramp.dev", apps),
+                Ask.allowed("watch", "metrictemplates.ramp.dev", null),
+                Ask.denied("patch", "metrictemplates.ramp.dev", apps),
+                Ask.denied("update", "metrictemplates.ramp.dev", apps),
                 Ask.allowed("update", "gitsources.ramp.dev/status", apps),
+                Ask.allowed("patch", "gitsources.ramp.dev", apps),
+                Ask.denied("update", "gitsources.ramp.dev", apps),
                 Ask.denied("create", "gitsources.ramp.dev", apps),
                 Ask.allowed("create", "deployments.apps", apps),
                 Ask.allowed("delete", "services", apps),
@@ -434,7 +459,8 @@ class HelmChartTest {
                 Ask.denied("create", "configmaps", apps),
                 Ask.denied("create", "rollouts.ramp.dev", apps),
                 Ask.denied("create", "metrictemplates.ramp.dev", apps),
-                Ask.allowed("impersonate", "serviceaccounts", apps).named("deployer"),
+                Ask.denied("impersonate", "serviceaccounts", apps).named("deployer"),
+                Ask.denied("impersonate", "serviceaccounts", "kube-system").named("clusterrole-aggregation-controller"),
                 Ask.denied("impersonate", "users", null).named("system:admin"),
                 Ask.denied("impersonate", "groups", null).named("system:masters"),
                 Ask.denied("create", "ingresses.networking.k8s.io", apps),
@@ -445,9 +471,45 @@ class HelmChartTest {
                 Ask.allowed("update", "leases.coordination.k8s.io", release).named("ramp-operator"),
                 Ask.denied("update", "leases.coordination.k8s.io", release).named("someone-else"),
                 Ask.denied("create", "leases.coordination.k8s.io", apps))) {
-            softly.assertThat(review.allows(ask)).as(ask.toString()).isEqualTo(ask.allowed());
+            softly.assertThat(installed.review().allows(ask)).as(ask.toString()).isEqualTo(ask.allowed());
         }
         softly.assertAll();
+    }
+
+    @Test
+    void onARealApiServerRampImpersonatesOnlyTheServiceAccountsNamed() {
+        String apps = TestCluster.get().newNamespace("apps");
+        Installed installed = install(Map.of("sync.serviceAccountNames[0]", "deployer",
+                "sync.defaultServiceAccount", "ramp-deployer"), apps);
+
+        SoftAssertions softly = new SoftAssertions();
+        for (Ask ask : List.of(
+                Ask.allowed("impersonate", "serviceaccounts", apps).named("deployer"),
+                Ask.allowed("impersonate", "serviceaccounts", apps).named("ramp-deployer"),
+                Ask.denied("impersonate", "serviceaccounts", apps).named("default"),
+                Ask.denied("impersonate", "serviceaccounts", "kube-system").named("clusterrole-aggregation-controller"),
+                Ask.denied("impersonate", "serviceaccounts", apps))) {
+            softly.assertThat(installed.review().allows(ask)).as(ask.toString()).isEqualTo(ask.allowed());
+        }
+        softly.assertAll();
+    }
+
+    /** The chart's objects for these values, created on the test cluster, and questions to its authorizer. */
+    private record Installed(String release, AccessReview review) {
+    }
+
+    private static Installed install(Map<String, Object> values, String apps) {
+        KubernetesClient client = TestCluster.get().client();
+        // The release namespace doubles as the release name, so the ClusterRole is unique too.
+        String release = TestCluster.get().newNamespace("ramp");
+        TemplateCommand command = new Helm(CHART).template().withName(release).withNamespace(release);
+        values.forEach(command::set);
+        RenderedChart.parse(command.call()).objects().forEach(object -> client.resource(object).create());
+        AccessReview review = new AccessReview(client, release, release);
+        Ask readSecret = Ask.allowed("get", "secrets", apps).named("git-creds");
+        // The RBAC authorizer learns of new bindings through an informer, a moment after creation.
+        await().atMost(30, TimeUnit.SECONDS).until(() -> review.allows(readSecret));
+        return new Installed(release, review);
     }
 
     @Test
@@ -484,6 +546,16 @@ class HelmChartTest {
                       resources: ["*"]
                 """);
         assertThatThrownBy(() -> template().withValuesFile(wildcard).call()).hasMessageContaining("sync.resources");
+        Path rampKinds = values("""
+                sync:
+                  resources:
+                    - apiGroups: [ramp.dev]
+                      resources: [rollouts]
+                """);
+        assertThatThrownBy(() -> template().withValuesFile(rampKinds).call())
+                .as("Ramp objects in Git need a ServiceAccount").hasMessageContaining("sync.resources");
+        assertThatThrownBy(() -> render(Map.of("sync.impersonateAnyServiceAccount", "yes")))
+                .hasMessageContaining("impersonateAnyServiceAccount");
         assertThatThrownBy(() -> render(Map.of("prometheus.address", "prometheus:9090")))
                 .hasMessageContaining("prometheus.address");
         assertThatThrownBy(() -> render(Map.of("leaderElection.enabled", false, "replicaCount", 2)))

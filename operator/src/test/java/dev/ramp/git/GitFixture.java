@@ -10,6 +10,10 @@ import dev.ramp.testing.GitHttpServer;
 import dev.ramp.testing.GitWorkspace;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.function.Predicate;
@@ -20,6 +24,7 @@ final class GitFixture implements AutoCloseable {
     static final String USER = "ramp-bot";
     static final String PASSWORD = "s3cret-token-never-logged";
     static final String WEBHOOK_KEY = "webhook-key";
+    static final String DEPLOYER = "deployer";
 
     final KubernetesClient client;
     final String namespace;
@@ -55,6 +60,32 @@ final class GitFixture implements AutoCloseable {
         customise.accept(spec);
         source.setSpec(spec);
         return client.resource(source).create();
+    }
+
+    /**
+     * ServiceAccount deployer of the namespace, which may write what a release's repository holds
+     * (ConfigMaps, Deployments, Rollouts, MetricTemplates), as a team's admin would set it up: a
+     * GitSource acting as Ramp itself may write no Ramp object. Returns its name once the API
+     * server's authorizer applies the grant (it learns of bindings through an informer).
+     */
+    String deployer() {
+        client.resource(new ServiceAccountBuilder().withNewMetadata().withName(DEPLOYER).withNamespace(namespace)
+                .endMetadata().build()).create();
+        client.resource(new RoleBuilder().withNewMetadata().withName(DEPLOYER).withNamespace(namespace).endMetadata()
+                .addNewRule().withApiGroups("", "apps").withResources("configmaps", "deployments")
+                .withVerbs("get", "list", "watch", "create", "update", "patch", "delete").endRule()
+                .addNewRule().withApiGroups("ramp.dev").withResources("rollouts", "metrictemplates")
+                .withVerbs("get", "list", "watch", "create", "update", "patch", "delete").endRule().build()).create();
+        client.resource(new RoleBindingBuilder().withNewMetadata().withName(DEPLOYER).withNamespace(namespace)
+                .endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role")
+                .withName(DEPLOYER).endRoleRef().addNewSubject().withKind("ServiceAccount").withName(DEPLOYER)
+                .withNamespace(namespace).endSubject().build()).create();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> Boolean.TRUE.equals(
+                client.authorization().v1().subjectAccessReview().create(new SubjectAccessReviewBuilder().withNewSpec()
+                        .withUser(ApplyIdentity.username(namespace, DEPLOYER)).withNewResourceAttributes()
+                        .withVerb("patch").withGroup("ramp.dev").withResource("rollouts").withNamespace(namespace)
+                        .endResourceAttributes().endSpec().build()).getStatus().getAllowed()));
+        return DEPLOYER;
     }
 
     GitSource source() {

@@ -132,7 +132,8 @@ class GitRevertTest {
                 .write("apps/podinfo/rollout.yaml", rollout(mode))
                 .write("apps/other/config.yaml", GitFixture.configMap("other", "unrelated"));
         String first = fx.dev.commitAndPush("podinfo 1.0");
-        fx.createSource("apps", "1h");
+        // A Rollout in Git needs a ServiceAccount that may write it: Ramp itself writes no Ramp object.
+        fx.createSource("apps", "1h", source -> source.setServiceAccountName(fx.deployer()));
         fx.client.resources(GitSource.class).inNamespace(fx.namespace).withName("apps").edit(s -> {
             GitAuthor author = new GitAuthor();
             author.setName("Ramp Bot");

@@ -178,7 +178,8 @@ class SecretsStayHiddenTest {
         fx.dev.write("apps/podinfo/deploy.yaml", GitRevertTest.deployment("podinfo:1.0"))
                 .write("apps/podinfo/rollout.yaml", ROLLOUT);
         fx.dev.commitAndPush("podinfo 1.0");
-        fx.createSource("apps", "1h");
+        // A Rollout in Git needs a ServiceAccount that may write it: Ramp itself writes no Ramp object.
+        fx.createSource("apps", "1h", source -> source.setServiceAccountName(fx.deployer()));
         awaitRollout(Duration.ofSeconds(60), r -> r.getStatus().getPhase() == Phase.Initialized);
         prometheus.awaitScrapes();
 

@@ -3,13 +3,17 @@ package dev.ramp.git;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ramp.api.AccessReasons;
 import dev.ramp.api.GitSource;
 import dev.ramp.api.GitSourceSpec;
 import dev.ramp.api.RampLabels;
 import dev.ramp.kube.Managed;
+import dev.ramp.kube.SecretValues;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,6 +32,9 @@ class TenancyRulesTest {
     private static final ResourceDefinitionContext CLUSTER_ROLE = new ResourceDefinitionContext.Builder()
             .withGroup("rbac.authorization.k8s.io").withVersion("v1").withKind("ClusterRole").withPlural("clusterroles")
             .withNamespaced(false).build();
+    private static final java.util.function.BiFunction<String, String, ResourceDefinitionContext> RAMP_KIND =
+            (kind, plural) -> new ResourceDefinitionContext.Builder().withGroup("ramp.dev").withVersion("v1alpha1")
+                    .withKind(kind).withPlural(plural).withNamespaced(true).build();
 
     @Test
     void withoutAServiceAccountOnlyNamespacedObjectsOfTheOwnNamespacePass() throws GitSourceException {
@@ -36,8 +43,10 @@ class TenancyRulesTest {
         DesiredObject cluster = desired(CLUSTER_ROLE, "ClusterRole", null, "admin2", 3);
 
         OwnNamespaceRule.check(List.of(home), "team-a");
-        assertThat(OwnNamespaceRule.refusal(away, "team-a")).isEqualTo("is in namespace team-b, not team-a");
-        assertThat(OwnNamespaceRule.refusal(cluster, "team-a")).isEqualTo("is cluster-scoped");
+        assertThat(OwnNamespaceRule.refusal(away, "team-a"))
+                .isEqualTo(new OwnNamespaceRule.Refusal("OutsideNamespace", "is in namespace team-b, not team-a"));
+        assertThat(OwnNamespaceRule.refusal(cluster, "team-a"))
+                .isEqualTo(new OwnNamespaceRule.Refusal("OutsideNamespace", "is cluster-scoped"));
         assertThatThrownBy(() -> OwnNamespaceRule.check(List.of(home, cluster, away), "team-a"))
                 .isInstanceOfSatisfying(GitSourceException.class, e -> {
                     assertThat(e.userFixable()).isTrue();
@@ -45,6 +54,70 @@ class TenancyRulesTest {
                     assertThat(e.getMessage()).startsWith("ClusterRole admin2 (apps.yaml, document 3) is cluster-scoped")
                             .contains("spec.serviceAccountName").contains("own namespace team-a");
                 });
+    }
+
+    @Test
+    void withoutAServiceAccountNoRampObjectIsWrittenEvenAtHome() throws GitSourceException {
+        DesiredObject config = desired(CONFIG_MAP, "ConfigMap", "team-a", "a", 1);
+        DesiredObject rollout = desired(RAMP_KIND.apply("Rollout", "rollouts"), "Rollout", "team-a", "podinfo", 2);
+        DesiredObject source = desired(RAMP_KIND.apply("GitSource", "gitsources"), "GitSource", "team-a", "apps", 3);
+        DesiredObject template = desired(RAMP_KIND.apply("MetricTemplate", "metrictemplates"), "MetricTemplate",
+                "team-a", "latency", 4);
+
+        OwnNamespaceRule.check(List.of(config), "team-a");
+        for (DesiredObject ramp : List.of(rollout, source, template)) {
+            assertThatThrownBy(() -> OwnNamespaceRule.check(List.of(config, ramp), "team-a"))
+                    .isInstanceOfSatisfying(GitSourceException.class, e -> {
+                        assertThat(e.userFixable()).isTrue();
+                        assertThat(e.reason()).isEqualTo(AccessReasons.RAMP_OBJECT_REFUSED);
+                        assertThat(e.getMessage()).startsWith(ramp.describe() + " is a Ramp object")
+                                .contains("spec.serviceAccountName").contains("no Ramp objects (ramp.dev)");
+                    });
+        }
+    }
+
+    @Test
+    void rampNeverActsAsItsOwnServiceAccountNorOneOfKubeSystem() throws GitSourceException {
+        Config nowhere = new ConfigBuilder(Config.empty()).withMasterUrl("https://127.0.0.1:1").build();
+        try (KubernetesClient ramp = new KubernetesClientBuilder().withConfig(nowhere).build();
+                SyncIdentities identities = new SyncIdentities(ramp, Optional.empty(), Optional.of("ramp-system/ramp"))) {
+            assertThatThrownBy(() -> identities.of(source("ramp-system", "apps", "ramp")))
+                    .isInstanceOfSatisfying(GitSourceException.class, e -> {
+                        assertThat(e.userFixable()).isTrue();
+                        assertThat(e.reason()).isEqualTo(AccessReasons.SERVICE_ACCOUNT_REFUSED);
+                        assertThat(e.getMessage()).startsWith("spec.serviceAccountName names ServiceAccount"
+                                + " ramp-system/ramp, which is Ramp's own");
+                    });
+            assertThatThrownBy(() -> identities.of(source("kube-system", "apps", "clusterrole-aggregation-controller")))
+                    .isInstanceOfSatisfying(GitSourceException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(AccessReasons.SERVICE_ACCOUNT_REFUSED);
+                        assertThat(e.getMessage()).startsWith("spec.serviceAccountName names ServiceAccount"
+                                + " kube-system/clusterrole-aggregation-controller, of namespace kube-system");
+                    });
+            assertThat(identities.openClients()).as("no client built for a refused ServiceAccount").isZero();
+            assertThat(identities.of(source("team-a", "apps", "ramp")).serviceAccount())
+                    .as("a ServiceAccount of the same name elsewhere is a team's").isEqualTo("ramp");
+            assertThat(identities.of(source("ramp-system", "apps", "deployer")).serviceAccount()).isEqualTo("deployer");
+        }
+        try (KubernetesClient ramp = new KubernetesClientBuilder().withConfig(nowhere).build();
+                SyncIdentities identities = new SyncIdentities(ramp, Optional.of("default"), Optional.empty())) {
+            assertThatThrownBy(() -> identities.of(source("kube-system", "apps", null)))
+                    .isInstanceOfSatisfying(GitSourceException.class, e -> assertThat(e.getMessage())
+                            .startsWith("spec.serviceAccountName is empty, and the operator's default"
+                                    + " (sync.defaultServiceAccount) names ServiceAccount kube-system/default"));
+        }
+    }
+
+    @Test
+    void aServiceAccountTokenSecretIsNeverUsed() {
+        Secret token = new SecretBuilder().withNewMetadata().withName("builder-token").withNamespace("team-a")
+                .endMetadata().withType("kubernetes.io/service-account-token").addToStringData("token", "eyJ...").build();
+        Secret opaque = new SecretBuilder(token).withType("Opaque").build();
+
+        assertThat(SecretValues.refusal(opaque, "spec.secretRef")).isEmpty();
+        assertThat(SecretValues.refusal(token, "spec.secretRef")).hasValueSatisfying(why -> assertThat(why)
+                .startsWith("Secret team-a/builder-token (spec.secretRef) is a ServiceAccount token")
+                .doesNotContain("eyJ"));
     }
 
     @Test
@@ -56,7 +129,7 @@ class TenancyRulesTest {
     }
 
     @Test
-    void impersonatingClientsAreSharedPerServiceAccountAndClosedWhenTheirGitSourcesGo() {
+    void impersonatingClientsAreSharedPerServiceAccountAndClosedWhenTheirGitSourcesGo() throws GitSourceException {
         Config nowhere = new ConfigBuilder(Config.empty()).withMasterUrl("https://127.0.0.1:1").build();
         try (KubernetesClient ramp = new KubernetesClientBuilder().withConfig(nowhere).build();
                 SyncIdentities identities = new SyncIdentities(ramp, Optional.of("ramp-deployer"))) {

@@ -4,6 +4,7 @@ import static dev.ramp.git.GitFixture.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ramp.api.AccessReasons;
 import dev.ramp.api.GitSource;
 import dev.ramp.api.RampLabels;
 import dev.ramp.kube.Conditions;
@@ -53,9 +54,10 @@ class TenancyTest {
     @BeforeAll
     static void start() throws Exception {
         client = TestCluster.get().client();
-        ramp = RampServiceAccount.install();
+        ramp = RampServiceAccount.install(java.util.Map.of("sync.serviceAccountNames[0]", "deployer"));
         server = new GitHttpServer(GitFixture.USER, GitFixture.PASSWORD);
-        operator = new RampOperator(ramp.client(), "http://127.0.0.1:9").start();
+        operator = new RampOperator(ramp.client(), "http://127.0.0.1:9")
+                .withOwnServiceAccount(ramp.namespace() + "/" + ramp.name()).start();
     }
 
     @AfterAll
@@ -173,6 +175,100 @@ class TenancyTest {
         assertThat(client.apps().deployments().inNamespace(other).list().getItems()).isEmpty();
         assertThat(client.apps().deployments().inNamespace(fx.namespace).list().getItems())
                 .as("nothing of a refused commit is applied").isEmpty();
+    }
+
+    @Test
+    void withoutAServiceAccountNoRampObjectIsWritten() throws Exception {
+        fx.dev.write("web.yaml", deployment("web", null)).write("rollout.yaml", """
+                apiVersion: ramp.dev/v1alpha1
+                kind: Rollout
+                metadata:
+                  name: web
+                spec:
+                  targetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+                  service: {port: 9898}
+                """);
+        String withRollout = fx.dev.commitAndPush("a Deployment and its Rollout");
+        fx.createSource(".", "5s");
+
+        GitSource refused = fx.awaitSource(SOON, s -> withRollout.equals(s.getStatus().getLastAttemptedCommit())
+                && Conditions.isTrue(s.getStatus().getConditions(), "Stalled"));
+        assertThat(condition(refused, "Stalled").getReason()).isEqualTo(AccessReasons.RAMP_OBJECT_REFUSED);
+        assertThat(condition(refused, "Stalled").getMessage())
+                .contains("Rollout " + fx.namespace + "/web (rollout.yaml, document 1) is a Ramp object")
+                .contains("spec.serviceAccountName").contains("nothing of it was");
+        assertThat(client.resources(dev.ramp.api.Rollout.class).inNamespace(fx.namespace).list().getItems()).isEmpty();
+        assertThat(client.apps().deployments().inNamespace(fx.namespace).withName("web").get())
+                .as("nothing of a refused commit is applied").isNull();
+
+        // Ramp may patch GitSources (a webhook's sync request): without the rule, a commit could repoint its own.
+        fx.dev.delete("rollout.yaml").write("source.yaml", """
+                apiVersion: ramp.dev/v1alpha1
+                kind: GitSource
+                metadata:
+                  name: apps
+                spec:
+                  url: https://git.example.com/elsewhere.git
+                  serviceAccountName: deployer
+                """);
+        String repointing = fx.dev.commitAndPush("the GitSource itself, with another repository and ServiceAccount");
+        GitSource stillOurs = fx.awaitSource(SOON, s -> repointing.equals(s.getStatus().getLastAttemptedCommit())
+                && Conditions.isTrue(s.getStatus().getConditions(), "Stalled"));
+        assertThat(condition(stillOurs, "Stalled").getReason()).isEqualTo(AccessReasons.RAMP_OBJECT_REFUSED);
+        assertThat(condition(stillOurs, "Stalled").getMessage())
+                .contains("GitSource " + fx.namespace + "/apps (source.yaml, document 1) is a Ramp object");
+        assertThat(stillOurs.getSpec().getUrl()).isEqualTo(fx.url);
+        assertThat(stillOurs.getSpec().getServiceAccountName()).isNull();
+    }
+
+    @Test
+    void aServiceAccountTokenIsNeverSentAsGitCredentials() throws Exception {
+        String token = "sa-token-" + java.util.UUID.randomUUID();
+        client.resource(new ServiceAccountBuilder().withNewMetadata().withName("builder").withNamespace(fx.namespace)
+                .endMetadata().build()).create();
+        client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("builder-token")
+                .withNamespace(fx.namespace).addToAnnotations("kubernetes.io/service-account.name", "builder")
+                .endMetadata().withType(AccessReasons.SERVICE_ACCOUNT_TOKEN_TYPE).addToStringData("token", token)
+                .build()).create();
+        fx.dev.write("config.yaml", deployment("web", null));
+        String commit = fx.dev.commitAndPush("a Deployment");
+        fx.createSource(".", "5s", spec -> spec.setSecretRef(new dev.ramp.api.LocalObjectRef("builder-token")));
+
+        GitSource refused = fx.awaitSource(SOON, s -> Conditions.isTrue(s.getStatus().getConditions(), "Stalled"));
+        assertThat(condition(refused, "Stalled").getReason()).isEqualTo(AccessReasons.SECRET_REFUSED);
+        assertThat(condition(refused, "Stalled").getMessage())
+                .contains("Secret " + fx.namespace + "/builder-token (spec.secretRef) is a ServiceAccount token")
+                .doesNotContain(token);
+        assertThat(refused.getStatus().getLastAppliedCommit()).isNotEqualTo(commit);
+        String basic = java.util.Base64.getEncoder().encodeToString(("git:" + token)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(server.authorizations()).as("what the Git server was sent")
+                .noneMatch(header -> header.contains(token) || header.contains(basic));
+        assertThat(events(AccessReasons.SECRET_REFUSED)).allSatisfy(e -> assertThat(e.getMessage()).doesNotContain(token));
+    }
+
+    @Test
+    void aGitSourceCannotActAsRampsOwnServiceAccount() {
+        GitSource source = new GitSource();
+        source.getMetadata().setName("as-ramp-" + fx.namespace);
+        source.getMetadata().setNamespace(ramp.namespace());
+        source.setSpec(new dev.ramp.api.GitSourceSpec());
+        source.getSpec().setUrl(fx.url);
+        source.getSpec().setPath(".");
+        source.getSpec().setInterval("5s");
+        source.getSpec().setServiceAccountName(ramp.name());
+        client.resource(source).create();
+        try {
+            GitSource refused = await().atMost(SOON).pollInterval(Duration.ofMillis(200)).until(
+                    () -> client.resource(source).get(), s -> s.getStatus() != null
+                            && Conditions.isTrue(s.getStatus().getConditions(), "Stalled"));
+            assertThat(condition(refused, "Stalled").getReason()).isEqualTo(AccessReasons.SERVICE_ACCOUNT_REFUSED);
+            assertThat(condition(refused, "Stalled").getMessage()).startsWith("spec.serviceAccountName names"
+                    + " ServiceAccount " + ramp.namespace() + "/" + ramp.name() + ", which is Ramp's own");
+            assertThat(refused.getStatus().getLastAppliedCommit()).isNull();
+        } finally {
+            client.resource(source).delete();
+        }
     }
 
     @Test

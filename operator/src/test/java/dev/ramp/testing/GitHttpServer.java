@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +40,7 @@ public class GitHttpServer implements AutoCloseable {
     private final AtomicInteger pushes = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
+    private final Queue<String> authorizations = new ConcurrentLinkedQueue<>();
 
     public GitHttpServer(String username, String password) throws IOException {
         this.username = username;
@@ -83,10 +87,17 @@ public class GitHttpServer implements AutoCloseable {
         return refused.get();
     }
 
+    /** Every Authorization header received, as sent, in order (empty for a request without one). */
+    public List<String> authorizations() {
+        return List.copyOf(authorizations);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
         try (exchange) {
-            if (!authorised(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            authorizations.add(authorization == null ? "" : authorization);
+            if (!authorised(authorization)) {
                 refused.incrementAndGet();
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"ramp-test\"");
                 exchange.sendResponseHeaders(401, -1);

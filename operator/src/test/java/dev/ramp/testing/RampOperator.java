@@ -39,6 +39,7 @@ public class RampOperator implements AutoCloseable {
     private final Path gitCache;
     private Operator operator;
     private String defaultServiceAccount;
+    private String ownServiceAccount;
     private ManifestLimits limits = ManifestLimits.DEFAULT;
     private RoutePolicy routes = RoutePolicy.OWN_NAMES;
 
@@ -55,6 +56,15 @@ public class RampOperator implements AutoCloseable {
     /** The operator setting ramp.sync.default-service-account; set before {@link #start()}. */
     public RampOperator withDefaultServiceAccount(String serviceAccount) {
         this.defaultServiceAccount = serviceAccount;
+        return this;
+    }
+
+    /**
+     * The operator settings ramp.service-account.namespace and .name ({@code namespace/name}), which
+     * the chart sets from the pod; set before {@link #start()}.
+     */
+    public RampOperator withOwnServiceAccount(String namespaceAndName) {
+        this.ownServiceAccount = namespaceAndName;
         return this;
     }
 
@@ -82,7 +92,8 @@ public class RampOperator implements AutoCloseable {
                         new GitReverter(client, mirror, syncs), References.SAME_NAMESPACE, EgressPolicy.defaults(), routes),
                 clock));
         operator.register(new GitSourceReconciler(client, new GitSync(mirror, new SyncIdentities(client,
-                java.util.Optional.ofNullable(defaultServiceAccount)), new ManifestReader(limits), conditions, events),
+                java.util.Optional.ofNullable(defaultServiceAccount), java.util.Optional.ofNullable(ownServiceAccount)),
+                new ManifestReader(limits), conditions, events),
                 new GitSourceConditions(conditions), syncs));
         operator.start();
         return this;

@@ -84,7 +84,7 @@ final class HelmOperator implements AutoCloseable {
         Files.delete(archive);
         Path values = dir.resolve("ramp-values.yaml");
         // What the lab changes from the chart's defaults: two replicas, an image that is never
-        // pulled, the lab's Prometheus, and (single tenant) the kinds the lab's repositories hold.
+        // pulled, the lab's Prometheus, and the ServiceAccount its GitSources act as.
         Files.writeString(values, """
                 replicaCount: 2
                 image:
@@ -92,10 +92,8 @@ final class HelmOperator implements AutoCloseable {
                 prometheus:
                   address: %s
                 sync:
-                  resources:
-                    - {apiGroups: [apps], resources: [deployments]}
-                    - {apiGroups: [ramp.dev], resources: [rollouts, metrictemplates]}
-                """.formatted(prometheus));
+                  serviceAccountNames: [%s]
+                """.formatted(prometheus, LabApp.DEPLOYER));
         new Helm(chart).install().withName(RELEASE).withNamespace(NAMESPACE).createNamespace()
                 .withKubeConfig(kubeconfig).withValuesFile(values).call();
         Lab.log("helm install %s %s -n %s -f %s (image %s imported)".formatted(RELEASE, chart, NAMESPACE, values, image));

@@ -3,6 +3,9 @@ package dev.ramp.lab;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -34,6 +37,9 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 public final class LabApp implements AutoCloseable {
 
     private static final String WEBHOOK_KEY = "lab-webhook-key";
+    /** The ServiceAccount the app's GitSource acts as; the chart lets Ramp impersonate it (HelmOperator). */
+    static final String DEPLOYER = "deployer";
+    private static final String[] WRITE = {"get", "list", "watch", "create", "update", "patch", "delete"};
 
     private final Lab lab;
     private final String namespace;
@@ -63,12 +69,31 @@ public final class LabApp implements AutoCloseable {
                 .serverSideApply();
         client.resource(new SecretBuilder().withNewMetadata().withName("git-webhook").withNamespace(namespace).endMetadata()
                 .addToStringData("secret", WEBHOOK_KEY).build()).serverSideApply();
+        deployer(client);
         write("rollout.yaml", Manifests.rollout(analysis, progressDeadlineSeconds));
         write("metric-template.yaml", Manifests.metricTemplate());
     }
 
     public String namespace() {
         return namespace;
+    }
+
+    /**
+     * ServiceAccount {@value #DEPLOYER}, which the GitSource acts as: it may write the kinds the
+     * repository holds, Deployments, Rollouts and MetricTemplates, in this namespace only (Ramp
+     * itself writes no Ramp object from Git).
+     */
+    private void deployer(KubernetesClient client) {
+        client.resource(new ServiceAccountBuilder().withNewMetadata().withName(DEPLOYER).withNamespace(namespace)
+                .endMetadata().build()).serverSideApply();
+        client.resource(new RoleBuilder().withNewMetadata().withName(DEPLOYER).withNamespace(namespace).endMetadata()
+                .addNewRule().withApiGroups("apps").withResources("deployments").withVerbs(WRITE).endRule()
+                .addNewRule().withApiGroups("ramp.dev").withResources("rollouts", "metrictemplates").withVerbs(WRITE)
+                .endRule().build()).serverSideApply();
+        client.resource(new RoleBindingBuilder().withNewMetadata().withName(DEPLOYER).withNamespace(namespace)
+                .endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role")
+                .withName(DEPLOYER).endRoleRef().addNewSubject().withKind("ServiceAccount").withName(DEPLOYER)
+                .withNamespace(namespace).endSubject().build()).serverSideApply();
     }
 
     public LabApp progressDeadlineSeconds(int seconds) throws IOException {
@@ -90,7 +115,7 @@ public final class LabApp implements AutoCloseable {
                 .withNamespace(namespace).build());
         source.setAdditionalProperty("spec", Map.of("url", lab.git().url(namespace), "branch", "main",
                 "path", Manifests.DIR, "interval", "1m", "secretRef", Map.of("name", "git-creds"),
-                "webhookSecretRef", Map.of("name", "git-webhook"), "prune", true,
+                "webhookSecretRef", Map.of("name", "git-webhook"), "prune", true, "serviceAccountName", DEPLOYER,
                 "revertAuthor", Map.of("name", "Ramp", "email", "ramp@lab.local")));
         lab.client().resource(source).serverSideApply();
         Net.await("Rollout " + namespace + "/podinfo Initialized", Duration.ofSeconds(120),
