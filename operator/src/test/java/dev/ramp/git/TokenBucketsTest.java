@@ -2,32 +2,15 @@ package dev.ramp.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.ramp.testing.MovingClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** The webhook's rate limit, on a clock the test moves. */
 class TokenBucketsTest {
 
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MovingClock clock = new MovingClock(Instant.parse("2026-01-01T00:00:00Z"));
 
     @Test
     void aBurstThenOneRequestPerRefillAndSaysWhenTheNextIsFree() {
@@ -38,9 +21,9 @@ class TokenBucketsTest {
         }
         assertThat(buckets.take("team/apps")).isEqualTo(Duration.ofSeconds(10));
 
-        now = now.plusSeconds(4);
+        clock.advance(Duration.ofSeconds(4));
         assertThat(buckets.take("team/apps")).as("refused requests take no token").isEqualTo(Duration.ofSeconds(6));
-        now = now.plusSeconds(6);
+        clock.advance(Duration.ofSeconds(6));
         assertThat(buckets.take("team/apps")).isZero();
         assertThat(buckets.take("team/apps")).isEqualTo(Duration.ofSeconds(10));
     }
@@ -54,7 +37,7 @@ class TokenBucketsTest {
         assertThat(buckets.take("team-a/apps")).isPositive();
         assertThat(buckets.take("team-b/apps")).as("another team's address").isZero();
 
-        now = now.plus(Duration.ofHours(1));
+        clock.advance(Duration.ofHours(1));
         assertThat(buckets.take("team-a/apps")).isZero();
         assertThat(buckets.take("team-a/apps")).isZero();
         assertThat(buckets.take("team-a/apps")).isPositive();

@@ -2,32 +2,15 @@ package dev.ramp.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.ramp.testing.MovingClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** What the push webhook admits before reading a body, on a clock the test moves. */
 class WebhookAdmissionTest {
 
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MovingClock clock = new MovingClock(Instant.parse("2026-01-01T00:00:00Z"));
 
     @Test
     void aFloodingAddressIsRefusedWhileAnotherIsStillAdmitted() {
@@ -43,7 +26,7 @@ class WebhookAdmissionTest {
         assertThat(refused.message()).contains("from this address");
         assertThat(admission.admit("198.51.100.1")).as("another address").isEmpty();
 
-        now = now.plusSeconds(10);
+        clock.advance(Duration.ofSeconds(10));
         assertThat(admission.admit("203.0.113.7")).as("a token later").isEmpty();
     }
 
@@ -59,7 +42,7 @@ class WebhookAdmissionTest {
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.message()).isEqualTo("too many requests");
 
-        now = now.plusSeconds(1);
+        clock.advance(Duration.ofSeconds(1));
         assertThat(admission.admit("203.0.113.99")).isEmpty();
     }
 
