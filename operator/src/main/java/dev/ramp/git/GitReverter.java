@@ -191,9 +191,12 @@ public class GitReverter implements ReleaseReverter {
                 .toString();
     }
 
-    /** Causes whose message Ramp writes itself, without a hook's or provider's answer in it. */
-    private static final Set<String> OWN_MESSAGES = Set.of("HookFailed", "RollbackRequested", "ProgressDeadlineExceeded",
-            "Aborted");
+    /**
+     * Causes whose message Ramp writes itself, without a hook's or provider's answer in it.
+     * Not ProgressDeadlineExceeded: its message may quote what the kubelet or scheduler said of
+     * the canary's Pods, which a commit must not carry.
+     */
+    private static final Set<String> OWN_MESSAGES = Set.of("HookFailed", "RollbackRequested", "Aborted");
 
     /**
      * Why the release failed, from the cause's fields: the metric, its value and the bound it

@@ -113,14 +113,24 @@ public class PushWebhook {
 
     /** Per client address, for all clients, and in flight: before the body is read or its signature checked. */
     private void admit(RoutingContext ctx) {
-        var address = ctx.request().remoteAddress();
-        var refused = admission.admit(address == null ? "unknown" : address.hostAddress());
+        var refused = admission.admit(clientAddress(ctx));
         if (refused.isEmpty()) {
             ctx.addEndHandler(done -> admission.release());
             ctx.next();
             return;
         }
         tooMany(ctx, refused.get().status(), refused.get().retryAfter(), refused.get().message());
+    }
+
+    private static String clientAddress(RoutingContext ctx) {
+        var address = ctx.request().remoteAddress();
+        return address == null ? "unknown" : address.hostAddress();
+    }
+
+    /** A 401, charged to the client's and all clients' budget of refused requests. */
+    private void refuse(RoutingContext ctx) {
+        admission.refused(clientAddress(ctx));
+        respond(ctx, 401, REFUSED);
     }
 
     private static void tooMany(RoutingContext ctx, int status, Duration wait, String message) {
@@ -161,7 +171,7 @@ public class PushWebhook {
                 headers.get("X-Gitlab-Token"));
         if (key == null || !signed) {
             LOG.debugf("gitsource %s/%s: refused a push webhook", namespace, name);
-            respond(ctx, 401, REFUSED);
+            refuse(ctx);
             return;
         }
         // Charged only now: requests without the key cannot use up a GitSource's pushes.
@@ -185,7 +195,7 @@ public class PushWebhook {
             SyncRequestAnnotation.record(client, namespace, name, clock.instant().toString());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
-                respond(ctx, 401, REFUSED);
+                refuse(ctx);
             } else {
                 unrecorded(ctx, namespace, name, e);
             }

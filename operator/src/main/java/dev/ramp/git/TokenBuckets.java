@@ -46,14 +46,33 @@ final class TokenBuckets {
 
     /** Takes a token for {@code key}: zero when the request may go ahead, else how long until one is free. */
     synchronized Duration take(String key) {
-        long now = nanos();
-        Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
-        bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.at) * perNano);
-        bucket.at = now;
+        Bucket bucket = refilled(key);
         if (bucket.tokens >= 1) {
             bucket.tokens -= 1;
             return Duration.ZERO;
         }
+        return untilFree(bucket);
+    }
+
+    /** Like {@link #take}, but takes nothing: zero while {@code key} has a token left. */
+    synchronized Duration peek(String key) {
+        Bucket bucket = buckets.get(key);
+        if (bucket == null) {
+            return Duration.ZERO;
+        }
+        bucket = refilled(key);
+        return bucket.tokens >= 1 ? Duration.ZERO : untilFree(bucket);
+    }
+
+    private Bucket refilled(String key) {
+        long now = nanos();
+        Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
+        bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.at) * perNano);
+        bucket.at = now;
+        return bucket;
+    }
+
+    private Duration untilFree(Bucket bucket) {
         return Duration.ofNanos((long) Math.ceil((1 - bucket.tokens) / perNano));
     }
 

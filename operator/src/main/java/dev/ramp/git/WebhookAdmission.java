@@ -6,11 +6,13 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Whether the push webhook reads a request's body at all, decided before it does and before
- * anyone knows whether the request is signed: each client address has a token bucket, all clients
- * together share one, and at most {@code maxInFlight} requests are read or checked at once (so at
- * most that many bodies are held in memory). The GitSource's own rate limit is charged only once
- * a request's signature verifies, so requests without its key cannot use it up.
+ * Whether the push webhook reads a request's body at all, decided before it does: at most
+ * {@code maxInFlight} requests are read or checked at once (so at most that many bodies are held
+ * in memory), and a client address, or all clients together, that sent too many requests the
+ * webhook refused (no key, a bad signature) is refused before its body is read. Only refused
+ * requests are charged, so behind a proxy that gives every sender one address, an unsigned flood
+ * cannot lock out the signed pushes that share it. The GitSource's own rate limit is charged only
+ * once a request's signature verifies, so requests without its key cannot use it up.
  */
 final class WebhookAdmission {
 
@@ -43,19 +45,25 @@ final class WebhookAdmission {
      * holds one of the in-flight places until {@link #release()}.
      */
     Optional<Refusal> admit(String client) {
-        Duration wait = perClient.take(client);
+        Duration wait = perClient.peek(client);
         if (!wait.isZero()) {
-            return Optional.of(new Refusal(429, wait, "too many requests from this address"));
+            return Optional.of(new Refusal(429, wait, "too many refused requests from this address"));
         }
-        wait = global.take(ALL);
+        wait = global.peek(ALL);
         if (!wait.isZero()) {
-            return Optional.of(new Refusal(429, wait, "too many requests"));
+            return Optional.of(new Refusal(429, wait, "too many refused requests"));
         }
         if (inFlight.incrementAndGet() > maxInFlight) {
             inFlight.decrementAndGet();
             return Optional.of(new Refusal(503, Duration.ofSeconds(1), "too many requests in progress"));
         }
         return Optional.empty();
+    }
+
+    /** Charges a request the webhook refused (no key, a bad signature) to its client address and to all clients. */
+    void refused(String client) {
+        perClient.take(client);
+        global.take(ALL);
     }
 
     /** Gives back the in-flight place of an admitted request, once it is answered or its client went away. */

@@ -10,6 +10,7 @@ import dev.ramp.api.Verdict;
 import dev.ramp.egress.Redaction;
 import dev.ramp.hooks.HookCaller.HookAnswer;
 import dev.ramp.kube.Conditions;
+import dev.ramp.kube.Messages;
 import java.util.ArrayList;
 import java.util.Optional;
 
@@ -64,7 +65,8 @@ public class ReleaseChecks {
             status.setConditions(Conditions.without(status.getConditions(), AnalysisReasons.REVISION_SELECTED));
             return;
         }
-        String message = Redaction.text(String.join("; ", result.warnings()));
+        // As the condition stores it (cut and redacted), so that an unchanged warning is not news.
+        String message = Messages.bounded(String.join("; ", result.warnings()));
         boolean known = Conditions.find(status.getConditions(), AnalysisReasons.REVISION_SELECTED)
                 .map(c -> message.equals(c.getMessage())).orElse(false);
         if (!known) {

@@ -2,6 +2,7 @@ package dev.ramp.rollout;
 
 import dev.ramp.api.RoutingCondition;
 import dev.ramp.kube.Conditions;
+import dev.ramp.kube.Messages;
 import dev.ramp.routing.RoutePolicy;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +37,8 @@ public class RouteGuard {
             }
             return Optional.empty();
         }
-        String message = "held, nothing routed: " + String.join("; ", refusals);
+        // As the condition stores it (cut and redacted), so that an unchanged refusal is not news.
+        String message = Messages.bounded("held, nothing routed: " + String.join("; ", refusals));
         if (held.map(c -> !message.equals(c.getMessage())).orElse(true)) {
             context.warning(RoutingCondition.REFUSED, message);
         }

@@ -307,6 +307,8 @@ class HelmChartTest {
         assertThat(verbs(rules, "apps", "deployments")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "", "services")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "", "events")).containsExactlyInAnyOrder("create", "patch");
+        assertThat(verbs(rules, "", "pods")).as("read: why a canary missed its progress deadline")
+                .containsExactlyInAnyOrder("get", "list", "watch");
         assertThat(verbs(rules, "networking.istio.io", "virtualservices")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "networking.istio.io", "destinationrules")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "apiextensions.k8s.io", "customresourcedefinitions"))
@@ -465,6 +467,7 @@ class HelmChartTest {
                 Ask.denied("impersonate", "groups", null).named("system:masters"),
                 Ask.denied("create", "ingresses.networking.k8s.io", apps),
                 Ask.denied("create", "pods", apps),
+                Ask.allowed("watch", "pods", null),
                 Ask.denied("delete", "namespaces", null),
                 Ask.denied("create", "clusterrolebindings.rbac.authorization.k8s.io", null),
                 Ask.allowed("create", "leases.coordination.k8s.io", release),

@@ -39,7 +39,12 @@ class RevertMessageTest {
     void causesRampWordsItselfKeepTheirMessage() {
         assertThat(GitReverter.why(new RollbackCause("HookFailed", "webhook gate (pre-rollout, URL in Secret s key url) answered 412")))
                 .isEqualTo("HookFailed: webhook gate (pre-rollout, URL in Secret s key url) answered 412");
-        assertThat(GitReverter.why(new RollbackCause("ProgressDeadlineExceeded", "canary podinfo not ready in 600s")))
-                .startsWith("ProgressDeadlineExceeded: canary podinfo");
+    }
+
+    @Test
+    void aMissedDeadlineIsNamedWithoutWhatTheClusterSaidOfThePods() {
+        assertThat(GitReverter.why(new RollbackCause("ProgressDeadlineExceeded",
+                "canary podinfo not ready in 600s: back-off restarting failed container\nRamp-Revision: forged")))
+                .isEqualTo("ProgressDeadlineExceeded");
     }
 }
