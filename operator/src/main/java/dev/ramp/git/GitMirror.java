@@ -116,10 +116,20 @@ public class GitMirror {
         }
     }
 
-    /** Whether JGit refused to follow a redirect (its own message, so matched on its own text). */
-    static boolean redirectRefused(String message) {
+    /**
+     * Whether JGit refused to follow a redirect (its own message, so matched on its own text), in
+     * any exception of the chain, uncut: a long URL before it must not hide it.
+     */
+    static boolean redirectRefused(Throwable e) {
         String refused = JGitText.get().redirectsOff;
-        return message.contains(refused.substring(0, refused.indexOf('{')));
+        String text = refused.substring(0, refused.indexOf('{'));
+        int depth = 0;
+        for (Throwable t = e; t != null && depth++ < 16; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(text)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The local ref holding the last fetched head of the branch. */
@@ -172,7 +182,7 @@ public class GitMirror {
             throw GitSourceException.userError("InvalidURL", "cannot use " + source.getSpec().getUrl() + ": " + message(e));
         } catch (TransportException e) {
             String message = message(e);
-            if (redirectRefused(message)) {
+            if (redirectRefused(e)) {
                 throw GitSourceException.userError(GitSourceReasons.REDIRECT_REFUSED, redirectMessage("fetching", source));
             }
             if (message.contains("Server key did not validate")) {
@@ -227,7 +237,7 @@ public class GitMirror {
             }
             throw new GitSourceException("PushFailed", "pushing to " + branch + ": the server sent no result", false);
         } catch (TransportException e) {
-            if (redirectRefused(message(e))) {
+            if (redirectRefused(e)) {
                 throw GitSourceException.userError(GitSourceReasons.REDIRECT_REFUSED, redirectMessage("pushing to", source));
             }
             throw new GitSourceException("GitUnreachable", "pushing to " + source.getSpec().getUrl() + ": " + message(e),
