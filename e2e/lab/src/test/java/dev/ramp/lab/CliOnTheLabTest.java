@@ -136,12 +136,17 @@ class CliOnTheLabTest {
             long parent = ProcessHandle.current().parent().orElseThrow().pid();
             String parentNet = Files.readSymbolicLink(Path.of("/proc/" + parent + "/ns/net")).toString();
             assertThat(outer).as("the namespaces netns.sh left hold this JVM's parent").contains(parentNet);
-            command.addAll(List.of("nsenter", "--target", Long.toString(parent), "--net", "--mount", "--"));
+            // Entering a mount namespace moves to its root: --wd keeps the repository's root.
+            command.addAll(List.of("nsenter", "--target", Long.toString(parent), "--net", "--mount",
+                    "--wd=" + lab.root(), "--"));
         }
         command.addAll(List.of("bash", "-c", line));
         ProcessBuilder builder = new ProcessBuilder(command).directory(lab.root().toFile());
         builder.environment().put("RAMP_LAB_DIR", lab.dir().toString());
         builder.environment().put("PREFIX", prefix.toString());
+        // Surefire's JAVA_HOME here is the netns-jdk wrapper, whose java starts a namespace of its
+        // own: the ramp CLI must run on the real JDK, as in a user's shell.
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Path out = Files.createTempFile("ramp-shell", ".out");
         Path err = Files.createTempFile("ramp-shell", ".err");
         Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
