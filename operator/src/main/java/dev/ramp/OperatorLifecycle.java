@@ -3,6 +3,7 @@ package dev.ramp;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RegisteredController;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -10,6 +11,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +45,9 @@ public class OperatorLifecycle {
         return thread;
     });
     private volatile boolean stopping;
+    private volatile boolean running;
+    @SuppressWarnings("rawtypes") // as Java Operator SDK returns them
+    private volatile Set<RegisteredController> controllers = Set.of();
     /** Guarded by this: the wait before the next try to start. */
     private Duration nextRetry = FIRST_RETRY;
 
@@ -71,6 +76,7 @@ public class OperatorLifecycle {
                     return;
                 }
                 LOG.info("Stopping the operator's reconciles; it starts again as a follower of the leader election");
+                running = false;
                 operator.stop();
             }
             start();
@@ -83,8 +89,20 @@ public class OperatorLifecycle {
         // Interrupts a start waiting for informers, so that stopping takes seconds, not their sync timeout.
         scheduler.shutdownNow();
         synchronized (this) {
+            running = false;
             operator.stop();
         }
+    }
+
+    /** Whether the operator has started and not been stopped since. */
+    boolean running() {
+        return running;
+    }
+
+    /** The operator's controllers, known once it first started; read without Java Operator SDK's locks. */
+    @SuppressWarnings("rawtypes")
+    Set<RegisteredController> controllers() {
+        return controllers;
     }
 
     private synchronized void start() {
@@ -102,6 +120,8 @@ public class OperatorLifecycle {
         nextRetry = FIRST_RETRY;
         try {
             operator.start();
+            controllers = Set.copyOf(operator.getRegisteredControllers());
+            running = true;
         } catch (RuntimeException e) {
             if (stopping) {
                 return;
@@ -119,7 +139,14 @@ public class OperatorLifecycle {
             client.getKubernetesVersion();
             return null;
         } catch (KubernetesClientException e) {
-            return e.getCode() > 0 ? null : String.valueOf(e.getMessage());
+            if (e.getCode() > 0) {
+                return null;
+            }
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            return cause.toString();
         }
     }
 }
