@@ -5,12 +5,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
-import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,9 +23,14 @@ import org.jboss.logging.Logger;
  * quarkus.operator-sdk.activate-leader-election-for-profiles (prod); the Helm chart turns it off
  * by running the operator in the "single" profile instead.
  *
- * <p>A lease lost while running ends the process with exit code 1, so Kubernetes restarts the
- * pod and no two replicas reconcile at once. Stopping the operator (SIGTERM) also ends the
- * leadership, and must not exit from inside the JVM's shutdown: Java Operator SDK 5.2.1 calls
+ * <p>A lease lost while running (not renewed within the renew deadline, e.g. in an API server
+ * outage, or taken by another replica) stops the operator's reconciles at once and starts it
+ * again as a follower ({@link OperatorLifecycle#restartAsFollower()}): another replica may take
+ * the Lease only once it has expired, a lease duration after its last renewal, which is later
+ * than the renew deadline, so no two replicas reconcile at once. Ending the process instead
+ * would put the pod into the kubelet's growing back-off, and a new process could not start
+ * either while the API server is away. Stopping the operator (SIGTERM) also ends the leadership,
+ * and must not exit from inside the JVM's shutdown: Java Operator SDK 5.2.1 calls
  * {@code System.exit} from its stop-leading callback, which blocks forever in the shutdown hook
  * (upstream issues 1614, 2496, 3376). So its exit is turned off and this class decides.
  */
@@ -43,15 +48,27 @@ public class LeaderElection {
     /** Who this replica is in the Lease: the pod's name, or a random one outside a pod. */
     private final String identity = Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank())
             .orElseGet(() -> UUID.randomUUID().toString());
+    private final OperatorLifecycle lifecycle;
     private volatile KubernetesClient client;
     private volatile String leaseName;
     private volatile String leaseNamespace;
 
+    LeaderElection(OperatorLifecycle lifecycle) {
+        this.lifecycle = lifecycle;
+    }
+
+    /**
+     * The Lease and its timing: a leader renews it every retry period and gives up when it could
+     * not within the renew deadline; a follower takes a Lease not renewed for the lease duration.
+     */
     @Produces
     @ApplicationScoped
     LeaderElectionConfiguration leaderElection(KubernetesClient client,
             @ConfigProperty(name = "ramp.leader-election.lease-name", defaultValue = "ramp-operator") String leaseName,
-            @ConfigProperty(name = "ramp.leader-election.lease-namespace") Optional<String> leaseNamespace) {
+            @ConfigProperty(name = "ramp.leader-election.lease-namespace") Optional<String> leaseNamespace,
+            @ConfigProperty(name = "ramp.leader-election.lease-duration") Duration leaseDuration,
+            @ConfigProperty(name = "ramp.leader-election.renew-deadline") Duration renewDeadline,
+            @ConfigProperty(name = "ramp.leader-election.retry-period") Duration retryPeriod) {
         String namespace = leaseNamespace.filter(n -> !n.isBlank())
                 .or(() -> Optional.ofNullable(client.getNamespace()))
                 .orElseThrow(() -> new IllegalStateException(NAMESPACE_MISSING));
@@ -61,6 +78,9 @@ public class LeaderElection {
         return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName)
                 .withLeaseNamespace(namespace)
                 .withIdentity(identity)
+                .withLeaseDuration(leaseDuration)
+                .withRenewDeadline(renewDeadline)
+                .withRetryPeriod(retryPeriod)
                 .withLeaderCallbacks(new LeaderCallbacks(() -> { }, this::stoppedLeading, leader -> { }))
                 .withExitOnStopLeading(false)
                 .build();
@@ -78,15 +98,13 @@ public class LeaderElection {
             releaseLease();
             return;
         }
-        LOG.error("Lost the leader election lease; exiting so that a new process starts as a follower");
-        // Not System.exit: that would wait, on this election thread, for the shutdown that stops
-        // this thread's own executor.
-        Quarkus.asyncExit(1);
+        LOG.error("Lost the leader election lease; stopping reconciles and rejoining the election as a follower");
+        lifecycle.restartAsFollower();
     }
 
     /**
      * Releases the Lease this replica still holds, so another replica takes over at its next try
-     * (every 2 s) instead of waiting for the Lease to expire (15 s); Java Operator SDK 5.2.1 does
+     * (retry period, 2 s) instead of waiting for the Lease to expire (lease duration, 15 s); Java Operator SDK 5.2.1 does
      * not release it on cancel. The write carries the Lease's resourceVersion: one another replica
      * already took is left alone. Best effort: an unreachable API server leaves the Lease to expire.
      */

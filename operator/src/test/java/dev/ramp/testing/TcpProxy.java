@@ -45,8 +45,11 @@ public class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
-    /** Listens again on the same port. */
+    /** Listens again on the same port (nothing to do if it listens). */
     public synchronized void resume() throws IOException {
+        if (listener != null) {
+            return;
+        }
         ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
