@@ -45,7 +45,8 @@ public class ReleaseChecks {
             boolean configuration = result.failure().map(CheckFailure::isConfiguration).orElse(false);
             RollbackCause cause = new RollbackCause(verdict == Verdict.Failed ? "AnalysisFailed" : RollbackCause.ANALYSIS_INCONCLUSIVE,
                     result.summary());
-            return Optional.of(notPassed(context, settings, verdict, result.reason(), result.failures(), configuration,
+            return Optional.of(notPassed(context, settings, CheckVerdicts.record(settings, status, verdict, result.evidence(),
+                    result.failedOnErrors()), verdict, result.reason(), result.failures(), configuration,
                     result.failedMetric().map(cause::withMetric).orElse(cause)));
         }
         status.setLastCheckTime(context.now().toString());
@@ -96,7 +97,8 @@ public class ReleaseChecks {
         Verdict verdict = answer.inconclusive() ? Verdict.Inconclusive : Verdict.Failed;
         RollbackCause cause = new RollbackCause(verdict == Verdict.Failed ? HookAnswer.FAILED : RollbackCause.ANALYSIS_INCONCLUSIVE,
                 answer.message());
-        return notPassed(context, settings, verdict, answer.reason(), answer.described(), false, cause);
+        return notPassed(context, settings, CheckVerdicts.record(settings, context.status(), verdict), verdict, answer.reason(),
+                answer.described(), false, cause);
     }
 
     /**
@@ -106,13 +108,19 @@ public class ReleaseChecks {
      * every check; a configuration error (TemplateNotFound, QueryRejected, InvalidMetric) one
      * Event per release ({@code reportOnce}), since repeating it tells nothing new.
      */
-    private Next notPassed(RolloutContext context, AnalysisSettings settings, Verdict verdict, String reason,
-            String failures, boolean reportOnce, RollbackCause cause) {
+    private Next notPassed(RolloutContext context, AnalysisSettings settings, CheckVerdicts.Decision decision, Verdict verdict,
+            String reason, String failures, boolean reportOnce, RollbackCause cause) {
         RolloutStatus status = context.status();
         status.setLastCheckTime(context.now().toString());
-        CheckVerdicts.Decision decision = CheckVerdicts.record(settings, status, verdict);
         boolean reported = Conditions.find(status.getConditions(), Transitions.ANALYSIS)
                 .map(c -> reason.equals(c.getReason())).orElse(false);
+        if (decision.outcome() == CheckVerdicts.Outcome.REPEATED) {
+            // The same evidence as the failure already counted and reported: not news, no Event.
+            Transitions.setCondition(context, Transitions.ANALYSIS, Conditions.FALSE, reason, "check failed ("
+                    + status.getFailedChecks() + " of threshold " + settings.threshold() + "; waiting for new requests"
+                    + " to count the next): " + failures);
+            return Next.after(decision.nextCheck());
+        }
         String count = verdict == Verdict.Failed
                 ? "check failed (" + status.getFailedChecks() + " of threshold " + settings.threshold() + ")"
                 : "check inconclusive (" + status.getInconclusiveChecks() + " in a row of limit " + settings.inconclusiveLimit()

@@ -31,6 +31,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -168,6 +169,8 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         List<HasMetadata> routing = cachedRouting(context);
         if (pass.effects().contains(new Effect.RouteToPrimary())) {
             handlers.generated().routeToPrimary(rollout, routing);
+            handlers.metrics().routedToPrimary(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),
+                    Duration.between(pass.now(), clock.instant()));
         }
         if (!Serialization.asJson(status).equals(before)) {
             writes.wrote(writeStatus(context, rollout, before));

@@ -39,6 +39,7 @@ public final class Transitions {
         status.setReleaseStartTime(seconds(context.now()));
         status.setFailedChecks(0);
         status.setInconclusiveChecks(0);
+        status.setFailingEvidence(null);
         status.setRollbackCause(null);
         status.setIterations(0);
         status.setStep(null);
