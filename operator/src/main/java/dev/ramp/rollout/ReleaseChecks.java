@@ -81,6 +81,8 @@ public class ReleaseChecks {
     private static Optional<Next> skipped(RolloutContext context, AnalysisSettings settings, String where) {
         RolloutStatus status = context.status();
         status.setMetrics(new ArrayList<>());
+        // Nothing is queried, so no query can ignore the revision: a warning from before is stale.
+        status.setConditions(Conditions.without(status.getConditions(), AnalysisReasons.REVISION_SELECTED));
         status.setLastCheckTime(context.now().toString());
         CheckVerdicts.record(settings, status, Verdict.Passed);
         Transitions.setCondition(context, Transitions.ANALYSIS, Conditions.TRUE, AnalysisReasons.SKIPPED,

@@ -472,6 +472,19 @@ class PhasesTest {
         }
 
         @Test
+        void skipAnalysisClearsAFlagAboutAQueryItNoLongerRuns() {
+            releasingAt(0, Duration.ZERO);
+            probes.answer(new CheckResult(passed().outcomes(), List.of("metric error-rate: its query does not use {{ revision }}")));
+            decideAt(Duration.ofSeconds(5));
+            assertThat(condition(AnalysisReasons.REVISION_SELECTED, c -> c.getStatus())).contains(Conditions.FALSE);
+
+            rollout.getSpec().getAnalysis().setSkipAnalysis(true);
+            decideAt(Duration.ofSeconds(10));
+
+            assertThat(condition(AnalysisReasons.REVISION_SELECTED, c -> c.getStatus())).isEmpty();
+        }
+
+        @Test
         void aMetricWhoseQueryIgnoresTheRevisionIsFlaggedOnceAndTheFlagGoesWhenFixed() {
             releasingAt(0, Duration.ZERO);
             String warning = "metric error-rate: MetricTemplate shop/errors: its query does not use {{ revision }}";
