@@ -58,8 +58,8 @@ public class Analysis {
         List<MetricOutcome> outcomes = new ArrayList<>();
         AnalysisSpec spec = rollout.getSpec().getAnalysis();
         List<MetricCheck> checks = spec == null || spec.getMetrics() == null ? List.of() : spec.getMetrics();
-        Duration interval = Durations.parse(spec == null || spec.getInterval() == null ? "30s" : spec.getInterval());
-        int minRequests = spec == null || spec.getMinRequests() == null ? AnalysisSpec.DEFAULT_MIN_REQUESTS : spec.getMinRequests();
+        Duration interval = Durations.parse(AnalysisSpec.effectiveInterval(spec));
+        int minRequests = AnalysisSpec.effectiveMinRequests(spec);
         if (minRequests > 0) {
             outcomes.add(sample(rollout, revision, minRequests, window(checks, interval)));
         } else if (checks.isEmpty()) {

@@ -46,10 +46,9 @@ public record AnalysisSettings(Duration interval, int threshold, int inconclusiv
 
     public static AnalysisSettings of(Rollout rollout) {
         AnalysisSpec analysis = rollout.getSpec().getAnalysis();
-        Duration interval = Durations.parse(analysis == null || analysis.getInterval() == null ? "30s" : analysis.getInterval());
-        int threshold = analysis == null || analysis.getThreshold() == null ? AnalysisSpec.DEFAULT_THRESHOLD : analysis.getThreshold();
-        int inconclusiveLimit = analysis == null || analysis.getInconclusiveLimit() == null ? AnalysisSpec.DEFAULT_INCONCLUSIVE_LIMIT
-                : analysis.getInconclusiveLimit();
+        Duration interval = Durations.parse(AnalysisSpec.effectiveInterval(analysis));
+        int threshold = AnalysisSpec.effectiveThreshold(analysis);
+        int inconclusiveLimit = AnalysisSpec.effectiveInconclusiveLimit(analysis);
         Integer deadline = rollout.getSpec().getProgressDeadlineSeconds();
         return new AnalysisSettings(interval, threshold, inconclusiveLimit, Duration.ofSeconds(deadline == null ? 600 : deadline));
     }
