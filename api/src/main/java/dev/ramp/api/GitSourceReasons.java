@@ -15,6 +15,9 @@ public final class GitSourceReasons {
      */
     public static final String REDIRECT_REFUSED = "RedirectRefused";
 
+    /** A commit declares an object outside the GitSource's namespace (or cluster-scoped); nothing of it is applied. */
+    public static final String OUTSIDE_NAMESPACE = "OutsideNamespace";
+
     private GitSourceReasons() {
     }
 }

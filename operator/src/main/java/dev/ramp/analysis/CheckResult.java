@@ -39,7 +39,7 @@ public record CheckResult(List<MetricOutcome> outcomes, List<String> warnings, C
     }
 
     /** The Analysis condition's reason when every check passed. */
-    public static final String PASSED = "ChecksPassed";
+    public static final String PASSED = dev.ramp.api.AnalysisReasons.CHECKS_PASSED;
 
     /** Each metric's last value, bounds and verdict, for status.metrics. */
     public List<MetricStatus> metrics() {

@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 public class ReleaseGates {
 
-    public static final String WEBHOOKS = "Webhooks";
+    public static final String WEBHOOKS = dev.ramp.api.RolloutConditions.WEBHOOKS;
 
     private final Probes probes;
 

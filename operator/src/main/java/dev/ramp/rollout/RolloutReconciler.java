@@ -6,6 +6,7 @@ import dev.ramp.api.Phase;
 import dev.ramp.api.RampLabels;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
@@ -58,7 +59,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
     private static final Logger LOG = Logger.getLogger(RolloutReconciler.class);
     static final String BY_DEPLOYMENT = "rollout-by-deployment";
     static final String BY_TEMPLATE = "rollout-by-template";
-    public static final String READY = "Ready";
+    public static final String READY = RolloutConditions.READY;
 
     private final Conditions conditions;
     private final EventRecorder events;
