@@ -15,6 +15,12 @@ public final class GitSourceReasons {
      */
     public static final String REDIRECT_REFUSED = "RedirectRefused";
 
+    /**
+     * A fetch received more bytes than the operator allows one fetch (ramp.git.max-fetch-bytes):
+     * Ramp stopped reading, and the branch's recent history must shrink or the limit grow.
+     */
+    public static final String FETCH_TOO_LARGE = "FetchTooLarge";
+
     private GitSourceReasons() {
     }
 }
