@@ -8,6 +8,8 @@ import dev.ramp.git.ManifestLimits;
 import dev.ramp.git.ManifestReader;
 import dev.ramp.git.SyncIdentities;
 import dev.ramp.git.SyncRequests;
+import dev.ramp.git.GitTransfers;
+import dev.ramp.git.TransferLimits;
 import dev.ramp.egress.EgressPolicy;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
@@ -22,6 +24,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -81,8 +84,11 @@ public class RampBeans {
     @Produces
     @ApplicationScoped
     GitMirror gitMirror(@ConfigProperty(name = "ramp.git.cache-dir") String cacheDir,
-            @ConfigProperty(name = "ramp.git.fetch-depth") int fetchDepth, EgressPolicy egress) {
-        return new GitMirror(Path.of(cacheDir), fetchDepth, egress);
+            @ConfigProperty(name = "ramp.git.fetch-depth") int fetchDepth, EgressPolicy egress,
+            @ConfigProperty(name = TransferLimits.DEADLINE_SETTING) Duration fetchTimeout,
+            @ConfigProperty(name = TransferLimits.MAX_BYTES_SETTING) long maxFetchBytes) {
+        return new GitMirror(Path.of(cacheDir), fetchDepth,
+                new GitTransfers(egress, new TransferLimits(fetchTimeout, maxFetchBytes)));
     }
 
     @Produces

@@ -18,6 +18,12 @@ public final class GitSourceReasons {
     /** A commit declares an object outside the GitSource's namespace (or cluster-scoped); nothing of it is applied. */
     public static final String OUTSIDE_NAMESPACE = "OutsideNamespace";
 
+    /**
+     * A fetch received more bytes than the operator allows one fetch (ramp.git.max-fetch-bytes):
+     * Ramp stopped reading, and the branch's recent history must shrink or the limit grow.
+     */
+    public static final String FETCH_TOO_LARGE = "FetchTooLarge";
+
     private GitSourceReasons() {
     }
 }

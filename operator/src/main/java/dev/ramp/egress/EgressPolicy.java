@@ -18,9 +18,11 @@ import java.util.stream.Collectors;
  * and with an allow list, so does one outside it. Loopback and cluster addresses stay allowed
  * unless denied.
  *
- * <p>The check runs just before each connection. The JVM caches a lookup for 30 seconds
- * ({@code networkaddress.cache.ttl}), so the client that connects right after gets the address
- * checked here from that cache, not a second answer from a rebinding DNS server.
+ * <p>The check runs just before each connection. A client that can be given addresses (Git's)
+ * uses {@link #resolve}, and connects to the addresses it checked without looking the name up
+ * again. Others look it up again: the JVM caches a lookup for 30 seconds
+ * ({@code networkaddress.cache.ttl}), so they usually get the address checked here from that
+ * cache, but a check near the end of an entry's life can be followed by a fresh answer.
  */
 public final class EgressPolicy {
 
@@ -89,25 +91,48 @@ public final class EgressPolicy {
 
     /** Why {@code host} may not be connected to, or empty. */
     public Optional<String> refusalForHost(String host) {
+        return resolve(host, InetAddress::getAllByName).refusal();
+    }
+
+    /** How a host name becomes addresses: the system's resolver, or a test's. */
+    @FunctionalInterface
+    public interface NameLookup {
+        InetAddress[] lookup(String host) throws UnknownHostException;
+    }
+
+    /**
+     * A host looked up once for a connection: the addresses it may go to, every one checked, or
+     * why it may not be made. No addresses and no refusal: the host does not resolve.
+     */
+    public record Resolution(List<InetAddress> addresses, Optional<String> refusal) {
+    }
+
+    /**
+     * Looks {@code host} up once with {@code lookup} and checks each address, for a client that
+     * then connects to {@link Resolution#addresses()} without looking the name up again, so that
+     * a DNS server cannot answer the connection otherwise than the check.
+     */
+    public Resolution resolve(String host, NameLookup lookup) {
         String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         name = name.toLowerCase(Locale.ROOT);
         String bare = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
         if (denyHosts.contains(bare)) {
-            return Optional.of("host " + bare + " is a metadata endpoint the operator's egress policy denies");
+            return new Resolution(List.of(), Optional.of("host " + bare + " is a metadata endpoint the operator's egress policy denies"));
         }
         InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(name);
+            addresses = lookup.lookup(name);
         } catch (UnknownHostException e) {
-            return Optional.empty();
+            return new Resolution(List.of(), Optional.empty());
         }
         for (InetAddress address : addresses) {
             Optional<String> refused = refusal(address);
             if (refused.isPresent()) {
-                return Optional.of(bare.equals(address.getHostAddress()) ? refused.get() : "host " + bare + ": " + refused.get());
+                return new Resolution(List.of(), Optional.of(bare.equals(address.getHostAddress()) ? refused.get()
+                        : "host " + bare + ": " + refused.get()));
             }
         }
-        return Optional.empty();
+        return new Resolution(List.of(addresses), Optional.empty());
     }
 
     /** Why {@code address} may not be connected to, or empty. */

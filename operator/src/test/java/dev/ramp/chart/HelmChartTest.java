@@ -97,6 +97,30 @@ class HelmChartTest {
     }
 
     @Test
+    void theScratchVolumeAndEachGitTransferAreBounded() {
+        RenderedChart chart = render(Map.of());
+        assertThat(scratch(chart).getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("1Gi"));
+        assertThat(chart.operator(RELEASE).getVolumeMounts()).anyMatch(m -> m.getName().equals("tmp")
+                && m.getMountPath().equals("/tmp"));
+        assertThat(chart.env(RELEASE, "RAMP_GIT_FETCH_TIMEOUT")).isEqualTo("2m");
+        assertThat(chart.env(RELEASE, "RAMP_GIT_MAX_FETCH_BYTES")).isEqualTo("268435456");
+
+        RenderedChart set = render(Map.of("scratch.sizeLimit", "4Gi", "sync.fetchTimeout", "90s",
+                "sync.maxFetchBytes", 1073741824L));
+        assertThat(scratch(set).getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("4Gi"));
+        assertThat(set.env(RELEASE, "RAMP_GIT_FETCH_TIMEOUT")).isEqualTo("90s");
+        assertThat(set.env(RELEASE, "RAMP_GIT_MAX_FETCH_BYTES")).isEqualTo("1073741824");
+
+        assertThatThrownBy(() -> render(Map.of("scratch.sizeLimit", "a lot"))).hasMessageContaining("sizeLimit");
+        assertThatThrownBy(() -> render(Map.of("sync.fetchTimeout", "2 minutes"))).hasMessageContaining("fetchTimeout");
+    }
+
+    private static io.fabric8.kubernetes.api.model.Volume scratch(RenderedChart chart) {
+        return chart.one(Deployment.class, RELEASE).getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("tmp")).findFirst().orElseThrow();
+    }
+
+    @Test
     void imageTagAndReplicasComeFromValues() {
         RenderedChart chart = render(Map.of("image.tag", "0.2.0-rc1", "image.repository", "registry.example.com/ramp",
                 "image.pullPolicy", "Always", "replicaCount", 2));

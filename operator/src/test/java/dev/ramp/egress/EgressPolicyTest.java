@@ -29,6 +29,37 @@ class EgressPolicyTest {
     }
 
     @Test
+    void resolvingLooksTheNameUpOnceAndGivesTheAddressesOnlyWhenEachIsAllowed() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        InetAddress allowed = InetAddress.getByName("10.1.2.3");
+        InetAddress metadata = InetAddress.getByName("169.254.169.254");
+
+        EgressPolicy.Resolution one = defaults.resolve("git.example", host -> {
+            lookups.incrementAndGet();
+            return new InetAddress[] {allowed};
+        });
+        assertThat(one.addresses()).containsExactly(allowed);
+        assertThat(one.refusal()).isEmpty();
+        assertThat(lookups.get()).isEqualTo(1);
+
+        EgressPolicy.Resolution mixed = defaults.resolve("git.example", host -> new InetAddress[] {allowed, metadata});
+        assertThat(mixed.addresses()).as("one denied address refuses the host").isEmpty();
+        assertThat(mixed.refusal()).hasValueSatisfying(r -> assertThat(r).contains("host git.example")
+                .contains("169.254.169.254"));
+
+        EgressPolicy.Resolution named = defaults.resolve("metadata.google.internal", host -> {
+            throw new AssertionError("a denied host name is refused before any lookup");
+        });
+        assertThat(named.refusal()).isPresent();
+
+        EgressPolicy.Resolution unknown = defaults.resolve("nowhere.example", host -> {
+            throw new java.net.UnknownHostException(host);
+        });
+        assertThat(unknown.addresses()).isEmpty();
+        assertThat(unknown.refusal()).as("left to fail as unreachable").isEmpty();
+    }
+
+    @Test
     void loopbackAndClusterAddressesStayAllowedByDefault() {
         assertThat(defaults.refusal(URI.create("http://127.0.0.1:9090/"))).isEmpty();
         assertThat(defaults.refusal(URI.create("http://localhost:9090/"))).isEmpty();

@@ -5,10 +5,12 @@ import dev.ramp.git.GitReverter;
 import dev.ramp.git.GitSourceConditions;
 import dev.ramp.git.GitSourceReconciler;
 import dev.ramp.git.GitSync;
+import dev.ramp.git.GitTransfers;
 import dev.ramp.git.ManifestLimits;
 import dev.ramp.git.ManifestReader;
 import dev.ramp.git.SyncIdentities;
 import dev.ramp.git.SyncRequests;
+import dev.ramp.git.TransferLimits;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
 import dev.ramp.rollout.PhaseHandlerRegistry;
@@ -42,6 +44,7 @@ public class RampOperator implements AutoCloseable {
     private String ownServiceAccount;
     private ManifestLimits limits = ManifestLimits.DEFAULT;
     private RoutePolicy routes = RoutePolicy.OWN_NAMES;
+    private TransferLimits transferLimits = TransferLimits.DEFAULT;
 
     public RampOperator(KubernetesClient client, String prometheusAddress) {
         this.client = client;
@@ -80,11 +83,18 @@ public class RampOperator implements AutoCloseable {
         return this;
     }
 
+    /** The operator settings ramp.git.fetch-timeout and ramp.git.max-fetch-bytes; set before {@link #start()}. */
+    public RampOperator withTransferLimits(TransferLimits limits) {
+        this.transferLimits = limits;
+        return this;
+    }
+
     public RampOperator start() {
         Clock clock = Clock.systemUTC();
         Conditions conditions = new Conditions(clock);
         EventRecorder events = new EventRecorder(client, clock);
-        GitMirror mirror = new GitMirror(gitCache);
+        GitMirror mirror = new GitMirror(gitCache, GitMirror.DEFAULT_DEPTH,
+                new GitTransfers(EgressPolicy.defaults(), transferLimits));
         SyncRequests syncs = new SyncRequests();
         operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
         operator.register(new RolloutReconciler(conditions, events,
