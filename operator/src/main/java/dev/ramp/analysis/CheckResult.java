@@ -1,6 +1,7 @@
 package dev.ramp.analysis;
 
 import dev.ramp.api.MetricStatus;
+import dev.ramp.api.ThresholdRange;
 import dev.ramp.api.Verdict;
 import java.util.Comparator;
 import java.util.List;
@@ -17,6 +18,14 @@ public record CheckResult(List<MetricOutcome> outcomes, List<String> warnings) {
 
     public CheckResult(List<MetricOutcome> outcomes) {
         this(outcomes, List.of());
+    }
+
+    /**
+     * A round the operator could not run, {@code why} (its namespace's share of outside calls in
+     * use): Inconclusive, so it holds the step and says nothing about the canary.
+     */
+    public static CheckResult notRun(String why) {
+        return new CheckResult(List.of(MetricOutcome.failed("checks", null, new ThresholdRange(), CheckFailure.NOT_RUN, why)));
     }
 
     /** The Analysis condition's reason when every check passed. */

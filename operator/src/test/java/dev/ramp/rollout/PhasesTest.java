@@ -41,6 +41,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.ramp.work.Observation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -978,9 +979,13 @@ class PhasesTest {
 
     private static final class ScriptedProbes implements Probes {
 
+        static final Duration LOOK_AGAIN = Duration.ofSeconds(15);
+
         private CheckResult result = new CheckResult(List.of());
         private final Map<WebhookSpec.Type, HookAnswer> refusals = new EnumMap<>(WebhookSpec.Type.class);
         private final Map<WebhookSpec.Type, HookAnswer> yeses = new EnumMap<>(WebhookSpec.Type.class);
+        private final java.util.Set<WebhookSpec.Type> pendingHooks = java.util.EnumSet.noneOf(WebhookSpec.Type.class);
+        private boolean checksPending;
         private int checksRun;
         private final List<WebhookSpec.Type> hooksAsked = new ArrayList<>();
 
@@ -996,22 +1001,38 @@ class PhasesTest {
             yeses.put(type, answer);
         }
 
+        /** The checks' answer, or the hooks of {@code type}, are still being asked. */
+        void pending(boolean checks, WebhookSpec.Type... types) {
+            checksPending = checks;
+            pendingHooks.clear();
+            pendingHooks.addAll(List.of(types));
+        }
+
         @Override
-        public CheckResult checks(Rollout rollout, String revision, TemplateLookup templates) {
+        public Observation<CheckResult> checks(RolloutContext context) {
+            if (checksPending) {
+                return Observation.pending(LOOK_AGAIN);
+            }
             checksRun++;
-            return result;
+            return Observation.ready(result);
         }
 
         @Override
-        public Optional<HookAnswer> firstRefusal(Rollout rollout, WebhookSpec.Type type) {
-            hooksAsked.add(type);
-            return Optional.ofNullable(refusals.get(type));
+        public Observation<Optional<HookAnswer>> firstRefusal(RolloutContext context, WebhookSpec.Type type) {
+            return hook(type, refusals);
         }
 
         @Override
-        public Optional<HookAnswer> firstYes(Rollout rollout, WebhookSpec.Type type) {
+        public Observation<Optional<HookAnswer>> firstYes(RolloutContext context, WebhookSpec.Type type) {
+            return hook(type, yeses);
+        }
+
+        private Observation<Optional<HookAnswer>> hook(WebhookSpec.Type type, Map<WebhookSpec.Type, HookAnswer> answers) {
+            if (pendingHooks.contains(type)) {
+                return Observation.pending(LOOK_AGAIN);
+            }
             hooksAsked.add(type);
-            return Optional.ofNullable(yeses.get(type));
+            return Observation.ready(Optional.ofNullable(answers.get(type)));
         }
     }
 
