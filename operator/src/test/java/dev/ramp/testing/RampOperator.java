@@ -47,6 +47,7 @@ public class RampOperator implements AutoCloseable {
     private ManifestLimits limits = ManifestLimits.DEFAULT;
     private RoutePolicy routes = RoutePolicy.OWN_NAMES;
     private int[] outside = {16, 4, 64};
+    private int reconcileThreads;
     private OutsideWork work;
 
     public RampOperator(KubernetesClient client, String prometheusAddress) {
@@ -92,13 +93,24 @@ public class RampOperator implements AutoCloseable {
         return this;
     }
 
+    /** JOSDK's reconcile threads (its default when not set); set before {@link #start()}. */
+    public RampOperator withReconcileThreads(int threads) {
+        this.reconcileThreads = threads;
+        return this;
+    }
+
     public RampOperator start() {
         Clock clock = Clock.systemUTC();
         Conditions conditions = new Conditions(clock);
         EventRecorder events = new EventRecorder(client, clock);
         GitMirror mirror = new GitMirror(gitCache);
         SyncRequests syncs = new SyncRequests();
-        operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+        operator = new Operator(o -> {
+            o.withKubernetesClient(client).withCloseClientOnStop(false);
+            if (reconcileThreads > 0) {
+                o.withConcurrentReconciliationThreads(reconcileThreads);
+            }
+        });
         work = new OutsideWork(outside[0], outside[1], outside[2]);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         AsyncProbes probes = PhaseHandlerRegistry.probes(client, prometheusAddress, registry, References.SAME_NAMESPACE,
