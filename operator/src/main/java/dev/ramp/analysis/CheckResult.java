@@ -2,6 +2,7 @@ package dev.ramp.analysis;
 
 import dev.ramp.api.CanaryEvidence;
 import dev.ramp.api.MetricStatus;
+import dev.ramp.api.ThresholdRange;
 import dev.ramp.api.Verdict;
 import java.util.Comparator;
 import java.util.List;
@@ -36,6 +37,14 @@ public record CheckResult(List<MetricOutcome> outcomes, List<String> warnings, C
      */
     public boolean failedOnErrors() {
         return failedMetric().map(m -> BuiltinQueries.SUCCESS_RATE.equals(m.getName())).orElse(false);
+    }
+
+    /**
+     * A round the operator could not run, {@code why} (its namespace's share of outside calls in
+     * use): Inconclusive, so it holds the step and says nothing about the canary.
+     */
+    public static CheckResult notRun(String why) {
+        return new CheckResult(List.of(MetricOutcome.failed("checks", null, new ThresholdRange(), CheckFailure.NOT_RUN, why)));
     }
 
     /** The Analysis condition's reason when every check passed. */

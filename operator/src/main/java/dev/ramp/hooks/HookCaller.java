@@ -68,7 +68,7 @@ public class HookCaller {
     }
 
     /** The hook's timeout, never more than {@link #MAX_TIMEOUT} (the CRD refuses more; an older object may hold it). */
-    static Duration timeout(WebhookSpec hook) {
+    public static Duration timeout(WebhookSpec hook) {
         Duration timeout = Durations.parse(hook.getTimeout() == null ? "10s" : hook.getTimeout());
         return timeout.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : timeout;
     }
@@ -142,7 +142,7 @@ public class HookCaller {
 
     /**
      * What a hook answered: its HTTP status (negative when it was not reached: -1 unreachable or
-     * timed out, -2 no usable URL, -3 refused by the egress policy), a sentence saying so, and
+     * timed out, -2 no usable URL, -3 refused by the egress policy, -4 not asked), a sentence saying so, and
      * what it answered, cut short and without control characters ({@link Redaction#response}).
      * {@link #message} never holds the response: it is what a rollback's cause and a revert
      * commit may quote; {@link #described} adds the response, for conditions and Events.
@@ -153,8 +153,10 @@ public class HookCaller {
         public static final String FAILED = "HookFailed";
         /** The reason of a check a hook left inconclusive: not reached, timed out, or 502, 503, 504. */
         public static final String UNREACHABLE = "HookUnreachable";
-        /** The reason of a check a hook left inconclusive: it asked to be asked later (408, 429). */
+        /** The reason of a check a hook left inconclusive: it asked to be asked later (408, 429), or was not asked ({@link #NOT_ASKED}). */
         public static final String BUSY = "HookBusy";
+        /** The status of a hook the operator did not call: its namespace's share of outside calls was in use. */
+        public static final int NOT_ASKED = -4;
 
         public boolean ok() {
             return status >= 200 && status < 300;
@@ -174,7 +176,7 @@ public class HookCaller {
             if (!inconclusive()) {
                 return FAILED;
             }
-            return status == 408 || status == 429 ? BUSY : UNREACHABLE;
+            return status == 408 || status == 429 || status == NOT_ASKED ? BUSY : UNREACHABLE;
         }
 
         /** The message and, when the hook said something, what it said. */

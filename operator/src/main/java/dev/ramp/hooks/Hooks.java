@@ -7,12 +7,11 @@ import dev.ramp.api.WebhookSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The webhooks of a Rollout, by type, called with the release's payload: name, namespace,
- * phase, revision, the hook's type and its metadata. Calls run one after another in the
- * Rollout's reconcile, each bounded by its timeout.
+ * phase, revision, the hook's type and its metadata. Each call is one attempt bounded by its
+ * timeout; which hooks are asked when, and on which threads, the caller decides.
  */
 public class Hooks {
 
@@ -28,7 +27,8 @@ public class Hooks {
         return !of(rollout, type).isEmpty();
     }
 
-    static List<WebhookSpec> of(Rollout rollout, WebhookSpec.Type type) {
+    /** The hooks of the type, in the order the spec lists them. */
+    public static List<WebhookSpec> of(Rollout rollout, WebhookSpec.Type type) {
         var analysis = rollout.getSpec().getAnalysis();
         if (analysis == null || analysis.getWebhooks() == null) {
             return List.of();
@@ -36,29 +36,13 @@ public class Hooks {
         return analysis.getWebhooks().stream().filter(h -> h.getType() == type).toList();
     }
 
-    /** Calls every hook of the type; the first that does not answer 2xx, if any. */
-    public Optional<HookCaller.HookAnswer> firstRefusal(Rollout rollout, WebhookSpec.Type type) {
-        for (WebhookSpec hook : of(rollout, type)) {
-            HookCaller.HookAnswer answer = caller.call(rollout.getMetadata().getNamespace(), hook, payload(rollout, hook));
-            if (!answer.ok()) {
-                return Optional.of(answer);
-            }
-        }
-        return Optional.empty();
+    /** Calls one hook of {@code rollout} with {@code payload}, once, bounded by its timeout. */
+    public HookCaller.HookAnswer call(Rollout rollout, WebhookSpec hook, String payload) {
+        return caller.call(rollout.getMetadata().getNamespace(), hook, payload);
     }
 
-    /** Calls every hook of the type; the first that answers 2xx, if any (a rollback hook saying yes). */
-    public Optional<HookCaller.HookAnswer> firstYes(Rollout rollout, WebhookSpec.Type type) {
-        for (WebhookSpec hook : of(rollout, type)) {
-            HookCaller.HookAnswer answer = caller.call(rollout.getMetadata().getNamespace(), hook, payload(rollout, hook));
-            if (answer.ok()) {
-                return Optional.of(answer);
-            }
-        }
-        return Optional.empty();
-    }
-
-    static String payload(Rollout rollout, WebhookSpec hook) {
+    /** The payload of a call, as the Rollout's status says now: built before the call leaves the reconcile. */
+    public static String payload(Rollout rollout, WebhookSpec hook) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("name", rollout.getMetadata().getName());
         payload.put("namespace", rollout.getMetadata().getNamespace());

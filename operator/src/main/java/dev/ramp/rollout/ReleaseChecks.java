@@ -11,6 +11,7 @@ import dev.ramp.egress.Redaction;
 import dev.ramp.hooks.HookCaller.HookAnswer;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.Messages;
+import dev.ramp.work.Observation;
 import java.util.ArrayList;
 import java.util.Optional;
 
@@ -29,7 +30,19 @@ public class ReleaseChecks {
     }
 
     /**
-     * Runs the metric checks. Empty when they passed (recorded, with the Analysis condition
+     * Whether the round's metric checks pass, deciding and recording nothing: to ask them with the
+     * round's other questions, and to know before a check is recorded (which ends the round)
+     * whether a question that follows only a passed check must be asked too.
+     */
+    public Observation<Boolean> passes(RolloutContext context) {
+        if (AnalysisSpec.skips(context.rollout().getSpec().getAnalysis())) {
+            return Observation.ready(true);
+        }
+        return probes.checks(context).map(result -> result.verdict() == Verdict.Passed);
+    }
+
+    /**
+     * Runs the metric checks. While their answer is pending, a hold that changes nothing. Empty when they passed (recorded, with the Analysis condition
      * naming {@code where}); otherwise what to do next: hold the step, or the rollback done.
      */
     public Optional<Next> metrics(RolloutContext context, AnalysisSettings settings, String where) {
@@ -37,7 +50,11 @@ public class ReleaseChecks {
         if (AnalysisSpec.skips(context.rollout().getSpec().getAnalysis())) {
             return skipped(context, settings, where);
         }
-        CheckResult result = probes.checks(context.rollout(), status.getLastAppliedRevision(), context.templates());
+        Observation<CheckResult> observed = probes.checks(context);
+        if (observed.pending()) {
+            return Next.whilePending(observed);
+        }
+        CheckResult result = observed.value();
         status.setMetrics(result.metrics());
         revisionSelected(context, result);
         Verdict verdict = result.verdict();
