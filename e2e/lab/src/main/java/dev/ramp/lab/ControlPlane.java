@@ -156,14 +156,14 @@ final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * Stops kube-apiserver alone (SIGTERM, then SIGKILL after 10 s), as an outage of the control
-     * plane's front door: etcd, the controllers, the scheduler and the node keep running, and
-     * every client (the kubelet, kube-proxy, the operator's Pods) loses the API. Returns when the
-     * process has exited.
+     * Stops kube-apiserver alone with SIGKILL, as when its host dies, so the outage begins at a
+     * known instant (on SIGTERM it drains its long-running requests for about 10 s first): etcd,
+     * the controllers, the scheduler and the node keep running, and every client (the kubelet,
+     * kube-proxy, the operator's Pods) loses the API. Returns when the process has exited.
      */
     Instant stopApiServer() {
-        processes.get(apiserverIndex).close();
-        Lab.log("kube-apiserver stopped (etcd, controllers, scheduler and the node keep running)");
+        processes.get(apiserverIndex).kill();
+        Lab.log("kube-apiserver stopped (SIGKILL; etcd, controllers, scheduler and the node keep running)");
         return Instant.now();
     }
 
