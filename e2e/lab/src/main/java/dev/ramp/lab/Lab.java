@@ -330,6 +330,19 @@ public final class Lab implements AutoCloseable {
         return containerd;
     }
 
+    /** Whether the mesh stand-in's informers (routes, Services, Ready Pods) watch the API server. */
+    boolean meshWatching() {
+        return mesh.watching() && (!(pods instanceof ReadyPods ready) || ready.watching());
+    }
+
+    /** The mesh stand-in lists and watches afresh, as a mesh's control plane reconnecting would. */
+    void remesh() {
+        mesh.reinform();
+        if (pods instanceof ReadyPods ready) {
+            ready.reinform();
+        }
+    }
+
     /** The cluster's programs (control plane, kubelet, kube-proxy) that are no longer running. */
     List<String> exitedComponents() {
         List<String> exited = new ArrayList<>(controlPlane.exited());

@@ -114,7 +114,19 @@ public final class OutageBenchmark {
                 Net.awaitEvery("the end of the " + seconds + " s outage", Duration.ofSeconds(seconds + 10), POLL,
                         () -> !Instant.now().isBefore(end));
                 Instant returned = controlPlane.startApiServer();
+                // The mesh stand-in is the lab's, not Ramp's: if its informers do not watch again by
+                // themselves, it lists afresh, as Istio's control plane would, so users' traffic and
+                // the canary's telemetry measure Ramp and not the stand-in.
+                java.util.concurrent.CompletableFuture<Boolean> mesh = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    boolean back = within("the mesh stand-in's informers watching", Duration.ofSeconds(30), lab::meshWatching);
+                    Lab.log("mesh stand-in informers " + (back ? "watching again" : "not watching: listing afresh"));
+                    if (!back) {
+                        lab.remesh();
+                    }
+                    return back;
+                });
                 Recovery recovery = recover(app, api, watch, before, returned);
+                boolean meshBack = mesh.join();
                 // A release that took no step since the API's return is stuck: waiting longer shows nothing more.
                 if (recovery.nextStep() != null) {
                     within("the release to end", Duration.ofMinutes(3), () -> phaseEnded(app.rollout().phase()));
@@ -138,7 +150,7 @@ public final class OutageBenchmark {
                         failedAfter.size(), Duration.between(stopping, failedAfter.get(0)).toMillis() / 1e3,
                         Duration.between(stopping, failedAfter.get(failedAfter.size() - 1)).toMillis() / 1e3);
                 Lab.log("outage %d s: %s, %s".formatted(seconds, last.phase(), last.metricValues()));
-                return new Run(seconds, stopping, stopped, returned, ended, release, before, last, leaderBefore,
+                return new Run(seconds, meshBack, stopping, stopped, returned, ended, release, before, last, leaderBefore,
                         recovery, restartsBefore, restartsAfter, watch.exits(), watch.newContainers(), watch.changes(),
                         events(api, stopping), operatorLog(api, restartsAfter), lab.exitedComponents(),
                         during.size(), failed, failedInOutage, failedWindow);
@@ -264,7 +276,7 @@ public final class OutageBenchmark {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\t", " ") + "\"";
     }
 
-    private record Run(int seconds, Instant stopping, Instant stopped, Instant returned, Instant ended,
+    private record Run(int seconds, boolean meshBack, Instant stopping, Instant stopped, Instant returned, Instant ended,
             LabApp.Release release, RolloutView before, RolloutView last, String leaderBefore, Recovery recovery,
             Map<String, Integer> restartsBefore, Map<String, Integer> restartsAfter, int exits, int newContainers,
             List<OperatorWatch.Change> changes, Map<String, Integer> events, Map<String, List<String>> log,
@@ -333,7 +345,7 @@ public final class OutageBenchmark {
                          "stepBefore": %s, "outcome": %s, "expected": "Succeeded", "metrics": %s,
                          "pushToEndSeconds": %.1f, "requests": %d, "failedRequests": %d, "failedRequestsDuringOutage": %d,
                          "failedRequestsAfterReturn": %s,
-                         "clusterComponentsExited": %s,
+                         "clusterComponentsExited": %s, "meshStandInWatchedAgainBy30s": %s,
                          "eventsAboutRampPods": {%s},
                          "timeline": [
                     %s
@@ -346,7 +358,7 @@ public final class OutageBenchmark {
                     quote(recovery.step()), quote(before.phase() + " " + before.canaryWeight() + "%"), quote(last.phase()),
                     quote(last.metricValues()), Duration.between(release.pushed(), ended).toMillis() / 1e3, requests,
                     failed, failedInOutage, quote(failedAfterReturn), exitedComponents.stream().map(OutageBenchmark::quote)
-                            .collect(Collectors.joining(", ", "[", "]")), events, timeline, logs);
+                            .collect(Collectors.joining(", ", "[", "]")), meshBack, events, timeline, logs);
         }
 
         private static String json(Map<String, Integer> counts) {
