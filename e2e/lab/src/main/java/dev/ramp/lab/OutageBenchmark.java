@@ -62,10 +62,17 @@ public final class OutageBenchmark {
                 """);
         StringBuilder timelines = new StringBuilder();
         for (int seconds : outages) {
-            Run r = outage(lab, ramp, seconds);
-            results.add(r.json());
-            table.append(r.row());
-            timelines.append(r.timeline());
+            try {
+                Run r = outage(lab, ramp, seconds);
+                results.add(r.json());
+                table.append(r.row());
+                timelines.append(r.timeline());
+            } catch (Exception | Error e) {
+                // One outage that could not be measured still leaves the others' results.
+                Lab.log("outage %d s: not measured: %s".formatted(seconds, e));
+                results.add("    {\"outageSeconds\": %d, \"notMeasured\": %s}".formatted(seconds, quote(cut(e.toString(), 400))));
+                table.append("| %d s | not measured: %s | | | | | |\n".formatted(seconds, cut(e.getMessage(), 200)));
+            }
         }
         String json = """
                 {
