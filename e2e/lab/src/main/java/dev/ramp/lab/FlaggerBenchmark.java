@@ -1,5 +1,7 @@
 package dev.ramp.lab;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +57,7 @@ public final class FlaggerBenchmark {
                 |---|---|---|---|---|---|---|
                 """);
         for (Profile profile : profiles) {
+            String loadBefore = loadAverage();
             try (LabApp rampApp = lab.app("ramp-" + profile.name(), profile.ramp());
                     FlaggerApp flaggerApp = new FlaggerApp(lab, "flagger-" + profile.name(), profile.flagger())) {
                 Lab.log("profile " + profile.name() + ": Ramp " + profile.ramp() + "; Flagger " + profile.flagger());
@@ -67,10 +70,16 @@ public final class FlaggerBenchmark {
                 Lab.log(profile.name() + ": first failure → all on primary, Flagger " + c.flaggerSeconds() + " s, Ramp "
                         + c.rampSeconds() + " s; failed requests Flagger " + bad.get(1).failed() + ", Ramp "
                         + bad.get(0).failed());
-                results.add(c.json(profile));
+                results.add(c.json(profile, loadBefore, loadAverage()));
                 table.append(c.row(profile));
             }
+            // After each profile, so that a run cut short keeps what it measured.
+            write(lab, flagger, results, table.toString(), out, doc);
         }
+    }
+
+    private static void write(Lab lab, FlaggerProcess flagger, List<String> results, String table, Path out, Path doc)
+            throws IOException {
         Instant now = Instant.now();
         String json = """
                 {"generated": "%s", "machine": %s,
@@ -83,7 +92,6 @@ public final class FlaggerBenchmark {
                 """.formatted(now.atOffset(ZoneOffset.UTC).withNano(0), Benchmark.machine(),
                 lab.mode().name().toLowerCase(), Benchmark.RATE, flagger.version(), String.join(",\n", results));
         BenchmarksJson.put(out, BenchmarksJson.VERSUS_FLAGGER, json);
-        System.out.println(json);
         Lab.log("written to " + out + " (" + BenchmarksJson.VERSUS_FLAGGER + ")");
         if (doc != null) {
             DocsTable.write(doc, "versus-flagger", "Lab: " + lab.mode().name().toLowerCase() + ", Ramp as a process,"
@@ -91,6 +99,12 @@ public final class FlaggerBenchmark {
                     + now.atOffset(ZoneOffset.UTC).withNano(0) + ", " + Benchmark.RATE + " requests/s to each app.\n\n"
                     + table);
         }
+    }
+
+    /** The machine's load averages (1, 5, 15 min), which the JSON keeps beside each profile: the lab shares 2 cores. */
+    private static String loadAverage() throws IOException {
+        String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+        return String.join(" ", fields[0], fields[1], fields[2]);
     }
 
     /** One profile's outcomes: the good and the bad release, each through Ramp and Flagger. */
@@ -122,9 +136,9 @@ public final class FlaggerBenchmark {
             return "%.3f".formatted(Double.parseDouble(ramp) / Double.parseDouble(flagger));
         }
 
-        String json(Profile p) {
+        String json(Profile p, String loadBefore, String loadAfter) {
             return """
-                    {"profile": "%s", "settings": "%s",
+                    {"profile": "%s", "settings": "%s", "machineLoadAverage": {"before": "%s", "after": "%s"},
                      "analysis": {"ramp": %s,
                                   "flagger": {"interval": "%s", "threshold": %d, "stepWeight": 10, "maxWeight": 50, "metricWindow": "%s"}},
                      "goodRelease": {"ramp": %s,
@@ -132,7 +146,7 @@ public final class FlaggerBenchmark {
                      "badRelease": {"ramp": %s,
                                     "flagger": %s},
                      "rampOverFlagger": {"firstCanaryFailureToAllTrafficOnPrimary": %s, "failedRequests": %s}}"""
-                    .formatted(p.name(), p.description(), Benchmark.settings(p.ramp()), p.flagger().interval(),
+                    .formatted(p.name(), p.description(), loadBefore, loadAfter, Benchmark.settings(p.ramp()), p.flagger().interval(),
                             p.flagger().threshold(), p.flagger().window(), rampGood.json(), flaggerGood.json(),
                             rampBad.json(), flaggerBad.json(), fraction(flaggerSeconds(), rampSeconds()),
                             fraction(String.valueOf(flaggerBad.failed()), String.valueOf(rampBad.failed())));

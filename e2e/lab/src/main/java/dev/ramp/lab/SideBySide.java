@@ -1,5 +1,6 @@
 package dev.ramp.lab;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,6 +96,7 @@ final class SideBySide {
         private Instant allPrimary;
         private Instant ended;
         private String endPhase;
+        private int apiErrors;
 
         Watch(Contender contender, String version, boolean bad, Instant started) {
             this.contender = contender;
@@ -107,7 +109,22 @@ final class SideBySide {
             return ended != null && (!bad || allPrimary != null || !"Failed".equals(endPhase));
         }
 
+        /**
+         * One look at the users' requests and the operator's status. An API request that fails
+         * (the API server slow on a busy machine) only skips this look: the deadline bounds them all.
+         */
         void poll() {
+            try {
+                look();
+            } catch (KubernetesClientException e) {
+                if (apiErrors++ == 0) {
+                    Lab.log(contender.operator() + " (" + contender.namespace() + "): reading status failed, retrying: "
+                            + e.getMessage());
+                }
+            }
+        }
+
+        private void look() {
             List<LoadGenerator.Result> since = contender.load().since(started);
             if (firstCanary == null) {
                 firstCanary = since.stream().filter(r -> version.equals(r.version())).map(LoadGenerator.Result::sent)
