@@ -7,6 +7,9 @@
 #   e2e/lab.sh failover   the leader Pod deleted mid-release, into docs/benchmarks-failover.json
 #   e2e/lab.sh outage     kube-apiserver stopped mid-release (30 s, then 3 min), into
 #                         docs/benchmarks-outage.json
+#   e2e/lab.sh versus-flagger  Ramp and Flagger (built from its Go module by
+#                         e2e/controlplane/flagger/build.sh) side by side on one kwok lab, run in a
+#                         network namespace of its own (root), into docs/benchmarks.json
 #   e2e/lab.sh exec [COMMAND...]   from another shell, while a lab is up: COMMAND (or a shell) in
 #                         the lab's network namespace, with the lab's KUBECONFIG, and kubectl and
 #                         the ramp CLI (cli/install.sh's ${PREFIX:-~/.local}/bin) on PATH;
@@ -70,8 +73,24 @@ case "${1:-up}" in
   benchmark) main=dev.ramp.lab.Benchmark ;;
   failover) main=dev.ramp.lab.FailoverBenchmark ;;
   outage) main=dev.ramp.lab.OutageBenchmark ;;
-  *) echo "usage: $0 [cluster] [up|demo|benchmark|failover|outage] | $0 exec [COMMAND...]" >&2; exit 2 ;;
+  versus-flagger) main=dev.ramp.lab.FlaggerBenchmark ;;
+  *) echo "usage: $0 [cluster] [up|demo|benchmark|failover|outage|versus-flagger] | $0 exec [COMMAND...]" >&2; exit 2 ;;
 esac
+flagger=()
+if [ "$main" = dev.ramp.lab.FlaggerBenchmark ]; then
+  # Flagger's HTTP server listens on all interfaces (-port): it runs only where the lab is alone,
+  # in a network namespace of the lab's own, which takes root. On kwok, as the comparison is
+  # documented (docs/lab.md).
+  if [ "$(id -u)" != 0 ]; then
+    echo "lab: versus-flagger runs the lab in a network namespace of its own (Flagger listens on all interfaces): run it as root" >&2
+    exit 1
+  fi
+  [ "$mode" = kwok ] || echo "lab: versus-flagger runs on kwok, with Ramp and Flagger as processes" >&2
+  mode=kwok
+  eval "$(bash e2e/controlplane/flagger/build.sh)"
+  flagger=(-Dramp.flagger.version="$RAMP_FLAGGER_VERSION" -Dramp.flagger.bin="$RAMP_FLAGGER_BIN"
+    -Dramp.flagger.crds="$RAMP_FLAGGER_CRDS")
+fi
 if [ "$mode" = auto ]; then
   why=()
   [ "$(id -u)" = 0 ] || why+=("not root")
@@ -163,8 +182,8 @@ trap 'exit 130' INT TERM
 
 rm -rf "$work"
 launch=()
-[ "$mode" = cluster ] && launch=("$root/e2e/lab/netns.sh")
-"${launch[@]}" java -Djdk.httpclient.allowRestrictedHeaders=host -Dramp.root="$root" -Dramp.lab.mode="$mode" \
+{ [ "$mode" = cluster ] || [ ${#flagger[@]} -gt 0 ]; } && launch=("$root/e2e/lab/netns.sh")
+"${launch[@]}" java -Djdk.httpclient.allowRestrictedHeaders=host -Dramp.root="$root" -Dramp.lab.mode="$mode" "${flagger[@]}" \
   -cp "$root/e2e/lab/target/classes:$root/e2e/lab/target/lib/*" "$main" "${@:2}" &
 java_pid=$!
 wait "$java_pid"

@@ -83,7 +83,7 @@ public final class Benchmark {
                 }
                 """.formatted(now.atOffset(ZoneOffset.UTC).withNano(0), machine(), lab.mode().name().toLowerCase(),
                 RATE, String.join(",\n", results));
-        Files.writeString(out, json);
+        BenchmarksJson.writeKeepingVersusFlagger(out, json);
         System.out.println(json);
         Lab.log("written to " + out);
         if (doc != null) {
@@ -102,7 +102,7 @@ public final class Benchmark {
     }
 
     /** The analysis settings as the docs table shows them. */
-    private static String describe(Manifests.Analysis a) {
+    static String describe(Manifests.Analysis a) {
         return "interval %s, threshold %d, steps %s, window %s, minRequests %d".formatted(
                 a.interval() == null ? "30s" : a.interval(), a.threshold() == null ? 3 : a.threshold(),
                 a.stepWeights() == null ? "[10, 20, 30, 40, 50]" : a.stepWeights().toString(),
@@ -195,7 +195,7 @@ public final class Benchmark {
         return from == null || to == null ? "null" : String.format("%.1f", Duration.between(from, to).toMillis() / 1000.0);
     }
 
-    private static String settings(Manifests.Analysis a) {
+    static String settings(Manifests.Analysis a) {
         return ("{\"interval\": \"%s\", \"threshold\": %d, \"stepWeights\": %s, \"metricWindow\": \"%s\","
                 + " \"minRequests\": %d}").formatted(
                 a.interval() == null ? "30s" : a.interval(), a.threshold() == null ? 3 : a.threshold(),

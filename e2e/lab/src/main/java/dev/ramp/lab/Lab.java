@@ -228,7 +228,8 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    private <T extends AutoCloseable> T track(T component) {
+    /** Stops {@code component} with the lab, before what was started earlier. */
+    <T extends AutoCloseable> T track(T component) {
         started.add(component);
         return component;
     }

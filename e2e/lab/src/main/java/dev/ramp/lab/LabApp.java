@@ -130,15 +130,32 @@ public final class LabApp implements AutoCloseable {
 
     /** A release as a developer makes it: commit a new version, push it, and the Git host's webhook. */
     public Release release(String version, double errorRate) throws Exception {
+        return announce(push(version, errorRate));
+    }
+
+    /**
+     * The first half of a release: the new version committed and pushed, of which Ramp hears
+     * nothing until {@link #announce} sends the webhook; so that a benchmark can start several
+     * releases at one instant.
+     */
+    public Pushed push(String version, double errorRate) throws Exception {
         write("deployment.yaml", Manifests.deployment(version, errorRate, 20));
-        String commit = commitAndPush("podinfo " + version + (errorRate > 0 ? " (fails " + Math.round(errorRate * 100)
-                + "% of requests)" : ""));
-        Instant pushed = Instant.now();
+        return new Pushed(version, commitAndPush("podinfo " + version + (errorRate > 0 ? " (fails "
+                + Math.round(errorRate * 100) + "% of requests)" : "")));
+    }
+
+    /** A commit pushed by {@link #push}, not yet announced. */
+    public record Pushed(String version, String commit) {
+    }
+
+    /** The second half of a release: the Git host's push webhook, the release's start. */
+    public Release announce(Pushed pushed) throws IOException, InterruptedException {
+        Instant at = Instant.now();
         int status = webhook();
         if (status != 202) {
             throw new IllegalStateException("webhook answered " + status);
         }
-        return new Release(version, commit, pushed);
+        return new Release(pushed.version(), pushed.commit(), at);
     }
 
     /** A release: the version, its commit and when it was pushed. */

@@ -133,11 +133,20 @@ public final class Manifests {
                 spec:
                   provider: {type: prometheus}
                   query: |
-                    100 * (sum(clamp_min(istio_requests_total{%1$s,response_code=~"5.."}
-                        - istio_requests_total{%1$s,response_code=~"5.."} offset {{ interval }}, 0)
-                      or istio_requests_total{%1$s,response_code=~"5.."}) or vector(0))
-                      / sum(clamp_min(istio_requests_total{%1$s} - istio_requests_total{%1$s} offset {{ interval }}, 0)
-                      or istio_requests_total{%1$s})
+                """ + errorPercentQuery(selector).indent(4);
+    }
+
+    /**
+     * The error-percent query over the {@code istio_requests_total} series {@code selector} picks;
+     * {@code {{ interval }}} is the metric's window, in the template syntax Ramp and Flagger share.
+     */
+    static String errorPercentQuery(String selector) {
+        return """
+                100 * (sum(clamp_min(istio_requests_total{%1$s,response_code=~"5.."}
+                    - istio_requests_total{%1$s,response_code=~"5.."} offset {{ interval }}, 0)
+                  or istio_requests_total{%1$s,response_code=~"5.."}) or vector(0))
+                  / sum(clamp_min(istio_requests_total{%1$s} - istio_requests_total{%1$s} offset {{ interval }}, 0)
+                  or istio_requests_total{%1$s})
                 """.formatted(selector);
     }
 }

@@ -40,8 +40,14 @@ final class MeshProxy implements AutoCloseable {
     private final MeshTelemetry telemetry = new MeshTelemetry();
     private final HttpServer server;
     private final ExecutorService pool = Executors.newFixedThreadPool(64, r -> PodRunner.daemon(r, "mesh"));
+    /**
+     * The client's own threads complete its responses: on the server's pool, which blocks in
+     * {@code send}, 64 requests in flight at once (two apps' load on a busy machine) left no
+     * thread to complete any of them, and the proxy answered nothing again.
+     */
+    private final ExecutorService clientPool = Executors.newCachedThreadPool(r -> PodRunner.daemon(r, "mesh-client"));
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).executor(pool).build();
+            .connectTimeout(Duration.ofSeconds(2)).executor(clientPool).build();
 
     MeshProxy(KubernetesClient client, Endpoints pods) throws IOException {
         this.pods = pods;
@@ -188,5 +194,6 @@ final class MeshProxy implements AutoCloseable {
         virtualServices.close();
         services.close();
         pool.shutdownNow();
+        clientPool.shutdownNow();
     }
 }
