@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RegisteredController;
+import io.javaoperatorsdk.operator.processing.Controller;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -26,8 +27,14 @@ import org.jboss.logging.Logger;
  * process exits and the kubelet's growing back-off delays recovery long after the API server is
  * back. Here an unreachable API server is asked again with back-off ({@link #FIRST_RETRY} doubling
  * to {@link #LAST_RETRY}) while the readiness check reports the operator as not started, and a
- * lost Lease stops the operator in place (no reconcile runs until it leads again) instead of
- * ending the process. Retries are scheduled, never slept.
+ * lost Lease stops the operator (no reconcile runs until it leads again) instead of ending the
+ * process. Retries are scheduled, never slept.
+ *
+ * <p>After a lost Lease the replica goes on with a new Java Operator SDK {@link Operator} holding
+ * the same reconcilers and configuration, never the stopped one restarted: Java Operator SDK
+ * keeps per-resource state in each controller's event processor, and a reconcile still running
+ * when the operator stopped leaves its resource marked as being processed, so that a restarted
+ * operator would never reconcile that resource again (seen in the lab's API outage benchmark).
  */
 @ApplicationScoped
 public class OperatorLifecycle {
@@ -37,7 +44,8 @@ public class OperatorLifecycle {
 
     private static final Logger LOG = Logger.getLogger(OperatorLifecycle.class);
 
-    private final Operator operator;
+    /** The operator of this run: the injected one first, a new one after each lost Lease. */
+    private volatile Operator operator;
     private final KubernetesClient client;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "ramp-operator-lifecycle");
@@ -75,9 +83,10 @@ public class OperatorLifecycle {
                 if (stopping) {
                     return;
                 }
-                LOG.info("Stopping the operator's reconciles; it starts again as a follower of the leader election");
+                LOG.info("Stopping the operator's reconciles; a new one starts as a follower of the leader election");
                 running = false;
                 operator.stop();
+                operator = renewed(operator);
             }
             start();
         });
@@ -131,6 +140,17 @@ public class OperatorLifecycle {
             LOG.error("The operator could not start; exiting so that a new process starts cleanly", e);
             Quarkus.asyncExit(1);
         }
+    }
+
+    /** A new operator with the stopped one's configuration and its controllers' reconcilers and configurations. */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    static Operator renewed(Operator stopped) {
+        Operator fresh = new Operator(stopped.getConfigurationService());
+        for (RegisteredController registered : stopped.getRegisteredControllers()) {
+            Controller controller = (Controller) registered;
+            fresh.register(controller.getReconciler(), controller.getConfiguration());
+        }
+        return fresh;
     }
 
     /** Why the API server gave no HTTP answer, or null if it answered (even with an error status). */

@@ -98,6 +98,10 @@ class OperatorOutageTest {
         proxy.resume();
         await("ready").atMost(Duration.ofSeconds(60)).until(() -> readiness().statusCode() == 200);
         String self = await("leader").atMost(Duration.ofSeconds(30)).until(this::holder, h -> h != null && !h.isBlank());
+        // A Rollout this replica reconciled before the outage, and may be reconciling when it stops.
+        String before = TestCluster.get().newNamespace("outage");
+        client.resource(TargetNotFoundTest.rollout(before, "podinfo", "podinfo")).create();
+        await("reconciled before").atMost(Duration.ofSeconds(30)).until(() -> readyReason(before), "TargetNotFound"::equals);
 
         proxy.cut();
         // Longer than the renew deadline (3 s): the Lease expires (4 s after its last renewal) and
@@ -119,6 +123,20 @@ class OperatorOutageTest {
         await("leader again").atMost(Duration.ofSeconds(30)).until(this::holder, self::equals);
         await("reconciled").atMost(Duration.ofSeconds(30)).until(() -> readyReason(namespace), "TargetNotFound"::equals);
         assertThat(readiness().statusCode()).isEqualTo(200);
+        // What it reconciled before losing the Lease, it reconciles again: its target named anew
+        // (still missing) shows in the condition's message.
+        client.resources(Rollout.class).inNamespace(before).withName("podinfo").edit(r -> {
+            r.getSpec().getTargetRef().setName("podinfo-v2");
+            return r;
+        });
+        await("reconciled again").atMost(Duration.ofSeconds(30)).until(() -> readyMessage(before),
+                m -> m != null && m.contains("podinfo-v2"));
+    }
+
+    private String readyMessage(String namespace) {
+        Rollout rollout = client.resources(Rollout.class).inNamespace(namespace).withName("podinfo").get();
+        return rollout == null || rollout.getStatus() == null ? null
+                : Conditions.find(rollout.getStatus().getConditions(), RolloutReconciler.READY).map(Condition::getMessage).orElse(null);
     }
 
     private HttpResponse<String> readiness() throws Exception {
