@@ -36,6 +36,8 @@ public final class GitRevertReasons {
      * inconclusive analysis, a manual abort, a canary that never got scheduled); Git is left alone.
      */
     public static final String NOT_REVERTED = "NotReverted";
+    /** The Rollout's namespace had no room on the operator's outside threads for the revert now; retried later. */
+    public static final String BUSY = "GitRevertBusy";
     /** The branch kept moving while the revert was pushed; retried later. */
     public static final String PUSH_REJECTED = "PushRejected";
 

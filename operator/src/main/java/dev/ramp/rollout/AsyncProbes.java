@@ -4,6 +4,7 @@ import dev.ramp.analysis.Analysis;
 import dev.ramp.analysis.CheckResult;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.WebhookSpec;
+import dev.ramp.git.ReleaseReverter;
 import dev.ramp.hooks.HookCaller;
 import dev.ramp.hooks.HookCaller.HookAnswer;
 import dev.ramp.hooks.Hooks;
@@ -33,6 +34,8 @@ public class AsyncProbes implements Probes {
     public static final int MAX_HOOKS_IN_FLIGHT = 8;
     /** A round of metric checks is looked at again after this at the latest (its queries time out sooner). */
     static final Duration CHECKS_LOOK_AGAIN = Duration.ofSeconds(30);
+    /** A Git revert is looked at again after this at the latest (the wake-up comes when it ends). */
+    static final Duration REVERT_LOOK_AGAIN = Duration.ofSeconds(30);
 
     /** One question about a Rollout: {@code what} (the checks, a hook), for its revision, in a round. */
     record ProbeQuestion(String namespace, String name, String uid, String what, String revision, String round)
@@ -54,6 +57,7 @@ public class AsyncProbes implements Probes {
     private final OutsideWork work;
     private final Answers<ProbeQuestion, CheckResult> checks;
     private final Answers<ProbeQuestion, HookAnswer> answers;
+    private final Answers<ProbeQuestion, ReleaseReverter.Outcome> reverts;
 
     public AsyncProbes(Analysis analysis, Hooks hooks, OutsideWork work, Clock clock) {
         this.analysis = analysis;
@@ -61,6 +65,7 @@ public class AsyncProbes implements Probes {
         this.work = work;
         this.checks = new Answers<>(work, clock, this::wake);
         this.answers = new Answers<>(work, clock, this::wake);
+        this.reverts = new Answers<>(work, clock, this::wake);
     }
 
     /** Wakes the Rollout a question was about once its answer is in; registered with the Rollout controller. */
@@ -85,6 +90,17 @@ public class AsyncProbes implements Probes {
     @Override
     public Observation<Optional<HookAnswer>> firstYes(RolloutContext context, WebhookSpec.Type type) {
         return first(context, type, HookAnswer::ok);
+    }
+
+    /**
+     * The Git reverts of {@code reverter}, run on the Rollout's namespace's share: pending while
+     * one runs (its fetch and push are bounded by the Git deadline), the Rollout woken when it is
+     * done. Each outcome is handed out once; the next ask is a new attempt. A revert the namespace
+     * has no room for now is tried again later, not refused.
+     */
+    public Reverts reverts(ReleaseReverter reverter) {
+        return (context, request) -> reverts.ask(question(context, "git-revert", ""), Duration.ZERO, REVERT_LOOK_AGAIN,
+                () -> reverter.revert(request), why -> ReleaseReverter.Outcome.later(dev.ramp.api.GitRevertReasons.BUSY, "the Git revert " + why));
     }
 
     /**

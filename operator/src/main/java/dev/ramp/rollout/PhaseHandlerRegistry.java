@@ -65,7 +65,7 @@ public class PhaseHandlerRegistry {
             ReleaseReverter reverter, RoutePolicy routePolicy, AsyncProbes probes) {
         RolloutMetrics metrics = new RolloutMetrics(registry);
         Effects effects = new Effects(new Workloads(client), probes, metrics, events);
-        return new PhaseHandlerRegistry(handlers(probes, reverter), metrics,
+        return new PhaseHandlerRegistry(handlers(probes, probes.reverts(reverter)), metrics,
                 new GeneratedObjects(new RolloutServices(client), new IstioRouter(client, routePolicy), routePolicy), effects,
                 routePolicy);
     }
@@ -82,7 +82,7 @@ public class PhaseHandlerRegistry {
     }
 
     /** The whole state machine: one handler per phase, deciding from what it observes and what {@code probes} answer. */
-    public static List<PhaseHandler> handlers(Probes probes, ReleaseReverter reverter) {
+    public static List<PhaseHandler> handlers(Probes probes, Reverts reverter) {
         ReleaseGates gates = new ReleaseGates(probes);
         ReleaseChecks checks = new ReleaseChecks(probes);
         IdlePhase idle = new IdlePhase();

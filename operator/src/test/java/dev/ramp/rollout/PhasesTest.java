@@ -58,7 +58,7 @@ class PhasesTest {
 
     private final ScriptedProbes probes = new ScriptedProbes();
     private final RecordingReverter reverter = new RecordingReverter();
-    private final PhaseHandlerRegistry machine = new PhaseHandlerRegistry(PhaseHandlerRegistry.handlers(probes, reverter));
+    private final PhaseHandlerRegistry machine = new PhaseHandlerRegistry(PhaseHandlerRegistry.handlers(probes, Reverts.inline(reverter)));
 
     private Rollout rollout;
     private Deployment target;

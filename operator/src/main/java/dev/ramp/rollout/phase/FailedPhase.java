@@ -1,6 +1,8 @@
 package dev.ramp.rollout.phase;
 
 import dev.ramp.git.ReleaseReverter;
+import dev.ramp.rollout.Reverts;
+import dev.ramp.work.Observation;
 import dev.ramp.api.GitRevertSpec;
 import dev.ramp.api.Phase;
 import dev.ramp.api.RollbackCause;
@@ -31,9 +33,9 @@ public class FailedPhase implements PhaseHandler {
     public static final String REVERTING = "Reverting";
 
     private final IdlePhase idle;
-    private final ReleaseReverter reverter;
+    private final Reverts reverter;
 
-    public FailedPhase(IdlePhase idle, ReleaseReverter reverter) {
+    public FailedPhase(IdlePhase idle, Reverts reverter) {
         this.idle = idle;
         this.reverter = reverter;
     }
@@ -104,8 +106,12 @@ public class FailedPhase implements PhaseHandler {
                     + status.getLastAppliedRevision() + " in Git");
             return Next.after(Duration.ofMillis(100));
         }
-        ReleaseReverter.Outcome outcome = reverter.revert(new ReleaseReverter.Request(context.rollout(), context.target(),
-                status.getLastAppliedRevision(), status.getRollbackCause()));
+        Observation<ReleaseReverter.Outcome> asked = reverter.revert(context, new ReleaseReverter.Request(context.rollout(),
+                context.target(), status.getLastAppliedRevision(), status.getRollbackCause()));
+        if (asked.pending()) {
+            return Next.after(asked.lookAgain().orElseThrow());
+        }
+        ReleaseReverter.Outcome outcome = asked.value();
         String previousReason = Conditions.find(status.getConditions(), GIT_REVERTED).map(c -> c.getReason()).orElse(null);
         String conditionStatus = outcome.reverted() ? Conditions.TRUE : outcome.retry() ? Conditions.UNKNOWN : Conditions.FALSE;
         Transitions.setCondition(context, GIT_REVERTED, conditionStatus, outcome.reason(), outcome.message());
