@@ -1,8 +1,11 @@
 package dev.ramp.egress;
 
 import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -12,15 +15,22 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Where the operator may connect on a tenant's behalf: webhook URLs, metric provider addresses
- * and Git remotes. A host is resolved and every address it resolves to is checked: one in a
- * denied range (link-local and the clouds' metadata addresses by default) refuses the request,
- * and with an allow list, so does one outside it. Loopback and cluster addresses stay allowed
- * unless denied.
- *
- * <p>The check runs just before each connection. The JVM caches a lookup for 30 seconds
- * ({@code networkaddress.cache.ttl}), so the client that connects right after gets the address
- * checked here from that cache, not a second answer from a rebinding DNS server.
+ * Where the operator may connect on a tenant's behalf: webhook URLs, MetricTemplate provider
+ * addresses and Git remotes. A host is resolved and every address it resolves to is checked; one
+ * refused address refuses the request. In order:
+ * <ol>
+ * <li>host names the operator denies (metadata endpoints), before any lookup;</li>
+ * <li>ranges the operator denies ({@code ramp.egress.deny-cidrs}: link-local, which holds the
+ * clouds' metadata address, by default), whatever else says;</li>
+ * <li>with an allow list ({@code ramp.egress.allow-cidrs}), addresses outside it;</li>
+ * <li>for tenant URLs, {@link TenantRanges}: loopback, link-local, unspecified, the cluster's pod
+ * and service ranges when the operator is told them, and the operator's own addresses, unless
+ * {@link InClusterAllowList} allows the target for the tenant's namespace.</li>
+ * </ol>
+ * A {@link #trusted()} view skips the last step, for addresses the operator's own settings name
+ * (its default Prometheus). {@link #addresses} resolves once and returns exactly the addresses
+ * it checked, so that a client connects to those ({@link BoundedExchange} does), not to the
+ * answer of a second lookup that a rebinding DNS server chose.
  */
 public final class EgressPolicy {
 
@@ -29,37 +39,101 @@ public final class EgressPolicy {
             "100.100.100.200/32");
     /** Metadata host names, refused before any lookup. */
     public static final List<String> DEFAULT_DENY_HOSTS = List.of("metadata.google.internal", "metadata.goog");
+    /** The setting naming the cluster's pod and service ranges, which tenant URLs may not reach by default. */
+    public static final String CLUSTER_CIDRS_SETTING = "ramp.egress.cluster-cidrs";
 
     private static final Pattern SCP_LIKE = Pattern.compile("^[A-Za-z0-9._-]+@([^:/]+):.*");
+
+    /** How a host name is turned into addresses: the JVM's resolver, or a test's. */
+    @FunctionalInterface
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
 
     private final List<Cidr> allow;
     private final List<Cidr> deny;
     private final Set<String> denyHosts;
+    private final TenantRanges tenant;
+    private final String namespace;
+    private final Resolver resolver;
 
-    private EgressPolicy(List<Cidr> allow, List<Cidr> deny, Set<String> denyHosts) {
+    private EgressPolicy(List<Cidr> allow, List<Cidr> deny, Set<String> denyHosts, TenantRanges tenant, String namespace,
+            Resolver resolver) {
         this.allow = allow;
         this.deny = deny;
         this.denyHosts = denyHosts;
+        this.tenant = tenant;
+        this.namespace = namespace;
+        this.resolver = resolver;
     }
 
-    /** The default policy: {@link #DEFAULT_DENY} and {@link #DEFAULT_DENY_HOSTS} refused, everything else allowed. */
+    /**
+     * The default policy: {@link #DEFAULT_DENY} and {@link #DEFAULT_DENY_HOSTS} refused, and for
+     * tenant URLs loopback, link-local, unspecified and the operator's own addresses; everything
+     * else allowed.
+     */
     public static EgressPolicy defaults() {
         return of(List.of(), DEFAULT_DENY, DEFAULT_DENY_HOSTS);
     }
 
     /**
+     * As {@link #of(List, List, List, List, List)} without cluster ranges or in-cluster allow list.
+     *
      * @param allow when not empty, the only ranges connections may go to
      * @param deny ranges never connected to, whatever {@code allow} says
      * @param denyHosts host names never connected to
      * @throws IllegalArgumentException naming an entry that is not a CIDR range
      */
     public static EgressPolicy of(List<String> allow, List<String> deny, List<String> denyHosts) {
-        return new EgressPolicy(parse(allow), parse(deny), denyHosts.stream().map(String::strip).filter(h -> !h.isEmpty())
-                .map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet()));
+        return of(allow, deny, denyHosts, List.of(), List.of());
+    }
+
+    /**
+     * The policy of the operator's settings ({@code ramp.egress.*}).
+     *
+     * @param clusterCidrs the cluster's pod and service ranges, refused to tenant URLs ({@value #CLUSTER_CIDRS_SETTING})
+     * @param inClusterAllowed what tenants may reach nevertheless ({@value InClusterAllowList#SETTING})
+     * @throws IllegalArgumentException naming an entry that is not a CIDR range (or host:port)
+     */
+    public static EgressPolicy of(List<String> allow, List<String> deny, List<String> denyHosts, List<String> clusterCidrs,
+            List<String> inClusterAllowed) {
+        Set<String> hosts = denyHosts.stream().map(String::strip).filter(h -> !h.isEmpty())
+                .map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        TenantRanges tenant = new TenantRanges(parse(clusterCidrs), ownAddresses(), InClusterAllowList.of(inClusterAllowed));
+        return new EgressPolicy(parse(allow), parse(deny), hosts, tenant, null, InetAddress::getAllByName);
     }
 
     private static List<Cidr> parse(List<String> ranges) {
         return ranges.stream().map(String::strip).filter(r -> !r.isEmpty()).map(Cidr::parse).toList();
+    }
+
+    /** Every address of the operator's network interfaces: its pod's, and its sidecars' ports on it. */
+    private static Set<InetAddress> ownAddresses() {
+        try {
+            return NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
+                    .collect(Collectors.toUnmodifiableSet());
+        } catch (SocketException e) {
+            // Without the list, the pod's address is still refused through the cluster ranges, when given.
+            return Set.of();
+        }
+    }
+
+    /** This policy for URLs of a tenant in {@code namespace}: its entries of the in-cluster allow list apply too. */
+    public EgressPolicy forNamespace(String namespace) {
+        return new EgressPolicy(allow, deny, denyHosts, tenant, namespace, resolver);
+    }
+
+    /**
+     * This policy for addresses the operator's own settings name (its default Prometheus): denied
+     * host names and ranges and the allow list hold, the refusals for tenant URLs do not.
+     */
+    public EgressPolicy trusted() {
+        return new EgressPolicy(allow, deny, denyHosts, null, namespace, resolver);
+    }
+
+    /** This policy resolving host names with {@code resolver} (tests: a DNS server that rebinds). */
+    EgressPolicy resolvingWith(Resolver resolver) {
+        return new EgressPolicy(allow, deny, denyHosts, tenant, namespace, resolver);
     }
 
     /**
@@ -71,14 +145,14 @@ public final class EgressPolicy {
         if (host == null) {
             return Optional.of("the URL names no host");
         }
-        return refusalForHost(host);
+        return check(host, port(uri)).refusal();
     }
 
     /** As {@link #refusal(URI)} for a Git remote: https, ssh, or scp-like {@code user@host:path}. */
     public Optional<String> refusalForGitUrl(String url) {
         Matcher scp = SCP_LIKE.matcher(url);
         if (!url.contains("://") && scp.matches()) {
-            return refusalForHost(scp.group(1));
+            return check(scp.group(1), 22).refusal();
         }
         try {
             return refusal(URI.create(url));
@@ -87,34 +161,86 @@ public final class EgressPolicy {
         }
     }
 
-    /** Why {@code host} may not be connected to, or empty. */
+    /** Why {@code host} may not be connected to, on any port, or empty. */
     public Optional<String> refusalForHost(String host) {
-        String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        name = name.toLowerCase(Locale.ROOT);
-        String bare = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
-        if (denyHosts.contains(bare)) {
-            return Optional.of("host " + bare + " is a metadata endpoint the operator's egress policy denies");
-        }
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(name);
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
-        for (InetAddress address : addresses) {
-            Optional<String> refused = refusal(address);
-            if (refused.isPresent()) {
-                return Optional.of(bare.equals(address.getHostAddress()) ? refused.get() : "host " + bare + ": " + refused.get());
-            }
-        }
-        return Optional.empty();
+        return check(host, -1).refusal();
     }
 
-    /** Why {@code address} may not be connected to, or empty. */
+    /** Why {@code address} may not be connected to, on any port, or empty. */
     public Optional<String> refusal(InetAddress address) {
+        return refusal(address, false);
+    }
+
+    /**
+     * The addresses {@code uri}'s host resolves to, looked up once, each allowed: the only ones a
+     * connection for {@code uri} may go to.
+     *
+     * @throws EgressDeniedException saying why, when the URL names no host or one address is refused
+     * @throws UnknownHostException when the host does not resolve (the remote is unreachable, not refused)
+     */
+    public List<InetAddress> addresses(URI uri) throws EgressDeniedException, UnknownHostException {
+        String host = uri.getHost();
+        if (host == null) {
+            throw new EgressDeniedException("the URL names no host");
+        }
+        Checked checked = check(host, port(uri));
+        if (checked.refusal().isPresent()) {
+            throw new EgressDeniedException(checked.refusal().get());
+        }
+        if (checked.addresses().isEmpty()) {
+            throw new UnknownHostException(InClusterAllowList.normal(host));
+        }
+        return checked.addresses();
+    }
+
+    /** The port a connection for {@code uri} goes to, or -1 for a scheme without a known default. */
+    static int port(URI uri) {
+        if (uri.getPort() > 0) {
+            return uri.getPort();
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        return switch (scheme) {
+            case "http" -> 80;
+            case "https" -> 443;
+            case "ssh" -> 22;
+            case "git" -> 9418;
+            default -> -1;
+        };
+    }
+
+    /** What a look-up of a host found: the addresses, or why one of them (or the name) is refused. */
+    private record Checked(List<InetAddress> addresses, Optional<String> refusal) {
+    }
+
+    private Checked check(String host, int port) {
+        String name = (host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host)
+                .toLowerCase(Locale.ROOT);
+        String bare = InClusterAllowList.normal(host);
+        if (denyHosts.contains(bare)) {
+            return new Checked(List.of(), Optional.of("host " + bare + " is a metadata endpoint the operator's egress policy denies"));
+        }
+        InetAddress[] found;
+        try {
+            // As written: a final dot keeps the resolver's search domains out.
+            found = resolver.resolve(name);
+        } catch (UnknownHostException e) {
+            return new Checked(List.of(), Optional.empty());
+        }
+        boolean named = tenant != null && tenant.allows(namespace, bare, port);
+        for (InetAddress address : found) {
+            Optional<String> refused = refusal(address, named);
+            if (refused.isPresent()) {
+                return new Checked(List.of(), Optional.of(bare.equals(address.getHostAddress()) ? refused.get()
+                        : "host " + bare + ": " + refused.get()));
+            }
+        }
+        return new Checked(Collections.unmodifiableList(List.of(found)), Optional.empty());
+    }
+
+    private Optional<String> refusal(InetAddress address, boolean allowedByName) {
         for (Cidr range : deny) {
             if (range.contains(address)) {
-                return Optional.of("address " + address.getHostAddress() + " lies in " + range
+                return Optional.of("address " + address.getHostAddress() + TenantRanges.describe(address) + " lies in " + range
                         + ", denied by the operator's egress policy (ramp.egress.deny-cidrs)");
             }
         }
@@ -122,6 +248,9 @@ public final class EgressPolicy {
             return Optional.of("address " + address.getHostAddress()
                     + " lies outside the ranges the operator's egress policy allows (ramp.egress.allow-cidrs)");
         }
-        return Optional.empty();
+        if (tenant == null || allowedByName) {
+            return Optional.empty();
+        }
+        return tenant.refusal(namespace, address);
     }
 }

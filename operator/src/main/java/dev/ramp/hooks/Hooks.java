@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * The webhooks of a Rollout, by type, called with the release's payload: name, namespace,
@@ -29,17 +30,23 @@ public class Hooks {
     }
 
     static List<WebhookSpec> of(Rollout rollout, WebhookSpec.Type type) {
+        return indexes(rollout, type).stream().map(i -> rollout.getSpec().getAnalysis().getWebhooks().get(i)).toList();
+    }
+
+    /** Where the hooks of the type stand in {@code spec.analysis.webhooks}, so that an answer can name the field. */
+    private static List<Integer> indexes(Rollout rollout, WebhookSpec.Type type) {
         var analysis = rollout.getSpec().getAnalysis();
         if (analysis == null || analysis.getWebhooks() == null) {
             return List.of();
         }
-        return analysis.getWebhooks().stream().filter(h -> h.getType() == type).toList();
+        List<WebhookSpec> hooks = analysis.getWebhooks();
+        return IntStream.range(0, hooks.size()).filter(i -> hooks.get(i).getType() == type).boxed().toList();
     }
 
     /** Calls every hook of the type; the first that does not answer 2xx, if any. */
     public Optional<HookCaller.HookAnswer> firstRefusal(Rollout rollout, WebhookSpec.Type type) {
-        for (WebhookSpec hook : of(rollout, type)) {
-            HookCaller.HookAnswer answer = caller.call(rollout.getMetadata().getNamespace(), hook, payload(rollout, hook));
+        for (int index : indexes(rollout, type)) {
+            HookCaller.HookAnswer answer = call(rollout, index);
             if (!answer.ok()) {
                 return Optional.of(answer);
             }
@@ -49,13 +56,19 @@ public class Hooks {
 
     /** Calls every hook of the type; the first that answers 2xx, if any (a rollback hook saying yes). */
     public Optional<HookCaller.HookAnswer> firstYes(Rollout rollout, WebhookSpec.Type type) {
-        for (WebhookSpec hook : of(rollout, type)) {
-            HookCaller.HookAnswer answer = caller.call(rollout.getMetadata().getNamespace(), hook, payload(rollout, hook));
+        for (int index : indexes(rollout, type)) {
+            HookCaller.HookAnswer answer = call(rollout, index);
             if (answer.ok()) {
                 return Optional.of(answer);
             }
         }
         return Optional.empty();
+    }
+
+    private HookCaller.HookAnswer call(Rollout rollout, int index) {
+        WebhookSpec hook = rollout.getSpec().getAnalysis().getWebhooks().get(index);
+        return caller.call(rollout.getMetadata().getNamespace(), hook, "spec.analysis.webhooks[" + index + "]",
+                payload(rollout, hook));
     }
 
     static String payload(Rollout rollout, WebhookSpec hook) {

@@ -89,14 +89,16 @@ public class ReleaseChecks {
 
     /**
      * A pre-rollout or rollout hook that did not say yes: Failed when it said no, Inconclusive when
-     * it gave no verdict (not reached, timed out, 408, 429, 502, 503, 504). Its response is shown in the Analysis condition and Event, never kept in
+     * it gave no verdict (not reached, not called since the egress policy refused its URL, timed
+     * out, 408, 429, 502, 503, 504). Its response is shown in the Analysis condition and Event, never kept in
      * the rollback's cause (which a Git revert quotes).
      */
     public Next hook(RolloutContext context, AnalysisSettings settings, HookAnswer answer) {
         Verdict verdict = answer.inconclusive() ? Verdict.Inconclusive : Verdict.Failed;
         RollbackCause cause = new RollbackCause(verdict == Verdict.Failed ? HookAnswer.FAILED : RollbackCause.ANALYSIS_INCONCLUSIVE,
                 answer.message());
-        return notPassed(context, settings, verdict, answer.reason(), answer.described(), false, cause);
+        // A hook the egress policy refused is a configuration error: one Event per release.
+        return notPassed(context, settings, verdict, answer.reason(), answer.described(), answer.denied(), cause);
     }
 
     /**

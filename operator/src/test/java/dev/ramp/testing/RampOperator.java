@@ -42,6 +42,7 @@ public class RampOperator implements AutoCloseable {
     private String ownServiceAccount;
     private ManifestLimits limits = ManifestLimits.DEFAULT;
     private RoutePolicy routes = RoutePolicy.OWN_NAMES;
+    private EgressPolicy egress = LoopbackEgress.policy();
 
     public RampOperator(KubernetesClient client, String prometheusAddress) {
         this.client = client;
@@ -80,16 +81,25 @@ public class RampOperator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The operator settings ramp.egress.*; set before {@link #start()}. Unset: the defaults with
+     * loopback allowed ({@link LoopbackEgress}), where the tests' servers listen.
+     */
+    public RampOperator withEgressPolicy(EgressPolicy egress) {
+        this.egress = egress;
+        return this;
+    }
+
     public RampOperator start() {
         Clock clock = Clock.systemUTC();
         Conditions conditions = new Conditions(clock);
         EventRecorder events = new EventRecorder(client, clock);
-        GitMirror mirror = new GitMirror(gitCache);
+        GitMirror mirror = new GitMirror(gitCache, GitMirror.DEFAULT_DEPTH, egress);
         SyncRequests syncs = new SyncRequests();
         operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
         operator.register(new RolloutReconciler(conditions, events,
                 PhaseHandlerRegistry.create(client, events, prometheusAddress, new SimpleMeterRegistry(),
-                        new GitReverter(client, mirror, syncs), References.SAME_NAMESPACE, EgressPolicy.defaults(), routes),
+                        new GitReverter(client, mirror, syncs), References.SAME_NAMESPACE, egress, routes),
                 clock));
         operator.register(new GitSourceReconciler(client, new GitSync(mirror, new SyncIdentities(client,
                 java.util.Optional.ofNullable(defaultServiceAccount), java.util.Optional.ofNullable(ownServiceAccount)),
