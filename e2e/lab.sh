@@ -5,6 +5,8 @@
 #   e2e/lab.sh demo       the demo (what ./demo.sh runs)
 #   e2e/lab.sh benchmark  the measurements, written to docs/benchmarks.json
 #   e2e/lab.sh failover   the leader Pod deleted mid-release, into docs/benchmarks-failover.json
+#   e2e/lab.sh outage     kube-apiserver stopped mid-release (30 s, then 3 min), into
+#                         docs/benchmarks-outage.json
 #   e2e/lab.sh exec [COMMAND...]   from another shell, while a lab is up: COMMAND (or a shell) in
 #                         the lab's network namespace, with the lab's KUBECONFIG, and kubectl and
 #                         the ramp CLI (cli/install.sh's ${PREFIX:-~/.local}/bin) on PATH;
@@ -67,7 +69,8 @@ case "${1:-up}" in
   demo) main=dev.ramp.lab.Demo ;;
   benchmark) main=dev.ramp.lab.Benchmark ;;
   failover) main=dev.ramp.lab.FailoverBenchmark ;;
-  *) echo "usage: $0 [cluster] [up|demo|benchmark|failover] | $0 exec [COMMAND...]" >&2; exit 2 ;;
+  outage) main=dev.ramp.lab.OutageBenchmark ;;
+  *) echo "usage: $0 [cluster] [up|demo|benchmark|failover|outage] | $0 exec [COMMAND...]" >&2; exit 2 ;;
 esac
 if [ "$mode" = auto ]; then
   why=()

@@ -8,12 +8,18 @@ import dev.ramp.git.ManifestLimits;
 import dev.ramp.git.ManifestReader;
 import dev.ramp.git.SyncIdentities;
 import dev.ramp.git.SyncRequests;
+import dev.ramp.git.GitTransfers;
+import dev.ramp.git.TransferLimits;
+import dev.ramp.git.SyncRuns;
 import dev.ramp.egress.EgressPolicy;
 import dev.ramp.egress.InClusterAllowList;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
 import dev.ramp.kube.References;
+import dev.ramp.rollout.AsyncProbes;
 import dev.ramp.rollout.PhaseHandlerRegistry;
+import dev.ramp.rollout.RolloutEventSources;
+import dev.ramp.work.OutsideWork;
 import dev.ramp.routing.RoutePolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +29,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -74,19 +81,46 @@ public class RampBeans {
         return RoutePolicy.of(hosts.orElse(List.of()), gateways.orElse(List.of()));
     }
 
+    /**
+     * The threads hooks, metric queries and Git fetches run on, outside JOSDK's reconcile threads,
+     * with each namespace's share (ramp.outside.*). Singleton: a final class has no proxy.
+     */
+    @Produces
+    @Singleton
+    OutsideWork outsideWork(@ConfigProperty(name = OutsideWork.THREADS_SETTING) int threads,
+            @ConfigProperty(name = OutsideWork.PER_NAMESPACE_SETTING) int perNamespace,
+            @ConfigProperty(name = OutsideWork.QUEUE_SETTING) int queuePerNamespace) {
+        return new OutsideWork(threads, perNamespace, queuePerNamespace);
+    }
+
+    @Produces
+    @Singleton
+    AsyncProbes probes(KubernetesClient client, @ConfigProperty(name = "ramp.prometheus.address") String prometheusAddress,
+            MeterRegistry registry, References references, EgressPolicy egress, OutsideWork work, Clock clock) {
+        return PhaseHandlerRegistry.probes(client, prometheusAddress, registry, references, egress, work, clock);
+    }
+
     @Produces
     @ApplicationScoped
-    PhaseHandlerRegistry phaseHandlers(KubernetesClient client, EventRecorder events,
-            @ConfigProperty(name = "ramp.prometheus.address") String prometheusAddress, MeterRegistry registry,
-            GitReverter reverter, References references, EgressPolicy egress, RoutePolicy routes) {
-        return PhaseHandlerRegistry.create(client, events, prometheusAddress, registry, reverter, references, egress, routes);
+    PhaseHandlerRegistry phaseHandlers(KubernetesClient client, EventRecorder events, MeterRegistry registry,
+            GitReverter reverter, RoutePolicy routes, AsyncProbes probes) {
+        return PhaseHandlerRegistry.create(client, events, registry, reverter, routes, probes);
+    }
+
+    @Produces
+    @Singleton
+    RolloutEventSources rolloutEventSources(PhaseHandlerRegistry handlers, AsyncProbes probes) {
+        return new RolloutEventSources(handlers.generated().routingKinds(), probes.wakeups());
     }
 
     @Produces
     @ApplicationScoped
     GitMirror gitMirror(@ConfigProperty(name = "ramp.git.cache-dir") String cacheDir,
-            @ConfigProperty(name = "ramp.git.fetch-depth") int fetchDepth, EgressPolicy egress) {
-        return new GitMirror(Path.of(cacheDir), fetchDepth, egress);
+            @ConfigProperty(name = "ramp.git.fetch-depth") int fetchDepth, EgressPolicy egress,
+            @ConfigProperty(name = TransferLimits.DEADLINE_SETTING) Duration fetchTimeout,
+            @ConfigProperty(name = TransferLimits.MAX_BYTES_SETTING) long maxFetchBytes) {
+        return new GitMirror(Path.of(cacheDir), fetchDepth,
+                new GitTransfers(egress, new TransferLimits(fetchTimeout, maxFetchBytes)));
     }
 
     @Produces
@@ -112,6 +146,12 @@ public class RampBeans {
         Optional<String> own = ownName.flatMap(name -> ownNamespace.map(namespace -> namespace + "/" + name));
         return new GitSync(mirror, new SyncIdentities(client, defaultServiceAccount, own),
                 new ManifestReader(new ManifestLimits(maxFileBytes, maxTotalBytes)), conditions, events);
+    }
+
+    @Produces
+    @Singleton
+    SyncRuns syncRuns(KubernetesClient client, GitSync sync, OutsideWork work, Clock clock) {
+        return new SyncRuns(client, sync, work, clock);
     }
 
     @Produces

@@ -25,6 +25,9 @@ public final class AnalysisReasons {
     /** {@link #REVISION_SELECTED}'s reason when it is False. */
     public static final String QUERY_IGNORES_REVISION = "QueryIgnoresRevision";
 
+    /** The Analysis condition's reason (True) when every check of the round passed. */
+    public static final String CHECKS_PASSED = "ChecksPassed";
+
     private AnalysisReasons() {
     }
 }

@@ -22,6 +22,8 @@ public class AnalysisSpec {
     public static final int DEFAULT_THRESHOLD = 3;
     public static final int DEFAULT_MIN_REQUESTS = 20;
     public static final int DEFAULT_INCONCLUSIVE_LIMIT = 10;
+    public static final String DEFAULT_INTERVAL = "30s";
+    public static final int DEFAULT_ITERATIONS = 10;
 
     /** Go-style duration as Kubernetes writes them: 500ms, 30s, 1m, 1h30m. */
     public static final String DURATION = "^([0-9]+(ms|s|m|h))+$";
@@ -30,7 +32,7 @@ public class AnalysisSpec {
     @Pattern(DURATION)
     @ValidationRule(value = "duration(self) >= duration('1s')", message = "analysis.interval must be at least 1s")
     @JsonPropertyDescription("How often checks run; also how long each step is held. A duration such as 30s or 1m, at least 1s.")
-    private String interval = "30s";
+    private String interval = DEFAULT_INTERVAL;
 
     @Default("3")
     @Min(1)
@@ -186,6 +188,31 @@ public class AnalysisSpec {
     }
 
     /** Whether {@code analysis} (null when the Rollout has none) says to promote without checking the canary. */
+    /** {@code analysis.interval} as the operator reads it: the default when the spec or the field is absent. */
+    public static String effectiveInterval(AnalysisSpec analysis) {
+        return analysis == null || analysis.interval == null ? DEFAULT_INTERVAL : analysis.interval;
+    }
+
+    /** {@code analysis.threshold}, or its default. */
+    public static int effectiveThreshold(AnalysisSpec analysis) {
+        return analysis == null || analysis.threshold == null ? DEFAULT_THRESHOLD : analysis.threshold;
+    }
+
+    /** {@code analysis.minRequests}, or its default. */
+    public static int effectiveMinRequests(AnalysisSpec analysis) {
+        return analysis == null || analysis.minRequests == null ? DEFAULT_MIN_REQUESTS : analysis.minRequests;
+    }
+
+    /** {@code analysis.inconclusiveLimit}, or its default. */
+    public static int effectiveInconclusiveLimit(AnalysisSpec analysis) {
+        return analysis == null || analysis.inconclusiveLimit == null ? DEFAULT_INCONCLUSIVE_LIMIT : analysis.inconclusiveLimit;
+    }
+
+    /** {@code analysis.iterations} (BlueGreen, ABTest: passing checks before promotion), or its default. */
+    public static int effectiveIterations(AnalysisSpec analysis) {
+        return analysis == null || analysis.iterations == null ? DEFAULT_ITERATIONS : analysis.iterations;
+    }
+
     public static boolean skips(AnalysisSpec analysis) {
         return analysis != null && Boolean.TRUE.equals(analysis.skipAnalysis);
     }

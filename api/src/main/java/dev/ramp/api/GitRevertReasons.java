@@ -31,6 +31,11 @@ public final class GitRevertReasons {
     public static final String PROMOTED_FILE_NOT_FOUND = "PromotedFileNotFound";
     /** spec.gitRevert.sourceRef names no GitSource. */
     public static final String GIT_SOURCE_NOT_FOUND = "GitSourceNotFound";
+    /**
+     * The rollback's cause does not call for a revert (the canary's commit was not at fault: an
+     * inconclusive analysis, a manual abort, a canary that never got scheduled); Git is left alone.
+     */
+    public static final String NOT_REVERTED = "NotReverted";
     /** The branch kept moving while the revert was pushed; retried later. */
     public static final String PUSH_REJECTED = "PushRejected";
 

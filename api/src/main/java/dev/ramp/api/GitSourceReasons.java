@@ -15,6 +15,18 @@ public final class GitSourceReasons {
      */
     public static final String REDIRECT_REFUSED = "RedirectRefused";
 
+    /** spec.url cannot be parsed as a Git URL, or names no host; nothing was fetched. */
+    public static final String INVALID_URL = "InvalidURL";
+
+    /** A commit declares an object outside the GitSource's namespace (or cluster-scoped); nothing of it is applied. */
+    public static final String OUTSIDE_NAMESPACE = "OutsideNamespace";
+
+    /**
+     * A fetch received more bytes than the operator allows one fetch (ramp.git.max-fetch-bytes):
+     * Ramp stopped reading, and the branch's recent history must shrink or the limit grow.
+     */
+    public static final String FETCH_TOO_LARGE = "FetchTooLarge";
+
     private GitSourceReasons() {
     }
 }

@@ -32,6 +32,9 @@ public class RolloutStatus {
     @JsonPropertyDescription("Inconclusive checks in a row (no data, too few requests, provider or hook unreachable); they hold the step, and the release is rolled back without a Git revert at analysis.inconclusiveLimit.")
     private Integer inconclusiveChecks;
 
+    @JsonPropertyDescription("The canary's request counters at the last failed check that counted, while checks keep failing (cleared by a passed check and a new release): a failed check counts toward analysis.threshold only with evidence newer than this, and checks are paced by new evidence meanwhile.")
+    private CanaryEvidence failingEvidence;
+
     @JsonPropertyDescription("Passed checks in the current release (BlueGreen, ABTest) or at the current step (Canary).")
     private Integer iterations;
 
@@ -131,6 +134,14 @@ public class RolloutStatus {
 
     public void setInconclusiveChecks(Integer inconclusiveChecks) {
         this.inconclusiveChecks = inconclusiveChecks;
+    }
+
+    public CanaryEvidence getFailingEvidence() {
+        return failingEvidence;
+    }
+
+    public void setFailingEvidence(CanaryEvidence failingEvidence) {
+        this.failingEvidence = failingEvidence;
     }
 
     public String getLastAppliedCommit() {

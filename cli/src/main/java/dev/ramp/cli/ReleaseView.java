@@ -23,8 +23,6 @@ public record ReleaseView(Rollout rollout) {
     /** Phases in which no release runs. */
     public static final Set<Phase> IDLE = EnumSet.of(Phase.Initialized, Phase.Succeeded, Phase.Failed);
 
-    private static final int DEFAULT_ITERATIONS = 10;
-
     public String name() {
         return rollout.getMetadata().getName();
     }
@@ -63,14 +61,11 @@ public record ReleaseView(Rollout rollout) {
     }
 
     public int inconclusiveLimit() {
-        AnalysisSpec analysis = analysis();
-        return analysis == null || analysis.getInconclusiveLimit() == null ? AnalysisSpec.DEFAULT_INCONCLUSIVE_LIMIT
-                : analysis.getInconclusiveLimit();
+        return AnalysisSpec.effectiveInconclusiveLimit(analysis());
     }
 
     public int threshold() {
-        AnalysisSpec analysis = analysis();
-        return analysis == null || analysis.getThreshold() == null ? AnalysisSpec.DEFAULT_THRESHOLD : analysis.getThreshold();
+        return AnalysisSpec.effectiveThreshold(analysis());
     }
 
     /** The Canary's step weights, e.g. [10, 20, 30, 40, 50]. */
@@ -89,8 +84,7 @@ public record ReleaseView(Rollout rollout) {
 
     /** BlueGreen and ABTest: passing checks needed before promotion. */
     public int requiredIterations() {
-        AnalysisSpec analysis = analysis();
-        return analysis == null || analysis.getIterations() == null ? DEFAULT_ITERATIONS : analysis.getIterations();
+        return AnalysisSpec.effectiveIterations(analysis());
     }
 
     /** "step 2/5" for a Canary, "check 3/10" for the others, "" outside a release. */

@@ -13,7 +13,6 @@ import dev.ramp.cli.testing.RampCli;
 import dev.ramp.cli.testing.RampCli.Result;
 import dev.ramp.testing.TestCluster;
 import dev.ramp.cli.testing.World;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class WatchCommandTest {
 
-    private static final Duration STEP = Duration.ofMillis(300);
 
     private final TestCluster cluster = TestCluster.get();
     private String namespace;
@@ -49,10 +47,11 @@ class WatchCommandTest {
     @Test
     void followsASuccessfulReleaseAndExitsZero() {
         String revision = world.revision("podinfo");
-        operator.play("podinfo", STEP, progressing(1, 99.9), progressing(2, 99.7),
+        RampCli.Running watch = ramp.start("watch", "podinfo");
+        operator.play("podinfo", watch::linesShown, progressing(1, 99.9), progressing(2, 99.7),
                 s -> s.setPhase(Phase.Promoting), succeeded(revision, "c0ffee"));
 
-        Result result = ramp.run("watch", "podinfo");
+        Result result = watch.result();
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.OK);
         assertThat(result.out().lines().toList()).containsExactly(
@@ -67,11 +66,12 @@ class WatchCommandTest {
 
     @Test
     void followsAFailingReleaseAndExitsOne() {
-        operator.play("podinfo", STEP, progressing(1, 80), failed("AnalysisFailed",
+        RampCli.Running watch = ramp.start("watch", "podinfo");
+        operator.play("podinfo", watch::linesShown, progressing(1, 80), failed("AnalysisFailed",
                 "rolled back revision 8f461f56: request-success-rate: 80 is below the minimum 99")
                 .andThen(s -> s.setRevertCommit("5e6f7a8b")));
 
-        Result result = ramp.run("watch", "podinfo");
+        Result result = watch.result();
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.RELEASE_FAILED);
         assertThat(result.out()).contains("[####----------------]  20%  Progressing  step 2/3  failed checks 1/2  "
@@ -86,10 +86,11 @@ class WatchCommandTest {
         operator.status("podinfo", succeeded(old, "c0ffee"));
         world.target("podinfo", "podinfo:3", "decade");
         String next = world.revision("podinfo");
-        operator.play("podinfo", STEP, progressing(0, 99.5).andThen(s -> s.setLastAppliedRevision(next)),
+        RampCli.Running watch = ramp.start("watch", "podinfo");
+        operator.play("podinfo", watch::linesShown, progressing(0, 99.5).andThen(s -> s.setLastAppliedRevision(next)),
                 succeeded(next, "decade").andThen(s -> s.setLastAppliedRevision(next)));
 
-        Result result = ramp.run("watch", "podinfo");
+        Result result = watch.result();
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.OK);
         assertThat(result.out().lines().toList()).containsSubsequence(
@@ -157,9 +158,11 @@ class WatchCommandTest {
 
     @Test
     void aRolloutDeletedWhileWatchedEndsTheWatch() {
-        operator.later(STEP, () -> cluster.client().resources(Rollout.class).inNamespace(namespace).withName("podinfo").delete());
+        RampCli.Running watch = ramp.start("watch", "podinfo");
+        operator.when(() -> watch.linesShown() > 0,
+                () -> cluster.client().resources(Rollout.class).inNamespace(namespace).withName("podinfo").delete());
 
-        Result result = ramp.run("watch", "podinfo");
+        Result result = watch.result();
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.REFUSED);
         assertThat(result.err()).isEqualTo("error: rollout \"podinfo\" was deleted\n");

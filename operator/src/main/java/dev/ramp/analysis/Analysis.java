@@ -1,10 +1,12 @@
 package dev.ramp.analysis;
 
 import dev.ramp.api.AnalysisSpec;
+import dev.ramp.api.CanaryEvidence;
 import dev.ramp.api.MetricCheck;
 import dev.ramp.api.MetricTemplate;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.ThresholdRange;
+import dev.ramp.api.Verdict;
 import dev.ramp.api.Durations;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.kube.References;
@@ -56,8 +58,8 @@ public class Analysis {
         List<MetricOutcome> outcomes = new ArrayList<>();
         AnalysisSpec spec = rollout.getSpec().getAnalysis();
         List<MetricCheck> checks = spec == null || spec.getMetrics() == null ? List.of() : spec.getMetrics();
-        Duration interval = Durations.parse(spec == null || spec.getInterval() == null ? "30s" : spec.getInterval());
-        int minRequests = spec == null || spec.getMinRequests() == null ? AnalysisSpec.DEFAULT_MIN_REQUESTS : spec.getMinRequests();
+        Duration interval = Durations.parse(AnalysisSpec.effectiveInterval(spec));
+        int minRequests = AnalysisSpec.effectiveMinRequests(spec);
         if (minRequests > 0) {
             outcomes.add(sample(rollout, revision, minRequests, window(checks, interval)));
         } else if (checks.isEmpty()) {
@@ -71,9 +73,57 @@ public class Analysis {
             if (outcome.failure() != null && outcome.failure() != CheckFailure.OUT_OF_RANGE) {
                 metrics.failed(rollout, check.getName(), outcome.failure());
             }
-            outcomes.add(outcome);
+            outcomes.add(certainBelowSample(outcome, check, outcomes.isEmpty() ? null : outcomes.get(0), minRequests));
         }
-        return new CheckResult(outcomes, warnings);
+        CheckResult result = new CheckResult(outcomes, warnings);
+        return result.verdict() == Verdict.Failed && minRequests > 0 ? result.withEvidence(evidence(rollout, revision)) : result;
+    }
+
+    /**
+     * The built-in success rate below the minimum sample, when its failure is already certain: with
+     * {@code e} of the first {@code n} requests failed, the rate over {@code minRequests} requests is
+     * at most {@code 100 (minRequests - e) / minRequests} even if every request still to come
+     * succeeds; below the metric's minimum, waiting for the rest of the sample cannot change the
+     * verdict, so the round fails now. Any other outcome is returned as it is.
+     */
+    private static MetricOutcome certainBelowSample(MetricOutcome outcome, MetricCheck check, MetricOutcome sample, int minRequests) {
+        if (sample == null || sample.failure() != CheckFailure.TOO_FEW_REQUESTS || outcome.failure() != CheckFailure.OUT_OF_RANGE
+                || check.getTemplateRef() != null || !BuiltinQueries.SUCCESS_RATE.equals(check.getName())
+                || sample.status().getValue() == null || outcome.status().getValue() == null
+                || check.getThresholdRange().getMin() == null) {
+            return outcome;
+        }
+        double requests = sample.status().getValue();
+        double rate = outcome.status().getValue();
+        long failed = Math.round(requests * (100 - rate) / 100);
+        double best = 100.0 * (minRequests - failed) / minRequests;
+        double min = check.getThresholdRange().getMin();
+        if (best >= min) {
+            return outcome;
+        }
+        return MetricOutcome.certainlyOutOfRange(check.getName(), rate, check.getThresholdRange(),
+                format(rate) + " is below the minimum " + format(min) + ": " + failed + " of the first " + format(requests)
+                        + " requests failed, so over " + minRequests + " requests (analysis.minRequests) the rate is at most "
+                        + format(best) + " even if every other one succeeds");
+    }
+
+    /**
+     * The canary revision's request counters now, to tell the next failed check's evidence from
+     * this one's; null when the telemetry has no such series or Prometheus cannot say (every
+     * failed check then counts, as without this).
+     */
+    private CanaryEvidence evidence(Rollout rollout, String revision) {
+        Map<String, String> variables = variables(rollout, revision, null, Duration.ZERO);
+        try {
+            OptionalDouble requests = providers.defaultProvider().query(QueryTemplate.render(BuiltinQueries.REQUESTS_SO_FAR, variables));
+            if (requests.isEmpty()) {
+                return null;
+            }
+            OptionalDouble errors = providers.defaultProvider().query(QueryTemplate.render(BuiltinQueries.ERRORS_SO_FAR, variables));
+            return new CanaryEvidence(requests.getAsDouble(), errors.orElse(0));
+        } catch (MetricQueryException e) {
+            return null;
+        }
     }
 
     /** The canary revision's requests in the shortest metric window, against the minimum. */

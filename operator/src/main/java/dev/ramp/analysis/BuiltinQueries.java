@@ -27,6 +27,13 @@ public final class BuiltinQueries {
 
     private static final String ERRORS = increase("istio_requests_total{" + CANARY + ",response_code=~\"5.*\"}");
 
+    /**
+     * The canary revision's request counters as they stand (not a window's growth): what a failed
+     * check was judged on, so that the next one counts only on more ({@code CanaryEvidence}).
+     */
+    public static final String REQUESTS_SO_FAR = "sum(istio_requests_total{" + CANARY + "})";
+    public static final String ERRORS_SO_FAR = "sum(istio_requests_total{" + CANARY + ",response_code=~\"5.*\"})";
+
     private static final Map<String, String> QUERIES = Map.of(
             SUCCESS_RATE, "100 - 100 * ((" + ERRORS + ") or vector(0)) / (" + REQUESTS + ")",
             DURATION, "histogram_quantile(0.99, sum by (le) ("

@@ -32,7 +32,9 @@ public enum CheckFailure {
     /** The query returned nothing for the canary's revision (yet). */
     NO_DATA("NoData", false),
     /** The canary's revision served fewer requests in the window than analysis.minRequests. */
-    TOO_FEW_REQUESTS("TooFewRequests", false);
+    TOO_FEW_REQUESTS("TooFewRequests", false),
+    /** The operator did not run the round: its namespace's share of outside calls was in use, or the round's work broke. */
+    NOT_RUN("ChecksNotRun", false);
 
     /** The Analysis condition's reason when a metric is out of range. */
     public static final String CHECK_FAILED = "CheckFailed";

@@ -1,6 +1,8 @@
 package dev.ramp.analysis;
 
+import dev.ramp.api.CanaryEvidence;
 import dev.ramp.api.MetricStatus;
+import dev.ramp.api.ThresholdRange;
 import dev.ramp.api.Verdict;
 import java.util.Comparator;
 import java.util.List;
@@ -11,16 +13,42 @@ import java.util.stream.Collectors;
 /**
  * The outcome of one round of checks: each metric's status (and the canary's request count), the
  * round's verdict, and why it did not pass; and warnings about metrics that may not be evidence
- * of the canary alone (a template query that does not select its revision), whatever their verdict.
+ * of the canary alone (a template query that does not select its revision), whatever their verdict;
+ * and, for a failed round, the canary's request counters it was judged on (null when unknown).
  */
-public record CheckResult(List<MetricOutcome> outcomes, List<String> warnings) {
+public record CheckResult(List<MetricOutcome> outcomes, List<String> warnings, CanaryEvidence evidence) {
 
     public CheckResult(List<MetricOutcome> outcomes) {
-        this(outcomes, List.of());
+        this(outcomes, List.of(), null);
+    }
+
+    public CheckResult(List<MetricOutcome> outcomes, List<String> warnings) {
+        this(outcomes, warnings, null);
+    }
+
+    /** The same result, with the canary's counters it was judged on. */
+    public CheckResult withEvidence(CanaryEvidence counters) {
+        return new CheckResult(outcomes, warnings, counters);
+    }
+
+    /**
+     * Whether the round failed on the canary's errors (the built-in success rate), so that only
+     * more failed requests are new evidence; any other failure is renewed by more requests.
+     */
+    public boolean failedOnErrors() {
+        return failedMetric().map(m -> BuiltinQueries.SUCCESS_RATE.equals(m.getName())).orElse(false);
+    }
+
+    /**
+     * A round the operator could not run, {@code why} (its namespace's share of outside calls in
+     * use): Inconclusive, so it holds the step and says nothing about the canary.
+     */
+    public static CheckResult notRun(String why) {
+        return new CheckResult(List.of(MetricOutcome.failed("checks", null, new ThresholdRange(), CheckFailure.NOT_RUN, why)));
     }
 
     /** The Analysis condition's reason when every check passed. */
-    public static final String PASSED = "ChecksPassed";
+    public static final String PASSED = dev.ramp.api.AnalysisReasons.CHECKS_PASSED;
 
     /** Each metric's last value, bounds and verdict, for status.metrics. */
     public List<MetricStatus> metrics() {
@@ -29,11 +57,15 @@ public record CheckResult(List<MetricOutcome> outcomes, List<String> warnings) {
 
     /**
      * Too few requests make the whole round Inconclusive, whatever the metrics say: on a handful
-     * of requests one error is noise, not evidence. Otherwise one metric out of range fails the
+     * of requests one error is noise, not evidence; unless a metric's failure is already certain
+     * (so many failed that the whole minimum sample could not pass), which fails the round. Otherwise one metric out of range fails the
      * round, and anything else that kept a metric from a value leaves it Inconclusive. A round
      * with no outcome at all is no evidence, so Inconclusive too.
      */
     public Verdict verdict() {
+        if (outcomes.stream().anyMatch(MetricOutcome::certain)) {
+            return Verdict.Failed;
+        }
         if (outcomes.isEmpty() || outcomes.stream().anyMatch(o -> o.failure() == CheckFailure.TOO_FEW_REQUESTS)) {
             return Verdict.Inconclusive;
         }

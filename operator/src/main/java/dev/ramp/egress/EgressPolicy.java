@@ -5,13 +5,10 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -28,9 +25,12 @@ import java.util.stream.Collectors;
  * {@link InClusterAllowList} allows the target for the tenant's namespace.</li>
  * </ol>
  * A {@link #trusted()} view skips the last step, for addresses the operator's own settings name
- * (its default Prometheus). {@link #addresses} resolves once and returns exactly the addresses
- * it checked, so that a client connects to those ({@link BoundedExchange} does), not to the
- * answer of a second lookup that a rebinding DNS server chose.
+ * (its default Prometheus). {@link #resolve} is the one check: it looks the host up once and
+ * returns exactly the addresses it checked, so that a client connects to those (hooks and metric
+ * providers through {@link BoundedExchange}, Git's HTTP transfers through their pinned
+ * connections), not to the answer of a second lookup that a rebinding DNS server chose. A client
+ * that looks the name up itself (sshd) has the address it reached checked with
+ * {@link #refusal(String, int, InetAddress)} before it sends anything.
  */
 public final class EgressPolicy {
 
@@ -42,12 +42,17 @@ public final class EgressPolicy {
     /** The setting naming the cluster's pod and service ranges, which tenant URLs may not reach by default. */
     public static final String CLUSTER_CIDRS_SETTING = "ramp.egress.cluster-cidrs";
 
-    private static final Pattern SCP_LIKE = Pattern.compile("^[A-Za-z0-9._-]+@([^:/]+):.*");
-
-    /** How a host name is turned into addresses: the JVM's resolver, or a test's. */
+    /** How a host name becomes addresses: the system's resolver, or a test's. */
     @FunctionalInterface
-    interface Resolver {
-        InetAddress[] resolve(String host) throws UnknownHostException;
+    public interface NameLookup {
+        InetAddress[] lookup(String host) throws UnknownHostException;
+    }
+
+    /**
+     * A host looked up once for a connection: the addresses it may go to, every one checked, or
+     * why it may not be made. No addresses and no refusal: the host does not resolve.
+     */
+    public record Resolution(List<InetAddress> addresses, Optional<String> refusal) {
     }
 
     private final List<Cidr> allow;
@@ -55,16 +60,16 @@ public final class EgressPolicy {
     private final Set<String> denyHosts;
     private final TenantRanges tenant;
     private final String namespace;
-    private final Resolver resolver;
+    private final NameLookup lookup;
 
     private EgressPolicy(List<Cidr> allow, List<Cidr> deny, Set<String> denyHosts, TenantRanges tenant, String namespace,
-            Resolver resolver) {
+            NameLookup lookup) {
         this.allow = allow;
         this.deny = deny;
         this.denyHosts = denyHosts;
         this.tenant = tenant;
         this.namespace = namespace;
-        this.resolver = resolver;
+        this.lookup = lookup;
     }
 
     /**
@@ -120,7 +125,7 @@ public final class EgressPolicy {
 
     /** This policy for URLs of a tenant in {@code namespace}: its entries of the in-cluster allow list apply too. */
     public EgressPolicy forNamespace(String namespace) {
-        return new EgressPolicy(allow, deny, denyHosts, tenant, namespace, resolver);
+        return new EgressPolicy(allow, deny, denyHosts, tenant, namespace, lookup);
     }
 
     /**
@@ -128,47 +133,33 @@ public final class EgressPolicy {
      * host names and ranges and the allow list hold, the refusals for tenant URLs do not.
      */
     public EgressPolicy trusted() {
-        return new EgressPolicy(allow, deny, denyHosts, null, namespace, resolver);
+        return new EgressPolicy(allow, deny, denyHosts, null, namespace, lookup);
     }
 
-    /** This policy resolving host names with {@code resolver} (tests: a DNS server that rebinds). */
-    EgressPolicy resolvingWith(Resolver resolver) {
-        return new EgressPolicy(allow, deny, denyHosts, tenant, namespace, resolver);
+    /** This policy looking host names up with {@code lookup} (tests: a DNS server that rebinds). */
+    public EgressPolicy resolvingWith(NameLookup lookup) {
+        return new EgressPolicy(allow, deny, denyHosts, tenant, namespace, lookup);
     }
 
     /**
-     * Why a connection to {@code uri} is refused, or empty when it is allowed. A host that does
-     * not resolve is allowed here: the connection then fails as unreachable, which it is.
+     * Why a connection to {@code uri} is refused, or empty when it is allowed: {@link #resolve}
+     * without the addresses (for tests). A host that does not resolve is allowed here: the
+     * connection then fails as unreachable, which it is.
      */
-    public Optional<String> refusal(URI uri) {
+    Optional<String> refusal(URI uri) {
         String host = uri.getHost();
         if (host == null) {
             return Optional.of("the URL names no host");
         }
-        return check(host, port(uri)).refusal();
+        return resolve(host, port(uri)).refusal();
     }
 
-    /** As {@link #refusal(URI)} for a Git remote: https, ssh, or scp-like {@code user@host:path}. */
-    public Optional<String> refusalForGitUrl(String url) {
-        Matcher scp = SCP_LIKE.matcher(url);
-        if (!url.contains("://") && scp.matches()) {
-            return check(scp.group(1), 22).refusal();
-        }
-        try {
-            return refusal(URI.create(url));
-        } catch (IllegalArgumentException e) {
-            return Optional.of("the URL cannot be parsed");
-        }
-    }
-
-    /** Why {@code host} may not be connected to, on any port, or empty. */
-    public Optional<String> refusalForHost(String host) {
-        return check(host, -1).refusal();
-    }
-
-    /** Why {@code address} may not be connected to, on any port, or empty. */
-    public Optional<String> refusal(InetAddress address) {
-        return refusal(address, false);
+    /**
+     * Why a connection for {@code host}:{@code port} may not go on at {@code address}, the one it
+     * reached, or empty: for a client that looked the name up itself (sshd).
+     */
+    public Optional<String> refusal(String host, int port, InetAddress address) {
+        return refusal(address, allowedByName(host, port));
     }
 
     /**
@@ -183,23 +174,30 @@ public final class EgressPolicy {
         if (host == null) {
             throw new EgressDeniedException("the URL names no host");
         }
-        Checked checked = check(host, port(uri));
-        if (checked.refusal().isPresent()) {
-            throw new EgressDeniedException(checked.refusal().get());
+        Resolution resolution = resolve(host, port(uri));
+        if (resolution.refusal().isPresent()) {
+            throw new EgressDeniedException(resolution.refusal().get());
         }
-        if (checked.addresses().isEmpty()) {
+        if (resolution.addresses().isEmpty()) {
             throw new UnknownHostException(InClusterAllowList.normal(host));
         }
-        return checked.addresses();
+        return resolution.addresses();
     }
 
     /** The port a connection for {@code uri} goes to, or -1 for a scheme without a known default. */
     static int port(URI uri) {
-        if (uri.getPort() > 0) {
-            return uri.getPort();
+        return port(uri.getScheme(), uri.getPort());
+    }
+
+    /**
+     * The port a connection goes to: {@code port} when the URL names one (above 0), else the
+     * default of {@code scheme} (http, https, ssh, git), or -1 for a scheme without a known default.
+     */
+    public static int port(String scheme, int port) {
+        if (port > 0) {
+            return port;
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        return switch (scheme) {
+        return switch (scheme == null ? "" : scheme.toLowerCase(Locale.ROOT)) {
             case "http" -> 80;
             case "https" -> 443;
             case "ssh" -> 22;
@@ -208,33 +206,40 @@ public final class EgressPolicy {
         };
     }
 
-    /** What a look-up of a host found: the addresses, or why one of them (or the name) is refused. */
-    private record Checked(List<InetAddress> addresses, Optional<String> refusal) {
-    }
-
-    private Checked check(String host, int port) {
+    /**
+     * Looks {@code host} up once and checks each address it resolves to, for a connection on
+     * {@code port} (-1: any), so that the client connects to {@link Resolution#addresses()}
+     * without looking the name up again and a DNS server cannot answer the connection otherwise
+     * than the check. One refused address refuses the host.
+     */
+    public Resolution resolve(String host, int port) {
         String name = (host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host)
                 .toLowerCase(Locale.ROOT);
         String bare = InClusterAllowList.normal(host);
         if (denyHosts.contains(bare)) {
-            return new Checked(List.of(), Optional.of("host " + bare + " is a metadata endpoint the operator's egress policy denies"));
+            return new Resolution(List.of(), Optional.of("host " + bare + " is a metadata endpoint the operator's egress policy denies"));
         }
         InetAddress[] found;
         try {
             // As written: a final dot keeps the resolver's search domains out.
-            found = resolver.resolve(name);
+            found = lookup.lookup(name);
         } catch (UnknownHostException e) {
-            return new Checked(List.of(), Optional.empty());
+            return new Resolution(List.of(), Optional.empty());
         }
-        boolean named = tenant != null && tenant.allows(namespace, bare, port);
+        boolean named = allowedByName(host, port);
         for (InetAddress address : found) {
             Optional<String> refused = refusal(address, named);
             if (refused.isPresent()) {
-                return new Checked(List.of(), Optional.of(bare.equals(address.getHostAddress()) ? refused.get()
+                return new Resolution(List.of(), Optional.of(bare.equals(address.getHostAddress()) ? refused.get()
                         : "host " + bare + ": " + refused.get()));
             }
         }
-        return new Checked(Collections.unmodifiableList(List.of(found)), Optional.empty());
+        return new Resolution(List.of(found), Optional.empty());
+    }
+
+    /** Whether a host:port entry of the in-cluster allow list, for this namespace, names the target. */
+    private boolean allowedByName(String host, int port) {
+        return tenant != null && tenant.allows(namespace, InClusterAllowList.normal(host), port);
     }
 
     private Optional<String> refusal(InetAddress address, boolean allowedByName) {

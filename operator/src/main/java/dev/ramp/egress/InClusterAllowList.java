@@ -82,7 +82,7 @@ public final class InClusterAllowList {
     }
 
     /** A host as entries and URLs are compared: lower case, without IPv6 brackets or a final dot. */
-    static String normal(String host) {
+    public static String normal(String host) {
         String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         name = name.toLowerCase(Locale.ROOT);
         return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;

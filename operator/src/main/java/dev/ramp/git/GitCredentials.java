@@ -5,25 +5,28 @@ import dev.ramp.api.GitSource;
 import dev.ramp.kube.SecretValues;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PublicKey;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.transport.CredentialsProvider;
-import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.transport.sshd.JGitKeyCache;
+import org.eclipse.jgit.transport.sshd.ServerKeyDatabase;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
-import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
+import org.eclipse.jgit.transport.sshd.agent.ConnectorFactory;
 
 /**
  * How Ramp authenticates to a GitSource's server, read from its {@code secretRef}: keys
@@ -34,18 +37,19 @@ import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
  */
 public final class GitCredentials implements AutoCloseable {
 
+    private static final String IDENTITY = "identity";
+    private static final String KNOWN_HOSTS = "known_hosts";
+
     private final CredentialsProvider credentials;
-    private final SshdSessionFactory ssh;
     private final Path sshDirectory;
 
-    private GitCredentials(CredentialsProvider credentials, SshdSessionFactory ssh, Path sshDirectory) {
+    private GitCredentials(CredentialsProvider credentials, Path sshDirectory) {
         this.credentials = credentials;
-        this.ssh = ssh;
         this.sshDirectory = sshDirectory;
     }
 
     public static GitCredentials none() {
-        return new GitCredentials(null, null, null);
+        return new GitCredentials(null, null);
     }
 
     public static GitCredentials of(KubernetesClient client, GitSource source) throws GitSourceException {
@@ -72,7 +76,7 @@ public final class GitCredentials implements AutoCloseable {
                     + " has no key 'password' or 'token' for " + source.getSpec().getUrl());
         }
         String username = data.getOrDefault("username", "git");
-        return new GitCredentials(new UsernamePasswordCredentialsProvider(username, password), null, null);
+        return new GitCredentials(new UsernamePasswordCredentialsProvider(username, password), null);
     }
 
     private static GitCredentials ssh(Map<String, String> data, GitSource source) throws GitSourceException {
@@ -88,16 +92,9 @@ public final class GitCredentials implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("ramp-ssh-", PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------")));
-            Path identity = Files.writeString(dir.resolve("identity"), data.get("identity"), StandardCharsets.UTF_8);
-            Path hosts = Files.writeString(dir.resolve("known_hosts"), knownHosts, StandardCharsets.UTF_8);
-            SshdSessionFactory factory = new SshdSessionFactoryBuilder()
-                    .setHomeDirectory(dir.toFile())
-                    .setSshDirectory(dir.toFile())
-                    .setDefaultIdentities(d -> List.of(identity))
-                    .setDefaultKnownHostsFiles(d -> List.of(hosts))
-                    .setConfigStoreFactory((home, config, user) -> null)
-                    .build(new JGitKeyCache());
-            return new GitCredentials(null, factory, dir);
+            Files.writeString(dir.resolve(IDENTITY), data.get("identity"), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(KNOWN_HOSTS), knownHosts, StandardCharsets.UTF_8);
+            return new GitCredentials(null, dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -107,30 +104,83 @@ public final class GitCredentials implements AutoCloseable {
         return url.startsWith("ssh://") || !url.contains("://");
     }
 
-    public <C extends TransportCommand<C, ?>> C configure(C command) {
-        if (credentials != null) {
-            command.setCredentialsProvider(credentials);
-        }
-        if (ssh != null) {
-            command.setTransportConfigCallback(this::configure);
-        }
-        return command;
-    }
-
-    public void configure(Transport transport) {
+    /** Sets the https credentials on JGit's transport (ssh authenticates with its session factory). */
+    void configure(Transport transport) {
         if (credentials != null) {
             transport.setCredentialsProvider(credentials);
         }
-        if (ssh != null && transport instanceof SshTransport sshTransport) {
-            sshTransport.setSshSessionFactory(ssh);
+    }
+
+    /** Why a peer an ssh connection reached may not be talked to, or empty. */
+    @FunctionalInterface
+    interface PeerCheck {
+        Optional<String> refusal(InetAddress peer);
+    }
+
+    /**
+     * A new ssh session factory for one transfer: the Secret's identity and known_hosts only, no ssh
+     * config, no agent. Its host key check first asks {@code peers} about the address the
+     * connection reached, so a refused peer never sees Ramp authenticate.
+     *
+     * @throws IllegalStateException for credentials of an https remote
+     */
+    SshdSessionFactory sshSessions(PeerCheck peers) {
+        if (sshDirectory == null) {
+            throw new IllegalStateException("no ssh identity: the remote is not an ssh URL");
+        }
+        Path identity = sshDirectory.resolve(IDENTITY);
+        Path hosts = sshDirectory.resolve(KNOWN_HOSTS);
+        SshdSessionFactory factory = new SshdSessionFactory(new JGitKeyCache(), null) {
+            @Override
+            protected File getSshConfig(File sshDir) {
+                return null;
+            }
+
+            @Override
+            protected List<Path> getDefaultIdentities(File sshDir) {
+                return List.of(identity);
+            }
+
+            @Override
+            protected List<Path> getDefaultKnownHostsFiles(File sshDir) {
+                return List.of(hosts);
+            }
+
+            @Override
+            protected ConnectorFactory getConnectorFactory() {
+                return null;
+            }
+
+            @Override
+            protected ServerKeyDatabase createServerKeyDatabase(File homeDir, File sshDir) {
+                return new PeerCheckedKeys(super.createServerKeyDatabase(homeDir, sshDir), peers);
+            }
+        };
+        factory.setHomeDirectory(sshDirectory.toFile());
+        factory.setSshDirectory(sshDirectory.toFile());
+        return factory;
+    }
+
+    /** known_hosts, asked only once the address the connection reached passes the egress policy. */
+    private record PeerCheckedKeys(ServerKeyDatabase keys, PeerCheck peers) implements ServerKeyDatabase {
+
+        @Override
+        public List<PublicKey> lookup(String connectAddress, InetSocketAddress remoteAddress, Configuration config) {
+            return keys.lookup(connectAddress, remoteAddress, config);
+        }
+
+        @Override
+        public boolean accept(String connectAddress, InetSocketAddress remoteAddress, PublicKey serverKey,
+                Configuration config, CredentialsProvider provider) {
+            if (remoteAddress.getAddress() == null || peers.refusal(remoteAddress.getAddress()).isPresent()) {
+                return false;
+            }
+            return keys.accept(connectAddress, remoteAddress, serverKey, config, provider);
         }
     }
 
     @Override
     public void close() {
-        if (ssh != null) {
-            ssh.close();
-        }
         if (sshDirectory != null) {
             try (Stream<Path> files = Files.walk(sshDirectory)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

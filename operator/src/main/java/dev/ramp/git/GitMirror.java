@@ -47,24 +47,26 @@ public class GitMirror {
     private final Path root;
     private final int depth;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-    private final EgressPolicy egress;
+    private final GitTransfers transfers;
 
-    public GitMirror(Path root) {
-        this(root, DEFAULT_DEPTH, EgressPolicy.defaults());
+    /** As below, with the default {@link TransferLimits}. */
+    public GitMirror(Path root, int depth, EgressPolicy egress) {
+        this(root, depth, new GitTransfers(egress, TransferLimits.DEFAULT));
     }
 
     /**
-     * A mirror that fetches from and pushes to only the remotes the operator's egress policy allows.
+     * A mirror that fetches from and pushes to only the remotes the operator's egress policy allows,
+     * each transfer within its limits.
      *
      * @param depth how many commits of the branch a fetch takes; 0 for its whole history
      */
-    public GitMirror(Path root, int depth, EgressPolicy egress) {
+    public GitMirror(Path root, int depth, GitTransfers transfers) {
         if (depth < 0) {
             throw new IllegalArgumentException("fetch depth must be 0 (whole history) or more: " + depth);
         }
         this.root = root;
         this.depth = depth;
-        this.egress = egress;
+        this.transfers = transfers;
     }
 
     /** Forgets the locks of GitSources not in {@code live} ({@code namespace/name}) that no one holds. */
@@ -162,16 +164,21 @@ public class GitMirror {
             throw GitSourceException.userError("InvalidBranch", "spec.branch " + branch
                     + " is not a valid Git branch name");
         }
-        GitEgress.check(egress, source);
-        try {
+        try (GitTransfer transfer = transfers.open(source, "fetching")) {
             var fetch = Git.wrap(repository).fetch()
                     .setRemote(source.getSpec().getUrl())
                     .setRefSpecs(new RefSpec("+refs/heads/" + branch + ":" + trackingRef(branch)))
-                    .setTimeout(30);
+                    .setTimeout(transfers.limits().idleSeconds())
+                    .setTransportConfigCallback(transport -> transfer.configure(transport, credentials));
             if (depth > 0) {
                 fetch.setDepth(depth);
             }
-            credentials.configure(fetch).call();
+            try {
+                fetch.call();
+            } catch (GitAPIException | RuntimeException e) {
+                transfer.throwFailure();
+                throw e;
+            }
             ObjectId head = repository.resolve(trackingRef(branch));
             if (head == null) {
                 throw GitSourceException.userError("BranchNotFound", "branch " + branch + " not found in "
@@ -179,7 +186,7 @@ public class GitMirror {
             }
             return head;
         } catch (InvalidRemoteException e) {
-            throw GitSourceException.userError("InvalidURL", "cannot use " + source.getSpec().getUrl() + ": " + message(e));
+            throw GitSourceException.userError(GitSourceReasons.INVALID_URL, "cannot use " + source.getSpec().getUrl() + ": " + message(e));
         } catch (TransportException e) {
             String message = message(e);
             if (redirectRefused(e)) {
@@ -212,13 +219,19 @@ public class GitMirror {
      */
     public boolean push(Repository repository, GitSource source, GitCredentials credentials, ObjectId commit,
             String branch, boolean force) throws GitSourceException {
-        GitEgress.check(egress, source);
-        try {
-            Iterable<PushResult> results = credentials.configure(Git.wrap(repository).push()
-                    .setRemote(source.getSpec().getUrl())
-                    .setRefSpecs(new RefSpec((force ? "+" : "") + commit.name() + ":refs/heads/" + branch))
-                    .setTimeout(30))
-                    .call();
+        try (GitTransfer transfer = transfers.open(source, "pushing to")) {
+            Iterable<PushResult> results;
+            try {
+                results = Git.wrap(repository).push()
+                        .setRemote(source.getSpec().getUrl())
+                        .setRefSpecs(new RefSpec((force ? "+" : "") + commit.name() + ":refs/heads/" + branch))
+                        .setTimeout(transfers.limits().idleSeconds())
+                        .setTransportConfigCallback(transport -> transfer.configure(transport, credentials))
+                        .call();
+            } catch (GitAPIException | RuntimeException e) {
+                transfer.throwFailure();
+                throw e;
+            }
             for (PushResult result : results) {
                 for (RemoteRefUpdate update : result.getRemoteUpdates()) {
                     switch (update.getStatus()) {

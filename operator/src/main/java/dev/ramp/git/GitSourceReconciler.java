@@ -6,6 +6,7 @@ import dev.ramp.api.GitSourceStatus;
 import dev.ramp.api.SyncRequest;
 import dev.ramp.kube.ApiErrors;
 import dev.ramp.kube.Messages;
+import dev.ramp.work.Observation;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -20,12 +21,14 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
  * Keeps the cluster in step with each GitSource's branch: one {@link GitSync} per interval, or at
- * once when a webhook asks. A commit or Secret a user must fix is reported in conditions and not
+ * once when a webhook asks, run off the reconcile thread in the namespace's share of the outside
+ * threads ({@link SyncRuns}); the reconcile holds until it is done and then writes its status. A commit or Secret a user must fix is reported in conditions and not
  * retried in a loop. Anything else that stops a sync (Git or the API server unreachable, busy or
  * in conflict, or an exception nobody foresaw) leaves what was applied in place, says what failed
  * in the Ready condition and is tried again after 2 s, 4 s, 8 s … up to the interval (at most
@@ -43,13 +46,14 @@ public class GitSourceReconciler implements Reconciler<GitSource> {
     private static final Logger LOG = Logger.getLogger(GitSourceReconciler.class);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(2);
     private static final Duration MAX_RETRY = Duration.ofMinutes(5);
+    private static final Duration AGAIN = Duration.ofMillis(100);
 
     private final KubernetesClient client;
-    private final GitSync sync;
+    private final SyncRuns sync;
     private final GitSourceConditions conditions;
     private final SyncRequests requests;
 
-    public GitSourceReconciler(KubernetesClient client, GitSync sync, GitSourceConditions conditions,
+    public GitSourceReconciler(KubernetesClient client, SyncRuns sync, GitSourceConditions conditions,
             SyncRequests requests) {
         this.client = client;
         this.sync = sync;
@@ -59,7 +63,7 @@ public class GitSourceReconciler implements Reconciler<GitSource> {
 
     @Override
     public List<EventSource<?, GitSource>> prepareEventSources(EventSourceContext<GitSource> context) {
-        return List.of(requests.eventSource(context.getPrimaryCache()));
+        return List.of(requests.eventSource(context.getPrimaryCache()), sync.wakeups());
     }
 
     @Override
@@ -79,16 +83,33 @@ public class GitSourceReconciler implements Reconciler<GitSource> {
             status.setFailures(0);
             status.setObservedGeneration(source.getMetadata().getGeneration());
         } else {
-            try (GitCredentials credentials = GitCredentials.of(client, source)) {
-                sync.run(source, credentials);
+            Observation<SyncRuns.Outcome> run = sync.run(source);
+            if (run.pending()) {
+                // The sync runs off this thread; its end wakes this GitSource. Nothing to write meanwhile.
+                return UpdateControl.<GitSource>noUpdate().rescheduleAfter(run.lookAgain().orElseThrow());
+            }
+            GitSource ran = run.value().ran();
+            source.setStatus(statusOf(ran));
+            status = source.getStatus();
+            Exception failure = run.value().failure();
+            if (failure == null) {
                 status.setFailures(0);
-            } catch (GitSourceException e) {
+            } else if (failure instanceof GitSourceException e) {
                 if (e.userFixable()) {
                     status.setFailures(0);
                     conditions.stalled(source, e.reason(), e.getMessage());
                 } else {
                     next = retryLater(source, e.reason(), e.getMessage());
                 }
+            } else if (failure instanceof RuntimeException e) {
+                throw e;
+            } else {
+                throw new IllegalStateException(failure);
+            }
+            // A push or a spec change that came while the sync ran on an older copy: sync again now.
+            if (!Objects.equals(SyncRequest.of(ran), SyncRequest.of(source))
+                    || !Objects.equals(ran.getMetadata().getGeneration(), source.getMetadata().getGeneration())) {
+                next = AGAIN;
             }
         }
         UpdateControl<GitSource> control = Serialization.asJson(status).equals(before)

@@ -16,7 +16,7 @@ import java.util.List;
 public final class OwnNamespaceRule {
 
     /** The reason of a commit refused for an object outside the GitSource's namespace. */
-    public static final String OUTSIDE_NAMESPACE = "OutsideNamespace";
+    public static final String OUTSIDE_NAMESPACE = dev.ramp.api.GitSourceReasons.OUTSIDE_NAMESPACE;
 
     private OwnNamespaceRule() {
     }

@@ -72,7 +72,7 @@ public class HookCaller {
     }
 
     /** The hook's timeout, never more than {@link #MAX_TIMEOUT} (the CRD refuses more; an older object may hold it). */
-    static Duration timeout(WebhookSpec hook) {
+    public static Duration timeout(WebhookSpec hook) {
         Duration timeout = Durations.parse(hook.getTimeout() == null ? "10s" : hook.getTimeout());
         return timeout.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : timeout;
     }
@@ -139,7 +139,8 @@ public class HookCaller {
 
     /**
      * What a hook answered: its HTTP status (negative when it was not reached: -1 unreachable or
-     * timed out, -2 no usable URL, {@value #DENIED} refused by the egress policy), a sentence saying so, and
+     * timed out, -2 no usable URL, {@value #DENIED} refused by the egress policy, {@value #NOT_ASKED} not
+     * asked), a sentence saying so, and
      * what it answered, cut short and without control characters ({@link Redaction#response}).
      * {@link #message} never holds the response: it is what a rollback's cause and a revert
      * commit may quote; {@link #described} adds the response, for conditions and Events.
@@ -153,8 +154,10 @@ public class HookCaller {
         public static final String FAILED = "HookFailed";
         /** The reason of a check a hook left inconclusive: not reached, timed out, or 502, 503, 504. */
         public static final String UNREACHABLE = "HookUnreachable";
-        /** The reason of a check a hook left inconclusive: it asked to be asked later (408, 429). */
+        /** The reason of a check a hook left inconclusive: it asked to be asked later (408, 429), or was not asked ({@link #NOT_ASKED}). */
         public static final String BUSY = "HookBusy";
+        /** The status of a hook the operator did not call: its namespace's share of outside calls was in use. */
+        public static final int NOT_ASKED = -4;
 
         public boolean ok() {
             return status >= 200 && status < 300;
@@ -162,9 +165,9 @@ public class HookCaller {
 
         /**
          * No verdict from the hook: it was not reached, timed out, not called (the egress policy
-         * refused it), a gateway in front of it said so (502, 503, 504), or it asked to be asked
-         * later (408, 429). Such an answer says
-         * nothing about the canary.
+         * refused it, or its namespace's share of outside calls was in use), a gateway in front of
+         * it said so (502, 503, 504), or it asked to be asked later (408, 429). Such an answer
+         * says nothing about the canary.
          */
         public boolean inconclusive() {
             return status < 0 || status == 408 || status == 429 || status == 502 || status == 503 || status == 504;
@@ -179,7 +182,7 @@ public class HookCaller {
             return status == DENIED;
         }
 
-        /** {@link #FAILED}, {@link #UNREACHABLE}, {@link #BUSY} or EgressDenied, for an answer that is not 2xx. */
+        /** {@link #FAILED}, {@link #UNREACHABLE}, {@link #BUSY} or {@link EgressReasons#EGRESS_DENIED}, for an answer that is not 2xx. */
         public String reason() {
             if (!inconclusive()) {
                 return FAILED;
@@ -187,7 +190,7 @@ public class HookCaller {
             if (denied()) {
                 return EgressReasons.EGRESS_DENIED;
             }
-            return status == 408 || status == 429 ? BUSY : UNREACHABLE;
+            return status == 408 || status == 429 || status == NOT_ASKED ? BUSY : UNREACHABLE;
         }
 
         /** The message and, when the hook said something, what it said. */

@@ -7,13 +7,11 @@ import dev.ramp.api.WebhookSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.stream.IntStream;
 
 /**
  * The webhooks of a Rollout, by type, called with the release's payload: name, namespace,
- * phase, revision, the hook's type and its metadata. Calls run one after another in the
- * Rollout's reconcile, each bounded by its timeout.
+ * phase, revision, the hook's type and its metadata. Each call is one attempt bounded by its
+ * timeout; which hooks are asked when, and on which threads, the caller decides.
  */
 public class Hooks {
 
@@ -29,49 +27,36 @@ public class Hooks {
         return !of(rollout, type).isEmpty();
     }
 
-    static List<WebhookSpec> of(Rollout rollout, WebhookSpec.Type type) {
-        return indexes(rollout, type).stream().map(i -> rollout.getSpec().getAnalysis().getWebhooks().get(i)).toList();
-    }
-
-    /** Where the hooks of the type stand in {@code spec.analysis.webhooks}, so that an answer can name the field. */
-    private static List<Integer> indexes(Rollout rollout, WebhookSpec.Type type) {
+    /** The hooks of the type, in the order the spec lists them. */
+    public static List<WebhookSpec> of(Rollout rollout, WebhookSpec.Type type) {
         var analysis = rollout.getSpec().getAnalysis();
         if (analysis == null || analysis.getWebhooks() == null) {
             return List.of();
         }
-        List<WebhookSpec> hooks = analysis.getWebhooks();
-        return IntStream.range(0, hooks.size()).filter(i -> hooks.get(i).getType() == type).boxed().toList();
+        return analysis.getWebhooks().stream().filter(hook -> hook.getType() == type).toList();
     }
 
-    /** Calls every hook of the type; the first that does not answer 2xx, if any. */
-    public Optional<HookCaller.HookAnswer> firstRefusal(Rollout rollout, WebhookSpec.Type type) {
-        for (int index : indexes(rollout, type)) {
-            HookCaller.HookAnswer answer = call(rollout, index);
-            if (!answer.ok()) {
-                return Optional.of(answer);
+    /**
+     * Calls one hook of {@code rollout} with {@code payload}, once, bounded by its timeout; an
+     * answer that refuses the hook's URL names its field ({@code spec.analysis.webhooks[2].url}).
+     */
+    public HookCaller.HookAnswer call(Rollout rollout, WebhookSpec hook, String payload) {
+        return caller.call(rollout.getMetadata().getNamespace(), hook, field(rollout, hook), payload);
+    }
+
+    /** Where {@code hook} stands in the Rollout's spec: the same object, not an equal one. */
+    static String field(Rollout rollout, WebhookSpec hook) {
+        List<WebhookSpec> hooks = rollout.getSpec().getAnalysis().getWebhooks();
+        for (int i = 0; i < hooks.size(); i++) {
+            if (hooks.get(i) == hook) {
+                return "spec.analysis.webhooks[" + i + "]";
             }
         }
-        return Optional.empty();
+        return "spec.analysis.webhooks[" + hook.getName() + "]";
     }
 
-    /** Calls every hook of the type; the first that answers 2xx, if any (a rollback hook saying yes). */
-    public Optional<HookCaller.HookAnswer> firstYes(Rollout rollout, WebhookSpec.Type type) {
-        for (int index : indexes(rollout, type)) {
-            HookCaller.HookAnswer answer = call(rollout, index);
-            if (answer.ok()) {
-                return Optional.of(answer);
-            }
-        }
-        return Optional.empty();
-    }
-
-    private HookCaller.HookAnswer call(Rollout rollout, int index) {
-        WebhookSpec hook = rollout.getSpec().getAnalysis().getWebhooks().get(index);
-        return caller.call(rollout.getMetadata().getNamespace(), hook, "spec.analysis.webhooks[" + index + "]",
-                payload(rollout, hook));
-    }
-
-    static String payload(Rollout rollout, WebhookSpec hook) {
+    /** The payload of a call, as the Rollout's status says now: built before the call leaves the reconcile. */
+    public static String payload(Rollout rollout, WebhookSpec hook) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("name", rollout.getMetadata().getName());
         payload.put("namespace", rollout.getMetadata().getNamespace());

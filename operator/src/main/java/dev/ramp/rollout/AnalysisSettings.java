@@ -15,8 +15,20 @@ public record AnalysisSettings(Duration interval, int threshold, int inconclusiv
 
     static final Duration MAX_CHECK_EVERY = Duration.ofSeconds(5);
 
+    /**
+     * How often checks look for new evidence while they fail: Prometheus' newer sample is read
+     * within this of its scrape, and a look that finds none counts nothing (CheckVerdicts). Only a
+     * failing canary is checked this often, so good releases cost Prometheus no more.
+     */
+    static final Duration EVIDENCE_POLL = Duration.ofMillis(500);
+
     public Duration checkEvery() {
         return interval.compareTo(MAX_CHECK_EVERY) < 0 ? interval : MAX_CHECK_EVERY;
+    }
+
+    /** The pace of checks while they fail: {@link #EVIDENCE_POLL}, or {@link #checkEvery()} when that is shorter. */
+    public Duration evidencePoll() {
+        return checkEvery().compareTo(EVIDENCE_POLL) < 0 ? checkEvery() : EVIDENCE_POLL;
     }
 
     /**
@@ -34,10 +46,9 @@ public record AnalysisSettings(Duration interval, int threshold, int inconclusiv
 
     public static AnalysisSettings of(Rollout rollout) {
         AnalysisSpec analysis = rollout.getSpec().getAnalysis();
-        Duration interval = Durations.parse(analysis == null || analysis.getInterval() == null ? "30s" : analysis.getInterval());
-        int threshold = analysis == null || analysis.getThreshold() == null ? AnalysisSpec.DEFAULT_THRESHOLD : analysis.getThreshold();
-        int inconclusiveLimit = analysis == null || analysis.getInconclusiveLimit() == null ? AnalysisSpec.DEFAULT_INCONCLUSIVE_LIMIT
-                : analysis.getInconclusiveLimit();
+        Duration interval = Durations.parse(AnalysisSpec.effectiveInterval(analysis));
+        int threshold = AnalysisSpec.effectiveThreshold(analysis);
+        int inconclusiveLimit = AnalysisSpec.effectiveInconclusiveLimit(analysis);
         Integer deadline = rollout.getSpec().getProgressDeadlineSeconds();
         return new AnalysisSettings(interval, threshold, inconclusiveLimit, Duration.ofSeconds(deadline == null ? 600 : deadline));
     }

@@ -1,7 +1,6 @@
 package dev.ramp.rollout;
 
 import dev.ramp.api.WebhookSpec;
-import dev.ramp.hooks.Hooks;
 import dev.ramp.kube.EventRecorder;
 import dev.ramp.kube.Messages;
 import org.jboss.logging.Logger;
@@ -17,11 +16,11 @@ public class Effects {
     private static final Logger LOG = Logger.getLogger(Effects.class);
 
     private final Workloads workloads;
-    private final Hooks hooks;
+    private final AsyncProbes hooks;
     private final RolloutMetrics metrics;
     private final EventRecorder events;
 
-    public Effects(Workloads workloads, Hooks hooks, RolloutMetrics metrics, EventRecorder events) {
+    public Effects(Workloads workloads, AsyncProbes hooks, RolloutMetrics metrics, EventRecorder events) {
         this.workloads = workloads;
         this.hooks = hooks;
         this.metrics = metrics;
@@ -39,8 +38,12 @@ public class Effects {
             } else if (effect instanceof Effect.ApplyPrimary primary) {
                 workloads.applyPrimary(rollout, context.target(), context.primary(), primary.revision());
             } else if (effect instanceof Effect.NotifyPostRollout) {
-                hooks.firstRefusal(rollout, WebhookSpec.Type.PostRollout)
-                        .ifPresent(answer -> context.warning("HookFailed", "post-rollout: " + answer.described()));
+                // Told off the reconcile thread; a refusal, heard later, is only reported.
+                hooks.tellAll(rollout, WebhookSpec.Type.PostRollout, answer -> {
+                    String message = "post-rollout: " + answer.described();
+                    LOG.warnf("rollout %s: HookFailed: %s", context.key(), Messages.bounded(message));
+                    events.warning(rollout, "HookFailed", message);
+                });
             } else if (effect instanceof Effect.ReleaseFinished finished) {
                 metrics.finished(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),
                         finished.outcome(), finished.took());

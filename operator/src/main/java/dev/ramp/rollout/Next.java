@@ -1,5 +1,6 @@
 package dev.ramp.rollout;
 
+import dev.ramp.work.Observation;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -13,5 +14,25 @@ public record Next(Optional<Duration> after) {
     /** Nothing to do until the Rollout or one of its Deployments changes. */
     public static Next onChange() {
         return new Next(Optional.empty());
+    }
+
+    /** The hold for a pending {@code observation}: see {@link #whilePending}. */
+    public static Next holding(Observation<?> observation) {
+        return whilePending(observation).orElseThrow(() -> new IllegalArgumentException("not pending: " + observation));
+    }
+
+    /**
+     * A hold while any of {@code observations} is pending: nothing decided, no status changed; the
+     * answer's arrival wakes the Rollout, and the soonest deadline among them is the backstop.
+     */
+    public static Optional<Next> whilePending(Observation<?>... observations) {
+        Optional<Duration> soonest = Optional.empty();
+        for (Observation<?> observation : observations) {
+            Optional<Duration> again = observation.lookAgain();
+            if (again.isPresent() && (soonest.isEmpty() || again.get().compareTo(soonest.get()) < 0)) {
+                soonest = again;
+            }
+        }
+        return soonest.map(Next::after);
     }
 }

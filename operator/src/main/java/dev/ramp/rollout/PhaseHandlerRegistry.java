@@ -22,6 +22,8 @@ import dev.ramp.routing.RolloutServices;
 import dev.ramp.routing.RoutePolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.ramp.work.OutsideWork;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -56,31 +58,27 @@ public class PhaseHandlerRegistry {
     }
 
     /**
-     * As the full {@code create}, with references kept in their namespace, the default egress
-     * policy and routes to the Rollouts' own Service names only.
+     * The handlers wired to the real Kubernetes client, Istio router and Git, with the hosts and
+     * gateways a Rollout may route; hooks and metric queries are asked through {@code probes}.
      */
-    public static PhaseHandlerRegistry create(KubernetesClient client, EventRecorder events,
-            String prometheusAddress, MeterRegistry registry, ReleaseReverter reverter) {
-        return create(client, events, prometheusAddress, registry, reverter, References.SAME_NAMESPACE, EgressPolicy.defaults(),
-                RoutePolicy.OWN_NAMES);
+    public static PhaseHandlerRegistry create(KubernetesClient client, EventRecorder events, MeterRegistry registry,
+            ReleaseReverter reverter, RoutePolicy routePolicy, AsyncProbes probes) {
+        RolloutMetrics metrics = new RolloutMetrics(registry);
+        Effects effects = new Effects(new Workloads(client), probes, metrics, events);
+        return new PhaseHandlerRegistry(handlers(probes, reverter), metrics,
+                new GeneratedObjects(new RolloutServices(client), new IstioRouter(client, routePolicy), routePolicy), effects,
+                routePolicy);
     }
 
     /**
-     * The handlers wired to the real Kubernetes client, Istio router, Prometheus and Git, with the
-     * operator's rules for cross-namespace references, outbound requests (hooks, providers) and
-     * the hosts and gateways a Rollout may route.
+     * The probes of Rollouts against Prometheus and their webhooks, run on {@code work}, with the
+     * operator's rules for cross-namespace references and outbound requests.
      */
-    public static PhaseHandlerRegistry create(KubernetesClient client, EventRecorder events, String prometheusAddress,
-            MeterRegistry registry, ReleaseReverter reverter, References references, EgressPolicy egress,
-            RoutePolicy routePolicy) {
-        RolloutMetrics metrics = new RolloutMetrics(registry);
-        Hooks hooks = new Hooks(new HookCaller(client, egress));
+    public static AsyncProbes probes(KubernetesClient client, String prometheusAddress, MeterRegistry registry,
+            References references, EgressPolicy egress, OutsideWork work, Clock clock) {
         Analysis analysis = new Analysis(new Providers(client, prometheusAddress, egress), new AnalysisMetrics(registry),
                 references);
-        Effects effects = new Effects(new Workloads(client), hooks, metrics, events);
-        return new PhaseHandlerRegistry(handlers(new LiveProbes(analysis, hooks), reverter), metrics,
-                new GeneratedObjects(new RolloutServices(client), new IstioRouter(client, routePolicy), routePolicy), effects,
-                routePolicy);
+        return new AsyncProbes(analysis, new Hooks(new HookCaller(client, egress)), work, clock);
     }
 
     /** The whole state machine: one handler per phase, deciding from what it observes and what {@code probes} answer. */

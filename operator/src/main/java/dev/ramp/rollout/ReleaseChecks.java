@@ -11,6 +11,7 @@ import dev.ramp.egress.Redaction;
 import dev.ramp.hooks.HookCaller.HookAnswer;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.Messages;
+import dev.ramp.work.Observation;
 import java.util.ArrayList;
 import java.util.Optional;
 
@@ -29,7 +30,19 @@ public class ReleaseChecks {
     }
 
     /**
-     * Runs the metric checks. Empty when they passed (recorded, with the Analysis condition
+     * Whether the round's metric checks pass, deciding and recording nothing: to ask them with the
+     * round's other questions, and to know before a check is recorded (which ends the round)
+     * whether a question that follows only a passed check must be asked too.
+     */
+    public Observation<Boolean> passes(RolloutContext context) {
+        if (AnalysisSpec.skips(context.rollout().getSpec().getAnalysis())) {
+            return Observation.ready(true);
+        }
+        return probes.checks(context).map(result -> result.verdict() == Verdict.Passed);
+    }
+
+    /**
+     * Runs the metric checks. While their answer is pending, a hold that changes nothing. Empty when they passed (recorded, with the Analysis condition
      * naming {@code where}); otherwise what to do next: hold the step, or the rollback done.
      */
     public Optional<Next> metrics(RolloutContext context, AnalysisSettings settings, String where) {
@@ -37,7 +50,11 @@ public class ReleaseChecks {
         if (AnalysisSpec.skips(context.rollout().getSpec().getAnalysis())) {
             return skipped(context, settings, where);
         }
-        CheckResult result = probes.checks(context.rollout(), status.getLastAppliedRevision(), context.templates());
+        Observation<CheckResult> observed = probes.checks(context);
+        if (observed.pending()) {
+            return Next.whilePending(observed);
+        }
+        CheckResult result = observed.value();
         status.setMetrics(result.metrics());
         revisionSelected(context, result);
         Verdict verdict = result.verdict();
@@ -45,7 +62,8 @@ public class ReleaseChecks {
             boolean configuration = result.failure().map(CheckFailure::isConfiguration).orElse(false);
             RollbackCause cause = new RollbackCause(verdict == Verdict.Failed ? "AnalysisFailed" : RollbackCause.ANALYSIS_INCONCLUSIVE,
                     result.summary());
-            return Optional.of(notPassed(context, settings, verdict, result.reason(), result.failures(), configuration,
+            return Optional.of(notPassed(context, settings, CheckVerdicts.record(settings, status, verdict, result.evidence(),
+                    result.failedOnErrors()), verdict, result.reason(), result.failures(), configuration,
                     result.failedMetric().map(cause::withMetric).orElse(cause)));
         }
         status.setLastCheckTime(context.now().toString());
@@ -80,6 +98,8 @@ public class ReleaseChecks {
     private static Optional<Next> skipped(RolloutContext context, AnalysisSettings settings, String where) {
         RolloutStatus status = context.status();
         status.setMetrics(new ArrayList<>());
+        // Nothing is queried, so no query can ignore the revision: a warning from before is stale.
+        status.setConditions(Conditions.without(status.getConditions(), AnalysisReasons.REVISION_SELECTED));
         status.setLastCheckTime(context.now().toString());
         CheckVerdicts.record(settings, status, Verdict.Passed);
         Transitions.setCondition(context, Transitions.ANALYSIS, Conditions.TRUE, AnalysisReasons.SKIPPED,
@@ -89,8 +109,8 @@ public class ReleaseChecks {
 
     /**
      * A pre-rollout or rollout hook that did not say yes: Failed when it said no, Inconclusive when
-     * it gave no verdict (not reached, not called since the egress policy refused its URL, timed
-     * out, 408, 429, 502, 503, 504). Its response is shown in the Analysis condition and Event, never kept in
+     * it gave no verdict (not reached, not called since the egress policy refused its URL or its
+     * namespace's share of outside calls was in use, timed out, 408, 429, 502, 503, 504). Its response is shown in the Analysis condition and Event, never kept in
      * the rollback's cause (which a Git revert quotes).
      */
     public Next hook(RolloutContext context, AnalysisSettings settings, HookAnswer answer) {
@@ -98,23 +118,30 @@ public class ReleaseChecks {
         RollbackCause cause = new RollbackCause(verdict == Verdict.Failed ? HookAnswer.FAILED : RollbackCause.ANALYSIS_INCONCLUSIVE,
                 answer.message());
         // A hook the egress policy refused is a configuration error: one Event per release.
-        return notPassed(context, settings, verdict, answer.reason(), answer.described(), answer.denied(), cause);
+        return notPassed(context, settings, CheckVerdicts.record(settings, context.status(), verdict), verdict, answer.reason(),
+                answer.described(), answer.denied(), cause);
     }
 
     /**
      * Records a check that did not pass and rolls back at its limit: {@code threshold} Failed
      * checks, or {@code inconclusiveLimit} Inconclusive ones in a row. The Analysis condition
      * names what did not pass. A failing canary or an unreachable Prometheus gets an Event at
-     * every check; a configuration error (TemplateNotFound, QueryRejected, InvalidMetric) one
-     * Event per release ({@code reportOnce}), since repeating it tells nothing new.
+     * every check; a configuration error (TemplateNotFound, QueryRejected, InvalidMetric,
+     * EgressDenied) one Event per release ({@code reportOnce}), since repeating it tells nothing new.
      */
-    private Next notPassed(RolloutContext context, AnalysisSettings settings, Verdict verdict, String reason,
-            String failures, boolean reportOnce, RollbackCause cause) {
+    private Next notPassed(RolloutContext context, AnalysisSettings settings, CheckVerdicts.Decision decision, Verdict verdict,
+            String reason, String failures, boolean reportOnce, RollbackCause cause) {
         RolloutStatus status = context.status();
         status.setLastCheckTime(context.now().toString());
-        CheckVerdicts.Decision decision = CheckVerdicts.record(settings, status, verdict);
         boolean reported = Conditions.find(status.getConditions(), Transitions.ANALYSIS)
                 .map(c -> reason.equals(c.getReason())).orElse(false);
+        if (decision.outcome() == CheckVerdicts.Outcome.REPEATED) {
+            // The same evidence as the failure already counted and reported: not news, no Event.
+            Transitions.setCondition(context, Transitions.ANALYSIS, Conditions.FALSE, reason, "check failed ("
+                    + status.getFailedChecks() + " of threshold " + settings.threshold() + "; waiting for new requests"
+                    + " to count the next): " + failures);
+            return Next.after(decision.nextCheck());
+        }
         String count = verdict == Verdict.Failed
                 ? "check failed (" + status.getFailedChecks() + " of threshold " + settings.threshold() + ")"
                 : "check inconclusive (" + status.getInconclusiveChecks() + " in a row of limit " + settings.inconclusiveLimit()

@@ -20,7 +20,6 @@ import java.util.Set;
  */
 public final class ReleasePlan {
 
-    static final int DEFAULT_ITERATIONS = 10;
     private static final Set<Phase> HOLDS_A_STEP = Set.of(Phase.Progressing, Phase.WaitingPromotion, Phase.Promoting);
 
     /** One step: where traffic goes, and how an Event tells it. */
@@ -47,7 +46,7 @@ public final class ReleasePlan {
     public static List<Step> of(Rollout rollout) {
         AnalysisSpec analysis = rollout.getSpec().getAnalysis();
         Strategy strategy = rollout.getSpec().getStrategy() == null ? Strategy.Canary : rollout.getSpec().getStrategy();
-        int iterations = analysis == null || analysis.getIterations() == null ? DEFAULT_ITERATIONS : analysis.getIterations();
+        int iterations = AnalysisSpec.effectiveIterations(analysis);
         List<Step> steps = new ArrayList<>();
         switch (strategy) {
             case BlueGreen -> {

@@ -30,6 +30,7 @@ public final class RolloutContext {
     private final List<Pod> pods;
     private final TemplateLookup templates;
     private final Instant now;
+    private final String round;
     private final List<Effect> effects = new ArrayList<>();
     private final List<Note> notes = new ArrayList<>();
 
@@ -46,6 +47,19 @@ public final class RolloutContext {
         this.pods = List.copyOf(pods);
         this.templates = templates;
         this.now = now;
+        RolloutStatus status = rollout.getStatus();
+        // Fixed before any decision changes the status: each question of this pass belongs to it.
+        this.round = status == null ? "" : status.getPhase() + "/" + status.getLastAppliedRevision() + "/"
+                + status.getStep() + "/" + status.getLastCheckTime();
+    }
+
+    /**
+     * The round of checks this pass belongs to, as its status stood before the pass: phase,
+     * revision, step and last check. Every check ends by recording its time, so a new round is a
+     * new question to the probes, and a pass repeated in the same round gets the same answers.
+     */
+    public String round() {
+        return round;
     }
 
     public Rollout rollout() {

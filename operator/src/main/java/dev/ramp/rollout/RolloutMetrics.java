@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The operator's own metrics per Rollout, as Prometheus scrapes them: ramp_rollout_weight,
  * ramp_rollout_phase (1 for the current phase, 0 for the others) and
- * ramp_rollout_duration_seconds of finished releases, by outcome.
+ * ramp_rollout_duration_seconds of finished releases, by outcome, and
+ * ramp_rollback_route_seconds: from the start of the pass that decided a rollback (its checks
+ * included) to the route that sends all traffic to the primary being written.
  */
 public class RolloutMetrics {
 
@@ -36,6 +38,12 @@ public class RolloutMetrics {
     public void finished(String namespace, String name, String outcome, Duration took) {
         Timer.builder("ramp_rollout_duration").description("Duration of finished releases")
                 .tags(Tags.of("namespace", namespace, "name", name, "outcome", outcome))
+                .register(registry).record(took);
+    }
+
+    public void routedToPrimary(String namespace, String name, Duration took) {
+        Timer.builder("ramp_rollback_route").description("From the start of the pass that decided a rollback to the route's write")
+                .tags(Tags.of("namespace", namespace, "name", name))
                 .register(registry).record(took);
     }
 

@@ -3,18 +3,15 @@ package dev.ramp.rollout;
 import dev.ramp.analysis.TemplateLookup;
 import dev.ramp.api.MetricTemplate;
 import dev.ramp.api.Phase;
-import dev.ramp.api.RampLabels;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
-import dev.ramp.kube.Managed;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import dev.ramp.kube.ApiErrors;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -26,22 +23,20 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
  * Drives each Rollout through its phases. It finds the target Deployment, then hands the
  * Rollout to the handler of its current phase and writes back the status that handler returns.
- * Changes to the target or the primary Deployment wake it at once; nothing polls the target.
+ * What wakes it is {@link RolloutEventSources}: a change to the target or the primary, to what Ramp
+ * generates, or an answer from outside that a pass was holding for.
  */
 // Not generation-aware: a manual action is an annotation, which leaves the generation as it is.
 // Each status write then wakes the reconciler once more, which finds nothing new and writes nothing.
@@ -55,17 +50,18 @@ import org.jboss.logging.Logger;
 public class RolloutReconciler implements Reconciler<Rollout> {
 
     private static final Logger LOG = Logger.getLogger(RolloutReconciler.class);
-    static final String BY_DEPLOYMENT = "rollout-by-deployment";
-    static final String BY_TEMPLATE = "rollout-by-template";
-    public static final String READY = "Ready";
+    public static final String READY = RolloutConditions.READY;
 
     private final Conditions conditions;
     private final EventRecorder events;
     private final PhaseHandlerRegistry handlers;
     private final Clock clock;
     private final RecentWrites writes;
+    private final RolloutEventSources sources;
 
-    public RolloutReconciler(Conditions conditions, EventRecorder events, PhaseHandlerRegistry handlers, Clock clock) {
+    public RolloutReconciler(Conditions conditions, EventRecorder events, PhaseHandlerRegistry handlers,
+            RolloutEventSources sources, Clock clock) {
+        this.sources = sources;
         this.conditions = conditions;
         this.events = events;
         this.handlers = handlers;
@@ -75,68 +71,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
 
     @Override
     public List<EventSource<?, Rollout>> prepareEventSources(EventSourceContext<Rollout> context) {
-        List<EventSource<?, Rollout>> sources = new ArrayList<>();
-        // The target and the primary: a change to either wakes the Rollout at once.
-        sources.add(named(Deployment.class, BY_DEPLOYMENT, RolloutReconciler::deploymentsOf, context));
-        // The MetricTemplates a Rollout's metrics name: read from this cache at each check, and an
-        // edited template wakes the Rollouts that use it.
-        sources.add(named(MetricTemplate.class, BY_TEMPLATE, RolloutReconciler::templatesOf, context));
-        // The Pods of Ramp's revisions, read when a canary misses its deadline to tell why (CanaryStall).
-        // They wake nothing: the deadline's own reschedule reads them.
-        sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Rollout.class)
-                .withLabelSelector(RampLabels.REVISION).withSecondaryToPrimaryMapper(pod -> Set.of()).build(), context));
-        // What Ramp generates (owned by their Rollout): a deleted or edited Service or routing object wakes it.
-        sources.add(generated(Service.class, context));
-        for (Class<? extends HasMetadata> kind : handlers.generated().routingKinds()) {
-            sources.add(generated(kind, context));
-        }
-        return sources;
-    }
-
-    /** An informer on the objects of a kind that Rollouts name ({@code names}), indexed to find the Rollouts naming one. */
-    private static <R extends HasMetadata> EventSource<R, Rollout> named(Class<R> kind, String index,
-            java.util.function.Function<Rollout, Set<ResourceID>> names, EventSourceContext<Rollout> context) {
-        context.getPrimaryCache().addIndexer(index, rollout -> names.apply(rollout).stream().map(ResourceID::toString).toList());
-        return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, Rollout.class)
-                .withSecondaryToPrimaryMapper(object -> context.getPrimaryCache()
-                        .byIndex(index, ResourceID.fromResource(object).toString()).stream()
-                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
-                .withPrimaryToSecondaryMapper((Rollout rollout) -> names.apply(rollout))
-                .build(), context);
-    }
-
-    private static <R extends HasMetadata> EventSource<R, Rollout> generated(Class<R> kind, EventSourceContext<Rollout> context) {
-        return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, Rollout.class)
-                .withLabelSelector(Managed.MANAGED_BY_SELECTOR).build(), context);
-    }
-
-    /** The routing objects of a Rollout in the informers' caches. */
-    private List<HasMetadata> cachedRouting(Context<Rollout> context) {
-        List<HasMetadata> cached = new ArrayList<>();
-        for (Class<? extends HasMetadata> kind : handlers.generated().routingKinds()) {
-            cached.addAll(context.getSecondaryResources(kind));
-        }
-        return cached;
-    }
-
-    /** The MetricTemplates a Rollout's metrics refer to (a templateRef without namespace is in the Rollout's). */
-    static Set<ResourceID> templatesOf(Rollout rollout) {
-        var analysis = rollout.getSpec().getAnalysis();
-        if (analysis == null || analysis.getMetrics() == null) {
-            return Set.of();
-        }
-        String namespace = rollout.getMetadata().getNamespace();
-        return analysis.getMetrics().stream().filter(m -> m.getTemplateRef() != null && m.getTemplateRef().getName() != null)
-                .map(m -> new ResourceID(m.getTemplateRef().getName(),
-                        m.getTemplateRef().getNamespace() == null ? namespace : m.getTemplateRef().getNamespace()))
-                .collect(Collectors.toSet());
-    }
-
-    /** The target Deployment and the primary Ramp generates from it. */
-    static Set<ResourceID> deploymentsOf(Rollout rollout) {
-        String namespace = rollout.getMetadata().getNamespace();
-        String target = rollout.getSpec().getTargetRef().getName();
-        return Set.of(new ResourceID(target, namespace), new ResourceID(RolloutNames.primaryOf(target), namespace));
+        return sources.prepare(context);
     }
 
     /**
@@ -152,22 +87,24 @@ public class RolloutReconciler implements Reconciler<Rollout> {
             return UpdateControl.noUpdate();
         }
         RolloutNames names = RolloutNames.of(rollout);
-        Optional<Deployment> target = deployment(context, names.target());
+        Optional<Deployment> target = RolloutEventSources.deployment(context, names.target());
         if (target.isEmpty()) {
             return targetNotFound(rollout, names.target());
         }
         String before = Serialization.asJson(rollout.getStatus());
         RolloutStatus status = rollout.getStatus();
         recovered(rollout);
-        RolloutContext pass = new RolloutContext(rollout, target.get(), deployment(context, names.primary()),
-                releasePods(context, rollout), TemplateLookup.of(context.getSecondaryResources(MetricTemplate.class)), clock.instant());
+        RolloutContext pass = new RolloutContext(rollout, target.get(), RolloutEventSources.deployment(context, names.primary()),
+                RolloutEventSources.releasePods(context, rollout), TemplateLookup.of(context.getSecondaryResources(MetricTemplate.class)), clock.instant());
         Next next = handlers.decide(pass);
         status.setObservedGeneration(rollout.getMetadata().getGeneration());
         handlers.metrics().observe(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),
                 status.getPhase(), status.getCanaryWeight());
-        List<HasMetadata> routing = cachedRouting(context);
+        List<HasMetadata> routing = sources.cachedRouting(context);
         if (pass.effects().contains(new Effect.RouteToPrimary())) {
             handlers.generated().routeToPrimary(rollout, routing);
+            handlers.metrics().routedToPrimary(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),
+                    Duration.between(pass.now(), clock.instant()));
         }
         if (!Serialization.asJson(status).equals(before)) {
             writes.wrote(writeStatus(context, rollout, before));
@@ -181,23 +118,6 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         UpdateControl<Rollout> control = UpdateControl.noUpdate();
         next.after().ifPresent(control::rescheduleAfter);
         return control;
-    }
-
-    /** The cached Pods of the revision being released, in the Rollout's namespace. */
-    @SuppressWarnings("unchecked")
-    private static List<Pod> releasePods(Context<Rollout> context, Rollout rollout) {
-        String revision = rollout.getStatus().getLastAppliedRevision();
-        if (revision == null) {
-            return List.of();
-        }
-        var pods = (InformerEventSource<Pod, Rollout>) context.eventSourceRetriever().getEventSourceFor(Pod.class);
-        return pods.list(rollout.getMetadata().getNamespace(),
-                pod -> revision.equals(pod.getMetadata().getLabels().get(RampLabels.REVISION))).toList();
-    }
-
-    private static Optional<Deployment> deployment(Context<Rollout> context, String name) {
-        return context.getSecondaryResources(Deployment.class).stream()
-                .filter(d -> d.getMetadata().getName().equals(name)).findFirst();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.ramp.rollout;
 
 import dev.ramp.api.Phase;
 import dev.ramp.api.RollbackCause;
+import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.kube.Conditions;
 import java.time.Duration;
@@ -15,9 +16,9 @@ import java.time.temporal.ChronoUnit;
  */
 public final class Transitions {
 
-    public static final String PROMOTED = "Promoted";
-    public static final String ANALYSIS = "Analysis";
-    public static final String GIT_REVERTED = "GitReverted";
+    public static final String PROMOTED = RolloutConditions.PROMOTED;
+    public static final String ANALYSIS = RolloutConditions.ANALYSIS;
+    public static final String GIT_REVERTED = RolloutConditions.GIT_REVERTED;
 
     private Transitions() {
     }
@@ -39,6 +40,7 @@ public final class Transitions {
         status.setReleaseStartTime(seconds(context.now()));
         status.setFailedChecks(0);
         status.setInconclusiveChecks(0);
+        status.setFailingEvidence(null);
         status.setRollbackCause(null);
         status.setIterations(0);
         status.setStep(null);

@@ -37,6 +37,8 @@ class AnalysisTest {
     private HttpServer prometheus;
     private final List<String> queries = new CopyOnWriteArrayList<>();
     private volatile String answer = "[]";
+    /** When set, the answer to the built-in success rate's query (the other queries get {@link #answer}). */
+    private volatile String successRate;
     private Analysis analysis;
 
     @BeforeEach
@@ -45,7 +47,9 @@ class AnalysisTest {
         prometheus.createContext("/api/v1/query", exchange -> {
             String query = exchange.getRequestURI().getRawQuery().substring("query=".length());
             queries.add(URLDecoder.decode(query, StandardCharsets.UTF_8));
-            byte[] body = ("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":" + answer + "}}")
+            String decoded = URLDecoder.decode(query, StandardCharsets.UTF_8);
+            String result = successRate != null && decoded.startsWith("100 - 100") ? successRate : answer;
+            byte[] body = ("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":" + result + "}}")
                     .getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
@@ -62,7 +66,52 @@ class AnalysisTest {
     }
 
     private void requestsCounted(double requests) {
-        answer = "[{\"metric\":{},\"value\":[1700000000,\"" + requests + "\"]}]";
+        answer = vector(requests);
+    }
+
+    private static String vector(double value) {
+        return "[{\"metric\":{},\"value\":[1700000000,\"" + value + "\"]}]";
+    }
+
+    @Test
+    void belowTheMinimumSampleASuccessRateThatCouldNoLongerPassFailsTheRoundAtOnce() {
+        // 8 requests so far, 1 of them failed: over the 20 of the minimum sample the rate is at most 95, under 99.
+        requestsCounted(8);
+        successRate = vector(87.5);
+
+        CheckResult result = analysis.run(rollout(List.of(successRate(99))), "5d8c7f9b6", TemplateLookup.of(List.of()));
+
+        assertThat(result.verdict()).isEqualTo(Verdict.Failed);
+        assertThat(result.failedMetric()).hasValueSatisfying(m -> assertThat(m.getMessage()).isEqualTo(
+                "87.500 is below the minimum 99: 1 of the first 8 requests failed, so over 20 requests"
+                        + " (analysis.minRequests) the rate is at most 95 even if every other one succeeds"));
+        assertThat(result.failedOnErrors()).isTrue();
+        // Judged on these counters: the next failed check counts only on more errors than these.
+        assertThat(result.evidence().getRequests()).isEqualTo(8.0);
+        assertThat(queries).anySatisfy(q -> assertThat(q).isEqualTo("sum(istio_requests_total{reporter=\"destination\","
+                + "destination_workload_namespace=\"shop\",destination_workload=\"podinfo\","
+                + "destination_canonical_revision=\"5d8c7f9b6\",response_code=~\"5.*\"})"));
+    }
+
+    @Test
+    void belowTheMinimumSampleAFailureTheRestOfTheSampleCouldUndoIsStillInconclusive() {
+        // 8 requests, 1 failed, but with min 90 the 20 could still reach 95: wait for them.
+        requestsCounted(8);
+        successRate = vector(87.5);
+
+        CheckResult result = analysis.run(rollout(List.of(successRate(90))), "5d8c7f9b6", TemplateLookup.of(List.of()));
+
+        assertThat(result.verdict()).isEqualTo(Verdict.Inconclusive);
+        assertThat(result.failures()).contains("canary-requests: 8 requests to revision 5d8c7f9b6 in the last 30s,"
+                + " fewer than analysis.minRequests 20");
+        assertThat(result.evidence()).isNull();
+    }
+
+    private static MetricCheck successRate(double min) {
+        MetricCheck check = new MetricCheck();
+        check.setName(BuiltinQueries.SUCCESS_RATE);
+        check.setThresholdRange(new ThresholdRange(min, null));
+        return check;
     }
 
     @Test

@@ -98,6 +98,30 @@ class HelmChartTest {
     }
 
     @Test
+    void theScratchVolumeAndEachGitTransferAreBounded() {
+        RenderedChart chart = render(Map.of());
+        assertThat(scratch(chart).getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("1Gi"));
+        assertThat(chart.operator(RELEASE).getVolumeMounts()).anyMatch(m -> m.getName().equals("tmp")
+                && m.getMountPath().equals("/tmp"));
+        assertThat(chart.env(RELEASE, "RAMP_GIT_FETCH_TIMEOUT")).isEqualTo("2m");
+        assertThat(chart.env(RELEASE, "RAMP_GIT_MAX_FETCH_BYTES")).isEqualTo("268435456");
+
+        RenderedChart set = render(Map.of("scratch.sizeLimit", "4Gi", "sync.fetchTimeout", "90s",
+                "sync.maxFetchBytes", 1073741824L));
+        assertThat(scratch(set).getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("4Gi"));
+        assertThat(set.env(RELEASE, "RAMP_GIT_FETCH_TIMEOUT")).isEqualTo("90s");
+        assertThat(set.env(RELEASE, "RAMP_GIT_MAX_FETCH_BYTES")).isEqualTo("1073741824");
+
+        assertThatThrownBy(() -> render(Map.of("scratch.sizeLimit", "a lot"))).hasMessageContaining("sizeLimit");
+        assertThatThrownBy(() -> render(Map.of("sync.fetchTimeout", "2 minutes"))).hasMessageContaining("fetchTimeout");
+    }
+
+    private static io.fabric8.kubernetes.api.model.Volume scratch(RenderedChart chart) {
+        return chart.one(Deployment.class, RELEASE).getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("tmp")).findFirst().orElseThrow();
+    }
+
+    @Test
     void imageTagAndReplicasComeFromValues() {
         RenderedChart chart = render(Map.of("image.tag", "0.2.0-rc1", "image.repository", "registry.example.com/ramp",
                 "image.pullPolicy", "Always", "replicaCount", 2));
@@ -119,6 +143,9 @@ class HelmChartTest {
         assertThat(chart.env(RELEASE, "RAMP_LEADER_ELECTION_LEASE_NAME")).isEqualTo("ramp-operator");
         assertThat(chart.env(RELEASE, "RAMP_LEADER_ELECTION_LEASE_NAMESPACE")).isEqualTo(NAMESPACE);
         assertThat(chart.env(RELEASE, "RAMP_GIT_FETCH_DEPTH")).isEqualTo("100");
+        assertThat(chart.env(RELEASE, "RAMP_OUTSIDE_THREADS")).isEqualTo("16");
+        assertThat(chart.env(RELEASE, "RAMP_OUTSIDE_PER_NAMESPACE")).isEqualTo("4");
+        assertThat(chart.env(RELEASE, "RAMP_OUTSIDE_QUEUE_PER_NAMESPACE")).isEqualTo("64");
         assertThat(chart.env(RELEASE, "RAMP_GIT_MAX_FILE_BYTES")).isEqualTo("1048576");
         assertThat(chart.env(RELEASE, "RAMP_GIT_MAX_TOTAL_BYTES")).isEqualTo("33554432");
         // The root filesystem is read-only: JGit's user config goes under the /tmp volume.
@@ -166,7 +193,7 @@ class HelmChartTest {
         // What the chart renders, the operator accepts.
         assertThat(EgressPolicy.of(List.of(), List.of(), List.of(), List.of(chart.env(RELEASE, "RAMP_EGRESS_CLUSTER_CIDRS").split(",")),
                 List.of(chart.env(RELEASE, "RAMP_EGRESS_IN_CLUSTER_ALLOW").split(",")))
-                .forNamespace("team-a").refusal(java.net.URI.create("http://10.96.12.7/"))).isEmpty();
+                .forNamespace("team-a").resolve("10.96.12.7", 80).refusal()).isEmpty();
         assertThatThrownBy(() -> render(Map.of("egress.inClusterAllow.team-a[0]", "hooks.team-a.svc")))
                 .hasMessageContaining("inClusterAllow");
         assertThatThrownBy(() -> render(Map.of("egress.inClusterAllow.Team_A[0]", "10.0.0.0/8")))

@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The operator's egress policy on addresses, host names and Git URLs (no DNS beyond localhost and a test resolver). */
+/** The operator's egress policy on addresses, host names and URLs (no DNS beyond localhost and a test resolver). */
 class EgressPolicyTest {
 
     private final EgressPolicy defaults = EgressPolicy.defaults();
@@ -41,6 +41,38 @@ class EgressPolicyTest {
         assertThat(defaults.refusal(URI.create("http://METADATA.google.internal./"))).isPresent();
         // Even the operator's own settings may not name them.
         assertThat(defaults.trusted().refusal(URI.create("http://169.254.169.254/"))).isPresent();
+    }
+
+    @Test
+    void resolvingLooksTheNameUpOnceAndGivesTheAddressesOnlyWhenEachIsAllowed() throws Exception {
+        AtomicInteger lookups = new AtomicInteger();
+        InetAddress allowed = InetAddress.getByName("10.1.2.3");
+        InetAddress metadata = InetAddress.getByName("169.254.169.254");
+
+        EgressPolicy.Resolution one = defaults.resolvingWith(host -> {
+            lookups.incrementAndGet();
+            return new InetAddress[] {allowed};
+        }).resolve("git.example", 443);
+        assertThat(one.addresses()).containsExactly(allowed);
+        assertThat(one.refusal()).isEmpty();
+        assertThat(lookups.get()).isEqualTo(1);
+
+        EgressPolicy.Resolution mixed = defaults.resolvingWith(host -> new InetAddress[] {allowed, metadata})
+                .resolve("git.example", 443);
+        assertThat(mixed.addresses()).as("one denied address refuses the host").isEmpty();
+        assertThat(mixed.refusal()).hasValueSatisfying(r -> assertThat(r).contains("host git.example")
+                .contains("169.254.169.254"));
+
+        EgressPolicy.Resolution named = defaults.resolvingWith(host -> {
+            throw new AssertionError("a denied host name is refused before any lookup");
+        }).resolve("metadata.google.internal", 80);
+        assertThat(named.refusal()).isPresent();
+
+        EgressPolicy.Resolution unknown = defaults.resolvingWith(host -> {
+            throw new UnknownHostException(host);
+        }).resolve("nowhere.example", 22);
+        assertThat(unknown.addresses()).isEmpty();
+        assertThat(unknown.refusal()).as("left to fail as unreachable").isEmpty();
     }
 
     @Test
@@ -111,6 +143,11 @@ class EgressPolicyTest {
         assertThat(configured.forNamespace("team-b").refusal(service)).isPresent();
         // The same address under another name is not the entry.
         assertThat(configured.forNamespace("team-a").refusal(URI.create("http://10.96.3.4:8080/"))).isPresent();
+        // The address a client reached after looking the name up itself (sshd): the entry for the name holds for it.
+        InetAddress reached = addressOf("10.96.3.4");
+        assertThat(configured.forNamespace("team-a").refusal("hooks.team-a.svc.cluster.local", 8080, reached)).isEmpty();
+        assertThat(configured.forNamespace("team-a").refusal("hooks.team-a.svc.cluster.local", 9000, reached)).isPresent();
+        assertThat(configured.forNamespace("team-b").refusal("hooks.team-a.svc.cluster.local", 8080, reached)).isPresent();
 
         // An entry for every namespace.
         EgressPolicy everyone = EgressPolicy.of(List.of(), EgressPolicy.DEFAULT_DENY, List.of(), List.of(), List.of("127.0.0.0/8"));
@@ -135,21 +172,6 @@ class EgressPolicyTest {
                 .hasValueSatisfying(r -> assertThat(r).contains("ramp.egress.allow-cidrs"));
         assertThat(policy.refusal(URI.create("http://169.254.169.254/"))).isPresent();
         assertThat(policy.refusal(URI.create("http://localhost/"))).isPresent();
-    }
-
-    @Test
-    void gitUrlsOfEveryFormAreChecked() {
-        assertThat(defaults.refusalForGitUrl("https://169.254.169.254/org/repo.git")).isPresent();
-        assertThat(defaults.refusalForGitUrl("ssh://git@169.254.169.254:22/org/repo.git")).isPresent();
-        assertThat(defaults.refusalForGitUrl("git@169.254.169.254:org/repo.git")).isPresent();
-        assertThat(defaults.refusalForGitUrl("git@127.0.0.1:org/repo.git")).hasValueSatisfying(r -> assertThat(r).contains("loopback"));
-        assertThat(defaults.refusalForGitUrl("http://127.0.0.1:8080/org/repo.git")).isPresent();
-        assertThat(configured.forNamespace("team-a").refusalForGitUrl("git@127.0.0.1:org/repo.git")).isEmpty();
-        assertThat(configured.forNamespace("team-b").refusalForGitUrl("http://10.96.0.1/org/repo.git"))
-                .hasValueSatisfying(r -> assertThat(r).contains("cluster's pod or service range"));
-        EgressPolicy sshHost = EgressPolicy.of(List.of(), List.of(), List.of(), List.of(), List.of("team-a=localhost:22"));
-        assertThat(sshHost.forNamespace("team-a").refusalForGitUrl("git@localhost:org/repo.git")).isEmpty();
-        assertThat(sshHost.forNamespace("team-a").refusalForGitUrl("ssh://git@localhost:2222/org/repo.git")).isPresent();
     }
 
     @Test
@@ -192,7 +214,7 @@ class EgressPolicyTest {
         assertThat(InClusterAllowList.of(List.of("[fd00::1]:8080", "::1", "fd00::/8", "10.0.0.5:8080", " "))).isNotNull();
     }
 
-    private static EgressPolicy.Resolver names(Map<String, String> names) {
+    private static EgressPolicy.NameLookup names(Map<String, String> names) {
         return host -> {
             String address = names.get(host.endsWith(".") ? host.substring(0, host.length() - 1) : host);
             return address == null ? InetAddress.getAllByName(host)

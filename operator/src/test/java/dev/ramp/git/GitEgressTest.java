@@ -2,15 +2,18 @@ package dev.ramp.git;
 
 import static dev.ramp.git.GitFixture.condition;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.ramp.api.GitSource;
 import dev.ramp.api.GitSourceReasons;
+import dev.ramp.api.GitSourceSpec;
 import dev.ramp.egress.EgressPolicy;
 import dev.ramp.kube.Conditions;
 import dev.ramp.testing.GitHttpServer;
 import dev.ramp.testing.RampOperator;
 import dev.ramp.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +95,50 @@ class GitEgressTest {
         own.awaitSource(SOON, s -> Conditions.isTrue(s.getStatus().getConditions(), "Ready"));
         assertThat(client.configMaps().inNamespace(allowed).withName("greeting").get().getData())
                 .containsEntry("greeting", "hello");
+    }
+
+    /** Every form of a Git URL is checked as the namespace's, on the port it connects to; nothing is looked up but the host. */
+    @Test
+    void gitUrlsOfEveryFormAreCheckedAsTheNamespaces() throws Exception {
+        EgressPolicy defaults = EgressPolicy.defaults();
+        for (String url : List.of("https://169.254.169.254/org/repo.git", "ssh://git@169.254.169.254:22/org/repo.git",
+                "git@169.254.169.254:org/repo.git", "git@127.0.0.1:org/repo.git", "http://127.0.0.1:8080/org/repo.git")) {
+            assertThat(refusal(defaults, "team-a", url)).as(url).isEqualTo(GitSourceReasons.EGRESS_DENIED);
+        }
+        assertThat(catchThrowableOfType(GitSourceException.class, () -> GitEgress.resolve(defaults,
+                source("team-a", "git@127.0.0.1:org/repo.git")))).hasMessage("not connecting to git@127.0.0.1:org/repo.git"
+                + " (spec.url): address 127.0.0.1 is loopback, which tenant URLs may not reach unless the operator allows it"
+                + " for namespace team-a (ramp.egress.in-cluster-allow)");
+
+        EgressPolicy configured = EgressPolicy.of(List.of(), EgressPolicy.DEFAULT_DENY, EgressPolicy.DEFAULT_DENY_HOSTS,
+                List.of("10.96.0.0/12"), List.of("team-a=127.0.0.1/32"));
+        assertThat(GitEgress.resolve(configured, source("team-a", "git@127.0.0.1:org/repo.git")).addresses())
+                .extracting(InetAddress::getHostAddress).containsExactly("127.0.0.1");
+        assertThat(refusal(configured, "team-b", "git@127.0.0.1:org/repo.git")).isEqualTo(GitSourceReasons.EGRESS_DENIED);
+        assertThat(refusal(configured, "team-b", "http://10.96.0.1/org/repo.git")).isEqualTo(GitSourceReasons.EGRESS_DENIED);
+
+        // A host:port entry holds for the port the URL connects to: 22 for scp-like and ssh:// without one.
+        EgressPolicy sshHost = EgressPolicy.of(List.of(), List.of(), List.of(), List.of(), List.of("team-a=localhost:22"));
+        assertThat(GitEgress.resolve(sshHost, source("team-a", "git@localhost:org/repo.git")).addresses()).isNotEmpty();
+        assertThat(GitEgress.resolve(sshHost, source("team-a", "ssh://git@localhost/org/repo.git")).addresses()).isNotEmpty();
+        assertThat(refusal(sshHost, "team-a", "ssh://git@localhost:2222/org/repo.git")).isEqualTo(GitSourceReasons.EGRESS_DENIED);
+        assertThat(refusal(sshHost, "team-b", "git@localhost:org/repo.git")).isEqualTo(GitSourceReasons.EGRESS_DENIED);
+        assertThat(refusal(defaults, "team-a", "/srv/git/repo.git")).isEqualTo(GitSourceReasons.INVALID_URL);
+    }
+
+    private static String refusal(EgressPolicy egress, String namespace, String url) {
+        GitSourceException refused = catchThrowableOfType(GitSourceException.class,
+                () -> GitEgress.resolve(egress, source(namespace, url)));
+        return refused == null ? null : refused.reason();
+    }
+
+    private static GitSource source(String namespace, String url) {
+        GitSource source = new GitSource();
+        source.getMetadata().setName("apps");
+        source.getMetadata().setNamespace(namespace);
+        source.setSpec(new GitSourceSpec());
+        source.getSpec().setUrl(url);
+        return source;
     }
 
     @ParameterizedTest

@@ -11,6 +11,7 @@ import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
 import dev.ramp.testing.GitHttpServer;
 import dev.ramp.testing.TestCluster;
+import dev.ramp.work.OutsideWork;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +42,7 @@ class SyncRetryTest {
 
     private static KubernetesClient client;
     private static GitHttpServer server;
+    private static final OutsideWork work = new OutsideWork(2, 2, 4);
 
     private GitFixture fx;
     private GitSourceReconciler reconciler;
@@ -55,6 +58,7 @@ class SyncRetryTest {
 
     @AfterAll
     static void stop() {
+        work.close();
         server.close();
         client.close();
     }
@@ -65,8 +69,9 @@ class SyncRetryTest {
         Conditions conditions = new Conditions(Clock.systemUTC());
         GitMirror mirror = new GitMirror(Files.createTempDirectory("ramp-git-cache-"), GitMirror.DEFAULT_DEPTH,
                 dev.ramp.testing.LoopbackEgress.policy());
-        reconciler = new GitSourceReconciler(client, new GitSync(mirror, SyncIdentities.withoutDefault(client), new ManifestReader(), conditions,
-                new EventRecorder(client, Clock.systemUTC())), new GitSourceConditions(conditions), new SyncRequests());
+        reconciler = new GitSourceReconciler(client, new SyncRuns(client, new GitSync(mirror, SyncIdentities.withoutDefault(client),
+                new ManifestReader(), conditions, new EventRecorder(client, Clock.systemUTC())), work, Clock.systemUTC()),
+                new GitSourceConditions(conditions), new SyncRequests());
     }
 
     @AfterEach
@@ -77,9 +82,22 @@ class SyncRetryTest {
         fx.close();
     }
 
-    /** One reconcile as JOSDK runs it: the status it returns is written. Returns when it asks to run again. */
+    /**
+     * One sync as JOSDK runs it: reconciles (starting the sync off this thread) until a reconcile
+     * no longer holds for it, then writes the status that one returns. Returns when it asks to run again.
+     */
     private Duration reconcile() {
-        UpdateControl<GitSource> control = reconciler.reconcile(fx.source(), null);
+        AtomicReference<UpdateControl<GitSource>> done = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            UpdateControl<GitSource> control = reconciler.reconcile(fx.source(), null);
+            boolean holding = control.getResource().isEmpty()
+                    && control.getScheduleDelay().orElseThrow() == SyncRuns.LOOK_AGAIN.toMillis();
+            if (!holding) {
+                done.set(control);
+            }
+            return !holding;
+        });
+        UpdateControl<GitSource> control = done.get();
         control.getResource().ifPresent(source -> client.resource(source).patchStatus());
         return Duration.ofMillis(control.getScheduleDelay().orElseThrow());
     }

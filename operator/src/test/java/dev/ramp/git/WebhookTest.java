@@ -129,7 +129,7 @@ class WebhookTest {
 
     @Test
     void anUnknownGitSourceAndABadSignatureGetTheSameAnswer() throws Exception {
-        fx.createSource(".", "1h");
+        createKnownSource();
         byte[] payload = pushPayload("0".repeat(40));
 
         HttpResponse<String> forged = push("apps", payload, "wrong-key");
@@ -150,7 +150,7 @@ class WebhookTest {
 
     @Test
     void aGitLabPushWithTheKeyAsTokenIsRecorded() throws Exception {
-        fx.createSource(".", "1h");
+        createKnownSource();
 
         HttpResponse<String> answer = send("apps", pushPayload("0".repeat(40)), Map.of("X-Gitlab-Token", GitFixture.WEBHOOK_KEY));
 
@@ -160,7 +160,7 @@ class WebhookTest {
 
     @Test
     void aBodyAboveTheLimitIsRefusedWith413() throws Exception {
-        fx.createSource(".", "1h");
+        createKnownSource();
         byte[] payload = new byte[1024 * 1024 + 1];
         java.util.Arrays.fill(payload, (byte) ' ');
 
@@ -172,7 +172,7 @@ class WebhookTest {
 
     @Test
     void aBurstBeyondTheRateIsRefusedWith429AndRetryAfter() throws Exception {
-        fx.createSource(".", "1h");
+        createKnownSource();
         byte[] payload = pushPayload("0".repeat(40));
         List<Integer> codes = new ArrayList<>();
         HttpResponse<String> last = null;
@@ -190,7 +190,7 @@ class WebhookTest {
 
     @Test
     void aFloodWithoutTheKeyDoesNotUseUpTheGitSourcesPushes() throws Exception {
-        fx.createSource(".", "1h");
+        createKnownSource();
         byte[] payload = pushPayload("0".repeat(40));
         List<Integer> flood = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -297,5 +297,14 @@ class WebhookTest {
         // server's idle timeout has closed.
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
                 .send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * The GitSource, once the controller has written its status (so its informer knows it): the webhook finds GitSources in the
+     * controller's informer cache, which a push sent the instant after creation may precede.
+     */
+    private void createKnownSource() {
+        fx.createSource(".", "1h");
+        fx.awaitSource(Duration.ofSeconds(30), s -> s.getStatus() != null && !s.getStatus().getConditions().isEmpty());
     }
 }

@@ -2,6 +2,7 @@ package dev.ramp.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ramp.api.CanaryEvidence;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.Verdict;
 import dev.ramp.rollout.CheckVerdicts.Outcome;
@@ -87,5 +88,67 @@ class CheckVerdictsTest {
             decision = CheckVerdicts.record(DEFAULTS, status, Verdict.Inconclusive);
         }
         assertThat(waited).isGreaterThan(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void whileChecksFailEachCountsOnlyOnNewEvidenceAndTheNextIsDueAsSoonAsItMayBeThere() {
+        CheckVerdicts.Decision first = CheckVerdicts.record(DEFAULTS, status, Verdict.Failed, new CanaryEvidence(100.0, 5.0), true);
+        assertThat(first).isEqualTo(new CheckVerdicts.Decision(Outcome.HOLD, Duration.ofMillis(500)));
+        assertThat(CheckVerdicts.nextCheck(DEFAULTS, status)).isEqualTo(Duration.ofMillis(500));
+
+        // Prometheus has no newer sample: the same counters, not counted.
+        assertThat(CheckVerdicts.record(DEFAULTS, status, Verdict.Failed, new CanaryEvidence(100.0, 5.0), true))
+                .isEqualTo(new CheckVerdicts.Decision(Outcome.REPEATED, Duration.ofMillis(500)));
+        assertThat(status.getFailedChecks()).isEqualTo(1);
+
+        // New samples with more failed requests: counted.
+        assertThat(CheckVerdicts.record(DEFAULTS, status, Verdict.Failed, new CanaryEvidence(110.0, 8.0), true).outcome())
+                .isEqualTo(Outcome.HOLD);
+        assertThat(CheckVerdicts.record(DEFAULTS, status, Verdict.Failed, new CanaryEvidence(120.0, 11.0), true).outcome())
+                .isEqualTo(Outcome.FAILED);
+        assertThat(status.getFailedChecks()).isEqualTo(3);
+    }
+
+    @Test
+    void oneBurstOfErrorsStillInTheWindowIsCountedOnce() {
+        CheckVerdicts.record(DEFAULTS, status, Verdict.Failed, new CanaryEvidence(100.0, 5.0), true);
+
+        // Later checks still see the burst in their window, on more requests but no more errors.
+        for (double requests = 110; requests < 200; requests += 10) {
+            assertThat(CheckVerdicts.record(DEFAULTS, status, Verdict.Failed, new CanaryEvidence(requests, 5.0), true).outcome())
+                    .isEqualTo(Outcome.REPEATED);
+        }
+        assertThat(status.getFailedChecks()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailureNotOnErrorsIsRenewedByMoreRequests() {
+        CheckVerdicts.record(DEFAULTS, status, Verdict.Failed, new CanaryEvidence(100.0, 0.0), false);
+
+        assertThat(CheckVerdicts.record(DEFAULTS, status, Verdict.Failed, new CanaryEvidence(100.0, 0.0), false).outcome())
+                .isEqualTo(Outcome.REPEATED);
+        assertThat(CheckVerdicts.record(DEFAULTS, status, Verdict.Failed, new CanaryEvidence(104.0, 0.0), false).outcome())
+                .isEqualTo(Outcome.HOLD);
+        assertThat(status.getFailedChecks()).isEqualTo(2);
+    }
+
+    @Test
+    void aPassedCheckEndsTheFailingPaceAndWithoutCountersEveryFailureCountsAtTheUsualPace() {
+        CheckVerdicts.record(DEFAULTS, status, Verdict.Failed, new CanaryEvidence(100.0, 5.0), true);
+        assertThat(CheckVerdicts.record(DEFAULTS, status, Verdict.Passed).nextCheck()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(status.getFailingEvidence()).isNull();
+        assertThat(CheckVerdicts.nextCheck(DEFAULTS, status)).isEqualTo(Duration.ofSeconds(5));
+
+        assertThat(CheckVerdicts.record(DEFAULTS, status, Verdict.Failed, null, true))
+                .isEqualTo(new CheckVerdicts.Decision(Outcome.HOLD, Duration.ofSeconds(5)));
+        assertThat(CheckVerdicts.record(DEFAULTS, status, Verdict.Failed, null, true).outcome()).isEqualTo(Outcome.FAILED);
+    }
+
+    @Test
+    void theFailingPaceIsNeverSlowerThanTheUsualOne() {
+        AnalysisSettings fast = new AnalysisSettings(Duration.ofMillis(200), 3, 10, Duration.ofMinutes(10));
+
+        assertThat(CheckVerdicts.record(fast, status, Verdict.Failed, new CanaryEvidence(10.0, 5.0), true).nextCheck())
+                .isEqualTo(Duration.ofMillis(200));
     }
 }

@@ -72,6 +72,8 @@ class OperatorMetricsTest {
                     Map.of("namespace", healthy, "name", "podinfo", "outcome", "succeeded"), 1);
             awaitSample("ramp_rollout_duration_seconds_count",
                     Map.of("namespace", broken, "name", "podinfo", "outcome", "failed"), 1);
+            // The broken release's rollback wrote its route once; the healthy one never rolled back.
+            awaitSample("ramp_rollback_route_seconds_count", Map.of("namespace", broken, "name", "podinfo"), 1);
             MetricsScrape scrape = MetricsScrape.of(metrics);
             assertThat(scrape.value("ramp_rollout_duration_seconds_sum",
                     Map.of("namespace", healthy, "name", "podinfo", "outcome", "succeeded")).orElseThrow())
@@ -85,6 +87,7 @@ class OperatorMetricsTest {
                     Map.of("namespace", broken, "name", "podinfo", "metric", "error-rate", "reason", "TemplateNotFound")))
                     .hasValue(1);
             assertThat(scrape.value("ramp_analysis_query_failures_total", Map.of("namespace", healthy))).isEmpty();
+            assertThat(scrape.value("ramp_rollback_route_seconds_count", Map.of("namespace", healthy))).isEmpty();
         }
     }
 

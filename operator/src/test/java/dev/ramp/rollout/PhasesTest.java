@@ -41,6 +41,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.ramp.work.Observation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -469,6 +470,19 @@ class PhasesTest {
             assertThat(condition(Transitions.ANALYSIS, c -> c.getReason())).contains(AnalysisReasons.SKIPPED);
             assertThat(condition(Transitions.ANALYSIS, c -> c.getMessage()))
                     .contains("spec.analysis.skipAnalysis is true: the canary is not checked at step 2 of 2: canary weight 50%");
+        }
+
+        @Test
+        void skipAnalysisClearsAFlagAboutAQueryItNoLongerRuns() {
+            releasingAt(0, Duration.ZERO);
+            probes.answer(new CheckResult(passed().outcomes(), List.of("metric error-rate: its query does not use {{ revision }}")));
+            decideAt(Duration.ofSeconds(5));
+            assertThat(condition(AnalysisReasons.REVISION_SELECTED, c -> c.getStatus())).contains(Conditions.FALSE);
+
+            rollout.getSpec().getAnalysis().setSkipAnalysis(true);
+            decideAt(Duration.ofSeconds(10));
+
+            assertThat(condition(AnalysisReasons.REVISION_SELECTED, c -> c.getStatus())).isEmpty();
         }
 
         @Test
@@ -976,11 +990,102 @@ class PhasesTest {
         }
     }
 
+    /**
+     * Answers from outside still being asked: the pass holds, changing no status and telling no
+     * Event, and looks again at the probe's deadline (the answer's arrival wakes it sooner).
+     */
+    @Nested
+    class Pending {
+
+        private String statusBefore;
+
+        private Next decideHolding(Duration sinceT0) {
+            statusBefore = io.fabric8.kubernetes.client.utils.Serialization.asJson(status());
+            return decideAt(sinceT0);
+        }
+
+        private void assertHeld(Next next) {
+            assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(status())).isEqualTo(statusBefore);
+            assertThat(pass.notes()).isEmpty();
+            assertThat(next.after()).contains(ScriptedProbes.LOOK_AGAIN);
+        }
+
+        @Test
+        void pendingChecksHoldTheStepWithoutRecordingACheck() {
+            releasingAt(1, Duration.ZERO);
+            probes.answer(failed(10.0));
+            probes.pending(true);
+
+            Next next = decideHolding(Duration.ofSeconds(30));
+
+            assertHeld(next);
+            assertThat(status().getFailedChecks()).isZero();
+            assertThat(status().getStep()).isEqualTo(1);
+
+            probes.pending(false);
+            decideAt(Duration.ofSeconds(31));
+            assertThat(status().getFailedChecks()).as("the answer, once in, is judged").isEqualTo(1);
+        }
+
+        @Test
+        void aPendingRollbackHookHoldsEvenWhenTheChecksWouldPromote() {
+            hook(WebhookSpec.Type.Rollback);
+            releasingAt(1, Duration.ZERO);
+            probes.answer(passed());
+            probes.pending(false, WebhookSpec.Type.Rollback);
+
+            Next next = decideHolding(Duration.ofSeconds(30));
+
+            assertHeld(next);
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+            assertThat(status().getIterations()).isNull();
+        }
+
+        @Test
+        void aPendingConfirmRolloutHoldsBeforeTrafficAndNoPreRolloutHookIsAsked() {
+            hook(WebhookSpec.Type.ConfirmRollout);
+            hook(WebhookSpec.Type.PreRollout);
+            releasingAt(0, Duration.ZERO);
+            status().setStep(null);
+            status().setLastCheckTime(null);
+            status().setCanaryWeight(0);
+            probes.pending(false, WebhookSpec.Type.ConfirmRollout);
+
+            Next next = decideHolding(Duration.ofSeconds(1));
+
+            assertHeld(next);
+            assertThat(probes.hooksAsked).doesNotContain(WebhookSpec.Type.PreRollout);
+            assertThat(ReleasePlan.routingOf(rollout).weights().canary()).isZero();
+        }
+
+        @Test
+        void aPendingConfirmPromotionHoldsBeforeTheCheckIsRecorded() {
+            hook(WebhookSpec.Type.ConfirmPromotion);
+            releasingAt(1, Duration.ZERO);
+            status().setPhase(Phase.WaitingPromotion);
+            probes.answer(passed());
+            probes.pending(false, WebhookSpec.Type.ConfirmPromotion);
+
+            Next next = decideHolding(Duration.ofSeconds(5));
+
+            assertHeld(next);
+            assertThat(status().getLastCheckTime()).as("the round stays open for the answer").isEqualTo(T0.toString());
+
+            probes.pending(false);
+            decideAt(Duration.ofSeconds(6));
+            assertThat(status().getPhase()).isEqualTo(Phase.Promoting);
+        }
+    }
+
     private static final class ScriptedProbes implements Probes {
+
+        static final Duration LOOK_AGAIN = Duration.ofSeconds(15);
 
         private CheckResult result = new CheckResult(List.of());
         private final Map<WebhookSpec.Type, HookAnswer> refusals = new EnumMap<>(WebhookSpec.Type.class);
         private final Map<WebhookSpec.Type, HookAnswer> yeses = new EnumMap<>(WebhookSpec.Type.class);
+        private final java.util.Set<WebhookSpec.Type> pendingHooks = java.util.EnumSet.noneOf(WebhookSpec.Type.class);
+        private boolean checksPending;
         private int checksRun;
         private final List<WebhookSpec.Type> hooksAsked = new ArrayList<>();
 
@@ -996,22 +1101,38 @@ class PhasesTest {
             yeses.put(type, answer);
         }
 
+        /** The checks' answer, or the hooks of {@code type}, are still being asked. */
+        void pending(boolean checks, WebhookSpec.Type... types) {
+            checksPending = checks;
+            pendingHooks.clear();
+            pendingHooks.addAll(List.of(types));
+        }
+
         @Override
-        public CheckResult checks(Rollout rollout, String revision, TemplateLookup templates) {
+        public Observation<CheckResult> checks(RolloutContext context) {
+            if (checksPending) {
+                return Observation.pending(LOOK_AGAIN);
+            }
             checksRun++;
-            return result;
+            return Observation.ready(result);
         }
 
         @Override
-        public Optional<HookAnswer> firstRefusal(Rollout rollout, WebhookSpec.Type type) {
-            hooksAsked.add(type);
-            return Optional.ofNullable(refusals.get(type));
+        public Observation<Optional<HookAnswer>> firstRefusal(RolloutContext context, WebhookSpec.Type type) {
+            return hook(type, refusals);
         }
 
         @Override
-        public Optional<HookAnswer> firstYes(Rollout rollout, WebhookSpec.Type type) {
+        public Observation<Optional<HookAnswer>> firstYes(RolloutContext context, WebhookSpec.Type type) {
+            return hook(type, yeses);
+        }
+
+        private Observation<Optional<HookAnswer>> hook(WebhookSpec.Type type, Map<WebhookSpec.Type, HookAnswer> answers) {
+            if (pendingHooks.contains(type)) {
+                return Observation.pending(LOOK_AGAIN);
+            }
             hooksAsked.add(type);
-            return Optional.ofNullable(yeses.get(type));
+            return Observation.ready(Optional.ofNullable(answers.get(type)));
         }
     }
 

@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.server.Environment;
@@ -30,6 +31,7 @@ public class GitSshServer implements AutoCloseable {
     private final Path root;
     private final SshServer server;
     private final KeyPair client;
+    private final AtomicInteger authentications = new AtomicInteger();
 
     public GitSshServer(Path root) throws IOException, NoSuchAlgorithmException {
         this.root = root;
@@ -38,13 +40,26 @@ public class GitSshServer implements AutoCloseable {
         server.setHost("127.0.0.1");
         server.setPort(0);
         server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(Files.createTempFile("ramp-ssh-host-", ".key")));
-        server.setPublickeyAuthenticator((user, key, session) -> KeyUtils.compareKeys(key, client.getPublic()));
+        server.setPublickeyAuthenticator((user, key, session) -> {
+            authentications.incrementAndGet();
+            return KeyUtils.compareKeys(key, client.getPublic());
+        });
         server.setCommandFactory((channel, command) -> new GitCommand(command));
         server.start();
     }
 
     public String url(String repository) {
-        return "ssh://git@127.0.0.1:" + server.getPort() + "/" + repository + ".git";
+        return url("127.0.0.1", repository);
+    }
+
+    /** The repository's URL naming the server as {@code host} (which must lead to 127.0.0.1). */
+    public String url(String host, String repository) {
+        return "ssh://git@" + host + ":" + server.getPort() + "/" + repository + ".git";
+    }
+
+    /** How many times a client offered a key (each attempt to authenticate, whatever its outcome). */
+    public int authentications() {
+        return authentications.get();
     }
 
     /** The client's private key, PEM-encoded, as a Secret's {@code identity} holds it. */

@@ -25,10 +25,11 @@ public class HostileServer implements AutoCloseable {
     private final HttpServer server;
     private final AtomicLong bodyBytes = new AtomicLong();
     private final AtomicInteger brokenOff = new AtomicInteger();
+    private final AtomicInteger open = new AtomicInteger();
 
     public HostileServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(Executors.newFixedThreadPool(16));
         server.createContext("/trickle/", exchange -> endless(exchange, new byte[] {'a'}, 100));
         server.createContext("/huge/", exchange -> {
             byte[] chunk = new byte[64 * 1024];
@@ -49,6 +50,7 @@ public class HostileServer implements AutoCloseable {
 
     /** Writes {@code chunk} until the client goes away, pausing {@code pauseMillis} between writes. */
     private void endless(HttpExchange exchange, byte[] chunk, long pauseMillis) {
+        open.incrementAndGet();
         try (exchange) {
             exchange.getRequestBody().readAllBytes();
             exchange.sendResponseHeaders(status(exchange), 0);
@@ -65,7 +67,14 @@ public class HostileServer implements AutoCloseable {
             brokenOff.incrementAndGet();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            open.decrementAndGet();
         }
+    }
+
+    /** How many endless answers are being sent now: callers still hanging on this peer. */
+    public int open() {
+        return open.get();
     }
 
     /** The status a path names second: {@code /huge/200} (and {@code /huge/200/api/v1/query}) answers 200. */

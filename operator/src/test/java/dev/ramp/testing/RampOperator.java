@@ -5,10 +5,16 @@ import dev.ramp.git.GitReverter;
 import dev.ramp.git.GitSourceConditions;
 import dev.ramp.git.GitSourceReconciler;
 import dev.ramp.git.GitSync;
+import dev.ramp.git.GitTransfers;
 import dev.ramp.git.ManifestLimits;
 import dev.ramp.git.ManifestReader;
 import dev.ramp.git.SyncIdentities;
 import dev.ramp.git.SyncRequests;
+import dev.ramp.git.TransferLimits;
+import dev.ramp.git.SyncRuns;
+import dev.ramp.rollout.AsyncProbes;
+import dev.ramp.rollout.RolloutEventSources;
+import dev.ramp.work.OutsideWork;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
 import dev.ramp.rollout.PhaseHandlerRegistry;
@@ -43,6 +49,10 @@ public class RampOperator implements AutoCloseable {
     private ManifestLimits limits = ManifestLimits.DEFAULT;
     private RoutePolicy routes = RoutePolicy.OWN_NAMES;
     private EgressPolicy egress = LoopbackEgress.policy();
+    private TransferLimits transferLimits = TransferLimits.DEFAULT;
+    private int[] outside = {16, 4, 64};
+    private int reconcileThreads;
+    private OutsideWork work;
 
     public RampOperator(KubernetesClient client, String prometheusAddress) {
         this.client = client;
@@ -90,20 +100,49 @@ public class RampOperator implements AutoCloseable {
         return this;
     }
 
+    /** The operator settings ramp.git.fetch-timeout and ramp.git.max-fetch-bytes; set before {@link #start()}. */
+    public RampOperator withTransferLimits(TransferLimits limits) {
+        this.transferLimits = limits;
+        return this;
+    }
+
+    /** The operator settings ramp.outside.threads, per-namespace and queue-per-namespace; set before {@link #start()}. */
+    public RampOperator withOutsideWork(int threads, int perNamespace, int queuePerNamespace) {
+        this.outside = new int[] {threads, perNamespace, queuePerNamespace};
+        return this;
+    }
+
+    /** JOSDK's reconcile threads (its default when not set); set before {@link #start()}. */
+    public RampOperator withReconcileThreads(int threads) {
+        this.reconcileThreads = threads;
+        return this;
+    }
+
     public RampOperator start() {
         Clock clock = Clock.systemUTC();
         Conditions conditions = new Conditions(clock);
         EventRecorder events = new EventRecorder(client, clock);
-        GitMirror mirror = new GitMirror(gitCache, GitMirror.DEFAULT_DEPTH, egress);
+        GitMirror mirror = new GitMirror(gitCache, GitMirror.DEFAULT_DEPTH,
+                new GitTransfers(egress, transferLimits));
         SyncRequests syncs = new SyncRequests();
-        operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-        operator.register(new RolloutReconciler(conditions, events,
-                PhaseHandlerRegistry.create(client, events, prometheusAddress, new SimpleMeterRegistry(),
-                        new GitReverter(client, mirror, syncs), References.SAME_NAMESPACE, egress, routes),
-                clock));
-        operator.register(new GitSourceReconciler(client, new GitSync(mirror, new SyncIdentities(client,
+        operator = new Operator(o -> {
+            o.withKubernetesClient(client).withCloseClientOnStop(false);
+            if (reconcileThreads > 0) {
+                o.withConcurrentReconciliationThreads(reconcileThreads);
+            }
+        });
+        work = new OutsideWork(outside[0], outside[1], outside[2]);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AsyncProbes probes = PhaseHandlerRegistry.probes(client, prometheusAddress, registry, References.SAME_NAMESPACE,
+                egress, work, clock);
+        PhaseHandlerRegistry handlers = PhaseHandlerRegistry.create(client, events, registry,
+                new GitReverter(client, mirror, syncs), routes, probes);
+        operator.register(new RolloutReconciler(conditions, events, handlers,
+                new RolloutEventSources(handlers.generated().routingKinds(), probes.wakeups()), clock));
+        GitSync sync = new GitSync(mirror, new SyncIdentities(client,
                 java.util.Optional.ofNullable(defaultServiceAccount), java.util.Optional.ofNullable(ownServiceAccount)),
-                new ManifestReader(limits), conditions, events),
+                new ManifestReader(limits), conditions, events);
+        operator.register(new GitSourceReconciler(client, new SyncRuns(client, sync, work, clock),
                 new GitSourceConditions(conditions), syncs));
         operator.start();
         return this;
@@ -113,6 +152,10 @@ public class RampOperator implements AutoCloseable {
         if (operator != null) {
             operator.stop();
             operator = null;
+        }
+        if (work != null) {
+            work.close();
+            work = null;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ramp.cli.command;
 
+import dev.ramp.api.RolloutConditions;
 import dev.ramp.cli.ReleaseView;
 import io.fabric8.kubernetes.api.model.Condition;
 
@@ -13,7 +14,7 @@ final class FailureReason {
         var conditions = view.status().getConditions();
         if (conditions != null) {
             for (Condition c : conditions) {
-                if ("Promoted".equals(c.getType()) && "False".equals(c.getStatus()) && c.getMessage() != null) {
+                if (RolloutConditions.PROMOTED.equals(c.getType()) && "False".equals(c.getStatus()) && c.getMessage() != null) {
                     return c.getReason() == null ? c.getMessage() : c.getReason() + ": " + c.getMessage();
                 }
             }

@@ -1,5 +1,7 @@
 package dev.ramp.cli.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.MetricCheck;
 import dev.ramp.api.MetricStatus;
@@ -28,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
  * Plays Ramp's operator in the CLI's tests, which run no operator: creates Rollouts, writes
@@ -81,18 +84,35 @@ public final class FakeOperator implements AutoCloseable {
         return client.resource(rollout).patchStatus();
     }
 
-    /** Applies the changes one after the other, {@code every} apart, starting after {@code every}. */
+    /**
+     * Applies the changes one after the other, each once {@code shown} says that the watcher has
+     * printed one more line than before the previous change (so every state is seen, however busy
+     * the machine), waiting at most 20 s for each.
+     */
     @SafeVarargs
-    public final void play(String name, Duration every, Consumer<RolloutStatus>... changes) {
-        for (int i = 0; i < changes.length; i++) {
-            Consumer<RolloutStatus> change = changes[i];
-            scheduler.schedule(() -> status(name, change), every.toMillis() * (i + 1), TimeUnit.MILLISECONDS);
-        }
+    public final void play(String name, IntSupplier shown, Consumer<RolloutStatus>... changes) {
+        scheduler.submit(() -> {
+            for (Consumer<RolloutStatus> change : changes) {
+                int before = shown.getAsInt();
+                if (before == 0) {
+                    await().atMost(Duration.ofSeconds(20)).until(() -> shown.getAsInt() > 0);
+                    before = shown.getAsInt();
+                }
+                status(name, change);
+                int seen = before;
+                await().atMost(Duration.ofSeconds(20)).until(() -> shown.getAsInt() > seen);
+            }
+            return null;
+        });
     }
 
-    /** Schedules any work, e.g. deleting the Rollout while it is watched. */
-    public void later(Duration delay, Runnable work) {
-        scheduler.schedule(work, delay.toMillis(), TimeUnit.MILLISECONDS);
+    /** Does {@code work} once {@code ready} holds, waiting at most 20 s. */
+    public void when(java.util.function.BooleanSupplier ready, Runnable work) {
+        scheduler.submit(() -> {
+            await().atMost(Duration.ofSeconds(20)).until(ready::getAsBoolean);
+            work.run();
+            return null;
+        });
     }
 
     /**

@@ -12,6 +12,7 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -39,6 +40,10 @@ final class ControlPlane implements AutoCloseable {
     private final List<ChildProcess> processes = new ArrayList<>();
     private Path kubeconfig;
     private KubernetesClient client;
+    /** Asks once, without the client's retries, so an outage is seen when it happens. */
+    private KubernetesClient probe;
+    private List<String> apiserverCommand;
+    private int apiserverIndex;
 
     /** The kwok lab's control plane, its fake node's Pods on 127.{@code podNet}.0.0/16. */
     ControlPlane(Path dir, Path bin, int podNet) {
@@ -95,6 +100,8 @@ final class ControlPlane implements AutoCloseable {
                     // logs and exec reach the kubelet at the node's IP: the namespace has no DNS.
                     "--kubelet-preferred-address-types", "InternalIP"));
         }
+        apiserverCommand = List.copyOf(apiserver);
+        apiserverIndex = processes.size();
         processes.add(ChildProcess.start(dir, "kube-apiserver", apiserver, Map.of()));
         kubeconfig = dir.resolve("kubeconfig");
         Files.writeString(kubeconfig, """
@@ -106,6 +113,11 @@ final class ControlPlane implements AutoCloseable {
                 current-context: ramp-lab
                 """.formatted(apiPort, token));
         client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+        Config once = Config.fromKubeconfig(Files.readString(kubeconfig));
+        once.setRequestRetryBackoffLimit(0);
+        once.setConnectionTimeout(1_000);
+        once.setRequestTimeout(2_000);
+        probe = new KubernetesClientBuilder().withConfig(once).build();
         Net.await("kube-apiserver", Duration.ofSeconds(90), this::apiReady);
         String kc = kubeconfig.toString();
         List<String> controllers = new ArrayList<>(List.of(
@@ -143,9 +155,42 @@ final class ControlPlane implements AutoCloseable {
         });
     }
 
-    private boolean apiReady() {
+    /**
+     * Stops kube-apiserver alone with SIGKILL, as when its host dies, so the outage begins at a
+     * known instant (on SIGTERM it drains its long-running requests for about 10 s first): etcd,
+     * the controllers, the scheduler and the node keep running, and every client (the kubelet,
+     * kube-proxy, the operator's Pods) loses the API. Returns when the process has exited.
+     */
+    Instant stopApiServer() {
+        processes.get(apiserverIndex).kill();
+        Lab.log("kube-apiserver stopped (SIGKILL; etcd, controllers, scheduler and the node keep running)");
+        return Instant.now();
+    }
+
+    /**
+     * Starts kube-apiserver again with the same flags, port, certificates and keys (so tokens and
+     * the CA Pods trust stay valid); returns when {@code /readyz} answers ok, polled every 100 ms.
+     */
+    Instant startApiServer() throws IOException {
+        processes.set(apiserverIndex, ChildProcess.start(dir, "kube-apiserver", apiserverCommand, Map.of()));
+        Net.awaitEvery("kube-apiserver back", Duration.ofSeconds(120), Duration.ofMillis(100), this::apiReady);
+        Lab.log("kube-apiserver back and ready");
+        return Instant.now();
+    }
+
+    /** The control plane's programs that are no longer running (kube-apiserver while stopped). */
+    List<String> exited() {
+        return processes.stream().filter(p -> !p.alive()).map(ChildProcess::toString).toList();
+    }
+
+    /** A client that tries each request once, with short timeouts: for polling through an outage. */
+    KubernetesClient probe() {
+        return probe;
+    }
+
+    boolean apiReady() {
         try {
-            return "ok".equals(client.raw("/readyz"));
+            return "ok".equals(probe.raw("/readyz"));
         } catch (RuntimeException e) {
             return false;
         }
@@ -185,6 +230,9 @@ final class ControlPlane implements AutoCloseable {
     public void close() {
         if (client != null) {
             client.close();
+        }
+        if (probe != null) {
+            probe.close();
         }
         // Stop in reverse order: kwok and the controllers before the API server, etcd last.
         for (int i = processes.size() - 1; i >= 0; i--) {

@@ -84,6 +84,7 @@ public final class Lab implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private ControlPlane controlPlane;
     private Containerd containerd;
+    private LabNode node;
     private Endpoints pods;
     private MeshProxy mesh;
     private Prometheus prometheus;
@@ -193,7 +194,7 @@ public final class Lab implements AutoCloseable {
         log("containerd up, images imported: " + containerd.ctr("images", "ls", "-q").lines()
                 .filter(l -> !l.startsWith("sha256:")).collect(Collectors.joining(" ")));
         controlPlane = track(ControlPlane.forRealNode(dir, bin)).start();
-        track(new LabNode(dir, bin)).start(containerd, controlPlane.kubeconfig(), client());
+        node = track(new LabNode(dir, bin)).start(containerd, controlPlane.kubeconfig(), client());
         log("cluster up in %.1fs: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy; KUBECONFIG=%s"
                 .formatted((System.nanoTime() - begin) / 1e9, controlPlane.kubeconfig()));
     }
@@ -318,6 +319,37 @@ public final class Lab implements AutoCloseable {
     /** Where the Git host sends a GitSource's push webhook: the operator's port, or in a cluster its Service. */
     String webhookUrl(String namespace, String gitSource) {
         return helmOperator != null ? helmOperator.webhookUrl(namespace, gitSource) : operator.webhookUrl(namespace, gitSource);
+    }
+
+    ControlPlane controlPlane() {
+        return controlPlane;
+    }
+
+    /** The node's container runtime, in the cluster lab; null in the kwok lab. */
+    Containerd containerd() {
+        return containerd;
+    }
+
+    /** Whether the mesh stand-in's informers (routes, Services, Ready Pods) watch the API server. */
+    boolean meshWatching() {
+        return mesh.watching() && (!(pods instanceof ReadyPods ready) || ready.watching());
+    }
+
+    /** The mesh stand-in lists and watches afresh, as a mesh's control plane reconnecting would. */
+    void remesh() {
+        mesh.reinform();
+        if (pods instanceof ReadyPods ready) {
+            ready.reinform();
+        }
+    }
+
+    /** The cluster's programs (control plane, kubelet, kube-proxy) that are no longer running. */
+    List<String> exitedComponents() {
+        List<String> exited = new ArrayList<>(controlPlane.exited());
+        if (node != null) {
+            exited.addAll(node.exited());
+        }
+        return exited;
     }
 
     /** Ramp installed by its chart, in the cluster lab; null in the kwok lab. */

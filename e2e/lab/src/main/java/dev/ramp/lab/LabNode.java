@@ -86,6 +86,11 @@ final class LabNode implements AutoCloseable {
         return this;
     }
 
+    /** The node's programs (kubelet, kube-proxy) that are no longer running. */
+    List<String> exited() {
+        return processes.stream().filter(p -> !p.alive()).map(ChildProcess::toString).toList();
+    }
+
     /** The cgroup hierarchies (v1 controllers, and the unified one) this machine mounts. */
     private static List<Path> hierarchies() throws IOException {
         try (Stream<Path> dirs = Files.list(Path.of("/sys/fs/cgroup"))) {

@@ -34,8 +34,9 @@ import java.util.concurrent.ThreadLocalRandom;
 final class MeshProxy implements AutoCloseable {
 
     private final Endpoints pods;
-    private final SharedIndexInformer<GenericKubernetesResource> virtualServices;
-    private final SharedIndexInformer<Service> services;
+    private final KubernetesClient client;
+    private volatile SharedIndexInformer<GenericKubernetesResource> virtualServices;
+    private volatile SharedIndexInformer<Service> services;
     private final MeshTelemetry telemetry = new MeshTelemetry();
     private final HttpServer server;
     private final ExecutorService pool = Executors.newFixedThreadPool(64, r -> PodRunner.daemon(r, "mesh"));
@@ -44,14 +45,33 @@ final class MeshProxy implements AutoCloseable {
 
     MeshProxy(KubernetesClient client, Endpoints pods) throws IOException {
         this.pods = pods;
-        this.virtualServices = client.genericKubernetesResources("networking.istio.io/v1", "VirtualService")
-                .inAnyNamespace().inform();
-        this.services = client.services().inAnyNamespace().inform();
+        this.client = client;
+        inform();
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
         server.createContext("/metrics", this::metrics);
         server.createContext("/", this::proxy);
         server.setExecutor(pool);
         server.start();
+    }
+
+    private void inform() {
+        this.virtualServices = client.genericKubernetesResources("networking.istio.io/v1", "VirtualService")
+                .inAnyNamespace().inform();
+        this.services = client.services().inAnyNamespace().inform();
+    }
+
+    /** Whether its informers (VirtualServices, Services) watch the API server. */
+    boolean watching() {
+        return virtualServices.isWatching() && services.isWatching();
+    }
+
+    /** Lists and watches afresh, as a mesh's control plane does when it reconnects (the lab's outage benchmark). */
+    void reinform() {
+        SharedIndexInformer<GenericKubernetesResource> oldVirtualServices = virtualServices;
+        SharedIndexInformer<Service> oldServices = services;
+        inform();
+        oldVirtualServices.close();
+        oldServices.close();
     }
 
     /** host:port of the proxy, where the load generator sends its requests and Prometheus scrapes. */

@@ -12,10 +12,24 @@ import java.util.Map;
  */
 final class ReadyPods implements Endpoints, AutoCloseable {
 
-    private final SharedIndexInformer<Pod> pods;
+    private final KubernetesClient client;
+    private volatile SharedIndexInformer<Pod> pods;
 
     ReadyPods(KubernetesClient client) {
+        this.client = client;
         pods = client.pods().inAnyNamespace().inform();
+    }
+
+    /** Whether its informer watches the API server. */
+    boolean watching() {
+        return pods.isWatching();
+    }
+
+    /** Lists and watches afresh (the lab's outage benchmark). */
+    void reinform() {
+        SharedIndexInformer<Pod> old = pods;
+        pods = client.pods().inAnyNamespace().inform();
+        old.close();
     }
 
     @Override

@@ -24,7 +24,7 @@ public class FailedPhase implements PhaseHandler {
 
     public static final String GIT_REVERTED = Transitions.GIT_REVERTED;
     /** GitReverted=False's reason when the rollback's cause does not call for a revert. */
-    public static final String NOT_REVERTED = "NotReverted";
+    public static final String NOT_REVERTED = dev.ramp.api.GitRevertReasons.NOT_REVERTED;
     private static final Duration RETRY = Duration.ofSeconds(15);
 
     /** GitReverted=Unknown's reason between deciding on a revert and pushing it. */

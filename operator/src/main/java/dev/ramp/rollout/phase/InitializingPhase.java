@@ -1,5 +1,6 @@
 package dev.ramp.rollout.phase;
 
+import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.Phase;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.api.RolloutStatus;
@@ -33,7 +34,7 @@ public class InitializingPhase implements PhaseHandler {
         context.effect(new Effect.ApplyPrimary(revision));
         Deployment primary = context.primary().orElse(null);
         if (primary == null || !revision.equals(Workloads.revisionOf(primary)) || !Workloads.isReady(primary)) {
-            Transitions.setCondition(context, "Ready", Conditions.UNKNOWN, "Initializing",
+            Transitions.setCondition(context, RolloutConditions.READY, Conditions.UNKNOWN, "Initializing",
                     "waiting for Deployment " + RolloutNames.of(context.rollout()).primary() + " to be ready");
             return Next.after(Duration.ofSeconds(5));
         }
@@ -43,7 +44,7 @@ public class InitializingPhase implements PhaseHandler {
         status.setLastPromotedCommit(context.targetCommit());
         status.setCanaryWeight(0);
         Transitions.to(context, Phase.Initialized);
-        Transitions.setCondition(context, "Ready", Conditions.TRUE, "Initialized",
+        Transitions.setCondition(context, RolloutConditions.READY, Conditions.TRUE, "Initialized",
                 "primary ready; all traffic goes to " + RolloutNames.of(context.rollout()).primary());
         context.normal("Initialized", "Primary ready with revision " + revision
                 + "; " + context.target().getMetadata().getName() + " scaled to 0");

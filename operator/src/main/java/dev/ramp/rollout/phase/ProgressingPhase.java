@@ -17,6 +17,7 @@ import dev.ramp.rollout.StepClock;
 import dev.ramp.rollout.Transitions;
 import dev.ramp.rollout.Workloads;
 import dev.ramp.rollout.Effect;
+import dev.ramp.work.Observation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +29,8 @@ import java.util.Set;
  * meanwhile. A step advances only on a Passed check after its hold; after the last step the
  * release is promoted. Failed checks reaching the threshold, or a canary not ready within the
  * progress deadline (its reason from its Pods, {@link CanaryStall}), roll it back; Inconclusive checks hold the step ({@link CheckVerdicts}).
+ * Each check's questions (hooks, metrics) are answered off the reconcile thread ({@code Probes});
+ * while one is pending the pass holds and changes nothing.
  * Weights follow status.step (applied by {@code GeneratedObjects} after the status is written),
  * so a restarted operator resumes the step and never routes to a step it did not record.
  */
@@ -70,17 +73,31 @@ public class ProgressingPhase implements PhaseHandler {
         if (wait.isPresent()) {
             return Next.after(wait.get());
         }
-        Optional<String> rollback = gates.rollbackRequested(context);
-        if (rollback.isPresent()) {
-            Transitions.rollback(context, "RollbackRequested", rollback.get());
+        // The round's questions are asked together, and the pass holds, changing nothing, until
+        // all are answered: the rollback hooks, the rollout hooks (load testers) once per step at
+        // its first check, and the metrics. A rollout hook that did not answer 2xx is asked again
+        // at each check, and the step is not left until it does.
+        boolean rolloutHooksDue = !Integer.valueOf(step).equals(status.getRolloutHooksStep());
+        Optional<Next> pending = Next.whilePending(gates.ask(context, Type.Rollback),
+                rolloutHooksDue ? gates.ask(context, Type.Rollout) : Observation.ready(true), checks.passes(context));
+        if (pending.isPresent()) {
+            return pending.get();
+        }
+        Observation<Optional<String>> rollback = gates.rollbackRequested(context);
+        if (rollback.pending()) {
+            return Next.holding(rollback);
+        }
+        if (rollback.value().isPresent()) {
+            Transitions.rollback(context, "RollbackRequested", rollback.value().get());
             return Next.onChange();
         }
-        // Rollout hooks (load testers) once per step, at its first check; one that did not answer
-        // 2xx is asked again at each check, and the step is not left until it does.
-        if (!Integer.valueOf(step).equals(status.getRolloutHooksStep())) {
-            Optional<HookAnswer> hookFailure = gates.failure(context, Type.Rollout);
-            if (hookFailure.isPresent()) {
-                return checks.hook(context, settings, hookFailure.get());
+        if (rolloutHooksDue) {
+            Observation<Optional<HookAnswer>> hookFailure = gates.failure(context, Type.Rollout);
+            if (hookFailure.pending()) {
+                return Next.holding(hookFailure);
+            }
+            if (hookFailure.value().isPresent()) {
+                return checks.hook(context, settings, hookFailure.value().get());
             }
             status.setRolloutHooksStep(step);
         }
@@ -93,13 +110,21 @@ public class ProgressingPhase implements PhaseHandler {
         if (wait.isPresent()) {
             return Next.after(wait.get());
         }
-        if (!gates.confirmed(context, Type.ConfirmRollout)) {
+        // Pre-rollout hooks act (they may seed data): asked only once confirm-rollout said yes.
+        Observation<Boolean> confirmed = gates.confirmed(context, Type.ConfirmRollout);
+        if (confirmed.pending()) {
+            return Next.holding(confirmed);
+        }
+        if (!confirmed.value()) {
             context.status().setLastCheckTime(context.now().toString());
             return Next.after(settings.interval());
         }
-        Optional<HookAnswer> preRollout = gates.failure(context, Type.PreRollout);
-        if (preRollout.isPresent()) {
-            return checks.hook(context, settings, preRollout.get());
+        Observation<Optional<HookAnswer>> preRollout = gates.failure(context, Type.PreRollout);
+        if (preRollout.pending()) {
+            return Next.holding(preRollout);
+        }
+        if (preRollout.value().isPresent()) {
+            return checks.hook(context, settings, preRollout.value().get());
         }
         moveToStep(context, 0, plan);
         return Next.after(settings.interval());

@@ -11,6 +11,7 @@ import dev.ramp.rollout.ReleaseGates;
 import dev.ramp.rollout.RolloutContext;
 import dev.ramp.rollout.StepClock;
 import dev.ramp.rollout.Transitions;
+import dev.ramp.work.Observation;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -45,16 +46,34 @@ public class WaitingPromotionPhase implements PhaseHandler {
         if (wait.isPresent()) {
             return Next.after(wait.get());
         }
-        Optional<String> rollback = gates.rollbackRequested(context);
-        if (rollback.isPresent()) {
-            Transitions.rollback(context, "RollbackRequested", rollback.get());
+        // The round's questions are asked together, and the pass holds, changing nothing, until
+        // all are answered. Confirm-promotion is asked only about a canary passing this round, and
+        // before its check is recorded: recording it ends the round the question belongs to.
+        Observation<Boolean> passes = checks.passes(context);
+        Optional<Next> pending = Next.whilePending(gates.ask(context, Type.Rollback), passes);
+        if (pending.isEmpty() && passes.value()) {
+            pending = Next.whilePending(gates.ask(context, Type.ConfirmPromotion));
+        }
+        if (pending.isPresent()) {
+            return pending.get();
+        }
+        Observation<Optional<String>> rollback = gates.rollbackRequested(context);
+        if (rollback.pending()) {
+            return Next.holding(rollback);
+        }
+        if (rollback.value().isPresent()) {
+            Transitions.rollback(context, "RollbackRequested", rollback.value().get());
             return Next.onChange();
         }
         Optional<Next> notPassed = checks.metrics(context, settings, "the last step, waiting for promotion");
         if (notPassed.isPresent()) {
             return notPassed.get();
         }
-        if (gates.confirmed(context, Type.ConfirmPromotion)) {
+        Observation<Boolean> confirmed = gates.confirmed(context, Type.ConfirmPromotion);
+        if (confirmed.pending()) {
+            return Next.holding(confirmed);
+        }
+        if (confirmed.value()) {
             Transitions.to(context, Phase.Promoting);
             context.normal("Promoting", "confirm-promotion hooks answered 2xx; copying revision "
                     + context.status().getLastAppliedRevision() + " into the primary");
