@@ -64,3 +64,21 @@ Operator image reference; the tag defaults to the chart's appVersion.
 {{- define "ramp.image" -}}
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
 {{- end }}
+
+{{/*
+egress.inClusterAllow as the operator's setting ramp.egress.in-cluster-allow: <namespace>=<entry>
+for each entry of a namespace, the entry alone for those of "*" (every namespace).
+*/}}
+{{- define "ramp.inClusterAllow" -}}
+{{- $entries := list }}
+{{- range $namespace, $targets := .Values.egress.inClusterAllow }}
+{{- range $targets }}
+{{- if eq $namespace "*" }}
+{{- $entries = append $entries . }}
+{{- else }}
+{{- $entries = append $entries (printf "%s=%s" $namespace .) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- join "," $entries }}
+{{- end }}

@@ -12,6 +12,7 @@ import dev.ramp.git.GitTransfers;
 import dev.ramp.git.TransferLimits;
 import dev.ramp.git.SyncRuns;
 import dev.ramp.egress.EgressPolicy;
+import dev.ramp.egress.InClusterAllowList;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
 import dev.ramp.kube.References;
@@ -59,8 +60,11 @@ public class RampBeans {
     @Singleton
     EgressPolicy egressPolicy(@ConfigProperty(name = "ramp.egress.allow-cidrs") Optional<List<String>> allow,
             @ConfigProperty(name = "ramp.egress.deny-cidrs") Optional<List<String>> deny,
-            @ConfigProperty(name = "ramp.egress.deny-hosts") Optional<List<String>> denyHosts) {
-        return EgressPolicy.of(allow.orElse(List.of()), deny.orElse(List.of()), denyHosts.orElse(List.of()));
+            @ConfigProperty(name = "ramp.egress.deny-hosts") Optional<List<String>> denyHosts,
+            @ConfigProperty(name = EgressPolicy.CLUSTER_CIDRS_SETTING) Optional<List<String>> clusterCidrs,
+            @ConfigProperty(name = InClusterAllowList.SETTING) Optional<List<String>> inClusterAllowed) {
+        return EgressPolicy.of(allow.orElse(List.of()), deny.orElse(List.of()), denyHosts.orElse(List.of()),
+                clusterCidrs.orElse(List.of()), inClusterAllowed.orElse(List.of()));
     }
 
     @Produces

@@ -1,6 +1,7 @@
 package dev.ramp.analysis;
 
 import dev.ramp.api.AnalysisReasons;
+import dev.ramp.api.EgressReasons;
 import dev.ramp.api.Verdict;
 
 /**
@@ -20,8 +21,8 @@ public enum CheckFailure {
     QUERY_REJECTED("QueryRejected", true),
     /** The metric cannot be turned into a query: unknown variable, no such built-in, missing Secret. */
     INVALID_METRIC("InvalidMetric", true),
-    /** The provider's address is one the operator's egress policy denies (e.g. a metadata endpoint). */
-    EGRESS_DENIED("EgressDenied", true),
+    /** The template's provider address is one the operator's egress policy denies (e.g. loopback, a metadata endpoint). */
+    EGRESS_DENIED(EgressReasons.EGRESS_DENIED, true),
     /** Nothing judges the canary: no metrics and {@code minRequests: 0}, without {@code skipAnalysis}. */
     NO_EVIDENCE(AnalysisReasons.NO_EVIDENCE, true),
     /** The value is outside the threshold range: the only failure that fails a check. */

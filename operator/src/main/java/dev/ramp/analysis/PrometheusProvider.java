@@ -3,6 +3,7 @@ package dev.ramp.analysis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ramp.egress.BoundedExchange;
+import dev.ramp.egress.EgressDeniedException;
 import dev.ramp.egress.EgressPolicy;
 import dev.ramp.egress.Redaction;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -11,14 +12,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalDouble;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
 
 /**
  * Queries Prometheus's HTTP API (instant queries), once per call, with a timeout that covers the
@@ -28,8 +26,9 @@ import java.util.OptionalDouble;
  * a Prometheus that keeps failing; each template and credential has its own (see {@link Providers}),
  * so one tenant's slow queries cannot open it for others. A query Prometheus refuses is quoted,
  * control characters removed and cut short ({@link Redaction#response}); the address is shown
- * redacted. No connection is made to an address the {@link EgressPolicy} denies, checked before
- * each query, and redirects are not followed.
+ * redacted. Each query connects only to the addresses the {@link EgressPolicy} checked for it
+ * ({@link BoundedExchange}: one lookup, no second resolution), and redirects are not followed. A
+ * MetricTemplate's address is checked as a tenant's URL; the operator's own Prometheus as trusted.
  */
 public class PrometheusProvider implements MetricsProvider {
 
@@ -45,21 +44,27 @@ public class PrometheusProvider implements MetricsProvider {
     private final String shown;
     private final String authorization;
     private final EgressPolicy egress;
-    private final HttpClient http;
+    private final String field;
     private final Duration timeout;
     private final CircuitBreaker breaker;
 
+    /** The operator's own Prometheus: trusted, so only the denied ranges and host names of the default policy hold. */
     public PrometheusProvider(String address, String authorization, Duration timeout) {
-        this(address, authorization, timeout, EgressPolicy.defaults());
+        this(address, authorization, timeout, EgressPolicy.defaults().trusted(), "ramp.prometheus.address");
     }
 
-    public PrometheusProvider(String address, String authorization, Duration timeout, EgressPolicy egress) {
+    /**
+     * @param egress the policy the address is checked against: a tenant's namespace's for a
+     *     MetricTemplate's address, {@link EgressPolicy#trusted()} for the operator's own
+     * @param field where the address comes from, named in a refusal (MetricTemplate team-a/latency spec.provider.address)
+     */
+    public PrometheusProvider(String address, String authorization, Duration timeout, EgressPolicy egress, String field) {
         this.address = address.endsWith("/") ? address.substring(0, address.length() - 1) : address;
         this.shown = Redaction.url(this.address);
         this.authorization = authorization;
         this.egress = egress;
+        this.field = field;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
         this.breaker = CircuitBreaker.of("prometheus", CircuitBreakerConfig.custom()
                 .slidingWindowSize(10)
                 .minimumNumberOfCalls(5)
@@ -91,28 +96,23 @@ public class PrometheusProvider implements MetricsProvider {
 
     private OptionalDouble once(String query) throws MetricQueryException {
         URI uri = URI.create(address + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
-        Optional<String> denied = egress.refusal(uri);
-        if (denied.isPresent()) {
-            throw new MetricQueryException(MetricQueryException.Kind.DENIED, "Prometheus at " + shown + " not asked: "
-                    + denied.get());
-        }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+        HttpGet request = new HttpGet(uri);
         if (authorization != null) {
-            request.header("Authorization", authorization);
+            request.setHeader("Authorization", authorization);
         }
         BoundedExchange.Answer answer;
         try {
-            answer = BoundedExchange.send(http, request.build(), timeout, MAX_ANSWER_BYTES);
-        } catch (HttpTimeoutException e) {
+            answer = BoundedExchange.send(egress, request, timeout, MAX_ANSWER_BYTES);
+        } catch (EgressDeniedException e) {
+            throw new MetricQueryException(MetricQueryException.Kind.DENIED, "Prometheus at " + shown + " not asked: "
+                    + field + ": " + e.getMessage());
+        } catch (BoundedExchange.DeadlineExceeded e) {
             throw new MetricQueryException(MetricQueryException.Kind.UNAVAILABLE,
                     "Prometheus at " + shown + " timed out after " + timeout.toMillis() + "ms");
         } catch (IOException e) {
             throw new MetricQueryException(MetricQueryException.Kind.UNAVAILABLE,
                     "Prometheus at " + shown + " unreachable: "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : Redaction.response(e.getMessage())));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MetricQueryException(MetricQueryException.Kind.UNAVAILABLE, "interrupted");
         }
         if (answer.cut()) {
             throw new MetricQueryException(answer.status() >= 500 ? MetricQueryException.Kind.UNAVAILABLE

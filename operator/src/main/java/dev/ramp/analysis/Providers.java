@@ -17,12 +17,16 @@ import java.util.Map;
  * per template, address and credentials, so a template that keeps failing opens only its own breaker.
  * At most {@value #MAX_PROVIDERS} are kept, the least recently used evicted first: a deleted
  * template's or a rotated Secret's provider goes, and templates cannot grow the operator's memory.
- * Every provider connects only where the operator's {@link EgressPolicy} allows.
+ * Every provider connects only where the operator's {@link EgressPolicy} allows: a template's
+ * {@code spec.provider.address} is a tenant's URL, checked for the template's namespace; the
+ * operator's default address (for built-in metrics and templates without an address) is its
+ * own setting, trusted.
  */
 public class Providers {
 
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     static final int MAX_PROVIDERS = 256;
+    static final String DEFAULT_ADDRESS_SETTING = "ramp.prometheus.address";
 
     private final KubernetesClient client;
     private final String defaultAddress;
@@ -45,27 +49,31 @@ public class Providers {
     }
 
     public MetricsProvider defaultProvider() {
-        return provider("", defaultAddress, null);
+        return provider("", defaultAddress, null, egress.trusted(), DEFAULT_ADDRESS_SETTING);
     }
 
     public MetricsProvider forTemplate(MetricTemplate template) {
         var spec = template.getSpec().getProvider();
-        String address = spec.getAddress() == null ? defaultAddress : spec.getAddress();
+        String namespace = template.getMetadata().getNamespace();
+        String owner = namespace + "/" + template.getMetadata().getName();
         String authorization = null;
         if (spec.getSecretRef() != null) {
-            authorization = authorization(template.getMetadata().getNamespace(), spec.getSecretRef().getName());
+            authorization = authorization(namespace, spec.getSecretRef().getName());
         }
-        String owner = template.getMetadata().getNamespace() + "/" + template.getMetadata().getName();
-        return provider(owner, address, authorization);
+        if (spec.getAddress() == null) {
+            return provider(owner, defaultAddress, authorization, egress.trusted(), DEFAULT_ADDRESS_SETTING);
+        }
+        return provider(owner, spec.getAddress(), authorization, egress.forNamespace(namespace),
+                "MetricTemplate " + owner + " spec.provider.address");
     }
 
-    private MetricsProvider provider(String owner, String address, String authorization) {
+    private MetricsProvider provider(String owner, String address, String authorization, EgressPolicy policy, String field) {
         // A rotated Secret replaces the template's provider (and its breaker) rather than adding one.
-        String key = owner + "\n" + address;
+        String key = owner + "\n" + field + "\n" + address;
         synchronized (byKey) {
             PrometheusProvider provider = byKey.get(key);
             if (provider == null || !provider.authorizedAs(authorization)) {
-                provider = new PrometheusProvider(address, authorization, TIMEOUT, egress);
+                provider = new PrometheusProvider(address, authorization, TIMEOUT, policy, field);
                 byKey.put(key, provider);
             }
             return provider;

@@ -49,10 +49,6 @@ public class GitMirror {
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final GitTransfers transfers;
 
-    public GitMirror(Path root) {
-        this(root, DEFAULT_DEPTH, GitTransfers.defaults());
-    }
-
     /** As below, with the default {@link TransferLimits}. */
     public GitMirror(Path root, int depth, EgressPolicy egress) {
         this(root, depth, new GitTransfers(egress, TransferLimits.DEFAULT));
@@ -190,7 +186,7 @@ public class GitMirror {
             }
             return head;
         } catch (InvalidRemoteException e) {
-            throw GitSourceException.userError("InvalidURL", "cannot use " + source.getSpec().getUrl() + ": " + message(e));
+            throw GitSourceException.userError(GitSourceReasons.INVALID_URL, "cannot use " + source.getSpec().getUrl() + ": " + message(e));
         } catch (TransportException e) {
             String message = message(e);
             if (redirectRefused(e)) {

@@ -1,7 +1,6 @@
 package dev.ramp.git;
 
 import dev.ramp.api.GitSourceReasons;
-import dev.ramp.egress.EgressPolicy;
 import dev.ramp.egress.Redaction;
 import java.io.Closeable;
 import java.io.FilterInputStream;
@@ -34,7 +33,6 @@ final class GitTransfer implements AutoCloseable {
     private final String url;
     private final String doing;
     private final GitEgress.Destination destination;
-    private final EgressPolicy egress;
     private final TransferLimits limits;
     private final AtomicLong received = new AtomicLong();
     private final Queue<Closeable> connections = new ConcurrentLinkedQueue<>();
@@ -45,12 +43,11 @@ final class GitTransfer implements AutoCloseable {
     private PinnedHttpConnections http;
     private BoundedSshSessions ssh;
 
-    GitTransfer(String url, String doing, GitEgress.Destination destination, EgressPolicy egress, TransferLimits limits,
+    GitTransfer(String url, String doing, GitEgress.Destination destination, TransferLimits limits,
             ScheduledExecutorService watchdog) {
         this.url = url;
         this.doing = doing;
         this.destination = destination;
-        this.egress = egress;
         this.limits = limits;
         this.deadline = watchdog.schedule(this::expire, limits.deadline().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -94,7 +91,7 @@ final class GitTransfer implements AutoCloseable {
      * accepted: before Ramp authenticates or sends a Git command.
      */
     Optional<String> peerRefusal(InetAddress peer) {
-        Optional<String> refusal = egress.refusal(peer);
+        Optional<String> refusal = destination.refusal(peer);
         refusal.ifPresent(r -> refused = doing + " " + Redaction.url(url) + ": stopped before authenticating, since the"
                 + " ssh connection reached an address the egress policy refuses (" + r + ")");
         return refusal;

@@ -2,20 +2,20 @@ package dev.ramp.hooks;
 
 import dev.ramp.kube.SecretValues;
 import dev.ramp.api.Durations;
+import dev.ramp.api.EgressReasons;
 import dev.ramp.api.WebhookSpec;
 import dev.ramp.egress.BoundedExchange;
+import dev.ramp.egress.EgressDeniedException;
 import dev.ramp.egress.EgressPolicy;
 import dev.ramp.egress.Redaction;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.Optional;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.StringEntity;
 
 /**
  * POSTs a release's JSON payload to one webhook, once, bounded by the hook's timeout (at most
@@ -25,9 +25,11 @@ import java.util.Optional;
  * release's next check. The answer is an {@link HookAnswer}, never an exception.
  *
  * <p>The URL is the hook's {@code url} or the value of its {@code urlSecretRef}, read from the
- * Rollout's namespace; it is checked against the operator's {@link EgressPolicy} just before the
- * call, and redirects are not followed. A URL from a Secret is never shown: answers name the
- * Secret. An inline URL is shown redacted ({@link Redaction#url}).
+ * Rollout's namespace, a tenant's URL: the operator's {@link EgressPolicy} for that namespace
+ * checks the addresses its host resolves to, and the call goes to those addresses only
+ * ({@link BoundedExchange}); redirects are not followed. A refusal names the field
+ * ({@code spec.analysis.webhooks[2].url}) and why. A URL from a Secret is never shown: answers
+ * name the Secret. An inline URL is shown redacted ({@link Redaction#url}).
  */
 public class HookCaller {
 
@@ -39,8 +41,6 @@ public class HookCaller {
      */
     public static final int MAX_ANSWER_BYTES = 4096;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
     private final KubernetesClient client;
     private final EgressPolicy egress;
 
@@ -54,8 +54,11 @@ public class HookCaller {
         this.egress = egress;
     }
 
-    /** Calls the hook of a Rollout in {@code namespace}. */
-    public HookAnswer call(String namespace, WebhookSpec hook, String payload) {
+    /**
+     * Calls the hook of a Rollout in {@code namespace}, where the hook is {@code field}
+     * ({@code spec.analysis.webhooks[2]}): a refusal names the field.
+     */
+    public HookAnswer call(String namespace, WebhookSpec hook, String field, String payload) {
         Duration timeout = timeout(hook);
         String where = "webhook " + hook.getName() + " (" + wireName(hook.getType()) + ", " + shown(hook) + ")";
         String url;
@@ -64,7 +67,8 @@ public class HookCaller {
         } catch (IllegalArgumentException e) {
             return new HookAnswer(-2, where + ": " + e.getMessage(), "");
         }
-        return once(url, payload, timeout, where);
+        String urlField = field + (hook.getUrlSecretRef() == null ? ".url" : ".urlSecretRef");
+        return once(egress.forNamespace(namespace), url, urlField, payload, timeout, where);
     }
 
     /** The hook's timeout, never more than {@link #MAX_TIMEOUT} (the CRD refuses more; an older object may hold it). */
@@ -109,29 +113,22 @@ public class HookCaller {
         return url;
     }
 
-    private HookAnswer once(String url, String payload, Duration timeout, String where) {
+    private HookAnswer once(EgressPolicy tenant, String url, String field, String payload, Duration timeout, String where) {
         try {
-            URI uri = URI.create(url);
-            Optional<String> denied = egress.refusal(uri);
-            if (denied.isPresent()) {
-                return new HookAnswer(-3, where + " not called: " + denied.get(), "");
-            }
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(payload)).build();
-            BoundedExchange.Answer answer = BoundedExchange.send(http, request, timeout, MAX_ANSWER_BYTES);
+            HttpPost request = new HttpPost(URI.create(url));
+            request.setEntity(new StringEntity(payload, ContentType.APPLICATION_JSON));
+            BoundedExchange.Answer answer = BoundedExchange.send(tenant, request, timeout, MAX_ANSWER_BYTES);
             return new HookAnswer(answer.status(), where + " answered " + answer.status(), Redaction.response(answer.text()));
-        } catch (HttpTimeoutException e) {
+        } catch (EgressDeniedException e) {
+            return new HookAnswer(HookAnswer.DENIED, where + " not called: " + field + ": " + e.getMessage(), "");
+        } catch (BoundedExchange.DeadlineExceeded e) {
             return new HookAnswer(-1, where + " timed out after " + timeout.toMillis() + "ms", "");
         } catch (IOException e) {
-            // The JDK's messages name the host or address, never the path or query where a secret URL keeps its token.
+            // The client's messages name the host or address, never the path or query where a secret URL keeps its token.
             return new HookAnswer(-1, where + " unreachable: " + (e.getMessage() == null ? e.getClass().getSimpleName()
                     : Redaction.response(e.getMessage())), "");
         } catch (IllegalArgumentException e) {
             return new HookAnswer(-2, where + ": invalid URL", "");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UncheckedIOException(new IOException("interrupted", e));
         }
     }
 
@@ -142,12 +139,16 @@ public class HookCaller {
 
     /**
      * What a hook answered: its HTTP status (negative when it was not reached: -1 unreachable or
-     * timed out, -2 no usable URL, -3 refused by the egress policy, -4 not asked), a sentence saying so, and
+     * timed out, -2 no usable URL, {@value #DENIED} refused by the egress policy, {@value #NOT_ASKED} not
+     * asked), a sentence saying so, and
      * what it answered, cut short and without control characters ({@link Redaction#response}).
      * {@link #message} never holds the response: it is what a rollback's cause and a revert
      * commit may quote; {@link #described} adds the response, for conditions and Events.
      */
     public record HookAnswer(int status, String message, String response) {
+
+        /** The status of a hook the egress policy refused: not called, whatever it would have said. */
+        public static final int DENIED = -3;
 
         /** The reason of a check a hook failed: it answered no (any other status than below). */
         public static final String FAILED = "HookFailed";
@@ -163,18 +164,31 @@ public class HookCaller {
         }
 
         /**
-         * No verdict from the hook: it was not reached, timed out, a gateway in front of it said
-         * so (502, 503, 504), or it asked to be asked later (408, 429). Such an answer says
-         * nothing about the canary.
+         * No verdict from the hook: it was not reached, timed out, not called (the egress policy
+         * refused it, or its namespace's share of outside calls was in use), a gateway in front of
+         * it said so (502, 503, 504), or it asked to be asked later (408, 429). Such an answer
+         * says nothing about the canary.
          */
         public boolean inconclusive() {
             return status < 0 || status == 408 || status == 429 || status == 502 || status == 503 || status == 504;
         }
 
-        /** {@link #FAILED}, {@link #UNREACHABLE} or {@link #BUSY}, for an answer that is not 2xx. */
+        /**
+         * Whether the egress policy refused the hook's URL: a configuration error (reason
+         * {@link EgressReasons#EGRESS_DENIED}) that the user or the platform team must fix, no
+         * outage; the check is Inconclusive, reported once per release.
+         */
+        public boolean denied() {
+            return status == DENIED;
+        }
+
+        /** {@link #FAILED}, {@link #UNREACHABLE}, {@link #BUSY} or {@link EgressReasons#EGRESS_DENIED}, for an answer that is not 2xx. */
         public String reason() {
             if (!inconclusive()) {
                 return FAILED;
+            }
+            if (denied()) {
+                return EgressReasons.EGRESS_DENIED;
             }
             return status == 408 || status == 429 || status == NOT_ASKED ? BUSY : UNREACHABLE;
         }

@@ -33,12 +33,26 @@ public class Hooks {
         if (analysis == null || analysis.getWebhooks() == null) {
             return List.of();
         }
-        return analysis.getWebhooks().stream().filter(h -> h.getType() == type).toList();
+        return analysis.getWebhooks().stream().filter(hook -> hook.getType() == type).toList();
     }
 
-    /** Calls one hook of {@code rollout} with {@code payload}, once, bounded by its timeout. */
+    /**
+     * Calls one hook of {@code rollout} with {@code payload}, once, bounded by its timeout; an
+     * answer that refuses the hook's URL names its field ({@code spec.analysis.webhooks[2].url}).
+     */
     public HookCaller.HookAnswer call(Rollout rollout, WebhookSpec hook, String payload) {
-        return caller.call(rollout.getMetadata().getNamespace(), hook, payload);
+        return caller.call(rollout.getMetadata().getNamespace(), hook, field(rollout, hook), payload);
+    }
+
+    /** Where {@code hook} stands in the Rollout's spec: the same object, not an equal one. */
+    static String field(Rollout rollout, WebhookSpec hook) {
+        List<WebhookSpec> hooks = rollout.getSpec().getAnalysis().getWebhooks();
+        for (int i = 0; i < hooks.size(); i++) {
+            if (hooks.get(i) == hook) {
+                return "spec.analysis.webhooks[" + i + "]";
+            }
+        }
+        return "spec.analysis.webhooks[" + hook.getName() + "]";
     }
 
     /** The payload of a call, as the Rollout's status says now: built before the call leaves the reconcile. */

@@ -109,23 +109,25 @@ public class ReleaseChecks {
 
     /**
      * A pre-rollout or rollout hook that did not say yes: Failed when it said no, Inconclusive when
-     * it gave no verdict (not reached, timed out, 408, 429, 502, 503, 504). Its response is shown in the Analysis condition and Event, never kept in
+     * it gave no verdict (not reached, not called since the egress policy refused its URL or its
+     * namespace's share of outside calls was in use, timed out, 408, 429, 502, 503, 504). Its response is shown in the Analysis condition and Event, never kept in
      * the rollback's cause (which a Git revert quotes).
      */
     public Next hook(RolloutContext context, AnalysisSettings settings, HookAnswer answer) {
         Verdict verdict = answer.inconclusive() ? Verdict.Inconclusive : Verdict.Failed;
         RollbackCause cause = new RollbackCause(verdict == Verdict.Failed ? HookAnswer.FAILED : RollbackCause.ANALYSIS_INCONCLUSIVE,
                 answer.message());
+        // A hook the egress policy refused is a configuration error: one Event per release.
         return notPassed(context, settings, CheckVerdicts.record(settings, context.status(), verdict), verdict, answer.reason(),
-                answer.described(), false, cause);
+                answer.described(), answer.denied(), cause);
     }
 
     /**
      * Records a check that did not pass and rolls back at its limit: {@code threshold} Failed
      * checks, or {@code inconclusiveLimit} Inconclusive ones in a row. The Analysis condition
      * names what did not pass. A failing canary or an unreachable Prometheus gets an Event at
-     * every check; a configuration error (TemplateNotFound, QueryRejected, InvalidMetric) one
-     * Event per release ({@code reportOnce}), since repeating it tells nothing new.
+     * every check; a configuration error (TemplateNotFound, QueryRejected, InvalidMetric,
+     * EgressDenied) one Event per release ({@code reportOnce}), since repeating it tells nothing new.
      */
     private Next notPassed(RolloutContext context, AnalysisSettings settings, CheckVerdicts.Decision decision, Verdict verdict,
             String reason, String failures, boolean reportOnce, RollbackCause cause) {

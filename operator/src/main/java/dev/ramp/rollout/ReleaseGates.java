@@ -54,9 +54,14 @@ public class ReleaseGates {
                 + refusal.get().described();
         boolean news = Conditions.find(context.status().getConditions(), WEBHOOKS)
                 .map(c -> !Objects.equals(c.getMessage(), message)).orElse(true);
-        set(context, Conditions.FALSE, "WaitingForConfirmation", message);
-        if (news) {
-            context.normal("WaitingForConfirmation", message);
+        // A hook the egress policy refused waits for a change of spec (or policy), and says so.
+        boolean denied = refusal.get().denied();
+        String reason = denied ? refusal.get().reason() : "WaitingForConfirmation";
+        set(context, Conditions.FALSE, reason, message);
+        if (news && denied) {
+            context.warning(reason, message);
+        } else if (news) {
+            context.normal(reason, message);
         }
         return Observation.ready(false);
     }

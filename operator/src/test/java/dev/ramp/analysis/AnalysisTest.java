@@ -57,7 +57,7 @@ class AnalysisTest {
         });
         prometheus.start();
         String address = "http://127.0.0.1:" + prometheus.getAddress().getPort();
-        analysis = new Analysis(new Providers(null, address), new AnalysisMetrics(new SimpleMeterRegistry()));
+        analysis = new Analysis(new Providers(null, address, dev.ramp.testing.LoopbackEgress.policy()), new AnalysisMetrics(new SimpleMeterRegistry()));
     }
 
     @AfterEach

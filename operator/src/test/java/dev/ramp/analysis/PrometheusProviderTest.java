@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.ramp.egress.EgressPolicy;
 import dev.ramp.testing.HostileServer;
+import dev.ramp.testing.LoopbackEgress;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,8 +27,8 @@ class PrometheusProviderTest {
 
     private MetricQueryException refusal(String path, Duration timeout) {
         // The path stands for the server's address: the provider appends /api/v1/query?query=… to it.
-        PrometheusProvider provider = new PrometheusProvider(peer.url(path) + "/x", null, timeout,
-                EgressPolicy.of(List.of(), List.of(), List.of()));
+        PrometheusProvider provider = new PrometheusProvider(peer.url(path) + "/x", null, timeout, LoopbackEgress.policy(),
+                "MetricTemplate team-a/hostile spec.provider.address");
         return assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             try {
                 provider.query("up");

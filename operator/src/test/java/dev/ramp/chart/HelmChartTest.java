@@ -9,6 +9,7 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import dev.ramp.chart.AccessReview.Ask;
+import dev.ramp.egress.EgressPolicy;
 import dev.ramp.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -169,9 +170,35 @@ class HelmChartTest {
                 .isEqualTo("169.254.0.0/16,fe80::/10,fd00:ec2::254/128,100.100.100.200/32");
         assertThat(chart.env(RELEASE, "RAMP_EGRESS_DENY_HOSTS")).isEqualTo("metadata.google.internal,metadata.goog");
         assertThat(chart.env(RELEASE, "RAMP_EGRESS_ALLOW_CIDRS")).isEmpty();
+        assertThat(chart.env(RELEASE, "RAMP_EGRESS_CLUSTER_CIDRS")).isEmpty();
+        assertThat(chart.env(RELEASE, "RAMP_EGRESS_IN_CLUSTER_ALLOW")).as("no tenant reaches an in-cluster address").isEmpty();
         assertThat(chart.all(NetworkPolicy.class)).isEmpty();
         assertThat(chart.env(RELEASE, "RAMP_ROUTING_ALLOWED_HOSTS")).as("routes to the Rollouts' own names only").isEmpty();
         assertThat(chart.env(RELEASE, "RAMP_ROUTING_ALLOWED_GATEWAYS")).isEmpty();
+    }
+
+    @Test
+    void theClusterRangesAndTheInClusterAllowListReachTheOperator() throws IOException {
+        RenderedChart chart = render("""
+                egress:
+                  clusterCidrs: [10.244.0.0/16, 10.96.0.0/12]
+                  inClusterAllow:
+                    team-a: [hooks.team-a.svc.cluster.local:8080, 10.96.12.0/24]
+                    "*": ["[fd00::1]:9090"]
+                """);
+
+        assertThat(chart.env(RELEASE, "RAMP_EGRESS_CLUSTER_CIDRS")).isEqualTo("10.244.0.0/16,10.96.0.0/12");
+        assertThat(chart.env(RELEASE, "RAMP_EGRESS_IN_CLUSTER_ALLOW"))
+                .isEqualTo("[fd00::1]:9090,team-a=hooks.team-a.svc.cluster.local:8080,team-a=10.96.12.0/24");
+        // What the chart renders, the operator accepts.
+        assertThat(EgressPolicy.of(List.of(), List.of(), List.of(), List.of(chart.env(RELEASE, "RAMP_EGRESS_CLUSTER_CIDRS").split(",")),
+                List.of(chart.env(RELEASE, "RAMP_EGRESS_IN_CLUSTER_ALLOW").split(",")))
+                .forNamespace("team-a").resolve("10.96.12.7", 80).refusal()).isEmpty();
+        assertThatThrownBy(() -> render(Map.of("egress.inClusterAllow.team-a[0]", "hooks.team-a.svc")))
+                .hasMessageContaining("inClusterAllow");
+        assertThatThrownBy(() -> render(Map.of("egress.inClusterAllow.Team_A[0]", "10.0.0.0/8")))
+                .hasMessageContaining("inClusterAllow");
+        assertThatThrownBy(() -> render(Map.of("egress.clusterCidrs[0]", "cluster.local"))).hasMessageContaining("clusterCidrs");
     }
 
     @Test

@@ -10,7 +10,7 @@ import dev.ramp.api.LocalObjectRef;
 import dev.ramp.api.RampLabels;
 import dev.ramp.api.RolloutSpec;
 import dev.ramp.api.RolloutStatus;
-import dev.ramp.egress.EgressPolicy;
+import dev.ramp.testing.LoopbackEgress;
 import dev.ramp.api.GitSource;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
@@ -255,7 +255,7 @@ class GitRevertTest {
         String bad = fx.dev.commitAndPush("podinfo 2.0");
         fx.createSource("apps", "1h");
         Path cache = Files.createTempDirectory("ramp-mirror-");
-        GitReverter reverter = new GitReverter(client, new GitMirror(cache, 1, EgressPolicy.defaults()), new SyncRequests());
+        GitReverter reverter = new GitReverter(client, new GitMirror(cache, 1, LoopbackEgress.policy()), new SyncRequests());
 
         ReleaseReverter.Outcome deepened = reverter.revert(request(stable, bad, "rev-2"));
         assertThat(deepened.reverted()).as(deepened.message()).isTrue();

@@ -15,6 +15,7 @@ import dev.ramp.kube.Conditions;
 import dev.ramp.testing.GitHttpServer;
 import dev.ramp.testing.GitSshServer;
 import dev.ramp.testing.HostileServer;
+import dev.ramp.testing.LoopbackEgress;
 import dev.ramp.testing.RampOperator;
 import dev.ramp.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -130,7 +131,7 @@ class GitTransferBoundsTest {
             return new InetAddress[] {InetAddress.getByName(lookups.incrementAndGet() == 1 ? "127.0.0.1" : "169.254.169.254")};
         };
         GitMirror mirror = new GitMirror(Files.createTempDirectory("ramp-mirror-"), GitMirror.DEFAULT_DEPTH,
-                new GitTransfers(EgressPolicy.defaults(), TransferLimits.DEFAULT, rebinding));
+                new GitTransfers(LoopbackEgress.policy().resolvingWith(rebinding), TransferLimits.DEFAULT));
         GitSource source = source(fx.url.replace("127.0.0.1", NAME), "git-creds");
 
         try (GitCredentials credentials = GitCredentials.of(client, source)) {
@@ -168,19 +169,33 @@ class GitTransferBoundsTest {
 
             try (GitCredentials credentials = GitCredentials.of(client, source)) {
                 GitMirror allowed = new GitMirror(Files.createTempDirectory("ramp-mirror-"), GitMirror.DEFAULT_DEPTH,
-                        new GitTransfers(EgressPolicy.defaults(), TransferLimits.DEFAULT, answers127002));
+                        new GitTransfers(LoopbackEgress.policy().resolvingWith(answers127002), TransferLimits.DEFAULT));
                 assertThat(allowed.with(source, repository -> allowed.fetch(repository, source, credentials)).name())
                         .as("the key and the identity are right").isEqualTo(commit);
 
                 int offered = ssh.authentications();
-                EgressPolicy deny127001 = EgressPolicy.of(List.of(), List.of("127.0.0.1/32"), List.of());
+                EgressPolicy deny127001 = EgressPolicy.of(List.of(), List.of("127.0.0.1/32"), List.of(), List.of(),
+                        LoopbackEgress.LOOPBACK).resolvingWith(answers127002);
                 GitMirror denied = new GitMirror(Files.createTempDirectory("ramp-mirror-"), GitMirror.DEFAULT_DEPTH,
-                        new GitTransfers(deny127001, TransferLimits.DEFAULT, answers127002));
+                        new GitTransfers(deny127001, TransferLimits.DEFAULT));
                 GitSourceException refused = catchThrowableOfType(GitSourceException.class,
                         () -> denied.with(source, repository -> denied.fetch(repository, source, credentials)));
                 assertThat(refused.reason()).isEqualTo(GitSourceReasons.EGRESS_DENIED);
                 assertThat(refused).hasMessageContaining("127.0.0.1").hasMessageContaining("before authenticating")
                         .hasMessageContaining("ramp.egress.deny-cidrs");
+                assertThat(ssh.authentications()).as("no key offered to the refused peer").isEqualTo(offered);
+
+                // The check of the peer is the GitSource's namespace's: loopback, allowed to another namespace only.
+                NameLookup answersTestNet = host -> new InetAddress[] {InetAddress.getByName("192.0.2.10")};
+                EgressPolicy elsewhere = EgressPolicy.of(List.of(), EgressPolicy.DEFAULT_DENY, List.of(), List.of(),
+                        List.of("someone-else=127.0.0.0/8")).resolvingWith(answersTestNet);
+                GitMirror tenant = new GitMirror(Files.createTempDirectory("ramp-mirror-"), GitMirror.DEFAULT_DEPTH,
+                        new GitTransfers(elsewhere, TransferLimits.DEFAULT));
+                GitSourceException notAllowed = catchThrowableOfType(GitSourceException.class,
+                        () -> tenant.with(source, repository -> tenant.fetch(repository, source, credentials)));
+                assertThat(notAllowed.reason()).isEqualTo(GitSourceReasons.EGRESS_DENIED);
+                assertThat(notAllowed).hasMessageContaining("before authenticating")
+                        .hasMessageContaining("address 127.0.0.1 is loopback").hasMessageContaining("namespace " + fx.namespace);
                 assertThat(ssh.authentications()).as("no key offered to the refused peer").isEqualTo(offered);
             }
         }

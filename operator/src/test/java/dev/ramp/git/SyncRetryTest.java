@@ -67,7 +67,8 @@ class SyncRetryTest {
     void repository() throws Exception {
         fx = new GitFixture(client, server, TestCluster.get().newNamespace("git-retry"));
         Conditions conditions = new Conditions(Clock.systemUTC());
-        GitMirror mirror = new GitMirror(Files.createTempDirectory("ramp-git-cache-"));
+        GitMirror mirror = new GitMirror(Files.createTempDirectory("ramp-git-cache-"), GitMirror.DEFAULT_DEPTH,
+                dev.ramp.testing.LoopbackEgress.policy());
         reconciler = new GitSourceReconciler(client, new SyncRuns(client, new GitSync(mirror, SyncIdentities.withoutDefault(client),
                 new ManifestReader(), conditions, new EventRecorder(client, Clock.systemUTC())), work, Clock.systemUTC()),
                 new GitSourceConditions(conditions), new SyncRequests());

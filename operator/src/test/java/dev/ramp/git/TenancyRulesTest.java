@@ -163,7 +163,8 @@ class TenancyRulesTest {
 
     @Test
     void theLocksOfGitSourcesThatAreGoneAreLetGo() throws Exception {
-        GitMirror mirror = new GitMirror(java.nio.file.Files.createTempDirectory("ramp-git-cache-"));
+        GitMirror mirror = new GitMirror(java.nio.file.Files.createTempDirectory("ramp-git-cache-"), GitMirror.DEFAULT_DEPTH,
+                dev.ramp.testing.LoopbackEgress.policy());
         GitSource apps = source("team-a", "apps", null);
         GitSource infra = source("team-a", "infra", null);
         apps.getSpec().setUrl("https://git.example.com/a.git");

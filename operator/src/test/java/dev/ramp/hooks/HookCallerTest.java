@@ -8,12 +8,15 @@ import dev.ramp.api.SecretKeyRef;
 import dev.ramp.api.WebhookSpec;
 import dev.ramp.egress.EgressPolicy;
 import dev.ramp.egress.Redaction;
+import dev.ramp.testing.HookServer;
 import dev.ramp.testing.HostileServer;
+import dev.ramp.testing.LoopbackEgress;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -23,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HookCallerTest {
 
     private final HostileServer peer = hostile();
-    private final HookCaller caller = new HookCaller(null, EgressPolicy.of(List.of(), List.of(), List.of()));
+    private final HookCaller caller = new HookCaller(null, LoopbackEgress.policy());
 
     private static HostileServer hostile() {
         try {
@@ -36,6 +39,10 @@ class HookCallerTest {
     @AfterEach
     void stop() {
         peer.close();
+    }
+
+    private HookCaller.HookAnswer call(WebhookSpec hook) {
+        return caller.call("team-a", hook, "spec.analysis.webhooks[0]", "{}");
     }
 
     private WebhookSpec hook(String name, String path, String timeout) {
@@ -71,10 +78,51 @@ class HookCallerTest {
         WebhookSpec hook = new WebhookSpec();
         hook.setName("imds");
         hook.setUrl("http://169.254.169.254/latest/meta-data/");
-        HookCaller.HookAnswer answer = new HookCaller().call("team-a", hook, "{}");
+        HookCaller.HookAnswer answer = new HookCaller().call("team-a", hook, "spec.analysis.webhooks[3]", "{}");
         assertThat(answer.ok()).isFalse();
         assertThat(answer.inconclusive()).isTrue();
-        assertThat(answer.message()).contains("not called").contains("169.254.0.0/16");
+        assertThat(answer.reason()).isEqualTo("EgressDenied");
+        assertThat(answer.message()).isEqualTo("webhook imds (rollout, http://169.254.169.254/latest/meta-data/) not called:"
+                + " spec.analysis.webhooks[3].url: address 169.254.169.254 (link-local) lies in 169.254.0.0/16,"
+                + " denied by the operator's egress policy (ramp.egress.deny-cidrs)");
+    }
+
+    /** The defaults, the cluster's service range given, and loopback allowed to team-a only. */
+    private static final EgressPolicy TEAM_A_LOOPBACK = EgressPolicy.of(List.of(), EgressPolicy.DEFAULT_DENY,
+            EgressPolicy.DEFAULT_DENY_HOSTS, List.of("10.96.0.0/12"), List.of("team-a=127.0.0.1/32"));
+
+    @ParameterizedTest
+    @CsvSource({
+        "'', 'address 127.0.0.1 is loopback, which tenant URLs may not reach unless the operator allows it for namespace team-b'",
+        "http://169.254.169.254/latest/meta-data/, 'address 169.254.169.254 (link-local) lies in 169.254.0.0/16'",
+        "http://10.96.0.10:8080/actuator/shutdown, 'address 10.96.0.10 is in the cluster''s pod or service range 10.96.0.0/12'"})
+    void byDefaultATenantsHookIsNotCalledAtLoopbackLinkLocalOrClusterAddresses(String url, String why) throws Exception {
+        try (HookServer receiver = new HookServer()) {
+            WebhookSpec hook = new WebhookSpec();
+            hook.setName("inside");
+            hook.setUrl(url.isEmpty() ? receiver.url("/shutdown") : url);
+
+            HookCaller.HookAnswer answer = new HookCaller(null, TEAM_A_LOOPBACK).call("team-b", hook, "spec.analysis.webhooks[2]", "{}");
+
+            assertThat(answer.reason()).isEqualTo("EgressDenied");
+            assertThat(answer.inconclusive()).isTrue();
+            assertThat(answer.message()).startsWith("webhook inside (rollout, ").contains(") not called: spec.analysis.webhooks[2].url: " + why);
+            assertThat(receiver.calls("/shutdown")).isEmpty();
+        }
+    }
+
+    @Test
+    void theInClusterAllowListLetsOnlyItsNamespacesHooksThrough() throws Exception {
+        try (HookServer receiver = new HookServer()) {
+            WebhookSpec hook = new WebhookSpec();
+            hook.setName("own");
+            hook.setUrl(receiver.url("/own"));
+            HookCaller caller = new HookCaller(null, TEAM_A_LOOPBACK);
+
+            assertThat(caller.call("team-a", hook, "spec.analysis.webhooks[0]", "{}").status()).isEqualTo(200);
+            assertThat(caller.call("team-b", hook, "spec.analysis.webhooks[0]", "{}").reason()).isEqualTo("EgressDenied");
+            assertThat(receiver.calls("/own")).hasSize(1);
+        }
     }
 
     @Test
@@ -82,7 +130,7 @@ class HookCallerTest {
         WebhookSpec hook = hook("trickle", "/trickle/200", "1s");
 
         long start = System.nanoTime();
-        HookCaller.HookAnswer answer = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> caller.call("team-a", hook, "{}"));
+        HookCaller.HookAnswer answer = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> call(hook));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(answer.message()).isEqualTo("webhook trickle (pre-rollout, " + peer.url("/trickle/200")
@@ -98,7 +146,7 @@ class HookCallerTest {
     void onlyAPrefixOfAHugeAnswerIsReadAndShownCut() {
         WebhookSpec hook = hook("huge", "/huge/500", "5s");
 
-        HookCaller.HookAnswer answer = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> caller.call("team-a", hook, "{}"));
+        HookCaller.HookAnswer answer = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> call(hook));
 
         assertThat(answer.status()).isEqualTo(500);
         assertThat(answer.reason()).isEqualTo(HookCaller.HookAnswer.FAILED);
@@ -111,7 +159,7 @@ class HookCallerTest {
     @ParameterizedTest
     @ValueSource(ints = {408, 429})
     void aHookAskingToBeAskedLaterGivesNoVerdict(int status) {
-        HookCaller.HookAnswer answer = caller.call("team-a", hook("busy", "/status/" + status, "2s"), "{}");
+        HookCaller.HookAnswer answer = call(hook("busy", "/status/" + status, "2s"));
 
         assertThat(answer.message()).endsWith("answered " + status);
         assertThat(answer.response()).isEqualTo("status " + status);
@@ -122,7 +170,7 @@ class HookCallerTest {
     @ParameterizedTest
     @ValueSource(ints = {502, 503, 504})
     void aGatewaySayingTheHookIsDownGivesNoVerdict(int status) {
-        HookCaller.HookAnswer answer = caller.call("team-a", hook("down", "/status/" + status, "2s"), "{}");
+        HookCaller.HookAnswer answer = call(hook("down", "/status/" + status, "2s"));
 
         assertThat(answer.inconclusive()).isTrue();
         assertThat(answer.reason()).isEqualTo(HookCaller.HookAnswer.UNREACHABLE);
@@ -131,7 +179,7 @@ class HookCallerTest {
     @ParameterizedTest
     @ValueSource(ints = {400, 401, 403, 404, 412, 500})
     void anyOtherRefusalFailsTheCheck(int status) {
-        HookCaller.HookAnswer answer = caller.call("team-a", hook("gate", "/status/" + status, "2s"), "{}");
+        HookCaller.HookAnswer answer = call(hook("gate", "/status/" + status, "2s"));
 
         assertThat(answer.ok()).isFalse();
         assertThat(answer.inconclusive()).isFalse();

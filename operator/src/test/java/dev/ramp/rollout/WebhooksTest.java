@@ -238,9 +238,12 @@ class WebhooksTest {
         bootstrap(List.of(metadata));
 
         fx.release("podinfo:2.0");
-        await().atMost(Duration.ofSeconds(20)).until(() -> webhooksCondition().startsWith("HookUnreachable"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> webhooksCondition().startsWith("EgressDenied"));
         assertThat(webhooksCondition()).contains("webhook imds (pre-rollout, http://169.254.169.254/latest/meta-data/")
-                .contains("not called: address 169.254.169.254 lies in 169.254.0.0/16, denied by the operator's egress policy");
+                .contains("not called: spec.analysis.webhooks[0].url: address 169.254.169.254 (link-local) lies in"
+                        + " 169.254.0.0/16, denied by the operator's egress policy");
+        assertThat(Conditions.find(fx.rollout().getStatus().getConditions(), Transitions.ANALYSIS).orElseThrow().getReason())
+                .isEqualTo("EgressDenied");
         Rollout failed = fx.awaitPhase(Phase.Failed, RELEASE);
         assertThat(fx.observedWeights()).containsOnly(0);
         assertThat(failed.getStatus().getRollbackCause().getReason()).isEqualTo("AnalysisInconclusive");

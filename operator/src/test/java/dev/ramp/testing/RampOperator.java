@@ -48,6 +48,7 @@ public class RampOperator implements AutoCloseable {
     private String ownServiceAccount;
     private ManifestLimits limits = ManifestLimits.DEFAULT;
     private RoutePolicy routes = RoutePolicy.OWN_NAMES;
+    private EgressPolicy egress = LoopbackEgress.policy();
     private TransferLimits transferLimits = TransferLimits.DEFAULT;
     private int[] outside = {16, 4, 64};
     private int reconcileThreads;
@@ -90,6 +91,15 @@ public class RampOperator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The operator settings ramp.egress.*; set before {@link #start()}. Unset: the defaults with
+     * loopback allowed ({@link LoopbackEgress}), where the tests' servers listen.
+     */
+    public RampOperator withEgressPolicy(EgressPolicy egress) {
+        this.egress = egress;
+        return this;
+    }
+
     /** The operator settings ramp.git.fetch-timeout and ramp.git.max-fetch-bytes; set before {@link #start()}. */
     public RampOperator withTransferLimits(TransferLimits limits) {
         this.transferLimits = limits;
@@ -113,7 +123,7 @@ public class RampOperator implements AutoCloseable {
         Conditions conditions = new Conditions(clock);
         EventRecorder events = new EventRecorder(client, clock);
         GitMirror mirror = new GitMirror(gitCache, GitMirror.DEFAULT_DEPTH,
-                new GitTransfers(EgressPolicy.defaults(), transferLimits));
+                new GitTransfers(egress, transferLimits));
         SyncRequests syncs = new SyncRequests();
         operator = new Operator(o -> {
             o.withKubernetesClient(client).withCloseClientOnStop(false);
@@ -124,7 +134,7 @@ public class RampOperator implements AutoCloseable {
         work = new OutsideWork(outside[0], outside[1], outside[2]);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         AsyncProbes probes = PhaseHandlerRegistry.probes(client, prometheusAddress, registry, References.SAME_NAMESPACE,
-                EgressPolicy.defaults(), work, clock);
+                egress, work, clock);
         PhaseHandlerRegistry handlers = PhaseHandlerRegistry.create(client, events, registry,
                 new GitReverter(client, mirror, syncs), routes, probes);
         operator.register(new RolloutReconciler(conditions, events, handlers,

@@ -32,7 +32,10 @@ final class OperatorProcess implements AutoCloseable {
                 "QUARKUS_PROFILE", "single",
                 "QUARKUS_HTTP_PORT", String.valueOf(httpPort), "QUARKUS_HTTP_HOST", "127.0.0.1",
                 "QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort), "QUARKUS_MANAGEMENT_HOST", "127.0.0.1",
-                "RAMP_GIT_CACHE_DIR", dir.resolve("operator-git-cache").toString());
+                "RAMP_GIT_CACHE_DIR", dir.resolve("operator-git-cache").toString(),
+                // On kwok the lab's Git server (a GitSource's URL, a tenant's) listens on loopback,
+                // which tenant URLs may not reach by default: the platform team's allow list says so.
+                "RAMP_EGRESS_IN_CLUSTER_ALLOW", "127.0.0.0/8");
     }
 
     OperatorProcess start() throws IOException {
