@@ -1,11 +1,13 @@
 package dev.ramp.api;
 
 /**
- * The Rollout condition that says whether Ramp may route what {@code spec.service} asks for: its
- * hosts and gateways, checked against the Rollout's own Service names and the operator's
- * allow-lists ({@code ramp.routing.allowed-hosts}, {@code ramp.routing.allowed-gateways}). A
- * refusal holds the Rollout where it is (no phase advances, no route or Service is written) and
- * is never a rollback: nothing is reverted in Git, since fixing the spec or the settings is enough.
+ * The Rollout condition that says whether Ramp can route what {@code spec.service} asks for: whether
+ * the router's kinds are installed in the cluster (their CustomResourceDefinitions), and whether
+ * its hosts and gateways may be routed, checked against the Rollout's own Service names and the
+ * operator's allow-lists ({@code ramp.routing.allowed-hosts}, {@code ramp.routing.allowed-gateways}).
+ * Either hold holds the Rollout where it is (no phase advances, no route or Service is written) and
+ * is never a rollback: nothing is reverted in Git, since installing the router or fixing the spec
+ * or the settings is enough.
  */
 public final class RoutingCondition {
 
@@ -15,6 +17,13 @@ public final class RoutingCondition {
     public static final String REFUSED = "RouteRefused";
     /** True again after a refusal: every host and gateway is allowed. */
     public static final String ALLOWED = "RouteAllowed";
+    /**
+     * False: the CustomResourceDefinitions of the router's kinds are missing (Istio not installed);
+     * the message names them. The Rollout goes on by itself once they are installed.
+     */
+    public static final String ROUTER_NOT_INSTALLED = "RouterNotInstalled";
+    /** True again after {@link #ROUTER_NOT_INSTALLED}: the router's kinds are installed and watched. */
+    public static final String ROUTER_INSTALLED = "RouterInstalled";
 
     private RoutingCondition() {
     }

@@ -1,8 +1,10 @@
 package dev.ramp.rollout;
 
 import dev.ramp.api.Rollout;
+import dev.ramp.kube.InstalledKinds;
 import dev.ramp.routing.RolloutServices;
 import dev.ramp.routing.RoutePolicy;
+import dev.ramp.routing.RouterKinds;
 import dev.ramp.routing.Routing;
 import dev.ramp.routing.Weights;
 import dev.ramp.routing.TrafficRouter;
@@ -11,6 +13,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The objects Ramp generates for a Rollout besides the primary: its three Services and the mesh's
@@ -18,7 +21,8 @@ import java.util.List;
  * after the phase has decided, so a deleted Service, DestinationRule or VirtualService comes back
  * and an edited {@code spec.service} reaches them all; nothing is written when they already match.
  * Nothing at all is written for a Rollout whose route the {@link RoutePolicy} refuses (RouteGuard
- * holds it): neither a Service nor a route, so nothing is half applied.
+ * holds it), nor for one whose router is not installed (RouterGuard holds it; the reconciler does
+ * not call {@link #apply}): neither a Service nor a route, so nothing is half applied.
  */
 public class GeneratedObjects {
 
@@ -37,9 +41,14 @@ public class GeneratedObjects {
         router.reconcile(rollout, Routing.of(Weights.ALL_PRIMARY), cachedRouting);
     }
 
-    /** The kinds of routing object to watch, besides the Services. */
+    /** The kinds of routing object to watch, besides the Services, once they are installed. */
     public List<Class<? extends HasMetadata>> routingKinds() {
         return router.kinds();
+    }
+
+    /** Why the router cannot route in this cluster (its kinds are not installed); empty when it can. */
+    public Optional<String> routerNotInstalled(InstalledKinds installed) {
+        return RouterKinds.notInstalled(router, installed);
     }
 
     /**

@@ -35,6 +35,7 @@ public class PhaseHandlerRegistry {
     private final RolloutMetrics metrics;
     private final ManualActions actions = new ManualActions();
     private final NewRevisionGuard newRevision = new NewRevisionGuard();
+    private final RouterGuard router = new RouterGuard();
     private final RouteGuard routes;
     private final GeneratedObjects generated;
     private final Effects effects;
@@ -92,15 +93,16 @@ public class PhaseHandlerRegistry {
     }
 
     /**
-     * Decides one pass: a hold for a refused route, else a manual action or a pause, else a new
-     * revision, else the work of the current phase. Changes the status in {@code context} and adds the effects and Events to
+     * Decides one pass: a hold for a router that is not installed or a refused route, else a
+     * manual action or a pause, else a new revision, else the work of the current phase. Changes the status in {@code context} and adds the effects and Events to
      * carry out once it is written; reads nothing but the context and the probes.
      */
     public Next decide(RolloutContext context) {
         if (context.status().getPhase() == null) {
             context.status().setPhase(Phase.Initializing);
         }
-        return routes.apply(context)
+        return router.apply(context)
+                .or(() -> routes.apply(context))
                 .or(() -> actions.apply(context))
                 .or(() -> newRevision.apply(context))
                 .orElseGet(() -> forPhase(context.status().getPhase()).handle(context));

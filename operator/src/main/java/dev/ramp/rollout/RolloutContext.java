@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * One pass over a Rollout: what was observed (the Rollout, its target, its primary, its canary's
- * Pods and the MetricTemplates it refers to as the informers' caches hold them, and the time) and what the phases decide from it: the status
+ * Pods and the MetricTemplates it refers to as the informers' caches hold them, whether its router is
+ * installed, and the time) and what the phases decide from it: the status
  * (changed in place), the {@link Effect}s to carry out once that status is written, and the
  * Events that tell the story. Deciding reads nothing else from the cluster.
  */
@@ -30,6 +31,7 @@ public final class RolloutContext {
     private final List<Pod> pods;
     private final TemplateLookup templates;
     private final Instant now;
+    private final Optional<String> routerNotInstalled;
     private final String round;
     private final List<Effect> effects = new ArrayList<>();
     private final List<Note> notes = new ArrayList<>();
@@ -41,6 +43,13 @@ public final class RolloutContext {
 
     public RolloutContext(Rollout rollout, Deployment target, Optional<Deployment> primary, List<Pod> pods,
             TemplateLookup templates, Instant now) {
+        this(rollout, target, primary, pods, templates, now, Optional.empty());
+    }
+
+    /** {@code routerNotInstalled}: why the Rollout's router cannot route in this cluster, if it cannot. */
+    public RolloutContext(Rollout rollout, Deployment target, Optional<Deployment> primary, List<Pod> pods,
+            TemplateLookup templates, Instant now, Optional<String> routerNotInstalled) {
+        this.routerNotInstalled = routerNotInstalled;
         this.rollout = rollout;
         this.target = target;
         this.primary = primary;
@@ -73,6 +82,14 @@ public final class RolloutContext {
     /** The primary Deployment as last observed; empty before Ramp created it (or after someone deleted it). */
     public Optional<Deployment> primary() {
         return primary;
+    }
+
+    /**
+     * Why the Rollout's router cannot route here, as observed from the CRDs: the kinds it writes
+     * that are not installed. Empty when they all are.
+     */
+    public Optional<String> routerNotInstalled() {
+        return routerNotInstalled;
     }
 
     /** The Pods of the release's revision in the Rollout's namespace, as cached: why a canary is not ready. */

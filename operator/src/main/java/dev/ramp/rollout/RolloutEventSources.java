@@ -4,15 +4,20 @@ import dev.ramp.api.MetricTemplate;
 import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutNames;
+import dev.ramp.kube.InstalledKinds;
 import dev.ramp.kube.Managed;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.ArrayList;
@@ -27,11 +32,20 @@ import java.util.stream.Collectors;
  * the MetricTemplates it names, its revision's Pods and the objects Ramp generates for it, and the
  * arrival of an answer from outside (a hook, a round of checks: {@link AsyncProbes#wakeups()}).
  * Nothing polls the target.
+ *
+ * <p>The router's kinds (Istio's VirtualService and DestinationRule) are custom kinds a cluster
+ * may not have: an informer on a missing kind stops the operator's start and would leave its
+ * readiness down. So each is watched only once its CRD is installed: an informer per CRD name
+ * (a field selector; not every CRD of the cluster, which can be thousands of large objects)
+ * wakes every Rollout when one arrives, changes the versions it serves or goes, and a pass then
+ * registers the kind's informer with Java Operator SDK ({@link #watchInstalled}), or removes it.
  */
 public class RolloutEventSources {
 
     static final String BY_DEPLOYMENT = "rollout-by-deployment";
     static final String BY_TEMPLATE = "rollout-by-template";
+    private static final String CRD_PREFIX = "crd-";
+    private static final String ROUTING_PREFIX = "routing-";
 
     private final List<Class<? extends HasMetadata>> routingKinds;
     private final EventSource<?, Rollout> answers;
@@ -52,10 +66,11 @@ public class RolloutEventSources {
         // They wake nothing: the deadline's own reschedule reads them.
         sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Rollout.class)
                 .withLabelSelector(RampLabels.REVISION).withSecondaryToPrimaryMapper(pod -> Set.of()).build(), context));
-        // What Ramp generates (owned by their Rollout): a deleted or edited Service or routing object wakes it.
+        // What Ramp generates (owned by their Rollout): a deleted or edited Service or routing object
+        // wakes it. The routing kinds' informers are registered by watchInstalled once their CRDs are.
         sources.add(generated(Service.class, context));
         for (Class<? extends HasMetadata> kind : routingKinds) {
-            sources.add(generated(kind, context));
+            sources.add(definitionOf(kind, context));
         }
         // An answer from outside came in: the pass that was holding for it goes on.
         sources.add(answers);
@@ -79,7 +94,63 @@ public class RolloutEventSources {
                 .withLabelSelector(Managed.MANAGED_BY_SELECTOR).build(), context);
     }
 
-    /** The routing objects of a Rollout in the informers' caches. */
+    /**
+     * An informer on the one CRD that installs {@code kind}: its arrival, a change to the versions
+     * it serves, or its removal wakes every Rollout, since any may be held for it or route by it.
+     */
+    private static EventSource<CustomResourceDefinition, Rollout> definitionOf(Class<? extends HasMetadata> kind,
+            EventSourceContext<Rollout> context) {
+        String crd = InstalledKinds.crdName(kind);
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(CustomResourceDefinition.class, Rollout.class)
+                .withName(CRD_PREFIX + crd)
+                .withFieldSelector(new FieldSelector(new FieldSelector.Field("metadata.name", crd)))
+                .withOnUpdateFilter((now, before) -> !InstalledKinds.servedVersions(now).equals(InstalledKinds.servedVersions(before)))
+                .withSecondaryToPrimaryMapper(definition -> context.getPrimaryCache().list()
+                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .withPrimaryToSecondaryMapper((Rollout rollout) -> Set.of(new ResourceID(crd)))
+                .build(), context);
+    }
+
+    /**
+     * Which of the router's kinds are installed, from the CRDs' caches, with an informer on each
+     * of those (registered now if it was not: this waits for its first list) and none on the
+     * others (an informer whose CRD was removed is stopped). Runs on the leader's reconcile
+     * threads only; after a lost Lease the new operator's first passes register them again.
+     */
+    InstalledKinds watchInstalled(Context<Rollout> context) {
+        InstalledKinds installed = InstalledKinds.of(context.getSecondaryResources(CustomResourceDefinition.class));
+        EventSourceRetriever<Rollout> retriever = context.eventSourceRetriever();
+        for (Class<? extends HasMetadata> kind : routingKinds) {
+            String name = ROUTING_PREFIX + InstalledKinds.crdName(kind);
+            boolean watched = retriever.getEventSourcesFor(kind).stream()
+                    .anyMatch(source -> source instanceof AbstractEventSource<?, ?> a && a.isRunning());
+            if (installed.serves(kind) && !watched) {
+                register(retriever, kind, name);
+            } else if (!installed.serves(kind) && !retriever.getEventSourcesFor(kind).isEmpty()) {
+                retriever.dynamicallyDeRegisterEventSource(name);
+            }
+        }
+        return installed;
+    }
+
+    /**
+     * Registers and starts the informer on {@code kind}, or waits for the one another pass is
+     * starting (Java Operator SDK registers one per name, and its start is synchronised). One
+     * that fails to start is removed again, so that the retry of this pass starts it afresh.
+     */
+    private static <R extends HasMetadata> void register(EventSourceRetriever<Rollout> retriever, Class<R> kind, String name) {
+        InformerEventSource<R, Rollout> informer = new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, Rollout.class)
+                .withName(name).withLabelSelector(Managed.MANAGED_BY_SELECTOR).build(),
+                retriever.eventSourceContextForDynamicRegistration());
+        try {
+            retriever.dynamicallyRegisterEventSource(informer);
+        } catch (RuntimeException e) {
+            retriever.dynamicallyDeRegisterEventSource(name);
+            throw e;
+        }
+    }
+
+    /** The routing objects of a Rollout in the informers' caches (none of a kind not watched). */
     List<HasMetadata> cachedRouting(Context<Rollout> context) {
         List<HasMetadata> cached = new ArrayList<>();
         for (Class<? extends HasMetadata> kind : routingKinds) {

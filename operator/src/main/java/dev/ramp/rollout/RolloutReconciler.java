@@ -94,8 +94,10 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         String before = Serialization.asJson(rollout.getStatus());
         RolloutStatus status = rollout.getStatus();
         recovered(rollout);
+        Optional<String> routerNotInstalled = handlers.generated().routerNotInstalled(sources.watchInstalled(context));
         RolloutContext pass = new RolloutContext(rollout, target.get(), RolloutEventSources.deployment(context, names.primary()),
-                RolloutEventSources.releasePods(context, rollout), TemplateLookup.of(context.getSecondaryResources(MetricTemplate.class)), clock.instant());
+                RolloutEventSources.releasePods(context, rollout), TemplateLookup.of(context.getSecondaryResources(MetricTemplate.class)),
+                clock.instant(), routerNotInstalled);
         Next next = handlers.decide(pass);
         status.setObservedGeneration(rollout.getMetadata().getGeneration());
         handlers.metrics().observe(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),
@@ -112,7 +114,10 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         // Routing, Services and the decided effects follow the status just written, never one that
         // might be lost: were the write refused, the pass ends here and nothing changes.
         int told = handlers.effects().tell(pass, 0);
-        handlers.generated().apply(rollout, target.get(), context.getSecondaryResources(Service.class), routing);
+        // Held while the router is not installed (RouterGuard): nothing is written, not even the Services.
+        if (routerNotInstalled.isEmpty()) {
+            handlers.generated().apply(rollout, target.get(), context.getSecondaryResources(Service.class), routing);
+        }
         handlers.effects().apply(pass);
         handlers.effects().tell(pass, told);
         UpdateControl<Rollout> control = UpdateControl.noUpdate();

@@ -57,6 +57,11 @@ public class IstioRouter implements TrafficRouter {
     }
 
     @Override
+    public String name() {
+        return "Istio";
+    }
+
+    @Override
     public void reconcile(Rollout rollout, Routing routing, Collection<? extends HasMetadata> live) {
         if (!policy.refusals(rollout).isEmpty()) {
             return;

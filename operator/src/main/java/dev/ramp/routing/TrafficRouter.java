@@ -16,6 +16,12 @@ public interface TrafficRouter {
     List<Class<? extends HasMetadata>> kinds();
 
     /**
+     * What users call the software that brings {@link #kinds()} ("Istio"), to name it in the
+     * condition of a Rollout held while they are not installed ({@link RouterKinds}).
+     */
+    String name();
+
+    /**
      * Makes the mesh's objects for the Rollout what {@code routing} (derived from its spec and
      * status) says they should be: creates what is missing, repairs what was edited or deleted,
      * and writes nothing when they already are. {@code live} holds the Rollout's objects of

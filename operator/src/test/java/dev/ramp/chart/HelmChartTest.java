@@ -366,7 +366,7 @@ class HelmChartTest {
         assertThat(verbs(rules, "networking.istio.io", "virtualservices")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "networking.istio.io", "destinationrules")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "apiextensions.k8s.io", "customresourcedefinitions"))
-                .containsExactlyInAnyOrder("get", "list");
+                .as("read only: Ramp's own CRDs checked, a router's CRDs watched for").containsExactlyInAnyOrder("get", "list", "watch");
         assertThat(verbs(rules, "", "serviceaccounts")).as("no ServiceAccount named, none impersonated").isEmpty();
         assertThat(verbs(rules, "coordination.k8s.io", "leases")).as("leases belong in the namespaced Role").isEmpty();
     }
@@ -511,6 +511,7 @@ class HelmChartTest {
                 Ask.allowed("create", "virtualservices.networking.istio.io", apps),
                 Ask.allowed("update", "destinationrules.networking.istio.io", apps),
                 Ask.allowed("list", "customresourcedefinitions.apiextensions.k8s.io", null),
+                Ask.allowed("watch", "customresourcedefinitions.apiextensions.k8s.io", null),
                 Ask.denied("update", "customresourcedefinitions.apiextensions.k8s.io", null),
                 Ask.denied("create", "configmaps", apps),
                 Ask.denied("create", "rollouts.ramp.dev", apps),

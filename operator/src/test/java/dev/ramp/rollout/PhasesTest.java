@@ -123,8 +123,12 @@ class PhasesTest {
         return rollout.getStatus();
     }
 
+    /** What the reconciler observed of the router's CRDs: why it cannot route, if it cannot. */
+    private Optional<String> routerNotInstalled = Optional.empty();
+
     private Next decideAt(Duration sinceT0) {
-        pass = new RolloutContext(rollout, target, Optional.ofNullable(primary), pods, TemplateLookup.of(List.of()), T0.plus(sinceT0));
+        pass = new RolloutContext(rollout, target, Optional.ofNullable(primary), pods, TemplateLookup.of(List.of()), T0.plus(sinceT0),
+                routerNotInstalled);
         return machine.decide(pass);
     }
 
@@ -987,6 +991,62 @@ class PhasesTest {
             decideAt(Duration.ZERO);
 
             assertThat(condition(RoutingCondition.TYPE, c -> c.getReason())).isEmpty();
+        }
+    }
+
+    /** A Rollout whose router's CRDs are not installed is held, whatever its phase, and goes on once they are (RouterGuard). */
+    @Nested
+    class RouterNotInstalled {
+
+        private static final String ISTIO_MISSING =
+                "Istio's VirtualService and DestinationRule CRDs (networking.istio.io/v1) are not installed";
+
+        @Test
+        void beforeAnyRouteNothingIsCreatedAndTheMissingCrdsAreNamed() {
+            primary = null;
+            routerNotInstalled = Optional.of(ISTIO_MISSING);
+
+            Next next = decideAt(Duration.ZERO);
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Initializing);
+            assertThat(pass.effects()).isEmpty();
+            assertThat(condition(RoutingCondition.TYPE, c -> c.getStatus())).contains(Conditions.FALSE);
+            assertThat(condition(RoutingCondition.TYPE, c -> c.getReason())).contains(RoutingCondition.ROUTER_NOT_INSTALLED);
+            assertThat(condition(RoutingCondition.TYPE, c -> c.getMessage())).hasValueSatisfying(m -> assertThat(m)
+                    .startsWith(ISTIO_MISSING + "; held"));
+            assertThat(events()).containsExactly(RoutingCondition.ROUTER_NOT_INSTALLED);
+            assertThat(next.after()).isEmpty();
+        }
+
+        @Test
+        void midReleaseNothingAdvancesAndTheSameHoldIsToldOnce() {
+            releasingAt(0, Duration.ZERO);
+            routerNotInstalled = Optional.of(ISTIO_MISSING);
+            decideAt(Duration.ofMinutes(5));
+
+            decideAt(Duration.ofMinutes(6));
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+            assertThat(status().getStep()).isZero();
+            assertThat(status().getCanaryWeight()).isEqualTo(20);
+            assertThat(pass.effects()).isEmpty();
+            assertThat(events()).isEmpty();
+            assertThat(condition(RoutingCondition.TYPE, c -> c.getLastTransitionTime())).contains(T0.plus(Duration.ofMinutes(5)).toString());
+        }
+
+        @Test
+        void onceInstalledTheRolloutGoesOnFromWhereItWasHeld() {
+            primary = null;
+            routerNotInstalled = Optional.of(ISTIO_MISSING);
+            decideAt(Duration.ZERO);
+
+            routerNotInstalled = Optional.empty();
+            decideAt(Duration.ofMinutes(1));
+
+            assertThat(condition(RoutingCondition.TYPE, c -> c.getStatus())).contains(Conditions.TRUE);
+            assertThat(condition(RoutingCondition.TYPE, c -> c.getReason())).contains(RoutingCondition.ROUTER_INSTALLED);
+            assertThat(events()).contains(RoutingCondition.ROUTER_INSTALLED);
+            assertThat(pass.effects()).containsExactly(new Effect.ApplyPrimary(revisionOf("2.0")));
         }
     }
 

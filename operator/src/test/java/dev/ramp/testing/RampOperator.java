@@ -148,6 +148,21 @@ public class RampOperator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Per controller, the event sources Java Operator SDK reports unhealthy: what the operator's
+     * readiness check reports (OperatorReadiness), empty when it would say ready.
+     */
+    public java.util.Map<String, java.util.Set<String>> unhealthyEventSources() {
+        java.util.Map<String, java.util.Set<String>> unhealthy = new java.util.TreeMap<>();
+        for (var controller : operator.getRegisteredControllers()) {
+            var sources = controller.getControllerHealthInfo().unhealthyEventSources().keySet();
+            if (!sources.isEmpty()) {
+                unhealthy.put(controller.getConfiguration().getName(), java.util.Set.copyOf(sources));
+            }
+        }
+        return unhealthy;
+    }
+
     public void stop() {
         if (operator != null) {
             operator.stop();

@@ -21,9 +21,10 @@ import java.util.stream.Stream;
  * One real kube-apiserver (with etcd) per test JVM, started from the binaries that
  * e2e/controlplane/build.sh put under ~/.kubeapitest, offline: nothing is downloaded.
  * Ramp's CRDs from crds/ and the Istio stand-in CRDs are installed once. The operator's
- * test-jar shares it with the CLI's tests.
+ * test-jar shares it with the CLI's tests. A test of a cluster without Istio starts one of its
+ * own ({@link #withoutIstio()}), since the shared one's CRDs stay for the tests after it.
  */
-public final class TestCluster {
+public final class TestCluster implements AutoCloseable {
 
     private static TestCluster instance;
 
@@ -31,26 +32,54 @@ public final class TestCluster {
     private final String kubeconfig;
     private final Path kubeconfigFile;
     private final KubernetesClient client;
+    private boolean stopped;
 
-    private TestCluster() {
+    private TestCluster(boolean istio) {
         server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
                 .withOfflineMode(true)
                 .withUpdateKubeConfig(false)
                 .withStartupTimeout(120_000)
                 .build());
         server.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-apiserver-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "kube-apiserver-stop"));
         kubeconfig = server.getKubeConfigYaml();
         client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
         kubeconfigFile = write("ramp-test-kubeconfig", kubeconfig);
-        installCrds();
+        installCrds(istio);
     }
 
     public static synchronized TestCluster get() {
         if (instance == null) {
-            instance = new TestCluster();
+            instance = new TestCluster(true);
         }
         return instance;
+    }
+
+    /**
+     * A kube-apiserver of the caller's own, with Ramp's CRDs and none of Istio's (until
+     * {@link #installIstio()}); {@link #close()} stops it.
+     */
+    public static TestCluster withoutIstio() {
+        return new TestCluster(false);
+    }
+
+    /** Installs the Istio stand-in CRDs (e2e/istio/crds.yaml), as installing Istio would, once they are established. */
+    public void installIstio() {
+        install(repoRoot().resolve("e2e/istio/crds.yaml"));
+    }
+
+    /** Stops a cluster of {@link #withoutIstio()}; the shared one stops when the JVM exits. */
+    @Override
+    public void close() {
+        client.close();
+        stop();
+    }
+
+    private synchronized void stop() {
+        if (!stopped) {
+            stopped = true;
+            server.stop();
+        }
     }
 
     public KubernetesClient client() {
@@ -90,23 +119,28 @@ public final class TestCluster {
         return Path.of(System.getProperty("ramp.root", "..")).toAbsolutePath().normalize();
     }
 
-    private void installCrds() {
-        try (Stream<Path> files = Stream.concat(Files.list(repoRoot().resolve("crds")),
-                Stream.of(repoRoot().resolve("e2e/istio/crds.yaml")))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted().toList()) {
-                try (InputStream in = Files.newInputStream(file)) {
-                    List<HasMetadata> items = client.load(in).items();
-                    for (HasMetadata item : items) {
-                        client.resource(item).serverSideApply();
-                        client.apiextensions().v1().customResourceDefinitions()
-                                .withName(item.getMetadata().getName())
-                                .waitUntilCondition(TestCluster::established, 60, TimeUnit.SECONDS);
-                        warmUp((CustomResourceDefinition) item);
-                    }
-                }
-            }
+    private void installCrds(boolean istio) {
+        try (Stream<Path> files = Files.list(repoRoot().resolve("crds"))) {
+            files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted().forEach(this::install);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read crds/", e);
+        }
+        if (istio) {
+            installIstio();
+        }
+    }
+
+    private void install(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            for (HasMetadata item : client.load(in).items()) {
+                client.resource(item).serverSideApply();
+                client.apiextensions().v1().customResourceDefinitions()
+                        .withName(item.getMetadata().getName())
+                        .waitUntilCondition(TestCluster::established, 60, TimeUnit.SECONDS);
+                warmUp((CustomResourceDefinition) item);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file, e);
         }
     }
 
