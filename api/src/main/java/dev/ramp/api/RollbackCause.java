@@ -10,6 +10,18 @@ import java.util.Set;
  */
 public class RollbackCause {
 
+    /** The reason of a rollback after threshold failed metric checks: Git is reverted. */
+    public static final String ANALYSIS_FAILED = "AnalysisFailed";
+
+    /** A pre-rollout or rollout webhook said no (4xx, 500) threshold times: Git is reverted, with Ramp's own words. */
+    public static final String HOOK_FAILED = "HookFailed";
+
+    /** A rollback webhook answered 2xx: Git is reverted, with Ramp's own words. */
+    public static final String ROLLBACK_REQUESTED = "RollbackRequested";
+
+    /** A person aborted the release (ramp abort, or the annotation): Git is reverted, with Ramp's own words. */
+    public static final String ABORTED = "Aborted";
+
     /** The reason of a rollback after too many inconclusive checks: Git is not reverted. */
     public static final String ANALYSIS_INCONCLUSIVE = "AnalysisInconclusive";
 
@@ -21,6 +33,12 @@ public class RollbackCause {
 
     /** The canary was not ready by the deadline because its image could not be pulled (ErrImagePull, ImagePullBackOff): Git is not reverted. */
     public static final String IMAGE_NOT_PULLED = "ImageNotPulled";
+
+    /**
+     * The reasons whose message Ramp wrote itself (never a hook's or provider's answer), so a
+     * revert commit may quote it.
+     */
+    public static final Set<String> OWN_MESSAGES = Set.of(HOOK_FAILED, ROLLBACK_REQUESTED, ABORTED);
 
     /** The reasons no evidence against the commit: a rollback for one of them leaves Git as it is. */
     private static final Set<String> NOT_REVERTED = Set.of(ANALYSIS_INCONCLUSIVE, CANARY_NOT_SCHEDULED, IMAGE_NOT_PULLED);

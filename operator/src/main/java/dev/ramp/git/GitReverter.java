@@ -196,7 +196,7 @@ public class GitReverter implements ReleaseReverter {
      * Not ProgressDeadlineExceeded: its message may quote what the kubelet or scheduler said of
      * the canary's Pods, which a commit must not carry.
      */
-    private static final Set<String> OWN_MESSAGES = Set.of("HookFailed", "RollbackRequested", "Aborted");
+    private static final Set<String> OWN_MESSAGES = RollbackCause.OWN_MESSAGES;
 
     /**
      * Why the release failed, from the cause's fields: the metric, its value and the bound it

@@ -151,11 +151,11 @@ public class HookCaller {
         public static final int DENIED = -3;
 
         /** The reason of a check a hook failed: it answered no (any other status than below). */
-        public static final String FAILED = "HookFailed";
+        public static final String FAILED = dev.ramp.api.WebhookReasons.HOOK_FAILED;
         /** The reason of a check a hook left inconclusive: not reached, timed out, or 502, 503, 504. */
-        public static final String UNREACHABLE = "HookUnreachable";
+        public static final String UNREACHABLE = dev.ramp.api.WebhookReasons.HOOK_UNREACHABLE;
         /** The reason of a check a hook left inconclusive: it asked to be asked later (408, 429), or was not asked ({@link #NOT_ASKED}). */
-        public static final String BUSY = "HookBusy";
+        public static final String BUSY = dev.ramp.api.WebhookReasons.HOOK_BUSY;
         /** The status of a hook the operator did not call: its namespace's share of outside calls was in use. */
         public static final int NOT_ASKED = -4;
 

@@ -1,5 +1,6 @@
 package dev.ramp.rollout;
 
+import dev.ramp.api.WebhookReasons;
 import dev.ramp.api.WebhookSpec;
 import dev.ramp.kube.EventRecorder;
 import dev.ramp.kube.Messages;
@@ -42,7 +43,7 @@ public class Effects {
                 hooks.tellAll(rollout, WebhookSpec.Type.PostRollout, answer -> {
                     String message = "post-rollout: " + answer.described();
                     LOG.warnf("rollout %s: HookFailed: %s", context.key(), Messages.bounded(message));
-                    events.warning(rollout, "HookFailed", message);
+                    events.warning(rollout, WebhookReasons.HOOK_FAILED, message);
                 });
             } else if (effect instanceof Effect.ReleaseFinished finished) {
                 metrics.finished(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),

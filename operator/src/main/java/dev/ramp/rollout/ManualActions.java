@@ -1,5 +1,6 @@
 package dev.ramp.rollout;
 
+import dev.ramp.api.RollbackCause;
 import dev.ramp.api.Phase;
 import dev.ramp.api.RolloutActions;
 import dev.ramp.api.RolloutStatus;
@@ -50,7 +51,7 @@ public class ManualActions {
             return Optional.of(Next.after(Duration.ofMillis(100)));
         }
         if (RolloutActions.ABORT.equals(verb) && RELEASING.contains(phase)) {
-            Transitions.rollback(context, "Aborted", "aborted by request (" + request + ")");
+            Transitions.rollback(context, RollbackCause.ABORTED, "aborted by request (" + request + ")");
             return Optional.of(Next.after(Duration.ofMillis(100)));
         }
         if (RolloutActions.RETRY.equals(verb) && phase == Phase.Failed) {

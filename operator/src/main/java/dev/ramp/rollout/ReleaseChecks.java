@@ -60,7 +60,7 @@ public class ReleaseChecks {
         Verdict verdict = result.verdict();
         if (verdict != Verdict.Passed) {
             boolean configuration = result.failure().map(CheckFailure::isConfiguration).orElse(false);
-            RollbackCause cause = new RollbackCause(verdict == Verdict.Failed ? "AnalysisFailed" : RollbackCause.ANALYSIS_INCONCLUSIVE,
+            RollbackCause cause = new RollbackCause(verdict == Verdict.Failed ? RollbackCause.ANALYSIS_FAILED : RollbackCause.ANALYSIS_INCONCLUSIVE,
                     result.summary());
             return Optional.of(notPassed(context, settings, CheckVerdicts.record(settings, status, verdict, result.evidence(),
                     result.failedOnErrors()), verdict, result.reason(), result.failures(), configuration,

@@ -1,5 +1,6 @@
 package dev.ramp.rollout;
 
+import dev.ramp.api.WebhookReasons;
 import dev.ramp.api.WebhookSpec.Type;
 import dev.ramp.hooks.HookCaller.HookAnswer;
 import dev.ramp.hooks.Hooks;
@@ -45,7 +46,7 @@ public class ReleaseGates {
         Optional<HookAnswer> refusal = asked.value();
         if (refusal.isEmpty()) {
             if (Hooks.any(context.rollout(), type)) {
-                set(context, Conditions.TRUE, "Confirmed", type == Type.ConfirmRollout ? "confirm-rollout hooks answered 2xx"
+                set(context, Conditions.TRUE, WebhookReasons.CONFIRMED, type == Type.ConfirmRollout ? "confirm-rollout hooks answered 2xx"
                         : "confirm-promotion hooks answered 2xx");
             }
             return Observation.ready(true);
@@ -56,7 +57,7 @@ public class ReleaseGates {
                 .map(c -> !Objects.equals(c.getMessage(), message)).orElse(true);
         // A hook the egress policy refused waits for a change of spec (or policy), and says so.
         boolean denied = refusal.get().denied();
-        String reason = denied ? refusal.get().reason() : "WaitingForConfirmation";
+        String reason = denied ? refusal.get().reason() : WebhookReasons.WAITING_FOR_CONFIRMATION;
         set(context, Conditions.FALSE, reason, message);
         if (news && denied) {
             context.warning(reason, message);
@@ -86,7 +87,7 @@ public class ReleaseGates {
     public Observation<Optional<String>> rollbackRequested(RolloutContext context) {
         Observation<Optional<HookAnswer>> yes = probes.firstYes(context, Type.Rollback);
         if (!yes.pending()) {
-            yes.value().ifPresent(answer -> set(context, Conditions.TRUE, "RollbackRequested", answer.described()));
+            yes.value().ifPresent(answer -> set(context, Conditions.TRUE, WebhookReasons.ROLLBACK_REQUESTED, answer.described()));
         }
         return yes.map(answer -> answer.map(HookAnswer::message));
     }

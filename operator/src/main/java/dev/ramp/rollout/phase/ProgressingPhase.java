@@ -1,5 +1,6 @@
 package dev.ramp.rollout.phase;
 
+import dev.ramp.api.RollbackCause;
 import dev.ramp.api.Phase;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.WebhookSpec.Type;
@@ -88,7 +89,7 @@ public class ProgressingPhase implements PhaseHandler {
             return Next.holding(rollback);
         }
         if (rollback.value().isPresent()) {
-            Transitions.rollback(context, "RollbackRequested", rollback.value().get());
+            Transitions.rollback(context, RollbackCause.ROLLBACK_REQUESTED, rollback.value().get());
             return Next.onChange();
         }
         if (rolloutHooksDue) {

@@ -1,5 +1,6 @@
 package dev.ramp.rollout.phase;
 
+import dev.ramp.api.RollbackCause;
 import dev.ramp.api.Phase;
 import dev.ramp.api.WebhookSpec.Type;
 import dev.ramp.rollout.AnalysisSettings;
@@ -62,7 +63,7 @@ public class WaitingPromotionPhase implements PhaseHandler {
             return Next.holding(rollback);
         }
         if (rollback.value().isPresent()) {
-            Transitions.rollback(context, "RollbackRequested", rollback.value().get());
+            Transitions.rollback(context, RollbackCause.ROLLBACK_REQUESTED, rollback.value().get());
             return Next.onChange();
         }
         Optional<Next> notPassed = checks.metrics(context, settings, "the last step, waiting for promotion");
