@@ -7,6 +7,8 @@
 #   e2e/lab.sh failover   the leader Pod deleted mid-release, into docs/benchmarks-failover.json
 #   e2e/lab.sh outage     kube-apiserver stopped mid-release (30 s, then 3 min), into
 #                         docs/benchmarks-outage.json
+#   e2e/lab.sh good-streak  good releases in a row at the fastest settings (run it beside a CPU
+#                         burner), counting false rollbacks, into docs/benchmarks-good-streak.json
 #   e2e/lab.sh versus-flagger  Ramp and Flagger (built from its Go module by
 #                         e2e/controlplane/flagger/build.sh) side by side on one kwok lab, run in a
 #                         network namespace of its own (root), into docs/benchmarks.json
@@ -74,7 +76,8 @@ case "${1:-up}" in
   failover) main=dev.ramp.lab.FailoverBenchmark ;;
   outage) main=dev.ramp.lab.OutageBenchmark ;;
   versus-flagger) main=dev.ramp.lab.FlaggerBenchmark ;;
-  *) echo "usage: $0 [cluster] [up|demo|benchmark|failover|outage|versus-flagger] | $0 exec [COMMAND...]" >&2; exit 2 ;;
+  good-streak) main=dev.ramp.lab.GoodStreakBenchmark ;;
+  *) echo "usage: $0 [cluster] [up|demo|benchmark|failover|outage|versus-flagger|good-streak] | $0 exec [COMMAND...]" >&2; exit 2 ;;
 esac
 flagger=()
 if [ "$main" = dev.ramp.lab.FlaggerBenchmark ]; then
