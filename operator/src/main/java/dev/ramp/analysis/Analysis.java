@@ -60,8 +60,10 @@ public class Analysis {
         List<MetricCheck> checks = spec == null || spec.getMetrics() == null ? List.of() : spec.getMetrics();
         Duration interval = Durations.parse(AnalysisSpec.effectiveInterval(spec));
         int minRequests = AnalysisSpec.effectiveMinRequests(spec);
-        if (minRequests > 0) {
-            outcomes.add(sample(rollout, revision, minRequests, window(checks, interval)));
+        Duration sampleWindow = window(checks, interval);
+        MetricOutcome sample = minRequests > 0 ? sample(rollout, revision, minRequests, sampleWindow) : null;
+        if (sample != null) {
+            outcomes.add(sample);
         } else if (checks.isEmpty()) {
             outcomes.add(MetricOutcome.failed(REQUESTS, null, new ThresholdRange(), CheckFailure.NO_EVIDENCE,
                     "spec.analysis has no metrics and minRequests 0: nothing judges the canary; add a metric, set"
@@ -73,7 +75,8 @@ public class Analysis {
             if (outcome.failure() != null && outcome.failure() != CheckFailure.OUT_OF_RANGE) {
                 metrics.failed(rollout, check.getName(), outcome.failure());
             }
-            outcomes.add(certainBelowSample(outcome, check, outcomes.isEmpty() ? null : outcomes.get(0), minRequests));
+            boolean sameWindow = sampleWindow.equals(check.getInterval() == null ? interval : Durations.parse(check.getInterval()));
+            outcomes.add(sameWindow ? certainBelowSample(outcome, check, sample, minRequests) : outcome);
         }
         CheckResult result = new CheckResult(outcomes, warnings);
         return result.verdict() == Verdict.Failed && minRequests > 0 ? result.withEvidence(evidence(rollout, revision)) : result;
@@ -84,7 +87,8 @@ public class Analysis {
      * {@code e} of the first {@code n} requests failed, the rate over {@code minRequests} requests is
      * at most {@code 100 (minRequests - e) / minRequests} even if every request still to come
      * succeeds; below the metric's minimum, waiting for the rest of the sample cannot change the
-     * verdict, so the round fails now. Any other outcome is returned as it is.
+     * verdict, so the round fails now. Only where the rate and the sample count the same window,
+     * so that its errors are among the sampled requests. Any other outcome is returned as it is.
      */
     private static MetricOutcome certainBelowSample(MetricOutcome outcome, MetricCheck check, MetricOutcome sample, int minRequests) {
         if (sample == null || sample.failure() != CheckFailure.TOO_FEW_REQUESTS || outcome.failure() != CheckFailure.OUT_OF_RANGE

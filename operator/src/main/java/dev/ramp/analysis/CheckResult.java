@@ -1,5 +1,6 @@
 package dev.ramp.analysis;
 
+import dev.ramp.api.AnalysisReasons;
 import dev.ramp.api.CanaryEvidence;
 import dev.ramp.api.MetricStatus;
 import dev.ramp.api.ThresholdRange;
@@ -47,9 +48,6 @@ public record CheckResult(List<MetricOutcome> outcomes, List<String> warnings, C
         return new CheckResult(List.of(MetricOutcome.failed("checks", null, new ThresholdRange(), CheckFailure.NOT_RUN, why)));
     }
 
-    /** The Analysis condition's reason when every check passed. */
-    public static final String PASSED = dev.ramp.api.AnalysisReasons.CHECKS_PASSED;
-
     /** Each metric's last value, bounds and verdict, for status.metrics. */
     public List<MetricStatus> metrics() {
         return outcomes.stream().map(MetricOutcome::status).toList();
@@ -84,7 +82,7 @@ public record CheckResult(List<MetricOutcome> outcomes, List<String> warnings, C
     /** The Analysis condition's reason for this round. */
     public String reason() {
         return switch (verdict()) {
-            case Passed -> PASSED;
+            case Passed -> AnalysisReasons.CHECKS_PASSED;
             case Failed -> CheckFailure.CHECK_FAILED;
             case Inconclusive -> outcomes.stream().map(MetricOutcome::failure)
                     .filter(f -> f != null && f.verdict() == Verdict.Inconclusive).min(Comparator.naturalOrder())

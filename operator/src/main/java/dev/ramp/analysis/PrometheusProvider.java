@@ -48,11 +48,6 @@ public class PrometheusProvider implements MetricsProvider {
     private final Duration timeout;
     private final CircuitBreaker breaker;
 
-    /** The operator's own Prometheus: trusted, so only the denied ranges and host names of the default policy hold. */
-    public PrometheusProvider(String address, String authorization, Duration timeout) {
-        this(address, authorization, timeout, EgressPolicy.defaults().trusted(), "ramp.prometheus.address");
-    }
-
     /**
      * @param egress the policy the address is checked against: a tenant's namespace's for a
      *     MetricTemplate's address, {@link EgressPolicy#trusted()} for the operator's own

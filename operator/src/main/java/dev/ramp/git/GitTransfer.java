@@ -66,6 +66,9 @@ final class GitTransfer implements AutoCloseable {
                 ssh = new BoundedSshSessions(this, credentials.sshSessions(this::peerRefusal));
             }
             sshTransport.setSshSessionFactory(ssh);
+        } else {
+            // Only these two are bounded and pinned; any other would run unchecked (the CRD allows no other).
+            throw new IllegalStateException("no bounded transfer for " + transport.getClass().getSimpleName());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.ramp.git;
 
 import dev.ramp.api.AccessReasons;
+import dev.ramp.api.GitSourceReasons;
 import dev.ramp.api.Rollout;
 import java.util.List;
 
@@ -14,9 +15,6 @@ import java.util.List;
  * repository, escaping RBAC altogether.
  */
 public final class OwnNamespaceRule {
-
-    /** The reason of a commit refused for an object outside the GitSource's namespace. */
-    public static final String OUTSIDE_NAMESPACE = dev.ramp.api.GitSourceReasons.OUTSIDE_NAMESPACE;
 
     private OwnNamespaceRule() {
     }
@@ -45,10 +43,10 @@ public final class OwnNamespaceRule {
                     + " own rights");
         }
         if (!d.definition().isNamespaceScoped()) {
-            return new Refusal(OUTSIDE_NAMESPACE, "is cluster-scoped");
+            return new Refusal(GitSourceReasons.OUTSIDE_NAMESPACE, "is cluster-scoped");
         }
         if (!namespace.equals(d.namespace())) {
-            return new Refusal(OUTSIDE_NAMESPACE, "is in namespace " + d.namespace() + ", not " + namespace);
+            return new Refusal(GitSourceReasons.OUTSIDE_NAMESPACE, "is in namespace " + d.namespace() + ", not " + namespace);
         }
         return null;
     }

@@ -1,13 +1,14 @@
 package dev.ramp.hooks;
 
-import dev.ramp.kube.SecretValues;
 import dev.ramp.api.Durations;
 import dev.ramp.api.EgressReasons;
+import dev.ramp.api.WebhookReasons;
 import dev.ramp.api.WebhookSpec;
 import dev.ramp.egress.BoundedExchange;
 import dev.ramp.egress.EgressDeniedException;
 import dev.ramp.egress.EgressPolicy;
 import dev.ramp.egress.Redaction;
+import dev.ramp.kube.SecretValues;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -150,12 +151,6 @@ public class HookCaller {
         /** The status of a hook the egress policy refused: not called, whatever it would have said. */
         public static final int DENIED = -3;
 
-        /** The reason of a check a hook failed: it answered no (any other status than below). */
-        public static final String FAILED = dev.ramp.api.WebhookReasons.HOOK_FAILED;
-        /** The reason of a check a hook left inconclusive: not reached, timed out, or 502, 503, 504. */
-        public static final String UNREACHABLE = dev.ramp.api.WebhookReasons.HOOK_UNREACHABLE;
-        /** The reason of a check a hook left inconclusive: it asked to be asked later (408, 429), or was not asked ({@link #NOT_ASKED}). */
-        public static final String BUSY = dev.ramp.api.WebhookReasons.HOOK_BUSY;
         /** The status of a hook the operator did not call: its namespace's share of outside calls was in use. */
         public static final int NOT_ASKED = -4;
 
@@ -182,15 +177,15 @@ public class HookCaller {
             return status == DENIED;
         }
 
-        /** {@link #FAILED}, {@link #UNREACHABLE}, {@link #BUSY} or {@link EgressReasons#EGRESS_DENIED}, for an answer that is not 2xx. */
+        /** {@link #WebhookReasons.HOOK_FAILED}, {@link #WebhookReasons.HOOK_UNREACHABLE}, {@link #WebhookReasons.HOOK_BUSY} or {@link EgressReasons#EGRESS_DENIED}, for an answer that is not 2xx. */
         public String reason() {
             if (!inconclusive()) {
-                return FAILED;
+                return WebhookReasons.HOOK_FAILED;
             }
             if (denied()) {
                 return EgressReasons.EGRESS_DENIED;
             }
-            return status == 408 || status == 429 || status == NOT_ASKED ? BUSY : UNREACHABLE;
+            return status == 408 || status == 429 || status == NOT_ASKED ? WebhookReasons.HOOK_BUSY : WebhookReasons.HOOK_UNREACHABLE;
         }
 
         /** The message and, when the hook said something, what it said. */

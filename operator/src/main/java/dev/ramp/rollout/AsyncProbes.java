@@ -2,6 +2,7 @@ package dev.ramp.rollout;
 
 import dev.ramp.analysis.Analysis;
 import dev.ramp.analysis.CheckResult;
+import dev.ramp.api.GitRevertReasons;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.WebhookSpec;
 import dev.ramp.git.ReleaseReverter;
@@ -100,7 +101,7 @@ public class AsyncProbes implements Probes {
      */
     public Reverts reverts(ReleaseReverter reverter) {
         return (context, request) -> reverts.ask(question(context, "git-revert", ""), Duration.ZERO, REVERT_LOOK_AGAIN,
-                () -> reverter.revert(request), why -> ReleaseReverter.Outcome.later(dev.ramp.api.GitRevertReasons.BUSY, "the Git revert " + why));
+                () -> reverter.revert(request), why -> ReleaseReverter.Outcome.later(GitRevertReasons.BUSY, "the Git revert " + why));
     }
 
     /**
@@ -112,8 +113,10 @@ public class AsyncProbes implements Probes {
         for (WebhookSpec hook : Hooks.of(rollout, type)) {
             String payload = Hooks.payload(rollout, hook);
             work.submit(namespace, () -> hooks.call(rollout, hook, payload)).ifPresentOrElse(
-                    answer -> answer.thenAccept(a -> {
-                        if (!a.ok()) {
+                    answer -> answer.whenComplete((a, failure) -> {
+                        if (failure != null) {
+                            refused.accept(notAsked(hook, "could not be called: " + failure));
+                        } else if (!a.ok()) {
                             refused.accept(a);
                         }
                     }),

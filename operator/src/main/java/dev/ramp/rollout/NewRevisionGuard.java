@@ -1,6 +1,7 @@
 package dev.ramp.rollout;
 
 import dev.ramp.api.Phase;
+import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.kube.Conditions;
 import java.time.Duration;
@@ -60,7 +61,7 @@ public class NewRevisionGuard {
         status.setCanaryWeight(0);
         status.setCanaryNotReadySince(null);
         Transitions.to(context, Phase.Initialized);
-        Transitions.setCondition(context, Transitions.PROMOTED, Conditions.FALSE, CANCELLED, "the target went back to the"
+        Transitions.setCondition(context, RolloutConditions.PROMOTED, Conditions.FALSE, CANCELLED, "the target went back to the"
                 + " promoted revision " + promoted + " during the release of " + cancelled + "; the release was cancelled");
         context.normal(CANCELLED, "Release of revision " + cancelled + " cancelled: the target went back to the promoted"
                 + " revision " + promoted + ", which the primary runs");

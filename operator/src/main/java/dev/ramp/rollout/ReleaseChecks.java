@@ -5,8 +5,10 @@ import dev.ramp.analysis.CheckResult;
 import dev.ramp.api.AnalysisReasons;
 import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.RollbackCause;
+import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.Verdict;
+import dev.ramp.api.WebhookReasons;
 import dev.ramp.egress.Redaction;
 import dev.ramp.hooks.HookCaller.HookAnswer;
 import dev.ramp.kube.Conditions;
@@ -68,7 +70,7 @@ public class ReleaseChecks {
         }
         status.setLastCheckTime(context.now().toString());
         CheckVerdicts.record(settings, status, verdict);
-        Transitions.setCondition(context, Transitions.ANALYSIS, Conditions.TRUE, CheckResult.PASSED, "all checks passed at " + where);
+        Transitions.setCondition(context, RolloutConditions.ANALYSIS, Conditions.TRUE, AnalysisReasons.CHECKS_PASSED, "all checks passed at " + where);
         return Optional.empty();
     }
 
@@ -102,7 +104,7 @@ public class ReleaseChecks {
         status.setConditions(Conditions.without(status.getConditions(), AnalysisReasons.REVISION_SELECTED));
         status.setLastCheckTime(context.now().toString());
         CheckVerdicts.record(settings, status, Verdict.Passed);
-        Transitions.setCondition(context, Transitions.ANALYSIS, Conditions.TRUE, AnalysisReasons.SKIPPED,
+        Transitions.setCondition(context, RolloutConditions.ANALYSIS, Conditions.TRUE, AnalysisReasons.SKIPPED,
                 "spec.analysis.skipAnalysis is true: the canary is not checked at " + where);
         return Optional.empty();
     }
@@ -115,7 +117,7 @@ public class ReleaseChecks {
      */
     public Next hook(RolloutContext context, AnalysisSettings settings, HookAnswer answer) {
         Verdict verdict = answer.inconclusive() ? Verdict.Inconclusive : Verdict.Failed;
-        RollbackCause cause = new RollbackCause(verdict == Verdict.Failed ? HookAnswer.FAILED : RollbackCause.ANALYSIS_INCONCLUSIVE,
+        RollbackCause cause = new RollbackCause(verdict == Verdict.Failed ? WebhookReasons.HOOK_FAILED : RollbackCause.ANALYSIS_INCONCLUSIVE,
                 answer.message());
         // A hook the egress policy refused is a configuration error: one Event per release.
         return notPassed(context, settings, CheckVerdicts.record(settings, context.status(), verdict), verdict, answer.reason(),
@@ -133,11 +135,11 @@ public class ReleaseChecks {
             String reason, String failures, boolean reportOnce, RollbackCause cause) {
         RolloutStatus status = context.status();
         status.setLastCheckTime(context.now().toString());
-        boolean reported = Conditions.find(status.getConditions(), Transitions.ANALYSIS)
+        boolean reported = Conditions.find(status.getConditions(), RolloutConditions.ANALYSIS)
                 .map(c -> reason.equals(c.getReason())).orElse(false);
         if (decision.outcome() == CheckVerdicts.Outcome.REPEATED) {
             // The same evidence as the failure already counted and reported: not news, no Event.
-            Transitions.setCondition(context, Transitions.ANALYSIS, Conditions.FALSE, reason, "check failed ("
+            Transitions.setCondition(context, RolloutConditions.ANALYSIS, Conditions.FALSE, reason, "check failed ("
                     + status.getFailedChecks() + " of threshold " + settings.threshold() + "; waiting for new requests"
                     + " to count the next): " + failures);
             return Next.after(decision.nextCheck());
@@ -146,7 +148,7 @@ public class ReleaseChecks {
                 ? "check failed (" + status.getFailedChecks() + " of threshold " + settings.threshold() + ")"
                 : "check inconclusive (" + status.getInconclusiveChecks() + " in a row of limit " + settings.inconclusiveLimit()
                         + "; the step holds)";
-        Transitions.setCondition(context, Transitions.ANALYSIS, Conditions.FALSE, reason, count + ": " + failures);
+        Transitions.setCondition(context, RolloutConditions.ANALYSIS, Conditions.FALSE, reason, count + ": " + failures);
         if (!reportOnce || !reported) {
             context.warning(reason, Character.toUpperCase(count.charAt(0)) + count.substring(1)
                     + ": " + failures);

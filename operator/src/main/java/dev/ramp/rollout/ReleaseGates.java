@@ -1,5 +1,6 @@
 package dev.ramp.rollout;
 
+import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.WebhookReasons;
 import dev.ramp.api.WebhookSpec.Type;
 import dev.ramp.hooks.HookCaller.HookAnswer;
@@ -17,8 +18,6 @@ import java.util.Optional;
  * asked, each answer here is pending and nothing is changed.
  */
 public class ReleaseGates {
-
-    public static final String WEBHOOKS = dev.ramp.api.RolloutConditions.WEBHOOKS;
 
     private final Probes probes;
 
@@ -53,7 +52,7 @@ public class ReleaseGates {
         }
         String message = "waiting for " + (type == Type.ConfirmRollout ? "confirm-rollout: " : "confirm-promotion: ")
                 + refusal.get().described();
-        boolean news = Conditions.find(context.status().getConditions(), WEBHOOKS)
+        boolean news = Conditions.find(context.status().getConditions(), RolloutConditions.WEBHOOKS)
                 .map(c -> !Objects.equals(c.getMessage(), message)).orElse(true);
         // A hook the egress policy refused waits for a change of spec (or policy), and says so.
         boolean denied = refusal.get().denied();
@@ -93,6 +92,6 @@ public class ReleaseGates {
     }
 
     private void set(RolloutContext context, String status, String reason, String message) {
-        Transitions.setCondition(context, WEBHOOKS, status, reason, message);
+        Transitions.setCondition(context, RolloutConditions.WEBHOOKS, status, reason, message);
     }
 }

@@ -3,33 +3,33 @@ package dev.ramp.rollout;
 import dev.ramp.analysis.TemplateLookup;
 import dev.ramp.api.MetricTemplate;
 import dev.ramp.api.Phase;
-import dev.ramp.api.RolloutNames;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutConditions;
+import dev.ramp.api.RolloutNames;
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.kube.ApiErrors;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import dev.ramp.kube.ApiErrors;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
-import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
-import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
-import java.util.concurrent.TimeUnit;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -50,7 +50,6 @@ import org.jboss.logging.Logger;
 public class RolloutReconciler implements Reconciler<Rollout> {
 
     private static final Logger LOG = Logger.getLogger(RolloutReconciler.class);
-    public static final String READY = RolloutConditions.READY;
 
     private final Conditions conditions;
     private final EventRecorder events;
@@ -180,10 +179,10 @@ public class RolloutReconciler implements Reconciler<Rollout> {
                 return ErrorStatusUpdateControl.noStatusUpdate();
             }
             RolloutStatus status = latest.getStatus();
-            boolean same = Conditions.find(status.getConditions(), READY).map(c -> reason.equals(c.getReason())
+            boolean same = Conditions.find(status.getConditions(), RolloutConditions.READY).map(c -> reason.equals(c.getReason())
                     && message.equals(c.getMessage())).orElse(false);
             if (!same) {
-                status.setConditions(Conditions.merge(status.getConditions(), conditions.of(READY, Conditions.UNKNOWN, reason,
+                status.setConditions(Conditions.merge(status.getConditions(), conditions.of(RolloutConditions.READY, Conditions.UNKNOWN, reason,
                         message.length() > 1000 ? message.substring(0, 1000) + "…" : message, latest.getMetadata().getGeneration())));
                 resource.resource(latest).updateStatus();
             }
@@ -197,10 +196,10 @@ public class RolloutReconciler implements Reconciler<Rollout> {
     /** A pass that got this far (the target found, no exception) clears a Ready condition an error or a missing target had left. */
     private void recovered(Rollout rollout) {
         RolloutStatus status = rollout.getStatus();
-        Optional<String> reason = Conditions.find(status.getConditions(), READY).map(c -> c.getReason())
+        Optional<String> reason = Conditions.find(status.getConditions(), RolloutConditions.READY).map(c -> c.getReason())
                 .filter(Set.of("ApiUnavailable", "ReconcileError", "TargetNotFound")::contains);
         if (reason.isPresent()) {
-            status.setConditions(Conditions.merge(status.getConditions(), conditions.of(READY, Conditions.TRUE,
+            status.setConditions(Conditions.merge(status.getConditions(), conditions.of(RolloutConditions.READY, Conditions.TRUE,
                     "TargetNotFound".equals(reason.get()) ? "TargetFound" : "Recovered",
                     "TargetNotFound".equals(reason.get()) ? "Deployment " + rollout.getSpec().getTargetRef().getName() + " found"
                             : "reconciling again after the last error", rollout.getMetadata().getGeneration())));
@@ -215,7 +214,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         RolloutStatus status = rollout.getStatus();
         String namespace = rollout.getMetadata().getNamespace();
         String message = "Deployment " + namespace + "/" + targetName + " not found; waiting for it to be created";
-        boolean alreadyReported = Conditions.find(status.getConditions(), READY)
+        boolean alreadyReported = Conditions.find(status.getConditions(), RolloutConditions.READY)
                 .map(c -> "TargetNotFound".equals(c.getReason())).orElse(false);
         if (!alreadyReported) {
             LOG.infof("rollout %s/%s: %s", namespace, rollout.getMetadata().getName(), message);
@@ -224,7 +223,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         if (status.getPhase() == null) {
             status.setPhase(Phase.Initializing);
         }
-        status.setConditions(Conditions.merge(status.getConditions(), conditions.of(READY, Conditions.FALSE,
+        status.setConditions(Conditions.merge(status.getConditions(), conditions.of(RolloutConditions.READY, Conditions.FALSE,
                 "TargetNotFound", message, rollout.getMetadata().getGeneration())));
         status.setObservedGeneration(rollout.getMetadata().getGeneration());
         return UpdateControl.patchStatus(rollout);

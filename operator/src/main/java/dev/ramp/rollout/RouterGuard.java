@@ -2,6 +2,7 @@ package dev.ramp.rollout;
 
 import dev.ramp.api.RoutingCondition;
 import dev.ramp.kube.Conditions;
+import dev.ramp.kube.Messages;
 import java.util.Optional;
 
 /**
@@ -25,7 +26,8 @@ public class RouterGuard {
             }
             return Optional.empty();
         }
-        String message = context.routerNotInstalled().get() + "; held until installed: nothing is routed or scaled";
+        // As the condition stores it (cut), so that an unchanged hold is not news.
+        String message = Messages.bounded(context.routerNotInstalled().get() + "; held until installed: nothing is routed or scaled");
         if (held.map(c -> !message.equals(c.getMessage())).orElse(true)) {
             context.warning(RoutingCondition.ROUTER_NOT_INSTALLED, message);
         }

@@ -16,10 +16,6 @@ import java.time.temporal.ChronoUnit;
  */
 public final class Transitions {
 
-    public static final String PROMOTED = RolloutConditions.PROMOTED;
-    public static final String ANALYSIS = RolloutConditions.ANALYSIS;
-    public static final String GIT_REVERTED = RolloutConditions.GIT_REVERTED;
-
     private Transitions() {
     }
 
@@ -50,12 +46,12 @@ public final class Transitions {
         status.setLastCheckTime(null);
         status.getMetrics().clear();
         status.setRevertCommit(null);
-        status.setConditions(Conditions.without(status.getConditions(), GIT_REVERTED));
+        status.setConditions(Conditions.without(status.getConditions(), RolloutConditions.GIT_REVERTED));
         context.effect(new Effect.ScaleUpCanary(revision));
         to(context, Phase.Progressing);
-        setCondition(context, PROMOTED, Conditions.UNKNOWN, "Progressing", "releasing revision " + revision);
+        setCondition(context, RolloutConditions.PROMOTED, Conditions.UNKNOWN, "Progressing", "releasing revision " + revision);
         // A new release starts with a clean verdict, so its own configuration errors are reported again.
-        setCondition(context, ANALYSIS, Conditions.UNKNOWN, "Pending", "no check has run yet for revision " + revision);
+        setCondition(context, RolloutConditions.ANALYSIS, Conditions.UNKNOWN, "Pending", "no check has run yet for revision " + revision);
         context.normal(restart ? "ReleaseRestarted" : "ReleaseStarted", restart
                 ? "new revision " + revision + " during the release: analysis restarts from the first step"
                 : "new revision " + revision + " detected: starting the release");
@@ -79,7 +75,7 @@ public final class Transitions {
         status.setStep(null);
         status.setRollbackCause(cause);
         to(context, Phase.Failed);
-        setCondition(context, PROMOTED, Conditions.FALSE, cause.getReason(), "rolled back revision "
+        setCondition(context, RolloutConditions.PROMOTED, Conditions.FALSE, cause.getReason(), "rolled back revision "
                 + status.getLastAppliedRevision() + ": " + cause.getMessage());
         context.warning("RolledBack", "Rolled back revision " + status.getLastAppliedRevision()
                 + " (" + cause.getReason() + "): " + cause.getMessage());

@@ -66,12 +66,20 @@ public final class OutsideWork implements AutoCloseable {
     public <T> Optional<CompletableFuture<T>> submit(String namespace, Callable<T> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Runnable run = () -> {
+            T value = null;
+            Throwable failure = null;
             try {
-                result.complete(task.call());
+                value = task.call();
             } catch (Throwable e) {
-                result.completeExceptionally(e);
-            } finally {
-                finished(namespace);
+                failure = e;
+            }
+            // The turn is given back before the answer is told: whoever the answer wakes may ask
+            // again at once, and must not find its namespace's share still counting this task.
+            finished(namespace);
+            if (failure == null) {
+                result.complete(value);
+            } else {
+                result.completeExceptionally(failure);
             }
         };
         synchronized (lanes) {

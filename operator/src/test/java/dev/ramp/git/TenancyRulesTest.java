@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ramp.api.AccessReasons;
 import dev.ramp.api.GitSource;
+import dev.ramp.api.GitSourceReasons;
 import dev.ramp.api.GitSourceSpec;
 import dev.ramp.api.RampLabels;
 import dev.ramp.kube.Managed;
@@ -50,7 +51,7 @@ class TenancyRulesTest {
         assertThatThrownBy(() -> OwnNamespaceRule.check(List.of(home, cluster, away), "team-a"))
                 .isInstanceOfSatisfying(GitSourceException.class, e -> {
                     assertThat(e.userFixable()).isTrue();
-                    assertThat(e.reason()).isEqualTo(OwnNamespaceRule.OUTSIDE_NAMESPACE);
+                    assertThat(e.reason()).isEqualTo(GitSourceReasons.OUTSIDE_NAMESPACE);
                     assertThat(e.getMessage()).startsWith("ClusterRole admin2 (apps.yaml, document 3) is cluster-scoped")
                             .contains("spec.serviceAccountName").contains("own namespace team-a");
                 });

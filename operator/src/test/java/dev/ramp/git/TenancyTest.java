@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ramp.api.AccessReasons;
 import dev.ramp.api.GitSource;
+import dev.ramp.api.GitSourceReasons;
 import dev.ramp.api.RampLabels;
 import dev.ramp.kube.Conditions;
 import dev.ramp.testing.GitHttpServer;
@@ -120,7 +121,7 @@ class TenancyTest {
 
         GitSource refused = fx.awaitSource(SOON, s -> reaching.equals(s.getStatus().getLastAttemptedCommit())
                 && Conditions.isTrue(s.getStatus().getConditions(), "Stalled"));
-        assertThat(condition(refused, "Stalled").getReason()).isEqualTo(OwnNamespaceRule.OUTSIDE_NAMESPACE);
+        assertThat(condition(refused, "Stalled").getReason()).isEqualTo(GitSourceReasons.OUTSIDE_NAMESPACE);
         assertThat(condition(refused, "Stalled").getMessage()).contains("ConfigMap " + other + "/intruder")
                 .contains("apps.yaml, document 2").contains("is in namespace " + other).contains("serviceAccountName");
         assertThat(live("greeting")).isNull();
@@ -169,7 +170,7 @@ class TenancyTest {
 
         GitSource refused = fx.awaitSource(SOON, s -> reaching.equals(s.getStatus().getLastAttemptedCommit())
                 && Conditions.isTrue(s.getStatus().getConditions(), "Stalled"));
-        assertThat(condition(refused, "Stalled").getReason()).isEqualTo(OwnNamespaceRule.OUTSIDE_NAMESPACE);
+        assertThat(condition(refused, "Stalled").getReason()).isEqualTo(GitSourceReasons.OUTSIDE_NAMESPACE);
         assertThat(condition(refused, "Stalled").getMessage()).contains("Deployment " + other + "/web")
                 .contains("web.yaml, document 2").contains("is in namespace " + other);
         assertThat(client.apps().deployments().inNamespace(other).list().getItems()).isEmpty();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.ramp.api.SecretKeyRef;
+import dev.ramp.api.WebhookReasons;
 import dev.ramp.api.WebhookSpec;
 import dev.ramp.egress.EgressPolicy;
 import dev.ramp.egress.Redaction;
@@ -136,7 +137,7 @@ class HookCallerTest {
         assertThat(answer.message()).isEqualTo("webhook trickle (pre-rollout, " + peer.url("/trickle/200")
                 + ") timed out after 1000ms");
         assertThat(answer.inconclusive()).isTrue();
-        assertThat(answer.reason()).isEqualTo(HookCaller.HookAnswer.UNREACHABLE);
+        assertThat(answer.reason()).isEqualTo(WebhookReasons.HOOK_UNREACHABLE);
         // The headers came at once; without a deadline on the body the call would last forever.
         assertThat(took).isLessThan(Duration.ofSeconds(3));
         await().atMost(Duration.ofSeconds(10)).until(() -> peer.brokenOff() == 1);
@@ -149,7 +150,7 @@ class HookCallerTest {
         HookCaller.HookAnswer answer = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> call(hook));
 
         assertThat(answer.status()).isEqualTo(500);
-        assertThat(answer.reason()).isEqualTo(HookCaller.HookAnswer.FAILED);
+        assertThat(answer.reason()).isEqualTo(WebhookReasons.HOOK_FAILED);
         assertThat(answer.response()).isEqualTo("a".repeat(Redaction.MAX_RESPONSE) + "…");
         // The peer could write only what the sockets' buffers hold beyond the prefix, not its endless body.
         await().atMost(Duration.ofSeconds(10)).until(() -> peer.brokenOff() == 1);
@@ -164,7 +165,7 @@ class HookCallerTest {
         assertThat(answer.message()).endsWith("answered " + status);
         assertThat(answer.response()).isEqualTo("status " + status);
         assertThat(answer.inconclusive()).isTrue();
-        assertThat(answer.reason()).isEqualTo(HookCaller.HookAnswer.BUSY);
+        assertThat(answer.reason()).isEqualTo(WebhookReasons.HOOK_BUSY);
     }
 
     @ParameterizedTest
@@ -173,7 +174,7 @@ class HookCallerTest {
         HookCaller.HookAnswer answer = call(hook("down", "/status/" + status, "2s"));
 
         assertThat(answer.inconclusive()).isTrue();
-        assertThat(answer.reason()).isEqualTo(HookCaller.HookAnswer.UNREACHABLE);
+        assertThat(answer.reason()).isEqualTo(WebhookReasons.HOOK_UNREACHABLE);
     }
 
     @ParameterizedTest
@@ -183,6 +184,6 @@ class HookCallerTest {
 
         assertThat(answer.ok()).isFalse();
         assertThat(answer.inconclusive()).isFalse();
-        assertThat(answer.reason()).isEqualTo(HookCaller.HookAnswer.FAILED);
+        assertThat(answer.reason()).isEqualTo(WebhookReasons.HOOK_FAILED);
     }
 }

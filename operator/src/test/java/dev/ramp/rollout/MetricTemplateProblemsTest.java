@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ramp.api.MetricStatus;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.Verdict;
 import dev.ramp.kube.Conditions;
 import dev.ramp.testing.RampEnvironment;
@@ -161,6 +162,6 @@ class MetricTemplateProblemsTest {
 
     private static Condition analysisCondition(Rollout rollout) {
         return rollout == null || rollout.getStatus() == null ? null
-                : Conditions.find(rollout.getStatus().getConditions(), Transitions.ANALYSIS).orElse(null);
+                : Conditions.find(rollout.getStatus().getConditions(), RolloutConditions.ANALYSIS).orElse(null);
     }
 }

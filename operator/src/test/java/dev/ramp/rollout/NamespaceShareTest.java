@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.WebhookSpec;
 import dev.ramp.kube.Conditions;
 import dev.ramp.testing.FakeKubelet;
@@ -93,7 +94,9 @@ class NamespaceShareTest {
             return other.rollout();
         }, r -> r.getStatus() != null && r.getStatus().getPhase() == Phase.Succeeded);
 
-        assertThat(peer.open()).as("the slow namespace's hooks still hang").isEqualTo(SHARE);
+        // Read over a moment: a hook that reached its timeout is asked again at once, so the count
+        // may dip between one call ending and the next starting.
+        await("the slow namespace's hooks still hang").atMost(Duration.ofSeconds(20)).until(() -> peer.open() == SHARE);
         assertThat(mostOpen.get()).as("never more than the namespace's share of calls at once").isEqualTo(SHARE);
         assertThat(other.observedWeights()).containsExactly(0, 20, 40, 0);
         assertThat(promoted.getStatus().getLastPromotedRevision()).isEqualTo(promoted.getStatus().getLastAppliedRevision());
@@ -146,7 +149,7 @@ class NamespaceShareTest {
     }
 
     private static String webhooks(Rollout rollout) {
-        return Conditions.find(rollout.getStatus().getConditions(), ReleaseGates.WEBHOOKS)
+        return Conditions.find(rollout.getStatus().getConditions(), RolloutConditions.WEBHOOKS)
                 .map(c -> c.getReason() + ": " + c.getMessage()).orElse("");
     }
 

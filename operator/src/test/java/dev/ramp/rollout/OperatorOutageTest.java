@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutConditions;
 import dev.ramp.kube.Conditions;
 import dev.ramp.testing.ApiServerBehindProxy;
 import dev.ramp.testing.TcpProxy;
@@ -136,7 +137,7 @@ class OperatorOutageTest {
     private String readyMessage(String namespace) {
         Rollout rollout = client.resources(Rollout.class).inNamespace(namespace).withName("podinfo").get();
         return rollout == null || rollout.getStatus() == null ? null
-                : Conditions.find(rollout.getStatus().getConditions(), RolloutReconciler.READY).map(Condition::getMessage).orElse(null);
+                : Conditions.find(rollout.getStatus().getConditions(), RolloutConditions.READY).map(Condition::getMessage).orElse(null);
     }
 
     private HttpResponse<String> readiness() throws Exception {
@@ -177,6 +178,6 @@ class OperatorOutageTest {
     private String readyReason(String namespace) {
         Rollout rollout = client.resources(Rollout.class).inNamespace(namespace).withName("podinfo").get();
         return rollout == null || rollout.getStatus() == null ? null
-                : Conditions.find(rollout.getStatus().getConditions(), RolloutReconciler.READY).map(Condition::getReason).orElse(null);
+                : Conditions.find(rollout.getStatus().getConditions(), RolloutConditions.READY).map(Condition::getReason).orElse(null);
     }
 }

@@ -15,6 +15,7 @@ import dev.ramp.api.Phase;
 import dev.ramp.api.RollbackCause;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutActions;
+import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.RolloutSpec;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.RoutingCondition;
@@ -23,11 +24,13 @@ import dev.ramp.api.TargetRef;
 import dev.ramp.api.TemplateHash;
 import dev.ramp.api.ThresholdRange;
 import dev.ramp.api.Verdict;
+import dev.ramp.api.WebhookReasons;
 import dev.ramp.api.WebhookSpec;
 import dev.ramp.git.ReleaseReverter;
 import dev.ramp.hooks.HookCaller.HookAnswer;
 import dev.ramp.kube.Conditions;
 import dev.ramp.rollout.phase.PromotingPhase;
+import dev.ramp.work.Observation;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -41,7 +44,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import dev.ramp.work.Observation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -281,14 +283,14 @@ class PhasesTest {
             assertThat(status().getPhase()).isEqualTo(Phase.Failed);
             assertThat(status().getCanaryWeight()).isZero();
             assertThat(status().getRollbackCause().getReason()).isEqualTo(RollbackCause.CANARY_NOT_SCHEDULED);
-            assertThat(condition(Transitions.PROMOTED, c -> c.getMessage())).hasValueSatisfying(m -> assertThat(m)
+            assertThat(condition(RolloutConditions.PROMOTED, c -> c.getMessage())).hasValueSatisfying(m -> assertThat(m)
                     .endsWith("not ready within 60s: pod podinfo-x unschedulable: 0/3 nodes are available: 3 Insufficient cpu."));
 
             decideAt(Duration.ofSeconds(72));
             decideAt(Duration.ofSeconds(73));
             assertThat(reverter.requests).isEmpty();
-            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getReason())).contains("NotReverted");
-            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getMessage())).hasValueSatisfying(m -> assertThat(m)
+            assertThat(condition(RolloutConditions.GIT_REVERTED, c -> c.getReason())).contains("NotReverted");
+            assertThat(condition(RolloutConditions.GIT_REVERTED, c -> c.getMessage())).hasValueSatisfying(m -> assertThat(m)
                     .contains("the cluster could not run the canary's pods (CanaryNotScheduled"));
         }
 
@@ -307,7 +309,7 @@ class PhasesTest {
 
             assertThat(status().getRollbackCause().getReason()).isEqualTo(RollbackCause.IMAGE_NOT_PULLED);
             assertThat(reverter.requests).isEmpty();
-            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getReason())).contains("NotReverted");
+            assertThat(condition(RolloutConditions.GIT_REVERTED, c -> c.getReason())).contains("NotReverted");
         }
 
         @Test
@@ -327,7 +329,7 @@ class PhasesTest {
 
             assertThat(status().getRollbackCause().getReason()).isEqualTo(RollbackCause.PROGRESS_DEADLINE_EXCEEDED);
             assertThat(reverter.requests).hasSize(1);
-            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getStatus())).contains(Conditions.TRUE);
+            assertThat(condition(RolloutConditions.GIT_REVERTED, c -> c.getStatus())).contains(Conditions.TRUE);
         }
 
         @Test
@@ -381,7 +383,7 @@ class PhasesTest {
             decideAt(Duration.ZERO);
 
             assertThat(status().getStep()).isNull();
-            assertThat(condition(ReleaseGates.WEBHOOKS, c -> c.getReason())).contains("WaitingForConfirmation");
+            assertThat(condition(RolloutConditions.WEBHOOKS, c -> c.getReason())).contains("WaitingForConfirmation");
         }
 
         @Test
@@ -406,7 +408,7 @@ class PhasesTest {
             decideAt(Duration.ofSeconds(30));
             assertThat(status().getStep()).isEqualTo(1);
             assertThat(status().getCanaryWeight()).isEqualTo(50);
-            assertThat(condition(Transitions.ANALYSIS, c -> c.getStatus())).contains(Conditions.TRUE);
+            assertThat(condition(RolloutConditions.ANALYSIS, c -> c.getStatus())).contains(Conditions.TRUE);
         }
 
         @Test
@@ -457,7 +459,7 @@ class PhasesTest {
 
             assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
             assertThat(status().getInconclusiveChecks()).isEqualTo(1);
-            assertThat(condition(Transitions.ANALYSIS, c -> c.getStatus())).contains(Conditions.FALSE);
+            assertThat(condition(RolloutConditions.ANALYSIS, c -> c.getStatus())).contains(Conditions.FALSE);
         }
 
         @Test
@@ -471,8 +473,8 @@ class PhasesTest {
             assertThat(probes.checksRun).isZero();
             assertThat(status().getPhase()).isEqualTo(Phase.Promoting);
             assertThat(status().getMetrics()).isEmpty();
-            assertThat(condition(Transitions.ANALYSIS, c -> c.getReason())).contains(AnalysisReasons.SKIPPED);
-            assertThat(condition(Transitions.ANALYSIS, c -> c.getMessage()))
+            assertThat(condition(RolloutConditions.ANALYSIS, c -> c.getReason())).contains(AnalysisReasons.SKIPPED);
+            assertThat(condition(RolloutConditions.ANALYSIS, c -> c.getMessage()))
                     .contains("spec.analysis.skipAnalysis is true: the canary is not checked at step 2 of 2: canary weight 50%");
         }
 
@@ -565,11 +567,11 @@ class PhasesTest {
             assertThat(status().getFailedChecks()).isZero();
             assertThat(status().getInconclusiveChecks()).isEqualTo(1);
             assertThat(status().getStep()).isNull();
-            assertThat(condition(ReleaseGates.WEBHOOKS, c -> c.getReason())).contains(HookAnswer.BUSY);
-            assertThat(condition(Transitions.ANALYSIS, c -> c.getReason() + ": " + c.getMessage())).contains(HookAnswer.BUSY
+            assertThat(condition(RolloutConditions.WEBHOOKS, c -> c.getReason())).contains(WebhookReasons.HOOK_BUSY);
+            assertThat(condition(RolloutConditions.ANALYSIS, c -> c.getReason() + ": " + c.getMessage())).contains(WebhookReasons.HOOK_BUSY
                     + ": check inconclusive (1 in a row of limit 10; the step holds): webhook gate (pre-rollout, url) answered 429:"
                     + " too many requests");
-            assertThat(events()).containsExactly(HookAnswer.BUSY);
+            assertThat(events()).containsExactly(WebhookReasons.HOOK_BUSY);
         }
 
         @Test
@@ -583,7 +585,7 @@ class PhasesTest {
             assertThat(status().getLastAppliedRevision()).isEqualTo(revisionOf("1.0"));
             assertThat(status().getRollbackCause()).isNull();
             assertThat(ReleasePlan.routingOf(rollout).weights()).isEqualTo(dev.ramp.routing.Weights.ALL_PRIMARY);
-            assertThat(condition(Transitions.PROMOTED, c -> c.getReason())).contains(NewRevisionGuard.CANCELLED);
+            assertThat(condition(RolloutConditions.PROMOTED, c -> c.getReason())).contains(NewRevisionGuard.CANCELLED);
             assertThat(pass.effects()).contains(new Effect.ScaleDownCanary());
             assertThat(events()).containsExactly(NewRevisionGuard.CANCELLED);
         }
@@ -696,7 +698,7 @@ class PhasesTest {
             assertThat(events()).isEmpty();
 
             decideAt(Duration.ofSeconds(61));
-            assertThat(condition(Transitions.PROMOTED, c -> c.getReason())).contains(PromotingPhase.PRIMARY_NOT_READY);
+            assertThat(condition(RolloutConditions.PROMOTED, c -> c.getReason())).contains(PromotingPhase.PRIMARY_NOT_READY);
             assertThat(events()).containsExactly(PromotingPhase.PRIMARY_NOT_READY);
             assertThat(status().getPhase()).isEqualTo(Phase.Promoting);
             assertThat(ReleasePlan.routingOf(rollout).weights().canary()).isEqualTo(50);
@@ -765,12 +767,12 @@ class PhasesTest {
         @Test
         void theRevertIsRecordedAsIntendedBeforeItIsPushedAndPushedOnce() {
             decideAt(Duration.ZERO);
-            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getReason())).contains("Reverting");
+            assertThat(condition(RolloutConditions.GIT_REVERTED, c -> c.getReason())).contains("Reverting");
             assertThat(reverter.requests).isEmpty();
 
             decideAt(Duration.ofMillis(100));
             assertThat(reverter.requests).hasSize(1);
-            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getStatus())).contains(Conditions.TRUE);
+            assertThat(condition(RolloutConditions.GIT_REVERTED, c -> c.getStatus())).contains(Conditions.TRUE);
             assertThat(status().getRevertCommit()).isEqualTo("f00d");
 
             decideAt(Duration.ofSeconds(1));
@@ -792,7 +794,7 @@ class PhasesTest {
             decideAt(Duration.ofSeconds(1));
 
             assertThat(reverter.requests).isEmpty();
-            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getReason())).contains("NotReverted");
+            assertThat(condition(RolloutConditions.GIT_REVERTED, c -> c.getReason())).contains("NotReverted");
         }
 
         @Test
@@ -802,7 +804,7 @@ class PhasesTest {
             decideAt(Duration.ZERO);
             Next next = decideAt(Duration.ofMillis(100));
 
-            assertThat(condition(Transitions.GIT_REVERTED, c -> c.getStatus())).contains(Conditions.UNKNOWN);
+            assertThat(condition(RolloutConditions.GIT_REVERTED, c -> c.getStatus())).contains(Conditions.UNKNOWN);
             assertThat(next.after()).contains(Duration.ofSeconds(15));
         }
 
@@ -1023,6 +1025,7 @@ class PhasesTest {
             releasingAt(0, Duration.ZERO);
             routerNotInstalled = Optional.of(ISTIO_MISSING);
             decideAt(Duration.ofMinutes(5));
+            assertThat(events()).containsExactly(RoutingCondition.ROUTER_NOT_INSTALLED);
 
             decideAt(Duration.ofMinutes(6));
 
@@ -1067,6 +1070,8 @@ class PhasesTest {
         private void assertHeld(Next next) {
             assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(status())).isEqualTo(statusBefore);
             assertThat(pass.notes()).isEmpty();
+            // Only the release's standing intent (the canary kept scaled up), nothing new.
+            assertThat(pass.effects()).allMatch(e -> e instanceof Effect.ScaleUpCanary);
             assertThat(next.after()).contains(ScriptedProbes.LOOK_AGAIN);
         }
 

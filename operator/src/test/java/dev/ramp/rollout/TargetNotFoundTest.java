@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.RolloutSpec;
 import dev.ramp.api.ServiceSpec;
 import dev.ramp.api.TargetRef;
@@ -55,7 +56,7 @@ class TargetNotFoundTest {
     private Condition readyCondition(String namespace, String name) {
         Rollout rollout = rolloutIn(namespace, name);
         return rollout == null || rollout.getStatus() == null ? null
-                : Conditions.find(rollout.getStatus().getConditions(), RolloutReconciler.READY).orElse(null);
+                : Conditions.find(rollout.getStatus().getConditions(), RolloutConditions.READY).orElse(null);
     }
 
     private Rollout rolloutIn(String namespace, String name) {

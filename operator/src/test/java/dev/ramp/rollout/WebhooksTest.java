@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.WebhookSpec;
 import dev.ramp.kube.Conditions;
 import dev.ramp.testing.HookServer;
@@ -76,7 +77,7 @@ class WebhooksTest {
     }
 
     private String webhooksCondition() {
-        return Conditions.find(fx.rollout().getStatus().getConditions(), ReleaseGates.WEBHOOKS)
+        return Conditions.find(fx.rollout().getStatus().getConditions(), RolloutConditions.WEBHOOKS)
                 .map(c -> c.getReason() + ": " + c.getMessage()).orElse("");
     }
 
@@ -242,7 +243,7 @@ class WebhooksTest {
         assertThat(webhooksCondition()).contains("webhook imds (pre-rollout, http://169.254.169.254/latest/meta-data/")
                 .contains("not called: spec.analysis.webhooks[0].url: address 169.254.169.254 (link-local) lies in"
                         + " 169.254.0.0/16, denied by the operator's egress policy");
-        assertThat(Conditions.find(fx.rollout().getStatus().getConditions(), Transitions.ANALYSIS).orElseThrow().getReason())
+        assertThat(Conditions.find(fx.rollout().getStatus().getConditions(), RolloutConditions.ANALYSIS).orElseThrow().getReason())
                 .isEqualTo("EgressDenied");
         Rollout failed = fx.awaitPhase(Phase.Failed, RELEASE);
         assertThat(fx.observedWeights()).containsOnly(0);

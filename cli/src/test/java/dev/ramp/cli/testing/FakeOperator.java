@@ -26,7 +26,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -44,6 +46,7 @@ public final class FakeOperator implements AutoCloseable {
     private final KubernetesClient client;
     private final String namespace;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final List<Future<?>> scripts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<SharedIndexInformer<Rollout>> informers = new ArrayList<>();
 
     public FakeOperator(KubernetesClient client, String namespace) {
@@ -91,7 +94,7 @@ public final class FakeOperator implements AutoCloseable {
      */
     @SafeVarargs
     public final void play(String name, IntSupplier shown, Consumer<RolloutStatus>... changes) {
-        scheduler.submit(() -> {
+        scripts.add(scheduler.submit(() -> {
             for (Consumer<RolloutStatus> change : changes) {
                 int before = shown.getAsInt();
                 if (before == 0) {
@@ -103,16 +106,16 @@ public final class FakeOperator implements AutoCloseable {
                 await().atMost(Duration.ofSeconds(20)).until(() -> shown.getAsInt() > seen);
             }
             return null;
-        });
+        }));
     }
 
     /** Does {@code work} once {@code ready} holds, waiting at most 20 s. */
     public void when(java.util.function.BooleanSupplier ready, Runnable work) {
-        scheduler.submit(() -> {
+        scripts.add(scheduler.submit(() -> {
             await().atMost(Duration.ofSeconds(20)).until(ready::getAsBoolean);
             work.run();
             return null;
-        });
+        }));
     }
 
     /**
@@ -211,5 +214,17 @@ public final class FakeOperator implements AutoCloseable {
     public void close() {
         scheduler.shutdownNow();
         informers.forEach(SharedIndexInformer::close);
+        // A script that failed (a state the watch never showed) is the cause of whatever the test saw.
+        for (Future<?> script : scripts) {
+            if (script.isDone() && !script.isCancelled()) {
+                try {
+                    script.get();
+                } catch (ExecutionException e) {
+                    throw new AssertionError("the fake operator's script failed", e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
     }
 }

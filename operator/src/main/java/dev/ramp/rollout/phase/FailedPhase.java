@@ -1,17 +1,19 @@
 package dev.ramp.rollout.phase;
 
-import dev.ramp.git.ReleaseReverter;
-import dev.ramp.rollout.Reverts;
-import dev.ramp.work.Observation;
+import dev.ramp.api.GitRevertReasons;
 import dev.ramp.api.GitRevertSpec;
 import dev.ramp.api.Phase;
 import dev.ramp.api.RollbackCause;
+import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.git.ReleaseReverter;
 import dev.ramp.kube.Conditions;
 import dev.ramp.rollout.Next;
 import dev.ramp.rollout.PhaseHandler;
+import dev.ramp.rollout.Reverts;
 import dev.ramp.rollout.RolloutContext;
 import dev.ramp.rollout.Transitions;
+import dev.ramp.work.Observation;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -24,9 +26,6 @@ import java.util.Set;
  */
 public class FailedPhase implements PhaseHandler {
 
-    public static final String GIT_REVERTED = Transitions.GIT_REVERTED;
-    /** GitReverted=False's reason when the rollback's cause does not call for a revert. */
-    public static final String NOT_REVERTED = dev.ramp.api.GitRevertReasons.NOT_REVERTED;
     private static final Duration RETRY = Duration.ofSeconds(15);
 
     /** GitReverted=Unknown's reason between deciding on a revert and pushing it. */
@@ -67,7 +66,7 @@ public class FailedPhase implements PhaseHandler {
                 || !context.targetRevision().equals(status.getLastAppliedRevision())) {
             return false;
         }
-        return Conditions.find(status.getConditions(), GIT_REVERTED)
+        return Conditions.find(status.getConditions(), RolloutConditions.GIT_REVERTED)
                 .map(c -> Conditions.UNKNOWN.equals(c.getStatus())).orElse(true);
     }
 
@@ -80,10 +79,10 @@ public class FailedPhase implements PhaseHandler {
         GitRevertSpec spec = context.rollout().getSpec().getGitRevert();
         RolloutStatus status = context.status();
         if (spec == null || !spec.isEnabled() || status.getRollbackCause() == null || status.getRollbackCause().revertsGit()
-                || Conditions.find(status.getConditions(), GIT_REVERTED).isPresent()) {
+                || Conditions.find(status.getConditions(), RolloutConditions.GIT_REVERTED).isPresent()) {
             return;
         }
-        Transitions.setCondition(context, GIT_REVERTED, Conditions.FALSE, NOT_REVERTED, "Git still declares revision "
+        Transitions.setCondition(context, RolloutConditions.GIT_REVERTED, Conditions.FALSE, GitRevertReasons.NOT_REVERTED, "Git still declares revision "
                 + status.getLastAppliedRevision() + ": the release was rolled back because "
                 + why(status.getRollbackCause().getReason()) + ", which is no evidence against the commit; fix that, then"
                 + " `ramp retry` starts the release again");
@@ -101,8 +100,8 @@ public class FailedPhase implements PhaseHandler {
 
     private Next revert(RolloutContext context) {
         RolloutStatus status = context.status();
-        if (Conditions.find(status.getConditions(), GIT_REVERTED).isEmpty()) {
-            Transitions.setCondition(context, GIT_REVERTED, Conditions.UNKNOWN, REVERTING, "reverting revision "
+        if (Conditions.find(status.getConditions(), RolloutConditions.GIT_REVERTED).isEmpty()) {
+            Transitions.setCondition(context, RolloutConditions.GIT_REVERTED, Conditions.UNKNOWN, REVERTING, "reverting revision "
                     + status.getLastAppliedRevision() + " in Git");
             return Next.after(Duration.ofMillis(100));
         }
@@ -112,9 +111,9 @@ public class FailedPhase implements PhaseHandler {
             return Next.after(asked.lookAgain().orElseThrow());
         }
         ReleaseReverter.Outcome outcome = asked.value();
-        String previousReason = Conditions.find(status.getConditions(), GIT_REVERTED).map(c -> c.getReason()).orElse(null);
+        String previousReason = Conditions.find(status.getConditions(), RolloutConditions.GIT_REVERTED).map(c -> c.getReason()).orElse(null);
         String conditionStatus = outcome.reverted() ? Conditions.TRUE : outcome.retry() ? Conditions.UNKNOWN : Conditions.FALSE;
-        Transitions.setCondition(context, GIT_REVERTED, conditionStatus, outcome.reason(), outcome.message());
+        Transitions.setCondition(context, RolloutConditions.GIT_REVERTED, conditionStatus, outcome.reason(), outcome.message());
         if (outcome.reverted()) {
             status.setRevertCommit(outcome.commit());
             context.normal(outcome.reason(), outcome.message());

@@ -1,6 +1,7 @@
 package dev.ramp.rollout.phase;
 
 import dev.ramp.api.Phase;
+import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.kube.Conditions;
 import dev.ramp.rollout.Effect;
@@ -33,7 +34,7 @@ public class FinalisingPhase implements PhaseHandler {
         status.setCanaryWeight(0);
         status.setStep(null);
         Transitions.to(context, Phase.Succeeded);
-        Transitions.setCondition(context, Transitions.PROMOTED, Conditions.TRUE, "Succeeded",
+        Transitions.setCondition(context, RolloutConditions.PROMOTED, Conditions.TRUE, "Succeeded",
                 "revision " + status.getLastPromotedRevision() + " promoted");
         context.normal("Promoted", "Revision " + status.getLastPromotedRevision() + " promoted; canary scaled to 0");
         Transitions.finished(context, "succeeded");

@@ -1,6 +1,7 @@
 package dev.ramp.rollout.phase;
 
 import dev.ramp.api.Phase;
+import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.kube.Conditions;
@@ -61,13 +62,13 @@ public class PromotingPhase implements PhaseHandler {
         Duration deadline = AnalysisSettings.of(context.rollout()).progressDeadline();
         boolean late = status.getLastTransitionTime() != null
                 && Duration.between(Instant.parse(status.getLastTransitionTime()), context.now()).compareTo(deadline) > 0;
-        boolean reported = Conditions.find(status.getConditions(), Transitions.PROMOTED)
+        boolean reported = Conditions.find(status.getConditions(), RolloutConditions.PROMOTED)
                 .map(c -> PRIMARY_NOT_READY.equals(c.getReason())).orElse(false);
         if (late && !reported) {
             String message = "Deployment " + RolloutNames.of(context.rollout()).primary() + " is not ready with revision "
                     + status.getLastAppliedRevision() + " " + deadline.toSeconds() + "s after the promotion began; the canary"
                     + " keeps its share until it is";
-            Transitions.setCondition(context, Transitions.PROMOTED, Conditions.UNKNOWN, PRIMARY_NOT_READY, message);
+            Transitions.setCondition(context, RolloutConditions.PROMOTED, Conditions.UNKNOWN, PRIMARY_NOT_READY, message);
             context.warning(PRIMARY_NOT_READY, message);
         }
     }
