@@ -8,7 +8,10 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import java.util.List;
 
-/** The Services and VirtualService Ramp generates for a Rollout's target. */
+/**
+ * The Services Ramp generates for a Rollout's target and the route that splits traffic between
+ * them: Istio's VirtualService (the default) or a Gateway API HTTPRoute or GRPCRoute.
+ */
 public class ServiceSpec {
 
     @Pattern("^[a-z]([-a-z0-9]*[a-z0-9])?$")
@@ -29,13 +32,23 @@ public class ServiceSpec {
     @JsonPropertyDescription("Container port the Services send traffic to; defaults to port.")
     private Integer targetPort;
 
+    @JsonPropertyDescription("What routes the traffic: Istio (a VirtualService, the default) or GatewayAPI (an HTTPRoute or GRPCRoute attached to parentRefs).")
+    private RoutingProvider provider = RoutingProvider.Istio;
+
+    @JsonPropertyDescription("What the target speaks: HTTP (the default) or GRPC (on the Gateway API a GRPCRoute; the Services' port is named grpc).")
+    private ServiceProtocol protocol = ServiceProtocol.HTTP;
+
     @Size(max = 32)
-    @JsonPropertyDescription("Hosts of the VirtualService; defaults to the Service's name.")
+    @JsonPropertyDescription("Hosts of the VirtualService, or hostnames of the HTTPRoute or GRPCRoute; default to the Service's name (Istio) or to every hostname of the Gateway's listener (GatewayAPI).")
     private List<String> hosts;
 
     @Size(max = 32)
-    @JsonPropertyDescription("Istio gateways the VirtualService binds to; defaults to mesh.")
+    @JsonPropertyDescription("Istio gateways the VirtualService binds to; defaults to mesh. Istio only.")
     private List<String> gateways;
+
+    @Size(max = 16)
+    @JsonPropertyDescription("Gateways the HTTPRoute or GRPCRoute attaches to; at least one with provider GatewayAPI, none with Istio.")
+    private List<ParentRef> parentRefs;
 
     public String getName() {
         return name;
@@ -75,5 +88,39 @@ public class ServiceSpec {
 
     public void setGateways(List<String> gateways) {
         this.gateways = gateways;
+    }
+
+    public RoutingProvider getProvider() {
+        return provider;
+    }
+
+    public void setProvider(RoutingProvider provider) {
+        this.provider = provider;
+    }
+
+    /** {@link #getProvider()}, Istio when unset. */
+    public RoutingProvider effectiveProvider() {
+        return provider == null ? RoutingProvider.Istio : provider;
+    }
+
+    public ServiceProtocol getProtocol() {
+        return protocol;
+    }
+
+    public void setProtocol(ServiceProtocol protocol) {
+        this.protocol = protocol;
+    }
+
+    /** {@link #getProtocol()}, HTTP when unset. */
+    public ServiceProtocol effectiveProtocol() {
+        return protocol == null ? ServiceProtocol.HTTP : protocol;
+    }
+
+    public List<ParentRef> getParentRefs() {
+        return parentRefs;
+    }
+
+    public void setParentRefs(List<ParentRef> parentRefs) {
+        this.parentRefs = parentRefs;
     }
 }
