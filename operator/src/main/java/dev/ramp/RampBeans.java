@@ -1,5 +1,6 @@
 package dev.ramp;
 
+import dev.ramp.analysis.GatewayApiImplementation;
 import dev.ramp.git.GitMirror;
 import dev.ramp.git.GitReverter;
 import dev.ramp.git.GitSourceConditions;
@@ -96,8 +97,10 @@ public class RampBeans {
     @Produces
     @Singleton
     AsyncProbes probes(KubernetesClient client, @ConfigProperty(name = "ramp.prometheus.address") String prometheusAddress,
+            @ConfigProperty(name = GatewayApiImplementation.SETTING) String gatewayApi,
             MeterRegistry registry, References references, EgressPolicy egress, OutsideWork work, Clock clock) {
-        return PhaseHandlerRegistry.probes(client, prometheusAddress, registry, references, egress, work, clock);
+        return PhaseHandlerRegistry.probes(client, prometheusAddress, new GatewayApiImplementation(gatewayApi), registry,
+                references, egress, work, clock);
     }
 
     @Produces

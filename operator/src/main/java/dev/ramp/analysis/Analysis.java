@@ -5,23 +5,29 @@ import dev.ramp.api.CanaryEvidence;
 import dev.ramp.api.MetricCheck;
 import dev.ramp.api.MetricTemplate;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RoutingProvider;
 import dev.ramp.api.ThresholdRange;
 import dev.ramp.api.Verdict;
 import dev.ramp.api.Durations;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.kube.References;
 import io.micrometer.core.instrument.Timer;
+import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
  * Runs a Rollout's metric checks on one revision of its canary: counts the revision's requests in
  * the window (fewer than {@code analysis.minRequests} makes the round Inconclusive), resolves each
- * metric's query (built in, or a MetricTemplate's, with {@code {{ revision }}}), asks the provider
+ * metric's query (built in on the Rollout's data plane, {@link BuiltinQueries}, or a MetricTemplate's,
+ * with {@code {{ revision }}}), asks the provider
  * once (no retries here: the next check is the retry) and compares the value with the threshold
  * range. Only a value out of range fails a check; no data, a missing template, a rejected query
  * or an unreachable provider leave it Inconclusive, never Passed. Each says why with a {@link CheckFailure}.
@@ -37,15 +43,28 @@ public class Analysis {
     private final Providers providers;
     private final AnalysisMetrics metrics;
     private final References references;
+    private final GatewayApiImplementation gatewayApi;
+    private final Clock clock;
 
     public Analysis(Providers providers, AnalysisMetrics metrics) {
         this(providers, metrics, References.SAME_NAMESPACE);
     }
 
     public Analysis(Providers providers, AnalysisMetrics metrics, References references) {
+        this(providers, metrics, references, GatewayApiImplementation.traefik(), Clock.systemUTC());
+    }
+
+    /**
+     * {@code gatewayApi} is the implementation whose telemetry the built-in metrics read for
+     * GatewayAPI Rollouts; {@code clock} places the windows of counters that carry no revision.
+     */
+    public Analysis(Providers providers, AnalysisMetrics metrics, References references, GatewayApiImplementation gatewayApi,
+            Clock clock) {
         this.providers = providers;
         this.metrics = metrics;
         this.references = references;
+        this.gatewayApi = gatewayApi;
+        this.clock = clock;
     }
 
     /**
@@ -61,7 +80,8 @@ public class Analysis {
         Duration interval = Durations.parse(AnalysisSpec.effectiveInterval(spec));
         int minRequests = AnalysisSpec.effectiveMinRequests(spec);
         Duration sampleWindow = window(checks, interval);
-        MetricOutcome sample = minRequests > 0 ? sample(rollout, revision, minRequests, sampleWindow) : null;
+        Instant now = clock.instant();
+        MetricOutcome sample = minRequests > 0 ? sample(rollout, revision, minRequests, sampleWindow, now) : null;
         if (sample != null) {
             outcomes.add(sample);
         } else if (checks.isEmpty()) {
@@ -71,7 +91,7 @@ public class Analysis {
         }
         List<String> warnings = new ArrayList<>();
         for (MetricCheck check : checks) {
-            MetricOutcome outcome = check(rollout, revision, check, interval, templates, warnings);
+            MetricOutcome outcome = check(rollout, revision, check, interval, templates, warnings, now);
             if (outcome.failure() != null && outcome.failure() != CheckFailure.OUT_OF_RANGE) {
                 metrics.failed(rollout, check.getName(), outcome.failure());
             }
@@ -79,7 +99,7 @@ public class Analysis {
             outcomes.add(sameWindow ? certainBelowSample(outcome, check, sample, minRequests) : outcome);
         }
         CheckResult result = new CheckResult(outcomes, warnings);
-        return result.verdict() == Verdict.Failed && minRequests > 0 ? result.withEvidence(evidence(rollout, revision)) : result;
+        return result.verdict() == Verdict.Failed && minRequests > 0 ? result.withEvidence(evidence(rollout, revision, now)) : result;
     }
 
     /**
@@ -116,14 +136,18 @@ public class Analysis {
      * this one's; null when the telemetry has no such series or Prometheus cannot say (every
      * failed check then counts, as without this).
      */
-    private CanaryEvidence evidence(Rollout rollout, String revision) {
-        Map<String, String> variables = variables(rollout, revision, null, Duration.ZERO);
+    private CanaryEvidence evidence(Rollout rollout, String revision, Instant now) {
+        BuiltinQueries builtin = presets(rollout).orElse(null);
+        if (builtin == null) {
+            return null;
+        }
+        Map<String, String> variables = variables(rollout, revision, null, Duration.ZERO, now);
         try {
-            OptionalDouble requests = providers.defaultProvider().query(QueryTemplate.render(BuiltinQueries.REQUESTS_SO_FAR, variables));
+            OptionalDouble requests = providers.defaultProvider().query(QueryTemplate.render(builtin.requestsSoFar(), variables));
             if (requests.isEmpty()) {
                 return null;
             }
-            OptionalDouble errors = providers.defaultProvider().query(QueryTemplate.render(BuiltinQueries.ERRORS_SO_FAR, variables));
+            OptionalDouble errors = providers.defaultProvider().query(QueryTemplate.render(builtin.errorsSoFar(), variables));
             return new CanaryEvidence(requests.getAsDouble(), errors.orElse(0));
         } catch (MetricQueryException e) {
             return null;
@@ -131,9 +155,15 @@ public class Analysis {
     }
 
     /** The canary revision's requests in the shortest metric window, against the minimum. */
-    private MetricOutcome sample(Rollout rollout, String revision, int minRequests, Duration window) {
+    private MetricOutcome sample(Rollout rollout, String revision, int minRequests, Duration window, Instant now) {
         ThresholdRange range = new ThresholdRange((double) minRequests, null);
-        String query = QueryTemplate.render(BuiltinQueries.REQUESTS, variables(rollout, revision, null, window));
+        BuiltinQueries builtin = presets(rollout).orElse(null);
+        if (builtin == null) {
+            return MetricOutcome.failed(REQUESTS, null, range, CheckFailure.INVALID_METRIC, "the minimum sample"
+                    + " (analysis.minRequests) counts the canary's requests in the data plane's telemetry, and "
+                    + noPresets() + ": set analysis.minRequests to 0 and judge the canary with MetricTemplates (templateRef)");
+        }
+        String query = QueryTemplate.render(builtin.requests(), variables(rollout, revision, null, window, now));
         OptionalDouble count;
         try {
             count = providers.defaultProvider().query(query);
@@ -143,7 +173,7 @@ public class Analysis {
         double requests = count.orElse(0);
         if (requests < minRequests) {
             return MetricOutcome.failed(REQUESTS, requests, range, CheckFailure.TOO_FEW_REQUESTS,
-                    format(requests) + " requests to revision " + revision + " in the last " + Durations.promRange(window)
+                    format(requests) + " " + builtin.counted(RolloutNames.of(rollout), revision) + " in the last " + Durations.promRange(window)
                             + ", fewer than analysis.minRequests " + minRequests);
         }
         return MetricOutcome.passed(REQUESTS, requests, range);
@@ -164,11 +194,11 @@ public class Analysis {
 
     /** One metric's check; a template query that does not select the canary's revision adds a warning. */
     private MetricOutcome check(Rollout rollout, String revision, MetricCheck check, Duration analysisInterval,
-            TemplateLookup templates, List<String> warnings) {
+            TemplateLookup templates, List<String> warnings, Instant now) {
         ThresholdRange range = check.getThresholdRange();
         Query query;
         try {
-            query = resolve(rollout, revision, check, analysisInterval, templates);
+            query = resolve(rollout, revision, check, analysisInterval, templates, now);
         } catch (UnresolvedMetric e) {
             return MetricOutcome.failed(check.getName(), null, range, e.failure, e.getMessage());
         }
@@ -188,7 +218,7 @@ public class Analysis {
         }
         if (value.isEmpty()) {
             return MetricOutcome.failed(check.getName(), null, range, CheckFailure.NO_DATA,
-                    "no data: the query returned nothing for the canary's revision " + revision);
+                    "no data: the query returned nothing for the canary's revision " + revision + query.noDataHint());
         }
         double v = value.getAsDouble();
         if (range.getMin() != null && v < range.getMin()) {
@@ -202,8 +232,11 @@ public class Analysis {
         return MetricOutcome.passed(check.getName(), v, range);
     }
 
-    /** A rendered query, the provider to send it to, where it came from (for messages), and whether it selects the revision. */
-    private record Query(MetricsProvider provider, String text, String source, boolean selectsRevision) {
+    /**
+     * A rendered query, the provider to send it to, where it came from (for messages), whether it
+     * selects the revision, and what to add to a message of no data.
+     */
+    private record Query(MetricsProvider provider, String text, String source, boolean selectsRevision, String noDataHint) {
     }
 
     /** A metric that cannot become a query; no provider is asked. */
@@ -216,16 +249,26 @@ public class Analysis {
         }
     }
 
-    /** The variables a query may use: name, namespace, target, service, revision, interval, variables.*. */
-    private static Map<String, String> variables(Rollout rollout, String revision, MetricCheck check, Duration window) {
+    /**
+     * The variables a query may use: name, namespace, target, service, canaryService, revision,
+     * interval, windowStart and releaseStart (Unix seconds: the later of the release's start and
+     * one window before {@code now}, and the release's start), variables.*.
+     */
+    private static Map<String, String> variables(Rollout rollout, String revision, MetricCheck check, Duration window,
+            Instant now) {
         RolloutNames names = RolloutNames.of(rollout);
+        Instant windowStart = now.minus(window);
+        Instant releaseStart = releaseStart(rollout).orElse(windowStart);
         Map<String, String> variables = new HashMap<>();
         variables.put("name", rollout.getMetadata().getName());
         variables.put("namespace", names.namespace());
         variables.put("target", names.target());
         variables.put("service", names.service());
+        variables.put("canaryService", names.canaryService());
         variables.put("revision", revision);
         variables.put("interval", Durations.promRange(window));
+        variables.put("windowStart", unixSeconds(releaseStart.isAfter(windowStart) ? releaseStart : windowStart));
+        variables.put("releaseStart", unixSeconds(releaseStart));
         if (check != null && check.getTemplateVariables() != null) {
             check.getTemplateVariables().forEach((k, v) -> variables.put("variables." + k, v));
         }
@@ -233,27 +276,60 @@ public class Analysis {
     }
 
     private Query resolve(Rollout rollout, String revision, MetricCheck check, Duration analysisInterval,
-            TemplateLookup templates) throws UnresolvedMetric {
+            TemplateLookup templates, Instant now) throws UnresolvedMetric {
         try {
             Duration window = check.getInterval() == null ? analysisInterval : Durations.parse(check.getInterval());
-            Map<String, String> variables = variables(rollout, revision, check, window);
+            Map<String, String> variables = variables(rollout, revision, check, window, now);
             if (check.getTemplateRef() == null) {
-                String builtin = BuiltinQueries.query(check.getName()).orElseThrow(() -> new IllegalArgumentException(
-                        "no built-in metric " + check.getName() + " and no templateRef"));
-                return new Query(providers.defaultProvider(), QueryTemplate.render(builtin, variables), "", true);
+                return builtin(rollout, check.getName(), variables);
             }
             MetricTemplate template = template(rollout, check, templates);
             String source = "MetricTemplate " + template.getMetadata().getNamespace() + "/" + template.getMetadata().getName() + ": ";
             try {
                 String text = template.getSpec().getQuery();
                 return new Query(providers.forTemplate(template), QueryTemplate.render(text, variables), source,
-                        QueryTemplate.uses(text, "revision"));
+                        QueryTemplate.uses(text, "revision"), "");
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(source + e.getMessage(), e);
             }
         } catch (IllegalArgumentException e) {
             throw new UnresolvedMetric(CheckFailure.INVALID_METRIC, e.getMessage());
         }
+    }
+
+    /** A built-in metric's query on the Rollout's data plane. */
+    private Query builtin(Rollout rollout, String metric, Map<String, String> variables) {
+        boolean known = BuiltinQueries.SUCCESS_RATE.equals(metric) || BuiltinQueries.DURATION.equals(metric);
+        if (!known) {
+            throw new IllegalArgumentException("no built-in metric " + metric + " and no templateRef");
+        }
+        BuiltinQueries builtin = presets(rollout).orElseThrow(() -> new IllegalArgumentException("a built-in metric, and "
+                + noPresets() + ": give spec.analysis.metrics[" + metric + "] a templateRef to a MetricTemplate that measures"
+                + " it there (docs/gateway-api-metrics.md has one for Envoy Gateway)"));
+        String text = builtin.query(metric).orElseThrow();
+        return new Query(providers.defaultProvider(), QueryTemplate.render(text, variables), "", true, builtin.noDataHint());
+    }
+
+    /** The built-in queries on the Rollout's data plane: Istio's, or the Gateway API implementation's; empty when it has none. */
+    private Optional<BuiltinQueries> presets(Rollout rollout) {
+        return rollout.getSpec().getService().effectiveProvider() == RoutingProvider.GatewayAPI ? gatewayApi.presets()
+                : Optional.of(IstioQueries.INSTANCE);
+    }
+
+    private String noPresets() {
+        return "the operator's Gateway API implementation, " + gatewayApi.name() + " (" + GatewayApiImplementation.SETTING
+                + "), has no built-in metrics (" + GatewayApiImplementation.TRAEFIK + " and " + GatewayApiImplementation.ISTIO
+                + " have)";
+    }
+
+    private static Optional<Instant> releaseStart(Rollout rollout) {
+        String started = rollout.getStatus() == null ? null : rollout.getStatus().getReleaseStartTime();
+        return started == null ? Optional.empty() : Optional.of(Instant.parse(started));
+    }
+
+    /** Unix seconds to the millisecond, as PromQL's {@code @} modifier takes them. */
+    private static String unixSeconds(Instant instant) {
+        return BigDecimal.valueOf(instant.toEpochMilli(), 3).toPlainString();
     }
 
     private MetricTemplate template(Rollout rollout, MetricCheck check, TemplateLookup templates) throws UnresolvedMetric {

@@ -1,62 +1,42 @@
 package dev.ramp.analysis;
 
-import java.util.Map;
+import dev.ramp.api.RolloutNames;
 import java.util.Optional;
 
 /**
- * The built-in checks, on Istio's standard telemetry as the destination's sidecar reports it,
- * for the pods of the canary's own revision only: the target Deployment's pods whose canonical
- * revision ({@code destination_canonical_revision}, from the pod label Ramp sets) is the release's.
- * The previous version's requests, even under the same workload name, never count.
- *
- * <p>Counts are taken as the counter now minus the counter one window ago (or zero, for a
- * series that did not exist then), not with {@code rate()}: a canary's first 5xx creates a new
- * series, which {@code rate()} ignores until it has two samples, and the first errors would be
- * missed. The release's pods are new, so their counters start at zero.
+ * The built-in checks ({@value #SUCCESS_RATE}, {@value #DURATION}), the minimum sample and the
+ * canary's counters a failed check is judged on, as queries on one data plane's telemetry:
+ * {@link IstioQueries} or {@link TraefikQueries}, chosen per Rollout by {@link GatewayApiImplementation}.
+ * Each query is a template rendered with the check's variables ({@link QueryTemplate}).
  */
-public final class BuiltinQueries {
+public interface BuiltinQueries {
 
-    public static final String SUCCESS_RATE = "request-success-rate";
-    public static final String DURATION = "request-duration";
+    String SUCCESS_RATE = "request-success-rate";
+    String DURATION = "request-duration";
 
-    private static final String CANARY = "reporter=\"destination\",destination_workload_namespace=\"{{ namespace }}\","
-            + "destination_workload=\"{{ target }}\",destination_canonical_revision=\"{{ revision }}\"";
+    /** The query of the built-in metric {@code metricName}; empty when it is not one. */
+    Optional<String> query(String metricName);
 
-    /** Requests to the canary's revision within the window; absent when it has no series at all. */
-    public static final String REQUESTS = increase("istio_requests_total{" + CANARY + "}");
-
-    private static final String ERRORS = increase("istio_requests_total{" + CANARY + ",response_code=~\"5.*\"}");
+    /** The canary's requests within the window; absent when it has no series at all. */
+    String requests();
 
     /**
-     * The canary revision's request counters as they stand (not a window's growth): what a failed
-     * check was judged on, so that the next one counts only on more ({@code CanaryEvidence}).
+     * The canary's request counters as they stand for this release (not a window's growth): what a
+     * failed check was judged on, so that the next one counts only on more ({@code CanaryEvidence}).
      */
-    public static final String REQUESTS_SO_FAR = "sum(istio_requests_total{" + CANARY + "})";
-    public static final String ERRORS_SO_FAR = "sum(istio_requests_total{" + CANARY + ",response_code=~\"5.*\"})";
+    String requestsSoFar();
 
-    private static final Map<String, String> QUERIES = Map.of(
-            SUCCESS_RATE, "100 - 100 * ((" + ERRORS + ") or vector(0)) / (" + REQUESTS + ")",
-            DURATION, "histogram_quantile(0.99, sum by (le) ("
-                    + growth("istio_request_duration_milliseconds_bucket{" + CANARY + "}") + "))");
-
-    private BuiltinQueries() {
-    }
-
-    public static Optional<String> query(String metricName) {
-        return Optional.ofNullable(QUERIES.get(metricName));
-    }
-
-    /** How much a counter grew in the window, summed over its series. */
-    private static String increase(String series) {
-        return "sum(" + growth(series) + ")";
-    }
+    /** The canary's requests answered 5xx, counted as {@link #requestsSoFar()}. */
+    String errorsSoFar();
 
     /**
-     * Each series' growth in the window, series by series: a series born within it counts from
-     * zero, one that vanished (a pod gone) drops out, and one reset (a restarted container) is
-     * clamped at zero rather than subtracted from the others.
+     * What the request count counts, for messages: "requests to revision 5d8c7f9b6", "of this
+     * release's requests to Service shop/podinfo-canary".
      */
-    private static String growth(String series) {
-        return "(clamp_min(" + series + " - " + series + " offset {{ interval }}, 0) or " + series + ")";
+    String counted(RolloutNames names, String revision);
+
+    /** Where to look when a built-in metric has no data; empty when nothing more helps. */
+    default String noDataHint() {
+        return "";
     }
 }

@@ -3,6 +3,7 @@ package dev.ramp.rollout;
 import dev.ramp.git.ReleaseReverter;
 import dev.ramp.analysis.Analysis;
 import dev.ramp.analysis.AnalysisMetrics;
+import dev.ramp.analysis.GatewayApiImplementation;
 import dev.ramp.analysis.Providers;
 import dev.ramp.api.Phase;
 import dev.ramp.egress.EgressPolicy;
@@ -77,8 +78,14 @@ public class PhaseHandlerRegistry {
      */
     public static AsyncProbes probes(KubernetesClient client, String prometheusAddress, MeterRegistry registry,
             References references, EgressPolicy egress, OutsideWork work, Clock clock) {
+        return probes(client, prometheusAddress, GatewayApiImplementation.traefik(), registry, references, egress, work, clock);
+    }
+
+    /** The same, with the Gateway API implementation whose telemetry the built-in metrics read for GatewayAPI Rollouts. */
+    public static AsyncProbes probes(KubernetesClient client, String prometheusAddress, GatewayApiImplementation gatewayApi,
+            MeterRegistry registry, References references, EgressPolicy egress, OutsideWork work, Clock clock) {
         Analysis analysis = new Analysis(new Providers(client, prometheusAddress, egress), new AnalysisMetrics(registry),
-                references);
+                references, gatewayApi, clock);
         return new AsyncProbes(analysis, new Hooks(new HookCaller(client, egress)), work, clock);
     }
 

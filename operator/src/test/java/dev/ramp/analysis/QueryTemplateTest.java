@@ -54,7 +54,7 @@ class QueryTemplateTest {
 
     @Test
     void theBuiltInQueriesRenderUnchangedForOrdinaryValues() {
-        String rendered = QueryTemplate.render(BuiltinQueries.REQUESTS, Map.of("namespace", "team-a", "target", "podinfo",
+        String rendered = QueryTemplate.render(IstioQueries.REQUESTS, Map.of("namespace", "team-a", "target", "podinfo",
                 "revision", "5d8c7f9b6", "interval", "1m"));
         assertThat(rendered).contains("destination_workload=\"podinfo\"").contains("destination_canonical_revision=\"5d8c7f9b6\"")
                 .contains("offset 1m");
@@ -68,7 +68,7 @@ class QueryTemplateTest {
 
     @Test
     void aQuerySelectsTheRevisionOnlyWhereThePlaceholderIsNotInAComment() {
-        assertThat(QueryTemplate.uses(BuiltinQueries.REQUESTS, "revision")).isTrue();
+        assertThat(QueryTemplate.uses(IstioQueries.REQUESTS, "revision")).isTrue();
         assertThat(QueryTemplate.uses("up{ramp_dev_revision=\"{{revision}}\"}", "revision")).isTrue();
         assertThat(QueryTemplate.uses("up{namespace=\"{{ namespace }}\"}", "revision")).isFalse();
         assertThat(QueryTemplate.uses("up # by {{ revision }}\n", "revision")).isFalse();

@@ -136,6 +136,7 @@ class HelmChartTest {
         RenderedChart chart = render(Map.of());
 
         assertThat(chart.env(RELEASE, "RAMP_PROMETHEUS_ADDRESS")).isEqualTo("http://prometheus.istio-system:9090");
+        assertThat(chart.env(RELEASE, "RAMP_METRICS_GATEWAY_API")).isEqualTo("traefik");
         assertThat(chart.env(RELEASE, "RAMP_LOG_LEVEL")).isEqualTo("INFO");
         assertThat(chart.env(RELEASE, "RAMP_GIT_WEBHOOK_RATE_LIMIT_BURST")).isEqualTo("10");
         assertThat(chart.env(RELEASE, "RAMP_GIT_WEBHOOK_RATE_LIMIT_PER_MINUTE")).isEqualTo("30");
@@ -246,9 +247,10 @@ class HelmChartTest {
     @Test
     void prometheusAddressAndLogLevelFollowTheValues() {
         RenderedChart chart = render(Map.of("prometheus.address", "https://prometheus.monitoring:9091",
-                "logLevel", "DEBUG"));
+                "prometheus.gatewayApi", "envoy-gateway", "logLevel", "DEBUG"));
 
         assertThat(chart.env(RELEASE, "RAMP_PROMETHEUS_ADDRESS")).isEqualTo("https://prometheus.monitoring:9091");
+        assertThat(chart.env(RELEASE, "RAMP_METRICS_GATEWAY_API")).isEqualTo("envoy-gateway");
         assertThat(chart.env(RELEASE, "RAMP_LOG_LEVEL")).isEqualTo("DEBUG");
     }
 

@@ -1,0 +1,84 @@
+package dev.ramp.analysis;
+
+import dev.ramp.api.RolloutNames;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The built-in checks on Istio's standard telemetry as the destination's sidecar reports it,
+ * for the pods of the canary's own revision only: the target Deployment's pods whose canonical
+ * revision ({@code destination_canonical_revision}, from the pod label Ramp sets) is the release's.
+ * The previous version's requests, even under the same workload name, never count.
+ *
+ * <p>Counts are taken as the counter now minus the counter one window ago (or zero, for a
+ * series that did not exist then), not with {@code rate()}: a canary's first 5xx creates a new
+ * series, which {@code rate()} ignores until it has two samples, and the first errors would be
+ * missed. The release's pods are new, so their counters start at zero.
+ */
+public final class IstioQueries implements BuiltinQueries {
+
+    /** The only instance: the queries depend on nothing but the variables they are rendered with. */
+    public static final IstioQueries INSTANCE = new IstioQueries();
+
+    private static final String CANARY = "reporter=\"destination\",destination_workload_namespace=\"{{ namespace }}\","
+            + "destination_workload=\"{{ target }}\",destination_canonical_revision=\"{{ revision }}\"";
+
+    /** Requests to the canary's revision within the window; absent when it has no series at all. */
+    public static final String REQUESTS = increase("istio_requests_total{" + CANARY + "}");
+
+    private static final String ERRORS = increase("istio_requests_total{" + CANARY + ",response_code=~\"5.*\"}");
+
+    /**
+     * The canary revision's request counters as they stand (not a window's growth): what a failed
+     * check was judged on, so that the next one counts only on more ({@code CanaryEvidence}).
+     */
+    public static final String REQUESTS_SO_FAR = "sum(istio_requests_total{" + CANARY + "})";
+    public static final String ERRORS_SO_FAR = "sum(istio_requests_total{" + CANARY + ",response_code=~\"5.*\"})";
+
+    private static final Map<String, String> QUERIES = Map.of(
+            SUCCESS_RATE, "100 - 100 * ((" + ERRORS + ") or vector(0)) / (" + REQUESTS + ")",
+            DURATION, "histogram_quantile(0.99, sum by (le) ("
+                    + growth("istio_request_duration_milliseconds_bucket{" + CANARY + "}") + "))");
+
+    private IstioQueries() {
+    }
+
+    @Override
+    public Optional<String> query(String metricName) {
+        return Optional.ofNullable(QUERIES.get(metricName));
+    }
+
+    @Override
+    public String requests() {
+        return REQUESTS;
+    }
+
+    @Override
+    public String requestsSoFar() {
+        return REQUESTS_SO_FAR;
+    }
+
+    @Override
+    public String errorsSoFar() {
+        return ERRORS_SO_FAR;
+    }
+
+    @Override
+    public String counted(RolloutNames names, String revision) {
+        return "requests to revision " + revision;
+    }
+
+    /** How much a counter grew in the window, summed over its series. */
+    private static String increase(String series) {
+        return "sum(" + growth(series) + ")";
+    }
+
+    /**
+     * Each series' growth in the window, series by series: a series born within it counts from
+     * zero, one that vanished (a pod gone) drops out, and one reset (a restarted container) is
+     * clamped at zero rather than subtracted from the others.
+     */
+    private static String growth(String series) {
+        return "(clamp_min(" + series + " - " + series + " offset {{ interval }}, 0) or " + series + ")";
+    }
+}

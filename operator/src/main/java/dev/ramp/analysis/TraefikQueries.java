@@ -1,0 +1,97 @@
+package dev.ramp.analysis;
+
+import dev.ramp.api.RolloutNames;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The built-in checks on Traefik's service metrics ({@code --metrics.prometheus}) for the
+ * canary's backend Service, {@code <service>-canary}, as Traefik's Gateway API provider names it
+ * in the {@code service} label: {@code httproute-<ns>-<route>-gw-<gateway ns>-<gateway>-ep-<entry
+ * point>-<rule>-<hash>-svc-<backend ns>-<backend>-<backend index>@kubernetesgateway} (v3.7;
+ * {@code grpcroute-} for a GRPCRoute). The regex fixes only the ends: the route's namespace and
+ * the backend's namespace, name and index, so a change of the route's name, its rules or the
+ * Gateway does not lose the series. Both namespaces are the Rollout's (Ramp's route and Services
+ * live there), and the hash Traefik puts before {@code -svc-} is required, so a Service of the same
+ * name in another namespace does not match.
+ *
+ * <p>Traefik's series carry no revision, and a backend's counters live as long as the route sends
+ * to it, across releases. So every count starts at the release: the counter now minus the counter
+ * at {@code {{ windowStart }}} (the later of the release's start and one window ago; {@code
+ * {{ releaseStart }}} for the counters so far), read with PromQL's {@code @} modifier, series by
+ * series. A series born since then counts from zero; one that went back (Traefik restarted, or
+ * dropped and re-created the service) counts from its reset. Requests the canary Service's pods
+ * served since the release started count, whichever revision they run: during the target's
+ * rolling update that may include the last requests of the previous canary's pods.
+ */
+public final class TraefikQueries implements BuiltinQueries {
+
+    /** The only instance: the queries depend on nothing but the variables they are rendered with. */
+    public static final TraefikQueries INSTANCE = new TraefikQueries();
+
+    /** The canary backend's {@code service} label, as a regex (anchored by PromQL) to render inside a quoted string. */
+    static final String CANARY_SERVICE = "(httproute|grpcroute)-{{ namespace }}-.+-[0-9a-f]{20}-svc-{{ namespace }}-"
+            + "{{ canaryService }}-[0-9]+@kubernetesgateway";
+
+    private static final String CANARY = "service=~\"" + CANARY_SERVICE + "\"";
+
+    private static final String TOTAL = "traefik_service_requests_total{" + CANARY + "}";
+    private static final String ERROR_TOTAL = "traefik_service_requests_total{" + CANARY + ",code=~\"5..\"}";
+
+    public static final String REQUESTS = sum(since(TOTAL, "windowStart"));
+    public static final String REQUESTS_SO_FAR = sum(since(TOTAL, "releaseStart"));
+    public static final String ERRORS_SO_FAR = sum(since(ERROR_TOTAL, "releaseStart"));
+
+    private static final Map<String, String> QUERIES = Map.of(
+            SUCCESS_RATE, "100 - 100 * ((" + sum(since(ERROR_TOTAL, "windowStart")) + ") or vector(0)) / (" + REQUESTS + ")",
+            // Seconds in Traefik's histogram, milliseconds in the metric (as on Istio).
+            DURATION, "1000 * histogram_quantile(0.99, sum by (le) ("
+                    + since("traefik_service_request_duration_seconds_bucket{" + CANARY + "}", "windowStart") + "))");
+
+    private TraefikQueries() {
+    }
+
+    @Override
+    public Optional<String> query(String metricName) {
+        return Optional.ofNullable(QUERIES.get(metricName));
+    }
+
+    @Override
+    public String requests() {
+        return REQUESTS;
+    }
+
+    @Override
+    public String requestsSoFar() {
+        return REQUESTS_SO_FAR;
+    }
+
+    @Override
+    public String errorsSoFar() {
+        return ERRORS_SO_FAR;
+    }
+
+    @Override
+    public String counted(RolloutNames names, String revision) {
+        return "of this release's requests to Service " + names.namespace() + "/" + names.canaryService();
+    }
+
+    @Override
+    public String noDataHint() {
+        return " (the operator reads Traefik's metrics for GatewayAPI Rollouts, ramp.metrics.gateway-api=traefik: is the"
+                + " Gateway served by Traefik, with --metrics.prometheus, and scraped by this Prometheus?)";
+    }
+
+    private static String sum(String growth) {
+        return "sum(" + growth + ")";
+    }
+
+    /**
+     * Each series' growth since the instant {@code {{ start }}}: a series born after it counts from
+     * zero, and one that went back since (a reset) counts from its reset rather than being
+     * subtracted from the others.
+     */
+    private static String since(String series, String start) {
+        return "((" + series + " - " + series + " @ {{ " + start + " }} >= 0) or " + series + ")";
+    }
+}
