@@ -16,6 +16,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,7 +57,8 @@ public class Analysis {
 
     /**
      * {@code gatewayApi} is the implementation whose telemetry the built-in metrics read for
-     * GatewayAPI Rollouts; {@code clock} places the windows of counters that carry no revision.
+     * GatewayAPI Rollouts; {@code clock} places the windows of counters that carry no revision,
+     * so it must be the wall clock Prometheus keeps.
      */
     public Analysis(Providers providers, AnalysisMetrics metrics, References references, GatewayApiImplementation gatewayApi,
             Clock clock) {
@@ -324,7 +326,12 @@ public class Analysis {
 
     private static Optional<Instant> releaseStart(Rollout rollout) {
         String started = rollout.getStatus() == null ? null : rollout.getStatus().getReleaseStartTime();
-        return started == null ? Optional.empty() : Optional.of(Instant.parse(started));
+        try {
+            return started == null ? Optional.empty() : Optional.of(Instant.parse(started));
+        } catch (DateTimeParseException e) {
+            // Not a time Ramp wrote: count over the window alone, as for a release with no start.
+            return Optional.empty();
+        }
     }
 
     /** Unix seconds to the millisecond, as PromQL's {@code @} modifier takes them. */
