@@ -127,6 +127,24 @@ class DataPlaneQueriesTest {
     }
 
     @Test
+    void withoutAReleaseStartTraefikCountsOverTheWindowAlone() {
+        answer = vector(25);
+        Rollout rollout = rollout(RoutingProvider.GatewayAPI, null, List.of());
+
+        analysis("traefik").run(rollout, "5d8c7f9b6", TemplateLookup.of(List.of()));
+
+        assertThat(queries).singleElement().satisfies(q -> assertThat(q).contains(" @ 1796291970.000 >= 0)"));
+    }
+
+    @Test
+    void theSettingNamesTheImplementationInAnyCaseAndDefaultsToTraefik() {
+        assertThat(new GatewayApiImplementation(" Traefik ").presets()).containsSame(TraefikQueries.INSTANCE);
+        assertThat(new GatewayApiImplementation("").presets()).containsSame(TraefikQueries.INSTANCE);
+        assertThat(new GatewayApiImplementation("ISTIO").presets()).containsSame(IstioQueries.INSTANCE);
+        assertThat(new GatewayApiImplementation("envoy-gateway").presets()).isEmpty();
+    }
+
+    @Test
     void theTraefikSelectorMatchesTheCanaryBackendOfAnyRouteOfTheNamespaceAndNoOtherService() {
         String quoted = QueryTemplate.render("\"" + TraefikQueries.CANARY_SERVICE + "\"",
                 java.util.Map.of("namespace", "shop", "canaryService", "podinfo-canary"));
