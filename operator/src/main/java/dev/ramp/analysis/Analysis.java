@@ -220,7 +220,7 @@ public class Analysis {
         }
         if (value.isEmpty()) {
             return MetricOutcome.failed(check.getName(), null, range, CheckFailure.NO_DATA,
-                    "no data: the query returned nothing for the canary's revision " + revision + query.noDataHint());
+                    "no data: the query returned nothing for " + query.noData());
         }
         double v = value.getAsDouble();
         if (range.getMin() != null && v < range.getMin()) {
@@ -236,9 +236,9 @@ public class Analysis {
 
     /**
      * A rendered query, the provider to send it to, where it came from (for messages), whether it
-     * selects the revision, and what to add to a message of no data.
+     * selects the revision, and what a message of no data says it found nothing for.
      */
-    private record Query(MetricsProvider provider, String text, String source, boolean selectsRevision, String noDataHint) {
+    private record Query(MetricsProvider provider, String text, String source, boolean selectsRevision, String noData) {
     }
 
     /** A metric that cannot become a query; no provider is asked. */
@@ -283,14 +283,14 @@ public class Analysis {
             Duration window = check.getInterval() == null ? analysisInterval : Durations.parse(check.getInterval());
             Map<String, String> variables = variables(rollout, revision, check, window, now);
             if (check.getTemplateRef() == null) {
-                return builtin(rollout, check.getName(), variables);
+                return builtin(rollout, revision, check.getName(), variables);
             }
             MetricTemplate template = template(rollout, check, templates);
             String source = "MetricTemplate " + template.getMetadata().getNamespace() + "/" + template.getMetadata().getName() + ": ";
             try {
                 String text = template.getSpec().getQuery();
                 return new Query(providers.forTemplate(template), QueryTemplate.render(text, variables), source,
-                        QueryTemplate.uses(text, "revision"), "");
+                        QueryTemplate.uses(text, "revision"), "the canary's revision " + revision);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(source + e.getMessage(), e);
             }
@@ -300,7 +300,7 @@ public class Analysis {
     }
 
     /** A built-in metric's query on the Rollout's data plane. */
-    private Query builtin(Rollout rollout, String metric, Map<String, String> variables) {
+    private Query builtin(Rollout rollout, String revision, String metric, Map<String, String> variables) {
         boolean known = BuiltinQueries.SUCCESS_RATE.equals(metric) || BuiltinQueries.DURATION.equals(metric);
         if (!known) {
             throw new IllegalArgumentException("no built-in metric " + metric + " and no templateRef");
@@ -309,7 +309,8 @@ public class Analysis {
                 + noPresets() + ": give spec.analysis.metrics[" + metric + "] a templateRef to a MetricTemplate that measures"
                 + " it there (docs/gateway-api-metrics.md has one for Envoy Gateway)"));
         String text = builtin.query(metric).orElseThrow();
-        return new Query(providers.defaultProvider(), QueryTemplate.render(text, variables), "", true, builtin.noDataHint());
+        return new Query(providers.defaultProvider(), QueryTemplate.render(text, variables), "", true,
+                builtin.noData(RolloutNames.of(rollout), revision));
     }
 
     /** The built-in queries on the Rollout's data plane: Istio's, or the Gateway API implementation's; empty when it has none. */

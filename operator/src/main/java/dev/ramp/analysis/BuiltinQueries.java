@@ -35,8 +35,8 @@ public interface BuiltinQueries {
      */
     String counted(RolloutNames names, String revision);
 
-    /** Where to look when a built-in metric has no data; empty when nothing more helps. */
-    default String noDataHint() {
-        return "";
+    /** What a built-in metric found no data for, and where to look: "the canary's revision 5d8c7f9b6". */
+    default String noData(RolloutNames names, String revision) {
+        return "the canary's revision " + revision;
     }
 }

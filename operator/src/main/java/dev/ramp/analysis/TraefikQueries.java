@@ -77,9 +77,10 @@ public final class TraefikQueries implements BuiltinQueries {
     }
 
     @Override
-    public String noDataHint() {
-        return " (the operator reads Traefik's metrics for GatewayAPI Rollouts, ramp.metrics.gateway-api=traefik: is the"
-                + " Gateway served by Traefik, with --metrics.prometheus, and scraped by this Prometheus?)";
+    public String noData(RolloutNames names, String revision) {
+        return "the canary's Service " + names.namespace() + "/" + names.canaryService() + " in Traefik's metrics"
+                + " (ramp.metrics.gateway-api is traefik: is the Gateway served by Traefik, with --metrics.prometheus, and"
+                + " scraped by this Prometheus?)";
     }
 
     private static String sum(String growth) {

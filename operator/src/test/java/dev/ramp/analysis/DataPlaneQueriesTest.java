@@ -127,6 +127,29 @@ class DataPlaneQueriesTest {
     }
 
     @Test
+    void onTraefikNoDataNamesTheCanaryServiceAndWhereItsSeriesComeFrom() {
+        answer = vector(25);
+        Rollout rollout = rollout(RoutingProvider.GatewayAPI, "2026-12-03T09:50:00Z", List.of(check(BuiltinQueries.DURATION, null, 500.0)));
+        // The sample finds 25 requests, the histogram nothing (say, another implementation serves the Gateway).
+        prometheus.removeContext("/api/v1/query");
+        prometheus.createContext("/api/v1/query", exchange -> {
+            String query = URLDecoder.decode(exchange.getRequestURI().getRawQuery().substring("query=".length()), StandardCharsets.UTF_8);
+            byte[] body = ("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":"
+                    + (query.contains("histogram_quantile") ? "[]" : answer) + "}}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+
+        CheckResult result = analysis("traefik").run(rollout, "5d8c7f9b6", TemplateLookup.of(List.of()));
+
+        assertThat(result.verdict()).isEqualTo(Verdict.Inconclusive);
+        assertThat(result.failures()).isEqualTo("request-duration: no data: the query returned nothing for the canary's Service"
+                + " shop/podinfo-canary in Traefik's metrics (ramp.metrics.gateway-api is traefik: is the Gateway served by"
+                + " Traefik, with --metrics.prometheus, and scraped by this Prometheus?)");
+    }
+
+    @Test
     void withoutAReleaseStartTraefikCountsOverTheWindowAlone() {
         answer = vector(25);
         Rollout rollout = rollout(RoutingProvider.GatewayAPI, null, List.of());
