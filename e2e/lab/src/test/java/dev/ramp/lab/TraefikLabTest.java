@@ -95,6 +95,30 @@ class TraefikLabTest {
                 + "\",le=\"0.005\"})")).isNotNull();
     }
 
+    /**
+     * What the lab deploys for an app on the Gateway API ({@link LabApp.DataPlane#GATEWAY_API}) is
+     * what the API server accepts: the Rollout with {@code provider: GatewayAPI}, the users' host
+     * and the lab's Gateway as parent, and the MetricTemplate over Traefik's metrics; and Ramp is
+     * installed allowing that Gateway of another namespace.
+     */
+    @Test
+    void anAppOnTheGatewayApiIsDeclaredAsRampAcceptsIt() throws Exception {
+        String namespace = "gateway-app";
+        lab.kubectl("create", "namespace", namespace);
+        Path rollout = lab.dir().resolve("gateway-app.yaml");
+        Files.writeString(rollout, Manifests.rollout(Manifests.Analysis.DEFAULTS, 60, "Canary", "",
+                Manifests.gatewayService(namespace)) + "---\n" + Manifests.metricTemplate(true));
+        String applied = lab.kubectl("apply", "--dry-run=server", "-n", namespace, "-f", rollout.toString(), "-o", "yaml");
+        assertThat(applied).contains("provider: GatewayAPI").contains("- podinfo." + namespace)
+                .contains("name: " + TraefikGateway.GATEWAY).contains("namespace: " + TraefikGateway.NAMESPACE)
+                .contains("traefik_service_requests_total{service=~");
+        assertThat(lab.helmOperator().pods()).isNotEmpty().allSatisfy(pod -> assertThat(pod.getSpec().getContainers().get(0)
+                .getEnv()).anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("RAMP_ROUTING_ALLOWED_GATEWAYS");
+                    assertThat(e.getValue()).isEqualTo(TraefikGateway.NAMESPACE + "/" + TraefikGateway.GATEWAY);
+                }));
+    }
+
     /** {@code count} requests from the lab's load generator through Traefik, 50 a second; all of them, once answered. */
     private static List<LoadGenerator.Result> requests(int count) {
         LoadGenerator load = new LoadGenerator(lab.gatewayAddress(), "podinfo", NAMESPACE, 50, Map.of(), count);
