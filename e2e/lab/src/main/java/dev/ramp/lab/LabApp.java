@@ -283,7 +283,8 @@ public final class LabApp implements AutoCloseable {
 
     /**
      * The canary's weight in the app's HTTPRoutes as Traefik reads them: the weights of backendRefs
-     * to a {@code -canary} Service, summed over rules and routes (0 when there is none).
+     * to a {@code -canary} Service, summed over rules and over the routes for the users' host,
+     * {@code podinfo.<namespace>} (0 when there is none).
      */
     @SuppressWarnings("unchecked")
     public int httpRouteCanaryWeight() {
@@ -291,6 +292,9 @@ public final class LabApp implements AutoCloseable {
         for (GenericKubernetesResource route : lab.client().genericKubernetesResources("gateway.networking.k8s.io/v1",
                 "HTTPRoute").inNamespace(namespace).list().getItems()) {
             Map<String, Object> spec = (Map<String, Object>) route.getAdditionalProperties().get("spec");
+            if (!((java.util.List<Object>) spec.getOrDefault("hostnames", java.util.List.of())).contains("podinfo." + namespace)) {
+                continue;
+            }
             for (Object rule : (java.util.List<Object>) spec.getOrDefault("rules", java.util.List.of())) {
                 for (Object ref : (java.util.List<Object>) ((Map<String, Object>) rule).getOrDefault("backendRefs",
                         java.util.List.of())) {
