@@ -5,12 +5,16 @@
 #    says exactly which to install and stops.
 # 2. e2e/controlplane/build.sh: builds the control plane the tests run against, once, from Go
 #    modules (a no-op when built).
+# 2b. As root, e2e/traefik/build.sh: Traefik and the Gateway API CRDs, which the cluster lab runs
+#    (docs/lab.md, "Traefik"), once, from Go modules (a no-op when built; about 10 minutes cold).
+#    Not as root the lab runs on kwok, which has no Traefik: nothing to build.
 # 3. As root, a Docker API for the image tests (Testcontainers): podman's, for this run only,
 #    unless DOCKER_HOST names one. Not as root, the operator's image and its tests are left out
 #    (building it needs root) and the lab's tests run on kwok; it says so.
 # 4. ./mvnw -B verify with the arguments given.
 # Caches stay where later runs find them (~/.m2, ~/.cache/go-build, ~/go/pkg/mod, ~/.kubeapitest,
-# ~/.cache/ramp, ~/.cache/google-cloud-tools-java); a missing one only makes the run slower.
+# ~/.cache/ramp (Traefik, the Gateway API CRDs), ~/.cache/google-cloud-tools-java); a missing
+# one only makes the run slower.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -23,6 +27,7 @@ if [ "$(id -u)" != 0 ]; then
     "tests run on kwok (docs/lab.md); as root the whole suite runs" >&2
   maven+=(-Dramp.image.skip)
 else
+  bash e2e/traefik/build.sh
   # The build tags a new ramp/operator image over the last one, which is left without a name: at
   # exit that one image is removed, if nothing else names it (no other image is touched).
   image=$(bash build/operator-image.sh)

@@ -84,7 +84,8 @@ final class HelmOperator implements AutoCloseable {
         Files.delete(archive);
         Path values = dir.resolve("ramp-values.yaml");
         // What the lab changes from the chart's defaults: two replicas, an image that is never
-        // pulled, the lab's Prometheus, and the ServiceAccount its GitSources act as.
+        // pulled, the lab's Prometheus, the ServiceAccount its GitSources act as, and the lab's
+        // Gateway (Traefik's, in another namespace) for apps on the Gateway API.
         Files.writeString(values, """
                 replicaCount: 2
                 image:
@@ -93,7 +94,9 @@ final class HelmOperator implements AutoCloseable {
                   address: %s
                 sync:
                   serviceAccountNames: [%s]
-                """.formatted(prometheus, LabApp.DEPLOYER));
+                routing:
+                  allowedGateways: [%s/%s]
+                """.formatted(prometheus, LabApp.DEPLOYER, TraefikGateway.NAMESPACE, TraefikGateway.GATEWAY));
         new Helm(chart).install().withName(RELEASE).withNamespace(NAMESPACE).createNamespace()
                 .withKubeConfig(kubeconfig).withValuesFile(values).call();
         Lab.log("helm install %s %s -n %s -f %s (image %s imported)".formatted(RELEASE, chart, NAMESPACE, values, image));

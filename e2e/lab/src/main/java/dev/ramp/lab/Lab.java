@@ -87,6 +87,7 @@ public final class Lab implements AutoCloseable {
     private LabNode node;
     private Endpoints pods;
     private MeshProxy mesh;
+    private TraefikGateway traefik;
     private Prometheus prometheus;
     private GitServer git;
     private OperatorProcess operator;
@@ -213,10 +214,16 @@ public final class Lab implements AutoCloseable {
         pods = mode == Mode.CLUSTER ? track(new ReadyPods(client())) : track(new PodRunner(client()));
         mesh = track(new MeshProxy(client(), pods));
         log("mesh stand-in (Istio data plane) at " + mesh.address());
+        List<String> scraped = new ArrayList<>(List.of(mesh.address()));
+        if (mode == Mode.CLUSTER) {
+            // The Gateway API's data plane: a real proxy, as a Pod (issue 20).
+            traefik = TraefikGateway.install(this, containerd);
+            scraped.add(traefik.metricsTarget());
+        }
         // In the cluster lab the operator is a Pod: what it calls listens on the node's address.
         String host = mode == Mode.CLUSTER ? LabNamespace.GATEWAY : "127.0.0.1";
-        prometheus = track(new Prometheus(dir, host, List.of(mesh.address())));
-        log("Prometheus at " + prometheus.address() + ", scraping the mesh's telemetry every 1s");
+        prometheus = track(new Prometheus(dir, host, scraped));
+        log("Prometheus at " + prometheus.address() + ", scraping every 1s: " + String.join(", ", scraped));
         git = track(new GitServer(dir, host, HexFormat.of().formatHex(new SecureRandom().generateSeed(12))));
         log("Git server (git http-backend, basic auth) at " + git.url("<namespace>").replace("<namespace>.git", ""));
         if (mode == Mode.CLUSTER) {
@@ -315,6 +322,22 @@ public final class Lab implements AutoCloseable {
 
     String proxyAddress() {
         return mesh.address();
+    }
+
+    /**
+     * Where users reach the Gateway API's data plane, Traefik ({@link TraefikGateway}): its
+     * Service's address, the route's host in the Host header. Cluster lab only.
+     */
+    String gatewayAddress() {
+        if (traefik == null) {
+            throw new IllegalStateException("Traefik runs only in the cluster lab (this one is " + mode + ")");
+        }
+        return traefik.address();
+    }
+
+    /** Whether Traefik runs: in the cluster lab, once started. */
+    boolean hasGateway() {
+        return traefik != null;
     }
 
     /** Where the Git host sends a GitSource's push webhook: the operator's port, or in a cluster its Service. */
@@ -443,6 +466,10 @@ public final class Lab implements AutoCloseable {
             log("from another shell in " + lab.root() + " (e2e/lab.sh exec runs a command in the lab's network with its"
                     + " kubeconfig; without a command, a shell there; kubectl ramp after cli/install.sh):");
             lab.userCommands("demo").forEach(command -> log("  " + command));
+            if (lab.hasGateway()) {
+                log("Traefik (Gateway API) at " + lab.gatewayAddress() + ": e2e/lab.sh exec kubectl get gateway,httproute -A;"
+                        + " e2e/lab.sh exec curl -s -H 'Host: <an HTTPRoute's hostname>' http://" + lab.gatewayAddress() + "/");
+            }
             log("Ctrl-C stops everything.");
             Thread.sleep(Long.MAX_VALUE);
         });

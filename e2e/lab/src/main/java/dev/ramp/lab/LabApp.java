@@ -32,9 +32,20 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 /**
  * The demo application in one namespace: its repository on the lab's Git server, a developer's
  * clone of it, the GitSource that syncs it (with credentials and a webhook key), and the steady
- * load its users put on it through the mesh.
+ * load its users put on it through its {@link DataPlane}.
  */
 public final class LabApp implements AutoCloseable {
+
+    /** What routes the app's users, and which router of Ramp's its Rollout names. */
+    public enum DataPlane {
+        /** The Istio stand-in ({@link MeshProxy}), a VirtualService: Ramp's default provider. */
+        MESH,
+        /**
+         * Traefik ({@link TraefikGateway}), an HTTPRoute on the lab's Gateway: {@code provider:
+         * GatewayAPI}. Cluster lab only.
+         */
+        GATEWAY_API
+    }
 
     private static final String WEBHOOK_KEY = "lab-webhook-key";
     /** The ServiceAccount the app's GitSource acts as; the chart lets Ramp impersonate it (HelmOperator). */
@@ -48,6 +59,7 @@ public final class LabApp implements AutoCloseable {
     private final UsernamePasswordCredentialsProvider credentials;
     private Manifests.Analysis analysis;
     private int progressDeadlineSeconds = 60;
+    private DataPlane dataPlane = DataPlane.MESH;
     private LoadGenerator load;
     private final java.util.List<LoadGenerator> extraLoads = new java.util.ArrayList<>();
 
@@ -70,8 +82,36 @@ public final class LabApp implements AutoCloseable {
         client.resource(new SecretBuilder().withNewMetadata().withName("git-webhook").withNamespace(namespace).endMetadata()
                 .addToStringData("secret", WEBHOOK_KEY).build()).serverSideApply();
         deployer(client);
-        write("rollout.yaml", Manifests.rollout(analysis, progressDeadlineSeconds));
+        write("rollout.yaml", rollout("Canary", ""));
         write("metric-template.yaml", Manifests.metricTemplate());
+    }
+
+    /**
+     * Routes the app through {@code plane}, before {@link #bootstrap}: the Rollout's
+     * {@code spec.service} and the MetricTemplate for it, and where its users send their requests.
+     */
+    public LabApp dataPlane(DataPlane plane) throws IOException {
+        if (plane == DataPlane.GATEWAY_API && !lab.hasGateway()) {
+            throw new IllegalStateException("the Gateway API's data plane, Traefik, runs only in the cluster lab (this one is "
+                    + lab.mode() + ")");
+        }
+        this.dataPlane = plane;
+        write("metric-template.yaml", Manifests.metricTemplate(plane == DataPlane.GATEWAY_API));
+        return write("rollout.yaml", rollout("Canary", ""));
+    }
+
+    public DataPlane dataPlane() {
+        return dataPlane;
+    }
+
+    private String rollout(String strategy, String analysisExtra) {
+        return Manifests.rollout(analysis, progressDeadlineSeconds, strategy, analysisExtra,
+                dataPlane == DataPlane.GATEWAY_API ? Manifests.gatewayService(namespace) : Manifests.MESH_SERVICE);
+    }
+
+    /** Where the app's users send their requests: the mesh stand-in, or Traefik's Service. */
+    private String usersAddress() {
+        return dataPlane == DataPlane.GATEWAY_API ? lab.gatewayAddress() : lab.proxyAddress();
     }
 
     public String namespace() {
@@ -98,7 +138,7 @@ public final class LabApp implements AutoCloseable {
 
     public LabApp progressDeadlineSeconds(int seconds) throws IOException {
         this.progressDeadlineSeconds = seconds;
-        return write("rollout.yaml", Manifests.rollout(analysis, progressDeadlineSeconds));
+        return write("rollout.yaml", rollout("Canary", ""));
     }
 
     /**
@@ -120,11 +160,14 @@ public final class LabApp implements AutoCloseable {
         lab.client().resource(source).serverSideApply();
         Net.await("Rollout " + namespace + "/podinfo Initialized", Duration.ofSeconds(120),
                 () -> "Initialized".equals(rollout().phase()));
-        load = new LoadGenerator(lab.proxyAddress(), "podinfo", namespace, perSecond);
+        load = new LoadGenerator(usersAddress(), "podinfo", namespace, perSecond);
         // Checks need the primary's telemetry in Prometheus before any release starts.
-        Net.await("the demo's telemetry in Prometheus", Duration.ofSeconds(120), () -> lab.prometheus().query(
-                "sum(rate(istio_requests_total{destination_workload_namespace=\"" + namespace
-                        + "\",destination_workload=\"podinfo-primary\"}[5s]))") != null);
+        String primaryRequests = dataPlane == DataPlane.GATEWAY_API
+                ? "traefik_service_requests_total{service=~\"" + TraefikGateway.serviceLabel(namespace, "podinfo-primary") + "\"}"
+                : "istio_requests_total{destination_workload_namespace=\"" + namespace
+                        + "\",destination_workload=\"podinfo-primary\"}";
+        Net.await("the demo's telemetry in Prometheus", Duration.ofSeconds(120),
+                () -> lab.prometheus().query("sum(rate(" + primaryRequests + "[5s]))") != null);
         return this;
     }
 
@@ -165,7 +208,7 @@ public final class LabApp implements AutoCloseable {
     /** Changes the Rollout's analysis settings in Git (synced with the next push). */
     public LabApp analysis(Manifests.Analysis settings) throws Exception {
         this.analysis = settings;
-        write("rollout.yaml", Manifests.rollout(analysis, progressDeadlineSeconds));
+        write("rollout.yaml", rollout("Canary", ""));
         commitAndPush("Rollout: analysis " + settings);
         webhook();
         return this;
@@ -238,6 +281,39 @@ public final class LabApp implements AutoCloseable {
         return lab.canaryWeight(namespace);
     }
 
+    /**
+     * The canary's weight in the app's HTTPRoutes as Traefik reads them: the weights of backendRefs
+     * to a {@code -canary} Service, summed over rules and over the routes for the users' host,
+     * {@code podinfo.<namespace>} (0 when there is none).
+     */
+    @SuppressWarnings("unchecked")
+    public int httpRouteCanaryWeight() {
+        int weight = 0;
+        for (GenericKubernetesResource route : lab.client().genericKubernetesResources("gateway.networking.k8s.io/v1",
+                "HTTPRoute").inNamespace(namespace).list().getItems()) {
+            Map<String, Object> spec = (Map<String, Object>) route.getAdditionalProperties().get("spec");
+            if (!((java.util.List<Object>) spec.getOrDefault("hostnames", java.util.List.of())).contains("podinfo." + namespace)) {
+                continue;
+            }
+            for (Object rule : (java.util.List<Object>) spec.getOrDefault("rules", java.util.List.of())) {
+                for (Object ref : (java.util.List<Object>) ((Map<String, Object>) rule).getOrDefault("backendRefs",
+                        java.util.List.of())) {
+                    Map<String, Object> backend = (Map<String, Object>) ref;
+                    if (String.valueOf(backend.get("name")).endsWith("-canary")) {
+                        // A backendRef's weight defaults to 1.
+                        weight += backend.get("weight") instanceof Number n ? n.intValue() : 1;
+                    }
+                }
+            }
+        }
+        return weight;
+    }
+
+    /** The canary's weight in the route of the app's data plane: VirtualService or HTTPRoutes. */
+    public int routedCanaryWeight() {
+        return dataPlane == DataPlane.GATEWAY_API ? httpRouteCanaryWeight() : virtualServiceCanaryWeight();
+    }
+
     /** {@code git log --oneline} of the app's repository on the Git server. */
     public String gitLog() throws IOException, InterruptedException {
         return GitServer.run(bareRepository, "git", "log", "--format=%h %an: %s", "main");
@@ -263,14 +339,14 @@ public final class LabApp implements AutoCloseable {
 
     /** More users, sending these headers with every request (e.g. an A/B test's cohort). */
     public LoadGenerator extraLoad(int perSecond, Map<String, String> headers) {
-        LoadGenerator extra = new LoadGenerator(lab.proxyAddress(), "podinfo", namespace, perSecond, headers);
+        LoadGenerator extra = new LoadGenerator(usersAddress(), "podinfo", namespace, perSecond, headers);
         extraLoads.add(extra);
         return extra;
     }
 
     /** Switches the Rollout to another strategy in Git and syncs it; no release starts. */
     public LabApp strategy(String strategy, String analysisExtra) throws Exception {
-        write("rollout.yaml", Manifests.rollout(analysis, progressDeadlineSeconds, strategy, analysisExtra));
+        write("rollout.yaml", rollout(strategy, analysisExtra));
         commitAndPush("Rollout: strategy " + strategy);
         webhook();
         Net.await("Rollout " + namespace + "/podinfo with strategy " + strategy, Duration.ofSeconds(30),

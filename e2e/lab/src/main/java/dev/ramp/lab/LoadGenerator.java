@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -33,6 +34,7 @@ public final class LoadGenerator implements AutoCloseable {
     private final ConcurrentLinkedQueue<Result> results = new ConcurrentLinkedQueue<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> PodRunner.daemon(r, "loadgen"));
     private final URI uri;
+    private final AtomicInteger left;
 
     /** Sends {@code perSecond} requests a second for {@code service.namespace} to the proxy at {@code proxy}. */
     LoadGenerator(String proxy, String service, String namespace, int perSecond) {
@@ -41,7 +43,17 @@ public final class LoadGenerator implements AutoCloseable {
 
     /** The same, each request also carrying {@code headers}. */
     LoadGenerator(String proxy, String service, String namespace, int perSecond, java.util.Map<String, String> headers) {
+        this(proxy, service, namespace, perSecond, headers, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The same, stopping by itself after {@code requests} requests; {@link #results} holds them all
+     * once each is answered or has failed (within the request timeout, 10 s, of the last).
+     */
+    LoadGenerator(String proxy, String service, String namespace, int perSecond, java.util.Map<String, String> headers,
+            int requests) {
         this.uri = URI.create("http://" + proxy + "/");
+        this.left = new AtomicInteger(requests);
         String host = service + "." + namespace;
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).header("Host", host).timeout(Duration.ofSeconds(10));
         headers.forEach(builder::header);
@@ -50,6 +62,10 @@ public final class LoadGenerator implements AutoCloseable {
     }
 
     private void send(HttpRequest request) {
+        if (left.getAndDecrement() <= 0) {
+            ticker.shutdown();
+            return;
+        }
         Instant sent = Instant.now();
         http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> results.add(
                 error != null ? new Result(sent, 0, null)

@@ -96,12 +96,21 @@ public final class Manifests {
                 """.formatted(version, errorRate, latencyMs);
     }
 
+    /** The Rollout's {@code spec.service} for the mesh (Istio, the default provider). */
+    public static final String MESH_SERVICE = "{port: 9898}";
+
     public static String rollout(Analysis analysis, int progressDeadlineSeconds) {
         return rollout(analysis, progressDeadlineSeconds, "Canary", "");
     }
 
     /** The Rollout with another strategy; {@code analysisExtra} are more lines of its analysis (4 spaces deep). */
     public static String rollout(Analysis analysis, int progressDeadlineSeconds, String strategy, String analysisExtra) {
+        return rollout(analysis, progressDeadlineSeconds, strategy, analysisExtra, MESH_SERVICE);
+    }
+
+    /** The same, routed as {@code service} says ({@link #MESH_SERVICE} or {@link #gatewayService}). */
+    public static String rollout(Analysis analysis, int progressDeadlineSeconds, String strategy, String analysisExtra,
+            String service) {
         return """
                 apiVersion: ramp.dev/v1alpha1
                 kind: Rollout
@@ -111,9 +120,20 @@ public final class Manifests {
                   targetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo}
                   strategy: %s
                   progressDeadlineSeconds: %d
-                  service: {port: 9898}
+                  service: %s
                   gitRevert: {enabled: true, sourceRef: {name: apps}, mode: Push}
-                """.formatted(strategy, progressDeadlineSeconds) + analysis.yaml() + analysisExtra;
+                """.formatted(strategy, progressDeadlineSeconds, service) + analysis.yaml() + analysisExtra;
+    }
+
+    /**
+     * The Rollout's {@code spec.service} on the Gateway API: an HTTPRoute attached to the lab's
+     * Gateway ({@link TraefikGateway}, allowed to Ramp by the lab's Helm values) for the host
+     * users send, {@code podinfo.<namespace>} (one of the Rollout's own names; without it the
+     * route would take every host of the listener, and the lab's apps would share one route).
+     */
+    public static String gatewayService(String namespace) {
+        return "{port: 9898, provider: GatewayAPI, hosts: [podinfo.%s], parentRefs: [{name: %s, namespace: %s}]}"
+                .formatted(namespace, TraefikGateway.GATEWAY, TraefikGateway.NAMESPACE);
     }
 
     /**
@@ -123,6 +143,28 @@ public final class Manifests {
      * a second sample.
      */
     public static String metricTemplate() {
+        return metricTemplate(false);
+    }
+
+    /**
+     * The same for an app on the Gateway API ({@code gateway}): the requests Traefik sent to the
+     * canary's Service, whatever route rule sent them ({@link TraefikGateway#serviceLabel}).
+     * Traefik's metrics name the backend Service, not the Pods' revision: an older canary's
+     * requests in the window count too.
+     */
+    public static String metricTemplate(boolean gateway) {
+        if (gateway) {
+            return """
+                    apiVersion: ramp.dev/v1alpha1
+                    kind: MetricTemplate
+                    metadata:
+                      name: error-percent
+                    spec:
+                      provider: {type: prometheus}
+                      query: |
+                    """ + errorPercentQuery("traefik_service_requests_total", "code",
+                    "service=~\"" + TraefikGateway.serviceLabel("{{ namespace }}", "{{ target }}-canary") + "\"").indent(4);
+        }
         String selector = "reporter=\"destination\",destination_workload_namespace=\"{{ namespace }}\","
                 + "destination_workload=\"{{ target }}\",destination_canonical_revision=\"{{ revision }}\"";
         return """
@@ -134,6 +176,11 @@ public final class Manifests {
                   provider: {type: prometheus}
                   query: |
                 """ + errorPercentQuery(selector).indent(4);
+    }
+
+    /** {@link #errorPercentQuery(String)} over another counter, whose status label is {@code code}. */
+    static String errorPercentQuery(String counter, String code, String selector) {
+        return errorPercentQuery(selector).replace("istio_requests_total", counter).replace("response_code=", code + "=");
     }
 
     /**

@@ -48,10 +48,7 @@ final class Prometheus implements AutoCloseable {
     /** The value of a query returning one sample, or null when it returns none. */
     Double query(String promql) {
         try {
-            URI uri = URI.create(address() + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
-            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            Matcher m = VALUE.matcher(body);
+            Matcher m = VALUE.matcher(answer(promql));
             return m.find() ? Double.valueOf(m.group(1)) : null;
         } catch (IOException | NumberFormatException e) {
             return null;
@@ -59,6 +56,37 @@ final class Prometheus implements AutoCloseable {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /**
+     * Each series a query returns, as the value of its label {@code label} (series without it left
+     * out) and its sample's value; empty when none or when Prometheus cannot be asked.
+     */
+    Map<String, Double> byLabel(String promql, String label) {
+        Pattern series = Pattern.compile("\\{\"metric\":\\{([^}]*)\\},\"value\":\\[[0-9.e+]+,\"([^\"]+)\"\\]\\}");
+        Pattern value = Pattern.compile("\"" + Pattern.quote(label) + "\":\"([^\"]*)\"");
+        Map<String, Double> values = new java.util.TreeMap<>();
+        try {
+            Matcher m = series.matcher(answer(promql));
+            while (m.find()) {
+                Matcher v = value.matcher(m.group(1));
+                if (v.find()) {
+                    values.put(v.group(1), Double.valueOf(m.group(2)));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return Map.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        }
+        return values;
+    }
+
+    private String answer(String promql) throws IOException, InterruptedException {
+        URI uri = URI.create(address() + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Override
