@@ -4,7 +4,8 @@
 # 1. build/prerequisites.sh: as root, installs the Debian packages that are missing; otherwise
 #    says exactly which to install and stops.
 # 2. e2e/controlplane/build.sh: builds the control plane the tests run against, once, from Go
-#    modules (a no-op when built).
+#    modules (a no-op when built); e2e/traefik/build.sh crds: the Gateway API CRDs the router's
+#    tests install, once, from the Go module proxy (a no-op when present).
 # 3. As root, a Docker API for the image tests (Testcontainers): podman's, for this run only,
 #    unless DOCKER_HOST names one. Not as root, the operator's image and its tests are left out
 #    (building it needs root) and the lab's tests run on kwok; it says so.
@@ -16,6 +17,7 @@ cd "$(dirname "$0")"
 
 bash build/prerequisites.sh
 bash e2e/controlplane/build.sh
+bash e2e/traefik/build.sh crds
 
 maven=(-B verify)
 if [ "$(id -u)" != 0 ]; then
