@@ -17,12 +17,14 @@ import java.util.Optional;
 
 /**
  * The objects Ramp generates for a Rollout besides the primary: its three Services and the routing
- * of its provider's router (Istio's VirtualService and DestinationRules, or a Gateway API route). They are desired state derived from the spec and status, applied at every reconcile
- * after the phase has decided, so a deleted Service, DestinationRule or VirtualService comes back
- * and an edited {@code spec.service} reaches them all; nothing is written when they already match.
- * Nothing at all is written for a Rollout whose route the {@link RoutePolicy} or its router
- * refuses ({@link Routers#refusals}; RouteGuard holds it), nor for one whose router is not installed (RouterGuard holds it; the reconciler does
- * not call {@link #apply}): neither a Service nor a route, so nothing is half applied.
+ * of its provider's router (Istio's VirtualService and DestinationRules, or a Gateway API route).
+ * They are desired state derived from the spec and status, applied at every reconcile after the
+ * phase has decided, so a deleted Service or route comes back and an edited {@code spec.service}
+ * reaches them all; nothing is written when they already match. Nothing at all is written for a
+ * Rollout whose route the {@link RoutePolicy} or its router refuses ({@link Routers#refusals};
+ * RouteGuard holds it), nor for one whose router is not installed (RouterGuard holds it; the
+ * reconciler does not call {@link #apply}): neither a Service nor a route, so nothing is half
+ * applied. A route its Gateways have not accepted is written all the same (RouteAcceptanceGuard).
  */
 public class GeneratedObjects {
 

@@ -60,7 +60,7 @@ public class PhaseHandlerRegistry {
     }
 
     /**
-     * The handlers wired to the real Kubernetes client, Istio router and Git, with the hosts and
+     * The handlers wired to the real Kubernetes client, the routers and Git, with the hosts and
      * gateways a Rollout may route; hooks and metric queries are asked through {@code probes}.
      * The Gateway API implementation is taken not to mirror.
      */
@@ -101,8 +101,9 @@ public class PhaseHandlerRegistry {
 
     /**
      * Decides one pass: a hold for a router that is not installed, a refused route or a route its
-     * Gateways have not accepted, else a manual action or a pause, else a new revision, else the work of the current phase. Changes the status in {@code context} and adds the effects and Events to
-     * carry out once it is written; reads nothing but the context and the probes.
+     * Gateways have not accepted, else a manual action or a pause, else a new revision, else the
+     * work of the current phase. Changes the status in {@code context} and adds the effects and
+     * Events to carry out once it is written; reads nothing but the context and the probes.
      */
     public Next decide(RolloutContext context) {
         if (context.status().getPhase() == null) {

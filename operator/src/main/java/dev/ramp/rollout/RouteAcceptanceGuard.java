@@ -14,13 +14,18 @@ import java.util.Optional;
  * written: a Gateway can only accept a route that exists. The condition
  * {@value RoutingCondition#ACCEPTED_TYPE} says which Gateway and why; a refusal by a controller is
  * also an Event, a route merely awaiting its first report is not. Once every Gateway accepts it,
- * the Rollout goes on from where it was held.
+ * the Rollout goes on from where it was held. A Rollout whose router has no route status (Istio)
+ * has no such condition: one left by a switch of provider is removed.
  */
 public class RouteAcceptanceGuard {
 
     /** What to do next while the route is not accepted; empty to let the Rollout go on. */
     public Optional<Next> apply(RolloutContext context) {
         if (context.routeAcceptance().isEmpty()) {
+            // A router without route status (Istio, after a switch of provider): the condition would be stale.
+            if (Conditions.find(context.status().getConditions(), RoutingCondition.ACCEPTED_TYPE).isPresent()) {
+                context.status().setConditions(Conditions.without(context.status().getConditions(), RoutingCondition.ACCEPTED_TYPE));
+            }
             return Optional.empty();
         }
         RouteAcceptance acceptance = context.routeAcceptance().get();

@@ -14,7 +14,10 @@ import dev.ramp.api.ServiceProtocol;
 import dev.ramp.api.Strategy;
 import dev.ramp.api.StringMatch;
 import dev.ramp.kube.Conditions;
+import dev.ramp.routing.GatewayApiRouter;
 import dev.ramp.routing.RoutePolicy;
+import dev.ramp.routing.Routing;
+import dev.ramp.routing.Weights;
 import dev.ramp.testing.FakeGatewayController;
 import dev.ramp.testing.RampOperator;
 import dev.ramp.testing.TestCluster;
@@ -327,6 +330,38 @@ class GatewayApiRouterTest {
         gateways.accept("public");
         fx.awaitPhase(Phase.Succeeded, RELEASE);
         assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:2.0");
+    }
+
+    @Test
+    void whereTheOperatorSaysTheImplementationMirrorsTheMirrorIsWrittenAndTheApiServerTakesIt() {
+        namespace("gw-mirror");
+        Rollout rollout = TargetNotFoundTest.rollout(fx.namespace, "podinfo", "podinfo");
+        rollout.getSpec().setAnalysis(new AnalysisSpec());
+        gatewayApi(r -> {
+            r.getSpec().setStrategy(Strategy.BlueGreen);
+            r.getSpec().getAnalysis().setMirror(true);
+        }).accept(rollout);
+        rollout = client.resource(rollout).create();
+        GatewayApiRouter mirroring = new GatewayApiRouter(client, RoutePolicy.OWN_NAMES, true);
+        assertThat(mirroring.unsupported(rollout)).isEmpty();
+        assertThat(new GatewayApiRouter(client, RoutePolicy.OWN_NAMES, false).unsupported(rollout)).singleElement().asString()
+                .startsWith("spec.analysis.mirror: ");
+
+        mirroring.reconcile(rollout, Routing.dark(true), List.of());
+
+        HTTPRoute route = httpRoute();
+        assertThat(describe(route)).isEqualTo("100/0+mirror");
+        assertThat(route.getSpec().getRules().get(0).getFilters()).singleElement().satisfies(f -> {
+            assertThat(f.getType()).isEqualTo("RequestMirror");
+            assertThat(f.getRequestMirror().getBackendRef().getName()).isEqualTo("podinfo-canary");
+            assertThat(f.getRequestMirror().getBackendRef().getPort()).isEqualTo(9898);
+        });
+        // As stored, defaults and all, it is what the router would write: not written again.
+        mirroring.reconcile(rollout, Routing.dark(true), List.of(route));
+        // (Its generation: the fake controller's status writes change the resourceVersion, not the generation.)
+        assertThat(httpRoute().getMetadata().getGeneration()).isEqualTo(route.getMetadata().getGeneration());
+        mirroring.reconcile(rollout, Routing.of(Weights.canary(100)), List.of(route));
+        assertThat(describe(httpRoute())).isEqualTo("0/100");
     }
 
     /** The usual test Rollout routed by the Gateway API through Gateway public of its namespace, then {@code customize}d. */

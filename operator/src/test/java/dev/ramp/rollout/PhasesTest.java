@@ -1119,6 +1119,18 @@ class PhasesTest {
             // The step's time went by during the hold: the next check is due and the step's work goes on.
             assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
         }
+
+        @Test
+        void aRolloutMovedToARouterWithoutRouteStatusLosesTheCondition() {
+            releasingAt(0, Duration.ZERO);
+            routeAcceptance = Optional.of(dev.ramp.routing.RouteAcceptance.refused(REFUSAL));
+            decideAt(Duration.ofMinutes(5));
+
+            routeAcceptance = Optional.empty();
+            decideAt(Duration.ofMinutes(6));
+
+            assertThat(condition(RoutingCondition.ACCEPTED_TYPE, c -> c.getReason())).isEmpty();
+        }
     }
 
     /**
