@@ -11,8 +11,9 @@ import java.util.Optional;
 /**
  * Holds a Rollout whose {@code spec.service} asks for hosts or gateways the {@link RoutePolicy}
  * refuses, or for what its router cannot carry out (a mirror the Gateway API implementation does
- * not do: {@link Routers#refusals}), in every phase and before anything else: no phase advances, no manual action or new
- * release is taken up, and no Service or route is written (GeneratedObjects asks the same policy),
+ * not do: {@link Routers#refusals}), in every phase and before anything else: no phase advances,
+ * no manual action or new release is taken up, and no Service or route is written
+ * (GeneratedObjects asks the same {@link Routers#refusals}),
  * so the mesh keeps the last route Ramp wrote. Before a first route that means no traffic change
  * at all; mid-release the canary keeps its share rather than every route being dropped. The
  * condition {@value RoutingCondition#TYPE} names each refused field; once the spec or the
