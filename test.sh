@@ -4,7 +4,8 @@
 # 1. build/prerequisites.sh: as root, installs the Debian packages that are missing; otherwise
 #    says exactly which to install and stops.
 # 2. e2e/controlplane/build.sh: builds the control plane the tests run against, once, from Go
-#    modules (a no-op when built).
+#    modules (a no-op when built); e2e/traefik/build.sh crds: the Gateway API CRDs the router's
+#    tests install, once, from the Go module proxy (a no-op when present).
 # 2b. As root, e2e/traefik/build.sh: Traefik and the Gateway API CRDs, which the cluster lab runs
 #    (docs/lab.md, "Traefik"), once, from Go modules (a no-op when built; about 10 minutes cold).
 #    Not as root the lab runs on kwok, which has no Traefik: nothing to build.
@@ -20,6 +21,7 @@ cd "$(dirname "$0")"
 
 bash build/prerequisites.sh
 bash e2e/controlplane/build.sh
+bash e2e/traefik/build.sh crds
 
 maven=(-B verify)
 if [ "$(id -u)" != 0 ]; then

@@ -9,6 +9,9 @@
 #   e2e/traefik/build.sh          build what is missing, print the paths
 #   e2e/traefik/build.sh tidy     after changing a version in go.mod: go mod tidy in the work
 #                                 directory, go.mod and go.sum copied back here; no build
+#   e2e/traefik/build.sh crds     only the Gateway API CRDs (one `go mod download` of
+#                                 sigs.k8s.io/gateway-api, no build): what the operator's tests
+#                                 install (./test.sh runs it before Maven); a no-op when present
 #
 # Traefik's go.mod has replace directives, so `go install ...@version` refuses it; it is built
 # as a tool of the wrapper module here, whose go.mod repeats Traefik's replacements where the
@@ -60,7 +63,7 @@ moddir() { # module version -> its directory in the module cache, downloading it
 }
 
 # --- The Gateway API CRDs, as the release's standard-install / experimental-install yaml.
-if [ "$mode" = build ] && ! { [ -s "$crds/standard-install.yaml" ] && [ -s "$crds/experimental-install.yaml" ]; }; then
+if { [ "$mode" = build ] || [ "$mode" = crds ]; } && ! { [ -s "$crds/standard-install.yaml" ] && [ -s "$crds/experimental-install.yaml" ]; }; then
   gw=$(moddir sigs.k8s.io/gateway-api "$gw_version")
   mkdir -p "$crds"
   for channel in standard experimental; do
@@ -72,6 +75,11 @@ if [ "$mode" = build ] && ! { [ -s "$crds/standard-install.yaml" ] && [ -s "$crd
     done > "$out.tmp"
     mv "$out.tmp" "$out"
   done
+fi
+
+if [ "$mode" = crds ]; then
+  echo "gateway-api $gw_version CRDs: $crds/{standard,experimental}-install.yaml"
+  exit 0
 fi
 
 if [ "$mode" = build ] && [ -x "$dir/traefik" ]; then

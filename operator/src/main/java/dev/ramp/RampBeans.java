@@ -21,7 +21,9 @@ import dev.ramp.rollout.AsyncProbes;
 import dev.ramp.rollout.PhaseHandlerRegistry;
 import dev.ramp.rollout.RolloutEventSources;
 import dev.ramp.work.OutsideWork;
+import dev.ramp.routing.GatewayApiRouter;
 import dev.ramp.routing.RoutePolicy;
+import dev.ramp.routing.Routers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -106,8 +108,10 @@ public class RampBeans {
     @Produces
     @ApplicationScoped
     PhaseHandlerRegistry phaseHandlers(KubernetesClient client, EventRecorder events, MeterRegistry registry,
-            GitReverter reverter, RoutePolicy routes, AsyncProbes probes) {
-        return PhaseHandlerRegistry.create(client, events, registry, reverter, routes, probes);
+            GitReverter reverter, RoutePolicy routes, AsyncProbes probes,
+            @ConfigProperty(name = GatewayApiRouter.MIRROR_SETTING, defaultValue = "false") boolean gatewayApiMirror) {
+        return PhaseHandlerRegistry.create(client, events, registry, reverter, Routers.create(client, routes, gatewayApiMirror),
+                probes);
     }
 
     @Produces

@@ -3,11 +3,11 @@ package dev.ramp.rollout;
 import dev.ramp.api.Rollout;
 import dev.ramp.kube.InstalledKinds;
 import dev.ramp.routing.RolloutServices;
+import dev.ramp.routing.RouteAcceptance;
 import dev.ramp.routing.RoutePolicy;
-import dev.ramp.routing.RouterKinds;
+import dev.ramp.routing.Routers;
 import dev.ramp.routing.Routing;
 import dev.ramp.routing.Weights;
-import dev.ramp.routing.TrafficRouter;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -16,39 +16,44 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The objects Ramp generates for a Rollout besides the primary: its three Services and the mesh's
- * routing. They are desired state derived from the spec and status, applied at every reconcile
- * after the phase has decided, so a deleted Service, DestinationRule or VirtualService comes back
- * and an edited {@code spec.service} reaches them all; nothing is written when they already match.
- * Nothing at all is written for a Rollout whose route the {@link RoutePolicy} refuses (RouteGuard
- * holds it), nor for one whose router is not installed (RouterGuard holds it; the reconciler does
- * not call {@link #apply}): neither a Service nor a route, so nothing is half applied.
+ * The objects Ramp generates for a Rollout besides the primary: its three Services and the routing
+ * of its provider's router (Istio's VirtualService and DestinationRules, or a Gateway API route).
+ * They are desired state derived from the spec and status, applied at every reconcile after the
+ * phase has decided, so a deleted Service or route comes back and an edited {@code spec.service}
+ * reaches them all; nothing is written when they already match. Nothing at all is written for a
+ * Rollout whose route the {@link RoutePolicy} or its router refuses ({@link Routers#refusals};
+ * RouteGuard holds it), nor for one whose router is not installed (RouterGuard holds it; the
+ * reconciler does not call {@link #apply}): neither a Service nor a route, so nothing is half
+ * applied. A route its Gateways have not accepted is written all the same (RouteAcceptanceGuard).
  */
 public class GeneratedObjects {
 
     private final RolloutServices services;
-    private final TrafficRouter router;
-    private final RoutePolicy policy;
+    private final Routers routers;
 
-    public GeneratedObjects(RolloutServices services, TrafficRouter router, RoutePolicy policy) {
+    public GeneratedObjects(RolloutServices services, Routers routers) {
         this.services = services;
-        this.router = router;
-        this.policy = policy;
+        this.routers = routers;
     }
 
     /** Sends all traffic to the primary, whatever the status says (a rollback, before it is written). */
     public void routeToPrimary(Rollout rollout, Collection<? extends HasMetadata> cachedRouting) {
-        router.reconcile(rollout, Routing.of(Weights.ALL_PRIMARY), cachedRouting);
+        routers.of(rollout).reconcile(rollout, Routing.of(Weights.ALL_PRIMARY), cachedRouting);
     }
 
-    /** The kinds of routing object to watch, besides the Services, once they are installed. */
+    /** The kinds of routing object to watch (every router's), besides the Services, once they are installed. */
     public List<Class<? extends HasMetadata>> routingKinds() {
-        return router.kinds();
+        return routers.kinds();
     }
 
-    /** Why the router cannot route in this cluster (its kinds are not installed); empty when it can. */
-    public Optional<String> routerNotInstalled(InstalledKinds installed) {
-        return RouterKinds.notInstalled(router, installed);
+    /** Why the Rollout's router cannot route in this cluster (its kinds are not installed); empty when it can. */
+    public Optional<String> routerNotInstalled(Rollout rollout, InstalledKinds installed) {
+        return routers.notInstalled(rollout, installed);
+    }
+
+    /** What the Gateways of the Rollout's route report of it, from {@code cachedRouting}; empty for Istio. */
+    public Optional<RouteAcceptance> routeAcceptance(Rollout rollout, Collection<? extends HasMetadata> cachedRouting) {
+        return routers.of(rollout).acceptance(rollout, cachedRouting);
     }
 
     /**
@@ -57,10 +62,10 @@ public class GeneratedObjects {
      */
     public void apply(Rollout rollout, Deployment target, Collection<Service> cachedServices,
             Collection<? extends HasMetadata> cachedRouting) {
-        if (!policy.refusals(rollout).isEmpty()) {
+        if (!routers.refusals(rollout).isEmpty()) {
             return;
         }
         services.reconcile(rollout, target, cachedServices);
-        router.reconcile(rollout, ReleasePlan.routingOf(rollout), cachedRouting);
+        routers.of(rollout).reconcile(rollout, ReleasePlan.routingOf(rollout), cachedRouting);
     }
 }

@@ -18,9 +18,9 @@ import dev.ramp.rollout.phase.PromotingPhase;
 import dev.ramp.rollout.phase.WaitingPromotionPhase;
 import dev.ramp.hooks.HookCaller;
 import dev.ramp.hooks.Hooks;
-import dev.ramp.routing.IstioRouter;
 import dev.ramp.routing.RolloutServices;
 import dev.ramp.routing.RoutePolicy;
+import dev.ramp.routing.Routers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.ramp.work.OutsideWork;
@@ -38,17 +38,18 @@ public class PhaseHandlerRegistry {
     private final NewRevisionGuard newRevision = new NewRevisionGuard();
     private final RouterGuard router = new RouterGuard();
     private final RouteGuard routes;
+    private final RouteAcceptanceGuard acceptance = new RouteAcceptanceGuard();
     private final GeneratedObjects generated;
     private final Effects effects;
 
     /** The decisions alone, with nothing to apply them (unit tests of the state machine). */
     public PhaseHandlerRegistry(List<PhaseHandler> handlers) {
-        this(handlers, null, null, null, RoutePolicy.OWN_NAMES);
+        this(handlers, null, null, null, Routers.create(null, RoutePolicy.OWN_NAMES, false));
     }
 
     public PhaseHandlerRegistry(List<PhaseHandler> handlers, RolloutMetrics metrics, GeneratedObjects generated,
-            Effects effects, RoutePolicy routePolicy) {
-        this.routes = new RouteGuard(routePolicy);
+            Effects effects, Routers routers) {
+        this.routes = new RouteGuard(routers);
         this.metrics = metrics;
         this.generated = generated;
         this.effects = effects;
@@ -60,16 +61,22 @@ public class PhaseHandlerRegistry {
     }
 
     /**
-     * The handlers wired to the real Kubernetes client, Istio router and Git, with the hosts and
+     * The handlers wired to the real Kubernetes client, the routers and Git, with the hosts and
      * gateways a Rollout may route; hooks and metric queries are asked through {@code probes}.
+     * The Gateway API implementation is taken not to mirror.
      */
     public static PhaseHandlerRegistry create(KubernetesClient client, EventRecorder events, MeterRegistry registry,
             ReleaseReverter reverter, RoutePolicy routePolicy, AsyncProbes probes) {
+        return create(client, events, registry, reverter, Routers.create(client, routePolicy, false), probes);
+    }
+
+    /** The handlers wired to the real Kubernetes client, each Rollout's router among {@code routers}, and Git. */
+    public static PhaseHandlerRegistry create(KubernetesClient client, EventRecorder events, MeterRegistry registry,
+            ReleaseReverter reverter, Routers routers, AsyncProbes probes) {
         RolloutMetrics metrics = new RolloutMetrics(registry);
         Effects effects = new Effects(new Workloads(client), probes, metrics, events);
         return new PhaseHandlerRegistry(handlers(probes, probes.reverts(reverter)), metrics,
-                new GeneratedObjects(new RolloutServices(client), new IstioRouter(client, routePolicy), routePolicy), effects,
-                routePolicy);
+                new GeneratedObjects(new RolloutServices(client), routers), effects, routers);
     }
 
     /**
@@ -100,9 +107,10 @@ public class PhaseHandlerRegistry {
     }
 
     /**
-     * Decides one pass: a hold for a router that is not installed or a refused route, else a
-     * manual action or a pause, else a new revision, else the work of the current phase. Changes the status in {@code context} and adds the effects and Events to
-     * carry out once it is written; reads nothing but the context and the probes.
+     * Decides one pass: a hold for a router that is not installed, a refused route or a route its
+     * Gateways have not accepted, else a manual action or a pause, else a new revision, else the
+     * work of the current phase. Changes the status in {@code context} and adds the effects and
+     * Events to carry out once it is written; reads nothing but the context and the probes.
      */
     public Next decide(RolloutContext context) {
         if (context.status().getPhase() == null) {
@@ -110,6 +118,7 @@ public class PhaseHandlerRegistry {
         }
         return router.apply(context)
                 .or(() -> routes.apply(context))
+                .or(() -> acceptance.apply(context))
                 .or(() -> actions.apply(context))
                 .or(() -> newRevision.apply(context))
                 .orElseGet(() -> forPhase(context.status().getPhase()).handle(context));

@@ -5,6 +5,7 @@ import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.TemplateHash;
+import dev.ramp.routing.RouteAcceptance;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Instant;
@@ -15,7 +16,7 @@ import java.util.Optional;
 /**
  * One pass over a Rollout: what was observed (the Rollout, its target, its primary, its canary's
  * Pods and the MetricTemplates it refers to as the informers' caches hold them, whether its router is
- * installed, and the time) and what the phases decide from it: the status
+ * installed, what its route's Gateways report of it, and the time) and what the phases decide from it: the status
  * (changed in place), the {@link Effect}s to carry out once that status is written, and the
  * Events that tell the story. Deciding reads nothing else from the cluster.
  */
@@ -32,6 +33,7 @@ public final class RolloutContext {
     private final TemplateLookup templates;
     private final Instant now;
     private final Optional<String> routerNotInstalled;
+    private final Optional<RouteAcceptance> routeAcceptance;
     private final String round;
     private final List<Effect> effects = new ArrayList<>();
     private final List<Note> notes = new ArrayList<>();
@@ -49,7 +51,14 @@ public final class RolloutContext {
     /** {@code routerNotInstalled}: why the Rollout's router cannot route in this cluster, if it cannot. */
     public RolloutContext(Rollout rollout, Deployment target, Optional<Deployment> primary, List<Pod> pods,
             TemplateLookup templates, Instant now, Optional<String> routerNotInstalled) {
+        this(rollout, target, primary, pods, templates, now, routerNotInstalled, Optional.empty());
+    }
+
+    /** {@code routeAcceptance}: what the route's Gateways report of it (Gateway API); empty for a router without such status. */
+    public RolloutContext(Rollout rollout, Deployment target, Optional<Deployment> primary, List<Pod> pods,
+            TemplateLookup templates, Instant now, Optional<String> routerNotInstalled, Optional<RouteAcceptance> routeAcceptance) {
         this.routerNotInstalled = routerNotInstalled;
+        this.routeAcceptance = routeAcceptance;
         this.rollout = rollout;
         this.target = target;
         this.primary = primary;
@@ -90,6 +99,11 @@ public final class RolloutContext {
      */
     public Optional<String> routerNotInstalled() {
         return routerNotInstalled;
+    }
+
+    /** What the Gateways of the Rollout's route report of it, as cached; empty for a router whose routes carry no such status. */
+    public Optional<RouteAcceptance> routeAcceptance() {
+        return routeAcceptance;
     }
 
     /** The Pods of the release's revision in the Rollout's namespace, as cached: why a canary is not ready. */

@@ -93,15 +93,15 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         String before = Serialization.asJson(rollout.getStatus());
         RolloutStatus status = rollout.getStatus();
         recovered(rollout);
-        Optional<String> routerNotInstalled = handlers.generated().routerNotInstalled(sources.watchInstalled(context));
+        Optional<String> routerNotInstalled = handlers.generated().routerNotInstalled(rollout, sources.watchInstalled(context));
+        List<HasMetadata> routing = sources.cachedRouting(context);
         RolloutContext pass = new RolloutContext(rollout, target.get(), RolloutEventSources.deployment(context, names.primary()),
                 RolloutEventSources.releasePods(context, rollout), TemplateLookup.of(context.getSecondaryResources(MetricTemplate.class)),
-                clock.instant(), routerNotInstalled);
+                clock.instant(), routerNotInstalled, handlers.generated().routeAcceptance(rollout, routing));
         Next next = handlers.decide(pass);
         status.setObservedGeneration(rollout.getMetadata().getGeneration());
         handlers.metrics().observe(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),
                 status.getPhase(), status.getCanaryWeight());
-        List<HasMetadata> routing = sources.cachedRouting(context);
         if (pass.effects().contains(new Effect.RouteToPrimary())) {
             handlers.generated().routeToPrimary(rollout, routing);
             handlers.metrics().routedToPrimary(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),

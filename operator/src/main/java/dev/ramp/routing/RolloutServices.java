@@ -4,6 +4,7 @@ import dev.ramp.api.Rollout;
 import dev.ramp.kube.Managed;
 import dev.ramp.api.PrimaryLabels;
 import dev.ramp.api.RolloutNames;
+import dev.ramp.api.ServiceProtocol;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -21,7 +22,9 @@ import java.util.Optional;
  * {@code svc-canary} the target's. The mesh routes between the last two. They are derived from
  * the Rollout's spec and the target's selector, compared with the live ones (from the informer's
  * cache) and written only when missing or different, so a deleted or edited Service is repaired
- * and a changed {@code service.port} reaches all three.
+ * and a changed {@code service.port} reaches all three. The port is named {@code grpc} for a gRPC
+ * target ({@code protocol: GRPC}; implementations and meshes take the protocol from it), else
+ * {@code http}.
  */
 public class RolloutServices {
 
@@ -65,7 +68,8 @@ public class RolloutServices {
                 .withMetadata(Managed.metadata(rollout, name, Map.of("app.kubernetes.io/name", name)))
                 .withNewSpec()
                 .withSelector(selector)
-                .addNewPort().withName("http").withPort(spec.getPort()).withTargetPort(new IntOrString(targetPort))
+                .addNewPort().withName(spec.effectiveProtocol() == ServiceProtocol.GRPC ? "grpc" : "http")
+                .withPort(spec.getPort()).withTargetPort(new IntOrString(targetPort))
                 .withProtocol("TCP").endPort()
                 .endSpec()
                 .build();

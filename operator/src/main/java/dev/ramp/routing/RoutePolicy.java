@@ -1,7 +1,10 @@
 package dev.ramp.routing;
 
+import dev.ramp.api.ParentRef;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutNames;
+import dev.ramp.api.RoutingProvider;
+import dev.ramp.api.ServiceSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -21,6 +24,11 @@ import java.util.function.BiPredicate;
  * ({@code ramp.routing.allowed-hosts}: {@code login.example.com}, {@code *.example.com}, {@code *})
  * and gateways ({@code ramp.routing.allowed-gateways}: {@code istio-system/public},
  * {@code istio-system/*}), each for every namespace or, written {@code team-a=<entry>}, for one.
+ * The Gateways a Gateway API route attaches to ({@code spec.service.parentRefs}) follow the
+ * gateways' rule and list: those of the Rollout's namespace, others only as allowed
+ * ({@code istio-system/public} allows that Gateway as a parentRef too). Each provider's fields
+ * belong to it: {@code parentRefs} are required with GatewayAPI and refused with Istio,
+ * {@code gateways} refused with GatewayAPI.
  * Every router asks {@link #refusals} before it writes, and the Rollout is held while any remain.
  */
 public final class RoutePolicy {
@@ -31,6 +39,9 @@ public final class RoutePolicy {
     public static final String MESH = "mesh";
     static final String CLUSTER_DOMAIN = "svc.cluster.local";
     private static final int ECHOED = 253;
+    /** A hostname an HTTPRoute or GRPCRoute accepts: a DNS name, optionally after {@code *.}; not {@code *} nor an IP. */
+    private static final java.util.regex.Pattern ROUTE_HOSTNAME =
+            java.util.regex.Pattern.compile("(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     /** No allow-list: each Rollout routes only its own Service names, through mesh or its namespace's gateways. */
     public static final RoutePolicy OWN_NAMES = new RoutePolicy(List.of(), List.of());
@@ -65,7 +76,50 @@ public final class RoutePolicy {
         var service = rollout.getSpec().getService();
         Set<String> own = new LinkedHashSet<>(List.of(names.service(), names.primaryService(), names.canaryService(),
                 rollout.getSpec().getTargetRef().getName()));
-        return refusals(rollout.getMetadata().getNamespace(), own, service.getHosts(), service.getGateways());
+        boolean gatewayApi = service.effectiveProvider() == RoutingProvider.GatewayAPI;
+        String namespace = rollout.getMetadata().getNamespace();
+        List<String> refusals = refusals(namespace, own, service.getHosts(), gatewayApi ? null : service.getGateways());
+        if (gatewayApi) {
+            refusals.addAll(gatewayApiRefusals(namespace, service));
+        } else if (service.getParentRefs() != null && !service.getParentRefs().isEmpty()) {
+            refusals.add("spec.service.parentRefs: Gateway API only; with provider Istio (the default) a VirtualService binds"
+                    + " to spec.service.gateways, or set spec.service.provider: GatewayAPI");
+        }
+        return refusals;
+    }
+
+    /** What provider GatewayAPI asks of {@code spec.service}: parentRefs, allowed ones, hostnames a route accepts, no gateways. */
+    private List<String> gatewayApiRefusals(String namespace, ServiceSpec service) {
+        List<String> refusals = new ArrayList<>();
+        if (service.getGateways() != null && !service.getGateways().isEmpty()) {
+            refusals.add("spec.service.gateways: Istio's gateways, not used with provider GatewayAPI; name the Gateways in"
+                    + " spec.service.parentRefs");
+        }
+        List<ParentRef> parents = service.getParentRefs() == null ? List.of() : service.getParentRefs();
+        if (parents.isEmpty()) {
+            refusals.add("spec.service.parentRefs: required with provider GatewayAPI: the Gateways the route attaches to");
+        }
+        for (int i = 0; i < parents.size(); i++) {
+            ParentRef ref = parents.get(i);
+            String gatewayNamespace = ref.getNamespace() == null ? namespace : normal(ref.getNamespace());
+            String gateway = gatewayNamespace + "/" + normal(ref.getName());
+            if (!gatewayNamespace.equals(namespace) && !allowed(this.gateways, namespace, gateway, RoutePolicy::gatewayCovers)) {
+                refusals.add("spec.service.parentRefs[" + i + "]: Gateway " + echo(gateway) + " is of namespace "
+                        + echo(gatewayNamespace) + ", not " + namespace + "; besides the Gateways of " + namespace
+                        + ", the operator allows in namespace " + namespace + ": " + allowance(this.gateways, namespace)
+                        + " (" + GATEWAYS_SETTING + ")");
+            }
+        }
+        List<String> hosts = service.getHosts() == null ? List.of() : service.getHosts();
+        for (int i = 0; i < hosts.size(); i++) {
+            String host = normal(hosts.get(i));
+            if (host.length() > ECHOED || !ROUTE_HOSTNAME.matcher(host).matches()) {
+                refusals.add("spec.service.hosts[" + i + "]: " + echo(hosts.get(i)) + " is not a hostname an HTTPRoute or"
+                        + " GRPCRoute accepts (a DNS name, optionally *.<domain>; not *); leave hosts"
+                        + " empty for every hostname of the Gateway's listener");
+            }
+        }
+        return refusals;
     }
 
     /**

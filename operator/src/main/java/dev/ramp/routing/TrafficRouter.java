@@ -4,6 +4,7 @@ import dev.ramp.api.Rollout;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /** Splits a Rollout's traffic between its primary and its canary; one implementation per mesh. */
 public interface TrafficRouter {
@@ -28,4 +29,21 @@ public interface TrafficRouter {
      * {@link #kinds()} as the informers' caches have them; the router reads nothing else.
      */
     void reconcile(Rollout rollout, Routing routing, Collection<? extends HasMetadata> live);
+
+    /**
+     * What of the Rollout's spec this router cannot carry out, one sentence per field, naming it
+     * and why ({@code spec.analysis.mirror: ...}): the Rollout is held with them as refusals, and
+     * nothing is written. None by default.
+     */
+    default List<String> unsupported(Rollout rollout) {
+        return List.of();
+    }
+
+    /**
+     * What the data plane's controllers report of the route in {@code live} (the cached objects of
+     * {@link #kinds()}); empty for a router whose objects carry no such status (Istio's).
+     */
+    default Optional<RouteAcceptance> acceptance(Rollout rollout, Collection<? extends HasMetadata> live) {
+        return Optional.empty();
+    }
 }

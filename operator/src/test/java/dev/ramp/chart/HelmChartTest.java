@@ -212,6 +212,10 @@ class HelmChartTest {
 
         assertThat(chart.env(RELEASE, "RAMP_ROUTING_ALLOWED_HOSTS")).isEqualTo("*.example.com,team-a=*.team-a.example.com");
         assertThat(chart.env(RELEASE, "RAMP_ROUTING_ALLOWED_GATEWAYS")).isEqualTo("istio-system/public,team-a=edge/*");
+        assertThat(chart.env(RELEASE, "RAMP_ROUTING_GATEWAY_API_REQUEST_MIRROR")).as("Traefik, say, does not mirror")
+                .isEqualTo("false");
+        assertThat(render(Map.of("routing.gatewayApi.requestMirror", true)).env(RELEASE, "RAMP_ROUTING_GATEWAY_API_REQUEST_MIRROR"))
+                .isEqualTo("true");
         assertThatThrownBy(() -> render(Map.of("routing.allowedHosts[0]", "https://login.example.com")))
                 .hasMessageContaining("allowedHosts");
         assertThatThrownBy(() -> render(Map.of("routing.allowedGateways[0]", "public"))).hasMessageContaining("allowedGateways");
@@ -367,6 +371,12 @@ class HelmChartTest {
                 .containsExactlyInAnyOrder("get", "list", "watch");
         assertThat(verbs(rules, "networking.istio.io", "virtualservices")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "networking.istio.io", "destinationrules")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "gateway.networking.k8s.io", "httproutes")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "gateway.networking.k8s.io", "grpcroutes")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "gateway.networking.k8s.io", "gateways")).as("read only").containsExactlyInAnyOrder("get", "list", "watch");
+        assertThat(verbs(rules, "gateway.networking.k8s.io", "gatewayclasses")).as("read only")
+                .containsExactlyInAnyOrder("get", "list", "watch");
+        assertThat(verbs(rules, "gateway.networking.k8s.io", "referencegrants")).as("no ReferenceGrant is needed").isEmpty();
         assertThat(verbs(rules, "apiextensions.k8s.io", "customresourcedefinitions"))
                 .as("read only: Ramp's own CRDs checked, a router's CRDs watched for").containsExactlyInAnyOrder("get", "list", "watch");
         assertThat(verbs(rules, "", "serviceaccounts")).as("no ServiceAccount named, none impersonated").isEmpty();
@@ -512,6 +522,14 @@ class HelmChartTest {
                 Ask.allowed("create", "events", apps),
                 Ask.allowed("create", "virtualservices.networking.istio.io", apps),
                 Ask.allowed("update", "destinationrules.networking.istio.io", apps),
+                Ask.allowed("create", "httproutes.gateway.networking.k8s.io", apps),
+                Ask.allowed("patch", "grpcroutes.gateway.networking.k8s.io", apps),
+                Ask.allowed("watch", "httproutes.gateway.networking.k8s.io", null),
+                Ask.allowed("watch", "gateways.gateway.networking.k8s.io", null),
+                Ask.allowed("get", "gatewayclasses.gateway.networking.k8s.io", null),
+                Ask.denied("update", "gateways.gateway.networking.k8s.io", apps),
+                Ask.denied("create", "referencegrants.gateway.networking.k8s.io", apps),
+                Ask.denied("update", "httproutes.gateway.networking.k8s.io/status", apps),
                 Ask.allowed("list", "customresourcedefinitions.apiextensions.k8s.io", null),
                 Ask.allowed("watch", "customresourcedefinitions.apiextensions.k8s.io", null),
                 Ask.denied("update", "customresourcedefinitions.apiextensions.k8s.io", null),

@@ -128,9 +128,12 @@ class PhasesTest {
     /** What the reconciler observed of the router's CRDs: why it cannot route, if it cannot. */
     private Optional<String> routerNotInstalled = Optional.empty();
 
+    /** What the route's Gateways reported of it (Gateway API); empty for Istio. */
+    private Optional<dev.ramp.routing.RouteAcceptance> routeAcceptance = Optional.empty();
+
     private Next decideAt(Duration sinceT0) {
         pass = new RolloutContext(rollout, target, Optional.ofNullable(primary), pods, TemplateLookup.of(List.of()), T0.plus(sinceT0),
-                routerNotInstalled);
+                routerNotInstalled, routeAcceptance);
         return machine.decide(pass);
     }
 
@@ -1050,6 +1053,83 @@ class PhasesTest {
             assertThat(condition(RoutingCondition.TYPE, c -> c.getReason())).contains(RoutingCondition.ROUTER_INSTALLED);
             assertThat(events()).contains(RoutingCondition.ROUTER_INSTALLED);
             assertThat(pass.effects()).containsExactly(new Effect.ApplyPrimary(revisionOf("2.0")));
+        }
+    }
+
+    /**
+     * A Gateway API route its Gateways have not accepted holds the release in place, whatever the
+     * phase, without rolling back; the route is still written (no effect is withheld but the
+     * phase's), and the Rollout goes on once it is accepted (RouteAcceptanceGuard).
+     */
+    @Nested
+    class RouteNotAccepted {
+
+        private static final String REFUSAL = "Gateway team/public does not accept the route: its controller example.com/gw"
+                + " says Accepted False, reason NotAllowedByListeners: no listener admits it";
+
+        @Test
+        void midReleaseNoStepAdvancesNothingIsRevertedAndTheRefusalIsToldOnce() {
+            releasingAt(0, Duration.ZERO);
+            routeAcceptance = Optional.of(dev.ramp.routing.RouteAcceptance.refused(REFUSAL));
+            Next next = decideAt(Duration.ofMinutes(5));
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+            assertThat(status().getStep()).isZero();
+            assertThat(status().getCanaryWeight()).isEqualTo(20);
+            assertThat(pass.effects()).isEmpty();
+            assertThat(next.after()).isEmpty();
+            assertThat(events()).containsExactly(RoutingCondition.NOT_ACCEPTED);
+            assertThat(condition(RoutingCondition.ACCEPTED_TYPE, c -> c.getStatus())).contains(Conditions.FALSE);
+            assertThat(condition(RoutingCondition.ACCEPTED_TYPE, c -> c.getMessage())).hasValueSatisfying(m -> assertThat(m)
+                    .isEqualTo("held, the route is written but not in effect: " + REFUSAL));
+
+            decideAt(Duration.ofMinutes(6));
+
+            assertThat(status().getStep()).isZero();
+            assertThat(events()).isEmpty();
+            assertThat(condition(RoutingCondition.ACCEPTED_TYPE, c -> c.getLastTransitionTime()))
+                    .contains(T0.plus(Duration.ofMinutes(5)).toString());
+        }
+
+        @Test
+        void aRouteAwaitingItsFirstReportIsHeldWithoutAnEvent() {
+            primary = null;
+            routeAcceptance = Optional.of(dev.ramp.routing.RouteAcceptance.pending("the route is not written yet"));
+
+            decideAt(Duration.ZERO);
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Initializing);
+            assertThat(pass.effects()).isEmpty();
+            assertThat(events()).isEmpty();
+            assertThat(condition(RoutingCondition.ACCEPTED_TYPE, c -> c.getStatus())).contains(Conditions.UNKNOWN);
+            assertThat(condition(RoutingCondition.ACCEPTED_TYPE, c -> c.getReason())).contains(RoutingCondition.ACCEPTANCE_PENDING);
+        }
+
+        @Test
+        void onceAcceptedTheRolloutGoesOnFromWhereItWasHeld() {
+            releasingAt(0, Duration.ZERO);
+            routeAcceptance = Optional.of(dev.ramp.routing.RouteAcceptance.refused(REFUSAL));
+            decideAt(Duration.ofMinutes(5));
+
+            routeAcceptance = Optional.of(dev.ramp.routing.RouteAcceptance.accepted("accepted by Gateway team/public (example.com/gw)"));
+            decideAt(Duration.ofMinutes(6));
+
+            assertThat(condition(RoutingCondition.ACCEPTED_TYPE, c -> c.getStatus())).contains(Conditions.TRUE);
+            assertThat(events()).contains(RoutingCondition.ACCEPTED);
+            // The step's time went by during the hold: the next check is due and the step's work goes on.
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+        }
+
+        @Test
+        void aRolloutMovedToARouterWithoutRouteStatusLosesTheCondition() {
+            releasingAt(0, Duration.ZERO);
+            routeAcceptance = Optional.of(dev.ramp.routing.RouteAcceptance.refused(REFUSAL));
+            decideAt(Duration.ofMinutes(5));
+
+            routeAcceptance = Optional.empty();
+            decideAt(Duration.ofMinutes(6));
+
+            assertThat(condition(RoutingCondition.ACCEPTED_TYPE, c -> c.getReason())).isEmpty();
         }
     }
 

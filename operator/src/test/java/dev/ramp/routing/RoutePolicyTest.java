@@ -3,7 +3,9 @@ package dev.ramp.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ramp.api.ParentRef;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RoutingProvider;
 import dev.ramp.api.RolloutSpec;
 import dev.ramp.api.ServiceSpec;
 import dev.ramp.api.TargetRef;
@@ -145,5 +147,51 @@ class RoutePolicyTest {
     void aMalformedGatewayEntryStopsTheOperatorNamingIt(String entry) {
         assertThatThrownBy(() -> RoutePolicy.of(List.of(), List.of(entry)))
                 .hasMessageStartingWith("ramp.routing.allowed-gateways: entry '" + entry + "' is not <namespace>/<gateway>");
+    }
+
+    /** The Rollout web of team-a routed by the Gateway API through {@code parentRefs}, with {@code hosts}. */
+    private static Rollout gatewayApi(List<String> hosts, ParentRef... parentRefs) {
+        Rollout rollout = rollout(hosts, null);
+        rollout.getSpec().getService().setProvider(RoutingProvider.GatewayAPI);
+        rollout.getSpec().getService().setParentRefs(parentRefs.length == 0 ? null : List.of(parentRefs));
+        return rollout;
+    }
+
+    @Test
+    void aGatewayApiRouteAttachesToGatewaysOfItsNamespaceAndToAllowedOnesOnly() {
+        assertThat(OWN.refusals(gatewayApi(null, new ParentRef("public", null), new ParentRef("internal", "team-a")))).isEmpty();
+        assertThat(OWN.refusals(gatewayApi(null, new ParentRef("public", null), new ParentRef("public", "gateway-system"))))
+                .singleElement().asString().startsWith("spec.service.parentRefs[1]: Gateway gateway-system/public is of namespace"
+                        + " gateway-system, not team-a;")
+                .endsWith("the operator allows in namespace team-a: none (ramp.routing.allowed-gateways)");
+        RoutePolicy allowed = RoutePolicy.of(List.of(), List.of("team-a=gateway-system/public", "shared/*"));
+        assertThat(allowed.refusals(gatewayApi(null, new ParentRef("public", "gateway-system"), new ParentRef("any", "shared"))))
+                .isEmpty();
+        assertThat(allowed.refusals(gatewayApi(null, new ParentRef("private", "gateway-system")))).hasSize(1);
+    }
+
+    @Test
+    void eachProvidersFieldsBelongToIt() {
+        assertThat(OWN.refusals(gatewayApi(null))).containsExactly(
+                "spec.service.parentRefs: required with provider GatewayAPI: the Gateways the route attaches to");
+        Rollout withGateways = gatewayApi(null, new ParentRef("public", null));
+        withGateways.getSpec().getService().setGateways(List.of("mesh"));
+        assertThat(OWN.refusals(withGateways)).singleElement().asString().startsWith("spec.service.gateways: Istio's gateways,"
+                + " not used with provider GatewayAPI");
+        Rollout istio = rollout(null, null);
+        istio.getSpec().getService().setParentRefs(List.of(new ParentRef("public", null)));
+        assertThat(OWN.refusals(istio)).singleElement().asString().startsWith("spec.service.parentRefs: Gateway API only");
+    }
+
+    @Test
+    void aGatewayApiRoutesHostnamesAreTheRolloutsOwnOrAllowedAndOnesARouteAccepts() {
+        ParentRef gateway = new ParentRef("public", null);
+        assertThat(OWN.refusals(gatewayApi(List.of("web.team-a.svc.cluster.local"), gateway))).isEmpty();
+        assertThat(OWN.refusals(gatewayApi(List.of("login.example.com"), gateway))).singleElement().asString()
+                .startsWith("spec.service.hosts[0]: login.example.com is not a name of this Rollout's Services");
+        RoutePolicy any = RoutePolicy.of(List.of("*"), List.of());
+        assertThat(any.refusals(gatewayApi(List.of("login.example.com", "*.example.com"), gateway))).isEmpty();
+        assertThat(any.refusals(gatewayApi(List.of("*"), gateway))).singleElement().asString()
+                .startsWith("spec.service.hosts[0]: * is not a hostname an HTTPRoute or GRPCRoute accepts");
     }
 }

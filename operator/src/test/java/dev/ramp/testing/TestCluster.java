@@ -68,6 +68,41 @@ public final class TestCluster implements AutoCloseable {
         install(repoRoot().resolve("e2e/istio/crds.yaml"));
     }
 
+    /** The Gateway API release whose CRDs {@link #installGatewayApi()} installs (e2e/traefik/go.mod's). */
+    public static final String GATEWAY_API_VERSION = "v1.6.3";
+
+    /**
+     * Installs the Gateway API's CRDs (standard channel), as installing an implementation would,
+     * once they are established: from ${RAMP_CACHE:-~/.cache/ramp}/gateway-api/, which
+     * {@code e2e/traefik/build.sh crds} fills (./test.sh runs it). Only the CRDs: the release's
+     * ValidatingAdmissionPolicy guards upgrades of the CRDs, nothing Ramp writes.
+     */
+    public void installGatewayApi() {
+        Path file = gatewayApiCrds("standard");
+        try (InputStream in = Files.newInputStream(file)) {
+            for (HasMetadata item : client.load(in).items()) {
+                if (item instanceof CustomResourceDefinition crd) {
+                    installCrd(crd);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file, e);
+        }
+    }
+
+    /** The Gateway API CRDs of a release channel; a missing file fails the test, saying which command makes it. */
+    public static Path gatewayApiCrds(String channel) {
+        String cache = System.getenv("RAMP_CACHE");
+        Path dir = (cache == null || cache.isEmpty() ? Path.of(System.getProperty("user.home"), ".cache", "ramp") : Path.of(cache))
+                .resolve("gateway-api").resolve(GATEWAY_API_VERSION);
+        Path file = dir.resolve(channel + "-install.yaml");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("the Gateway API CRDs are missing: " + file + "; run e2e/traefik/build.sh crds"
+                    + " (./test.sh does) to download them from the Go module proxy");
+        }
+        return file;
+    }
+
     /** Stops a cluster of {@link #withoutIstio()}; the shared one stops when the JVM exits. */
     @Override
     public void close() {
@@ -133,15 +168,19 @@ public final class TestCluster implements AutoCloseable {
     private void install(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             for (HasMetadata item : client.load(in).items()) {
-                client.resource(item).serverSideApply();
-                client.apiextensions().v1().customResourceDefinitions()
-                        .withName(item.getMetadata().getName())
-                        .waitUntilCondition(TestCluster::established, 60, TimeUnit.SECONDS);
-                warmUp((CustomResourceDefinition) item);
+                installCrd((CustomResourceDefinition) item);
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + file, e);
         }
+    }
+
+    private void installCrd(CustomResourceDefinition crd) {
+        client.resource(crd).serverSideApply();
+        client.apiextensions().v1().customResourceDefinitions()
+                .withName(crd.getMetadata().getName())
+                .waitUntilCondition(TestCluster::established, 60, TimeUnit.SECONDS);
+        warmUp(crd);
     }
 
     /**

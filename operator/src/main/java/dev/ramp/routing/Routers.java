@@ -1,0 +1,60 @@
+package dev.ramp.routing;
+
+import dev.ramp.api.Rollout;
+import dev.ramp.api.RoutingProvider;
+import dev.ramp.kube.InstalledKinds;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The router of each Rollout, chosen by {@code spec.service.provider} (Istio unless it says
+ * GatewayAPI), and the one rule every router follows before it writes: what the
+ * {@link RoutePolicy} refuses and what the chosen router cannot carry out, together the refusals
+ * a Rollout is held for.
+ */
+public final class Routers {
+
+    private final Map<RoutingProvider, TrafficRouter> routers;
+    private final RoutePolicy policy;
+
+    public Routers(RoutePolicy policy, TrafficRouter istio, TrafficRouter gatewayApi) {
+        this.policy = policy;
+        this.routers = new EnumMap<>(Map.of(RoutingProvider.Istio, istio, RoutingProvider.GatewayAPI, gatewayApi));
+    }
+
+    /** Every router, writing with {@code client}; {@code gatewayApiMirror}: the Gateway API implementation mirrors. */
+    public static Routers create(KubernetesClient client, RoutePolicy policy, boolean gatewayApiMirror) {
+        return new Routers(policy, new IstioRouter(client, policy), new GatewayApiRouter(client, policy, gatewayApiMirror));
+    }
+
+    /** The router of {@code rollout}'s provider. */
+    public TrafficRouter of(Rollout rollout) {
+        return routers.get(rollout.getSpec().getService().effectiveProvider());
+    }
+
+    /** The kinds any router writes: each is watched once its CRD is installed. */
+    public List<Class<? extends HasMetadata>> kinds() {
+        Set<Class<? extends HasMetadata>> kinds = new LinkedHashSet<>();
+        routers.values().forEach(router -> kinds.addAll(router.kinds()));
+        return List.copyOf(kinds);
+    }
+
+    /** Why the Rollout may not be routed as its spec asks, one sentence per field; empty when it may. */
+    public List<String> refusals(Rollout rollout) {
+        List<String> refusals = new ArrayList<>(policy.refusals(rollout));
+        refusals.addAll(of(rollout).unsupported(rollout));
+        return refusals;
+    }
+
+    /** Why the Rollout's router cannot route in this cluster (its kinds are not installed); empty when it can. */
+    public Optional<String> notInstalled(Rollout rollout, InstalledKinds installed) {
+        return RouterKinds.notInstalled(of(rollout), installed);
+    }
+}
