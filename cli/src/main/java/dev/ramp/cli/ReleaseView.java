@@ -75,7 +75,13 @@ public record ReleaseView(Rollout rollout) {
 
     /** The step the release is at, from 1, or 0 when none. */
     public int step() {
-        return status().getStep() == null || !RUNNING.contains(phase()) ? 0 : status().getStep() + 1;
+        Integer index = status().getCurrentStep() == null ? null : status().getCurrentStep().getIndex();
+        return index == null || !RUNNING.contains(phase()) ? 0 : index + 1;
+    }
+
+    /** The Git commit Ramp pushed to revert the last failed release, or null when none was. */
+    public String revertCommit() {
+        return status().getGitRevert() == null ? null : status().getGitRevert().getCommit();
     }
 
     public int iterations() {

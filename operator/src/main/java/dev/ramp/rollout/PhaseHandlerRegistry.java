@@ -5,6 +5,8 @@ import dev.ramp.analysis.Analysis;
 import dev.ramp.analysis.AnalysisMetrics;
 import dev.ramp.analysis.Providers;
 import dev.ramp.api.Phase;
+import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.Timestamps;
 import dev.ramp.egress.EgressPolicy;
 import dev.ramp.kube.References;
 import dev.ramp.kube.EventRecorder;
@@ -98,8 +100,17 @@ public class PhaseHandlerRegistry {
      * carry out once it is written; reads nothing but the context and the probes.
      */
     public Next decide(RolloutContext context) {
-        if (context.status().getPhase() == null) {
-            context.status().setPhase(Phase.Initializing);
+        RolloutStatus status = context.status();
+        if (status.getPhase() == null) {
+            status.setPhase(Phase.Initializing);
+        }
+        // A status written before these times existed (an operator upgraded mid-release): the
+        // phase and the step begin now, and are recorded so, rather than never being held or due.
+        if (status.getPhaseSince() == null) {
+            status.setPhaseSince(Timestamps.format(context.now()));
+        }
+        if (status.getCurrentStep() != null && status.getCurrentStep().getStartedAt() == null) {
+            status.getCurrentStep().setStartedAt(Timestamps.format(context.now()));
         }
         return router.apply(context)
                 .or(() -> routes.apply(context))

@@ -36,11 +36,12 @@ public final class ReleasePlan {
      */
     public static Routing routingOf(Rollout rollout) {
         RolloutStatus status = rollout.getStatus();
-        if (status == null || status.getStep() == null || !HOLDS_A_STEP.contains(status.getPhase())) {
+        Integer index = status == null || status.getCurrentStep() == null ? null : status.getCurrentStep().getIndex();
+        if (index == null || !HOLDS_A_STEP.contains(status.getPhase())) {
             return Routing.of(Weights.ALL_PRIMARY);
         }
         List<Step> steps = of(rollout);
-        return steps.get(Math.min(status.getStep(), steps.size() - 1)).routing();
+        return steps.get(Math.min(index, steps.size() - 1)).routing();
     }
 
     public static List<Step> of(Rollout rollout) {

@@ -39,7 +39,7 @@ public final class StatusReports {
                 view.weight(), Routing.of(rollouts.client(), rollout).orElse(null),
                 view.failedChecks(), view.threshold(), view.inconclusiveChecks(), view.inconclusiveLimit(), view.metrics(),
                 new StatusReport.Commits(status.getLastPromotedCommit(),
-                        target.map(StatusReports::commit).orElse(null), status.getRevertCommit()),
+                        target.map(StatusReports::commit).orElse(null), view.revertCommit()),
                 new StatusReport.Revisions(status.getLastAppliedRevision(), status.getLastPromotedRevision(),
                         target.map(StatusReports::revision).orElse(null)),
                 status.getLastAction(), pendingAction(rollout), status.getConditions(),
