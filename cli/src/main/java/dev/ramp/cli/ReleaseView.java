@@ -4,6 +4,7 @@ import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.MetricStatus;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutSpec;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.Strategy;
 import dev.ramp.api.StepPlan;
@@ -44,8 +45,7 @@ public record ReleaseView(Rollout rollout) {
     }
 
     public Strategy strategy() {
-        return rollout.getSpec() == null || rollout.getSpec().getStrategy() == null ? Strategy.Canary
-                : rollout.getSpec().getStrategy();
+        return RolloutSpec.effectiveStrategy(rollout.getSpec());
     }
 
     public int weight() {

@@ -4,6 +4,7 @@ import dev.ramp.api.StepPlan;
 import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutSpec;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.Strategy;
 import dev.ramp.routing.Routing;
@@ -46,7 +47,7 @@ public final class ReleasePlan {
 
     public static List<Step> of(Rollout rollout) {
         AnalysisSpec analysis = rollout.getSpec().getAnalysis();
-        Strategy strategy = rollout.getSpec().getStrategy() == null ? Strategy.Canary : rollout.getSpec().getStrategy();
+        Strategy strategy = RolloutSpec.effectiveStrategy(rollout.getSpec());
         int iterations = AnalysisSpec.effectiveIterations(analysis);
         List<Step> steps = new ArrayList<>();
         switch (strategy) {
