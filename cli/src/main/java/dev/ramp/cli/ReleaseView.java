@@ -8,6 +8,7 @@ import dev.ramp.api.RolloutSpec;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.Strategy;
 import dev.ramp.api.StepPlan;
+import dev.ramp.api.StepStatus;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -77,6 +78,12 @@ public record ReleaseView(Rollout rollout) {
     public int step() {
         Integer index = status().getCurrentStep() == null ? null : status().getCurrentStep().getIndex();
         return index == null || !RUNNING.contains(phase()) ? 0 : index + 1;
+    }
+
+    /** When the release reached the step it holds (RFC 3339), or null outside a step. */
+    public String stepSince() {
+        StepStatus step = status().getCurrentStep();
+        return step == null || step.getIndex() == null ? null : step.getStartedAt();
     }
 
     /** The Git commit Ramp pushed to revert the last failed release, or null when none was. */
