@@ -100,23 +100,34 @@ public class PhaseHandlerRegistry {
      * carry out once it is written; reads nothing but the context and the probes.
      */
     public Next decide(RolloutContext context) {
-        RolloutStatus status = context.status();
-        if (status.getPhase() == null) {
-            status.setPhase(Phase.Initializing);
+        if (context.status().getPhase() == null) {
+            context.status().setPhase(Phase.Initializing);
         }
-        // A status written before these times existed (an operator upgraded mid-release): the
-        // phase and the step begin now, and are recorded so, rather than never being held or due.
-        if (status.getPhaseSince() == null) {
-            status.setPhaseSince(Timestamps.format(context.now()));
-        }
-        if (status.getCurrentStep() != null && status.getCurrentStep().getStartedAt() == null) {
-            status.getCurrentStep().setStartedAt(Timestamps.format(context.now()));
-        }
+        recordWhatIsMissing(context);
         return router.apply(context)
                 .or(() -> routes.apply(context))
                 .or(() -> actions.apply(context))
                 .or(() -> newRevision.apply(context))
                 .orElseGet(() -> forPhase(context.status().getPhase()).handle(context));
+    }
+
+    /**
+     * A status written before its fields existed (an operator upgraded mid-release): the phase and
+     * the step begin now, and are recorded so, rather than never being held or due. A release
+     * waiting for promotion passed every step, so it holds the last one; a Progressing release
+     * with no step goes through its gates again, with all traffic on the primary meanwhile.
+     */
+    private static void recordWhatIsMissing(RolloutContext context) {
+        RolloutStatus status = context.status();
+        if (status.getPhaseSince() == null) {
+            status.setPhaseSince(Timestamps.format(context.now()));
+        }
+        if (status.getPhase() == Phase.WaitingPromotion && status.getCurrentStep() == null) {
+            Transitions.toStep(context, ReleasePlan.of(context.rollout()).size() - 1);
+        }
+        if (status.getCurrentStep() != null && status.getCurrentStep().getStartedAt() == null) {
+            status.getCurrentStep().setStartedAt(Timestamps.format(context.now()));
+        }
     }
 
     /** The handler of a phase. */

@@ -732,6 +732,20 @@ class PhasesTest {
         }
 
         @Test
+        void aWaitWrittenByAnOlderOperatorHoldsTheLastStepsTraffic() {
+            // An older operator kept the step in status.step, which is gone: every step passed
+            // before the wait, so the release holds the last one rather than none.
+            status().setCurrentStep(null);
+
+            decideAt(Duration.ZERO);
+
+            assertThat(stepIndex()).isEqualTo(1);
+            assertThat(probes.checksRun).as("the step's first check comes checkEvery after it began").isZero();
+            assertThat(ReleasePlan.routingOf(rollout).weights().canary()).isEqualTo(50);
+            assertThat(status().getCurrentStep().getStartedAt()).isEqualTo(at(Duration.ZERO));
+        }
+
+        @Test
         void aYesAfterAPassedCheckPromotes() {
             probes.answer(passed());
 
