@@ -7,6 +7,9 @@ package dev.ramp.api;
  */
 public final class GitRevertReasons {
 
+    /** A revert is decided and not yet pushed (GitReverted=Unknown): the push comes in the next pass. */
+    public static final String REVERTING = "Reverting";
+
     /** The revert commit is on the GitSource's branch. */
     public static final String REVERTED = "Reverted";
     /** The revert commit is on a branch of its own, for review (spec.gitRevert.mode Branch). */

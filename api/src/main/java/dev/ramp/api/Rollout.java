@@ -18,7 +18,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Weight", jsonPath = ".status.canaryWeight", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "FailedChecks", jsonPath = ".status.failedChecks", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "LastTransition", jsonPath = ".status.lastTransitionTime", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(name = "PhaseSince", jsonPath = ".status.phaseSince", type = AdditionalPrinterColumn.Type.DATE)
 public class Rollout extends CustomResource<RolloutSpec, RolloutStatus> implements Namespaced {
 
     public static final String GROUP = "ramp.dev";

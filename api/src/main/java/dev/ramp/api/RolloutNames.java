@@ -12,6 +12,11 @@ public record RolloutNames(String namespace, String target, String primary, Stri
     public static final String PRIMARY_SUFFIX = "-primary";
     public static final String CANARY_SUFFIX = "-canary";
 
+    /** The HTTP route of the VirtualService that carries the weights between primary and canary. */
+    public static final String PRIMARY_ROUTE = "primary";
+    /** The HTTP route of the VirtualService that sends an A/B test's matched requests to the canary. */
+    public static final String CANARY_ROUTE = "canary";
+
     public static RolloutNames of(Rollout rollout) {
         String target = rollout.getSpec().getTargetRef().getName();
         String configured = rollout.getSpec().getService().getName();

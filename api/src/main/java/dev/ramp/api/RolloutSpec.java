@@ -24,19 +24,24 @@ import io.fabric8.generator.annotation.ValidationRule;
         reason = "FieldValueRequired")
 public class RolloutSpec {
 
+    /** The strategy of a Rollout that names none. */
+    public static final Strategy DEFAULT_STRATEGY = Strategy.Canary;
+    /** The progress deadline of a Rollout that sets none. */
+    public static final int DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
+
     @Required
     @JsonPropertyDescription("The Deployment this Rollout delivers. Ramp runs its stable version as <name>-primary and scales the target itself to 0 between releases.")
     private TargetRef targetRef;
 
     @Default("Canary")
     @JsonPropertyDescription("How a release reaches users: Canary (weighted steps), BlueGreen (checked without traffic, then all at once) or ABTest (only matching requests).")
-    private Strategy strategy = Strategy.Canary;
+    private Strategy strategy = DEFAULT_STRATEGY;
 
     @Default("600")
     @Min(1)
     @Max(86400)
     @JsonPropertyDescription("Seconds the new version may take to become ready before the release is rolled back.")
-    private Integer progressDeadlineSeconds = 600;
+    private Integer progressDeadlineSeconds = DEFAULT_PROGRESS_DEADLINE_SECONDS;
 
     @Required
     @JsonPropertyDescription("The Services and routing Ramp generates for the target.")
@@ -74,6 +79,17 @@ public class RolloutSpec {
 
     public void setStrategy(Strategy strategy) {
         this.strategy = strategy;
+    }
+
+    /** {@code spec.strategy} as the operator reads it: the default when the spec or the field is absent. */
+    public static Strategy effectiveStrategy(RolloutSpec spec) {
+        return spec == null || spec.strategy == null ? DEFAULT_STRATEGY : spec.strategy;
+    }
+
+    /** {@code spec.progressDeadlineSeconds}, or its default. */
+    public static int effectiveProgressDeadlineSeconds(RolloutSpec spec) {
+        return spec == null || spec.progressDeadlineSeconds == null ? DEFAULT_PROGRESS_DEADLINE_SECONDS
+                : spec.progressDeadlineSeconds;
     }
 
     public Integer getProgressDeadlineSeconds() {

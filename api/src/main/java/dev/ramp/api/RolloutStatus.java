@@ -1,5 +1,6 @@
 package dev.ramp.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
@@ -9,6 +10,9 @@ import java.util.List;
  * Everything Ramp knows about a Rollout. It is the operator's only memory: a restarted
  * operator continues a release from here.
  */
+// A status written by another version of the operator (a field since removed, as status.step was)
+// must not make every Rollout unreadable: unknown fields are ignored, and missing ones begin now.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class RolloutStatus {
 
     @JsonPropertyDescription("Where the Rollout is: Initializing, Initialized, Progressing, WaitingPromotion, Promoting, Finalising, Succeeded or Failed.")
@@ -17,14 +21,16 @@ public class RolloutStatus {
     @JsonPropertyDescription("Percent of traffic the canary receives now.")
     private Integer canaryWeight;
 
-    @JsonPropertyDescription("Index of the current traffic step of the release, from 0.")
-    private Integer step;
+    @JsonPropertyDescription("When the current phase began (RFC 3339).")
+    private String phaseSince;
+
+    @JsonPropertyDescription("The step the release holds and its clock: when it began, when it was last checked, when its rollout webhooks passed. Absent outside a release.")
+    private StepStatus currentStep;
+
 
     @JsonPropertyDescription("When the canary was first seen not ready in the current stretch (RFC 3339); progressDeadlineSeconds runs from here.")
     private String canaryNotReadySince;
 
-    @JsonPropertyDescription("The step whose rollout webhooks (e.g. load tests) have answered 2xx; until they do, the step is not left.")
-    private Integer rolloutHooksStep;
 
     @JsonPropertyDescription("Failed checks in the current release (metrics out of range, hooks that said no); the release is rolled back at analysis.threshold.")
     private Integer failedChecks;
@@ -56,20 +62,17 @@ public class RolloutStatus {
     @JsonPropertyDescription("Why the last release was rolled back: reason, message and, for a metric, its value and bounds.")
     private RollbackCause rollbackCause;
 
-    @JsonPropertyDescription("The Git commit Ramp pushed to revert a failed release.")
-    private String revertCommit;
+    @JsonPropertyDescription("The Git side of the last failed release: whether its revert is pending, pushed (with the commit), refused by Git, or not called for; the GitReverted condition tells the same.")
+    private GitRevertStatus gitRevert;
+
 
     @JsonPropertyDescription("The last manual action (annotation ramp.dev/action, verb/id) Ramp carried out; an action is done once.")
     private String lastAction;
 
-    @JsonPropertyDescription("When the current phase or step began (RFC 3339); the clock of step holds and deadlines.")
-    private String lastTransitionTime;
 
     @JsonPropertyDescription("When the current release began (RFC 3339).")
     private String releaseStartTime;
 
-    @JsonPropertyDescription("When the last check ran (RFC 3339).")
-    private String lastCheckTime;
 
     @JsonPropertyDescription("The generation of the spec this status reflects.")
     private Long observedGeneration;
@@ -88,6 +91,30 @@ public class RolloutStatus {
         this.phase = phase;
     }
 
+    public String getPhaseSince() {
+        return phaseSince;
+    }
+
+    public void setPhaseSince(String phaseSince) {
+        this.phaseSince = phaseSince;
+    }
+
+    public StepStatus getCurrentStep() {
+        return currentStep;
+    }
+
+    public void setCurrentStep(StepStatus currentStep) {
+        this.currentStep = currentStep;
+    }
+
+    public GitRevertStatus getGitRevert() {
+        return gitRevert;
+    }
+
+    public void setGitRevert(GitRevertStatus gitRevert) {
+        this.gitRevert = gitRevert;
+    }
+
     public Integer getCanaryWeight() {
         return canaryWeight;
     }
@@ -96,13 +123,7 @@ public class RolloutStatus {
         this.canaryWeight = canaryWeight;
     }
 
-    public Integer getStep() {
-        return step;
-    }
 
-    public void setStep(Integer step) {
-        this.step = step;
-    }
 
     public String getCanaryNotReadySince() {
         return canaryNotReadySince;
@@ -112,13 +133,7 @@ public class RolloutStatus {
         this.canaryNotReadySince = canaryNotReadySince;
     }
 
-    public Integer getRolloutHooksStep() {
-        return rolloutHooksStep;
-    }
 
-    public void setRolloutHooksStep(Integer rolloutHooksStep) {
-        this.rolloutHooksStep = rolloutHooksStep;
-    }
 
     public Integer getFailedChecks() {
         return failedChecks;
@@ -200,21 +215,9 @@ public class RolloutStatus {
         this.lastPromotedCommit = lastPromotedCommit;
     }
 
-    public String getRevertCommit() {
-        return revertCommit;
-    }
 
-    public void setRevertCommit(String revertCommit) {
-        this.revertCommit = revertCommit;
-    }
 
-    public String getLastTransitionTime() {
-        return lastTransitionTime;
-    }
 
-    public void setLastTransitionTime(String lastTransitionTime) {
-        this.lastTransitionTime = lastTransitionTime;
-    }
 
     public String getReleaseStartTime() {
         return releaseStartTime;
@@ -224,13 +227,7 @@ public class RolloutStatus {
         this.releaseStartTime = releaseStartTime;
     }
 
-    public String getLastCheckTime() {
-        return lastCheckTime;
-    }
 
-    public void setLastCheckTime(String lastCheckTime) {
-        this.lastCheckTime = lastCheckTime;
-    }
 
     public Long getObservedGeneration() {
         return observedGeneration;

@@ -4,9 +4,11 @@ import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.MetricStatus;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutSpec;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.Strategy;
 import dev.ramp.api.StepPlan;
+import dev.ramp.api.StepStatus;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -44,8 +46,7 @@ public record ReleaseView(Rollout rollout) {
     }
 
     public Strategy strategy() {
-        return rollout.getSpec() == null || rollout.getSpec().getStrategy() == null ? Strategy.Canary
-                : rollout.getSpec().getStrategy();
+        return RolloutSpec.effectiveStrategy(rollout.getSpec());
     }
 
     public int weight() {
@@ -75,7 +76,19 @@ public record ReleaseView(Rollout rollout) {
 
     /** The step the release is at, from 1, or 0 when none. */
     public int step() {
-        return status().getStep() == null || !RUNNING.contains(phase()) ? 0 : status().getStep() + 1;
+        Integer index = status().getCurrentStep() == null ? null : status().getCurrentStep().getIndex();
+        return index == null || !RUNNING.contains(phase()) ? 0 : index + 1;
+    }
+
+    /** When the release reached the step it holds (RFC 3339), or null outside a step. */
+    public String stepSince() {
+        StepStatus step = status().getCurrentStep();
+        return step == null || step.getIndex() == null ? null : step.getStartedAt();
+    }
+
+    /** The Git commit Ramp pushed to revert the last failed release, or null when none was. */
+    public String revertCommit() {
+        return status().getGitRevert() == null ? null : status().getGitRevert().getCommit();
     }
 
     public int iterations() {

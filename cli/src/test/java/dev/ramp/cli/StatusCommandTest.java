@@ -1,12 +1,15 @@
 package dev.ramp.cli;
 
+import static dev.ramp.cli.testing.FakeOperator.failed;
 import static dev.ramp.cli.testing.FakeOperator.progressing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ramp.api.GitRevertStatus;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutActions;
 import dev.ramp.api.Strategy;
+import dev.ramp.api.Timestamps;
 import dev.ramp.cli.testing.FakeOperator;
 import dev.ramp.cli.testing.RampCli;
 import dev.ramp.cli.testing.RampCli.Result;
@@ -47,6 +50,8 @@ class StatusCommandTest {
             s.setLastPromotedRevision("00aa11bb22cc33dd");
             s.setLastPromotedCommit(PROMOTED_COMMIT);
             s.setLastAction("promote/1");
+            s.setPhaseSince(Timestamps.format(Instant.now().minusSeconds(95)));
+            s.getCurrentStep().setStartedAt(Timestamps.format(Instant.now().minusSeconds(35)));
         }));
         cluster.client().resources(Rollout.class).inNamespace(namespace).withName("podinfo").edit(r -> {
             r.getMetadata().setAnnotations(Map.of(RolloutActions.ANNOTATION, "abort/2"));
@@ -73,8 +78,6 @@ class StatusCommandTest {
                 "Name:           podinfo\n",
                 "Namespace:      " + namespace + "\n",
                 "Strategy:       Canary\n",
-                "Phase:          Progressing\n",
-                "Step:           2/3 (weights 10, 20, 50)\n",
                 "Weight:         canary 20%, primary 80%\n",
                 "Routing:        VirtualService podinfo: primary 80, canary 20\n",
                 "Failed checks:  1/2\n",
@@ -85,6 +88,8 @@ class StatusCommandTest {
                 "  Revert:       <none>\n",
                 "  Canary:       " + revision + "\n",
                 "  Target:       " + revision + "\n");
+        assertThat(result.out()).containsPattern("(?m)^Phase: +Progressing for 9\\ds$");
+        assertThat(result.out()).containsPattern("(?m)^Step: +2/3 \\(weights 10, 20, 50\\) for 3\\ds$");
         assertThat(result.out()).containsPattern("(?m)^  request-success-rate +97\\.25 +min 99 +Failed +97\\.25 is below the minimum 99$");
         assertThat(result.out()).containsPattern("(?m)^  request-duration +120 +max 500 +Passed$");
         assertThat(result.out()).containsPattern("(?m)^  Promoted +Unknown +Progressing +\\d+s +release in progress$");
@@ -93,6 +98,17 @@ class StatusCommandTest {
         assertThat(events.get(0)).matches("  Normal +ReleaseStarted +9\\ds +Release of revision " + revision + " started");
         assertThat(events.get(1)).matches("  Normal +StepAdvanced +3\\ds +Step 2: canary weight 20");
         assertThat(events.get(2)).matches("  Warning +CheckFailed +\\ds +request-success-rate: 97.25 is below the minimum 99");
+    }
+
+    @Test
+    void aRevertGitRefusedIsShownWithItsReason() {
+        operator.status("podinfo", failed("AnalysisFailed", "rolled back").andThen(s -> s.setGitRevert(
+                new GitRevertStatus(GitRevertStatus.State.Refused, "RevertConflict", "later commits changed the same lines", null))));
+
+        Result result = ramp.run("status", "podinfo");
+
+        assertThat(result.out()).contains("  Revert:       <none> (Refused: RevertConflict)\n");
+        assertThat(result.out()).doesNotContainPattern("(?m)^Step:");
     }
 
     @Test
@@ -110,6 +126,8 @@ class StatusCommandTest {
         JsonNode report = Serialization.jsonMapper().readTree(result.out());
         assertThat(report.path("phase").asText()).isEqualTo("Progressing");
         assertThat(report.path("step").asInt()).isEqualTo(2);
+        assertThat(Timestamps.parse(report.path("phaseSince").asText())).isPresent();
+        assertThat(Timestamps.parse(report.path("stepSince").asText())).isPresent();
         assertThat(report.path("stepWeights").toString()).isEqualTo("[10,20,50]");
         assertThat(report.path("canaryWeight").asInt()).isEqualTo(20);
         assertThat(report.path("routing").path("canary").asInt()).isEqualTo(20);

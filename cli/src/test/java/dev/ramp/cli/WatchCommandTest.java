@@ -5,6 +5,7 @@ import static dev.ramp.cli.testing.FakeOperator.progressing;
 import static dev.ramp.cli.testing.FakeOperator.succeeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ramp.api.GitRevertStatus;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.Strategy;
@@ -69,7 +70,8 @@ class WatchCommandTest {
         RampCli.Running watch = ramp.start("watch", "podinfo");
         operator.play("podinfo", watch::linesShown, progressing(1, 80), failed("AnalysisFailed",
                 "rolled back revision 8f461f56: request-success-rate: 80 is below the minimum 99")
-                .andThen(s -> s.setRevertCommit("5e6f7a8b")));
+                .andThen(s -> s.setGitRevert(new GitRevertStatus(GitRevertStatus.State.Reverted, "Reverted",
+                        "reverted in Git", "5e6f7a8b"))));
 
         Result result = watch.result();
 

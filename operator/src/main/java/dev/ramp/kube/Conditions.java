@@ -1,10 +1,10 @@
 package dev.ramp.kube;
 
+import dev.ramp.api.Timestamps;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,10 +34,10 @@ public final class Conditions {
         return of(type, status, reason, message, generation, Instant.now(clock));
     }
 
-    /** A condition stamped with the given time (to the second) and the observed generation. */
+    /** A condition stamped with the given time ({@link Timestamps}) and the observed generation. */
     public static Condition of(String type, String status, String reason, String message, Long generation, Instant at) {
         return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(Messages.bounded(message))
-                .withObservedGeneration(generation).withLastTransitionTime(at.truncatedTo(ChronoUnit.SECONDS).toString())
+                .withObservedGeneration(generation).withLastTransitionTime(Timestamps.format(at))
                 .build();
     }
 
@@ -78,6 +78,6 @@ public final class Conditions {
     }
 
     public String now() {
-        return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+        return Timestamps.format(Instant.now(clock));
     }
 }

@@ -3,6 +3,7 @@ package dev.ramp.rollout;
 import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.Durations;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutSpec;
 import java.time.Duration;
 
 /**
@@ -49,7 +50,7 @@ public record AnalysisSettings(Duration interval, int threshold, int inconclusiv
         Duration interval = Durations.parse(AnalysisSpec.effectiveInterval(analysis));
         int threshold = AnalysisSpec.effectiveThreshold(analysis);
         int inconclusiveLimit = AnalysisSpec.effectiveInconclusiveLimit(analysis);
-        Integer deadline = rollout.getSpec().getProgressDeadlineSeconds();
-        return new AnalysisSettings(interval, threshold, inconclusiveLimit, Duration.ofSeconds(deadline == null ? 600 : deadline));
+        return new AnalysisSettings(interval, threshold, inconclusiveLimit,
+                Duration.ofSeconds(RolloutSpec.effectiveProgressDeadlineSeconds(rollout.getSpec())));
     }
 }

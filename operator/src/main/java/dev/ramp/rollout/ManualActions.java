@@ -80,8 +80,8 @@ public class ManualActions {
         boolean wasPaused = Conditions.isTrue(context.status().getConditions(), PAUSED);
         if (paused && context.status().getPhase() != Phase.Initializing) {
             if (!wasPaused) {
-                String where = context.status().getStep() == null ? "in phase " + context.status().getPhase()
-                        : "at step " + (context.status().getStep() + 1);
+                Integer step = context.status().getCurrentStep() == null ? null : context.status().getCurrentStep().getIndex();
+                String where = step == null ? "in phase " + context.status().getPhase() : "at step " + (step + 1);
                 Transitions.setCondition(context, PAUSED, Conditions.TRUE, "Paused", "spec.paused is true: held " + where);
                 context.normal("Paused", "Release held " + where);
             }

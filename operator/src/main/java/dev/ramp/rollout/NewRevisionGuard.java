@@ -34,7 +34,7 @@ public class NewRevisionGuard {
                 .map(Workloads::revisionOf).filter(status.getLastAppliedRevision()::equals).isPresent()) {
             // The canary's pods now run the new template, which nothing has analysed: they lose
             // their share at once (no step, no weight); the primary finishes rolling out.
-            status.setStep(null);
+            status.setCurrentStep(null);
             status.setCanaryWeight(0);
             return Optional.empty();
         }
@@ -57,7 +57,7 @@ public class NewRevisionGuard {
         String cancelled = status.getLastAppliedRevision();
         status.setLastAppliedRevision(promoted);
         status.setLastAppliedCommit(status.getLastPromotedCommit());
-        status.setStep(null);
+        status.setCurrentStep(null);
         status.setCanaryWeight(0);
         status.setCanaryNotReadySince(null);
         Transitions.to(context, Phase.Initialized);

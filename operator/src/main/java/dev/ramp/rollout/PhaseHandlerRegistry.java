@@ -6,6 +6,8 @@ import dev.ramp.analysis.AnalysisMetrics;
 import dev.ramp.analysis.GatewayApiImplementation;
 import dev.ramp.analysis.Providers;
 import dev.ramp.api.Phase;
+import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.Timestamps;
 import dev.ramp.egress.EgressPolicy;
 import dev.ramp.kube.References;
 import dev.ramp.kube.EventRecorder;
@@ -116,12 +118,32 @@ public class PhaseHandlerRegistry {
         if (context.status().getPhase() == null) {
             context.status().setPhase(Phase.Initializing);
         }
+        recordWhatIsMissing(context);
         return router.apply(context)
                 .or(() -> routes.apply(context))
                 .or(() -> acceptance.apply(context))
                 .or(() -> actions.apply(context))
                 .or(() -> newRevision.apply(context))
                 .orElseGet(() -> forPhase(context.status().getPhase()).handle(context));
+    }
+
+    /**
+     * A status written before its fields existed (an operator upgraded mid-release): the phase and
+     * the step begin now, and are recorded so, rather than never being held or due. A release
+     * waiting for promotion passed every step, so it holds the last one; a Progressing release
+     * with no step goes through its gates again, with all traffic on the primary meanwhile.
+     */
+    private static void recordWhatIsMissing(RolloutContext context) {
+        RolloutStatus status = context.status();
+        if (status.getPhaseSince() == null) {
+            status.setPhaseSince(Timestamps.format(context.now()));
+        }
+        if (status.getPhase() == Phase.WaitingPromotion && status.getCurrentStep() == null) {
+            Transitions.toStep(context, ReleasePlan.of(context.rollout()).size() - 1);
+        }
+        if (status.getCurrentStep() != null && status.getCurrentStep().getStartedAt() == null) {
+            status.getCurrentStep().setStartedAt(Timestamps.format(context.now()));
+        }
     }
 
     /** The handler of a phase. */

@@ -68,7 +68,7 @@ public class ReleaseChecks {
                     result.failedOnErrors()), verdict, result.reason(), result.failures(), configuration,
                     result.failedMetric().map(cause::withMetric).orElse(cause)));
         }
-        status.setLastCheckTime(context.now().toString());
+        Transitions.checked(context);
         CheckVerdicts.record(settings, status, verdict);
         Transitions.setCondition(context, RolloutConditions.ANALYSIS, Conditions.TRUE, AnalysisReasons.CHECKS_PASSED, "all checks passed at " + where);
         return Optional.empty();
@@ -102,7 +102,7 @@ public class ReleaseChecks {
         status.setMetrics(new ArrayList<>());
         // Nothing is queried, so no query can ignore the revision: a warning from before is stale.
         status.setConditions(Conditions.without(status.getConditions(), AnalysisReasons.REVISION_SELECTED));
-        status.setLastCheckTime(context.now().toString());
+        Transitions.checked(context);
         CheckVerdicts.record(settings, status, Verdict.Passed);
         Transitions.setCondition(context, RolloutConditions.ANALYSIS, Conditions.TRUE, AnalysisReasons.SKIPPED,
                 "spec.analysis.skipAnalysis is true: the canary is not checked at " + where);
@@ -134,7 +134,7 @@ public class ReleaseChecks {
     private Next notPassed(RolloutContext context, AnalysisSettings settings, CheckVerdicts.Decision decision, Verdict verdict,
             String reason, String failures, boolean reportOnce, RollbackCause cause) {
         RolloutStatus status = context.status();
-        status.setLastCheckTime(context.now().toString());
+        Transitions.checked(context);
         boolean reported = Conditions.find(status.getConditions(), RolloutConditions.ANALYSIS)
                 .map(c -> reason.equals(c.getReason())).orElse(false);
         if (decision.outcome() == CheckVerdicts.Outcome.REPEATED) {

@@ -4,6 +4,7 @@ import dev.ramp.api.StepPlan;
 import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutSpec;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.Strategy;
 import dev.ramp.routing.Routing;
@@ -36,16 +37,17 @@ public final class ReleasePlan {
      */
     public static Routing routingOf(Rollout rollout) {
         RolloutStatus status = rollout.getStatus();
-        if (status == null || status.getStep() == null || !HOLDS_A_STEP.contains(status.getPhase())) {
+        Integer index = status == null || status.getCurrentStep() == null ? null : status.getCurrentStep().getIndex();
+        if (index == null || !HOLDS_A_STEP.contains(status.getPhase())) {
             return Routing.of(Weights.ALL_PRIMARY);
         }
         List<Step> steps = of(rollout);
-        return steps.get(Math.min(status.getStep(), steps.size() - 1)).routing();
+        return steps.get(Math.min(index, steps.size() - 1)).routing();
     }
 
     public static List<Step> of(Rollout rollout) {
         AnalysisSpec analysis = rollout.getSpec().getAnalysis();
-        Strategy strategy = rollout.getSpec().getStrategy() == null ? Strategy.Canary : rollout.getSpec().getStrategy();
+        Strategy strategy = RolloutSpec.effectiveStrategy(rollout.getSpec());
         int iterations = AnalysisSpec.effectiveIterations(analysis);
         List<Step> steps = new ArrayList<>();
         switch (strategy) {

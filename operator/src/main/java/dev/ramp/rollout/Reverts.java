@@ -7,7 +7,7 @@ import dev.ramp.work.Observation;
  * The Git revert of a failed release as the state machine asks for it: a fetch and a push, so it
  * runs outside the reconcile threads like the probes ({@link AsyncProbes#reverts}), and the
  * Failed phase holds while it is pending. The revert is idempotent and its intent is recorded
- * first (GitReverted=Unknown, Reverting), so a repeated ask does no harm.
+ * first (status.gitRevert Pending, Reverting), so a repeated ask does no harm.
  */
 public interface Reverts {
 

@@ -68,12 +68,13 @@ public final class RolloutContext {
         RolloutStatus status = rollout.getStatus();
         // Fixed before any decision changes the status: each question of this pass belongs to it.
         this.round = status == null ? "" : status.getPhase() + "/" + status.getLastAppliedRevision() + "/"
-                + status.getStep() + "/" + status.getLastCheckTime();
+                + (status.getCurrentStep() == null ? "none" : status.getCurrentStep().getIndex() + "/"
+                        + status.getCurrentStep().getStartedAt() + "/" + status.getCurrentStep().getLastCheckAt());
     }
 
     /**
      * The round of checks this pass belongs to, as its status stood before the pass: phase,
-     * revision, step and last check. Every check ends by recording its time, so a new round is a
+     * revision, step (its index and start) and last check. Every check ends by recording its time, so a new round is a
      * new question to the probes, and a pass repeated in the same round gets the same answers.
      */
     public String round() {

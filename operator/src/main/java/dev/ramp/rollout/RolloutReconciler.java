@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -33,8 +32,9 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Drives each Rollout through its phases. It finds the target Deployment, then hands the
- * Rollout to the handler of its current phase and writes back the status that handler returns.
+ * Drives each Rollout through its phases, one pass at a time: observe (the target Deployment and
+ * what else the pass decides from), decide (the phase's handler, {@link PhaseHandlerRegistry}),
+ * apply (the status written by {@link RolloutStatusWriter}, then routing and effects).
  * What wakes it is {@link RolloutEventSources}: a change to the target or the primary, to what Ramp
  * generates, or an answer from outside that a pass was holding for.
  */
@@ -55,7 +55,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
     private final EventRecorder events;
     private final PhaseHandlerRegistry handlers;
     private final Clock clock;
-    private final RecentWrites writes;
+    private final RolloutStatusWriter writer;
     private final RolloutEventSources sources;
 
     public RolloutReconciler(Conditions conditions, EventRecorder events, PhaseHandlerRegistry handlers,
@@ -65,7 +65,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         this.events = events;
         this.handlers = handlers;
         this.clock = clock;
-        this.writes = new RecentWrites(clock);
+        this.writer = new RolloutStatusWriter(conditions, clock);
     }
 
     @Override
@@ -80,8 +80,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
      */
     @Override
     public UpdateControl<Rollout> reconcile(Rollout cached, Context<Rollout> context) {
-        Rollout rollout = writes.freshest(cached).orElseGet(() -> context.getClient().resources(Rollout.class)
-                .inNamespace(cached.getMetadata().getNamespace()).withName(cached.getMetadata().getName()).get());
+        Rollout rollout = writer.latest(context.getClient(), cached).orElse(null);
         if (rollout == null) {
             return UpdateControl.noUpdate();
         }
@@ -90,63 +89,49 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         if (target.isEmpty()) {
             return targetNotFound(rollout, names.target());
         }
-        String before = Serialization.asJson(rollout.getStatus());
-        RolloutStatus status = rollout.getStatus();
+        String before = RolloutStatusWriter.snapshot(rollout);
+        RolloutContext pass = observe(context, rollout, target.get(), names);
         recovered(rollout);
-        Optional<String> routerNotInstalled = handlers.generated().routerNotInstalled(rollout, sources.watchInstalled(context));
-        List<HasMetadata> routing = sources.cachedRouting(context);
-        RolloutContext pass = new RolloutContext(rollout, target.get(), RolloutEventSources.deployment(context, names.primary()),
-                RolloutEventSources.releasePods(context, rollout), TemplateLookup.of(context.getSecondaryResources(MetricTemplate.class)),
-                clock.instant(), routerNotInstalled, handlers.generated().routeAcceptance(rollout, routing));
         Next next = handlers.decide(pass);
-        status.setObservedGeneration(rollout.getMetadata().getGeneration());
-        handlers.metrics().observe(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),
-                status.getPhase(), status.getCanaryWeight());
-        if (pass.effects().contains(new Effect.RouteToPrimary())) {
-            handlers.generated().routeToPrimary(rollout, routing);
-            handlers.metrics().routedToPrimary(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(),
-                    Duration.between(pass.now(), clock.instant()));
-        }
-        if (!Serialization.asJson(status).equals(before)) {
-            writes.wrote(writeStatus(context, rollout, before));
-        }
-        // Routing, Services and the decided effects follow the status just written, never one that
-        // might be lost: were the write refused, the pass ends here and nothing changes.
-        int told = handlers.effects().tell(pass, 0);
-        // Held while the router is not installed (RouterGuard): nothing is written, not even the Services.
-        if (routerNotInstalled.isEmpty()) {
-            handlers.generated().apply(rollout, target.get(), context.getSecondaryResources(Service.class), routing);
-        }
-        handlers.effects().apply(pass);
-        handlers.effects().tell(pass, told);
+        rollout.getStatus().setObservedGeneration(rollout.getMetadata().getGeneration());
+        apply(context, pass, before);
         UpdateControl<Rollout> control = UpdateControl.noUpdate();
         next.after().ifPresent(control::rescheduleAfter);
         return control;
     }
 
+    /** What a pass decides from: the Rollout, its target, primary and Pods, its templates, now, and whether its router is installed. */
+    private RolloutContext observe(Context<Rollout> context, Rollout rollout, Deployment target, RolloutNames names) {
+        return new RolloutContext(rollout, target, RolloutEventSources.deployment(context, names.primary()),
+                RolloutEventSources.releasePods(context, rollout), TemplateLookup.of(context.getSecondaryResources(MetricTemplate.class)),
+                clock.instant(), handlers.generated().routerNotInstalled(rollout, sources.watchInstalled(context)),
+                handlers.generated().routeAcceptance(rollout, sources.cachedRouting(context)));
+    }
+
     /**
-     * Writes the new status with the resourceVersion read at the start of this pass, so that it
-     * replaces only the status this pass started from. A 409 means the Rollout changed meanwhile:
-     * when only its metadata or spec did (a GitSource stamping its commit annotation), the status
-     * is still the one this pass decided from, and it is written again on the new version; when
-     * the status itself changed (a deposed leader's pass, a stale read), this pass's decision is
-     * dropped and the next pass starts from the latest status.
+     * Carries out a decided pass: a rollback's traffic to the primary first, then the status
+     * write; routing, Services and the decided effects follow the status just written, never one
+     * that might be lost: were the write refused, the pass ends there and nothing changes.
      */
-    private static Rollout writeStatus(Context<Rollout> context, Rollout rollout, String statusBefore) {
-        var resource = context.getClient().resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace());
-        try {
-            return resource.resource(rollout).updateStatus();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
-            }
-            Rollout latest = resource.withName(rollout.getMetadata().getName()).get();
-            if (latest == null || !Serialization.asJson(latest.getStatus()).equals(statusBefore)) {
-                throw e;
-            }
-            rollout.getMetadata().setResourceVersion(latest.getMetadata().getResourceVersion());
-            return resource.resource(rollout).updateStatus();
+    private void apply(Context<Rollout> context, RolloutContext pass, String before) {
+        Rollout rollout = pass.rollout();
+        RolloutStatus status = rollout.getStatus();
+        String namespace = rollout.getMetadata().getNamespace();
+        handlers.metrics().observe(namespace, rollout.getMetadata().getName(), status.getPhase(), status.getCanaryWeight());
+        List<HasMetadata> routing = sources.cachedRouting(context);
+        if (pass.effects().contains(new Effect.RouteToPrimary())) {
+            handlers.generated().routeToPrimary(rollout, routing);
+            handlers.metrics().routedToPrimary(namespace, rollout.getMetadata().getName(),
+                    Duration.between(pass.now(), clock.instant()));
         }
+        writer.write(context.getClient(), rollout, before);
+        int told = handlers.effects().tell(pass, 0);
+        // Held while the router is not installed (RouterGuard): nothing is written, not even the Services.
+        if (pass.routerNotInstalled().isEmpty()) {
+            handlers.generated().apply(rollout, pass.target(), context.getSecondaryResources(Service.class), routing);
+        }
+        handlers.effects().apply(pass);
+        handlers.effects().tell(pass, told);
     }
 
     /**
@@ -169,23 +154,9 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         } else {
             LOG.warnf(e, "rollout %s/%s: %s", rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(), message);
         }
-        // The copy JOSDK hands over may be older than the status last written (a pass that failed
-        // after another wrote): the condition goes onto the latest status, under its resourceVersion,
-        // never the whole stale status. Without an API server there is nothing to write; JOSDK retries.
+        // Without an API server there is nothing to write; JOSDK retries.
         try {
-            var resource = context.getClient().resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace());
-            Rollout latest = resource.withName(rollout.getMetadata().getName()).get();
-            if (latest == null || latest.getStatus() == null) {
-                return ErrorStatusUpdateControl.noStatusUpdate();
-            }
-            RolloutStatus status = latest.getStatus();
-            boolean same = Conditions.find(status.getConditions(), RolloutConditions.READY).map(c -> reason.equals(c.getReason())
-                    && message.equals(c.getMessage())).orElse(false);
-            if (!same) {
-                status.setConditions(Conditions.merge(status.getConditions(), conditions.of(RolloutConditions.READY, Conditions.UNKNOWN, reason,
-                        message.length() > 1000 ? message.substring(0, 1000) + "…" : message, latest.getMetadata().getGeneration())));
-                resource.resource(latest).updateStatus();
-            }
+            writer.readyCondition(context.getClient(), rollout, Conditions.UNKNOWN, reason, message);
         } catch (KubernetesClientException unreachable) {
             LOG.debugf("rollout %s/%s: condition not written: %s", rollout.getMetadata().getNamespace(),
                     rollout.getMetadata().getName(), unreachable.getMessage());

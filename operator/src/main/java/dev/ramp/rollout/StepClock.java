@@ -1,14 +1,17 @@
 package dev.ramp.rollout;
 
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.StepStatus;
+import dev.ramp.api.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
  * The timing of a release's steps, decided from the settings, the times recorded in status and
- * now, with no I/O: when the next check is due, whether a step has been held long enough, and
- * how long a canary may still take to become ready. Unit-tested with a fixed clock.
+ * now, with no I/O: when the next check is due (from the step's {@code lastCheckAt}), whether a
+ * step has been held long enough (from its {@code startedAt}), and how long a canary may still
+ * take to become ready ({@code canaryNotReadySince}). Unit-tested with a fixed clock.
  */
 public record StepClock(AnalysisSettings settings, RolloutStatus status, Instant now) {
 
@@ -16,15 +19,17 @@ public record StepClock(AnalysisSettings settings, RolloutStatus status, Instant
 
     /**
      * How long until the next check, or empty when it is due now. Before traffic, checks (the
-     * confirm-rollout and pre-rollout hooks) come once per interval; during a step, every
-     * {@code checkEvery}, backed off while checks are inconclusive.
+     * confirm-rollout and pre-rollout hooks) come at once, then once per interval; during a step,
+     * every {@code checkEvery} from the last check (the first one from the step's start), backed
+     * off while checks are inconclusive. A step with no time recorded is checked now.
      */
     public Optional<Duration> untilNextCheck() {
-        if (status.getLastCheckTime() == null) {
-            return Optional.empty();
+        StepStatus step = status.getCurrentStep();
+        if (step == null || step.getIndex() == null) {
+            return lastCheck(step).flatMap(last -> remaining(last.plus(settings.interval())));
         }
-        Duration every = status.getStep() == null ? settings.interval() : CheckVerdicts.nextCheck(settings, status);
-        return remaining(Instant.parse(status.getLastCheckTime()).plus(every));
+        Optional<Instant> from = lastCheck(step).or(() -> Timestamps.parse(step.getStartedAt()));
+        return from.flatMap(last -> remaining(last.plus(CheckVerdicts.nextCheck(settings, status))));
     }
 
     /**
@@ -32,7 +37,7 @@ public record StepClock(AnalysisSettings settings, RolloutStatus status, Instant
      * than {@code checkEvery}), or empty when it has been held for the interval and may advance.
      */
     public Optional<Duration> holdLeft() {
-        Duration left = settings.interval().minus(sinceTransition());
+        Duration left = settings.interval().minus(sinceStepStart());
         if (left.isNegative() || left.isZero()) {
             return Optional.empty();
         }
@@ -46,8 +51,8 @@ public record StepClock(AnalysisSettings settings, RolloutStatus status, Instant
      * so a long step, pause or gate does not use it up.
      */
     public Optional<Duration> untilReadinessDeadline() {
-        String since = status.getCanaryNotReadySince();
-        Duration unready = since == null ? Duration.ZERO : Duration.between(Instant.parse(since), now);
+        Duration unready = Timestamps.parse(status.getCanaryNotReadySince()).map(since -> Duration.between(since, now))
+                .orElse(Duration.ZERO);
         Duration left = settings.progressDeadline().minus(unready);
         if (left.isNegative()) {
             return Optional.empty();
@@ -55,9 +60,14 @@ public record StepClock(AnalysisSettings settings, RolloutStatus status, Instant
         return Optional.of(left.compareTo(MAX_READINESS_POLL) < 0 ? left : MAX_READINESS_POLL);
     }
 
-    private Duration sinceTransition() {
-        String since = status.getLastTransitionTime();
-        return since == null ? Duration.ZERO : Duration.between(Instant.parse(since), now);
+    /** How long the current step has been held; a step with no start recorded counts as begun now. */
+    private Duration sinceStepStart() {
+        return Optional.ofNullable(status.getCurrentStep()).flatMap(step -> Timestamps.parse(step.getStartedAt()))
+                .map(since -> Duration.between(since, now)).orElse(Duration.ZERO);
+    }
+
+    private static Optional<Instant> lastCheck(StepStatus step) {
+        return step == null ? Optional.empty() : Timestamps.parse(step.getLastCheckAt());
     }
 
     private Optional<Duration> remaining(Instant due) {

@@ -4,10 +4,10 @@ import dev.ramp.api.Phase;
 import dev.ramp.api.RollbackCause;
 import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.StepStatus;
+import dev.ramp.api.Timestamps;
 import dev.ramp.kube.Conditions;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 
 /**
  * The status changes several phases share: starting a release, moving to a phase, rolling back,
@@ -21,7 +21,24 @@ public final class Transitions {
 
     public static void to(RolloutContext context, Phase phase) {
         context.status().setPhase(phase);
-        context.status().setLastTransitionTime(seconds(context.now()));
+        context.status().setPhaseSince(Timestamps.format(context.now()));
+    }
+
+    /**
+     * The release reaches traffic step {@code index} (null: before traffic, while the pre-traffic
+     * webhooks are asked): a new step with its own clock, no check and no rollout webhooks passed yet.
+     */
+    public static void toStep(RolloutContext context, Integer index) {
+        context.status().setCurrentStep(new StepStatus(index, Timestamps.format(context.now())));
+    }
+
+    /** A check of the current step ran now (before traffic, a new pre-traffic step begins with it if none is recorded). */
+    public static void checked(RolloutContext context) {
+        RolloutStatus status = context.status();
+        if (status.getCurrentStep() == null) {
+            toStep(context, null);
+        }
+        status.getCurrentStep().setLastCheckAt(Timestamps.format(context.now()));
     }
 
     /**
@@ -33,19 +50,17 @@ public final class Transitions {
         boolean restart = status.getPhase() == Phase.Progressing;
         status.setLastAppliedRevision(revision);
         status.setLastAppliedCommit(context.targetCommit());
-        status.setReleaseStartTime(seconds(context.now()));
+        status.setReleaseStartTime(Timestamps.format(context.now()));
         status.setFailedChecks(0);
         status.setInconclusiveChecks(0);
         status.setFailingEvidence(null);
         status.setRollbackCause(null);
         status.setIterations(0);
-        status.setStep(null);
-        status.setRolloutHooksStep(null);
+        toStep(context, null);
         status.setCanaryNotReadySince(null);
         status.setCanaryWeight(0);
-        status.setLastCheckTime(null);
         status.getMetrics().clear();
-        status.setRevertCommit(null);
+        status.setGitRevert(null);
         status.setConditions(Conditions.without(status.getConditions(), RolloutConditions.GIT_REVERTED));
         context.effect(new Effect.ScaleUpCanary(revision));
         to(context, Phase.Progressing);
@@ -72,7 +87,7 @@ public final class Transitions {
         RolloutStatus status = context.status();
         context.effect(new Effect.RouteToPrimary());
         status.setCanaryWeight(0);
-        status.setStep(null);
+        status.setCurrentStep(null);
         status.setRollbackCause(cause);
         to(context, Phase.Failed);
         setCondition(context, RolloutConditions.PROMOTED, Conditions.FALSE, cause.getReason(), "rolled back revision "
@@ -87,10 +102,8 @@ public final class Transitions {
      * {@link #notifyPostRollout}, once the end is written in status.
      */
     public static void finished(RolloutContext context, String outcome) {
-        String started = context.status().getReleaseStartTime();
-        if (started != null) {
-            context.effect(new Effect.ReleaseFinished(outcome, Duration.between(Instant.parse(started), context.now())));
-        }
+        Timestamps.parse(context.status().getReleaseStartTime()).ifPresent(started ->
+                context.effect(new Effect.ReleaseFinished(outcome, Duration.between(started, context.now()))));
     }
 
     /**
@@ -115,9 +128,5 @@ public final class Transitions {
     public static void setCondition(RolloutContext context, String type, String status, String reason, String message) {
         context.status().setConditions(Conditions.merge(context.status().getConditions(),
                 Conditions.of(type, status, reason, message, context.rollout().getMetadata().getGeneration(), context.now())));
-    }
-
-    private static String seconds(Instant instant) {
-        return instant.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 }

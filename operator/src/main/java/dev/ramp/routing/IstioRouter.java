@@ -37,8 +37,8 @@ import java.util.TreeSet;
  */
 public class IstioRouter implements TrafficRouter {
 
-    static final String PRIMARY_ROUTE = "primary";
-    static final String CANARY_ROUTE = "canary";
+    static final String PRIMARY_ROUTE = RolloutNames.PRIMARY_ROUTE;
+    static final String CANARY_ROUTE = RolloutNames.CANARY_ROUTE;
 
     /** Istio's exportTo value for "this object's own namespace". */
     static final String OWN_NAMESPACE = ".";

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ramp.api.GitAuthor;
 import dev.ramp.api.GitRevertReasons;
 import dev.ramp.api.GitRevertSpec;
+import dev.ramp.api.GitRevertStatus;
 import dev.ramp.api.LocalObjectRef;
 import dev.ramp.api.RampLabels;
 import dev.ramp.api.RolloutSpec;
@@ -177,12 +178,13 @@ class GitRevertTest {
         assertThat(gitReverted.getStatus()).isEqualTo("False");
         assertThat(gitReverted.getReason()).isEqualTo("NotReverted");
         assertThat(gitReverted.getMessage()).contains("inconclusive").contains("ramp retry");
+        assertThat(failed.getStatus().getGitRevert().getState()).isEqualTo(GitRevertStatus.State.NotReverted);
         assertThat(image("podinfo-primary")).isEqualTo("podinfo:1.0");
 
         // Git still declares the release, and nothing is pushed later either.
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
                 .until(() -> fx.dev.log().get(0).name().equals(unjudged));
-        assertThat(rollout().getStatus().getRevertCommit()).isNull();
+        assertThat(revertCommit(rollout())).isNull();
         assertThat(fx.dev.read("main", "apps/podinfo/deploy.yaml")).isEqualTo(deployment("podinfo:2.0"));
     }
 
@@ -195,7 +197,7 @@ class GitRevertTest {
 
         Rollout reverted = awaitRollout(RELEASE, r -> Conditions.isTrue(r.getStatus().getConditions(), "GitReverted"));
         assertThat(reverted.getStatus().getPhase()).isEqualTo(Phase.Failed);
-        String revert = reverted.getStatus().getRevertCommit();
+        String revert = revertCommit(reverted);
         assertThat(revert).isNotNull();
 
         List<RevCommit> log = fx.dev.log();
@@ -309,7 +311,7 @@ class GitRevertTest {
 
         Rollout reverted = awaitRollout(RELEASE, r -> Conditions.isTrue(r.getStatus().getConditions(), "GitReverted"));
         List<RevCommit> log = fx.dev.log();
-        assertThat(log.get(0).name()).isEqualTo(reverted.getStatus().getRevertCommit());
+        assertThat(log.get(0).name()).isEqualTo(revertCommit(reverted));
         assertThat(log.get(1).getShortMessage()).isEqualTo("a colleague's unrelated change");
         assertThat(fx.dev.read("main", "apps/podinfo/deploy.yaml")).isEqualTo(deployment("podinfo:1.0"));
         assertThat(fx.dev.read("main", "apps/other/config.yaml")).contains("moved-on");
@@ -332,7 +334,8 @@ class GitRevertTest {
         assertThat(condition(refused, "GitReverted").getReason()).isEqualTo("RevertConflict");
         assertThat(condition(refused, "GitReverted").getMessage()).contains("apps/podinfo/deploy.yaml");
         assertThat(refused.getStatus().getPhase()).isEqualTo(Phase.Failed);
-        assertThat(refused.getStatus().getRevertCommit()).isNull();
+        assertThat(refused.getStatus().getGitRevert().getState()).isEqualTo(GitRevertStatus.State.Refused);
+        assertThat(revertCommit(refused)).isNull();
         assertThat(fx.dev.log().get(0).name()).isEqualTo(later);
         assertThat(image("podinfo-primary")).isEqualTo("podinfo:1.0");
         assertThat(fx.client.apps().deployments().inNamespace(fx.namespace).withName("podinfo").get().getSpec().getReplicas())
@@ -363,6 +366,10 @@ class GitRevertTest {
         return await().atMost(within).pollInterval(Duration.ofMillis(200))
                 .until(this::rollout, r -> r != null && r.getStatus() != null && r.getStatus().getPhase() != null
                         && until.test(r));
+    }
+
+    private static String revertCommit(Rollout rollout) {
+        return rollout.getStatus().getGitRevert() == null ? null : rollout.getStatus().getGitRevert().getCommit();
     }
 
     private static io.fabric8.kubernetes.api.model.Condition condition(Rollout rollout, String type) {

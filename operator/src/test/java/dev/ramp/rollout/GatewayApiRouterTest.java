@@ -317,12 +317,12 @@ class GatewayApiRouterTest {
                 && describe(httpRoute()).equals("80/20"));
         gateways.refuse("public", "NotAllowedByListeners");
         awaitCondition(RoutingCondition.ACCEPTED_TYPE, RoutingCondition.NOT_ACCEPTED);
-        Integer step = fx.rollout().getStatus().getStep();
+        Integer step = fx.rollout().getStatus().getCurrentStep().getIndex();
         String weights = describe(httpRoute());
         // Three intervals and more: no step advances, nothing is reverted, the route stays as it was.
         await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8)).until(() -> {
             Rollout now = fx.rollout();
-            return now.getStatus().getPhase() == Phase.Progressing && step.equals(now.getStatus().getStep())
+            return now.getStatus().getPhase() == Phase.Progressing && step.equals(now.getStatus().getCurrentStep().getIndex())
                     && describe(httpRoute()).equals(weights);
         });
         assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:1.0");

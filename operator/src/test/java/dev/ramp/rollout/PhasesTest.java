@@ -8,7 +8,9 @@ import dev.ramp.analysis.MetricOutcome;
 import dev.ramp.analysis.TemplateLookup;
 import dev.ramp.api.AnalysisReasons;
 import dev.ramp.api.AnalysisSpec;
+import dev.ramp.api.GitRevertReasons;
 import dev.ramp.api.GitRevertSpec;
+import dev.ramp.api.GitRevertStatus;
 import dev.ramp.api.LocalObjectRef;
 import dev.ramp.api.MetricStatus;
 import dev.ramp.api.Phase;
@@ -18,6 +20,8 @@ import dev.ramp.api.RolloutActions;
 import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.RolloutSpec;
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.StepStatus;
+import dev.ramp.api.Timestamps;
 import dev.ramp.api.RoutingCondition;
 import dev.ramp.api.ServiceSpec;
 import dev.ramp.api.TargetRef;
@@ -145,17 +149,33 @@ class PhasesTest {
         return Conditions.find(status().getConditions(), type).map(field);
     }
 
-    /** Version 2.0 released, at {@code step}, its last check and the step's start at {@code since}. */
+    /** A time as status records it: {@code after} past T0. */
+    private static String at(Duration after) {
+        return Timestamps.format(T0.plus(after));
+    }
+
+    /** The traffic step the release holds, or null before traffic or outside a release. */
+    private Integer stepIndex() {
+        return status().getCurrentStep() == null ? null : status().getCurrentStep().getIndex();
+    }
+
+    /** The release is before traffic, begun at T0 with no check yet: the pre-traffic webhooks are due. */
+    private void beforeTraffic() {
+        status().setCurrentStep(new StepStatus(null, at(Duration.ZERO)));
+    }
+
+    /** Version 2.0 released, at {@code step}, its last check, the step's start and its rollout hooks passing at {@code since}. */
     private void releasingAt(int step, Duration since) {
         status().setPhase(Phase.Progressing);
         status().setLastAppliedRevision(revisionOf("2.0"));
         status().setLastPromotedRevision(revisionOf("1.0"));
-        status().setReleaseStartTime(T0.toString());
-        status().setStep(step);
-        status().setRolloutHooksStep(step);
+        status().setReleaseStartTime(at(Duration.ZERO));
+        status().setPhaseSince(at(Duration.ZERO));
+        StepStatus current = new StepStatus(step, at(since));
+        current.setLastCheckAt(at(since));
+        current.setHooksPassedAt(at(since));
+        status().setCurrentStep(current);
         status().setCanaryWeight(step == 0 ? 20 : 50);
-        status().setLastTransitionTime(T0.plus(since).toString());
-        status().setLastCheckTime(T0.plus(since).toString());
         status().setFailedChecks(0);
         status().setInconclusiveChecks(0);
         primary = primaryRunning("1.0", true);
@@ -217,7 +237,7 @@ class PhasesTest {
 
             assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
             assertThat(status().getLastAppliedRevision()).isEqualTo(revisionOf("2.0"));
-            assertThat(status().getStep()).isNull();
+            assertThat(stepIndex()).isNull();
             assertThat(ReleasePlan.routingOf(rollout).weights()).isEqualTo(dev.ramp.routing.Weights.ALL_PRIMARY);
             assertThat(pass.effects()).containsExactly(new Effect.ScaleUpCanary(revisionOf("2.0")));
             assertThat(events()).containsExactly("ReleaseStarted");
@@ -239,11 +259,11 @@ class PhasesTest {
         @Test
         void theEndOfAReleaseIsToldToPostRolloutHooksOnceAndOnlyAfterItIsWritten() {
             status().setPhase(Phase.Succeeded);
-            status().setReleaseStartTime(T0.toString());
+            status().setReleaseStartTime(at(Duration.ZERO));
             target = deployment("podinfo", "1.0", 1, true);
 
             decideAt(Duration.ZERO);
-            assertThat(status().getPostRolloutNotified()).isEqualTo(T0.toString());
+            assertThat(status().getPostRolloutNotified()).isEqualTo(at(Duration.ZERO));
             assertThat(pass.effects()).startsWith(new Effect.NotifyPostRollout());
 
             decideAt(Duration.ofSeconds(1));
@@ -261,7 +281,7 @@ class PhasesTest {
             rollout.getSpec().setProgressDeadlineSeconds(60);
 
             Next next = decideAt(Duration.ofSeconds(10));
-            assertThat(status().getCanaryNotReadySince()).isEqualTo(T0.plusSeconds(10).toString());
+            assertThat(status().getCanaryNotReadySince()).isEqualTo(at(Duration.ofSeconds(10)));
             assertThat(pass.effects()).containsExactly(new Effect.ScaleUpCanary(revisionOf("2.0")));
             assertThat(next.after()).contains(Duration.ofSeconds(5));
 
@@ -338,13 +358,12 @@ class PhasesTest {
         @Test
         void aReadyTargetWhosePodsLackTheRevisionLabelIsNoCanaryYet() {
             releasingAt(0, Duration.ZERO);
-            status().setStep(null);
-            status().setLastCheckTime(null);
+            beforeTraffic();
             target = deployment("podinfo", "2.0", 1, true);
 
             decideAt(Duration.ZERO);
 
-            assertThat(status().getStep()).isNull();
+            assertThat(stepIndex()).isNull();
             assertThat(probes.checksRun).isZero();
             assertThat(pass.effects()).containsExactly(new Effect.ScaleUpCanary(revisionOf("2.0")));
         }
@@ -361,14 +380,11 @@ class PhasesTest {
         @Test
         void theFirstStepFollowsTheGatesAndIsRecordedBeforeAnyTrafficMoves() {
             releasingAt(0, Duration.ZERO);
-            status().setStep(null);
-            status().setRolloutHooksStep(null);
-            status().setCanaryWeight(0);
-            status().setLastCheckTime(null);
+            beforeTraffic();
 
             Next next = decideAt(Duration.ZERO);
 
-            assertThat(status().getStep()).isZero();
+            assertThat(stepIndex()).isZero();
             assertThat(status().getCanaryWeight()).isEqualTo(20);
             assertThat(ReleasePlan.routingOf(rollout).weights().canary()).isEqualTo(20);
             assertThat(events()).containsExactly("StepAdvanced");
@@ -379,13 +395,12 @@ class PhasesTest {
         void aConfirmRolloutHookSayingNoHoldsTheReleaseWithoutTraffic() {
             hook(WebhookSpec.Type.ConfirmRollout);
             releasingAt(0, Duration.ZERO);
-            status().setStep(null);
-            status().setLastCheckTime(null);
+            beforeTraffic();
             probes.refuse(WebhookSpec.Type.ConfirmRollout, new HookAnswer(403, "gate answered 403", null));
 
             decideAt(Duration.ZERO);
 
-            assertThat(status().getStep()).isNull();
+            assertThat(stepIndex()).isNull();
             assertThat(condition(RolloutConditions.WEBHOOKS, c -> c.getReason())).contains("WaitingForConfirmation");
         }
 
@@ -405,13 +420,102 @@ class PhasesTest {
             probes.answer(passed());
 
             Next held = decideAt(Duration.ofSeconds(5));
-            assertThat(status().getStep()).isZero();
+            assertThat(stepIndex()).isZero();
             assertThat(held.after()).contains(Duration.ofSeconds(5));
 
             decideAt(Duration.ofSeconds(30));
-            assertThat(status().getStep()).isEqualTo(1);
+            assertThat(stepIndex()).isEqualTo(1);
             assertThat(status().getCanaryWeight()).isEqualTo(50);
             assertThat(condition(RolloutConditions.ANALYSIS, c -> c.getStatus())).contains(Conditions.TRUE);
+        }
+
+        @Test
+        void aReleaseWrittenByAnOlderOperatorResumesFromTheGatesWithoutTrafficNeverCrashing() {
+            // status.step, lastTransitionTime, lastCheckTime and rolloutHooksStep are gone: such a
+            // release holds no step Ramp can trust, so traffic returns to the primary and the
+            // release goes through its gates again.
+            rollout.setStatus(io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+                    {"phase": "Progressing", "canaryWeight": 50, "step": 1, "rolloutHooksStep": 1,
+                     "lastTransitionTime": "2026-11-30T11:59:00Z", "lastCheckTime": "2026-11-30T11:59:55Z",
+                     "revertCommit": "f00d", "failedChecks": 0, "inconclusiveChecks": 0,
+                     "lastAppliedRevision": "%s", "lastPromotedRevision": "%s", "releaseStartTime": "2026-11-30T11:58:00Z"}
+                    """.formatted(revisionOf("2.0"), revisionOf("1.0")), RolloutStatus.class));
+            primary = primaryRunning("1.0", true);
+            target = canaryRunning("2.0", true);
+
+            decideAt(Duration.ZERO);
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+            assertThat(status().getPhaseSince()).isEqualTo(at(Duration.ZERO));
+            assertThat(stepIndex()).isZero();
+            assertThat(status().getCurrentStep().getStartedAt()).isEqualTo(at(Duration.ZERO));
+            assertThat(events()).containsExactly("StepAdvanced");
+        }
+
+        @Test
+        void theNextCheckIsPacedFromTheStepsLastCheckNotFromItsStart() {
+            releasingAt(0, Duration.ZERO);
+            status().getCurrentStep().setLastCheckAt(at(Duration.ofSeconds(20)));
+            probes.answer(passed());
+
+            Next early = decideAt(Duration.ofSeconds(22));
+            assertThat(probes.checksRun).isZero();
+            assertThat(early.after()).contains(Duration.ofSeconds(3));
+
+            decideAt(Duration.ofSeconds(25));
+            assertThat(probes.checksRun).isPositive();
+            assertThat(status().getCurrentStep().getLastCheckAt()).isEqualTo(at(Duration.ofSeconds(25)));
+        }
+
+        @Test
+        void theHoldRunsFromTheStepsStartAndTheNextStepBeginsWithItsOwnClock() {
+            releasingAt(0, Duration.ZERO);
+            status().getCurrentStep().setStartedAt(at(Duration.ofSeconds(10)));
+            probes.answer(passed());
+
+            Next held = decideAt(Duration.ofSeconds(35));
+            assertThat(stepIndex()).as("held 25s of 30").isZero();
+            assertThat(held.after()).contains(Duration.ofSeconds(5));
+
+            decideAt(Duration.ofSeconds(40));
+            assertThat(stepIndex()).isEqualTo(1);
+            assertThat(status().getCurrentStep().getStartedAt()).isEqualTo(at(Duration.ofSeconds(40)));
+            assertThat(status().getCurrentStep().getLastCheckAt()).as("no check yet at the new step").isNull();
+            assertThat(status().getCurrentStep().getHooksPassedAt()).as("its rollout hooks not asked yet").isNull();
+        }
+
+        @Test
+        void rolloutHooksAreAskedOncePerStepAndTheirPassingIsRecordedWithTheTime() {
+            hook(WebhookSpec.Type.Rollout);
+            releasingAt(0, Duration.ZERO);
+            status().getCurrentStep().setHooksPassedAt(null);
+            probes.answer(passed());
+
+            decideAt(Duration.ofSeconds(5));
+            assertThat(status().getCurrentStep().getHooksPassedAt()).isEqualTo(at(Duration.ofSeconds(5)));
+            long asked = probes.hooksAsked.stream().filter(WebhookSpec.Type.Rollout::equals).count();
+            assertThat(asked).isPositive();
+
+            decideAt(Duration.ofSeconds(10));
+            assertThat(status().getCurrentStep().getLastCheckAt()).as("a second check ran").isEqualTo(at(Duration.ofSeconds(10)));
+            assertThat(probes.hooksAsked.stream().filter(WebhookSpec.Type.Rollout::equals).count()).isEqualTo(asked);
+        }
+
+        @Test
+        void aStepRecordedWithoutItsStartIsHeldFromWhenTheOperatorFirstSeesIt() {
+            // A status written by an operator before the step's clock existed: the hold runs from now, never forever.
+            releasingAt(0, Duration.ZERO);
+            status().getCurrentStep().setStartedAt(null);
+            probes.answer(passed());
+
+            decideAt(Duration.ofSeconds(5));
+            assertThat(status().getCurrentStep().getStartedAt()).isEqualTo(at(Duration.ofSeconds(5)));
+
+            decideAt(Duration.ofSeconds(30));
+            assertThat(stepIndex()).isZero();
+
+            decideAt(Duration.ofSeconds(35));
+            assertThat(stepIndex()).isEqualTo(1);
         }
 
         @Test
@@ -444,7 +548,7 @@ class PhasesTest {
 
             Next next = decideAt(Duration.ofSeconds(5));
 
-            assertThat(status().getStep()).isZero();
+            assertThat(stepIndex()).isZero();
             assertThat(status().getFailedChecks()).isZero();
             assertThat(status().getInconclusiveChecks()).isEqualTo(1);
             assertThat(next.after()).contains(Duration.ofSeconds(5));
@@ -535,22 +639,22 @@ class PhasesTest {
             decideAt(Duration.ofSeconds(30));
 
             assertThat(status().getPhase()).isEqualTo(Phase.WaitingPromotion);
-            assertThat(status().getStep()).isEqualTo(1);
+            assertThat(stepIndex()).isEqualTo(1);
         }
 
         @Test
         void aRolloutHookThatSaysNoIsAFailedCheckAndTheStepIsNotLeftUntilItSaysYes() {
             hook(WebhookSpec.Type.Rollout);
             releasingAt(0, Duration.ZERO);
-            status().setRolloutHooksStep(null);
+            status().getCurrentStep().setHooksPassedAt(null);
             probes.refuse(WebhookSpec.Type.Rollout, new HookAnswer(500, "load test answered 500", null));
             probes.answer(passed());
 
             decideAt(Duration.ofSeconds(30));
 
-            assertThat(status().getStep()).isZero();
+            assertThat(stepIndex()).isZero();
             assertThat(status().getFailedChecks()).isEqualTo(1);
-            assertThat(status().getRolloutHooksStep()).isNull();
+            assertThat(status().getCurrentStep().getHooksPassedAt()).isNull();
         }
 
         @Test
@@ -558,8 +662,7 @@ class PhasesTest {
             rollout.getSpec().getAnalysis().setThreshold(1);
             hook(WebhookSpec.Type.PreRollout);
             releasingAt(0, Duration.ZERO);
-            status().setStep(null);
-            status().setLastCheckTime(null);
+            beforeTraffic();
             probes.refuse(WebhookSpec.Type.PreRollout, new HookAnswer(429, "webhook gate (pre-rollout, url) answered 429",
                     "too many requests"));
 
@@ -569,7 +672,7 @@ class PhasesTest {
             assertThat(status().getRollbackCause()).isNull();
             assertThat(status().getFailedChecks()).isZero();
             assertThat(status().getInconclusiveChecks()).isEqualTo(1);
-            assertThat(status().getStep()).isNull();
+            assertThat(stepIndex()).isNull();
             assertThat(condition(RolloutConditions.WEBHOOKS, c -> c.getReason())).contains(WebhookReasons.HOOK_BUSY);
             assertThat(condition(RolloutConditions.ANALYSIS, c -> c.getReason() + ": " + c.getMessage())).contains(WebhookReasons.HOOK_BUSY
                     + ": check inconclusive (1 in a row of limit 10; the step holds): webhook gate (pre-rollout, url) answered 429:"
@@ -602,7 +705,7 @@ class PhasesTest {
             decideAt(Duration.ofSeconds(3));
 
             assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
-            assertThat(status().getStep()).isNull();
+            assertThat(stepIndex()).isNull();
             assertThat(status().getFailedChecks()).isZero();
             assertThat(pass.effects()).containsExactly(new Effect.ScaleUpCanary(revisionOf("3.0")));
             assertThat(events()).containsExactly("ReleaseRestarted");
@@ -629,6 +732,20 @@ class PhasesTest {
             hook(WebhookSpec.Type.ConfirmPromotion);
             releasingAt(1, Duration.ZERO);
             status().setPhase(Phase.WaitingPromotion);
+        }
+
+        @Test
+        void aWaitWrittenByAnOlderOperatorHoldsTheLastStepsTraffic() {
+            // An older operator kept the step in status.step, which is gone: every step passed
+            // before the wait, so the release holds the last one rather than none.
+            status().setCurrentStep(null);
+
+            decideAt(Duration.ZERO);
+
+            assertThat(stepIndex()).isEqualTo(1);
+            assertThat(probes.checksRun).as("the step's first check comes checkEvery after it began").isZero();
+            assertThat(ReleasePlan.routingOf(rollout).weights().canary()).isEqualTo(50);
+            assertThat(status().getCurrentStep().getStartedAt()).isEqualTo(at(Duration.ZERO));
         }
 
         @Test
@@ -711,6 +828,23 @@ class PhasesTest {
         }
 
         @Test
+        void aPromotionRecordedWithoutItsStartBeginsWhenTheOperatorFirstSeesIt() {
+            // A status written by an operator before phaseSince existed: the deadline runs from now, never from nothing.
+            rollout.getSpec().setProgressDeadlineSeconds(60);
+            status().setPhaseSince(null);
+            primary = primaryRunning("2.0", false);
+
+            decideAt(Duration.ofSeconds(30));
+            assertThat(status().getPhaseSince()).isEqualTo(at(Duration.ofSeconds(30)));
+
+            decideAt(Duration.ofSeconds(61));
+            assertThat(events()).isEmpty();
+
+            decideAt(Duration.ofSeconds(91));
+            assertThat(events()).containsExactly(PromotingPhase.PRIMARY_NOT_READY);
+        }
+
+        @Test
         void aTargetChangedBeforeThePrimaryHasTheTemplateRestartsTheRelease() {
             target = deployment("podinfo", "3.0", 1, true);
 
@@ -759,7 +893,7 @@ class PhasesTest {
         void rolledBackForAFailedMetric() {
             releasingAt(0, Duration.ZERO);
             status().setPhase(Phase.Failed);
-            status().setStep(null);
+            status().setCurrentStep(null);
             status().setRollbackCause(new RollbackCause("AnalysisFailed", "request-success-rate 70 below 99"));
             GitRevertSpec revert = new GitRevertSpec();
             revert.setEnabled(true);
@@ -776,7 +910,7 @@ class PhasesTest {
             decideAt(Duration.ofMillis(100));
             assertThat(reverter.requests).hasSize(1);
             assertThat(condition(RolloutConditions.GIT_REVERTED, c -> c.getStatus())).contains(Conditions.TRUE);
-            assertThat(status().getRevertCommit()).isEqualTo("f00d");
+            assertThat(status().getGitRevert().getCommit()).isEqualTo("f00d");
 
             decideAt(Duration.ofSeconds(1));
             assertThat(reverter.requests).hasSize(1);
@@ -809,6 +943,88 @@ class PhasesTest {
 
             assertThat(condition(RolloutConditions.GIT_REVERTED, c -> c.getStatus())).contains(Conditions.UNKNOWN);
             assertThat(next.after()).contains(Duration.ofSeconds(15));
+        }
+
+        @Test
+        void eachOutcomeOfTheRevertIsRecordedAsItsStateAndTheConditionFollows() {
+            decideAt(Duration.ZERO);
+            assertThat(status().getGitRevert().getState()).isEqualTo(GitRevertStatus.State.Pending);
+            assertThat(status().getGitRevert().getReason()).isEqualTo(GitRevertReasons.REVERTING);
+
+            decideAt(Duration.ofMillis(100));
+            assertThat(status().getGitRevert().getState()).isEqualTo(GitRevertStatus.State.Reverted);
+            assertThat(status().getGitRevert().getCommit()).isEqualTo("f00d");
+            assertThat(condition(RolloutConditions.GIT_REVERTED, c -> c.getStatus() + "/" + c.getReason()))
+                    .contains(Conditions.TRUE + "/Reverted");
+        }
+
+        @Test
+        void aRevertGitRefusedIsRecordedRefusedAndNotAskedAgain() {
+            reverter.next = ReleaseReverter.Outcome.refused(GitRevertReasons.REVERT_CONFLICT, "later commits changed the same lines");
+
+            decideAt(Duration.ZERO);
+            decideAt(Duration.ofMillis(100));
+            decideAt(Duration.ofSeconds(30));
+
+            assertThat(reverter.requests).hasSize(1);
+            assertThat(status().getGitRevert().getState()).isEqualTo(GitRevertStatus.State.Refused);
+            assertThat(status().getGitRevert().getCommit()).isNull();
+            assertThat(condition(RolloutConditions.GIT_REVERTED, c -> c.getStatus())).contains(Conditions.FALSE);
+        }
+
+        @Test
+        void theRevertIsDecidedFromGitRevertAloneNeverFromTheCondition() {
+            // Reverted with the condition lost (edited away): nothing is pushed again.
+            status().setGitRevert(new GitRevertStatus(GitRevertStatus.State.Reverted, "Reverted", "reverted", "f00d"));
+            decideAt(Duration.ZERO);
+            assertThat(reverter.requests).isEmpty();
+
+            // Pending with a condition that says otherwise: the push is made.
+            status().setGitRevert(new GitRevertStatus(GitRevertStatus.State.Pending, GitRevertReasons.REVERTING, "reverting", null));
+            status().setConditions(List.of(Conditions.of(RolloutConditions.GIT_REVERTED, Conditions.TRUE, "Reverted", "stale", 1L, T0)));
+            decideAt(Duration.ofSeconds(1));
+            assertThat(reverter.requests).hasSize(1);
+            assertThat(status().getGitRevert().getState()).isEqualTo(GitRevertStatus.State.Reverted);
+        }
+
+        @Test
+        void gitUnreachableKeepsTheRevertPending() {
+            reverter.next = ReleaseReverter.Outcome.later("GitUnavailable", "connection refused");
+
+            decideAt(Duration.ZERO);
+            decideAt(Duration.ofMillis(100));
+
+            assertThat(status().getGitRevert().getState()).isEqualTo(GitRevertStatus.State.Pending);
+            assertThat(status().getGitRevert().getReason()).isEqualTo("GitUnavailable");
+
+            reverter.next = ReleaseReverter.Outcome.done("Reverted", "reverted in commit f00d", "f00d");
+            decideAt(Duration.ofSeconds(15));
+            assertThat(reverter.requests).hasSize(2);
+            assertThat(status().getGitRevert().getState()).isEqualTo(GitRevertStatus.State.Reverted);
+        }
+
+        @Test
+        void aRollbackWithNoEvidenceAgainstTheCommitIsRecordedNotReverted() {
+            status().setRollbackCause(new RollbackCause(RollbackCause.CANARY_NOT_SCHEDULED, "unschedulable"));
+
+            decideAt(Duration.ZERO);
+
+            assertThat(status().getGitRevert().getState()).isEqualTo(GitRevertStatus.State.NotReverted);
+            assertThat(status().getGitRevert().getMessage()).contains("ramp retry");
+            assertThat(reverter.requests).isEmpty();
+        }
+
+        @Test
+        void aNewReleaseForgetsTheLastRevert() {
+            status().setGitRevert(new GitRevertStatus(GitRevertStatus.State.Reverted, "Reverted", "reverted", "f00d"));
+            target = canaryRunning("3.0", true);
+
+            decideAt(Duration.ZERO);
+            decideAt(Duration.ofMillis(100));
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+            assertThat(status().getGitRevert()).isNull();
+            assertThat(condition(RolloutConditions.GIT_REVERTED, c -> c.getStatus())).isEmpty();
         }
 
         @Test
@@ -956,7 +1172,7 @@ class PhasesTest {
             decideAt(Duration.ofMinutes(5));
 
             assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
-            assertThat(status().getStep()).isZero();
+            assertThat(stepIndex()).isZero();
             assertThat(status().getCanaryWeight()).isEqualTo(20);
             assertThat(pass.effects()).isEmpty();
             assertThat(condition(RoutingCondition.TYPE, c -> c.getMessage())).hasValueSatisfying(m -> assertThat(m)
@@ -971,7 +1187,7 @@ class PhasesTest {
             decideAt(Duration.ofMinutes(1));
 
             assertThat(events()).isEmpty();
-            assertThat(condition(RoutingCondition.TYPE, c -> c.getLastTransitionTime())).contains(T0.toString());
+            assertThat(condition(RoutingCondition.TYPE, c -> c.getLastTransitionTime())).contains(at(Duration.ZERO));
         }
 
         @Test
@@ -1033,11 +1249,11 @@ class PhasesTest {
             decideAt(Duration.ofMinutes(6));
 
             assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
-            assertThat(status().getStep()).isZero();
+            assertThat(stepIndex()).isZero();
             assertThat(status().getCanaryWeight()).isEqualTo(20);
             assertThat(pass.effects()).isEmpty();
             assertThat(events()).isEmpty();
-            assertThat(condition(RoutingCondition.TYPE, c -> c.getLastTransitionTime())).contains(T0.plus(Duration.ofMinutes(5)).toString());
+            assertThat(condition(RoutingCondition.TYPE, c -> c.getLastTransitionTime())).contains(at(Duration.ofMinutes(5)));
         }
 
         @Test
@@ -1074,7 +1290,7 @@ class PhasesTest {
             Next next = decideAt(Duration.ofMinutes(5));
 
             assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
-            assertThat(status().getStep()).isZero();
+            assertThat(stepIndex()).isZero();
             assertThat(status().getCanaryWeight()).isEqualTo(20);
             assertThat(pass.effects()).isEmpty();
             assertThat(next.after()).isEmpty();
@@ -1085,7 +1301,7 @@ class PhasesTest {
 
             decideAt(Duration.ofMinutes(6));
 
-            assertThat(status().getStep()).isZero();
+            assertThat(stepIndex()).isZero();
             assertThat(events()).isEmpty();
             assertThat(condition(RoutingCondition.ACCEPTED_TYPE, c -> c.getLastTransitionTime()))
                     .contains(T0.plus(Duration.ofMinutes(5)).toString());
@@ -1165,7 +1381,7 @@ class PhasesTest {
 
             assertHeld(next);
             assertThat(status().getFailedChecks()).isZero();
-            assertThat(status().getStep()).isEqualTo(1);
+            assertThat(stepIndex()).isEqualTo(1);
 
             probes.pending(false);
             decideAt(Duration.ofSeconds(31));
@@ -1191,8 +1407,7 @@ class PhasesTest {
             hook(WebhookSpec.Type.ConfirmRollout);
             hook(WebhookSpec.Type.PreRollout);
             releasingAt(0, Duration.ZERO);
-            status().setStep(null);
-            status().setLastCheckTime(null);
+            beforeTraffic();
             status().setCanaryWeight(0);
             probes.pending(false, WebhookSpec.Type.ConfirmRollout);
 
@@ -1214,7 +1429,7 @@ class PhasesTest {
             Next next = decideHolding(Duration.ofSeconds(5));
 
             assertHeld(next);
-            assertThat(status().getLastCheckTime()).as("the round stays open for the answer").isEqualTo(T0.toString());
+            assertThat(status().getCurrentStep().getLastCheckAt()).as("the round stays open for the answer").isEqualTo(at(Duration.ZERO));
 
             probes.pending(false);
             decideAt(Duration.ofSeconds(6));

@@ -3,6 +3,8 @@ package dev.ramp.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.StepStatus;
+import dev.ramp.api.Timestamps;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,20 +23,23 @@ class StepClockTest {
         return new StepClock(DEFAULTS, status, CLOCK.instant().plus(sinceStart));
     }
 
+    private static String time(Duration sinceStart) {
+        return Timestamps.format(CLOCK.instant().plus(sinceStart));
+    }
+
     @Test
     void theDeadlineRunsFromWhenTheCanaryBecameUnreadyNotFromTheStepsStart() {
         // A 15-minute step: the canary loses a pod 14 minutes in.
-        status.setLastTransitionTime(CLOCK.instant().toString());
-        status.setCanaryNotReadySince(CLOCK.instant().plus(Duration.ofMinutes(14)).toString());
+        status.setCurrentStep(new StepStatus(0, time(Duration.ZERO)));
+        status.setCanaryNotReadySince(time(Duration.ofMinutes(14)));
 
         assertThat(at(Duration.ofMinutes(15)).untilReadinessDeadline()).contains(Duration.ofSeconds(5));
         assertThat(at(Duration.ofMinutes(24).plusSeconds(1)).untilReadinessDeadline()).isEmpty();
     }
 
     private void stepBeganAndCheckedAt(Duration began, Duration checked) {
-        status.setStep(0);
-        status.setLastTransitionTime(CLOCK.instant().plus(began).toString());
-        status.setLastCheckTime(CLOCK.instant().plus(checked).toString());
+        status.setCurrentStep(new StepStatus(0, time(began)));
+        status.getCurrentStep().setLastCheckAt(time(checked));
     }
 
     @Test
@@ -54,8 +59,31 @@ class StepClockTest {
     }
 
     @Test
-    void beforeTrafficTheGatesAreAskedOncePerInterval() {
-        status.setLastCheckTime(CLOCK.instant().toString());
+    void aStepsFirstCheckComesCheckEveryAfterItBeganAndItsHoldRunsFromItsStartNotFromItsChecks() {
+        status.setCurrentStep(new StepStatus(1, time(Duration.ofSeconds(100))));
+
+        assertThat(at(Duration.ofSeconds(102)).untilNextCheck()).contains(Duration.ofSeconds(3));
+        assertThat(at(Duration.ofSeconds(105)).untilNextCheck()).isEmpty();
+
+        status.getCurrentStep().setLastCheckAt(time(Duration.ofSeconds(125)));
+        assertThat(at(Duration.ofSeconds(126)).untilNextCheck()).contains(Duration.ofSeconds(4));
+        assertThat(at(Duration.ofSeconds(126)).holdLeft()).contains(Duration.ofSeconds(4));
+        assertThat(at(Duration.ofSeconds(130)).holdLeft()).isEmpty();
+    }
+
+    @Test
+    void aCheckAtAFractionOfASecondIsPacedFromThatFractionNotTheWholeSecond() {
+        stepBeganAndCheckedAt(Duration.ZERO, Duration.ofMillis(5_900));
+
+        assertThat(at(Duration.ofMillis(10_000)).untilNextCheck()).contains(Duration.ofMillis(900));
+    }
+
+    @Test
+    void beforeTrafficTheGatesAreAskedAtOnceThenOncePerInterval() {
+        status.setCurrentStep(new StepStatus(null, time(Duration.ZERO)));
+        assertThat(at(Duration.ZERO).untilNextCheck()).isEmpty();
+
+        status.getCurrentStep().setLastCheckAt(time(Duration.ZERO));
 
         assertThat(at(Duration.ofSeconds(10)).untilNextCheck()).contains(Duration.ofSeconds(20));
         assertThat(at(Duration.ofSeconds(30)).untilNextCheck()).isEmpty();

@@ -119,7 +119,7 @@ class VerdictsTest {
         Rollout done = fx.awaitPhase(Phase.Succeeded, RELEASE);
 
         assertThat(done.getStatus().getFailedChecks()).isZero();
-        assertThat(done.getStatus().getRevertCommit()).isNull();
+        assertThat(done.getStatus().getGitRevert()).isNull();
         assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:2.0");
         assertThat(events("CheckInconclusive")).isNotEmpty();
         assertThat(events("RolledBack")).isEmpty();

@@ -75,7 +75,7 @@ public final class WatchCommand implements Callable<Integer> {
         PrintWriter out = ramp.out();
         var status = view.status();
         if (view.phase() == Phase.Failed) {
-            String revert = status.getRevertCommit() == null ? "" : "; reverted in Git by " + status.getRevertCommit();
+            String revert = view.revertCommit() == null ? "" : "; reverted in Git by " + view.revertCommit();
             out.println("rollout " + name + " failed: " + FailureReason.of(view) + revert);
             return ExitCodes.RELEASE_FAILED;
         }

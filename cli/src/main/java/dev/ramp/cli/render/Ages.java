@@ -1,9 +1,8 @@
 package dev.ramp.cli.render;
 
+import dev.ramp.api.Timestamps;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 
 /** Ages as kubectl prints them: 45s, 5m30s, 3h, 2d4h, 400d. */
 public final class Ages {
@@ -13,14 +12,7 @@ public final class Ages {
 
     /** The age of an RFC 3339 timestamp, or {@code <unknown>}. */
     public static String since(String timestamp, Clock clock) {
-        if (timestamp == null || timestamp.isBlank()) {
-            return "<unknown>";
-        }
-        try {
-            return of(Duration.between(Instant.parse(timestamp), clock.instant()));
-        } catch (DateTimeParseException e) {
-            return "<unknown>";
-        }
+        return Timestamps.parse(timestamp).map(at -> of(Duration.between(at, clock.instant()))).orElse("<unknown>");
     }
 
     public static String of(Duration age) {

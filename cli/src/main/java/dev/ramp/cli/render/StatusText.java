@@ -24,10 +24,11 @@ public final class StatusText {
         field("Name", report.name());
         field("Namespace", report.namespace());
         field("Strategy", report.strategy());
-        field("Phase", (report.phase() == null ? NONE : report.phase()) + (report.paused() ? " (paused)" : ""));
+        field("Phase", (report.phase() == null ? NONE : report.phase()) + (report.paused() ? " (paused)" : "")
+                + forAge(report.phaseSince()));
         if (report.step() != null) {
             field("Step", report.step() + "/" + report.stepWeights().size() + " (weights " + report.stepWeights().stream()
-                    .map(String::valueOf).collect(Collectors.joining(", ")) + ")");
+                    .map(String::valueOf).collect(Collectors.joining(", ")) + ")" + forAge(report.stepSince()));
         }
         if (report.requiredIterations() != null) {
             field("Checks passed", report.iterations() + "/" + report.requiredIterations());
@@ -46,7 +47,8 @@ public final class StatusText {
         out.println("Git commits:");
         field("  Promoted", orNone(report.commits().promoted()));
         field("  Release", orNone(report.commits().release()));
-        field("  Revert", orNone(report.commits().revert()));
+        field("  Revert", orNone(report.commits().revert()) + (report.commits().revertState() == null
+                || report.commits().revert() != null ? "" : " (" + report.commits().revertState() + ": " + report.commits().revertReason() + ")"));
         out.println("Revisions:");
         field("  Canary", orNone(report.revisions().applied()));
         field("  Primary", orNone(report.revisions().promoted()));
@@ -54,6 +56,11 @@ public final class StatusText {
         conditions(report);
         events(report);
         out.flush();
+    }
+
+    /** " for 96s" since an RFC 3339 time, or nothing when there is none. */
+    private String forAge(String since) {
+        return since == null ? "" : " for " + Ages.since(since, clock);
     }
 
     private void metrics(StatusReport report) {

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads the weights Ramp wrote into a Rollout's Istio VirtualService (route {@code primary},
- * destinations {@code <svc>-primary} and {@code <svc>-canary}), generically, so that the CLI
+ * Reads the weights Ramp wrote into a Rollout's Istio VirtualService (route
+ * {@link RolloutNames#PRIMARY_ROUTE}, destinations named by {@link RolloutNames}), generically, so that the CLI
  * needs no Istio model and works where Istio's CRDs are missing.
  */
 final class Routing {
@@ -20,16 +20,16 @@ final class Routing {
     private static final ResourceDefinitionContext VIRTUAL_SERVICE = new ResourceDefinitionContext.Builder()
             .withGroup("networking.istio.io").withVersion("v1").withKind("VirtualService")
             .withPlural("virtualservices").withNamespaced(true).build();
-    private static final String ROUTE = "primary";
 
     private Routing() {
     }
 
     static Optional<StatusReport.Routing> of(KubernetesClient client, Rollout rollout) {
-        if (rollout.getSpec() == null || rollout.getSpec().getTargetRef() == null) {
+        if (rollout.getSpec() == null || rollout.getSpec().getTargetRef() == null || rollout.getSpec().getService() == null) {
             return Optional.empty();
         }
-        String service = serviceName(rollout);
+        RolloutNames names = RolloutNames.of(rollout);
+        String service = names.service();
         GenericKubernetesResource vs;
         try {
             vs = client.genericKubernetesResources(VIRTUAL_SERVICE)
@@ -43,13 +43,13 @@ final class Routing {
         int primary = 0;
         int canary = 0;
         for (Map<String, Object> route : maps(vs.get("spec", "http"))) {
-            if (!ROUTE.equals(route.get("name"))) {
+            if (!RolloutNames.PRIMARY_ROUTE.equals(route.get("name"))) {
                 continue;
             }
             for (Map<String, Object> destination : maps(route.get("route"))) {
                 int weight = destination.get("weight") instanceof Number n ? n.intValue() : 0;
                 Object host = destination.get("destination") instanceof Map<?, ?> d ? d.get("host") : null;
-                if (RolloutNames.of(rollout).canaryService().equals(host)) {
+                if (names.canaryService().equals(host)) {
                     canary += weight;
                 } else {
                     primary += weight;
@@ -57,12 +57,6 @@ final class Routing {
             }
         }
         return primary + canary == 0 ? Optional.empty() : Optional.of(new StatusReport.Routing(service, primary, canary));
-    }
-
-    static String serviceName(Rollout rollout) {
-        var service = rollout.getSpec().getService();
-        return service == null || service.getName() == null || service.getName().isBlank()
-                ? rollout.getSpec().getTargetRef().getName() : service.getName();
     }
 
     @SuppressWarnings("unchecked")

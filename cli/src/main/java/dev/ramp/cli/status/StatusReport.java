@@ -9,7 +9,9 @@ import java.util.List;
  * Everything {@code ramp status} shows about one Rollout, gathered from the Rollout, its target
  * Deployment, its VirtualService and its Events; {@code -o json|yaml} prints this document.
  *
+ * @param phaseSince when the current phase began (RFC 3339)
  * @param step the Canary's step, from 1 (absent outside a release and for other strategies)
+ * @param stepSince when the release reached its current step (RFC 3339; absent outside a step)
  * @param stepWeights the Canary's weight at each step
  * @param routing the weights the VirtualService routes by, when Ramp has written it
  * @param inconclusiveChecks Inconclusive checks in a row (no verdict: no data, too few requests,
@@ -17,8 +19,8 @@ import java.util.List;
  * @param pendingAction an action requested by annotation that Ramp has not carried out yet
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record StatusReport(String name, String namespace, String strategy, String phase, boolean paused,
-        Integer step, List<Integer> stepWeights, Integer iterations, Integer requiredIterations,
+public record StatusReport(String name, String namespace, String strategy, String phase, String phaseSince, boolean paused,
+        Integer step, String stepSince, List<Integer> stepWeights, Integer iterations, Integer requiredIterations,
         int canaryWeight, Routing routing, int failedChecks, int threshold, int inconclusiveChecks, int inconclusiveLimit,
         List<MetricStatus> metrics, Commits commits, Revisions revisions,
         String lastAction, String pendingAction, List<Condition> conditions, List<EventLine> events) {
@@ -29,10 +31,11 @@ public record StatusReport(String name, String namespace, String strategy, Strin
 
     /**
      * Git commits involved: the promoted one, the one the target was synced from (the release),
-     * and the revert Ramp pushed after a failure.
+     * and the revert Ramp pushed after a failure, with where that revert stands
+     * ({@code status.gitRevert}: state and reason; absent when no release failed).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Commits(String promoted, String release, String revert) {
+    public record Commits(String promoted, String release, String revert, String revertState, String revertReason) {
     }
 
     /** Pod template hashes: the canary's (applied), the primary's (promoted), the target's now. */

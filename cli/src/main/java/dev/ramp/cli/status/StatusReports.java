@@ -1,5 +1,6 @@
 package dev.ramp.cli.status;
 
+import dev.ramp.api.GitRevertStatus;
 import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutActions;
@@ -32,14 +33,17 @@ public final class StatusReports {
         boolean canary = view.strategy() == Strategy.Canary;
         boolean running = ReleaseView.RUNNING.contains(view.phase());
         Optional<Deployment> target = rollouts.target(rollout);
+        GitRevertStatus gitRevert = status.getGitRevert();
         return new StatusReport(view.name(), view.namespace(), view.strategy().name(),
-                view.phase() == null ? null : view.phase().name(), view.paused(),
-                canary && running ? view.step() : null, canary ? view.stepWeights() : null,
+                view.phase() == null ? null : view.phase().name(), status.getPhaseSince(), view.paused(),
+                canary && running ? view.step() : null, running ? view.stepSince() : null, canary ? view.stepWeights() : null,
                 canary ? null : view.iterations(), canary ? null : view.requiredIterations(),
                 view.weight(), Routing.of(rollouts.client(), rollout).orElse(null),
                 view.failedChecks(), view.threshold(), view.inconclusiveChecks(), view.inconclusiveLimit(), view.metrics(),
                 new StatusReport.Commits(status.getLastPromotedCommit(),
-                        target.map(StatusReports::commit).orElse(null), status.getRevertCommit()),
+                        target.map(StatusReports::commit).orElse(null), view.revertCommit(),
+                        gitRevert == null || gitRevert.getState() == null ? null : gitRevert.getState().name(),
+                        gitRevert == null ? null : gitRevert.getReason()),
                 new StatusReport.Revisions(status.getLastAppliedRevision(), status.getLastPromotedRevision(),
                         target.map(StatusReports::revision).orElse(null)),
                 status.getLastAction(), pendingAction(rollout), status.getConditions(),

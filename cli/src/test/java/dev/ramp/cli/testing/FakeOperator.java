@@ -11,6 +11,8 @@ import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutActions;
 import dev.ramp.api.RolloutSpec;
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.StepStatus;
+import dev.ramp.api.Timestamps;
 import dev.ramp.api.ServiceSpec;
 import dev.ramp.api.Strategy;
 import dev.ramp.api.TargetRef;
@@ -162,7 +164,7 @@ public final class FakeOperator implements AutoCloseable {
     public static Consumer<RolloutStatus> progressing(int step, double successRate) {
         return s -> {
             s.setPhase(Phase.Progressing);
-            s.setStep(step);
+            s.setCurrentStep(new StepStatus(step, Timestamps.format(Instant.now())));
             s.setCanaryWeight(STEP_WEIGHTS.get(step));
             s.setFailedChecks(successRate < 99 ? 1 : 0);
             s.setMetrics(List.of(
@@ -177,7 +179,7 @@ public final class FakeOperator implements AutoCloseable {
         return s -> {
             s.setPhase(Phase.Succeeded);
             s.setCanaryWeight(0);
-            s.setStep(null);
+            s.setCurrentStep(null);
             s.setLastPromotedRevision(revision);
             s.setLastPromotedCommit(commit);
             s.setConditions(List.of(condition("Promoted", "True", "Succeeded", "revision " + revision + " promoted")));
@@ -196,7 +198,7 @@ public final class FakeOperator implements AutoCloseable {
 
     public static Condition condition(String type, String status, String reason, String message) {
         return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
-                .withLastTransitionTime(Instant.now().toString()).build();
+                .withLastTransitionTime(Timestamps.format(Instant.now())).build();
     }
 
     private static MetricCheck check(String name, Double min, Double max) {

@@ -16,7 +16,7 @@ public record RolloutView(String phase, int canaryWeight, int failedChecks, Stri
             return new RolloutView(null, 0, 0, null, List.of(), List.of(), Map.of());
         }
         return new RolloutView((String) status.get("phase"), number(status.get("canaryWeight")),
-                number(status.get("failedChecks")), (String) status.get("revertCommit"),
+                number(status.get("failedChecks")), (String) ((Map<String, Object>) status.getOrDefault("gitRevert", Map.of())).get("commit"),
                 (List<Map<String, Object>>) status.getOrDefault("metrics", List.of()),
                 (List<Map<String, Object>>) status.getOrDefault("conditions", List.of()),
                 (Map<String, Object>) status.getOrDefault("rollbackCause", Map.of()));

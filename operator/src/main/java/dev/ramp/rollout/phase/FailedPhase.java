@@ -2,12 +2,15 @@ package dev.ramp.rollout.phase;
 
 import dev.ramp.api.GitRevertReasons;
 import dev.ramp.api.GitRevertSpec;
+import dev.ramp.api.GitRevertStatus;
+import dev.ramp.api.GitRevertStatus.State;
 import dev.ramp.api.Phase;
 import dev.ramp.api.RollbackCause;
 import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.git.ReleaseReverter;
 import dev.ramp.kube.Conditions;
+import dev.ramp.kube.Messages;
 import dev.ramp.rollout.Next;
 import dev.ramp.rollout.PhaseHandler;
 import dev.ramp.rollout.Reverts;
@@ -19,17 +22,16 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * After a rollback: with {@code spec.gitRevert} enabled, reverts the failed release in Git once
- * (condition {@code GitReverted}; Unknown while a revert waits for Git to be reachable), then
- * waits for a new revision like any idle phase. The revert's landing (the target back on the
- * promoted template) starts nothing; the phase stays Failed until a new revision arrives.
+ * After a rollback: with {@code spec.gitRevert} enabled, reverts the failed release in Git once,
+ * then waits for a new revision like any idle phase. What the revert came to is
+ * {@code status.gitRevert} (Pending while it waits for Git to be reachable), the only thing this
+ * phase decides from; the {@code GitReverted} condition tells the same and is never read back.
+ * The revert's landing (the target back on the promoted template) starts nothing; the phase
+ * stays Failed until a new revision arrives.
  */
 public class FailedPhase implements PhaseHandler {
 
     private static final Duration RETRY = Duration.ofSeconds(15);
-
-    /** GitReverted=Unknown's reason between deciding on a revert and pushing it. */
-    public static final String REVERTING = "Reverting";
 
     private final IdlePhase idle;
     private final Reverts reverter;
@@ -45,9 +47,9 @@ public class FailedPhase implements PhaseHandler {
     }
 
     /**
-     * The revert is recorded as intended (GitReverted=Unknown, {@value #REVERTING}) in one pass
-     * and pushed in the next, once that is written; a revert pushed just before the operator
-     * died is found again by its trailers, never pushed twice.
+     * The revert is recorded as intended (gitRevert Pending, {@value GitRevertReasons#REVERTING})
+     * in one pass and pushed in the next, once that is written; a revert pushed just before the
+     * operator died is found again by its trailers, never pushed twice.
      */
     @Override
     public Next handle(RolloutContext context) {
@@ -66,26 +68,25 @@ public class FailedPhase implements PhaseHandler {
                 || !context.targetRevision().equals(status.getLastAppliedRevision())) {
             return false;
         }
-        return Conditions.find(status.getConditions(), RolloutConditions.GIT_REVERTED)
-                .map(c -> Conditions.UNKNOWN.equals(c.getStatus())).orElse(true);
+        return status.getGitRevert() == null || status.getGitRevert().getState() == State.Pending;
     }
 
     /**
      * A rollback that showed nothing against the commit (an analysis with no verdict, a canary
-     * the cluster never ran) leaves Git declaring it; the condition says why, and that
+     * the cluster never ran) leaves Git declaring it; gitRevert says why, and that
      * {@code ramp retry} starts the release again.
      */
     private void notRevertedWithoutEvidence(RolloutContext context) {
         GitRevertSpec spec = context.rollout().getSpec().getGitRevert();
         RolloutStatus status = context.status();
         if (spec == null || !spec.isEnabled() || status.getRollbackCause() == null || status.getRollbackCause().revertsGit()
-                || Conditions.find(status.getConditions(), RolloutConditions.GIT_REVERTED).isPresent()) {
+                || status.getGitRevert() != null) {
             return;
         }
-        Transitions.setCondition(context, RolloutConditions.GIT_REVERTED, Conditions.FALSE, GitRevertReasons.NOT_REVERTED, "Git still declares revision "
+        record(context, State.NotReverted, GitRevertReasons.NOT_REVERTED, "Git still declares revision "
                 + status.getLastAppliedRevision() + ": the release was rolled back because "
                 + why(status.getRollbackCause().getReason()) + ", which is no evidence against the commit; fix that, then"
-                + " `ramp retry` starts the release again");
+                + " `ramp retry` starts the release again", null);
     }
 
     private static String why(String reason) {
@@ -100,9 +101,9 @@ public class FailedPhase implements PhaseHandler {
 
     private Next revert(RolloutContext context) {
         RolloutStatus status = context.status();
-        if (Conditions.find(status.getConditions(), RolloutConditions.GIT_REVERTED).isEmpty()) {
-            Transitions.setCondition(context, RolloutConditions.GIT_REVERTED, Conditions.UNKNOWN, REVERTING, "reverting revision "
-                    + status.getLastAppliedRevision() + " in Git");
+        if (status.getGitRevert() == null) {
+            record(context, State.Pending, GitRevertReasons.REVERTING, "reverting revision "
+                    + status.getLastAppliedRevision() + " in Git", null);
             return Next.after(Duration.ofMillis(100));
         }
         Observation<ReleaseReverter.Outcome> asked = reverter.revert(context, new ReleaseReverter.Request(context.rollout(),
@@ -111,11 +112,10 @@ public class FailedPhase implements PhaseHandler {
             return Next.after(asked.lookAgain().orElseThrow());
         }
         ReleaseReverter.Outcome outcome = asked.value();
-        String previousReason = Conditions.find(status.getConditions(), RolloutConditions.GIT_REVERTED).map(c -> c.getReason()).orElse(null);
-        String conditionStatus = outcome.reverted() ? Conditions.TRUE : outcome.retry() ? Conditions.UNKNOWN : Conditions.FALSE;
-        Transitions.setCondition(context, RolloutConditions.GIT_REVERTED, conditionStatus, outcome.reason(), outcome.message());
+        String previousReason = status.getGitRevert().getReason();
+        State state = outcome.reverted() ? State.Reverted : outcome.retry() ? State.Pending : State.Refused;
+        record(context, state, outcome.reason(), outcome.message(), outcome.commit());
         if (outcome.reverted()) {
-            status.setRevertCommit(outcome.commit());
             context.normal(outcome.reason(), outcome.message());
             return Next.onChange();
         }
@@ -123,5 +123,16 @@ public class FailedPhase implements PhaseHandler {
             context.warning(outcome.reason(), "Git revert: " + outcome.message());
         }
         return outcome.retry() ? Next.after(RETRY) : Next.onChange();
+    }
+
+    /** Records where the revert stands, and the GitReverted condition that tells it. */
+    private static void record(RolloutContext context, State state, String reason, String message, String commit) {
+        context.status().setGitRevert(new GitRevertStatus(state, reason, Messages.bounded(message), commit));
+        String condition = switch (state) {
+            case Pending -> Conditions.UNKNOWN;
+            case Reverted -> Conditions.TRUE;
+            case Refused, NotReverted -> Conditions.FALSE;
+        };
+        Transitions.setCondition(context, RolloutConditions.GIT_REVERTED, condition, reason, message);
     }
 }

@@ -32,7 +32,7 @@ public class FinalisingPhase implements PhaseHandler {
             status.setLastPromotedCommit(status.getLastAppliedCommit());
         }
         status.setCanaryWeight(0);
-        status.setStep(null);
+        status.setCurrentStep(null);
         Transitions.to(context, Phase.Succeeded);
         Transitions.setCondition(context, RolloutConditions.PROMOTED, Conditions.TRUE, "Succeeded",
                 "revision " + status.getLastPromotedRevision() + " promoted");

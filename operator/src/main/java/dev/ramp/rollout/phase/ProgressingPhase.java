@@ -3,6 +3,8 @@ package dev.ramp.rollout.phase;
 import dev.ramp.api.RollbackCause;
 import dev.ramp.api.Phase;
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.StepStatus;
+import dev.ramp.api.Timestamps;
 import dev.ramp.api.WebhookSpec.Type;
 import dev.ramp.hooks.HookCaller.HookAnswer;
 import dev.ramp.hooks.Hooks;
@@ -32,7 +34,7 @@ import java.util.Set;
  * progress deadline (its reason from its Pods, {@link CanaryStall}), roll it back; Inconclusive checks hold the step ({@link CheckVerdicts}).
  * Each check's questions (hooks, metrics) are answered off the reconcile thread ({@code Probes});
  * while one is pending the pass holds and changes nothing.
- * Weights follow status.step (applied by {@code GeneratedObjects} after the status is written),
+ * Weights follow status.currentStep (applied by {@code GeneratedObjects} after the status is written),
  * so a restarted operator resumes the step and never routes to a step it did not record.
  */
 public class ProgressingPhase implements PhaseHandler {
@@ -58,18 +60,19 @@ public class ProgressingPhase implements PhaseHandler {
         context.effect(new Effect.ScaleUpCanary(status.getLastAppliedRevision()));
         if (!Workloads.runs(context.target(), status.getLastAppliedRevision())) {
             if (status.getCanaryNotReadySince() == null) {
-                status.setCanaryNotReadySince(context.now().toString());
+                status.setCanaryNotReadySince(Timestamps.format(context.now()));
             }
             return canaryNotReady(context, settings);
         }
         status.setCanaryNotReadySince(null);
         List<ReleasePlan.Step> plan = ReleasePlan.of(context.rollout());
         StepClock clock = new StepClock(settings, status, context.now());
-        if (status.getStep() == null) {
+        StepStatus current = status.getCurrentStep();
+        if (current == null || current.getIndex() == null) {
             return beforeTraffic(context, settings, plan, clock);
         }
         // The plan may have shrunk (fewer stepWeights or iterations) since the step was reached.
-        int step = Math.min(status.getStep(), plan.size() - 1);
+        int step = Math.min(current.getIndex(), plan.size() - 1);
         Optional<Duration> wait = clock.untilNextCheck();
         if (wait.isPresent()) {
             return Next.after(wait.get());
@@ -78,7 +81,7 @@ public class ProgressingPhase implements PhaseHandler {
         // all are answered: the rollback hooks, the rollout hooks (load testers) once per step at
         // its first check, and the metrics. A rollout hook that did not answer 2xx is asked again
         // at each check, and the step is not left until it does.
-        boolean rolloutHooksDue = !Integer.valueOf(step).equals(status.getRolloutHooksStep());
+        boolean rolloutHooksDue = current.getHooksPassedAt() == null;
         Optional<Next> pending = Next.whilePending(gates.ask(context, Type.Rollback),
                 rolloutHooksDue ? gates.ask(context, Type.Rollout) : Observation.ready(true), checks.passes(context));
         if (pending.isPresent()) {
@@ -100,7 +103,7 @@ public class ProgressingPhase implements PhaseHandler {
             if (hookFailure.value().isPresent()) {
                 return checks.hook(context, settings, hookFailure.value().get());
             }
-            status.setRolloutHooksStep(step);
+            current.setHooksPassedAt(Timestamps.format(context.now()));
         }
         return check(context, settings, plan, step);
     }
@@ -117,7 +120,7 @@ public class ProgressingPhase implements PhaseHandler {
             return Next.holding(confirmed);
         }
         if (!confirmed.value()) {
-            context.status().setLastCheckTime(context.now().toString());
+            Transitions.checked(context);
             return Next.after(settings.interval());
         }
         Observation<Optional<HookAnswer>> preRollout = gates.failure(context, Type.PreRollout);
@@ -164,10 +167,8 @@ public class ProgressingPhase implements PhaseHandler {
         ReleasePlan.Step next = plan.get(step);
         // The step's routing is applied by GeneratedObjects once this status is written: more
         // traffic to the canary only ever follows a recorded step.
-        status.setStep(step);
+        Transitions.toStep(context, step);
         status.setCanaryWeight(next.routing().weights().canary());
-        status.setLastCheckTime(context.now().toString());
-        status.setLastTransitionTime(context.now().toString());
         context.normal("StepAdvanced",
                 Character.toUpperCase(next.description().charAt(0)) + next.description().substring(1));
     }

@@ -4,6 +4,7 @@ import dev.ramp.api.Phase;
 import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.Timestamps;
 import dev.ramp.kube.Conditions;
 import dev.ramp.rollout.AnalysisSettings;
 import dev.ramp.rollout.Effect;
@@ -14,7 +15,6 @@ import dev.ramp.rollout.Transitions;
 import dev.ramp.rollout.Workloads;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Set;
 
 /**
@@ -60,8 +60,8 @@ public class PromotingPhase implements PhaseHandler {
     private static void primaryLate(RolloutContext context) {
         RolloutStatus status = context.status();
         Duration deadline = AnalysisSettings.of(context.rollout()).progressDeadline();
-        boolean late = status.getLastTransitionTime() != null
-                && Duration.between(Instant.parse(status.getLastTransitionTime()), context.now()).compareTo(deadline) > 0;
+        boolean late = Timestamps.parse(status.getPhaseSince())
+                .map(since -> Duration.between(since, context.now()).compareTo(deadline) > 0).orElse(false);
         boolean reported = Conditions.find(status.getConditions(), RolloutConditions.PROMOTED)
                 .map(c -> PRIMARY_NOT_READY.equals(c.getReason())).orElse(false);
         if (late && !reported) {
