@@ -1304,7 +1304,7 @@ class PhasesTest {
             assertThat(stepIndex()).isZero();
             assertThat(events()).isEmpty();
             assertThat(condition(RoutingCondition.ACCEPTED_TYPE, c -> c.getLastTransitionTime()))
-                    .contains(T0.plus(Duration.ofMinutes(5)).toString());
+                    .contains(at(Duration.ofMinutes(5)));
         }
 
         @Test
