@@ -88,6 +88,7 @@ public final class Lab implements AutoCloseable {
     private Endpoints pods;
     private MeshProxy mesh;
     private TraefikGateway traefik;
+    private MetricsServer metricsServer;
     private Prometheus prometheus;
     private GitServer git;
     private OperatorProcess operator;
@@ -112,6 +113,7 @@ public final class Lab implements AutoCloseable {
         return starting(() -> {
             startCluster();
             startServices();
+            awaitMetricsServer();
             Files.writeString(dir.resolve(SESSION_FILE), "RAMP_LAB_PID=%d%nKUBECONFIG=%s%nRAMP_LAB_BIN=%s%n"
                     .formatted(ProcessHandle.current().pid(), kubeconfig(), binaries()));
         });
@@ -136,7 +138,17 @@ public final class Lab implements AutoCloseable {
      * itself needs, without the operator, Prometheus, Git or the mesh.
      */
     public Lab startClusterOnly() throws Exception {
-        return starting(this::startCluster);
+        return starting(() -> {
+            startCluster();
+            awaitMetricsServer();
+        });
+    }
+
+    /** Waits for metrics-server, installed with the node, while the rest started (cluster lab only). */
+    private void awaitMetricsServer() {
+        if (metricsServer != null) {
+            metricsServer.awaitAvailable();
+        }
     }
 
     private interface Steps {
@@ -196,6 +208,9 @@ public final class Lab implements AutoCloseable {
                 .filter(l -> !l.startsWith("sha256:")).collect(Collectors.joining(" ")));
         controlPlane = track(ControlPlane.forRealNode(dir, bin)).start();
         node = track(new LabNode(dir, bin)).start(containerd, controlPlane.kubeconfig(), client());
+        // The resource metrics API, for kubectl top and HPAs; it needs a first scrape to serve,
+        // which it makes while the rest of the lab starts (awaitMetricsServer).
+        metricsServer = MetricsServer.install(this, containerd);
         log("cluster up in %.1fs: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy; KUBECONFIG=%s"
                 .formatted((System.nanoTime() - begin) / 1e9, controlPlane.kubeconfig()));
     }
@@ -333,6 +348,11 @@ public final class Lab implements AutoCloseable {
             throw new IllegalStateException("Traefik runs only in the cluster lab (this one is " + mode + ")");
         }
         return traefik.address();
+    }
+
+    /** metrics-server ({@link MetricsServer}), in the cluster lab; null in the kwok lab. */
+    MetricsServer metricsServer() {
+        return metricsServer;
     }
 
     /** Whether Traefik runs: in the cluster lab, once started. */
