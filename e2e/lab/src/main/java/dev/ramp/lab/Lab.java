@@ -490,6 +490,10 @@ public final class Lab implements AutoCloseable {
                 log("Traefik (Gateway API) at " + lab.gatewayAddress() + ": e2e/lab.sh exec kubectl get gateway,httproute -A;"
                         + " e2e/lab.sh exec curl -s -H 'Host: <an HTTPRoute's hostname>' http://" + lab.gatewayAddress() + "/");
             }
+            if (lab.metricsServer() != null) {
+                log("metrics-server (resource metrics, for kubectl top and HPAs): e2e/lab.sh exec kubectl top pods -n demo;"
+                        + " e2e/lab.sh exec kubectl top nodes");
+            }
             log("Ctrl-C stops everything.");
             Thread.sleep(Long.MAX_VALUE);
         });
