@@ -138,13 +138,14 @@ public final class Lab implements AutoCloseable {
      * itself needs, without the operator, Prometheus, Git or the mesh.
      */
     public Lab startClusterOnly() throws Exception {
-        return starting(() -> {
-            startCluster();
-            awaitMetricsServer();
-        });
+        return starting(this::startCluster);
     }
 
-    /** Waits for metrics-server, installed with the node, while the rest started (cluster lab only). */
+    /**
+     * Waits for metrics-server, installed with the node, while the rest started (cluster lab only).
+     * {@link #start} does; after {@link #startClusterOnly} a test that reads resource metrics
+     * calls it ({@code metricsServer().awaitAvailable()}), and one that does not pays nothing.
+     */
     private void awaitMetricsServer() {
         if (metricsServer != null) {
             metricsServer.awaitAvailable();
@@ -208,11 +209,11 @@ public final class Lab implements AutoCloseable {
                 .filter(l -> !l.startsWith("sha256:")).collect(Collectors.joining(" ")));
         controlPlane = track(ControlPlane.forRealNode(dir, bin)).start();
         node = track(new LabNode(dir, bin)).start(containerd, controlPlane.kubeconfig(), client());
+        log("cluster up in %.1fs: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy; KUBECONFIG=%s"
+                .formatted((System.nanoTime() - begin) / 1e9, controlPlane.kubeconfig()));
         // The resource metrics API, for kubectl top and HPAs; it needs a first scrape to serve,
         // which it makes while the rest of the lab starts (awaitMetricsServer).
         metricsServer = MetricsServer.install(this, containerd);
-        log("cluster up in %.1fs: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy; KUBECONFIG=%s"
-                .formatted((System.nanoTime() - begin) / 1e9, controlPlane.kubeconfig()));
     }
 
     /** Builds (Go's cache makes it quick) and returns the demo's image archives, one per version. */

@@ -45,6 +45,7 @@ class MetricsServerLabTest {
         Path root = Path.of(System.getProperty("ramp.root", "../.."));
         lab = new Lab(root, Path.of(System.getProperty("ramp.lab.dir", "target/lab") + "-metrics"), Lab.Mode.CLUSTER)
                 .startClusterOnly();
+        lab.metricsServer().awaitAvailable();
     }
 
     @AfterAll
@@ -96,6 +97,7 @@ class MetricsServerLabTest {
                     .ignoreExceptions().until(() -> http.send(HttpRequest.newBuilder(URI.create("http://" + clusterIp + "/"))
                             .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
             // Bounded: at most 20 requests a second for 3 minutes, stopped as soon as the HPA has scaled.
+            long loaded = System.nanoTime();
             try (LoadGenerator load = new LoadGenerator(clusterIp + ":80", "/?cpu_ms=10", "demo", namespace, 20, Map.of(),
                     20 * 180)) {
                 HorizontalPodAutoscaler scaled = await("the HPA scaling the demo above 1 replica on CPU")
@@ -104,9 +106,10 @@ class MetricsServerLabTest {
                                 && h.getStatus().getDesiredReplicas() > 1);
                 int answered = load.results().size();
                 List<LoadGenerator.Result> failed = load.results().stream().filter(LoadGenerator.Result::failed).toList();
-                Lab.log("HPA %s/demo: %d -> %d replicas, current metrics %s, after %d requests (%d failed)".formatted(namespace,
-                        scaled.getStatus().getCurrentReplicas(), scaled.getStatus().getDesiredReplicas(),
-                        scaled.getStatus().getCurrentMetrics(), answered, failed.size()));
+                Lab.log("HPA %s/demo: %d -> %d replicas %.1fs after the load began, current metrics %s, after %d requests (%d failed)"
+                        .formatted(namespace, scaled.getStatus().getCurrentReplicas(), scaled.getStatus().getDesiredReplicas(),
+                                (System.nanoTime() - loaded) / 1e9, scaled.getStatus().getCurrentMetrics(), answered,
+                                failed.size()));
                 List<MetricStatus> current = scaled.getStatus().getCurrentMetrics();
                 assertThat(current).singleElement().satisfies(m -> {
                     assertThat(m.getType()).isEqualTo("Resource");
