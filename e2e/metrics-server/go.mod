@@ -1,3 +1,5 @@
+// Builds metrics-server from Go modules: e2e/metrics-server/build.sh builds its tool, whose
+// version is sigs.k8s.io/metrics-server's here (go get -tool ...@<version>, then build.sh tidy).
 module ramp.dev/e2e/metrics-server
 
 go 1.24.4
