@@ -9,12 +9,14 @@
 # 2b. As root, e2e/traefik/build.sh: Traefik and the Gateway API CRDs, which the cluster lab runs
 #    (docs/lab.md, "Traefik"), once, from Go modules (a no-op when built; about 10 minutes cold).
 #    Not as root the lab runs on kwok, which has no Traefik: nothing to build.
+# 2c. As root, e2e/metrics-server/build.sh: metrics-server, the resource metrics API of the
+#    cluster lab's HPAs (docs/lab.md, "metrics-server"), likewise (about 6 minutes cold).
 # 3. As root, a Docker API for the image tests (Testcontainers): podman's, for this run only,
 #    unless DOCKER_HOST names one. Not as root, the operator's image and its tests are left out
 #    (building it needs root) and the lab's tests run on kwok; it says so.
 # 4. ./mvnw -B verify with the arguments given.
 # Caches stay where later runs find them (~/.m2, ~/.cache/go-build, ~/go/pkg/mod, ~/.kubeapitest,
-# ~/.cache/ramp (Traefik, the Gateway API CRDs), ~/.cache/google-cloud-tools-java); a missing
+# ~/.cache/ramp (Traefik, the Gateway API CRDs, metrics-server), ~/.cache/google-cloud-tools-java); a missing
 # one only makes the run slower.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -30,6 +32,7 @@ if [ "$(id -u)" != 0 ]; then
   maven+=(-Dramp.image.skip)
 else
   bash e2e/traefik/build.sh
+  bash e2e/metrics-server/build.sh
   # The build tags a new ramp/operator image over the last one, which is left without a name: at
   # exit that one image is removed, if nothing else names it (no other image is touched).
   image=$(bash build/operator-image.sh)

@@ -118,6 +118,8 @@ bash e2e/controlplane/build.sh
 # The cluster runs Traefik, the Gateway API's data plane (docs/lab.md, "Traefik"): built once,
 # here where its output shows (the lab would build it too, silently).
 [ "$mode" != cluster ] || bash e2e/traefik/build.sh
+# And metrics-server, the resource metrics API behind kubectl top and HPAs (docs/lab.md, "metrics-server").
+[ "$mode" != cluster ] || bash e2e/metrics-server/build.sh
 if [ "${RAMP_LAB_SKIP_BUILD:-}" != 1 ]; then
   # The kwok lab runs the packaged jar; only the cluster needs the image (root, podman, mmdebstrap).
   skip_image=()

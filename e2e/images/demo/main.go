@@ -2,6 +2,8 @@
 // LATENCY_MS milliseconds, and fails a share ERROR_RATE (0 to 1) of them with a 500, as the
 // lab's in-process DemoService does. VERSION is baked into each image (its tag); ERROR_RATE and
 // LATENCY_MS come from the pod template, so a release in Git is what changes them.
+// A request with ?cpu_ms=N (at most maxCPU) first keeps a CPU busy for N ms: the load that
+// makes the lab's HorizontalPodAutoscalers scale on CPU utilisation (docs/lab.md, "metrics-server").
 package main
 
 import (
@@ -16,6 +18,9 @@ import (
 	"syscall"
 	"time"
 )
+
+// maxCPU bounds what one request may ask to burn, so no request can hold a CPU for long.
+const maxCPU = time.Second
 
 func main() {
 	version := env("VERSION", "latest")
@@ -35,6 +40,14 @@ func main() {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if v := r.URL.Query().Get("cpu_ms"); v != "" {
+			ms, err := strconv.Atoi(v)
+			if err != nil || ms < 0 {
+				http.Error(w, "cpu_ms: a whole number of milliseconds", http.StatusBadRequest)
+				return
+			}
+			burn(min(time.Duration(ms)*time.Millisecond, maxCPU))
+		}
 		select {
 		case <-time.After(time.Duration(latency) * time.Millisecond):
 		case <-r.Context().Done():
@@ -68,6 +81,22 @@ func main() {
 		log.Fatal(err)
 	}
 }
+
+// burn keeps the calling goroutine's CPU busy for d of wall-clock time (less CPU when the
+// machine is contended: it is bounded in time, not in work).
+func burn(d time.Duration) {
+	end := time.Now().Add(d)
+	x := uint64(1)
+	for time.Now().Before(end) {
+		for i := 0; i < 1000; i++ {
+			x = x*6364136223846793005 + 1442695040888963407
+		}
+	}
+	sink = x
+}
+
+// sink keeps burn's loop from being optimised away.
+var sink uint64
 
 func env(name, fallback string) string {
 	if v, ok := os.LookupEnv(name); ok && v != "" {

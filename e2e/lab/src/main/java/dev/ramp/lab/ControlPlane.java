@@ -27,11 +27,15 @@ import java.util.Map;
  * Node's podCIDR, a loopback range (127.N.0.0/16), so the lab can serve each Pod on its own
  * address. In the cluster lab ({@link Lab.Mode#CLUSTER}) a real kubelet ({@link LabNode})
  * registers the node instead, and the API server, inside the lab's own network namespace,
- * advertises the node's address so that Pods reach it through the {@code kubernetes} Service.
+ * advertises the node's address so that Pods reach it through the {@code kubernetes} Service, and
+ * serves the aggregation layer (a front proxy's CA and client certificate, made with openssl),
+ * through which {@link MetricsServer} serves {@code metrics.k8s.io}.
  */
 final class ControlPlane implements AutoCloseable {
 
     static final String NODE = "lab-node";
+    /** The common name of the API server's client certificate towards aggregated API servers. */
+    static final String FRONT_PROXY_CLIENT = "front-proxy-client";
 
     private final Path dir;
     private final Path bin;
@@ -62,7 +66,7 @@ final class ControlPlane implements AutoCloseable {
         return new ControlPlane(dir, bin, LabNamespace.POD_CIDR, false);
     }
 
-    ControlPlane start() throws IOException {
+    ControlPlane start() throws IOException, InterruptedException {
         Path pki = Files.createDirectories(dir.resolve("pki"));
         writeServiceAccountKeys(pki);
         String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
@@ -99,6 +103,20 @@ final class ControlPlane implements AutoCloseable {
                     "--service-cluster-ip-range", LabNamespace.SERVICE_CIDR,
                     // logs and exec reach the kubelet at the node's IP: the namespace has no DNS.
                     "--kubelet-preferred-address-types", "InternalIP"));
+            // The aggregation layer: the API server proxies metrics.k8s.io to metrics-server with
+            // the front proxy's client certificate and the user in X-Remote-* headers, which
+            // metrics-server trusts from the CA the API server publishes in kube-system's
+            // extension-apiserver-authentication ConfigMap. To the endpoint's Pod IP, not the
+            // Service's ClusterIP: the API server is a process of the node, not a Pod.
+            writeFrontProxyCertificates(pki);
+            apiserver.addAll(List.of("--requestheader-client-ca-file", pki.resolve("front-proxy-ca.crt").toString(),
+                    "--requestheader-allowed-names", FRONT_PROXY_CLIENT,
+                    "--requestheader-username-headers", "X-Remote-User",
+                    "--requestheader-group-headers", "X-Remote-Group",
+                    "--requestheader-extra-headers-prefix", "X-Remote-Extra-",
+                    "--proxy-client-cert-file", pki.resolve("front-proxy-client.crt").toString(),
+                    "--proxy-client-key-file", pki.resolve("front-proxy-client.key").toString(),
+                    "--enable-aggregator-routing=true"));
         }
         apiserverCommand = List.copyOf(apiserver);
         apiserverIndex = processes.size();
@@ -127,7 +145,9 @@ final class ControlPlane implements AutoCloseable {
                 "--controllers", "*,-serviceaccount-token"));
         if (!kwok) {
             // Published to every namespace as kube-root-ca.crt, which Pods' in-cluster clients trust.
-            controllers.addAll(List.of("--root-ca-file", pki.resolve("apiserver.crt").toString()));
+            controllers.addAll(List.of("--root-ca-file", pki.resolve("apiserver.crt").toString(),
+                    // HPAs act every 5 s (default 15 s), so a test's load shows in replicas sooner.
+                    "--horizontal-pod-autoscaler-sync-period", "5s"));
         }
         processes.add(ChildProcess.start(dir, "kube-controller-manager", controllers, Map.of()));
         processes.add(ChildProcess.start(dir, "kube-scheduler", List.of(bin.resolve("kube-scheduler").toString(),
@@ -207,6 +227,24 @@ final class ControlPlane implements AutoCloseable {
         }
         Files.writeString(pki.resolve("sa.key"), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
         Files.writeString(pki.resolve("sa.pub"), pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+    }
+
+    /**
+     * The front proxy's CA and the client certificate the API server presents to aggregated API
+     * servers (CN {@value #FRONT_PROXY_CLIENT}, client auth), as kubeadm makes them; valid a year.
+     */
+    private void writeFrontProxyCertificates(Path pki) throws IOException, InterruptedException {
+        String ca = pki.resolve("front-proxy-ca").toString();
+        String client = pki.resolve("front-proxy-client").toString();
+        Path extensions = pki.resolve("front-proxy-client.ext");
+        Files.writeString(extensions, "keyUsage = critical, digitalSignature, keyEncipherment\n"
+                + "extendedKeyUsage = clientAuth\n");
+        GitServer.run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365",
+                "-subj", "/CN=front-proxy-ca", "-keyout", ca + ".key", "-out", ca + ".crt");
+        GitServer.run(dir, "openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes",
+                "-subj", "/CN=" + FRONT_PROXY_CLIENT, "-keyout", client + ".key", "-out", client + ".csr");
+        GitServer.run(dir, "openssl", "x509", "-req", "-in", client + ".csr", "-CA", ca + ".crt", "-CAkey", ca + ".key",
+                "-CAcreateserial", "-days", "365", "-extfile", extensions.toString(), "-out", client + ".crt");
     }
 
     private static String pem(String type, byte[] der) {

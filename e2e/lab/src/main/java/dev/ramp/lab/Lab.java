@@ -88,6 +88,7 @@ public final class Lab implements AutoCloseable {
     private Endpoints pods;
     private MeshProxy mesh;
     private TraefikGateway traefik;
+    private MetricsServer metricsServer;
     private Prometheus prometheus;
     private GitServer git;
     private OperatorProcess operator;
@@ -112,6 +113,7 @@ public final class Lab implements AutoCloseable {
         return starting(() -> {
             startCluster();
             startServices();
+            awaitMetricsServer();
             Files.writeString(dir.resolve(SESSION_FILE), "RAMP_LAB_PID=%d%nKUBECONFIG=%s%nRAMP_LAB_BIN=%s%n"
                     .formatted(ProcessHandle.current().pid(), kubeconfig(), binaries()));
         });
@@ -137,6 +139,17 @@ public final class Lab implements AutoCloseable {
      */
     public Lab startClusterOnly() throws Exception {
         return starting(this::startCluster);
+    }
+
+    /**
+     * Waits for metrics-server, installed with the node, while the rest started (cluster lab only).
+     * {@link #start} does; after {@link #startClusterOnly} a test that reads resource metrics
+     * calls it ({@code metricsServer().awaitAvailable()}), and one that does not pays nothing.
+     */
+    private void awaitMetricsServer() {
+        if (metricsServer != null) {
+            metricsServer.awaitAvailable();
+        }
     }
 
     private interface Steps {
@@ -198,6 +211,9 @@ public final class Lab implements AutoCloseable {
         node = track(new LabNode(dir, bin)).start(containerd, controlPlane.kubeconfig(), client());
         log("cluster up in %.1fs: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy; KUBECONFIG=%s"
                 .formatted((System.nanoTime() - begin) / 1e9, controlPlane.kubeconfig()));
+        // The resource metrics API, for kubectl top and HPAs; it needs a first scrape to serve,
+        // which it makes while the rest of the lab starts (awaitMetricsServer).
+        metricsServer = MetricsServer.install(this, containerd);
     }
 
     /** Builds (Go's cache makes it quick) and returns the demo's image archives, one per version. */
@@ -335,6 +351,11 @@ public final class Lab implements AutoCloseable {
         return traefik.address();
     }
 
+    /** metrics-server ({@link MetricsServer}), in the cluster lab; null in the kwok lab. */
+    MetricsServer metricsServer() {
+        return metricsServer;
+    }
+
     /** Whether Traefik runs: in the cluster lab, once started. */
     boolean hasGateway() {
         return traefik != null;
@@ -469,6 +490,10 @@ public final class Lab implements AutoCloseable {
             if (lab.hasGateway()) {
                 log("Traefik (Gateway API) at " + lab.gatewayAddress() + ": e2e/lab.sh exec kubectl get gateway,httproute -A;"
                         + " e2e/lab.sh exec curl -s -H 'Host: <an HTTPRoute's hostname>' http://" + lab.gatewayAddress() + "/");
+            }
+            if (lab.metricsServer() != null) {
+                log("metrics-server (resource metrics, for kubectl top and HPAs): e2e/lab.sh exec kubectl top pods -n demo;"
+                        + " e2e/lab.sh exec kubectl top nodes");
             }
             log("Ctrl-C stops everything.");
             Thread.sleep(Long.MAX_VALUE);

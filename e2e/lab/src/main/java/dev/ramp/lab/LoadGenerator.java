@@ -52,7 +52,16 @@ public final class LoadGenerator implements AutoCloseable {
      */
     LoadGenerator(String proxy, String service, String namespace, int perSecond, java.util.Map<String, String> headers,
             int requests) {
-        this.uri = URI.create("http://" + proxy + "/");
+        this(proxy, "/", service, namespace, perSecond, headers, requests);
+    }
+
+    /**
+     * The same, for {@code path} (with its query) instead of {@code /}: e.g. {@code /?cpu_ms=20},
+     * with which each request keeps a CPU of the demo's Pod busy for 20 ms (e2e/images/demo).
+     */
+    LoadGenerator(String proxy, String path, String service, String namespace, int perSecond,
+            java.util.Map<String, String> headers, int requests) {
+        this.uri = URI.create("http://" + proxy + path);
         this.left = new AtomicInteger(requests);
         String host = service + "." + namespace;
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).header("Host", host).timeout(Duration.ofSeconds(10));
