@@ -1,5 +1,6 @@
 package dev.ramp.kube;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
@@ -37,7 +38,11 @@ public final class ApiErrors {
         return code <= 0 || code == 401 || code == 408 || code == 409 || code == 429 || code >= 500;
     }
 
-    /** The server's own words when it answered, else why there was no answer; one line, no stack. */
+    /**
+     * The server's own words when it answered, else why there was no answer; one line, no stack.
+     * An answer that came but could not be read (Jackson refusing a field this operator's model
+     * lacks, as when the installed CRD is newer than the operator) says so, rather than "no answer".
+     */
     public static String describe(KubernetesClientException e) {
         if (e.getCode() > 0) {
             String words = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
@@ -46,9 +51,20 @@ public final class ApiErrors {
         }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
+            if (root instanceof JsonProcessingException unreadable) {
+                return unreadable(unreadable);
+            }
             root = root.getCause();
+        }
+        if (root instanceof JsonProcessingException unreadable) {
+            return unreadable(unreadable);
         }
         return "no answer from the API server: " + (root == e ? e.getMessage()
                 : root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage()));
+    }
+
+    private static String unreadable(JsonProcessingException e) {
+        return "the API server's answer could not be read by this operator (is an installed CRD newer than the operator?): "
+                + e.getOriginalMessage();
     }
 }
