@@ -104,6 +104,12 @@ class GatewayApiReleaseTest {
 
             assertThat(failed.rollbackReason()).isEqualTo("AnalysisFailed");
             assertThat(failed.rollbackMetric()).isIn("request-success-rate", "error-percent");
+            // The built-in metric, on Traefik's own service metrics (TraefikQueries), saw the failures too.
+            assertThat(failed.metrics()).filteredOn(m -> "request-success-rate".equals(m.get("name"))).singleElement()
+                    .satisfies(m -> {
+                        assertThat(m.get("verdict")).isEqualTo("Failed");
+                        assertThat(((Number) m.get("value")).doubleValue()).isLessThan(99);
+                    });
             assertThat(app.httpRouteCanaryWeight()).isZero();
             assertThat(app.headMessage()).startsWith(failed.revertCommit()).contains(release.commit().substring(0, 12));
             assertThat(app.fileAtHead("deployment.yaml")).isEqualTo(Manifests.deployment("1.0.0", 0, 20));
@@ -183,6 +189,49 @@ class GatewayApiReleaseTest {
             }
             assertThat(app.image("podinfo-primary")).isEqualTo("ramp.dev/demo:2.0.0");
             assertThat(app.httpRouteCanaryWeight()).isZero();
+        }
+    }
+
+    /**
+     * A Gateway that refuses the route holds the release: the Rollout names a second listener of
+     * the lab's Gateway, {@code nope}, which does not exist. Traefik keeps serving the route on the
+     * listener {@code web} and writes {@code Accepted: False, NoMatchingParent} for the other
+     * parentRef; Ramp holds with RouteAccepted False, so a release pushed meanwhile sends users no
+     * request to the new version, and goes on once the parentRef is removed.
+     */
+    @Test
+    void aGatewayThatRefusesTheRouteHoldsTheReleaseUntilItAccepts() throws Exception {
+        try (LabApp app = app("gw-refused", FAST)) {
+            app.service("{port: 9898, provider: GatewayAPI, hosts: [podinfo.gw-refused], parentRefs: ["
+                    + "{name: %1$s, namespace: %2$s, sectionName: web}, {name: %1$s, namespace: %2$s, sectionName: nope}]}"
+                            .formatted(TraefikGateway.GATEWAY, TraefikGateway.NAMESPACE));
+
+            // What Traefik wrote in the route, and what Ramp made of it.
+            await().atMost(Duration.ofSeconds(60)).until(app::httpRouteAccepted,
+                    parents -> Map.of("web", "True/Accepted", "nope", "False/NoMatchingParent").equals(parents));
+            RolloutView held = awaitRollout(app, v -> "False".equals(v.condition("RouteAccepted").get("status")));
+            Lab.log("route refused: %s".formatted(held.condition("RouteAccepted")));
+            assertThat(held.condition("RouteAccepted")).containsEntry("reason", "RouteNotAccepted");
+            assertThat(String.valueOf(held.condition("RouteAccepted").get("message")))
+                    .contains(TraefikGateway.NAMESPACE + "/" + TraefikGateway.GATEWAY).contains("NoMatchingParent");
+
+            // A release pushed while refused: held, not rolled back; no user reaches 2.0.0.
+            LabApp.Release release = app.release("2.0.0", 0);
+            await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> !List.of("Progressing", "Promoting", "Finalising", "Succeeded", "Failed")
+                            .contains(app.rollout().phase()) && app.httpRouteCanaryWeight() == 0);
+            assertThat(app.rollout().condition("RouteAccepted")).containsEntry("status", "False");
+            assertThat(app.image("podinfo-primary")).isEqualTo("ramp.dev/demo:1.0.0");
+            assertThat(app.load().since(release.pushed())).isNotEmpty()
+                    .extracting(LoadGenerator.Result::version).containsOnly("1.0.0");
+
+            // The developer removes the refused parentRef: the route is accepted, the release goes on.
+            app.service(null);
+            RolloutView done = awaitRollout(app, v -> "Succeeded".equals(v.phase()) || "Failed".equals(v.phase()));
+            assertThat(done.phase()).as("%s", done).isEqualTo("Succeeded");
+            assertThat(done.condition("RouteAccepted")).containsEntry("status", "True");
+            assertThat(app.image("podinfo-primary")).isEqualTo("ramp.dev/demo:2.0.0");
+            assertThat(app.load().since(release.pushed())).filteredOn(LoadGenerator.Result::failed).isEmpty();
         }
     }
 }
