@@ -2,8 +2,10 @@
 # The Ramp lab (docs/lab.md), started and stopped by one command; nothing it starts is reachable
 # from outside loopback or the lab's own network namespace.
 #   e2e/lab.sh            build what is needed, start the lab with the demo app, run until Ctrl-C
-#   e2e/lab.sh demo       the demo (what ./demo.sh runs)
+#   e2e/lab.sh demo       the demo (what ./demo.sh runs): through Traefik in the cluster mode,
+#                         through the Istio stand-in on kwok or with RAMP_DEMO_DATA_PLANE=istio
 #   e2e/lab.sh benchmark  the measurements, written to docs/benchmarks.json
+#   e2e/lab.sh benchmark traefik  the same through Traefik (cluster mode), under "traefik" in it
 #   e2e/lab.sh failover   the leader Pod deleted mid-release, into docs/benchmarks-failover.json
 #   e2e/lab.sh outage     kube-apiserver stopped mid-release (30 s, then 3 min), into
 #                         docs/benchmarks-outage.json

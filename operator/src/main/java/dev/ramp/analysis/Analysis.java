@@ -307,7 +307,7 @@ public class Analysis {
         }
         BuiltinQueries builtin = presets(rollout).orElseThrow(() -> new IllegalArgumentException("a built-in metric, and "
                 + noPresets() + ": give spec.analysis.metrics[" + metric + "] a templateRef to a MetricTemplate that measures"
-                + " it there (docs/gateway-api-metrics.md has one for Envoy Gateway)"));
+                + " it there (docs/gateway-api.md#metrics has one for Envoy Gateway)"));
         String text = builtin.query(metric).orElseThrow();
         return new Query(providers.defaultProvider(), QueryTemplate.render(text, variables), "", true,
                 builtin.noData(RolloutNames.of(rollout), revision));

@@ -15,7 +15,7 @@ import java.util.Optional;
  * live there), and the hash Traefik puts before {@code -svc-} is required, so a Service of the same
  * name in another namespace does not match (hyphen-joined names stay ambiguous in one case only:
  * a route of this namespace, or of one named {@code <namespace>-…}, sending by a ReferenceGrant to one named
- * {@code <20 hex digits>-svc-<namespace>}; docs/gateway-api-metrics.md).
+ * {@code <20 hex digits>-svc-<namespace>}; docs/gateway-api.md, "Metrics").
  *
  * <p>Traefik's series carry no revision, and a backend's counters live as long as the route sends
  * to it, across releases. So every count starts at the release: the counter now minus the counter

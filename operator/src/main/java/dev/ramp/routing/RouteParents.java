@@ -60,7 +60,7 @@ final class RouteParents {
                             && !older(condition.get(), generation)) {
                         return RouteAcceptance.refused(gateway + " does not " + (type.equals(ACCEPTED) ? "accept the route"
                                 : "resolve the route's backends") + ": its controller " + controller + " says " + type
-                                + " False, reason " + cut(condition.get().getReason()) + ": " + cut(condition.get().getMessage()));
+                                + " False, reason " + cut(condition.get().getReason()) + said(condition.get().getMessage()));
                     }
                 }
                 acceptedHere |= condition(report, ACCEPTED).filter(c -> "True".equals(c.getStatus())).isPresent();
@@ -102,6 +102,11 @@ final class RouteParents {
 
     private static boolean older(Condition condition, long generation) {
         return condition.getObservedGeneration() != null && condition.getObservedGeneration() < generation;
+    }
+
+    /** The controller's message after its reason; none where it wrote none (Traefik's NoMatchingParent has none). */
+    private static String said(String message) {
+        return message == null || message.isBlank() ? "" : ": " + cut(message);
     }
 
     private static String cut(String text) {

@@ -92,6 +92,18 @@ class RouteParentsTest {
     }
 
     @Test
+    void aRefusalWithoutAMessageEndsWithItsReason() {
+        report("team-a", "public", "True", "True", 3);
+        report("gateway-system", "shared", "False", "True", 3);
+        // As Traefik 3.7 writes NoMatchingParent, for a parentRef naming no listener of the Gateway.
+        parents.get(1).getConditions().get(0).setReason("NoMatchingParent");
+        parents.get(1).getConditions().get(0).setMessage("");
+
+        assertThat(acceptance().message()).isEqualTo("Gateway gateway-system/shared does not accept the route:"
+                + " its controller example.com/gw says Accepted False, reason NoMatchingParent");
+    }
+
+    @Test
     void unresolvedBackendsHoldToo() {
         report("team-a", "public", "True", "False", 3);
         report("gateway-system", "shared", "True", "True", 3);

@@ -16,12 +16,17 @@ import java.util.function.Predicate;
  * {@code e2e/lab.sh benchmark}: how fast Ramp reacts and what a release costs its users, at Ramp's
  * default analysis settings, at the fastest ones, and at the fastest with a threshold of 1
  * ({@link #PROFILES}), measured on the lab and written as JSON to {@code docs/benchmarks.json}
- * (or the path given as the first argument).
+ * (or the path given as the argument).
+ *
+ * <p>{@code e2e/lab.sh benchmark traefik} measures the same through Traefik, a real proxy, on the
+ * Gateway API (an HTTPRoute Ramp writes, the checks on Traefik's metrics; cluster lab only) and
+ * writes it under the key {@value #TRAEFIK} of the same file and as a second table, beside the
+ * Istio path's rows, which it leaves as they are (and which a run on the Istio path keeps in turn).
  *
  * <p>Good release: from the push (commit pushed, webhook sent) to the first user request the
  * canary answers, and to promotion (phase Succeeded). Bad release (30% of requests fail): from the
- * first failed request the canary answers to 100% of traffic back on the primary (the
- * VirtualService's canary weight 0), and the failed user requests from the push until then.
+ * first failed request the canary answers to 100% of traffic back on the primary (the canary's
+ * weight 0 in the VirtualService, or in the HTTPRoute through Traefik), and the failed user requests from the push until then.
  */
 public final class Benchmark {
 
@@ -38,25 +43,40 @@ public final class Benchmark {
         PROFILES.put("threshold-1", new Manifests.Analysis("1s", 1, null, "5s", 10));
     }
 
+    /** The key of {@code docs/benchmarks.json} and the docs table's name for the runs through Traefik. */
+    static final String TRAEFIK = "traefik";
+
     private static final Duration POLL = Duration.ofMillis(100);
 
     public static void main(String[] args) {
         Path root = Path.of(System.getProperty("ramp.root", "."));
+        List<String> rest = new ArrayList<>(List.of(args));
+        LabApp.DataPlane plane = !rest.isEmpty() && TRAEFIK.equals(rest.get(0)) ? LabApp.DataPlane.GATEWAY_API
+                : LabApp.DataPlane.MESH;
+        if (!rest.isEmpty() && List.of(TRAEFIK, "istio").contains(rest.get(0))) {
+            rest.remove(0);
+        }
         // The docs table is rewritten only with the JSON the docs link to.
-        Path out = args.length > 0 ? Path.of(args[0]) : root.resolve("docs/benchmarks.json");
+        Path out = !rest.isEmpty() ? Path.of(rest.get(0)) : root.resolve("docs/benchmarks.json");
         Path doc = out.toAbsolutePath().normalize().equals(root.resolve("docs/benchmarks.json").toAbsolutePath().normalize())
                 ? root.resolve("docs/lab.md") : null;
-        Lab.session(lab -> run(lab, out, doc));
+        Lab.session(lab -> run(lab, out, doc, plane));
     }
 
-    private static void run(Lab lab, Path out, Path doc) throws Exception {
+    private static void run(Lab lab, Path out, Path doc, LabApp.DataPlane plane) throws Exception {
+        boolean traefik = plane == LabApp.DataPlane.GATEWAY_API;
+        if (traefik && !lab.hasGateway()) {
+            throw new IllegalStateException("the benchmark through Traefik runs only in the cluster lab (this one is "
+                    + lab.mode() + ")");
+        }
         List<String> results = new ArrayList<>();
         StringBuilder table = new StringBuilder("""
                 | profile | analysis | good: push → first canary traffic | good: push → promoted | bad: first canary failure → 100% on primary | bad: push → 100% on primary | bad: failed requests (of total) | bad: push → revert in Git |
                 |---|---|---|---|---|---|---|---|
                 """);
         for (var profile : PROFILES.entrySet()) {
-            try (LabApp app = lab.app("bench-" + profile.getKey(), profile.getValue()).bootstrap("1.0.0", RATE)) {
+            String namespace = (traefik ? "bench-gw-" : "bench-") + profile.getKey();
+            try (LabApp app = lab.app(namespace, profile.getValue()).dataPlane(plane).bootstrap("1.0.0", RATE)) {
                 Lab.log("profile " + profile.getKey() + ": " + profile.getValue());
                 Good good = goodRelease(app);
                 Bad bad = badRelease(app);
@@ -75,22 +95,30 @@ public final class Benchmark {
                 {
                   "generated": "%s",
                   "machine": %s,
-                  "lab": {"mode": "%s", "loadRequestsPerSecond": %d, "replicas": 2, "prometheusScrapeInterval": "1s",
-                          "badReleaseErrorRate": 0.3, "demoLatencyMs": 20},
+                  "lab": {"mode": "%s", "dataPlane": "%s", "loadRequestsPerSecond": %d, "replicas": 2,
+                          "prometheusScrapeInterval": "1s", "badReleaseErrorRate": 0.3, "demoLatencyMs": 20},
                   "runs": [
                 %s
                   ]
                 }
                 """.formatted(now.atOffset(ZoneOffset.UTC).withNano(0), machine(), lab.mode().name().toLowerCase(),
-                RATE, String.join(",\n", results));
-        BenchmarksJson.writeKeepingVersusFlagger(out, json);
+                traefik ? "traefik" : "istio-stand-in", RATE, String.join(",\n", results));
+        if (traefik) {
+            BenchmarksJson.put(out, TRAEFIK, json);
+        } else {
+            BenchmarksJson.writeKeepingOthers(out, json);
+        }
         System.out.println(json);
-        Lab.log("written to " + out);
+        Lab.log("written to " + out + (traefik ? " (under \"" + TRAEFIK + "\")" : ""));
         if (doc != null) {
-            DocsTable.write(doc, "benchmark", "Lab: " + (lab.mode() == Lab.Mode.CLUSTER
+            String through = traefik
+                    ? "; data plane: Traefik (Gateway API, an HTTPRoute on the Gateway " + TraefikGateway.NAMESPACE + "/"
+                            + TraefikGateway.GATEWAY + "; built-in metrics on Traefik's service metrics)"
+                    : "; data plane: the Istio stand-in (a VirtualService; Istio's telemetry)";
+            DocsTable.write(doc, traefik ? "benchmark-" + TRAEFIK : "benchmark", "Lab: " + (lab.mode() == Lab.Mode.CLUSTER
                     ? "the real single-node cluster, Ramp installed by Helm (2 replicas)" : "kwok, Ramp as a process")
-                    + "; machine: " + machineLine() + "; run " + now.atOffset(ZoneOffset.UTC).withNano(0) + ", " + RATE
-                    + " requests/s.\n\n" + table);
+                    + through + "; machine: " + machineLine() + "; run " + now.atOffset(ZoneOffset.UTC).withNano(0) + ", "
+                    + RATE + " requests/s.\n\n" + table);
         }
     }
 
@@ -134,12 +162,34 @@ public final class Benchmark {
         Instant end = promoted;
         long failed = app.load().since(release.pushed()).stream().filter(r -> !r.sent().isAfter(end))
                 .filter(LoadGenerator.Result::failed).count();
+        long failedAfter = drained(app, promoted);
         Lab.log("good release: first canary traffic after " + seconds(release.pushed(), firstCanary) + "s, promoted after "
-                + seconds(release.pushed(), promoted) + "s");
+                + seconds(release.pushed(), promoted) + "s, " + failedAfter + " failed requests after the promotion");
         return new Good(seconds(release.pushed(), firstCanary), seconds(release.pushed(), promoted), """
-                {"pushToFirstCanaryTrafficSeconds": %s, "pushToPromotionSeconds": %s, "requests": %d, "failedRequests": %d}"""
+                {"pushToFirstCanaryTrafficSeconds": %s, "pushToPromotionSeconds": %s, "requests": %d, "failedRequests": %d,
+                 "failedRequestsAfterPromotion": %d}"""
                 .formatted(seconds(release.pushed(), firstCanary), seconds(release.pushed(), promoted),
-                        app.load().since(release.pushed()).stream().filter(r -> !r.sent().isAfter(end)).count(), failed));
+                        app.load().since(release.pushed()).stream().filter(r -> !r.sent().isAfter(end)).count(), failed,
+                        failedAfter));
+    }
+
+    /**
+     * Waits until the promoted release's canary is scaled to 0 and users have had 3 s without a
+     * failed request since, so that the bad release starts on a quiet route and its checks do not
+     * count the previous canary's last requests; returns the user requests that failed after the
+     * promotion. Ramp scales the canary down as it routes everything to the primary: a data plane
+     * that carries out the route later than the API server stores it (Traefik applies a change up
+     * to 2 s after the one before) still sends requests to the canary's Service, whose pods are
+     * going, and they fail (no version answers them).
+     */
+    private static long drained(LabApp app, Instant promoted) {
+        Net.await("the promoted release's canary scaled to 0", Duration.ofSeconds(60), () -> app.replicas("podinfo") == 0);
+        Instant scaledDown = Instant.now();
+        Net.await("3 s without a failed request after the canary's scale-down", Duration.ofSeconds(60), () -> {
+            Instant quietSince = Instant.now().minusSeconds(3);
+            return quietSince.isAfter(scaledDown) && app.load().count(quietSince, LoadGenerator.Result::failed) == 0;
+        });
+        return app.load().count(promoted, LoadGenerator.Result::failed);
     }
 
     private static Bad badRelease(LabApp app) throws Exception {
@@ -154,7 +204,7 @@ public final class Benchmark {
             if (firstFailure == null) {
                 firstFailure = first(app, release.pushed(), r -> "3.0.0".equals(r.version()) && r.failed());
             }
-            if (allPrimary == null && firstFailure != null && app.virtualServiceCanaryWeight() == 0) {
+            if (allPrimary == null && firstFailure != null && app.routedCanaryWeight() == 0) {
                 allPrimary = Instant.now();
             }
             RolloutView view = app.rollout();

@@ -8,9 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code docs/benchmarks.json} holds two benchmarks' results: Ramp's own ({@link Benchmark}, the
- * top-level keys) and Ramp beside Flagger ({@link FlaggerBenchmark}, under
- * {@value #VERSUS_FLAGGER}). Each rewrites its part and keeps the other's.
+ * {@code docs/benchmarks.json} holds three benchmarks' results: Ramp's own on the Istio path
+ * ({@link Benchmark}, the top-level keys), the same through Traefik (under
+ * {@value Benchmark#TRAEFIK}) and Ramp beside Flagger ({@link FlaggerBenchmark}, under
+ * {@value #VERSUS_FLAGGER}). Each rewrites its part and keeps the others'.
  */
 final class BenchmarksJson {
 
@@ -21,16 +22,25 @@ final class BenchmarksJson {
     private BenchmarksJson() {
     }
 
-    /** Writes {@code json} (Ramp's own results) to {@code out}, keeping the side-by-side part already there. */
-    static void writeKeepingVersusFlagger(Path out, String json) throws IOException {
-        JsonNode kept = Files.isRegularFile(out) ? JSON.readTree(out.toFile()).get(VERSUS_FLAGGER) : null;
-        if (kept == null) {
-            Files.writeString(out, json);
-            return;
-        }
+    /**
+     * Writes {@code json} (Ramp's own results on the Istio path) to {@code out}, keeping the
+     * Traefik and side-by-side parts already there.
+     */
+    static void writeKeepingOthers(Path out, String json) throws IOException {
+        JsonNode old = Files.isRegularFile(out) ? JSON.readTree(out.toFile()) : null;
         ObjectNode tree = (ObjectNode) JSON.readTree(json);
-        tree.set(VERSUS_FLAGGER, kept);
-        write(out, tree);
+        boolean kept = false;
+        for (String key : new String[] {Benchmark.TRAEFIK, VERSUS_FLAGGER}) {
+            if (old != null && old.get(key) != null) {
+                tree.set(key, old.get(key));
+                kept = true;
+            }
+        }
+        if (kept) {
+            write(out, tree);
+        } else {
+            Files.writeString(out, json);
+        }
     }
 
     /** Sets {@code key} in {@code out} to {@code json}, keeping the rest of the file. */

@@ -11,7 +11,10 @@ import java.util.function.Predicate;
 /**
  * {@code ./demo.sh}: starts the lab, releases a good version through Git and shows it progress to
  * Succeeded, then a version failing 30% of requests and shows the rollback and Ramp's revert
- * commit; ends with what each release cost its users.
+ * commit; ends with what each release cost its users. Its users' requests go through Traefik, a
+ * real proxy, on an HTTPRoute Ramp writes ({@code provider: GatewayAPI}) wherever the lab runs
+ * Traefik (the cluster mode); through the Istio stand-in on a VirtualService on the kwok fallback,
+ * or when {@code RAMP_DEMO_DATA_PLANE=istio} asks for the Istio path. It says which it used.
  */
 public final class Demo {
 
@@ -27,9 +30,31 @@ public final class Demo {
         Lab.session(Demo::run);
     }
 
+    /** The data plane the demo's users go through: Traefik where the lab runs it, unless the Istio path is asked for. */
+    static LabApp.DataPlane dataPlane(Lab lab) {
+        String asked = System.getenv().getOrDefault("RAMP_DEMO_DATA_PLANE", "");
+        if (!List.of("", "istio", "traefik").contains(asked)) {
+            throw new IllegalArgumentException("RAMP_DEMO_DATA_PLANE=" + asked + ": expected istio or traefik");
+        }
+        if ("traefik".equals(asked) && !lab.hasGateway()) {
+            throw new IllegalStateException("RAMP_DEMO_DATA_PLANE=traefik: Traefik runs only in the cluster lab (this one is "
+                    + lab.mode() + ")");
+        }
+        return lab.hasGateway() && !"istio".equals(asked) ? LabApp.DataPlane.GATEWAY_API : LabApp.DataPlane.MESH;
+    }
+
+    /** Says which data plane, and which of Ramp's routers, carries the users' requests. */
+    static String describe(LabApp.DataPlane plane) {
+        return plane == LabApp.DataPlane.GATEWAY_API
+                ? "Traefik (Gateway API: Ramp writes the HTTPRoute podinfo on Gateway " + TraefikGateway.NAMESPACE + "/"
+                        + TraefikGateway.GATEWAY + ", provider GatewayAPI; metrics from Traefik)"
+                : "the Istio stand-in (Ramp writes the VirtualService podinfo, provider Istio; metrics from the stand-in's Istio telemetry)";
+    }
+
     private static void run(Lab lab) throws Exception {
-        LabApp app = lab.app("demo", SETTINGS).bootstrap("1.0.0", RATE);
-        say("demo app podinfo 1.0.0 runs in namespace demo (2 pods), " + RATE + " requests/s through the mesh");
+        LabApp.DataPlane plane = dataPlane(lab);
+        LabApp app = lab.app("demo", SETTINGS).dataPlane(plane).bootstrap("1.0.0", RATE);
+        say("demo app podinfo 1.0.0 runs in namespace demo (2 pods), " + RATE + " requests/s through " + describe(plane));
         say("analysis: " + SETTINGS);
         List<Outcome> outcomes = new ArrayList<>();
 
@@ -54,7 +79,8 @@ public final class Demo {
         say("Ramp's revert commit:");
         app.headMessage().lines().forEach(l -> say("  | " + l));
         say("cluster: podinfo-primary runs " + app.image("podinfo-primary") + ", Git declares "
-                + app.image("podinfo") + ", canary weight " + app.virtualServiceCanaryWeight() + "%");
+                + app.image("podinfo") + ", canary weight " + app.routedCanaryWeight() + "% in the "
+                + (plane == LabApp.DataPlane.GATEWAY_API ? "HTTPRoute" : "VirtualService"));
 
         say("");
         say("== summary ==");
@@ -63,6 +89,7 @@ public final class Demo {
             say(String.format("%-10s %-28s %9.1fs %10d %8d", o.release(), o.result(), o.took().toMillis() / 1000.0,
                     o.served(), o.failed()));
         }
+        say("data plane: " + describe(plane) + ".");
         say("time: from the push to promotion (Succeeded) or to the rollback (Failed, revert pushed to Git).");
         say("requests: served to users from the push until then; failed: answered 5xx.");
     }
@@ -109,7 +136,7 @@ public final class Demo {
             failed += r.failed() ? 1 : 0;
         }
         say(String.format("%6.1fs  %-12s canary %3d%%  failed checks %d  %s   | last 2s: %s, %d failed",
-                Duration.between(release.pushed(), now).toMillis() / 1000.0, view.phase(), app.virtualServiceCanaryWeight(),
+                Duration.between(release.pushed(), now).toMillis() / 1000.0, view.phase(), app.routedCanaryWeight(),
                 view.failedChecks(), view.metricValues(), versions, failed));
     }
 

@@ -60,6 +60,8 @@ public final class LabApp implements AutoCloseable {
     private Manifests.Analysis analysis;
     private int progressDeadlineSeconds = 60;
     private DataPlane dataPlane = DataPlane.MESH;
+    /** The Rollout's {@code spec.service} when not the data plane's usual one ({@link #service}); null otherwise. */
+    private String service;
     private LoadGenerator load;
     private final java.util.List<LoadGenerator> extraLoads = new java.util.ArrayList<>();
 
@@ -105,8 +107,20 @@ public final class LabApp implements AutoCloseable {
     }
 
     private String rollout(String strategy, String analysisExtra) {
-        return Manifests.rollout(analysis, progressDeadlineSeconds, strategy, analysisExtra,
-                dataPlane == DataPlane.GATEWAY_API ? Manifests.gatewayService(namespace) : Manifests.MESH_SERVICE);
+        return Manifests.rollout(analysis, progressDeadlineSeconds, strategy, analysisExtra, service != null ? service
+                : dataPlane == DataPlane.GATEWAY_API ? Manifests.gatewayService(namespace) : Manifests.MESH_SERVICE);
+    }
+
+    /**
+     * Changes the Rollout's {@code spec.service} in Git (null: back to the data plane's usual one)
+     * and syncs it, as a developer would; no release starts.
+     */
+    public LabApp service(String spec) throws Exception {
+        this.service = spec;
+        write("rollout.yaml", rollout("Canary", ""));
+        commitAndPush("Rollout: service " + (spec == null ? "as before" : spec));
+        webhook();
+        return this;
     }
 
     /** Where the app's users send their requests: the mesh stand-in, or Traefik's Service. */
@@ -307,6 +321,34 @@ public final class LabApp implements AutoCloseable {
             }
         }
         return weight;
+    }
+
+    /**
+     * What the Gateways' controllers wrote in the app's HTTPRoute {@code podinfo}'s
+     * {@code status.parents}, as {@code kubectl get httproute -o yaml} shows it: for each parentRef
+     * (by its {@code sectionName}, "" without one) its Accepted condition's status and reason, e.g.
+     * {@code {web=True/Accepted, nope=False/NoMatchingParent}}.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, String> httpRouteAccepted() {
+        GenericKubernetesResource route = lab.client().genericKubernetesResources("gateway.networking.k8s.io/v1",
+                "HTTPRoute").inNamespace(namespace).withName("podinfo").get();
+        Map<String, String> accepted = new java.util.TreeMap<>();
+        Object status = route == null ? null : route.getAdditionalProperties().get("status");
+        if (!(status instanceof Map<?, ?> map) || !(map.get("parents") instanceof java.util.List<?> parents)) {
+            return accepted;
+        }
+        for (Object parent : parents) {
+            Map<String, Object> p = (Map<String, Object>) parent;
+            Object section = ((Map<String, Object>) p.getOrDefault("parentRef", Map.of())).getOrDefault("sectionName", "");
+            for (Object condition : (java.util.List<Object>) p.getOrDefault("conditions", java.util.List.of())) {
+                Map<String, Object> c = (Map<String, Object>) condition;
+                if ("Accepted".equals(c.get("type"))) {
+                    accepted.put(String.valueOf(section), c.get("status") + "/" + c.get("reason"));
+                }
+            }
+        }
+        return accepted;
     }
 
     /** The canary's weight in the route of the app's data plane: VirtualService or HTTPRoutes. */

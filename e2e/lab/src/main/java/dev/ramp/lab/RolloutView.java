@@ -30,6 +30,11 @@ public record RolloutView(String phase, int canaryWeight, int failedChecks, Stri
         return conditions.stream().anyMatch(c -> type.equals(c.get("type")) && "True".equals(c.get("status")));
     }
 
+    /** The condition of this type as status holds it (type, status, reason, message), or an empty map. */
+    public Map<String, Object> condition(String type) {
+        return conditions.stream().filter(c -> type.equals(c.get("type"))).findFirst().orElse(Map.of());
+    }
+
     /** status.rollbackCause's reason (e.g. {@code AnalysisFailed}), or null. */
     public String rollbackReason() {
         return (String) rollbackCause.get("reason");
