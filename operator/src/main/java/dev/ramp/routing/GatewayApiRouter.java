@@ -3,7 +3,7 @@ package dev.ramp.routing;
 import dev.ramp.api.ParentRef;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutNames;
-import dev.ramp.api.ServiceProtocol;
+import dev.ramp.api.RouteKind;
 import dev.ramp.kube.Managed;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendObjectReferenceBuilder;
@@ -48,8 +48,8 @@ public class GatewayApiRouter implements TrafficRouter {
 
     /** Whether the cluster's Gateway API implementation carries out RequestMirror (Traefik does not). */
     public static final String MIRROR_SETTING = "ramp.routing.gateway-api.request-mirror";
-    static final String CANARY_RULE = "canary";
-    static final String DEFAULT_RULE = "primary";
+    static final String CANARY_RULE = RolloutNames.CANARY_ROUTE;
+    static final String DEFAULT_RULE = RolloutNames.PRIMARY_ROUTE;
     private static final String GROUP = "gateway.networking.k8s.io";
     private static final String MIRROR_FILTER = "RequestMirror";
 
@@ -91,7 +91,7 @@ public class GatewayApiRouter implements TrafficRouter {
     @Override
     public Optional<RouteAcceptance> acceptance(Rollout rollout, Collection<? extends HasMetadata> live) {
         Class<? extends HasMetadata> kind = grpc(rollout) ? GRPCRoute.class : HTTPRoute.class;
-        String name = RolloutNames.of(rollout).service();
+        String name = RolloutNames.of(rollout).route();
         HasMetadata route = live.stream().filter(o -> o.getClass().equals(kind) && o.getMetadata().getName().equals(name))
                 .findFirst().orElse(null);
         return Optional.of(RouteParents.acceptance(rollout, route));
@@ -142,7 +142,7 @@ public class GatewayApiRouter implements TrafficRouter {
             split.setFilters(List.of(mirror));
         }
         rules.add(split);
-        return new HTTPRouteBuilder().withMetadata(Managed.metadata(rollout, names.service(), Map.of()))
+        return new HTTPRouteBuilder().withMetadata(Managed.metadata(rollout, names.route(), Map.of()))
                 .withNewSpec().withParentRefs(parentRefs(rollout)).withHostnames(hostnames(rollout)).withRules(rules).endSpec()
                 .build();
     }
@@ -173,7 +173,7 @@ public class GatewayApiRouter implements TrafficRouter {
             split.setFilters(List.of(mirror));
         }
         rules.add(split);
-        return new GRPCRouteBuilder().withMetadata(Managed.metadata(rollout, names.service(), Map.of()))
+        return new GRPCRouteBuilder().withMetadata(Managed.metadata(rollout, names.route(), Map.of()))
                 .withNewSpec().withParentRefs(parentRefs(rollout)).withHostnames(hostnames(rollout)).withRules(rules).endSpec()
                 .build();
     }
@@ -200,7 +200,7 @@ public class GatewayApiRouter implements TrafficRouter {
     }
 
     static boolean grpc(Rollout rollout) {
-        return rollout.getSpec().getService().effectiveProtocol() == ServiceProtocol.GRPC;
+        return RouteKind.of(rollout.getSpec().getService()) == RouteKind.GRPCRoute;
     }
 
     private static HasMetadata find(Collection<? extends HasMetadata> live, Class<?> kind, String name) {
