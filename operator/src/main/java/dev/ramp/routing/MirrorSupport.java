@@ -26,7 +26,12 @@ public final class MirrorSupport {
 
     /** The GatewayClass feature of an implementation that carries out an HTTPRoute's RequestMirror filter. */
     public static final String HTTP_FEATURE = "HTTPRouteRequestMirror";
-    /** The GatewayClass feature of an implementation that carries out a GRPCRoute's RequestMirror filter. */
+    /**
+     * The GatewayClass feature of an implementation that carries out a GRPCRoute's RequestMirror
+     * filter. The Gateway API v1.6.3 (pkg/features) defines none: this is the name its conformance
+     * test of that filter goes by, accepted should an implementation publish it; until then a gRPC
+     * mirror needs the operator setting.
+     */
     public static final String GRPC_FEATURE = "GRPCRouteRequestMirror";
     private static final int QUOTED = 100;
 
@@ -67,7 +72,8 @@ public final class MirrorSupport {
                         + " publishes no status.supportedFeatures, so it is not known to mirror");
             } else if (!features.contains(feature)) {
                 why.add("GatewayClass " + cut(className) + controller + " of " + gatewayName + " does not list " + feature
-                        + " in status.supportedFeatures");
+                        + " in status.supportedFeatures" + (feature.equals(GRPC_FEATURE)
+                                ? " (the Gateway API v1.6.3 defines no feature for a GRPCRoute's mirror)" : ""));
             }
         }
         if (why.isEmpty()) {

@@ -101,7 +101,8 @@ class MirrorSupportTest {
         gatewayClass("envoy", MirrorSupport.HTTP_FEATURE);
 
         assertThat(MirrorSupport.refusal(rollout(true, ServiceProtocol.GRPC), cached, false)).hasValueSatisfying(m -> assertThat(m)
-                .contains("does not list GRPCRouteRequestMirror"));
+                .contains("does not list GRPCRouteRequestMirror in status.supportedFeatures (the Gateway API v1.6.3 defines"
+                        + " no feature for a GRPCRoute's mirror)"));
         gatewayClass("envoy", MirrorSupport.HTTP_FEATURE, MirrorSupport.GRPC_FEATURE);
         assertThat(MirrorSupport.refusal(rollout(true, ServiceProtocol.GRPC), cached, false)).isEmpty();
     }
