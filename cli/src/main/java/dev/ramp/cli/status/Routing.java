@@ -87,21 +87,22 @@ final class Routing {
         Weights weights = new Weights();
         List<RouteParentStatus> parents;
         if (route instanceof HTTPRoute http) {
-            http.getSpec().getRules().stream().filter(r -> RolloutNames.PRIMARY_ROUTE.equals(r.getName()))
-                    .flatMap(r -> r.getBackendRefs().stream()).forEach(b -> weights.add(names, b.getName(), weight(b.getWeight())));
+            listOf(http.getSpec() == null ? null : http.getSpec().getRules()).stream()
+                    .filter(r -> RolloutNames.PRIMARY_ROUTE.equals(r.getName())).flatMap(r -> listOf(r.getBackendRefs()).stream())
+                    .forEach(b -> weights.add(names, b.getName(), weight(b.getWeight())));
             parents = http.getStatus() == null ? null : http.getStatus().getParents();
         } else {
             GRPCRoute grpc = (GRPCRoute) route;
-            grpc.getSpec().getRules().stream().filter(r -> RolloutNames.PRIMARY_ROUTE.equals(r.getName()))
-                    .flatMap(r -> r.getBackendRefs().stream()).forEach(b -> weights.add(names, b.getName(), weight(b.getWeight())));
+            listOf(grpc.getSpec() == null ? null : grpc.getSpec().getRules()).stream()
+                    .filter(r -> RolloutNames.PRIMARY_ROUTE.equals(r.getName())).flatMap(r -> listOf(r.getBackendRefs()).stream())
+                    .forEach(b -> weights.add(names, b.getName(), weight(b.getWeight())));
             parents = grpc.getStatus() == null ? null : grpc.getStatus().getParents();
         }
         Optional<Condition> accepted = rollout.getStatus() == null || rollout.getStatus().getConditions() == null ? Optional.empty()
                 : rollout.getStatus().getConditions().stream().filter(c -> RoutingCondition.ACCEPTED_TYPE.equals(c.getType())).findFirst();
         return Optional.of(new StatusReport.Routing(kind.name(), names.route(), weights.primary, weights.canary,
                 accepted.map(Condition::getStatus).orElse(null), accepted.map(Condition::getReason).orElse(null),
-                (parents == null ? List.<RouteParentStatus>of() : parents).stream()
-                        .map(p -> parent(p, names.namespace())).toList()));
+                listOf(parents).stream().map(p -> parent(p, names.namespace())).toList()));
     }
 
     /** One parent's report: Accepted, or ResolvedRefs where that is False (the backends, not the Gateway, are the trouble). */
@@ -119,6 +120,10 @@ final class Routing {
     private static Optional<Condition> condition(RouteParentStatus report, String type) {
         return report.getConditions() == null ? Optional.empty()
                 : report.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    private static <T> List<T> listOf(List<T> list) {
+        return list == null ? List.of() : list;
     }
 
     private static int weight(Integer weight) {
