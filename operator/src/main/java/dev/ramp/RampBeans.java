@@ -117,7 +117,7 @@ public class RampBeans {
     @Produces
     @Singleton
     RolloutEventSources rolloutEventSources(PhaseHandlerRegistry handlers, AsyncProbes probes) {
-        return new RolloutEventSources(handlers.generated().routingKinds(), probes.wakeups());
+        return new RolloutEventSources(handlers.generated().routingKinds(), handlers.generated().gatewayClasses(), probes.wakeups());
     }
 
     @Produces

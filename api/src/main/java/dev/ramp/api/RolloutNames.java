@@ -2,7 +2,8 @@ package dev.ramp.api;
 
 /**
  * The names of what Ramp generates for a Rollout: the primary Deployment and the Services (and
- * the VirtualService and DestinationRules named after them). Each derived name is at most 63
+ * the route, a VirtualService, HTTPRoute or GRPCRoute ({@link RouteKind}), and the
+ * DestinationRules named after them). Each derived name is at most 63
  * characters, so it is also a valid value for the {@code app.kubernetes.io/name} label; see
  * {@link KubeNames} for how a long name is shortened.
  */
@@ -12,9 +13,15 @@ public record RolloutNames(String namespace, String target, String primary, Stri
     public static final String PRIMARY_SUFFIX = "-primary";
     public static final String CANARY_SUFFIX = "-canary";
 
-    /** The HTTP route of the VirtualService that carries the weights between primary and canary. */
+    /**
+     * The HTTP route of the VirtualService, or the rule of the HTTPRoute or GRPCRoute, that carries
+     * the weights between primary and canary.
+     */
     public static final String PRIMARY_ROUTE = "primary";
-    /** The HTTP route of the VirtualService that sends an A/B test's matched requests to the canary. */
+    /**
+     * The HTTP route of the VirtualService, or the rule of the HTTPRoute or GRPCRoute, that sends an
+     * A/B test's matched requests to the canary.
+     */
     public static final String CANARY_ROUTE = "canary";
 
     public static RolloutNames of(Rollout rollout) {
@@ -23,6 +30,11 @@ public record RolloutNames(String namespace, String target, String primary, Stri
         String service = configured == null || configured.isBlank() ? target : configured;
         return new RolloutNames(rollout.getMetadata().getNamespace(), target, primaryOf(target), service,
                 KubeNames.withSuffix(service, PRIMARY_SUFFIX), KubeNames.withSuffix(service, CANARY_SUFFIX));
+    }
+
+    /** The name of the route Ramp writes (of the kind {@link RouteKind#of}): the Service's. */
+    public String route() {
+        return service;
     }
 
     /** The name of the primary Deployment Ramp runs for a target Deployment. */

@@ -8,7 +8,8 @@ package dev.ramp.api;
  * Either hold holds the Rollout where it is (no phase advances, no route or Service is written) and
  * is never a rollback: nothing is reverted in Git, since installing the router or fixing the spec
  * or the settings is enough. A refusal also names what the Rollout's router cannot do
- * ({@code spec.analysis.mirror} where the Gateway API implementation does not mirror).
+ * ({@code spec.analysis.mirror} where a Gateway's GatewayClass does not publish that its implementation
+ * mirrors, in {@code status.supportedFeatures}).
  *
  * <p>With provider GatewayAPI a second condition, {@value #ACCEPTED_TYPE}, says what the Gateways
  * the route names ({@code spec.service.parentRefs}) have made of it, as their controllers report

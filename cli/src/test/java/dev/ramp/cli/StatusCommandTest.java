@@ -130,6 +130,8 @@ class StatusCommandTest {
         assertThat(Timestamps.parse(report.path("stepSince").asText())).isPresent();
         assertThat(report.path("stepWeights").toString()).isEqualTo("[10,20,50]");
         assertThat(report.path("canaryWeight").asInt()).isEqualTo(20);
+        assertThat(report.path("routing").path("kind").asText()).isEqualTo("VirtualService");
+        assertThat(report.path("routing").path("name").asText()).isEqualTo("podinfo");
         assertThat(report.path("routing").path("canary").asInt()).isEqualTo(20);
         assertThat(report.path("routing").path("primary").asInt()).isEqualTo(80);
         assertThat(report.path("commits").path("promoted").asText()).isEqualTo(PROMOTED_COMMIT);

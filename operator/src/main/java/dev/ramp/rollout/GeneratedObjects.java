@@ -2,6 +2,7 @@ package dev.ramp.rollout;
 
 import dev.ramp.api.Rollout;
 import dev.ramp.kube.InstalledKinds;
+import dev.ramp.routing.CachedGatewayClasses;
 import dev.ramp.routing.RolloutServices;
 import dev.ramp.routing.RouteAcceptance;
 import dev.ramp.routing.RoutePolicy;
@@ -44,6 +45,11 @@ public class GeneratedObjects {
     /** The kinds of routing object to watch (every router's), besides the Services, once they are installed. */
     public List<Class<? extends HasMetadata>> routingKinds() {
         return routers.kinds();
+    }
+
+    /** The cached Gateways and GatewayClasses the Gateway API router decides a mirror by, for the informers to fill. */
+    public CachedGatewayClasses gatewayClasses() {
+        return routers.gatewayClasses();
     }
 
     /** Why the Rollout's router cannot route in this cluster (its kinds are not installed); empty when it can. */

@@ -6,6 +6,7 @@ import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.kube.InstalledKinds;
 import dev.ramp.kube.Managed;
+import dev.ramp.routing.CachedGatewayClasses;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -39,6 +40,7 @@ import java.util.stream.Collectors;
  * (a field selector; not every CRD of the cluster, which can be thousands of large objects)
  * wakes every Rollout when one arrives, changes the versions it serves or goes, and a pass then
  * registers the kind's informer with Java Operator SDK ({@link #watchInstalled}), or removes it.
+ * Gateways and GatewayClasses, only read, are watched the same way ({@link GatewayMirrorSources}).
  */
 public class RolloutEventSources {
 
@@ -47,11 +49,16 @@ public class RolloutEventSources {
     private static final String CRD_PREFIX = "crd-";
     private static final String ROUTING_PREFIX = "routing-";
 
+
     private final List<Class<? extends HasMetadata>> routingKinds;
+    private final CachedGatewayClasses gatewayClasses;
     private final EventSource<?, Rollout> answers;
 
-    public RolloutEventSources(List<Class<? extends HasMetadata>> routingKinds, EventSource<?, Rollout> answers) {
+    /** {@code gatewayClasses}: filled from the Gateway and GatewayClass informers while those are watched. */
+    public RolloutEventSources(List<Class<? extends HasMetadata>> routingKinds, CachedGatewayClasses gatewayClasses,
+            EventSource<?, Rollout> answers) {
         this.routingKinds = List.copyOf(routingKinds);
+        this.gatewayClasses = gatewayClasses;
         this.answers = answers;
     }
 
@@ -70,6 +77,11 @@ public class RolloutEventSources {
         // wakes it. The routing kinds' informers are registered by watchInstalled once their CRDs are.
         sources.add(generated(Service.class, context));
         for (Class<? extends HasMetadata> kind : routingKinds) {
+            sources.add(definitionOf(kind, context));
+        }
+        // Gateways and GatewayClasses, read (never written) for what a route's implementation supports
+        // (GatewayMirrorSources): watched, like the routing kinds, once their CRDs are installed.
+        for (Class<? extends HasMetadata> kind : GatewayMirrorSources.KINDS) {
             sources.add(definitionOf(kind, context));
         }
         // An answer from outside came in: the pass that was holding for it goes on.
@@ -130,6 +142,7 @@ public class RolloutEventSources {
                 retriever.dynamicallyDeRegisterEventSource(name);
             }
         }
+        GatewayMirrorSources.watchInstalled(retriever, installed, gatewayClasses);
         return installed;
     }
 

@@ -3,7 +3,7 @@ package dev.ramp.routing;
 import dev.ramp.api.ParentRef;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutNames;
-import dev.ramp.api.ServiceProtocol;
+import dev.ramp.api.RouteKind;
 import dev.ramp.kube.Managed;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendObjectReferenceBuilder;
@@ -34,8 +34,8 @@ import java.util.Optional;
  * named after the Service, in the Rollout's namespace, attached to {@code spec.service.parentRefs}
  * with {@code spec.service.hosts} as its hostnames. Its default rule splits traffic by the weights
  * of two backendRefs, the primary and canary Services (a blue/green switch is 100/0, then 0/100),
- * and may mirror it to the canary (RequestMirror, only where the operator says the implementation
- * supports it); during an A/B test a rule sending matching requests to the canary precedes it
+ * and may mirror it to the canary (RequestMirror, only where every Gateway's GatewayClass says its
+ * implementation supports it, or the operator's setting does: {@link MirrorSupport}); during an A/B test a rule sending matching requests to the canary precedes it
  * (the Gateway API prefers the more specific match: any condition beats the default rule's none).
  * The route, its Services and (by the RoutePolicy) its Gateways' namespaces are the only
  * references it makes: the backends are in the route's own namespace, so no ReferenceGrant is
@@ -46,21 +46,30 @@ import java.util.Optional;
  */
 public class GatewayApiRouter implements TrafficRouter {
 
-    /** Whether the cluster's Gateway API implementation carries out RequestMirror (Traefik does not). */
+    /**
+     * The operator's word that the cluster's Gateway API implementation carries out RequestMirror,
+     * whatever its GatewayClasses publish ({@link MirrorSupport}); false by default.
+     */
     public static final String MIRROR_SETTING = "ramp.routing.gateway-api.request-mirror";
-    static final String CANARY_RULE = "canary";
-    static final String DEFAULT_RULE = "primary";
+    static final String CANARY_RULE = RolloutNames.CANARY_ROUTE;
+    static final String DEFAULT_RULE = RolloutNames.PRIMARY_ROUTE;
     private static final String GROUP = "gateway.networking.k8s.io";
     private static final String MIRROR_FILTER = "RequestMirror";
 
     private final KubernetesClient client;
     private final RoutePolicy policy;
-    private final boolean mirrorSupported;
+    private final boolean mirrorOverride;
+    private final GatewayClasses gatewayClasses;
 
-    public GatewayApiRouter(KubernetesClient client, RoutePolicy policy, boolean mirrorSupported) {
+    /**
+     * {@code mirrorOverride}: {@link #MIRROR_SETTING}; {@code gatewayClasses}: the cached Gateways
+     * and GatewayClasses whose {@code status.supportedFeatures} decide whether a mirror is written.
+     */
+    public GatewayApiRouter(KubernetesClient client, RoutePolicy policy, boolean mirrorOverride, GatewayClasses gatewayClasses) {
         this.client = client;
         this.policy = policy;
-        this.mirrorSupported = mirrorSupported;
+        this.mirrorOverride = mirrorOverride;
+        this.gatewayClasses = gatewayClasses;
     }
 
     @Override
@@ -77,11 +86,7 @@ public class GatewayApiRouter implements TrafficRouter {
     public List<String> unsupported(Rollout rollout) {
         List<String> problems = new ArrayList<>();
         var analysis = rollout.getSpec().getAnalysis();
-        if (analysis != null && Boolean.TRUE.equals(analysis.getMirror()) && !mirrorSupported) {
-            problems.add("spec.analysis.mirror: this cluster's Gateway API implementation is not known to carry out"
-                    + " RequestMirror (Traefik does not: a mirror rule answers 500 to every request while the route says"
-                    + " Accepted), so no mirror is written; the operator setting " + MIRROR_SETTING + "=true says it does");
-        }
+        MirrorSupport.refusal(rollout, gatewayClasses, mirrorOverride).ifPresent(problems::add);
         if (analysis != null) {
             problems.addAll(GatewayApiMatches.unsupported(analysis.getMatch(), grpc(rollout)));
         }
@@ -91,7 +96,7 @@ public class GatewayApiRouter implements TrafficRouter {
     @Override
     public Optional<RouteAcceptance> acceptance(Rollout rollout, Collection<? extends HasMetadata> live) {
         Class<? extends HasMetadata> kind = grpc(rollout) ? GRPCRoute.class : HTTPRoute.class;
-        String name = RolloutNames.of(rollout).service();
+        String name = RolloutNames.of(rollout).route();
         HasMetadata route = live.stream().filter(o -> o.getClass().equals(kind) && o.getMetadata().getName().equals(name))
                 .findFirst().orElse(null);
         return Optional.of(RouteParents.acceptance(rollout, route));
@@ -142,7 +147,7 @@ public class GatewayApiRouter implements TrafficRouter {
             split.setFilters(List.of(mirror));
         }
         rules.add(split);
-        return new HTTPRouteBuilder().withMetadata(Managed.metadata(rollout, names.service(), Map.of()))
+        return new HTTPRouteBuilder().withMetadata(Managed.metadata(rollout, names.route(), Map.of()))
                 .withNewSpec().withParentRefs(parentRefs(rollout)).withHostnames(hostnames(rollout)).withRules(rules).endSpec()
                 .build();
     }
@@ -173,7 +178,7 @@ public class GatewayApiRouter implements TrafficRouter {
             split.setFilters(List.of(mirror));
         }
         rules.add(split);
-        return new GRPCRouteBuilder().withMetadata(Managed.metadata(rollout, names.service(), Map.of()))
+        return new GRPCRouteBuilder().withMetadata(Managed.metadata(rollout, names.route(), Map.of()))
                 .withNewSpec().withParentRefs(parentRefs(rollout)).withHostnames(hostnames(rollout)).withRules(rules).endSpec()
                 .build();
     }
@@ -200,7 +205,7 @@ public class GatewayApiRouter implements TrafficRouter {
     }
 
     static boolean grpc(Rollout rollout) {
-        return rollout.getSpec().getService().effectiveProtocol() == ServiceProtocol.GRPC;
+        return RouteKind.of(rollout.getSpec().getService()) == RouteKind.GRPCRoute;
     }
 
     private static HasMetadata find(Collection<? extends HasMetadata> live, Class<?> kind, String name) {

@@ -23,15 +23,28 @@ public final class Routers {
 
     private final Map<RoutingProvider, TrafficRouter> routers;
     private final RoutePolicy policy;
+    private final CachedGatewayClasses gatewayClasses;
 
-    public Routers(RoutePolicy policy, TrafficRouter istio, TrafficRouter gatewayApi) {
+    public Routers(RoutePolicy policy, TrafficRouter istio, TrafficRouter gatewayApi, CachedGatewayClasses gatewayClasses) {
         this.policy = policy;
         this.routers = new EnumMap<>(Map.of(RoutingProvider.Istio, istio, RoutingProvider.GatewayAPI, gatewayApi));
+        this.gatewayClasses = gatewayClasses;
     }
 
-    /** Every router, writing with {@code client}; {@code gatewayApiMirror}: the Gateway API implementation mirrors. */
+    /** The cached Gateways and GatewayClasses the Gateway API router decides by, for the informers to fill. */
+    public CachedGatewayClasses gatewayClasses() {
+        return gatewayClasses;
+    }
+
+    /**
+     * Every router, writing with {@code client}; {@code gatewayApiMirror}: the operator says the
+     * Gateway API implementation mirrors, whatever its GatewayClasses publish. The Gateway API
+     * router reads those from {@link #gatewayClasses()}, which the Rollout controller's informers fill.
+     */
     public static Routers create(KubernetesClient client, RoutePolicy policy, boolean gatewayApiMirror) {
-        return new Routers(policy, new IstioRouter(client, policy), new GatewayApiRouter(client, policy, gatewayApiMirror));
+        CachedGatewayClasses gatewayClasses = new CachedGatewayClasses();
+        return new Routers(policy, new IstioRouter(client, policy),
+                new GatewayApiRouter(client, policy, gatewayApiMirror, gatewayClasses), gatewayClasses);
     }
 
     /** The router of {@code rollout}'s provider. */

@@ -15,6 +15,8 @@ import dev.ramp.api.Strategy;
 import dev.ramp.api.StringMatch;
 import dev.ramp.kube.Conditions;
 import dev.ramp.routing.GatewayApiRouter;
+import dev.ramp.routing.GatewayClasses;
+import dev.ramp.routing.MirrorSupport;
 import dev.ramp.routing.RoutePolicy;
 import dev.ramp.routing.Routing;
 import dev.ramp.routing.Weights;
@@ -24,6 +26,11 @@ import dev.ramp.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.SupportedFeatureBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -253,8 +260,8 @@ class GatewayApiRouterTest {
                 .contains("spec.service.hosts[0]: login.example.com is not a name of this Rollout's Services")
                 .contains("spec.service.gateways: Istio's gateways, not used with provider GatewayAPI")
                 .contains("spec.service.parentRefs[1]: Gateway team-b/private is of namespace team-b, not " + fx.namespace)
-                .contains("spec.analysis.mirror: this cluster's Gateway API implementation is not known to carry out"
-                        + " RequestMirror")
+                .contains("spec.analysis.mirror: Gateway " + fx.namespace + "/public is not found, so its GatewayClass is"
+                        + " unknown")
                 .doesNotContain("parentRefs[0]").doesNotContain("parentRefs[2]");
         assertThat(fx.events(RoutingCondition.REFUSED)).isNotEmpty();
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -342,9 +349,9 @@ class GatewayApiRouterTest {
             r.getSpec().getAnalysis().setMirror(true);
         }).accept(rollout);
         rollout = client.resource(rollout).create();
-        GatewayApiRouter mirroring = new GatewayApiRouter(client, RoutePolicy.OWN_NAMES, true);
+        GatewayApiRouter mirroring = new GatewayApiRouter(client, RoutePolicy.OWN_NAMES, true, GatewayClasses.NONE);
         assertThat(mirroring.unsupported(rollout)).isEmpty();
-        assertThat(new GatewayApiRouter(client, RoutePolicy.OWN_NAMES, false).unsupported(rollout)).singleElement().asString()
+        assertThat(new GatewayApiRouter(client, RoutePolicy.OWN_NAMES, false, GatewayClasses.NONE).unsupported(rollout)).singleElement().asString()
                 .startsWith("spec.analysis.mirror: ");
 
         mirroring.reconcile(rollout, Routing.dark(true), List.of());
@@ -362,6 +369,51 @@ class GatewayApiRouterTest {
         assertThat(httpRoute().getMetadata().getGeneration()).isEqualTo(route.getMetadata().getGeneration());
         mirroring.reconcile(rollout, Routing.of(Weights.canary(100)), List.of(route));
         assertThat(describe(httpRoute())).isEqualTo("0/100");
+    }
+
+    @Test
+    void aMirrorIsWrittenOnceTheGatewayClassPublishesThatItsImplementationMirrors() {
+        namespace("gw-features");
+        String className = fx.namespace + "-class";
+        client.resource(new GatewayClassBuilder().withNewMetadata().withName(className).endMetadata()
+                .withNewSpec().withControllerName("example.com/gateway-controller").endSpec().build()).create();
+        client.resource(new GatewayBuilder().withNewMetadata().withName("public").withNamespace(fx.namespace).endMetadata()
+                .withNewSpec().withGatewayClassName(className)
+                .addNewListener().withName("http").withProtocol("HTTP").withPort(80).endListener().endSpec().build()).create();
+        supportedFeatures(className, "Gateway", "HTTPRoute");
+        fx.createTarget("podinfo:1.0");
+        fx.createRollout(gatewayApi(r -> {
+            r.getSpec().setStrategy(Strategy.BlueGreen);
+            r.getSpec().getAnalysis().setMirror(true);
+        }));
+
+        Condition refused = awaitCondition(RoutingCondition.TYPE, RoutingCondition.REFUSED);
+        assertThat(refused.getMessage()).contains("spec.analysis.mirror: GatewayClass " + className
+                + " (controller example.com/gateway-controller) of Gateway " + fx.namespace + "/public does not list "
+                + MirrorSupport.HTTP_FEATURE + " in status.supportedFeatures");
+        assertThat(httpRoute()).isNull();
+
+        // The controller says its implementation mirrors: the change of the class's status wakes the Rollout.
+        supportedFeatures(className, "Gateway", "HTTPRoute", MirrorSupport.HTTP_FEATURE);
+        assertThat(awaitCondition(RoutingCondition.TYPE, RoutingCondition.ALLOWED).getStatus()).isEqualTo(Conditions.TRUE);
+        fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
+        assertThat(await().atMost(Duration.ofSeconds(10)).until(this::httpRoute, r -> r != null)).isNotNull();
+        client.resources(GatewayClass.class).withName(className).delete();
+    }
+
+    /** Writes the GatewayClass's status as its controller does (through the status subresource): Accepted, with these features. */
+    private void supportedFeatures(String className, String... features) {
+        GatewayClass gatewayClass = client.resources(GatewayClass.class).withName(className).get();
+        gatewayClass.setStatus(new GatewayClassStatusBuilder()
+                .withConditions(new io.fabric8.kubernetes.api.model.ConditionBuilder().withType("Accepted").withStatus("True")
+                        .withReason("Accepted").withMessage("accepted")
+                        .withObservedGeneration(gatewayClass.getMetadata().getGeneration())
+                        .withLastTransitionTime(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+                        .build())
+                .withSupportedFeatures(java.util.Arrays.stream(features).sorted()
+                        .map(f -> new SupportedFeatureBuilder().withName(f).build()).toList())
+                .build());
+        client.resource(gatewayClass).updateStatus();
     }
 
     /** The usual test Rollout routed by the Gateway API through Gateway public of its namespace, then {@code customize}d. */

@@ -138,7 +138,8 @@ public class RampOperator implements AutoCloseable {
         PhaseHandlerRegistry handlers = PhaseHandlerRegistry.create(client, events, registry,
                 new GitReverter(client, mirror, syncs), routes, probes);
         operator.register(new RolloutReconciler(conditions, events, handlers,
-                new RolloutEventSources(handlers.generated().routingKinds(), probes.wakeups()), clock));
+                new RolloutEventSources(handlers.generated().routingKinds(), handlers.generated().gatewayClasses(),
+                        probes.wakeups()), clock));
         GitSync sync = new GitSync(mirror, new SyncIdentities(client,
                 java.util.Optional.ofNullable(defaultServiceAccount), java.util.Optional.ofNullable(ownServiceAccount)),
                 new ManifestReader(limits), conditions, events);

@@ -1,6 +1,7 @@
 package dev.ramp.cli.render;
 
 import dev.ramp.api.MetricStatus;
+import dev.ramp.api.RoutingCondition;
 import dev.ramp.cli.status.StatusReport;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.io.PrintWriter;
@@ -36,8 +37,10 @@ public final class StatusText {
         field("Weight", "canary " + report.canaryWeight() + "%, primary " + (100 - report.canaryWeight()) + "%");
         if (report.routing() != null) {
             StatusReport.Routing routing = report.routing();
-            field("Routing", "VirtualService " + routing.virtualService() + ": primary " + routing.primary()
-                    + ", canary " + routing.canary());
+            field("Routing", routing.kind() + " " + routing.name() + ": primary " + routing.primary()
+                    + ", canary " + routing.canary() + (routing.accepted() == null ? ""
+                            : " (" + RoutingCondition.ACCEPTED_TYPE + " " + routing.accepted() + ": " + routing.acceptedReason() + ")"));
+            parents(routing);
         }
         field("Failed checks", report.failedChecks() + "/" + report.threshold());
         field("Inconclusive", report.inconclusiveChecks() + "/" + report.inconclusiveLimit() + " in a row");
@@ -75,6 +78,23 @@ public final class StatusText {
                     m.getVerdict() == null ? "-" : m.getVerdict().name(), m.getMessage());
         }
         table.print(out, "  ");
+    }
+
+    private void parents(StatusReport.Routing routing) {
+        if (routing.parents() == null) {
+            return;
+        }
+        if (routing.parents().isEmpty()) {
+            field("  Parents", "<none reported>");
+            return;
+        }
+        out.println("  Parents:");
+        Table table = new Table("GATEWAY", "CONTROLLER", "CONDITION", "STATUS", "REASON", "MESSAGE");
+        for (StatusReport.Parent p : routing.parents()) {
+            table.row(p.gateway(), orNone(p.controller()), p.condition() == null ? "-" : p.condition(), p.status(),
+                    p.reason() == null ? "" : p.reason(), p.message() == null ? "" : p.message());
+        }
+        table.print(out, "    ");
     }
 
     private void conditions(StatusReport report) {

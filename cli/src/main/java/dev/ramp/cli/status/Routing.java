@@ -2,7 +2,15 @@ package dev.ramp.cli.status;
 
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutNames;
+import dev.ramp.api.RouteKind;
+import dev.ramp.api.RoutingCondition;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -11,15 +19,23 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads the weights Ramp wrote into a Rollout's Istio VirtualService (route
- * {@link RolloutNames#PRIMARY_ROUTE}, destinations named by {@link RolloutNames}), generically, so that the CLI
- * needs no Istio model and works where Istio's CRDs are missing.
+ * Reads the weights Ramp wrote into a Rollout's route, of the kind {@link RouteKind#of} names and
+ * named {@link RolloutNames#route()}: the VirtualService's http route or the HTTPRoute's or
+ * GRPCRoute's rule {@link RolloutNames#PRIMARY_ROUTE}, split between the canary Service and the
+ * rest. For the Gateway API also what each parent Gateway's controller reports of the route
+ * ({@code status.parents}), beside the operator's own verdict, the Rollout's
+ * {@value RoutingCondition#ACCEPTED_TYPE} condition. The VirtualService is read generically, so
+ * that the CLI works where Istio's CRDs are missing; a route kind not installed, or not readable,
+ * leaves routing out.
  */
 final class Routing {
 
     private static final ResourceDefinitionContext VIRTUAL_SERVICE = new ResourceDefinitionContext.Builder()
             .withGroup("networking.istio.io").withVersion("v1").withKind("VirtualService")
             .withPlural("virtualservices").withNamespaced(true).build();
+    private static final String ACCEPTED = "Accepted";
+    private static final String RESOLVED_REFS = "ResolvedRefs";
+    private static final int QUOTED = 200;
 
     private Routing() {
     }
@@ -29,34 +45,98 @@ final class Routing {
             return Optional.empty();
         }
         RolloutNames names = RolloutNames.of(rollout);
-        String service = names.service();
-        GenericKubernetesResource vs;
+        RouteKind kind = RouteKind.of(rollout.getSpec().getService());
         try {
-            vs = client.genericKubernetesResources(VIRTUAL_SERVICE)
-                    .inNamespace(rollout.getMetadata().getNamespace()).withName(service).get();
+            return switch (kind) {
+                case VirtualService -> virtualService(client, names);
+                case HTTPRoute -> gatewayApi(rollout, names, kind, client.resources(HTTPRoute.class)
+                        .inNamespace(names.namespace()).withName(names.route()).get());
+                case GRPCRoute -> gatewayApi(rollout, names, kind, client.resources(GRPCRoute.class)
+                        .inNamespace(names.namespace()).withName(names.route()).get());
+            };
         } catch (KubernetesClientException e) {
-            return Optional.empty(); // no Istio, or no right to read it: the status says what it can
+            return Optional.empty(); // the kind not installed, or no right to read it: the status says what it can
         }
+    }
+
+    private static Optional<StatusReport.Routing> virtualService(KubernetesClient client, RolloutNames names) {
+        GenericKubernetesResource vs = client.genericKubernetesResources(VIRTUAL_SERVICE)
+                .inNamespace(names.namespace()).withName(names.route()).get();
         if (vs == null) {
             return Optional.empty();
         }
-        int primary = 0;
-        int canary = 0;
+        Weights weights = new Weights();
         for (Map<String, Object> route : maps(vs.get("spec", "http"))) {
-            if (!RolloutNames.PRIMARY_ROUTE.equals(route.get("name"))) {
-                continue;
-            }
-            for (Map<String, Object> destination : maps(route.get("route"))) {
-                int weight = destination.get("weight") instanceof Number n ? n.intValue() : 0;
-                Object host = destination.get("destination") instanceof Map<?, ?> d ? d.get("host") : null;
-                if (names.canaryService().equals(host)) {
-                    canary += weight;
-                } else {
-                    primary += weight;
+            if (RolloutNames.PRIMARY_ROUTE.equals(route.get("name"))) {
+                for (Map<String, Object> destination : maps(route.get("route"))) {
+                    Object host = destination.get("destination") instanceof Map<?, ?> d ? d.get("host") : null;
+                    weights.add(names, host, destination.get("weight") instanceof Number n ? n.intValue() : 0);
                 }
             }
         }
-        return primary + canary == 0 ? Optional.empty() : Optional.of(new StatusReport.Routing(service, primary, canary));
+        return weights.total() == 0 ? Optional.empty()
+                : Optional.of(new StatusReport.Routing(RouteKind.VirtualService.name(), names.route(), weights.primary,
+                        weights.canary, null, null, null));
+    }
+
+    private static Optional<StatusReport.Routing> gatewayApi(Rollout rollout, RolloutNames names, RouteKind kind,
+            HasMetadata route) {
+        if (route == null) {
+            return Optional.empty();
+        }
+        Weights weights = new Weights();
+        List<RouteParentStatus> parents;
+        if (route instanceof HTTPRoute http) {
+            listOf(http.getSpec() == null ? null : http.getSpec().getRules()).stream()
+                    .filter(r -> RolloutNames.PRIMARY_ROUTE.equals(r.getName())).flatMap(r -> listOf(r.getBackendRefs()).stream())
+                    .forEach(b -> weights.add(names, b.getName(), weight(b.getWeight())));
+            parents = http.getStatus() == null ? null : http.getStatus().getParents();
+        } else {
+            GRPCRoute grpc = (GRPCRoute) route;
+            listOf(grpc.getSpec() == null ? null : grpc.getSpec().getRules()).stream()
+                    .filter(r -> RolloutNames.PRIMARY_ROUTE.equals(r.getName())).flatMap(r -> listOf(r.getBackendRefs()).stream())
+                    .forEach(b -> weights.add(names, b.getName(), weight(b.getWeight())));
+            parents = grpc.getStatus() == null ? null : grpc.getStatus().getParents();
+        }
+        Optional<Condition> accepted = rollout.getStatus() == null || rollout.getStatus().getConditions() == null ? Optional.empty()
+                : rollout.getStatus().getConditions().stream().filter(c -> RoutingCondition.ACCEPTED_TYPE.equals(c.getType())).findFirst();
+        return Optional.of(new StatusReport.Routing(kind.name(), names.route(), weights.primary, weights.canary,
+                accepted.map(Condition::getStatus).orElse(null), accepted.map(Condition::getReason).orElse(null),
+                listOf(parents).stream().map(p -> parent(p, names.namespace())).toList()));
+    }
+
+    /** One parent's report: Accepted, or ResolvedRefs where that is False (the backends, not the Gateway, are the trouble). */
+    private static StatusReport.Parent parent(RouteParentStatus report, String namespace) {
+        ParentReference ref = report.getParentRef();
+        String gateway = ref == null ? "?" : (ref.getNamespace() == null ? namespace : ref.getNamespace()) + "/" + ref.getName()
+                + (ref.getSectionName() == null ? "" : " (" + ref.getSectionName() + ")");
+        Optional<Condition> resolved = condition(report, RESOLVED_REFS).filter(c -> "False".equals(c.getStatus()));
+        Condition shown = resolved.or(() -> condition(report, ACCEPTED)).orElse(null);
+        return new StatusReport.Parent(cut(gateway), cut(report.getControllerName()),
+                shown == null ? "Unknown" : shown.getStatus(), shown == null ? null : shown.getType(),
+                shown == null ? null : cut(shown.getReason()), shown == null ? null : cut(shown.getMessage()));
+    }
+
+    private static Optional<Condition> condition(RouteParentStatus report, String type) {
+        return report.getConditions() == null ? Optional.empty()
+                : report.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    private static <T> List<T> listOf(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    private static int weight(Integer weight) {
+        return weight == null ? 1 : weight; // the Gateway API's default
+    }
+
+    /** What a controller writes is cut and freed of control characters before it reaches a terminal. */
+    private static String cut(String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        String value = text.length() <= QUOTED ? text : text.substring(0, QUOTED) + "…";
+        return value.replaceAll("\\p{Cntrl}", " ");
     }
 
     @SuppressWarnings("unchecked")
@@ -65,5 +145,23 @@ final class Routing {
             return List.of();
         }
         return list.stream().filter(Map.class::isInstance).map(m -> (Map<String, Object>) m).toList();
+    }
+
+    /** Weights summed by backend: the canary Service's, and everything else as the primary's. */
+    private static final class Weights {
+        private int primary;
+        private int canary;
+
+        void add(RolloutNames names, Object backend, int weight) {
+            if (names.canaryService().equals(backend)) {
+                canary += weight;
+            } else {
+                primary += weight;
+            }
+        }
+
+        int total() {
+            return primary + canary;
+        }
     }
 }

@@ -7,13 +7,13 @@ import java.util.List;
 
 /**
  * Everything {@code ramp status} shows about one Rollout, gathered from the Rollout, its target
- * Deployment, its VirtualService and its Events; {@code -o json|yaml} prints this document.
+ * Deployment, its route (VirtualService, HTTPRoute or GRPCRoute) and its Events; {@code -o json|yaml} prints this document.
  *
  * @param phaseSince when the current phase began (RFC 3339)
  * @param step the Canary's step, from 1 (absent outside a release and for other strategies)
  * @param stepSince when the release reached its current step (RFC 3339; absent outside a step)
  * @param stepWeights the Canary's weight at each step
- * @param routing the weights the VirtualService routes by, when Ramp has written it
+ * @param routing the weights the route routes by, when Ramp has written it
  * @param inconclusiveChecks Inconclusive checks in a row (no verdict: no data, too few requests,
  *     Prometheus unreachable), which hold the step; {@code inconclusiveLimit} of them roll back
  * @param pendingAction an action requested by annotation that Ramp has not carried out yet
@@ -25,8 +25,31 @@ public record StatusReport(String name, String namespace, String strategy, Strin
         List<MetricStatus> metrics, Commits commits, Revisions revisions,
         String lastAction, String pendingAction, List<Condition> conditions, List<EventLine> events) {
 
-    /** Weights of the VirtualService's route named primary, in percent. */
-    public record Routing(String virtualService, int primary, int canary) {
+    /**
+     * The weights of the route's http route or rule named primary, in percent (of the sum for the
+     * Gateway API's weights, which Ramp writes as percentages too).
+     *
+     * @param kind VirtualService, HTTPRoute or GRPCRoute ({@link dev.ramp.api.RouteKind})
+     * @param name the route's name
+     * @param accepted the Gateway API only: the status of the Rollout's RouteAccepted condition,
+     *     the operator's verdict on every parent together (absent before the operator's first word)
+     * @param acceptedReason that condition's reason
+     * @param parents the Gateway API only: what each parent Gateway's controller reports of the route
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Routing(String kind, String name, int primary, int canary, String accepted, String acceptedReason,
+            List<Parent> parents) {
+    }
+
+    /**
+     * A Gateway's report on the route ({@code status.parents[]}): its Accepted condition, or its
+     * ResolvedRefs when that is False (the Gateway took the route but cannot reach its backends).
+     *
+     * @param gateway namespace/name, and the listener in parentheses when the route names one
+     * @param condition Accepted or ResolvedRefs; absent when the controller wrote neither
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Parent(String gateway, String controller, String status, String condition, String reason, String message) {
     }
 
     /**
