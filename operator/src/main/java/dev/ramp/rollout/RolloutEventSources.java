@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -44,6 +45,7 @@ public class RolloutEventSources {
 
     static final String BY_DEPLOYMENT = "rollout-by-deployment";
     static final String BY_TEMPLATE = "rollout-by-template";
+    static final String BY_AUTOSCALER = "rollout-by-autoscaler";
     private static final String CRD_PREFIX = "crd-";
     private static final String ROUTING_PREFIX = "routing-";
 
@@ -62,6 +64,10 @@ public class RolloutEventSources {
         // The MetricTemplates a Rollout's metrics name: read from this cache at each check, and an
         // edited template wakes the Rollouts that use it.
         sources.add(named(MetricTemplate.class, BY_TEMPLATE, RolloutEventSources::templatesOf, context));
+        // The target's HPA and the primary's copy: an edit of the first in Git reaches the copy, and
+        // an edited or deleted copy is put back. The target's is the user's (no label of Ramp's), so
+        // this watches every HPA of the watched namespaces, as the Deployments' informer does.
+        sources.add(named(HorizontalPodAutoscaler.class, BY_AUTOSCALER, RolloutEventSources::autoscalersOf, context));
         // The Pods of Ramp's revisions, read when a canary misses its deadline to tell why (CanaryStall).
         // They wake nothing: the deadline's own reschedule reads them.
         sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Rollout.class)
@@ -187,6 +193,17 @@ public class RolloutEventSources {
                 .map(m -> new ResourceID(m.getTemplateRef().getName(),
                         m.getTemplateRef().getNamespace() == null ? namespace : m.getTemplateRef().getNamespace()))
                 .collect(Collectors.toSet());
+    }
+
+    /** The target's HorizontalPodAutoscaler and Ramp's copy of it, when the Rollout names one. */
+    static Set<ResourceID> autoscalersOf(Rollout rollout) {
+        var ref = rollout.getSpec().getAutoscalerRef();
+        if (ref == null || !ref.isHpa() || ref.getName() == null) {
+            return Set.of();
+        }
+        String namespace = rollout.getMetadata().getNamespace();
+        return Set.of(new ResourceID(ref.getName(), namespace),
+                new ResourceID(RolloutNames.primaryAutoscalerOf(ref.getName()), namespace));
     }
 
     /** The target Deployment and the primary Ramp generates from it. */

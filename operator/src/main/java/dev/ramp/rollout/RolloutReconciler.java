@@ -13,6 +13,7 @@ import dev.ramp.kube.EventRecorder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -128,7 +129,8 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         int told = handlers.effects().tell(pass, 0);
         // Held while the router is not installed (RouterGuard): nothing is written, not even the Services.
         if (pass.routerNotInstalled().isEmpty()) {
-            handlers.generated().apply(rollout, pass.target(), context.getSecondaryResources(Service.class), routing);
+            handlers.generated().apply(rollout, pass.target(), context.getSecondaryResources(Service.class), routing,
+                    context.getSecondaryResources(HorizontalPodAutoscaler.class));
         }
         handlers.effects().apply(pass);
         handlers.effects().tell(pass, told);
