@@ -9,7 +9,10 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBui
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerSpec;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerSpecBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,7 +26,8 @@ import java.util.Optional;
  * missing or different, so an edit of the target's HPA in Git reaches the copy and a deleted copy
  * comes back. It carries Ramp's generated-object metadata ({@link Managed#metadata}), so the
  * GitSource and Flux leave it alone and deleting the Rollout deletes it. Ramp never writes the
- * target's autoscaler.
+ * target's autoscaler. A KEDA ScaledObject is copied the same way ({@link #reconcileScaledObject}):
+ * its whole spec (triggers included), {@code scaleTargetRef.name} on the primary.
  */
 public class PrimaryAutoscalers {
 
@@ -62,6 +66,60 @@ public class PrimaryAutoscalers {
                 .withMetadata(Managed.metadata(rollout, name, Map.of("app.kubernetes.io/name", name)))
                 .withSpec(spec)
                 .build();
+    }
+
+    /**
+     * Applies the copy of the target's ScaledObject unless {@code cached} (the Rollout's
+     * ScaledObjects, the target's and the copy, from the informer's cache) already holds a match.
+     * {@code cached} empty: KEDA's CRD is not installed, nothing to do.
+     */
+    public void reconcileScaledObject(Rollout rollout, Optional<List<ScaledObject>> cached) {
+        AutoscalerRef ref = rollout.getSpec().getAutoscalerRef();
+        if (ref == null || ref.isHpa() || cached.isEmpty()) {
+            return;
+        }
+        Optional<ScaledObject> found = cached.get().stream().filter(o -> o.getMetadata().getName().equals(ref.getName())).findFirst();
+        if (found.isEmpty() || found.get().getSpec() == null) {
+            return;
+        }
+        ScaledObject target = found.get();
+        List<ScaledObject> cachedCopies = cached.get();
+        ScaledObject desired = copyOf(rollout, target);
+        Optional<ScaledObject> live = cachedCopies.stream()
+                .filter(o -> o.getMetadata().getName().equals(desired.getMetadata().getName())).findFirst();
+        if (live.isEmpty() || !Objects.equals(live.get().getSpec(), desired.getSpec()) || !Managed.isManaged(live.get())) {
+            client.resource(desired).fieldManager(Managed.FIELD_MANAGER).forceConflicts().serverSideApply();
+        }
+    }
+
+    /**
+     * The primary's ScaledObject: the target's spec, scaling {@code <target>-primary}. A custom name
+     * for the HPA KEDA makes ({@code advanced.horizontalPodAutoscalerConfig.name}) gets the same
+     * suffix, so the two ScaledObjects' HPAs never share a name.
+     */
+    @SuppressWarnings("unchecked")
+    public static ScaledObject copyOf(Rollout rollout, ScaledObject target) {
+        String name = RolloutNames.primaryAutoscalerOf(target.getMetadata().getName());
+        Map<String, Object> spec = deepCopy(target.getSpec());
+        Map<String, Object> scaleTargetRef = (Map<String, Object>) spec.computeIfAbsent("scaleTargetRef", k -> new HashMap<>());
+        scaleTargetRef.put("name", RolloutNames.of(rollout).primary());
+        if (spec.get("advanced") instanceof Map<?, ?> advanced
+                && advanced.get("horizontalPodAutoscalerConfig") instanceof Map<?, ?> hpa
+                && hpa.get("name") instanceof String hpaName) {
+            ((Map<String, Object>) hpa).put("name", RolloutNames.primaryAutoscalerOf(hpaName));
+        }
+        ScaledObject copy = new ScaledObject();
+        copy.setMetadata(new ObjectMetaBuilder(Managed.metadata(rollout, name, Map.of("app.kubernetes.io/name", name))).build());
+        copy.setSpec(spec);
+        return copy;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> deepCopy(Map<String, Object> map) {
+        Map<String, Object> copy = new HashMap<>();
+        map.forEach((k, v) -> copy.put(k, v instanceof Map<?, ?> m ? deepCopy((Map<String, Object>) m)
+                : v instanceof List<?> l ? l.stream().map(e -> e instanceof Map<?, ?> em ? deepCopy((Map<String, Object>) em) : e).toList() : v));
+        return copy;
     }
 
     /** The target's HPA, if the Rollout names one and {@code cached} holds it. */

@@ -2,6 +2,7 @@ package dev.ramp.rollout;
 
 import dev.ramp.api.Rollout;
 import dev.ramp.autoscaling.PrimaryAutoscalers;
+import dev.ramp.autoscaling.ScaledObject;
 import dev.ramp.kube.InstalledKinds;
 import dev.ramp.routing.RolloutServices;
 import dev.ramp.routing.RouteAcceptance;
@@ -64,15 +65,18 @@ public class GeneratedObjects {
     /**
      * Applies what differs from the live objects: {@code cachedServices} are the Rollout's
      * Services, {@code cachedRouting} its routing objects and {@code cachedHpas} the target's HPA
-     * and the primary's copy, as the informers' caches hold them.
+     * and the primary's copy, {@code cachedScaledObjects} Ramp's ScaledObjects (empty when KEDA's
+     * CRD is not installed), as the informers' caches hold them.
      */
     public void apply(Rollout rollout, Deployment target, Collection<Service> cachedServices,
-            Collection<? extends HasMetadata> cachedRouting, Collection<HorizontalPodAutoscaler> cachedHpas) {
+            Collection<? extends HasMetadata> cachedRouting, Collection<HorizontalPodAutoscaler> cachedHpas,
+            Optional<List<ScaledObject>> cachedScaledObjects) {
         if (!routers.refusals(rollout).isEmpty()) {
             return;
         }
         services.reconcile(rollout, target, cachedServices);
         routers.of(rollout).reconcile(rollout, ReleasePlan.routingOf(rollout), cachedRouting);
         autoscalers.reconcile(rollout, PrimaryAutoscalers.targetHpa(rollout, cachedHpas), cachedHpas);
+        autoscalers.reconcileScaledObject(rollout, cachedScaledObjects);
     }
 }

@@ -4,6 +4,7 @@ import dev.ramp.api.MetricTemplate;
 import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutNames;
+import dev.ramp.autoscaling.ScaledObject;
 import dev.ramp.kube.InstalledKinds;
 import dev.ramp.kube.Managed;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -50,10 +51,15 @@ public class RolloutEventSources {
     private static final String ROUTING_PREFIX = "routing-";
 
     private final List<Class<? extends HasMetadata>> routingKinds;
+    /** The custom kinds watched once installed: the routers' and KEDA's ScaledObject (Ramp's copies). */
+    private final List<Class<? extends HasMetadata>> optionalKinds;
     private final EventSource<?, Rollout> answers;
 
     public RolloutEventSources(List<Class<? extends HasMetadata>> routingKinds, EventSource<?, Rollout> answers) {
         this.routingKinds = List.copyOf(routingKinds);
+        List<Class<? extends HasMetadata>> optional = new ArrayList<>(routingKinds);
+        optional.add(ScaledObject.class);
+        this.optionalKinds = List.copyOf(optional);
         this.answers = answers;
     }
 
@@ -75,7 +81,7 @@ public class RolloutEventSources {
         // What Ramp generates (owned by their Rollout): a deleted or edited Service or routing object
         // wakes it. The routing kinds' informers are registered by watchInstalled once their CRDs are.
         sources.add(generated(Service.class, context));
-        for (Class<? extends HasMetadata> kind : routingKinds) {
+        for (Class<? extends HasMetadata> kind : optionalKinds) {
             sources.add(definitionOf(kind, context));
         }
         // An answer from outside came in: the pass that was holding for it goes on.
@@ -126,7 +132,7 @@ public class RolloutEventSources {
     InstalledKinds watchInstalled(Context<Rollout> context) {
         InstalledKinds installed = InstalledKinds.of(context.getSecondaryResources(CustomResourceDefinition.class));
         EventSourceRetriever<Rollout> retriever = context.eventSourceRetriever();
-        for (Class<? extends HasMetadata> kind : routingKinds) {
+        for (Class<? extends HasMetadata> kind : optionalKinds) {
             String name = ROUTING_PREFIX + InstalledKinds.crdName(kind);
             boolean watched = retriever.getEventSourcesFor(kind).stream()
                     .anyMatch(source -> source instanceof AbstractEventSource<?, ?> a && a.isRunning());
@@ -145,9 +151,20 @@ public class RolloutEventSources {
      * that fails to start is removed again, so that the retry of this pass starts it afresh.
      */
     private static <R extends HasMetadata> void register(EventSourceRetriever<Rollout> retriever, Class<R> kind, String name) {
-        InformerEventSource<R, Rollout> informer = new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, Rollout.class)
-                .withName(name).withLabelSelector(Managed.MANAGED_BY_SELECTOR).build(),
-                retriever.eventSourceContextForDynamicRegistration());
+        EventSourceContext<Rollout> context = retriever.eventSourceContextForDynamicRegistration();
+        var configuration = InformerEventSourceConfiguration.from(kind, Rollout.class).withName(name);
+        if (kind == ScaledObject.class) {
+            // The target's ScaledObject is the user's (no label of Ramp's): every ScaledObject is
+            // watched, as HPAs are, and mapped to the Rollouts of its namespace that name it.
+            configuration.withSecondaryToPrimaryMapper(object -> context.getPrimaryCache()
+                            .list(object.getMetadata().getNamespace())
+                            .filter(rollout -> scaledObjectsOf(rollout).contains(ResourceID.fromResource(object)))
+                            .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                    .withPrimaryToSecondaryMapper((Rollout rollout) -> scaledObjectsOf(rollout));
+        } else {
+            configuration.withLabelSelector(Managed.MANAGED_BY_SELECTOR);
+        }
+        InformerEventSource<R, Rollout> informer = new InformerEventSource<>(configuration.build(), context);
         try {
             retriever.dynamicallyRegisterEventSource(informer);
         } catch (RuntimeException e) {
@@ -163,6 +180,13 @@ public class RolloutEventSources {
             cached.addAll(context.getSecondaryResources(kind));
         }
         return cached;
+    }
+
+    /** The Rollout's ScaledObjects (the target's, Ramp's copy) in the informer's cache; empty when KEDA's CRD is not installed. */
+    Optional<List<ScaledObject>> cachedScaledObjects(Context<Rollout> context) {
+        boolean watched = context.eventSourceRetriever().getEventSourcesFor(ScaledObject.class).stream()
+                .anyMatch(source -> source instanceof AbstractEventSource<?, ?> a && a.isRunning());
+        return watched ? Optional.of(List.copyOf(context.getSecondaryResources(ScaledObject.class))) : Optional.empty();
     }
 
     /** The cached Pods of the revision being released, in the Rollout's namespace. */
@@ -197,8 +221,17 @@ public class RolloutEventSources {
 
     /** The target's HorizontalPodAutoscaler and Ramp's copy of it, when the Rollout names one. */
     static Set<ResourceID> autoscalersOf(Rollout rollout) {
+        return autoscalersOf(rollout, true);
+    }
+
+    /** The target's ScaledObject and Ramp's copy of it, when the Rollout names one. */
+    static Set<ResourceID> scaledObjectsOf(Rollout rollout) {
+        return autoscalersOf(rollout, false);
+    }
+
+    private static Set<ResourceID> autoscalersOf(Rollout rollout, boolean hpa) {
         var ref = rollout.getSpec().getAutoscalerRef();
-        if (ref == null || !ref.isHpa() || ref.getName() == null) {
+        if (ref == null || ref.isHpa() != hpa || ref.getName() == null) {
             return Set.of();
         }
         String namespace = rollout.getMetadata().getNamespace();
