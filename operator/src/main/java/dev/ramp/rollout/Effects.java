@@ -35,7 +35,7 @@ public class Effects {
             if (effect instanceof Effect.ScaleUpCanary up) {
                 workloads.scaleUpCanary(rollout, context.target(), context.primary(), up.revision());
             } else if (effect instanceof Effect.ScaleDownCanary) {
-                workloads.scaleDownCanary(context.target());
+                workloads.scaleDownCanary(rollout, context.target());
             } else if (effect instanceof Effect.ApplyPrimary primary) {
                 workloads.applyPrimary(rollout, context.target(), context.primary(), primary.revision());
             } else if (effect instanceof Effect.NotifyPostRollout) {

@@ -5,6 +5,7 @@ import dev.ramp.api.RolloutNames;
 import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.TemplateHash;
+import dev.ramp.autoscaling.CanaryScaledObjects;
 import dev.ramp.kube.Managed;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -22,9 +23,11 @@ import java.util.Optional;
 public class Workloads {
 
     private final KubernetesClient client;
+    private final CanaryScaledObjects scaledObjects;
 
     public Workloads(KubernetesClient client) {
         this.client = client;
+        this.scaledObjects = new CanaryScaledObjects(client);
     }
 
     /**
@@ -100,6 +103,7 @@ public class Workloads {
      * {@code revision} so that the checks count only their requests.
      */
     public void scaleUpCanary(Rollout rollout, Deployment target, Optional<Deployment> primary, String revision) {
+        scaledObjects.resume(rollout);
         Optional<Integer> replicas = ReplicaCounts.canary(rollout, target, primary);
         Map<String, String> labels = target.getSpec().getTemplate().getMetadata().getLabels();
         boolean labelled = labels != null && labels.entrySet().containsAll(revisionLabels(revision).entrySet());
@@ -111,7 +115,9 @@ public class Workloads {
         }
     }
 
-    public void scaleDownCanary(Deployment target) {
+    /** Scales the target to 0, a KEDA ScaledObject of it paused first, so that KEDA does not scale it up again. */
+    public void scaleDownCanary(Rollout rollout, Deployment target) {
+        scaledObjects.pause(rollout);
         if (target.getSpec().getReplicas() == null || target.getSpec().getReplicas() != 0) {
             scale(target.getMetadata().getNamespace(), target.getMetadata().getName(), 0);
         }

@@ -98,6 +98,28 @@ class ScaledObjectCopyTest {
     }
 
     @Test
+    void betweenReleasesKedaIsToldToHoldTheCanaryAtZeroAndDuringOneItSizesIt() {
+        awaitCopy();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(
+                scaledObject("podinfo").getMetadata().getAnnotations()).containsEntry("autoscaling.keda.sh/paused-replicas", "0"));
+
+        env.telemetry().serve(fx.namespace, "podinfo", 100, 20);
+        fx.release("podinfo:2.0");
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            var annotations = scaledObject("podinfo").getMetadata().getAnnotations();
+            assertThat(annotations == null ? Map.of() : annotations).doesNotContainKey("autoscaling.keda.sh/paused-replicas");
+            assertThat(fx.deployment("podinfo").getSpec().getReplicas()).isPositive();
+        });
+        fx.awaitPhase(Phase.Succeeded, Duration.ofSeconds(90));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            assertThat(scaledObject("podinfo").getMetadata().getAnnotations()).containsEntry("autoscaling.keda.sh/paused-replicas", "0");
+            assertThat(fx.deployment("podinfo").getSpec().getReplicas()).isZero();
+        });
+        assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:2.0");
+    }
+
+    @Test
     void anEditOfTheTargetsScaledObjectReachesTheCopyAndADeletedCopyIsBack() {
         String uid = awaitCopy().getMetadata().getUid();
 
