@@ -44,7 +44,8 @@ public class PrimaryAutoscalers {
     public void reconcile(Rollout rollout, Optional<HorizontalPodAutoscaler> targetHpa,
             Collection<HorizontalPodAutoscaler> cachedCopies) {
         AutoscalerRef ref = rollout.getSpec().getAutoscalerRef();
-        if (ref == null || !ref.isHpa() || targetHpa.isEmpty()) {
+        if (ref == null || !ref.isHpa() || targetHpa.isEmpty()
+                || AutoscalerProblems.of(rollout, targetHpa.stream().toList(), Optional.empty()).isPresent()) {
             return;
         }
         HorizontalPodAutoscaler desired = copyOf(rollout, targetHpa.get());
@@ -75,7 +76,7 @@ public class PrimaryAutoscalers {
      */
     public void reconcileScaledObject(Rollout rollout, Optional<List<ScaledObject>> cached) {
         AutoscalerRef ref = rollout.getSpec().getAutoscalerRef();
-        if (ref == null || ref.isHpa() || cached.isEmpty()) {
+        if (ref == null || ref.isHpa() || AutoscalerProblems.of(rollout, List.of(), cached).isPresent()) {
             return;
         }
         Optional<ScaledObject> found = cached.get().stream().filter(o -> o.getMetadata().getName().equals(ref.getName())).findFirst();

@@ -40,6 +40,7 @@ public class PhaseHandlerRegistry {
     private final ManualActions actions = new ManualActions();
     private final NewRevisionGuard newRevision = new NewRevisionGuard();
     private final RouterGuard router = new RouterGuard();
+    private final AutoscalerGuard autoscaler = new AutoscalerGuard();
     private final RouteGuard routes;
     private final RouteAcceptanceGuard acceptance = new RouteAcceptanceGuard();
     private final GeneratedObjects generated;
@@ -120,6 +121,7 @@ public class PhaseHandlerRegistry {
             context.status().setPhase(Phase.Initializing);
         }
         recordWhatIsMissing(context);
+        autoscaler.apply(context);
         return router.apply(context)
                 .or(() -> routes.apply(context))
                 .or(() -> acceptance.apply(context))

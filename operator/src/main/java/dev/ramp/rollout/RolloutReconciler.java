@@ -7,6 +7,7 @@ import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.autoscaling.AutoscalerProblems;
 import dev.ramp.kube.ApiErrors;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
@@ -106,7 +107,9 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         return new RolloutContext(rollout, target, RolloutEventSources.deployment(context, names.primary()),
                 RolloutEventSources.releasePods(context, rollout), TemplateLookup.of(context.getSecondaryResources(MetricTemplate.class)),
                 clock.instant(), handlers.generated().routerNotInstalled(rollout, sources.watchInstalled(context)),
-                handlers.generated().routeAcceptance(rollout, sources.cachedRouting(context)));
+                handlers.generated().routeAcceptance(rollout, sources.cachedRouting(context)),
+                AutoscalerProblems.of(rollout, context.getSecondaryResources(HorizontalPodAutoscaler.class),
+                        sources.cachedScaledObjects(context)));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.ramp.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ramp.api.AutoscalerCondition;
 import dev.ramp.api.AutoscalerRef;
 import dev.ramp.api.Phase;
 import dev.ramp.kube.Managed;
@@ -90,6 +91,29 @@ class AutoscalerCopyTest {
             assertThat(copy.getSpec().getMinReplicas()).isEqualTo(3);
             assertThat(copy.getSpec().getScaleTargetRef().getName()).isEqualTo("podinfo-primary");
         });
+    }
+
+    @Test
+    void anHpaThatScalesAnotherDeploymentIsReportedAndNotCopied() {
+        awaitCopy();
+        assertThat(condition().getStatus()).isEqualTo("True");
+
+        hpa("podinfo").edit(h -> new HorizontalPodAutoscalerBuilder(h).editSpec().withMaxReplicas(30)
+                .editScaleTargetRef().withName("someone-else").endScaleTargetRef().endSpec().build());
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            var condition = condition();
+            assertThat(condition.getStatus()).isEqualTo("False");
+            assertThat(condition.getReason()).isEqualTo(AutoscalerCondition.NOT_ON_TARGET);
+            assertThat(condition.getMessage()).startsWith("spec.autoscalerRef: HorizontalPodAutoscaler " + fx.namespace + "/podinfo")
+                    .contains("scales Deployment someone-else, not the target Deployment podinfo");
+        });
+        assertThat(hpa("podinfo-primary").get().getSpec().getMaxReplicas()).as("nothing copied from it").isEqualTo(10);
+    }
+
+    private io.fabric8.kubernetes.api.model.Condition condition() {
+        return fx.rollout().getStatus().getConditions().stream()
+                .filter(c -> AutoscalerCondition.TYPE.equals(c.getType())).findFirst().orElseThrow();
     }
 
     @Test
