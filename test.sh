@@ -5,7 +5,8 @@
 #    says exactly which to install and stops.
 # 2. e2e/controlplane/build.sh: builds the control plane the tests run against, once, from Go
 #    modules (a no-op when built); e2e/traefik/build.sh crds: the Gateway API CRDs the router's
-#    tests install, once, from the Go module proxy (a no-op when present).
+#    tests install, once, from the Go module proxy (a no-op when present); e2e/keda/crds.sh: KEDA's
+#    ScaledObject CRD, likewise.
 # 2b. As root, e2e/traefik/build.sh: Traefik and the Gateway API CRDs, which the cluster lab runs
 #    (docs/lab.md, "Traefik"), once, from Go modules (a no-op when built; about 10 minutes cold).
 #    Not as root the lab runs on kwok, which has no Traefik: nothing to build.
@@ -24,6 +25,7 @@ cd "$(dirname "$0")"
 bash build/prerequisites.sh
 bash e2e/controlplane/build.sh
 bash e2e/traefik/build.sh crds
+bash e2e/keda/crds.sh
 
 maven=(-B verify)
 if [ "$(id -u)" != 0 ]; then

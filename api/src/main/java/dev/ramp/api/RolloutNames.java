@@ -37,6 +37,11 @@ public record RolloutNames(String namespace, String target, String primary, Stri
         return service;
     }
 
+    /** The name of Ramp's copy of the target's autoscaler, scaling the primary. */
+    public static String primaryAutoscalerOf(String autoscaler) {
+        return KubeNames.withSuffix(autoscaler, PRIMARY_SUFFIX);
+    }
+
     /** The name of the primary Deployment Ramp runs for a target Deployment. */
     public static String primaryOf(String target) {
         return KubeNames.withSuffix(target, PRIMARY_SUFFIX);

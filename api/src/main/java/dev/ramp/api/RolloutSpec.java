@@ -33,6 +33,9 @@ public class RolloutSpec {
     @JsonPropertyDescription("The Deployment this Rollout delivers. Ramp runs its stable version as <name>-primary and scales the target itself to 0 between releases.")
     private TargetRef targetRef;
 
+    @JsonPropertyDescription("The target's autoscaler (a HorizontalPodAutoscaler or a KEDA ScaledObject). Ramp copies it to scale the primary, leaves the primary's replicas to it, and sizes the canary only from 0 at a release's start and to 0 at its end.")
+    private AutoscalerRef autoscalerRef;
+
     @Default("Canary")
     @JsonPropertyDescription("How a release reaches users: Canary (weighted steps), BlueGreen (checked without traffic, then all at once) or ABTest (only matching requests).")
     private Strategy strategy = DEFAULT_STRATEGY;
@@ -71,6 +74,19 @@ public class RolloutSpec {
 
     public void setTargetRef(TargetRef targetRef) {
         this.targetRef = targetRef;
+    }
+
+    public AutoscalerRef getAutoscalerRef() {
+        return autoscalerRef;
+    }
+
+    public void setAutoscalerRef(AutoscalerRef autoscalerRef) {
+        this.autoscalerRef = autoscalerRef;
+    }
+
+    /** Whether an autoscaler sizes the target and the primary, so Ramp leaves their replicas to it. */
+    public static boolean autoscaled(RolloutSpec spec) {
+        return spec != null && spec.autoscalerRef != null;
     }
 
     public Strategy getStrategy() {

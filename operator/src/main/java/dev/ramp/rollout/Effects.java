@@ -33,9 +33,9 @@ public class Effects {
         var rollout = context.rollout();
         for (Effect effect : context.effects()) {
             if (effect instanceof Effect.ScaleUpCanary up) {
-                workloads.scaleUpCanary(context.target(), context.primary(), up.revision());
+                workloads.scaleUpCanary(rollout, context.target(), context.primary(), up.revision());
             } else if (effect instanceof Effect.ScaleDownCanary) {
-                workloads.scaleDownCanary(context.target());
+                workloads.scaleDownCanary(rollout, context.target());
             } else if (effect instanceof Effect.ApplyPrimary primary) {
                 workloads.applyPrimary(rollout, context.target(), context.primary(), primary.revision());
             } else if (effect instanceof Effect.NotifyPostRollout) {

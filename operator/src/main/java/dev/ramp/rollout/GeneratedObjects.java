@@ -1,6 +1,8 @@
 package dev.ramp.rollout;
 
 import dev.ramp.api.Rollout;
+import dev.ramp.autoscaling.PrimaryAutoscalers;
+import dev.ramp.autoscaling.ScaledObject;
 import dev.ramp.kube.InstalledKinds;
 import dev.ramp.routing.CachedGatewayClasses;
 import dev.ramp.routing.RolloutServices;
@@ -10,6 +12,7 @@ import dev.ramp.routing.Routers;
 import dev.ramp.routing.Routing;
 import dev.ramp.routing.Weights;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Collection;
@@ -17,8 +20,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The objects Ramp generates for a Rollout besides the primary: its three Services and the routing
- * of its provider's router (Istio's VirtualService and DestinationRules, or a Gateway API route).
+ * The objects Ramp generates for a Rollout besides the primary: its three Services, the routing
+ * of its provider's router (Istio's VirtualService and DestinationRules, or a Gateway API route),
+ * and the primary's copy of the target's autoscaler ({@link PrimaryAutoscalers}).
  * They are desired state derived from the spec and status, applied at every reconcile after the
  * phase has decided, so a deleted Service or route comes back and an edited {@code spec.service}
  * reaches them all; nothing is written when they already match. Nothing at all is written for a
@@ -31,10 +35,12 @@ public class GeneratedObjects {
 
     private final RolloutServices services;
     private final Routers routers;
+    private final PrimaryAutoscalers autoscalers;
 
-    public GeneratedObjects(RolloutServices services, Routers routers) {
+    public GeneratedObjects(RolloutServices services, Routers routers, PrimaryAutoscalers autoscalers) {
         this.services = services;
         this.routers = routers;
+        this.autoscalers = autoscalers;
     }
 
     /** Sends all traffic to the primary, whatever the status says (a rollback, before it is written). */
@@ -64,14 +70,19 @@ public class GeneratedObjects {
 
     /**
      * Applies what differs from the live objects: {@code cachedServices} are the Rollout's
-     * Services and {@code cachedRouting} its routing objects, as the informers' caches hold them.
+     * Services, {@code cachedRouting} its routing objects and {@code cachedHpas} the target's HPA
+     * and the primary's copy, {@code cachedScaledObjects} Ramp's ScaledObjects (empty when KEDA's
+     * CRD is not installed), as the informers' caches hold them.
      */
     public void apply(Rollout rollout, Deployment target, Collection<Service> cachedServices,
-            Collection<? extends HasMetadata> cachedRouting) {
+            Collection<? extends HasMetadata> cachedRouting, Collection<HorizontalPodAutoscaler> cachedHpas,
+            Optional<List<ScaledObject>> cachedScaledObjects) {
         if (!routers.refusals(rollout).isEmpty()) {
             return;
         }
         services.reconcile(rollout, target, cachedServices);
         routers.of(rollout).reconcile(rollout, ReleasePlan.routingOf(rollout), cachedRouting);
+        autoscalers.reconcile(rollout, PrimaryAutoscalers.targetHpa(rollout, cachedHpas), cachedHpas);
+        autoscalers.reconcileScaledObject(rollout, cachedScaledObjects);
     }
 }

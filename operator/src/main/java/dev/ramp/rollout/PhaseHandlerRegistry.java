@@ -21,6 +21,7 @@ import dev.ramp.rollout.phase.WaitingPromotionPhase;
 import dev.ramp.hooks.HookCaller;
 import dev.ramp.hooks.Hooks;
 import dev.ramp.routing.RolloutServices;
+import dev.ramp.autoscaling.PrimaryAutoscalers;
 import dev.ramp.routing.RoutePolicy;
 import dev.ramp.routing.Routers;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,6 +40,7 @@ public class PhaseHandlerRegistry {
     private final ManualActions actions = new ManualActions();
     private final NewRevisionGuard newRevision = new NewRevisionGuard();
     private final RouterGuard router = new RouterGuard();
+    private final AutoscalerGuard autoscaler = new AutoscalerGuard();
     private final RouteGuard routes;
     private final RouteAcceptanceGuard acceptance = new RouteAcceptanceGuard();
     private final GeneratedObjects generated;
@@ -78,7 +80,7 @@ public class PhaseHandlerRegistry {
         RolloutMetrics metrics = new RolloutMetrics(registry);
         Effects effects = new Effects(new Workloads(client), probes, metrics, events);
         return new PhaseHandlerRegistry(handlers(probes, probes.reverts(reverter)), metrics,
-                new GeneratedObjects(new RolloutServices(client), routers), effects, routers);
+                new GeneratedObjects(new RolloutServices(client), routers, new PrimaryAutoscalers(client)), effects, routers);
     }
 
     /**
@@ -119,6 +121,7 @@ public class PhaseHandlerRegistry {
             context.status().setPhase(Phase.Initializing);
         }
         recordWhatIsMissing(context);
+        autoscaler.apply(context);
         return router.apply(context)
                 .or(() -> routes.apply(context))
                 .or(() -> acceptance.apply(context))

@@ -5,6 +5,7 @@ import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.TemplateHash;
+import dev.ramp.autoscaling.AutoscalerProblems;
 import dev.ramp.routing.RouteAcceptance;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -34,6 +35,7 @@ public final class RolloutContext {
     private final Instant now;
     private final Optional<String> routerNotInstalled;
     private final Optional<RouteAcceptance> routeAcceptance;
+    private final Optional<AutoscalerProblems.Problem> autoscalerProblem;
     private final String round;
     private final List<Effect> effects = new ArrayList<>();
     private final List<Note> notes = new ArrayList<>();
@@ -57,6 +59,14 @@ public final class RolloutContext {
     /** {@code routeAcceptance}: what the route's Gateways report of it (Gateway API); empty for a router without such status. */
     public RolloutContext(Rollout rollout, Deployment target, Optional<Deployment> primary, List<Pod> pods,
             TemplateLookup templates, Instant now, Optional<String> routerNotInstalled, Optional<RouteAcceptance> routeAcceptance) {
+        this(rollout, target, primary, pods, templates, now, routerNotInstalled, routeAcceptance, Optional.empty());
+    }
+
+    /** {@code autoscalerProblem}: why Ramp cannot follow the autoscaler {@code spec.autoscalerRef} names, if it cannot. */
+    public RolloutContext(Rollout rollout, Deployment target, Optional<Deployment> primary, List<Pod> pods,
+            TemplateLookup templates, Instant now, Optional<String> routerNotInstalled, Optional<RouteAcceptance> routeAcceptance,
+            Optional<AutoscalerProblems.Problem> autoscalerProblem) {
+        this.autoscalerProblem = autoscalerProblem;
         this.routerNotInstalled = routerNotInstalled;
         this.routeAcceptance = routeAcceptance;
         this.rollout = rollout;
@@ -103,6 +113,10 @@ public final class RolloutContext {
     }
 
     /** What the Gateways of the Rollout's route report of it, as cached; empty for a router whose routes carry no such status. */
+    public Optional<AutoscalerProblems.Problem> autoscalerProblem() {
+        return autoscalerProblem;
+    }
+
     public Optional<RouteAcceptance> routeAcceptance() {
         return routeAcceptance;
     }

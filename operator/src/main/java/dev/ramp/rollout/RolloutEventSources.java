@@ -4,6 +4,7 @@ import dev.ramp.api.MetricTemplate;
 import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutNames;
+import dev.ramp.autoscaling.ScaledObject;
 import dev.ramp.kube.InstalledKinds;
 import dev.ramp.kube.Managed;
 import dev.ramp.routing.CachedGatewayClasses;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -46,12 +48,14 @@ public class RolloutEventSources {
 
     static final String BY_DEPLOYMENT = "rollout-by-deployment";
     static final String BY_TEMPLATE = "rollout-by-template";
+    static final String BY_AUTOSCALER = "rollout-by-autoscaler";
     private static final String CRD_PREFIX = "crd-";
     private static final String ROUTING_PREFIX = "routing-";
 
-
     private final List<Class<? extends HasMetadata>> routingKinds;
     private final CachedGatewayClasses gatewayClasses;
+    /** The custom kinds watched once installed: the routers' and KEDA's ScaledObject (Ramp's copies). */
+    private final List<Class<? extends HasMetadata>> optionalKinds;
     private final EventSource<?, Rollout> answers;
 
     /** {@code gatewayClasses}: filled from the Gateway and GatewayClass informers while those are watched. */
@@ -59,6 +63,9 @@ public class RolloutEventSources {
             EventSource<?, Rollout> answers) {
         this.routingKinds = List.copyOf(routingKinds);
         this.gatewayClasses = gatewayClasses;
+        List<Class<? extends HasMetadata>> optional = new ArrayList<>(routingKinds);
+        optional.add(ScaledObject.class);
+        this.optionalKinds = List.copyOf(optional);
         this.answers = answers;
     }
 
@@ -69,6 +76,10 @@ public class RolloutEventSources {
         // The MetricTemplates a Rollout's metrics name: read from this cache at each check, and an
         // edited template wakes the Rollouts that use it.
         sources.add(named(MetricTemplate.class, BY_TEMPLATE, RolloutEventSources::templatesOf, context));
+        // The target's HPA and the primary's copy: an edit of the first in Git reaches the copy, and
+        // an edited or deleted copy is put back. The target's is the user's (no label of Ramp's), so
+        // this watches every HPA of the watched namespaces, as the Deployments' informer does.
+        sources.add(named(HorizontalPodAutoscaler.class, BY_AUTOSCALER, RolloutEventSources::autoscalersOf, context));
         // The Pods of Ramp's revisions, read when a canary misses its deadline to tell why (CanaryStall).
         // They wake nothing: the deadline's own reschedule reads them.
         sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Rollout.class)
@@ -76,7 +87,7 @@ public class RolloutEventSources {
         // What Ramp generates (owned by their Rollout): a deleted or edited Service or routing object
         // wakes it. The routing kinds' informers are registered by watchInstalled once their CRDs are.
         sources.add(generated(Service.class, context));
-        for (Class<? extends HasMetadata> kind : routingKinds) {
+        for (Class<? extends HasMetadata> kind : optionalKinds) {
             sources.add(definitionOf(kind, context));
         }
         // Gateways and GatewayClasses, read (never written) for what a route's implementation supports
@@ -132,7 +143,7 @@ public class RolloutEventSources {
     InstalledKinds watchInstalled(Context<Rollout> context) {
         InstalledKinds installed = InstalledKinds.of(context.getSecondaryResources(CustomResourceDefinition.class));
         EventSourceRetriever<Rollout> retriever = context.eventSourceRetriever();
-        for (Class<? extends HasMetadata> kind : routingKinds) {
+        for (Class<? extends HasMetadata> kind : optionalKinds) {
             String name = ROUTING_PREFIX + InstalledKinds.crdName(kind);
             boolean watched = retriever.getEventSourcesFor(kind).stream()
                     .anyMatch(source -> source instanceof AbstractEventSource<?, ?> a && a.isRunning());
@@ -152,9 +163,20 @@ public class RolloutEventSources {
      * that fails to start is removed again, so that the retry of this pass starts it afresh.
      */
     private static <R extends HasMetadata> void register(EventSourceRetriever<Rollout> retriever, Class<R> kind, String name) {
-        InformerEventSource<R, Rollout> informer = new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, Rollout.class)
-                .withName(name).withLabelSelector(Managed.MANAGED_BY_SELECTOR).build(),
-                retriever.eventSourceContextForDynamicRegistration());
+        EventSourceContext<Rollout> context = retriever.eventSourceContextForDynamicRegistration();
+        var configuration = InformerEventSourceConfiguration.from(kind, Rollout.class).withName(name);
+        if (kind == ScaledObject.class) {
+            // The target's ScaledObject is the user's (no label of Ramp's): every ScaledObject is
+            // watched, as HPAs are, and mapped to the Rollouts of its namespace that name it.
+            configuration.withSecondaryToPrimaryMapper(object -> context.getPrimaryCache()
+                            .list(object.getMetadata().getNamespace())
+                            .filter(rollout -> scaledObjectsOf(rollout).contains(ResourceID.fromResource(object)))
+                            .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                    .withPrimaryToSecondaryMapper((Rollout rollout) -> scaledObjectsOf(rollout));
+        } else {
+            configuration.withLabelSelector(Managed.MANAGED_BY_SELECTOR);
+        }
+        InformerEventSource<R, Rollout> informer = new InformerEventSource<>(configuration.build(), context);
         try {
             retriever.dynamicallyRegisterEventSource(informer);
         } catch (RuntimeException e) {
@@ -170,6 +192,13 @@ public class RolloutEventSources {
             cached.addAll(context.getSecondaryResources(kind));
         }
         return cached;
+    }
+
+    /** The Rollout's ScaledObjects (the target's, Ramp's copy) in the informer's cache; empty when KEDA's CRD is not installed. */
+    Optional<List<ScaledObject>> cachedScaledObjects(Context<Rollout> context) {
+        boolean watched = context.eventSourceRetriever().getEventSourcesFor(ScaledObject.class).stream()
+                .anyMatch(source -> source instanceof AbstractEventSource<?, ?> a && a.isRunning());
+        return watched ? Optional.of(List.copyOf(context.getSecondaryResources(ScaledObject.class))) : Optional.empty();
     }
 
     /** The cached Pods of the revision being released, in the Rollout's namespace. */
@@ -200,6 +229,26 @@ public class RolloutEventSources {
                 .map(m -> new ResourceID(m.getTemplateRef().getName(),
                         m.getTemplateRef().getNamespace() == null ? namespace : m.getTemplateRef().getNamespace()))
                 .collect(Collectors.toSet());
+    }
+
+    /** The target's HorizontalPodAutoscaler and Ramp's copy of it, when the Rollout names one. */
+    static Set<ResourceID> autoscalersOf(Rollout rollout) {
+        return autoscalersOf(rollout, true);
+    }
+
+    /** The target's ScaledObject and Ramp's copy of it, when the Rollout names one. */
+    static Set<ResourceID> scaledObjectsOf(Rollout rollout) {
+        return autoscalersOf(rollout, false);
+    }
+
+    private static Set<ResourceID> autoscalersOf(Rollout rollout, boolean hpa) {
+        var ref = rollout.getSpec().getAutoscalerRef();
+        if (ref == null || ref.isHpa() != hpa || ref.getName() == null) {
+            return Set.of();
+        }
+        String namespace = rollout.getMetadata().getNamespace();
+        return Set.of(new ResourceID(ref.getName(), namespace),
+                new ResourceID(RolloutNames.primaryAutoscalerOf(ref.getName()), namespace));
     }
 
     /** The target Deployment and the primary Ramp generates from it. */

@@ -7,12 +7,14 @@ import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.autoscaling.AutoscalerProblems;
 import dev.ramp.kube.ApiErrors;
 import dev.ramp.kube.Conditions;
 import dev.ramp.kube.EventRecorder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -105,7 +107,9 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         return new RolloutContext(rollout, target, RolloutEventSources.deployment(context, names.primary()),
                 RolloutEventSources.releasePods(context, rollout), TemplateLookup.of(context.getSecondaryResources(MetricTemplate.class)),
                 clock.instant(), handlers.generated().routerNotInstalled(rollout, sources.watchInstalled(context)),
-                handlers.generated().routeAcceptance(rollout, sources.cachedRouting(context)));
+                handlers.generated().routeAcceptance(rollout, sources.cachedRouting(context)),
+                AutoscalerProblems.of(rollout, context.getSecondaryResources(HorizontalPodAutoscaler.class),
+                        sources.cachedScaledObjects(context)));
     }
 
     /**
@@ -128,7 +132,8 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         int told = handlers.effects().tell(pass, 0);
         // Held while the router is not installed (RouterGuard): nothing is written, not even the Services.
         if (pass.routerNotInstalled().isEmpty()) {
-            handlers.generated().apply(rollout, pass.target(), context.getSecondaryResources(Service.class), routing);
+            handlers.generated().apply(rollout, pass.target(), context.getSecondaryResources(Service.class), routing,
+                    context.getSecondaryResources(HorizontalPodAutoscaler.class), sources.cachedScaledObjects(context));
         }
         handlers.effects().apply(pass);
         handlers.effects().tell(pass, told);

@@ -5,6 +5,7 @@ import dev.ramp.api.RolloutNames;
 import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.TemplateHash;
+import dev.ramp.autoscaling.CanaryScaledObjects;
 import dev.ramp.kube.Managed;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -22,9 +23,11 @@ import java.util.Optional;
 public class Workloads {
 
     private final KubernetesClient client;
+    private final CanaryScaledObjects scaledObjects;
 
     public Workloads(KubernetesClient client) {
         this.client = client;
+        this.scaledObjects = new CanaryScaledObjects(client);
     }
 
     /**
@@ -50,11 +53,18 @@ public class Workloads {
                 && PrimaryLabels.of(selector).equals(primary.get().getSpec().getSelector().getMatchLabels())) {
             return true;
         }
-        Integer replicas = primary.map(p -> p.getSpec().getReplicas()).orElse(desiredReplicas(target));
+        Optional<Integer> replicas = ReplicaCounts.primary(rollout, target, primary);
+        if (replicas.isEmpty()) {
+            // An autoscaler owns the primary's size: a patch of the template alone, so that the
+            // request carries no replicas at all (an apply would have to name a count read earlier).
+            client.apps().deployments().inNamespace(rollout.getMetadata().getNamespace()).withName(names.primary())
+                    .edit(d -> new DeploymentBuilder(d).editSpec().withTemplate(template).endSpec().build());
+            return true;
+        }
         Deployment desired = new DeploymentBuilder()
                 .withMetadata(Managed.metadata(rollout, names.primary(), Map.of("app.kubernetes.io/name", names.primary())))
                 .withNewSpec()
-                .withReplicas(replicas)
+                .withReplicas(replicas.get())
                 .withSelector(new LabelSelectorBuilder().withMatchLabels(PrimaryLabels.of(selector)).build())
                 .withTemplate(template)
                 .endSpec()
@@ -88,30 +98,29 @@ public class Workloads {
     }
 
     /**
-     * Scales the target up to run as the canary, at the primary's size, its pods labelled with
+     * Scales the target up to run as the canary ({@link ReplicaCounts#canary}: the primary's size, or
+     * left to the target's autoscaler once it runs), its pods labelled with
      * {@code revision} so that the checks count only their requests.
      */
-    public void scaleUpCanary(Deployment target, Optional<Deployment> primary, String revision) {
-        int replicas = primary.map(p -> p.getSpec().getReplicas()).filter(r -> r > 0).orElse(1);
+    public void scaleUpCanary(Rollout rollout, Deployment target, Optional<Deployment> primary, String revision) {
+        scaledObjects.resume(rollout);
+        Optional<Integer> replicas = ReplicaCounts.canary(rollout, target, primary);
         Map<String, String> labels = target.getSpec().getTemplate().getMetadata().getLabels();
         boolean labelled = labels != null && labels.entrySet().containsAll(revisionLabels(revision).entrySet());
-        if (!Integer.valueOf(replicas).equals(target.getSpec().getReplicas()) || !labelled) {
+        if (replicas.map(r -> !r.equals(target.getSpec().getReplicas())).orElse(false) || !labelled) {
             client.apps().deployments().inNamespace(target.getMetadata().getNamespace()).withName(target.getMetadata().getName())
-                    .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(replicas)
+                    .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(replicas.orElse(d.getSpec().getReplicas()))
                             .editTemplate().editOrNewMetadata().addToLabels(revisionLabels(revision)).endMetadata().endTemplate()
                             .endSpec().build());
         }
     }
 
-    public void scaleDownCanary(Deployment target) {
+    /** Scales the target to 0, a KEDA ScaledObject of it paused first, so that KEDA does not scale it up again. */
+    public void scaleDownCanary(Rollout rollout, Deployment target) {
+        scaledObjects.pause(rollout);
         if (target.getSpec().getReplicas() == null || target.getSpec().getReplicas() != 0) {
             scale(target.getMetadata().getNamespace(), target.getMetadata().getName(), 0);
         }
-    }
-
-    private static int desiredReplicas(Deployment target) {
-        Integer replicas = target.getSpec().getReplicas();
-        return replicas == null || replicas == 0 ? 1 : replicas;
     }
 
     /**

@@ -61,6 +61,34 @@ class RolloutValidationTest {
     }
 
     @Test
+    void anHpaOrAScaledObjectIsAcceptedAsAutoscalerRef() {
+        create("hpa", """
+                targetRef: {name: podinfo}
+                autoscalerRef: {apiVersion: autoscaling/v2, kind: HorizontalPodAutoscaler, name: podinfo}
+                service: {port: 9898}
+                """);
+        create("keda", """
+                targetRef: {name: podinfo}
+                autoscalerRef: {apiVersion: keda.sh/v1alpha1, kind: ScaledObject, name: podinfo}
+                service: {port: 9898}
+                """);
+    }
+
+    @Test
+    void anAutoscalerThatCannotWorkIsRefused() {
+        assertRefused("""
+                targetRef: {name: podinfo}
+                autoscalerRef: {apiVersion: autoscaling/v1, kind: HorizontalPodAutoscaler, name: podinfo}
+                service: {port: 9898}
+                """, "spec.autoscalerRef", "autoscalerRef must name an autoscaling/v2 HorizontalPodAutoscaler or a keda.sh/v1alpha1 ScaledObject");
+        assertRefused("""
+                targetRef: {name: podinfo}
+                autoscalerRef: {apiVersion: keda.sh/v1alpha1, kind: ScaledJob, name: podinfo}
+                service: {port: 9898}
+                """, "spec.autoscalerRef", "autoscalerRef must name");
+    }
+
+    @Test
     void stepWeightTogetherWithStepWeightsIsRefused() {
         assertRefused("""
                 targetRef: {name: podinfo}

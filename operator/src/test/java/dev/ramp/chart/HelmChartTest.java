@@ -366,6 +366,9 @@ class HelmChartTest {
         assertThat(verbs(rules, "ramp.dev", "gitsources/status")).containsExactlyInAnyOrder("get", "patch", "update");
         assertThat(verbs(rules, "apps", "deployments")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "", "services")).containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "autoscaling", "horizontalpodautoscalers")).as("the primary's copy of the target's HPA")
+                .containsExactlyInAnyOrderElementsOf(CRUD);
+        assertThat(verbs(rules, "keda.sh", "scaledobjects")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "", "events")).containsExactlyInAnyOrder("create", "patch");
         assertThat(verbs(rules, "", "pods")).as("read: why a canary missed its progress deadline")
                 .containsExactlyInAnyOrder("get", "list", "watch");
@@ -519,6 +522,9 @@ class HelmChartTest {
                 Ask.denied("create", "gitsources.ramp.dev", apps),
                 Ask.allowed("create", "deployments.apps", apps),
                 Ask.allowed("delete", "services", apps),
+                Ask.allowed("watch", "horizontalpodautoscalers.autoscaling", null),
+                Ask.allowed("patch", "horizontalpodautoscalers.autoscaling", apps),
+                Ask.allowed("create", "scaledobjects.keda.sh", apps),
                 Ask.allowed("create", "events", apps),
                 Ask.allowed("create", "virtualservices.networking.istio.io", apps),
                 Ask.allowed("update", "destinationrules.networking.istio.io", apps),

@@ -40,6 +40,7 @@ final class CanaryFixture implements AutoCloseable {
     private Watch watch;
     private Integer minRequests;
     private Integer inconclusiveLimit;
+    private dev.ramp.api.AutoscalerRef autoscalerRef;
 
     final FakeKubelet kubelet;
 
@@ -85,6 +86,12 @@ final class CanaryFixture implements AutoCloseable {
         return this;
     }
 
+    /** Sets spec.autoscalerRef of the Rollouts created after it (null: none). */
+    CanaryFixture withAutoscaler(dev.ramp.api.AutoscalerRef ref) {
+        this.autoscalerRef = ref;
+        return this;
+    }
+
     void createRollout(List<Integer> stepWeights, String interval, int threshold, List<MetricCheck> metrics) {
         Rollout rollout = TargetNotFoundTest.rollout(namespace, "podinfo", "podinfo");
         AnalysisSpec analysis = new AnalysisSpec();
@@ -95,6 +102,7 @@ final class CanaryFixture implements AutoCloseable {
         analysis.setMetrics(metrics);
         rollout.getSpec().setAnalysis(analysis);
         rollout.getSpec().setProgressDeadlineSeconds(30);
+        rollout.getSpec().setAutoscalerRef(autoscalerRef);
         client.resource(rollout).create();
     }
 
