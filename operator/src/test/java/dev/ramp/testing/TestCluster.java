@@ -2,6 +2,7 @@ package dev.ramp.testing;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubeapitest.KubeAPITestException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -35,17 +36,45 @@ public final class TestCluster implements AutoCloseable {
     private boolean stopped;
 
     private TestCluster(boolean istio) {
-        server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withOfflineMode(true)
-                .withUpdateKubeConfig(false)
-                .withStartupTimeout(120_000)
-                .build());
-        server.start();
+        server = started();
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "kube-apiserver-stop"));
         kubeconfig = server.getKubeConfigYaml();
         client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
         kubeconfigFile = write("ramp-test-kubeconfig", kubeconfig);
         installCrds(istio);
+    }
+
+    /**
+     * A started kube-apiserver with its etcd. kube-api-test picks free ports just before it starts
+     * them, so another process on the machine may take one first (etcd then exits, "etcd process
+     * stopped unexpectedly", and the API server never becomes ready): the start is tried a second
+     * time, with new ports, before the test fails. A second failure is reported as it is.
+     */
+    private static KubeAPIServer started() {
+        KubeAPITestException first = null;
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+                    .withOfflineMode(true)
+                    .withUpdateKubeConfig(false)
+                    .withStartupTimeout(120_000)
+                    .build());
+            try {
+                server.start();
+                return server;
+            } catch (KubeAPITestException e) {
+                try {
+                    server.stop();
+                } catch (RuntimeException stopping) {
+                    e.addSuppressed(stopping);
+                }
+                if (first != null) {
+                    e.addSuppressed(first);
+                    throw e;
+                }
+                first = e;
+            }
+        }
+        throw first;
     }
 
     public static synchronized TestCluster get() {
