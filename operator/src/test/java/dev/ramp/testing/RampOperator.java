@@ -1,5 +1,6 @@
 package dev.ramp.testing;
 
+import org.jboss.logging.Logger;
 import dev.ramp.git.GitMirror;
 import dev.ramp.git.GitReverter;
 import dev.ramp.git.GitSourceConditions;
@@ -39,6 +40,9 @@ import java.time.Clock;
  * Ramp must not rely on it either way.
  */
 public class RampOperator implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RampOperator.class);
+
 
     private final KubernetesClient client;
     private final String prometheusAddress;
@@ -127,6 +131,16 @@ public class RampOperator implements AutoCloseable {
         SyncRequests syncs = new SyncRequests();
         operator = new Operator(o -> {
             o.withKubernetesClient(client).withCloseClientOnStop(false);
+            // Java Operator SDK's default ends the JVM (System.exit(1)) when an informer stops with
+            // an error. In a test JVM that runs many operators one after another, an informer
+            // registered dynamically (Gateway API, KEDA kinds) by a pass racing close() stops with
+            // "Client is closed" once its test's API server is gone, and took every later test
+            // class with it: here it is reported instead.
+            o.withInformerStoppedHandler((informer, failure) -> {
+                if (failure != null) {
+                    LOG.errorf(failure, "an informer of a test operator stopped: %s", failure.getMessage());
+                }
+            });
             if (reconcileThreads > 0) {
                 o.withConcurrentReconciliationThreads(reconcileThreads);
             }
