@@ -10,13 +10,13 @@ import dev.ramp.api.ThresholdRange;
 import dev.ramp.api.Verdict;
 import dev.ramp.api.Durations;
 import dev.ramp.api.RolloutNames;
+import dev.ramp.api.Timestamps;
 import dev.ramp.kube.References;
 import io.micrometer.core.instrument.Timer;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -325,14 +325,9 @@ public class Analysis {
                 + " have)";
     }
 
+    /** When the release began; empty without one (or a time Ramp did not write): count over the window alone. */
     private static Optional<Instant> releaseStart(Rollout rollout) {
-        String started = rollout.getStatus() == null ? null : rollout.getStatus().getReleaseStartTime();
-        try {
-            return started == null ? Optional.empty() : Optional.of(Instant.parse(started));
-        } catch (DateTimeParseException e) {
-            // Not a time Ramp wrote: count over the window alone, as for a release with no start.
-            return Optional.empty();
-        }
+        return rollout.getStatus() == null ? Optional.empty() : Timestamps.parse(rollout.getStatus().getReleaseStartTime());
     }
 
     /** Unix seconds to the millisecond, as PromQL's {@code @} modifier takes them. */

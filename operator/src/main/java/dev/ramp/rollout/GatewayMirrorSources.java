@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The informers on Gateways and GatewayClasses (of every namespace: a route's Gateway is often in
@@ -46,9 +47,9 @@ final class GatewayMirrorSources {
             return;
         }
         InformerEventSource<Gateway, Rollout> gateways = running(retriever, Gateway.class, GATEWAYS)
-                .orElseGet(() -> register(retriever, gateways(retriever)));
+                .orElseGet(() -> RolloutEventSources.started(retriever, gateways(retriever)));
         InformerEventSource<GatewayClass, Rollout> classes = running(retriever, GatewayClass.class, CLASSES)
-                .orElseGet(() -> register(retriever, classes(retriever)));
+                .orElseGet(() -> RolloutEventSources.started(retriever, classes(retriever)));
         cached.use((namespace, name) -> gateways.get(new ResourceID(name, namespace)), name -> classes.get(new ResourceID(name)));
     }
 
@@ -87,20 +88,8 @@ final class GatewayMirrorSources {
                 .build(), context);
     }
 
-    /** Registers and starts {@code informer} (this waits for its first list); one that fails to start is removed again. */
-    private static <R extends HasMetadata> InformerEventSource<R, Rollout> register(EventSourceRetriever<Rollout> retriever,
-            InformerEventSource<R, Rollout> informer) {
-        try {
-            retriever.dynamicallyRegisterEventSource(informer);
-        } catch (RuntimeException e) {
-            retriever.dynamicallyDeRegisterEventSource(informer.name());
-            throw e;
-        }
-        return informer;
-    }
-
     /** The Rollouts that ask for a mirror on the Gateway API and match {@code which}. */
-    private static Set<ResourceID> mirroring(java.util.stream.Stream<Rollout> rollouts, Predicate<Rollout> which) {
+    private static Set<ResourceID> mirroring(Stream<Rollout> rollouts, Predicate<Rollout> which) {
         return rollouts.filter(r -> r.getSpec() != null && r.getSpec().getService() != null
                         && r.getSpec().getService().effectiveProvider() == RoutingProvider.GatewayAPI
                         && r.getSpec().getAnalysis() != null && Boolean.TRUE.equals(r.getSpec().getAnalysis().getMirror()))

@@ -112,11 +112,12 @@ public final class RolloutContext {
         return routerNotInstalled;
     }
 
-    /** What the Gateways of the Rollout's route report of it, as cached; empty for a router whose routes carry no such status. */
+    /** Why Ramp cannot follow the autoscaler {@code spec.autoscalerRef} names; empty when it can or none is named. */
     public Optional<AutoscalerProblems.Problem> autoscalerProblem() {
         return autoscalerProblem;
     }
 
+    /** What the Gateways of the Rollout's route report of it, as cached; empty for a router whose routes carry no such status. */
     public Optional<RouteAcceptance> routeAcceptance() {
         return routeAcceptance;
     }

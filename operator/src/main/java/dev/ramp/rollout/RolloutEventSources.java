@@ -176,13 +176,22 @@ public class RolloutEventSources {
         } else {
             configuration.withLabelSelector(Managed.MANAGED_BY_SELECTOR);
         }
-        InformerEventSource<R, Rollout> informer = new InformerEventSource<>(configuration.build(), context);
+        started(retriever, new InformerEventSource<>(configuration.build(), context));
+    }
+
+    /**
+     * Registers and starts {@code informer} (this waits for its first list); one that fails to
+     * start is removed again, so that the retry of the pass starts it afresh.
+     */
+    static <R extends HasMetadata> InformerEventSource<R, Rollout> started(EventSourceRetriever<Rollout> retriever,
+            InformerEventSource<R, Rollout> informer) {
         try {
             retriever.dynamicallyRegisterEventSource(informer);
         } catch (RuntimeException e) {
-            retriever.dynamicallyDeRegisterEventSource(name);
+            retriever.dynamicallyDeRegisterEventSource(informer.name());
             throw e;
         }
+        return informer;
     }
 
     /** The routing objects of a Rollout in the informers' caches (none of a kind not watched). */

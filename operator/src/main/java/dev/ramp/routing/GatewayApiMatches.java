@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPQueryParamMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -92,7 +93,7 @@ final class GatewayApiMatches {
             StringMatch method = match.getMethod();
             if (method != null && (method.getExact() == null || !METHODS.contains(method.getExact()))) {
                 problems.add(field + ".method: the Gateway API matches a method exactly, one of " + String.join(", ",
-                        new java.util.TreeSet<>(METHODS)));
+                        new TreeSet<>(METHODS)));
             }
         }
         return problems;

@@ -95,10 +95,7 @@ public class GatewayApiRouter implements TrafficRouter {
 
     @Override
     public Optional<RouteAcceptance> acceptance(Rollout rollout, Collection<? extends HasMetadata> live) {
-        Class<? extends HasMetadata> kind = grpc(rollout) ? GRPCRoute.class : HTTPRoute.class;
-        String name = RolloutNames.of(rollout).route();
-        HasMetadata route = live.stream().filter(o -> o.getClass().equals(kind) && o.getMetadata().getName().equals(name))
-                .findFirst().orElse(null);
+        HasMetadata route = find(live, grpc(rollout) ? GRPCRoute.class : HTTPRoute.class, RolloutNames.of(rollout).route());
         return Optional.of(RouteParents.acceptance(rollout, route));
     }
 

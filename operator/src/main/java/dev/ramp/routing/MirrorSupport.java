@@ -1,5 +1,6 @@
 package dev.ramp.routing;
 
+import dev.ramp.api.ForeignText;
 import dev.ramp.api.ParentRef;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RouteKind;
@@ -95,7 +96,6 @@ public final class MirrorSupport {
 
     /** Names come from other people's objects: cut and freed of control characters before they are quoted. */
     private static String cut(String text) {
-        String value = text == null ? "" : text.length() <= QUOTED ? text : text.substring(0, QUOTED) + "…";
-        return value.replaceAll("\\p{Cntrl}", " ");
+        return ForeignText.quote(text, QUOTED);
     }
 }

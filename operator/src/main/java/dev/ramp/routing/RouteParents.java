@@ -1,5 +1,6 @@
 package dev.ramp.routing;
 
+import dev.ramp.api.ForeignText;
 import dev.ramp.api.ParentRef;
 import dev.ramp.api.Rollout;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -110,7 +111,6 @@ final class RouteParents {
     }
 
     private static String cut(String text) {
-        String value = text == null ? "" : text.length() <= QUOTED ? text : text.substring(0, QUOTED) + "…";
-        return value.replaceAll("\\p{Cntrl}", " ");
+        return ForeignText.quote(text, QUOTED);
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.BiPredicate;
+import java.util.regex.Pattern;
 
 /**
  * Which hosts and gateways a Rollout may route, whatever the mesh: Ramp writes the routes with its
@@ -40,8 +41,7 @@ public final class RoutePolicy {
     static final String CLUSTER_DOMAIN = "svc.cluster.local";
     private static final int ECHOED = 253;
     /** A hostname an HTTPRoute or GRPCRoute accepts: a DNS name, optionally after {@code *.}; not {@code *} nor an IP. */
-    private static final java.util.regex.Pattern ROUTE_HOSTNAME =
-            java.util.regex.Pattern.compile("(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern ROUTE_HOSTNAME = Pattern.compile("(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     /** No allow-list: each Rollout routes only its own Service names, through mesh or its namespace's gateways. */
     public static final RoutePolicy OWN_NAMES = new RoutePolicy(List.of(), List.of());

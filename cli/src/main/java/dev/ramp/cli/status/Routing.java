@@ -1,5 +1,6 @@
 package dev.ramp.cli.status;
 
+import dev.ramp.api.ForeignText;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.api.RouteKind;
@@ -132,11 +133,7 @@ final class Routing {
 
     /** What a controller writes is cut and freed of control characters before it reaches a terminal. */
     private static String cut(String text) {
-        if (text == null || text.isEmpty()) {
-            return null;
-        }
-        String value = text.length() <= QUOTED ? text : text.substring(0, QUOTED) + "…";
-        return value.replaceAll("\\p{Cntrl}", " ");
+        return text == null || text.isEmpty() ? null : ForeignText.quote(text, QUOTED);
     }
 
     @SuppressWarnings("unchecked")
