@@ -64,14 +64,15 @@ func main() {
 	})
 	server := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 
-	// SIGTERM: keep serving for 2 s, since the mesh (like any endpoints consumer) learns of the
-	// Pod's deletion only after the kubelet has sent the signal, then finish the requests in
-	// flight, as a well-behaved Pod does within its grace period.
+	// SIGTERM: keep serving for 5 s, since the data plane (like any endpoints consumer) learns of
+	// the Pod's end only after the kubelet has sent the signal, and Traefik applies it up to 2 s
+	// after its previous change, more on a busy node; then finish the requests in flight, as a
+	// well-behaved Pod does within its grace period.
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	go func() {
 		<-stop
-		time.Sleep(2 * time.Second)
+		time.Sleep(5 * time.Second)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		server.Shutdown(ctx)

@@ -65,7 +65,7 @@ public class NewRevisionGuard {
                 + " promoted revision " + promoted + " during the release of " + cancelled + "; the release was cancelled");
         context.normal(CANCELLED, "Release of revision " + cancelled + " cancelled: the target went back to the promoted"
                 + " revision " + promoted + ", which the primary runs");
-        context.effect(new Effect.ScaleDownCanary());
+        // The canary is scaled to 0 by the Initialized phase once the route has left it.
         Transitions.finished(context, "cancelled");
     }
 }

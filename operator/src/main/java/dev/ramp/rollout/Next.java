@@ -16,6 +16,14 @@ public record Next(Optional<Duration> after) {
         return new Next(Optional.empty());
     }
 
+    /** Whichever of {@code a} and {@code b} calls again sooner; only when something changes if neither has a delay. */
+    public static Next soonest(Next a, Next b) {
+        if (a.after().isEmpty()) {
+            return b;
+        }
+        return b.after().isEmpty() || a.after().get().compareTo(b.after().get()) <= 0 ? a : b;
+    }
+
     /** The hold for a pending {@code observation}: see {@link #whilePending}. */
     public static Next holding(Observation<?> observation) {
         return whilePending(observation).orElseThrow(() -> new IllegalArgumentException("not pending: " + observation));

@@ -238,8 +238,8 @@ class GitRevertTest {
         // The Rollout scaling its target is not drift: Git's sync never fought it.
         assertThat(client.v1().events().inNamespace(fx.namespace).list().getItems())
                 .filteredOn(e -> "Drifted".equals(e.getReason())).isEmpty();
-        assertThat(client.apps().deployments().inNamespace(fx.namespace).withName("podinfo").get().getSpec().getReplicas())
-                .isZero();
+        await().atMost(Duration.ofSeconds(15)).until(() -> client.apps().deployments().inNamespace(fx.namespace)
+                .withName("podinfo").get().getSpec().getReplicas() == 0);
         assertThat(client.apps().deployments().inNamespace(fx.namespace).withName("podinfo-primary").get().getSpec()
                 .getReplicas()).isEqualTo(2);
     }
@@ -338,8 +338,8 @@ class GitRevertTest {
         assertThat(revertCommit(refused)).isNull();
         assertThat(fx.dev.log().get(0).name()).isEqualTo(later);
         assertThat(image("podinfo-primary")).isEqualTo("podinfo:1.0");
-        assertThat(fx.client.apps().deployments().inNamespace(fx.namespace).withName("podinfo").get().getSpec().getReplicas())
-                .isZero();
+        await().atMost(Duration.ofSeconds(15)).until(() -> fx.client.apps().deployments().inNamespace(fx.namespace)
+                .withName("podinfo").get().getSpec().getReplicas() == 0);
         assertThat(client.v1().events().inNamespace(fx.namespace).list().getItems())
                 .filteredOn(e -> "RevertConflict".equals(e.getReason())).hasSize(1);
     }

@@ -73,7 +73,8 @@ class CanaryReleaseTest {
 
         assertWeightsSeen(0, 10, 30, 50, 0);
         assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:2.0");
-        assertThat(fx.deployment("podinfo").getSpec().getReplicas()).isZero();
+        // Scaled to 0 once the route has had IdlePhase.CANARY_DRAIN to leave it.
+        await().atMost(Duration.ofSeconds(15)).until(() -> fx.deployment("podinfo").getSpec().getReplicas() == 0);
         assertThat(done.getStatus().getLastPromotedRevision()).isEqualTo(done.getStatus().getLastAppliedRevision());
         assertThat(done.getStatus().getMetrics()).extracting(MetricStatus::getName)
                 .containsExactly("canary-requests", "request-success-rate");

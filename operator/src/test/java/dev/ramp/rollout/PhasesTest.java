@@ -33,6 +33,7 @@ import dev.ramp.api.WebhookSpec;
 import dev.ramp.git.ReleaseReverter;
 import dev.ramp.hooks.HookCaller.HookAnswer;
 import dev.ramp.kube.Conditions;
+import dev.ramp.rollout.phase.IdlePhase;
 import dev.ramp.rollout.phase.PromotingPhase;
 import dev.ramp.work.Observation;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -228,6 +229,7 @@ class PhasesTest {
             status().setPhase(Phase.Initialized);
             status().setLastAppliedRevision(revisionOf("1.0"));
             status().setLastPromotedRevision(revisionOf("1.0"));
+            status().setPhaseSince(at(Duration.ofMinutes(-1)));
             primary = primaryRunning("1.0", true);
         }
 
@@ -692,8 +694,13 @@ class PhasesTest {
             assertThat(status().getRollbackCause()).isNull();
             assertThat(ReleasePlan.routingOf(rollout).weights()).isEqualTo(dev.ramp.routing.Weights.ALL_PRIMARY);
             assertThat(condition(RolloutConditions.PROMOTED, c -> c.getReason())).contains(NewRevisionGuard.CANCELLED);
-            assertThat(pass.effects()).contains(new Effect.ScaleDownCanary());
             assertThat(events()).containsExactly(NewRevisionGuard.CANCELLED);
+            // The route left the canary in this pass: its pods answer what the data plane still sends them.
+            assertThat(pass.effects()).doesNotContain(new Effect.ScaleDownCanary());
+
+            Next next = decideAt(Duration.ofSeconds(3).plus(IdlePhase.CANARY_DRAIN));
+            assertThat(pass.effects()).contains(new Effect.ScaleDownCanary());
+            assertThat(next.after()).isEmpty();
         }
 
         @Test
@@ -871,19 +878,28 @@ class PhasesTest {
     }
 
     @Test
-    void finalisingRecordsThePromotionAndScalesTheCanaryDown() {
+    void finalisingRecordsThePromotionAndScalesTheCanaryDownOnceTheRouteHasLeftIt() {
         releasingAt(1, Duration.ZERO);
         status().setPhase(Phase.Finalising);
         status().setLastAppliedCommit("abc123");
+        target = canaryRunning("2.0", true);
 
         decideAt(Duration.ofSeconds(40));
 
         assertThat(status().getPhase()).isEqualTo(Phase.Succeeded);
         assertThat(status().getLastPromotedRevision()).isEqualTo(revisionOf("2.0"));
         assertThat(status().getLastPromotedCommit()).isEqualTo("abc123");
-        assertThat(pass.effects()).contains(new Effect.ScaleDownCanary(),
-                new Effect.ReleaseFinished("succeeded", Duration.ofSeconds(40)));
+        assertThat(pass.effects()).contains(new Effect.ReleaseFinished("succeeded", Duration.ofSeconds(40)))
+                .doesNotContain(new Effect.ScaleDownCanary());
         assertThat(events()).containsExactly("Promoted");
+
+        Next draining = decideAt(Duration.ofSeconds(42));
+        assertThat(pass.effects()).doesNotContain(new Effect.ScaleDownCanary());
+        assertThat(draining.after()).contains(IdlePhase.CANARY_DRAIN.minusSeconds(2));
+
+        Next drained = decideAt(Duration.ofSeconds(40).plus(IdlePhase.CANARY_DRAIN));
+        assertThat(pass.effects()).contains(new Effect.ScaleDownCanary());
+        assertThat(drained.after()).isEmpty();
     }
 
     @Nested
@@ -917,9 +933,12 @@ class PhasesTest {
         }
 
         @Test
-        void theCanaryIsScaledDownOnceTheRollbackIsWritten() {
-            decideAt(Duration.ZERO);
+        void theCanaryIsScaledDownOnceTheRouteHasLeftItWithoutDelayingTheRevert() {
+            Next next = decideAt(Duration.ZERO);
+            assertThat(pass.effects()).doesNotContain(new Effect.ScaleDownCanary());
+            assertThat(next.after()).as("the revert's next pass, sooner than the drain").contains(Duration.ofMillis(100));
 
+            decideAt(IdlePhase.CANARY_DRAIN);
             assertThat(pass.effects()).contains(new Effect.ScaleDownCanary());
         }
 
@@ -937,6 +956,7 @@ class PhasesTest {
         @Test
         void gitUnreachableLeavesTheRevertPendingAndRetried() {
             reverter.next = ReleaseReverter.Outcome.later("GitUnavailable", "connection refused");
+            status().setPhaseSince(at(IdlePhase.CANARY_DRAIN.negated()));
 
             decideAt(Duration.ZERO);
             Next next = decideAt(Duration.ofMillis(100));
@@ -990,6 +1010,7 @@ class PhasesTest {
         @Test
         void gitUnreachableKeepsTheRevertPending() {
             reverter.next = ReleaseReverter.Outcome.later("GitUnavailable", "connection refused");
+            status().setPhaseSince(at(IdlePhase.CANARY_DRAIN.negated()));
 
             decideAt(Duration.ZERO);
             decideAt(Duration.ofMillis(100));

@@ -94,13 +94,18 @@ class GatewayApiReleaseTest {
             assertThat(app.httpRouteCanaryWeight()).isZero();
             // Traefik stops sending to the old primary Pods some time after they are replaced: it learns of
             // their end from EndpointSlices and applies a change up to 2 s after the previous one, and
-            // they serve 2 s after SIGTERM. Within 10 s every user is on 2.0.0, and stays there.
+            // they serve 5 s after SIGTERM. Within 10 s every user is on 2.0.0, and stays there.
             Instant converged = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                     .until(() -> lastSecondOnlyOn(app, "2.0.0"), found -> found != null);
             Lab.log("after the promotion, users on 2.0.0 only from %.1fs".formatted(
                     Duration.between(promoted, converged).toMillis() / 1e3));
             await().atMost(Duration.ofSeconds(10)).until(() -> app.load().count(converged, r -> true) >= RATE);
             assertThat(app.load().since(converged)).extracting(LoadGenerator.Result::version).containsOnly("2.0.0");
+            // The canary is scaled to 0 once the route has left it: nobody is sent to its pods while they
+            // go (they serve 5 s after SIGTERM, so 7 s of requests after the scale-down reach past their end).
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.replicas("podinfo") == 0);
+            Instant scaledDown = Instant.now();
+            await().atMost(Duration.ofSeconds(15)).until(() -> app.load().count(scaledDown, r -> true) >= 7 * RATE);
             assertThat(app.load().since(release.pushed())).filteredOn(LoadGenerator.Result::failed).isEmpty();
         }
     }

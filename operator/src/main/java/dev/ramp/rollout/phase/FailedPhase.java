@@ -55,8 +55,7 @@ public class FailedPhase implements PhaseHandler {
     public Next handle(RolloutContext context) {
         notRevertedWithoutEvidence(context);
         Next revert = revertDue(context) ? revert(context) : Next.onChange();
-        Next next = idle.handle(context);
-        return next.after().isPresent() ? next : revert;
+        return Next.soonest(idle.handle(context), revert);
     }
 
     private static boolean revertDue(RolloutContext context) {
