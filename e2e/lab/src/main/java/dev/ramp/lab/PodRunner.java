@@ -59,11 +59,12 @@ final class PodRunner implements Endpoints, AutoCloseable {
         return running.containsKey(key(pod));
     }
 
-    /** The Pods of a namespace that match a Service's selector and serve now: its endpoints. */
+    /** The Pods of a namespace that match a Service's selector and serve now, none being deleted: its endpoints. */
     @Override
     public java.util.List<Pod> endpoints(String namespace, Map<String, String> selector) {
         return pods.getStore().list().stream()
-                .filter(p -> namespace.equals(p.getMetadata().getNamespace()) && ready(p) && serving(p))
+                .filter(p -> namespace.equals(p.getMetadata().getNamespace()) && ready(p) && serving(p)
+                        && p.getMetadata().getDeletionTimestamp() == null)
                 .filter(p -> p.getMetadata().getLabels() != null
                         && p.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
                 .toList();

@@ -8,7 +8,9 @@ import java.util.Map;
 
 /**
  * The endpoints of the cluster lab, where the kubelet runs real containers: the Pods the
- * kubelet reports Ready (its readiness probes passed), at their IPs on the Pods' bridge.
+ * kubelet reports Ready (its readiness probes passed), at their IPs on the Pods' bridge. A Pod
+ * being deleted is no endpoint, even while it still answers, as an EndpointSlice marks it not
+ * ready and a mesh's proxies drop it: it keeps serving only for what was already on its way.
  */
 final class ReadyPods implements Endpoints, AutoCloseable {
 
@@ -35,7 +37,8 @@ final class ReadyPods implements Endpoints, AutoCloseable {
     @Override
     public List<Pod> endpoints(String namespace, Map<String, String> selector) {
         return pods.getStore().list().stream()
-                .filter(p -> namespace.equals(p.getMetadata().getNamespace()) && PodRunner.ready(p))
+                .filter(p -> namespace.equals(p.getMetadata().getNamespace()) && PodRunner.ready(p)
+                        && p.getMetadata().getDeletionTimestamp() == null)
                 .filter(p -> p.getMetadata().getLabels() != null
                         && p.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
                 .toList();
