@@ -80,6 +80,9 @@ public class AnalysisSpec {
     @JsonPropertyDescription("BlueGreen: mirror live traffic to the new version while it is checked; its responses are discarded.")
     private Boolean mirror;
 
+    @JsonPropertyDescription("Canary: a user the weights sent to the canary stays on it for the rest of the release, by a cookie Ramp sets on the canary's responses. HTTP only.")
+    private SessionAffinity sessionAffinity;
+
     @Size(max = 32)
     @JsonPropertyDescription("Checks run every interval; each compares one metric with its thresholdRange. Without any, a release is judged on the minimum sample alone (minRequests): a canary that served fewer requests is never promoted.")
     private List<MetricCheck> metrics;
@@ -153,6 +156,14 @@ public class AnalysisSpec {
 
     public void setIterations(Integer iterations) {
         this.iterations = iterations;
+    }
+
+    public SessionAffinity getSessionAffinity() {
+        return sessionAffinity;
+    }
+
+    public void setSessionAffinity(SessionAffinity sessionAffinity) {
+        this.sessionAffinity = sessionAffinity;
     }
 
     public List<RouteMatch> getMatch() {

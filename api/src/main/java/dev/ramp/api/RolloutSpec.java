@@ -14,6 +14,12 @@ import io.fabric8.generator.annotation.ValidationRule;
         message = "strategy: ABTest requires analysis.match", reason = "FieldValueRequired")
 @ValidationRule(value = "!has(self.analysis) || !has(self.analysis.mirror) || !self.analysis.mirror || self.strategy == 'BlueGreen'",
         message = "analysis.mirror is only allowed with strategy: BlueGreen", reason = "FieldValueForbidden")
+@ValidationRule(value = "!has(self.analysis) || !has(self.analysis.sessionAffinity) || self.strategy == 'Canary'",
+        message = "analysis.sessionAffinity is only allowed with strategy: Canary (an A/B test routes by its match, a blue/green switch moves everyone)",
+        reason = "FieldValueForbidden")
+@ValidationRule(value = "!has(self.analysis) || !has(self.analysis.sessionAffinity) || !has(self.service.protocol) || self.service.protocol != 'GRPC'",
+        message = "analysis.sessionAffinity needs cookies, which gRPC clients do not keep: not allowed with service.protocol: GRPC",
+        reason = "FieldValueForbidden")
 @ValidationRule(value = "self.strategy == 'Canary' || !has(self.analysis) || (!has(self.analysis.stepWeight) && !has(self.analysis.stepWeights))",
         message = "stepWeight and stepWeights are only allowed with strategy: Canary", reason = "FieldValueForbidden")
 // The main Service is named after the target unless service.name says otherwise; clients call it

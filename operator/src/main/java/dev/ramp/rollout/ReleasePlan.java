@@ -2,15 +2,19 @@ package dev.ramp.rollout;
 
 import dev.ramp.api.StepPlan;
 import dev.ramp.api.AnalysisSpec;
+import dev.ramp.api.Durations;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutSpec;
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.SessionAffinity;
 import dev.ramp.api.Strategy;
 import dev.ramp.routing.Routing;
+import dev.ramp.routing.SessionCookie;
 import dev.ramp.routing.Weights;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -42,7 +46,24 @@ public final class ReleasePlan {
             return Routing.of(Weights.ALL_PRIMARY);
         }
         List<Step> steps = of(rollout);
-        return steps.get(Math.min(index, steps.size() - 1)).routing();
+        Routing routing = steps.get(Math.min(index, steps.size() - 1)).routing();
+        return sessionCookie(rollout).filter(c -> routing.weights().canary() > 0 && routing.weights().canary() < 100)
+                .map(routing::sticky).orElse(routing);
+    }
+
+    /**
+     * The cookie that keeps a user on the canary ({@code analysis.sessionAffinity}) for the
+     * revision being released; only a Canary strategy has one.
+     */
+    private static Optional<SessionCookie> sessionCookie(Rollout rollout) {
+        AnalysisSpec analysis = rollout.getSpec().getAnalysis();
+        SessionAffinity affinity = analysis == null ? null : analysis.getSessionAffinity();
+        String revision = rollout.getStatus().getLastAppliedRevision();
+        if (affinity == null || revision == null || RolloutSpec.effectiveStrategy(rollout.getSpec()) != Strategy.Canary) {
+            return Optional.empty();
+        }
+        String maxAge = affinity.getMaxAge() == null ? SessionAffinity.DEFAULT_MAX_AGE : affinity.getMaxAge();
+        return Optional.of(new SessionCookie(affinity.getCookieName(), revision, Durations.parse(maxAge)));
     }
 
     public static List<Step> of(Rollout rollout) {

@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteRule;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRefBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeader;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestMirrorFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
@@ -55,6 +57,7 @@ public class GatewayApiRouter implements TrafficRouter {
     static final String DEFAULT_RULE = RolloutNames.PRIMARY_ROUTE;
     private static final String GROUP = "gateway.networking.k8s.io";
     private static final String MIRROR_FILTER = "RequestMirror";
+    private static final String RESPONSE_HEADER_FILTER = "ResponseHeaderModifier";
 
     private final KubernetesClient client;
     private final RoutePolicy policy;
@@ -136,7 +139,8 @@ public class GatewayApiRouter implements TrafficRouter {
                 new HTTPBackendRefBuilder().withGroup("").withKind("Service").withName(names.primaryService()).withPort(port)
                         .withWeight(routing.weights().primary()).build(),
                 new HTTPBackendRefBuilder().withGroup("").withKind("Service").withName(names.canaryService()).withPort(port)
-                        .withWeight(routing.weights().canary()).build()));
+                        .withWeight(routing.weights().canary())
+                        .withFilters(routing.sessionCookie().map(GatewayApiRouter::setCookie).stream().toList()).build()));
         if (routing.mirror()) {
             HTTPRouteFilter mirror = new HTTPRouteFilter();
             mirror.setType(MIRROR_FILTER);
@@ -178,6 +182,16 @@ public class GatewayApiRouter implements TrafficRouter {
         return new GRPCRouteBuilder().withMetadata(Managed.metadata(rollout, names.route(), Map.of()))
                 .withNewSpec().withParentRefs(parentRefs(rollout)).withHostnames(hostnames(rollout)).withRules(rules).endSpec()
                 .build();
+    }
+
+    /** A filter on the canary's backendRef that gives its responses the session cookie (a backendRef-level filter). */
+    private static HTTPRouteFilter setCookie(SessionCookie cookie) {
+        HTTPHeaderFilter headers = new HTTPHeaderFilter();
+        headers.setAdd(List.of(new HTTPHeader(SessionCookie.SET_COOKIE, cookie.setCookie())));
+        HTTPRouteFilter filter = new HTTPRouteFilter();
+        filter.setType(RESPONSE_HEADER_FILTER);
+        filter.setResponseHeaderModifier(headers);
+        return filter;
     }
 
     private static HTTPRequestMirrorFilter mirrorTo(String service, int port) {

@@ -5,6 +5,8 @@ import dev.ramp.kube.Managed;
 import dev.ramp.api.RolloutNames;
 import io.fabric8.istio.api.api.networking.v1alpha3.Destination;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
+import io.fabric8.istio.api.api.networking.v1alpha3.Headers;
+import io.fabric8.istio.api.api.networking.v1alpha3.HeadersHeaderOperations;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRouteDestination;
 import io.fabric8.istio.api.api.networking.v1alpha3.PortSelector;
 import io.fabric8.istio.api.networking.v1.DestinationRule;
@@ -90,7 +92,8 @@ public class IstioRouter implements TrafficRouter {
         route.setName(PRIMARY_ROUTE);
         route.setRoute(List.of(
                 destination(names.primaryService(), spec.getPort(), routing.weights().primary()),
-                destination(names.canaryService(), spec.getPort(), routing.weights().canary())));
+                withResponseHeaders(destination(names.canaryService(), spec.getPort(), routing.weights().canary()),
+                        routing.sessionCookie().map(c -> Map.of(SessionCookie.SET_COOKIE, c.setCookie())).orElse(Map.of()))));
         if (routing.mirror()) {
             route.setMirror(destination(names.canaryService(), spec.getPort(), 0).getDestination());
             route.setMirrorPercentage(new Percent(100.0));
@@ -124,6 +127,18 @@ public class IstioRouter implements TrafficRouter {
         routeDestination.setDestination(destination);
         routeDestination.setWeight(weight);
         return routeDestination;
+    }
+
+    /** The destination, its responses given {@code add} (the session cookie on the canary's share). */
+    private static HTTPRouteDestination withResponseHeaders(HTTPRouteDestination destination, Map<String, String> add) {
+        if (!add.isEmpty()) {
+            HeadersHeaderOperations response = new HeadersHeaderOperations();
+            response.setAdd(add);
+            Headers headers = new Headers();
+            headers.setResponse(response);
+            destination.setHeaders(headers);
+        }
+        return destination;
     }
 
     private static DestinationRule destinationRule(Rollout rollout, String host) {

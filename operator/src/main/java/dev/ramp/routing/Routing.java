@@ -2,31 +2,39 @@ package dev.ramp.routing;
 
 import dev.ramp.api.RouteMatch;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where a Rollout's traffic goes at one step of a release: the weighted split between primary
- * and canary, the requests that always go to the canary (an A/B test), and whether the
- * primary's traffic is also mirrored to the canary (its responses discarded).
+ * and canary, the requests that always go to the canary (an A/B test, or the holders of the
+ * session cookie), whether the primary's traffic is also mirrored to the canary (its responses
+ * discarded), and the session cookie the canary's responses of the split set, if any.
  */
-public record Routing(Weights weights, List<RouteMatch> canaryMatch, boolean mirror) {
+public record Routing(Weights weights, List<RouteMatch> canaryMatch, boolean mirror, Optional<SessionCookie> sessionCookie) {
 
     public static final Routing ALL_PRIMARY = of(Weights.ALL_PRIMARY);
 
     public Routing {
         canaryMatch = canaryMatch == null ? List.of() : List.copyOf(canaryMatch);
+        sessionCookie = sessionCookie == null ? Optional.empty() : sessionCookie;
     }
 
     public static Routing of(Weights weights) {
-        return new Routing(weights, List.of(), false);
+        return new Routing(weights, List.of(), false, Optional.empty());
     }
 
     /** Only requests matching {@code match} reach the canary. */
     public static Routing abTest(List<RouteMatch> match) {
-        return new Routing(Weights.ALL_PRIMARY, match, false);
+        return new Routing(Weights.ALL_PRIMARY, match, false, Optional.empty());
     }
 
     /** No live traffic on the canary; with {@code mirror}, a copy of it. */
     public static Routing dark(boolean mirror) {
-        return new Routing(Weights.ALL_PRIMARY, List.of(), mirror);
+        return new Routing(Weights.ALL_PRIMARY, List.of(), mirror, Optional.empty());
+    }
+
+    /** This split, with the canary's responses setting {@code cookie} and its holders sent to the canary. */
+    public Routing sticky(SessionCookie cookie) {
+        return new Routing(weights, List.of(cookie.match()), mirror, Optional.of(cookie));
     }
 }

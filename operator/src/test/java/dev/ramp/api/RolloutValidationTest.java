@@ -126,6 +126,36 @@ class RolloutValidationTest {
     }
 
     @Test
+    void sessionAffinityOnlyWithAnHttpCanaryAndAWellFormedCookie() {
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                strategy: BlueGreen
+                analysis:
+                  sessionAffinity: {cookieName: ramp-canary}
+                """, "spec", "analysis.sessionAffinity is only allowed with strategy: Canary");
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898, protocol: GRPC, provider: GatewayAPI, parentRefs: [{name: public}]}
+                analysis:
+                  sessionAffinity: {cookieName: ramp-canary}
+                """, "spec", "not allowed with service.protocol: GRPC");
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis:
+                  sessionAffinity: {cookieName: "a;b"}
+                """, "spec.analysis.sessionAffinity.cookieName", "should match");
+        GenericKubernetesResource accepted = create("sticky", """
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis:
+                  sessionAffinity: {cookieName: ramp-canary}
+                """);
+        assertThat(accepted.get("spec", "analysis", "sessionAffinity", "maxAge").toString()).isEqualTo("24h");
+    }
+
+    @Test
     void anUnknownStrategyIsRefused() {
         assertRefused("""
                 targetRef: {name: podinfo}

@@ -11,6 +11,7 @@ import dev.ramp.api.RouteMatch;
 import dev.ramp.api.RoutingCondition;
 import dev.ramp.api.RoutingProvider;
 import dev.ramp.api.ServiceProtocol;
+import dev.ramp.api.SessionAffinity;
 import dev.ramp.api.Strategy;
 import dev.ramp.api.StringMatch;
 import dev.ramp.kube.Conditions;
@@ -32,6 +33,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.SupportedFeatureBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeader;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
@@ -194,6 +196,42 @@ class GatewayApiRouterTest {
         assertThat(during.getSpec().getRules().get(1).getName()).isEqualTo("primary");
         fx.awaitPhase(Phase.Succeeded, RELEASE);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(routes).containsExactly("100/0", "100/0+ab", "100/0"));
+    }
+
+    @Test
+    void withSessionAffinityTheCanarysResponsesSetACookieWhoseHoldersStayOnTheCanary() {
+        namespace("gw-sticky");
+        fx.createTarget("podinfo:1.0");
+        fx.createRollout(gatewayApi(r -> {
+            r.getSpec().getAnalysis().setStepWeights(List.of(20, 60));
+            r.getSpec().getAnalysis().setSessionAffinity(new SessionAffinity("ramp-canary", "1h"));
+        }));
+        fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
+        assertThat(httpRoute().getSpec().getRules()).singleElement()
+                .satisfies(rule -> assertThat(rule.getBackendRefs()).allSatisfy(b -> assertThat(b.getFilters()).isEmpty()));
+
+        fx.release("podinfo:2.0");
+        HTTPRoute during = await().atMost(RELEASE).until(this::httpRoute, r -> r != null && r.getSpec().getRules().size() == 2);
+        String revision = fx.rollout().getStatus().getLastAppliedRevision();
+        HTTPRouteRule sticky = during.getSpec().getRules().get(0);
+        assertThat(sticky.getName()).isEqualTo("canary");
+        assertThat(sticky.getBackendRefs()).extracting(HTTPBackendRef::getName).containsExactly("podinfo-canary");
+        assertThat(sticky.getMatches()).singleElement().satisfies(m -> assertThat(m.getHeaders())
+                .extracting(HTTPHeaderMatch::getName, HTTPHeaderMatch::getType, HTTPHeaderMatch::getValue)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("cookie", "RegularExpression",
+                        "^(.*?;\\s*)?(ramp-canary=" + revision + ")(;.*)?$")));
+        HTTPRouteRule split = during.getSpec().getRules().get(1);
+        assertThat(split.getBackendRefs().get(0).getFilters()).as("the primary's responses").isEmpty();
+        assertThat(split.getBackendRefs().get(1).getFilters()).singleElement().satisfies(f -> {
+            assertThat(f.getType()).isEqualTo("ResponseHeaderModifier");
+            assertThat(f.getResponseHeaderModifier().getAdd()).extracting(HTTPHeader::getName, HTTPHeader::getValue)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("Set-Cookie",
+                            "ramp-canary=" + revision + "; Max-Age=3600; Path=/"));
+        });
+
+        fx.awaitPhase(Phase.Succeeded, RELEASE);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(httpRoute().getSpec().getRules()).singleElement()
+                .satisfies(rule -> assertThat(rule.getBackendRefs()).allSatisfy(b -> assertThat(b.getFilters()).isEmpty())));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ramp.api.Phase;
 import dev.ramp.api.RouteMatch;
+import dev.ramp.api.SessionAffinity;
 import dev.ramp.api.Strategy;
 import dev.ramp.api.StringMatch;
 import dev.ramp.testing.IstioTelemetry;
@@ -106,6 +107,36 @@ class StrategiesTest {
                 .containsExactly("100/0", "match->canary,100/0", "100/0"));
         assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:2.0");
         assertThat(fx.rollout().getStatus().getIterations()).isEqualTo(2);
+    }
+
+    @Test
+    void aCanaryWithSessionAffinityKeepsTheUsersItReachedOnTheCanaryInTheVirtualService() {
+        fx.createTarget("podinfo:1.0");
+        fx.createRollout(r -> {
+            r.getSpec().getAnalysis().setStepWeights(List.of(30, 60));
+            r.getSpec().getAnalysis().setSessionAffinity(new SessionAffinity("ramp-canary", null));
+        });
+        fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
+        prometheus.awaitScrapes();
+        fx.watchWeights();
+
+        fx.release("podinfo:2.0");
+        await().atMost(RELEASE).until(() -> fx.observedRoutes().contains("match->canary,70/30"));
+        String revision = fx.rollout().getStatus().getLastAppliedRevision();
+        var http = fx.virtualService().getSpec().getHttp();
+        assertThat(http).extracting(r -> r.getName()).containsExactly("canary", "primary");
+        assertThat(http.get(0).getMatch()).singleElement().satisfies(m -> assertThat(m.getHeaders().get("cookie")
+                .getMatchType().toString()).contains("^(.*?;\\s*)?(ramp-canary=" + revision + ")(;.*)?$"));
+        var split = http.get(1).getRoute();
+        assertThat(split.get(0).getHeaders()).as("the primary's responses").isNull();
+        assertThat(split.get(1).getHeaders().getResponse().getAdd())
+                .containsExactly(Map.entry("Set-Cookie", "ramp-canary=" + revision + "; Max-Age=86400; Path=/"));
+        fx.awaitPhase(Phase.Succeeded, RELEASE);
+
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(fx.observedRoutes())
+                .containsExactly("100/0", "match->canary,70/30", "match->canary,40/60", "100/0"));
+        assertThat(fx.virtualService().getSpec().getHttp()).singleElement()
+                .satisfies(r -> assertThat(r.getRoute()).allSatisfy(d -> assertThat(d.getHeaders()).isNull()));
     }
 
     @Test

@@ -64,6 +64,7 @@ public final class LabApp implements AutoCloseable {
     private String service;
     private LoadGenerator load;
     private final java.util.List<LoadGenerator> extraLoads = new java.util.ArrayList<>();
+    private final java.util.List<CookieUsers> cookieUsers = new java.util.ArrayList<>();
 
     LabApp(Lab lab, String namespace, Manifests.Analysis analysis) throws Exception {
         this.lab = lab;
@@ -386,6 +387,16 @@ public final class LabApp implements AutoCloseable {
         return extra;
     }
 
+    /**
+     * {@code users} more users, each keeping the cookies its answers set, one request every
+     * {@code period} each, {@code requests} at most each (e.g. session affinity's).
+     */
+    public CookieUsers cookieUsers(int users, Duration period, int requests) {
+        CookieUsers added = new CookieUsers(usersAddress(), "podinfo", namespace, users, period, requests);
+        cookieUsers.add(added);
+        return added;
+    }
+
     /** Switches the Rollout to another strategy in Git and syncs it; no release starts. */
     public LabApp strategy(String strategy, String analysisExtra) throws Exception {
         write("rollout.yaml", rollout(strategy, analysisExtra));
@@ -400,6 +411,7 @@ public final class LabApp implements AutoCloseable {
     @Override
     public void close() {
         extraLoads.forEach(LoadGenerator::close);
+        cookieUsers.forEach(CookieUsers::close);
         if (load != null) {
             load.close();
         }

@@ -173,6 +173,43 @@ class GatewayApiReleaseTest {
     }
 
     /**
+     * Session affinity through Traefik: users who keep cookies, once answered by the canary, are
+     * answered by it for the rest of the release (the canary's responses set the cookie, and a rule
+     * sends its holders to the canary), while users without cookies are split by the weights.
+     */
+    @Test
+    void aUserTheCanaryAnsweredStaysOnItThroughTraefik() throws Exception {
+        try (LabApp app = app("gw-sticky", new Manifests.Analysis("4s", 2, List.of(20, 50), "5s", 10))) {
+            app.strategy("Canary", """
+                        sessionAffinity: {cookieName: ramp-canary}
+                    """);
+            CookieUsers browsers = app.cookieUsers(20, Duration.ofMillis(250), 1200);
+            LabApp.Release release = app.release("2.0.0", 0);
+
+            Instant promoting = seen(app, v -> List.of("Promoting", "Finalising", "Succeeded", "Failed").contains(v.phase()));
+            RolloutView done = awaitRollout(app, GatewayApiReleaseTest::done);
+            assertThat(done.phase()).as("%s", done).isEqualTo("Succeeded");
+            Instant before = promoting.minusMillis(500);
+            Map<Integer, List<CookieUsers.Answer>> users = browsers.byUser(before);
+            List<Integer> onCanary = users.entrySet().stream()
+                    .filter(u -> u.getValue().stream().anyMatch(a -> "2.0.0".equals(a.version()))).map(Map.Entry::getKey).toList();
+            Lab.log("session affinity through Traefik: %d of %d users reached the canary before the promotion"
+                    .formatted(onCanary.size(), users.size()));
+            assertThat(onCanary).as("users the weights sent to the canary").hasSizeGreaterThanOrEqualTo(3);
+            for (int user : onCanary) {
+                List<String> versions = users.get(user).stream().map(CookieUsers.Answer::version).toList();
+                assertThat(versions.subList(versions.indexOf("2.0.0"), versions.size())).as("user %d after the canary answered", user)
+                        .containsOnly("2.0.0");
+            }
+            // Users without cookies were split by the weights meanwhile: both versions answered them.
+            assertThat(app.load().since(release.pushed())).filteredOn(r -> r.sent().isBefore(before))
+                    .extracting(LoadGenerator.Result::version).contains("1.0.0", "2.0.0");
+            assertThat(users.values().stream().flatMap(List::stream)).filteredOn(a -> a.status() >= 500 || a.status() == 0).isEmpty();
+            assertThat(app.load().since(release.pushed())).filteredOn(LoadGenerator.Result::failed).isEmpty();
+        }
+    }
+
+    /**
      * Without mirroring, which Traefik does not implement (an HTTPRoute rule with RequestMirror
      * answers 500 to everyone): the new version is checked on testers' requests through a preview
      * route of their own to the canary's Service, as blue/green users do, then takes everyone.
