@@ -21,11 +21,15 @@ public record SessionCookie(String name, String value, Duration maxAge) {
         return name + "=" + value + "; Max-Age=" + maxAge.toSeconds() + "; Path=/";
     }
 
-    /** Requests whose {@code cookie} header holds this cookie (among others, in any place). */
+    /**
+     * Requests whose {@code cookie} header holds this cookie (among others, in any place), its
+     * value bare as browsers send it or quoted as RFC 2965 clients do (Java's
+     * {@code java.net.CookieManager} among them, for a cookie with a Max-Age).
+     */
     public RouteMatch match() {
         StringMatch cookie = new StringMatch();
-        // name and value are tokens ([A-Za-z0-9_-]; the revision is hex): nothing to escape.
-        cookie.setRegex("^(.*?;\\s*)?(" + name + "=" + value.replace(".", "\\.") + ")(;.*)?$");
+        // The name is a token ([A-Za-z0-9_-]), the revision a label value: only its dots need escaping.
+        cookie.setRegex("^(.*?;\\s*)?(" + name + "=\"?" + value.replace(".", "\\.") + "\"?)(;.*)?$");
         RouteMatch match = new RouteMatch();
         match.setHeaders(Map.of("cookie", cookie));
         return match;

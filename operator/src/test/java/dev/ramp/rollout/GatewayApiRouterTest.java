@@ -219,7 +219,7 @@ class GatewayApiRouterTest {
         assertThat(sticky.getMatches()).singleElement().satisfies(m -> assertThat(m.getHeaders())
                 .extracting(HTTPHeaderMatch::getName, HTTPHeaderMatch::getType, HTTPHeaderMatch::getValue)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("cookie", "RegularExpression",
-                        "^(.*?;\\s*)?(ramp-canary=" + revision + ")(;.*)?$")));
+                        "^(.*?;\\s*)?(ramp-canary=\"?" + revision + "\"?)(;.*)?$")));
         HTTPRouteRule split = during.getSpec().getRules().get(1);
         assertThat(split.getBackendRefs().get(0).getFilters()).as("the primary's responses").isEmpty();
         assertThat(split.getBackendRefs().get(1).getFilters()).singleElement().satisfies(f -> {

@@ -126,7 +126,7 @@ class StrategiesTest {
         var http = fx.virtualService().getSpec().getHttp();
         assertThat(http).extracting(r -> r.getName()).containsExactly("canary", "primary");
         assertThat(http.get(0).getMatch()).singleElement().satisfies(m -> assertThat(m.getHeaders().get("cookie")
-                .getMatchType().toString()).contains("^(.*?;\\s*)?(ramp-canary=" + revision + ")(;.*)?$"));
+                .getMatchType().toString()).contains("^(.*?;\\s*)?(ramp-canary=\"?" + revision + "\"?)(;.*)?$"));
         var split = http.get(1).getRoute();
         assertThat(split.get(0).getHeaders()).as("the primary's responses").isNull();
         assertThat(split.get(1).getHeaders().getResponse().getAdd())
