@@ -126,6 +126,18 @@ public final class LabApp implements AutoCloseable {
     }
 
     /**
+     * Removes {@code spec.autoscalerRef} from the Rollout in Git (the HPA stays) and syncs it, as a
+     * developer would; no release starts.
+     */
+    public LabApp withoutAutoscalerRef() throws Exception {
+        this.autoscalerRef = null;
+        write("rollout.yaml", rollout("Canary", ""));
+        commitAndPush("Rollout: no autoscalerRef");
+        webhook();
+        return this;
+    }
+
+    /**
      * Changes the Rollout's {@code spec.service} in Git (null: back to the data plane's usual one)
      * and syncs it, as a developer would; no release starts.
      */

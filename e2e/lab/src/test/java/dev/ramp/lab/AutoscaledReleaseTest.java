@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * its minReplicas; a good canary is then released, and every write to the primary seen through the
  * release (a watch delivers each) keeps at least the count it had before, while its template
  * becomes the new version. Deleting the Rollout then deletes the copy (the cluster's garbage
- * collector, by the owner reference Ramp sets). Cluster lab only; elsewhere skipped, saying why.
+ * collector, by the owner reference Ramp sets), and once the Rollout is back from Git without
+ * {@code autoscalerRef}, Ramp deletes the new copy. Cluster lab only; elsewhere skipped, saying why.
  */
 @Tag("cluster")
 class AutoscaledReleaseTest {
@@ -129,6 +130,21 @@ class AutoscaledReleaseTest {
                     .delete();
             await("the copy garbage-collected with its Rollout").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .until(() -> hpa("podinfo-primary"), h -> h == null || !uid.equals(h.getMetadata().getUid()));
+            Lab.log("Rollout deleted: its copy podinfo-primary (uid %s) garbage-collected".formatted(uid));
+
+            // Synced from Git again, the Rollout gets a new copy; without autoscalerRef in Git, Ramp
+            // deletes it (docs/autoscaling.md, "When autoscalerRef goes or changes").
+            assertThat(app.webhook()).isEqualTo(202);
+            HorizontalPodAutoscaler again = await("the Rollout back from Git, with a new copy").atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> hpa("podinfo-primary"), h -> h != null
+                            && !uid.equals(h.getMetadata().getUid()) && "Initialized".equals(app.rollout().phase()));
+            app.withoutAutoscalerRef();
+            await("the copy deleted once the Rollout names no autoscaler").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> hpa("podinfo-primary") == null);
+            await("the Autoscaler condition gone").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> app.rollout().condition("Autoscaler").isEmpty());
+            assertThat(hpa("podinfo")).as("the target's HPA, declared in Git, stays").isNotNull();
+            Lab.log("autoscalerRef removed in Git: copy %s deleted by Ramp".formatted(again.getMetadata().getUid()));
         }
     }
 
