@@ -4,6 +4,7 @@ import dev.ramp.api.AutoscalerRef;
 import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutNames;
+import dev.ramp.kube.Managed;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -18,8 +19,8 @@ import java.util.Optional;
  * What Ramp undoes once a Rollout no longer names an autoscaler ({@code spec.autoscalerRef}
  * removed, or changed to another): it deletes its copies {@code <name>-primary} of the former one,
  * and gives back the pause it set on a former KEDA ScaledObject. Only what Ramp made: a copy is an
- * object carrying Ramp's managed-by label whose controller owner reference is this Rollout (its
- * uid, so not a namesake's); a pause is one on a ScaledObject marked {@link RampLabels#AUTOSCALER_OF}
+ * object marked as Ramp's ({@link Managed#isGenerated}) whose controller owner reference is this
+ * Rollout (its uid, so not a namesake's); a pause is one on a ScaledObject marked {@link RampLabels#AUTOSCALER_OF}
  * with this Rollout's name. The primary keeps the size the copy gave it (Ramp then sizes it as for
  * any Rollout: it keeps its size).
  *
@@ -80,12 +81,10 @@ public class FormerAutoscalers {
         }).toList();
     }
 
-    /** Whether Ramp made {@code object} for this Rollout: its managed-by label, and the Rollout (by uid) as its controller. */
+    /** Whether Ramp made {@code object} for this Rollout: marked as Ramp's, and the Rollout (by uid) as its controller. */
     static boolean isCopyFor(Rollout rollout, HasMetadata object) {
-        Map<String, String> labels = object.getMetadata().getLabels();
         String uid = rollout.getMetadata().getUid();
-        return labels != null && "ramp".equals(labels.get("app.kubernetes.io/managed-by")) && uid != null
-                && object.getMetadata().getOwnerReferences() != null
+        return Managed.isGenerated(object) && uid != null && object.getMetadata().getOwnerReferences() != null
                 && object.getMetadata().getOwnerReferences().stream()
                         .anyMatch(o -> Boolean.TRUE.equals(o.getController()) && uid.equals(o.getUid()));
     }
