@@ -19,6 +19,13 @@ public final class RampLabels {
     public static final String REVISION = "ramp.dev/revision";
     /** Istio's canonical revision label; its sidecar reports it as destination_canonical_revision. */
     public static final String CANONICAL_REVISION = "service.istio.io/canonical-revision";
+    /**
+     * On the target's KEDA ScaledObject, the Rollout (in its namespace) that pauses and resumes it
+     * (KEDA's {@code autoscaling.keda.sh/paused-replicas}): how Ramp finds the pause it set once the
+     * Rollout stops naming that ScaledObject. Not {@code ramp.dev/rollout}, which would make the
+     * GitSource take the user's object for one Ramp generated.
+     */
+    public static final String AUTOSCALER_OF = "ramp.dev/autoscaler-of";
 
     /**
      * The value of {@link #GITSOURCE} for a GitSource: {@code <namespace>.<name>}, or, beyond the

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.Version;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * KEDA's ScaledObject ({@code keda.sh/v1alpha1}), as much of it as Ramp needs: its spec is copied
@@ -18,4 +19,14 @@ import java.util.Map;
 @Kind("ScaledObject")
 @Plural("scaledobjects")
 public class ScaledObject extends CustomResource<Map<String, Object>, Map<String, Object>> implements Namespaced {
+
+    /** Whether its {@code scaleTargetRef} is the Deployment {@code name} (KEDA's default kind is Deployment). */
+    public boolean scalesDeployment(String name) {
+        Object ref = getSpec() == null ? null : getSpec().get("scaleTargetRef");
+        if (!(ref instanceof Map<?, ?> target)) {
+            return false;
+        }
+        Object kind = target.get("kind") == null ? "Deployment" : target.get("kind");
+        return "Deployment".equals(kind) && Objects.equals(name, target.get("name"));
+    }
 }

@@ -7,13 +7,17 @@ import dev.ramp.kube.Messages;
 /**
  * Records in the {@value AutoscalerCondition#TYPE} condition whether Ramp can follow the
  * autoscaler {@code spec.autoscalerRef} names (not there, not on the target, KEDA not installed),
- * with a Warning when that changes. Holds nothing: a release goes on without the primary's copy
+ * with a Warning when that changes, and removes it once the Rollout names none. Holds nothing: a release goes on without the primary's copy
  * (the primary keeps its size), which is written once the cause is fixed.
  */
 public class AutoscalerGuard {
 
     public void apply(RolloutContext context) {
         if (context.rollout().getSpec().getAutoscalerRef() == null) {
+            // No autoscaler named (any more): nothing to report, and no condition about a former one.
+            if (Conditions.find(context.status().getConditions(), AutoscalerCondition.TYPE).isPresent()) {
+                context.status().setConditions(Conditions.without(context.status().getConditions(), AutoscalerCondition.TYPE));
+            }
             return;
         }
         var current = Conditions.find(context.status().getConditions(), AutoscalerCondition.TYPE);

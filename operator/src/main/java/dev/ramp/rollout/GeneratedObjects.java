@@ -1,6 +1,7 @@
 package dev.ramp.rollout;
 
 import dev.ramp.api.Rollout;
+import dev.ramp.autoscaling.FormerAutoscalers;
 import dev.ramp.autoscaling.PrimaryAutoscalers;
 import dev.ramp.autoscaling.ScaledObject;
 import dev.ramp.kube.InstalledKinds;
@@ -22,7 +23,8 @@ import java.util.Optional;
 /**
  * The objects Ramp generates for a Rollout besides the primary: its three Services, the routing
  * of its provider's router (Istio's VirtualService and DestinationRules, or a Gateway API route),
- * and the primary's copy of the target's autoscaler ({@link PrimaryAutoscalers}).
+ * and the primary's copy of the target's autoscaler ({@link PrimaryAutoscalers}), with what Ramp made
+ * for an autoscaler the Rollout no longer names undone ({@link FormerAutoscalers}).
  * They are desired state derived from the spec and status, applied at every reconcile after the
  * phase has decided, so a deleted Service or route comes back and an edited {@code spec.service}
  * reaches them all; nothing is written when they already match. Nothing at all is written for a
@@ -36,11 +38,14 @@ public class GeneratedObjects {
     private final RolloutServices services;
     private final Routers routers;
     private final PrimaryAutoscalers autoscalers;
+    private final FormerAutoscalers formerAutoscalers;
 
-    public GeneratedObjects(RolloutServices services, Routers routers, PrimaryAutoscalers autoscalers) {
+    public GeneratedObjects(RolloutServices services, Routers routers, PrimaryAutoscalers autoscalers,
+            FormerAutoscalers formerAutoscalers) {
         this.services = services;
         this.routers = routers;
         this.autoscalers = autoscalers;
+        this.formerAutoscalers = formerAutoscalers;
     }
 
     /** Sends all traffic to the primary, whatever the status says (a rollback, before it is written). */
@@ -70,9 +75,10 @@ public class GeneratedObjects {
 
     /**
      * Applies what differs from the live objects: {@code cachedServices} are the Rollout's
-     * Services, {@code cachedRouting} its routing objects and {@code cachedHpas} the target's HPA
-     * and the primary's copy, {@code cachedScaledObjects} Ramp's ScaledObjects (empty when KEDA's
-     * CRD is not installed), as the informers' caches hold them.
+     * Services, {@code cachedRouting} its routing objects, {@code cachedHpas} the HPAs of its
+     * namespace (the target's, the primary's copy, and copies of one it named before),
+     * {@code cachedScaledObjects} the ScaledObjects of its namespace (empty when KEDA's CRD is not
+     * installed), as the informers' caches hold them.
      */
     public void apply(Rollout rollout, Deployment target, Collection<Service> cachedServices,
             Collection<? extends HasMetadata> cachedRouting, Collection<HorizontalPodAutoscaler> cachedHpas,
@@ -82,6 +88,8 @@ public class GeneratedObjects {
         }
         services.reconcile(rollout, target, cachedServices);
         routers.of(rollout).reconcile(rollout, ReleasePlan.routingOf(rollout), cachedRouting);
+        // The former copy goes before the new one comes, so that no two HPAs scale the primary at once.
+        formerAutoscalers.clear(rollout, target, cachedHpas, cachedScaledObjects);
         autoscalers.reconcile(rollout, PrimaryAutoscalers.targetHpa(rollout, cachedHpas), cachedHpas);
         autoscalers.reconcileScaledObject(rollout, cachedScaledObjects);
     }

@@ -21,6 +21,7 @@ import dev.ramp.rollout.phase.WaitingPromotionPhase;
 import dev.ramp.hooks.HookCaller;
 import dev.ramp.hooks.Hooks;
 import dev.ramp.routing.RolloutServices;
+import dev.ramp.autoscaling.FormerAutoscalers;
 import dev.ramp.autoscaling.PrimaryAutoscalers;
 import dev.ramp.routing.RoutePolicy;
 import dev.ramp.routing.Routers;
@@ -80,7 +81,8 @@ public class PhaseHandlerRegistry {
         RolloutMetrics metrics = new RolloutMetrics(registry);
         Effects effects = new Effects(new Workloads(client), probes, metrics, events);
         return new PhaseHandlerRegistry(handlers(probes, probes.reverts(reverter)), metrics,
-                new GeneratedObjects(new RolloutServices(client), routers, new PrimaryAutoscalers(client)), effects, routers);
+                new GeneratedObjects(new RolloutServices(client), routers, new PrimaryAutoscalers(client),
+                        new FormerAutoscalers(client)), effects, routers);
     }
 
     /**

@@ -167,10 +167,12 @@ public class RolloutEventSources {
         var configuration = InformerEventSourceConfiguration.from(kind, Rollout.class).withName(name);
         if (kind == ScaledObject.class) {
             // The target's ScaledObject is the user's (no label of Ramp's): every ScaledObject is
-            // watched, as HPAs are, and mapped to the Rollouts of its namespace that name it.
+            // watched, as HPAs are, and mapped to the Rollouts of its namespace that name it, or
+            // that paused it before (FormerAutoscalers: repointed elsewhere, its pause goes).
             configuration.withSecondaryToPrimaryMapper(object -> context.getPrimaryCache()
                             .list(object.getMetadata().getNamespace())
-                            .filter(rollout -> scaledObjectsOf(rollout).contains(ResourceID.fromResource(object)))
+                            .filter(rollout -> scaledObjectsOf(rollout).contains(ResourceID.fromResource(object))
+                                    || rollout.getMetadata().getName().equals(markedBy(object)))
                             .map(ResourceID::fromResource).collect(Collectors.toSet()))
                     .withPrimaryToSecondaryMapper((Rollout rollout) -> scaledObjectsOf(rollout));
         } else {
@@ -205,9 +207,31 @@ public class RolloutEventSources {
 
     /** The Rollout's ScaledObjects (the target's, Ramp's copy) in the informer's cache; empty when KEDA's CRD is not installed. */
     Optional<List<ScaledObject>> cachedScaledObjects(Context<Rollout> context) {
-        boolean watched = context.eventSourceRetriever().getEventSourcesFor(ScaledObject.class).stream()
-                .anyMatch(source -> source instanceof AbstractEventSource<?, ?> a && a.isRunning());
-        return watched ? Optional.of(List.copyOf(context.getSecondaryResources(ScaledObject.class))) : Optional.empty();
+        return scaledObjectInformer(context).map(informer -> List.copyOf(context.getSecondaryResources(ScaledObject.class)));
+    }
+
+    /**
+     * Every ScaledObject of the Rollout's namespace in the informer's cache (those it names, and
+     * those it named before: Ramp's former copies, the former target's); empty when KEDA's CRD is
+     * not installed.
+     */
+    Optional<List<ScaledObject>> namespaceScaledObjects(Context<Rollout> context, Rollout rollout) {
+        return scaledObjectInformer(context).map(informer -> informer.list(rollout.getMetadata().getNamespace()).toList());
+    }
+
+    /** Every HPA of the Rollout's namespace in the informer's cache (the target's, Ramp's copy, former copies). */
+    @SuppressWarnings("unchecked")
+    static List<HorizontalPodAutoscaler> namespaceHpas(Context<Rollout> context, Rollout rollout) {
+        var hpas = (InformerEventSource<HorizontalPodAutoscaler, Rollout>) context.eventSourceRetriever()
+                .getEventSourceFor(HorizontalPodAutoscaler.class);
+        return hpas.list(rollout.getMetadata().getNamespace()).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Optional<InformerEventSource<ScaledObject, Rollout>> scaledObjectInformer(Context<Rollout> context) {
+        return context.eventSourceRetriever().getEventSourcesFor(ScaledObject.class).stream()
+                .filter(source -> source instanceof InformerEventSource<?, ?> a && a.isRunning())
+                .map(source -> (InformerEventSource<ScaledObject, Rollout>) source).findFirst();
     }
 
     /** The cached Pods of the revision being released, in the Rollout's namespace. */
@@ -238,6 +262,11 @@ public class RolloutEventSources {
                 .map(m -> new ResourceID(m.getTemplateRef().getName(),
                         m.getTemplateRef().getNamespace() == null ? namespace : m.getTemplateRef().getNamespace()))
                 .collect(Collectors.toSet());
+    }
+
+    private static String markedBy(HasMetadata object) {
+        var annotations = object.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(RampLabels.AUTOSCALER_OF);
     }
 
     /** The target's HorizontalPodAutoscaler and Ramp's copy of it, when the Rollout names one. */

@@ -133,7 +133,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         // Held while the router is not installed (RouterGuard): nothing is written, not even the Services.
         if (pass.routerNotInstalled().isEmpty()) {
             handlers.generated().apply(rollout, pass.target(), context.getSecondaryResources(Service.class), routing,
-                    context.getSecondaryResources(HorizontalPodAutoscaler.class), sources.cachedScaledObjects(context));
+                    RolloutEventSources.namespaceHpas(context, rollout), sources.namespaceScaledObjects(context, rollout));
         }
         handlers.effects().apply(pass);
         handlers.effects().tell(pass, told);

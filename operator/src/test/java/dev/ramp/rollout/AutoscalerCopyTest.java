@@ -146,4 +146,56 @@ class AutoscalerCopyTest {
                 .allSatisfy(f -> assertThat(String.valueOf(f.getFieldsV1().getAdditionalProperties())).doesNotContain("f:replicas"));
         await().atMost(Duration.ofSeconds(10)).until(() -> fx.deployment("podinfo").getSpec().getReplicas() == 0);
     }
+
+    @Test
+    void removingTheAutoscalerRefDeletesRampsCopyOnlyAndThePrimaryKeepsItsSize() {
+        HorizontalPodAutoscaler copy = awaitCopy();
+        client.apps().deployments().inNamespace(fx.namespace).withName("podinfo-primary").scale(4);
+        // Looks like Ramp's (label, annotation) but no Rollout owns it: not Ramp's to delete.
+        client.resource(new HorizontalPodAutoscalerBuilder(copy).withNewMetadata().withName("lookalike-primary")
+                .withNamespace(fx.namespace).withLabels(copy.getMetadata().getLabels())
+                .withAnnotations(copy.getMetadata().getAnnotations()).endMetadata().build()).create();
+
+        fx.editRollout(r -> r.getSpec().setAutoscalerRef(null));
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(hpa("podinfo-primary").get()).isNull());
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(
+                fx.rollout().getStatus().getConditions()).noneMatch(c -> AutoscalerCondition.TYPE.equals(c.getType())));
+        assertThat(hpa("lookalike-primary").get()).as("not owned by the Rollout").isNotNull();
+        assertThat(hpa("podinfo").get()).as("the target's, the user's").isNotNull();
+        assertThat(fx.deployment("podinfo-primary").getSpec().getReplicas()).as("the size its HPA gave it").isEqualTo(4);
+    }
+
+    @Test
+    void namingAnotherAutoscalerReplacesTheCopy() {
+        awaitCopy();
+        client.resource(new HorizontalPodAutoscalerBuilder(hpa("podinfo").get()).withNewMetadata().withName("podinfo-v2")
+                .withNamespace(fx.namespace).endMetadata().editSpec().withMinReplicas(3).withMaxReplicas(6).endSpec().build()).create();
+        hpa("podinfo").delete();
+
+        fx.editRollout(r -> r.getSpec().setAutoscalerRef(
+                new AutoscalerRef(AutoscalerRef.HPA_API_VERSION, AutoscalerRef.HPA_KIND, "podinfo-v2")));
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            assertThat(hpa("podinfo-primary").get()).isNull();
+            HorizontalPodAutoscaler copy = hpa("podinfo-v2-primary").get();
+            assertThat(copy).isNotNull();
+            assertThat(copy.getSpec().getMinReplicas()).isEqualTo(3);
+            assertThat(copy.getSpec().getScaleTargetRef().getName()).isEqualTo("podinfo-primary");
+        });
+    }
+
+    @Test
+    void theCopyIsOwnedByTheRolloutSoDeletingTheRolloutDeletesIt() {
+        // This API server runs no garbage collector (no kube-controller-manager): the owner
+        // reference is what a cluster's collector deletes the copy by. AutoscaledReleaseTest sees
+        // it go on the lab's real cluster.
+        HorizontalPodAutoscaler copy = awaitCopy();
+        assertThat(copy.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+            assertThat(o.getUid()).isEqualTo(fx.rollout().getMetadata().getUid());
+            assertThat(o.getController()).isTrue();
+            assertThat(o.getKind()).isEqualTo("Rollout");
+        });
+    }
 }

@@ -155,6 +155,24 @@ final class CanaryFixture implements AutoCloseable {
         });
     }
 
+    /** Changes the Rollout's spec as a user would, again when a status write of the operator won the race. */
+    void editRollout(java.util.function.Consumer<Rollout> change) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            try {
+                client.resources(Rollout.class).inNamespace(namespace).withName("podinfo").edit(r -> {
+                    change.accept(r);
+                    return r;
+                });
+                return true;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
     Rollout rollout() {
         return client.resources(Rollout.class).inNamespace(namespace).withName("podinfo").get();
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ramp.api.AutoscalerRef;
 import dev.ramp.api.Phase;
+import dev.ramp.api.RampLabels;
 import dev.ramp.kube.Managed;
 import dev.ramp.testing.RampEnvironment;
 import dev.ramp.testing.TestCluster;
@@ -136,5 +137,35 @@ class ScaledObjectCopyTest {
         GenericKubernetesResource back = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
                 .until(() -> scaledObject("podinfo-primary"), o -> o != null && !o.getMetadata().getUid().equals(uid));
         assertThat(spec(back)).containsEntry("maxReplicaCount", 12);
+    }
+
+    @Test
+    void removingTheAutoscalerRefDeletesTheCopyAndKeepsThePauseOnlyWhileTheScaledObjectScalesTheTarget() {
+        awaitCopy();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(
+                scaledObject("podinfo").getMetadata().getAnnotations())
+                .containsEntry("autoscaling.keda.sh/paused-replicas", "0").containsEntry(RampLabels.AUTOSCALER_OF, "podinfo"));
+
+        fx.editRollout(r -> r.getSpec().setAutoscalerRef(null));
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(scaledObject("podinfo-primary")).isNull());
+        // Still on the target: given back, KEDA would run the canary between releases against Ramp.
+        assertThat(scaledObject("podinfo").getMetadata().getAnnotations())
+                .containsEntry("autoscaling.keda.sh/paused-replicas", "0").containsEntry(RampLabels.AUTOSCALER_OF, "podinfo");
+
+        client.genericKubernetesResources(SCALED_OBJECT).inNamespace(fx.namespace).withName("podinfo").edit(o -> {
+            Map<String, Object> spec = new HashMap<>(spec(o));
+            spec.put("scaleTargetRef", Map.of("name", "worker"));
+            o.getAdditionalProperties().put("spec", spec);
+            return o;
+        });
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            var annotations = scaledObject("podinfo").getMetadata().getAnnotations();
+            assertThat(annotations == null ? Map.of() : annotations)
+                    .doesNotContainKeys("autoscaling.keda.sh/paused-replicas", RampLabels.AUTOSCALER_OF);
+        });
+        assertThat(fx.deployment("podinfo").getSpec().getReplicas()).isZero();
     }
 }

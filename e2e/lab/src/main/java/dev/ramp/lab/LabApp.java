@@ -62,6 +62,8 @@ public final class LabApp implements AutoCloseable {
     private DataPlane dataPlane = DataPlane.MESH;
     /** The Rollout's {@code spec.service} when not the data plane's usual one ({@link #service}); null otherwise. */
     private String service;
+    /** The Rollout's {@code spec.autoscalerRef} lines ({@link #autoscaled}); null: none. */
+    private String autoscalerRef;
     private LoadGenerator load;
     private final java.util.List<LoadGenerator> extraLoads = new java.util.ArrayList<>();
     private final java.util.List<CookieUsers> cookieUsers = new java.util.ArrayList<>();
@@ -108,8 +110,32 @@ public final class LabApp implements AutoCloseable {
     }
 
     private String rollout(String strategy, String analysisExtra) {
-        return Manifests.rollout(analysis, progressDeadlineSeconds, strategy, analysisExtra, service != null ? service
+        String rollout = Manifests.rollout(analysis, progressDeadlineSeconds, strategy, analysisExtra, service != null ? service
                 : dataPlane == DataPlane.GATEWAY_API ? Manifests.gatewayService(namespace) : Manifests.MESH_SERVICE);
+        return autoscalerRef == null ? rollout : Manifests.withSpecLines(rollout, autoscalerRef);
+    }
+
+    /**
+     * Autoscales the app, before {@link #bootstrap}: {@code autoscaler} (an HPA of the target
+     * Deployment {@code podinfo}) goes into Git beside it, and the Rollout gets
+     * {@code autoscalerRefLines} (its {@code spec.autoscalerRef}, two spaces deep).
+     */
+    public LabApp autoscaled(String autoscaler, String autoscalerRefLines) throws IOException {
+        this.autoscalerRef = autoscalerRefLines;
+        write("autoscaler.yaml", autoscaler);
+        return write("rollout.yaml", rollout("Canary", ""));
+    }
+
+    /**
+     * Removes {@code spec.autoscalerRef} from the Rollout in Git (the HPA stays) and syncs it, as a
+     * developer would; no release starts.
+     */
+    public LabApp withoutAutoscalerRef() throws Exception {
+        this.autoscalerRef = null;
+        write("rollout.yaml", rollout("Canary", ""));
+        commitAndPush("Rollout: no autoscalerRef");
+        webhook();
+        return this;
     }
 
     /**
@@ -135,7 +161,7 @@ public final class LabApp implements AutoCloseable {
 
     /**
      * ServiceAccount {@value #DEPLOYER}, which the GitSource acts as: it may write the kinds the
-     * repository holds, Deployments, Rollouts and MetricTemplates, in this namespace only (Ramp
+     * repository holds, Deployments, Rollouts, MetricTemplates and HPAs, in this namespace only (Ramp
      * itself writes no Ramp object from Git).
      */
     private void deployer(KubernetesClient client) {
@@ -144,6 +170,8 @@ public final class LabApp implements AutoCloseable {
         client.resource(new RoleBuilder().withNewMetadata().withName(DEPLOYER).withNamespace(namespace).endMetadata()
                 .addNewRule().withApiGroups("apps").withResources("deployments").withVerbs(WRITE).endRule()
                 .addNewRule().withApiGroups("ramp.dev").withResources("rollouts", "metrictemplates").withVerbs(WRITE)
+                .endRule()
+                .addNewRule().withApiGroups("autoscaling").withResources("horizontalpodautoscalers").withVerbs(WRITE)
                 .endRule().build()).serverSideApply();
         client.resource(new RoleBindingBuilder().withNewMetadata().withName(DEPLOYER).withNamespace(namespace)
                 .endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role")

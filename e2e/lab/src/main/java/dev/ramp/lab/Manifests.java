@@ -125,6 +125,16 @@ public final class Manifests {
                 """.formatted(strategy, progressDeadlineSeconds, service) + analysis.yaml() + analysisExtra;
     }
 
+    /** {@code rollout} with {@code lines} (two spaces deep, newline-terminated) first in its spec. */
+    public static String withSpecLines(String rollout, String lines) {
+        int spec = rollout.indexOf("\nspec:\n");
+        if (spec < 0) {
+            throw new IllegalArgumentException("no spec in " + rollout);
+        }
+        int at = spec + "\nspec:\n".length();
+        return rollout.substring(0, at) + lines + rollout.substring(at);
+    }
+
     /**
      * The Rollout's {@code spec.service} on the Gateway API: an HTTPRoute attached to the lab's
      * Gateway ({@link TraefikGateway}, allowed to Ramp by the lab's Helm values) for the host
