@@ -163,7 +163,7 @@ public class Analysis {
         if (builtin == null) {
             return MetricOutcome.failed(REQUESTS, null, range, CheckFailure.INVALID_METRIC, "the minimum sample"
                     + " (analysis.minRequests) counts the canary's requests in the data plane's telemetry, and "
-                    + noPresets() + ": set analysis.minRequests to 0 and judge the canary with MetricTemplates (templateRef)");
+                    + noPresets(rollout) + ": set analysis.minRequests to 0 and judge the canary with MetricTemplates (templateRef)");
         }
         String query = QueryTemplate.render(builtin.requests(), variables(rollout, revision, null, window, now));
         OptionalDouble count;
@@ -306,8 +306,10 @@ public class Analysis {
             throw new IllegalArgumentException("no built-in metric " + metric + " and no templateRef");
         }
         BuiltinQueries builtin = presets(rollout).orElseThrow(() -> new IllegalArgumentException("a built-in metric, and "
-                + noPresets() + ": give spec.analysis.metrics[" + metric + "] a templateRef to a MetricTemplate that measures"
-                + " it there (docs/gateway-api.md#metrics has one for Envoy Gateway)"));
+                + noPresets(rollout) + ": give spec.analysis.metrics[" + metric + "] a templateRef to a MetricTemplate that measures"
+                + " it there (" + (rollout.getSpec().getService().effectiveProvider() == RoutingProvider.None
+                        ? "docs/no-mesh.md#metrics has one on the app's own metrics" : "docs/gateway-api.md#metrics has one for Envoy Gateway")
+                + ")"));
         String text = builtin.query(metric).orElseThrow();
         return new Query(providers.defaultProvider(), QueryTemplate.render(text, variables), "", true,
                 builtin.noData(RolloutNames.of(rollout), revision));
@@ -315,11 +317,19 @@ public class Analysis {
 
     /** The built-in queries on the Rollout's data plane: Istio's, or the Gateway API implementation's; empty when it has none. */
     private Optional<BuiltinQueries> presets(Rollout rollout) {
-        return rollout.getSpec().getService().effectiveProvider() == RoutingProvider.GatewayAPI ? gatewayApi.presets()
-                : Optional.of(IstioQueries.INSTANCE);
+        return switch (rollout.getSpec().getService().effectiveProvider()) {
+            case GatewayAPI -> gatewayApi.presets();
+            // No mesh, no proxy: nothing but the app itself sees the requests.
+            case None -> Optional.empty();
+            case Istio -> Optional.of(IstioQueries.INSTANCE);
+        };
     }
 
-    private String noPresets() {
+    private String noPresets(Rollout rollout) {
+        if (rollout.getSpec().getService().effectiveProvider() == RoutingProvider.None) {
+            return "with spec.service.provider None no mesh or proxy sees the requests, so there is no telemetry to count"
+                    + " them in (docs/no-mesh.md#metrics)";
+        }
         return "the operator's Gateway API implementation, " + gatewayApi.name() + " (" + GatewayApiImplementation.SETTING
                 + "), has no built-in metrics (" + GatewayApiImplementation.TRAEFIK + " and " + GatewayApiImplementation.ISTIO
                 + " have)";
