@@ -59,8 +59,13 @@ public final class ReplicaCounts {
         if (!byPods(rollout) || stepWeight <= 0) {
             return stepWeight;
         }
+        return split(rollout, target, primary, stepWeight).weight();
+    }
+
+    /** Without a mesh, the pods of primary and canary at a step of {@code stepWeight} percent. */
+    public static ReplicaSplit split(Rollout rollout, Deployment target, Optional<Deployment> primary, int stepWeight) {
         int primarySize = primary.map(p -> p.getSpec().getReplicas()).filter(r -> r != null && r > 0).orElse(1);
-        return split(rollout, target, primarySize, stepWeight).weight();
+        return split(rollout, target, primarySize, stepWeight);
     }
 
     /**

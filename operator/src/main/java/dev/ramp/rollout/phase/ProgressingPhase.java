@@ -21,6 +21,7 @@ import dev.ramp.rollout.StepClock;
 import dev.ramp.rollout.Transitions;
 import dev.ramp.rollout.Workloads;
 import dev.ramp.rollout.Effect;
+import dev.ramp.routing.ReplicaSplit;
 import dev.ramp.work.Observation;
 import java.time.Duration;
 import java.util.List;
@@ -177,8 +178,14 @@ public class ProgressingPhase implements PhaseHandler {
         // The weight achieved: the step's behind a router, the canary's share of the pods without a mesh.
         status.setCanaryWeight(ReplicaCounts.achievedWeight(context.rollout(), context.target(), context.primary(),
                 next.routing().weights().canary()));
-        context.normal("StepAdvanced",
-                Character.toUpperCase(next.description().charAt(0)) + next.description().substring(1));
+        String description = next.description();
+        if (ReplicaCounts.byPods(context.rollout())) {
+            ReplicaSplit pods = ReplicaCounts.split(context.rollout(), context.target(), context.primary(),
+                    next.routing().weights().canary());
+            description += " (without a mesh: " + pods.canary() + " canary " + (pods.canary() == 1 ? "pod" : "pods") + " beside "
+                    + pods.primary() + " of the primary, " + pods.weight() + "% of the traffic)";
+        }
+        context.normal("StepAdvanced", Character.toUpperCase(description.charAt(0)) + description.substring(1));
     }
 
     private Next canaryNotReady(RolloutContext context, AnalysisSettings settings) {
