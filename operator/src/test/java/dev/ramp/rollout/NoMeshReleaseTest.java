@@ -34,6 +34,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -100,7 +101,11 @@ class NoMeshReleaseTest {
     }
 
     /** docs/examples/no-mesh.yaml in the test's namespace, its interval 2s and its metric's window 5s so a release takes seconds. */
-    private void applyExample(java.util.function.Consumer<Deployment> target) throws Exception {
+    private void applyExample(Consumer<Deployment> target) throws Exception {
+        applyExample(target, r -> { });
+    }
+
+    private void applyExample(Consumer<Deployment> target, Consumer<Rollout> rollout) throws Exception {
         String yaml = Files.readString(TestCluster.repoRoot().resolve("docs/examples/no-mesh.yaml"));
         for (String doc : yaml.split("(?m)^---$")) {
             String kind = Serialization.unmarshal(doc, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class).getKind();
@@ -115,6 +120,7 @@ class NoMeshReleaseTest {
                     Rollout r = Serialization.unmarshal(doc, Rollout.class);
                     r.getSpec().getAnalysis().setInterval("2s");
                     r.getSpec().getAnalysis().getMetrics().forEach(m -> m.setInterval("5s"));
+                    rollout.accept(r);
                     client.resource(r).inNamespace(namespace).create();
                 }
                 default -> throw new IllegalStateException("unexpected kind " + kind + " in docs/examples/no-mesh.yaml");
@@ -123,7 +129,11 @@ class NoMeshReleaseTest {
     }
 
     private void bootstrap() throws Exception {
-        applyExample(d -> { });
+        bootstrap(r -> { });
+    }
+
+    private void bootstrap(Consumer<Rollout> rollout) throws Exception {
+        applyExample(d -> { }, rollout);
         Rollout initialized = awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
         assertThat(Conditions.isTrue(initialized.getStatus().getConditions(), "Ready")).isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> replicas("shop") == 0 && selector().equals(PRIMARY));
@@ -182,6 +192,27 @@ class NoMeshReleaseTest {
         // No request reaches the rolled back revision any more.
         prometheus.awaitScrapes();
         assertThat(app.served(namespace, revision, true)).isEqualTo(failedRequests);
+    }
+
+    @Test
+    void aBlueGreenReleaseRunsTheCanaryAtThePrimarysSizeAndSwitchesTheServiceToItAtOnce() throws Exception {
+        bootstrap(r -> {
+            r.getSpec().setStrategy(dev.ramp.api.Strategy.BlueGreen);
+            r.getSpec().getAnalysis().setStepWeights(null);
+            r.getSpec().getAnalysis().setIterations(2);
+            r.getSpec().getAnalysis().setSkipAnalysis(true);
+        });
+
+        release("registry.example.com/shop:2.0");
+        awaitPhase(Phase.Succeeded, RELEASE);
+
+        // Checked with no live traffic beside the primary, then the Service on the canary alone, then on the promoted primary.
+        assertThat(distinct(selectors)).containsSubsequence(PRIMARY, Map.of("app", "shop"), PRIMARY).doesNotContain(BOTH);
+        assertThat(distinct(canaryPods)).contains(4);
+        assertThat(distinct(weights)).containsSubsequence(100, 0);
+        assertThat(primaryPods).containsOnly(4);
+        assertThat(image("shop-primary")).isEqualTo("registry.example.com/shop:2.0");
+        await().atMost(Duration.ofSeconds(15)).until(() -> replicas("shop") == 0);
     }
 
     @Test
