@@ -144,6 +144,7 @@ class NoMeshReleaseTest {
 
     @Test
     void aHealthyReleaseTakesItsShareByPodsBesideTheWholePrimaryAndIsPromoted() throws Exception {
+        assertThat(operator.unhealthyEventSources()).as("ready without Istio or the Gateway API").isEmpty();
         bootstrap();
 
         release("registry.example.com/shop:2.0");
