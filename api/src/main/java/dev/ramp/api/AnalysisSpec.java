@@ -43,7 +43,7 @@ public class AnalysisSpec {
     @Default("20")
     @Min(0)
     @Max(1000000)
-    @JsonPropertyDescription("A check that counts fewer requests to the canary's revision in its window (Istio telemetry, reporter=destination) is Inconclusive, never Passed. 0 turns the count off, e.g. when no metric comes from Istio.")
+    @JsonPropertyDescription("A check that counts fewer requests to the canary's revision in its window (the data plane's telemetry, or requestsTemplateRef's query) is Inconclusive, never Passed. 0 turns the count off.")
     private Integer minRequests = DEFAULT_MIN_REQUESTS;
 
     @Default("10")
@@ -82,6 +82,9 @@ public class AnalysisSpec {
 
     @JsonPropertyDescription("Canary: a user the weights sent to the canary stays on it for the rest of the release, by a cookie Ramp sets on the canary's responses. HTTP only.")
     private SessionAffinity sessionAffinity;
+
+    @JsonPropertyDescription("The MetricTemplate whose query counts the canary's requests in {{ interval }}, for the minimum sample (minRequests) instead of the data plane's telemetry: required for the sample where Ramp has none (service.provider None, a Gateway API implementation without built-in metrics), e.g. from the app's own metrics.")
+    private ObjectRef requestsTemplateRef;
 
     @Size(max = 32)
     @JsonPropertyDescription("Checks run every interval; each compares one metric with its thresholdRange. Without any, a release is judged on the minimum sample alone (minRequests): a canary that served fewer requests is never promoted.")
@@ -180,6 +183,14 @@ public class AnalysisSpec {
 
     public void setMirror(Boolean mirror) {
         this.mirror = mirror;
+    }
+
+    public ObjectRef getRequestsTemplateRef() {
+        return requestsTemplateRef;
+    }
+
+    public void setRequestsTemplateRef(ObjectRef requestsTemplateRef) {
+        this.requestsTemplateRef = requestsTemplateRef;
     }
 
     public List<MetricCheck> getMetrics() {

@@ -17,6 +17,12 @@ public final class RampLabels {
     public static final String GITSOURCE = "ramp.dev/gitsource";
     /** The revision (pod template hash) the pods of a release run; also on the primary's template. */
     public static final String REVISION = "ramp.dev/revision";
+    /**
+     * On the pods of a Rollout with {@code service.provider: None}, the primary's and the canary's
+     * alike, with the Service's name as value: what that Service selects while a canary step
+     * splits traffic by pods. Left out of the revision's hash, as the revision labels are.
+     */
+    public static final String SERVICE = "ramp.dev/service";
     /** Istio's canonical revision label; its sidecar reports it as destination_canonical_revision. */
     public static final String CANONICAL_REVISION = "service.istio.io/canonical-revision";
     /**

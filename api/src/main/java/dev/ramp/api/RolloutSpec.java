@@ -28,6 +28,26 @@ import io.fabric8.generator.annotation.ValidationRule;
         + " && self.targetRef.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$'))",
         message = "service.name is required when targetRef.name is not a valid Service name (at most 63 characters, starting with a letter)",
         reason = "FieldValueRequired")
+// service.provider None splits traffic by pods alone: what needs a proxy that sees each request
+// (matching it, copying it) or a route of its own cannot be carried out (docs/no-mesh.md).
+@ValidationRule(value = "!has(self.service.provider) || self.service.provider != 'None' || self.strategy != 'ABTest'",
+        message = "strategy: ABTest needs a router that matches requests; service.provider: None splits traffic by pods only",
+        reason = "FieldValueForbidden")
+@ValidationRule(value = "!has(self.service.provider) || self.service.provider != 'None' || !has(self.analysis)"
+        + " || !has(self.analysis.mirror) || !self.analysis.mirror",
+        message = "analysis.mirror needs a router that copies requests; service.provider: None cannot mirror", reason = "FieldValueForbidden")
+@ValidationRule(value = "!has(self.service.provider) || self.service.provider != 'None' || !has(self.analysis)"
+        + " || !has(self.analysis.sessionAffinity)",
+        message = "analysis.sessionAffinity needs a router that reads each request's cookie; service.provider: None splits traffic"
+                + " by pods only", reason = "FieldValueForbidden")
+@ValidationRule(value = "!has(self.service.provider) || self.service.provider != 'None' || ((!has(self.service.hosts)"
+        + " || size(self.service.hosts) == 0) && (!has(self.service.gateways) || size(self.service.gateways) == 0)"
+        + " && (!has(self.service.parentRefs) || size(self.service.parentRefs) == 0))",
+        message = "service.hosts, service.gateways and service.parentRefs belong to a router; with service.provider: None clients"
+                + " call the Service <service.name> itself", reason = "FieldValueForbidden")
+@ValidationRule(value = "!has(self.service.provider) || self.service.provider != 'None' || !has(self.autoscalerRef)",
+        message = "autoscalerRef cannot be used with service.provider: None: the canary's pod count is its share of the traffic,"
+                + " which the target's autoscaler would change", reason = "FieldValueForbidden")
 public class RolloutSpec {
 
     /** The strategy of a Rollout that names none. */

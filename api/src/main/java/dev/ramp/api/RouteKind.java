@@ -11,18 +11,26 @@ public enum RouteKind {
     /** The Gateway API (gateway.networking.k8s.io/v1) for HTTP: weights on the rule named {@link RolloutNames#PRIMARY_ROUTE}. */
     HTTPRoute,
     /** The Gateway API for {@code protocol: GRPC}: weights on the rule named {@link RolloutNames#PRIMARY_ROUTE}. */
-    GRPCRoute;
+    GRPCRoute,
+    /**
+     * Provider None: no route; the Service {@link RolloutNames#service()} itself, whose selector
+     * takes in the canary's pods beside the primary's, the split being their numbers of pods.
+     */
+    Service;
 
     /** The route kind for a Rollout's {@code spec.service} (its effective provider and protocol). */
     public static RouteKind of(ServiceSpec service) {
         if (service.effectiveProvider() == RoutingProvider.Istio) {
             return VirtualService;
         }
+        if (service.effectiveProvider() == RoutingProvider.None) {
+            return Service;
+        }
         return service.effectiveProtocol() == ServiceProtocol.GRPC ? GRPCRoute : HTTPRoute;
     }
 
     /** Whether the route's parents (Gateways) report on it in its status: the Gateway API's kinds. */
     public boolean reportsParents() {
-        return this != VirtualService;
+        return this == HTTPRoute || this == GRPCRoute;
     }
 }

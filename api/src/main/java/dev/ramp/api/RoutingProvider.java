@@ -12,5 +12,12 @@ public enum RoutingProvider {
      * to the Gateways of {@code spec.service.parentRefs}, served by whichever implementation runs
      * them (Traefik in the lab).
      */
-    GatewayAPI
+    GatewayAPI,
+    /**
+     * No mesh and no proxy: the Service {@code <name>} selects the primary's pods and, during a
+     * canary step, the canary's too, and kube-proxy spreads connections over the ready pods, so the
+     * canary's share is its share of the pods (docs/no-mesh.md). No header matches, no mirroring,
+     * no exact percentages, and no built-in telemetry.
+     */
+    None
 }

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The Services Ramp generates for a Rollout's target and the route that splits traffic between
- * them: Istio's VirtualService (the default) or a Gateway API HTTPRoute or GRPCRoute.
+ * them: Istio's VirtualService (the default), a Gateway API HTTPRoute or GRPCRoute, or, with
+ * provider None, the selector of the Service {@code <name>} over the primary's and canary's pods.
  */
 public class ServiceSpec {
 
@@ -32,7 +33,7 @@ public class ServiceSpec {
     @JsonPropertyDescription("Container port the Services send traffic to; defaults to port.")
     private Integer targetPort;
 
-    @JsonPropertyDescription("What routes the traffic: Istio (a VirtualService, the default) or GatewayAPI (an HTTPRoute or GRPCRoute attached to parentRefs).")
+    @JsonPropertyDescription("What routes the traffic: Istio (a VirtualService, the default), GatewayAPI (an HTTPRoute or GRPCRoute attached to parentRefs) or None (no mesh: the Service <name> selects the primary's and the canary's pods, and the canary's share is its share of the ready pods; docs/no-mesh.md).")
     private RoutingProvider provider = RoutingProvider.Istio;
 
     @JsonPropertyDescription("What the target speaks: HTTP (the default) or GRPC (on the Gateway API a GRPCRoute; the Services' port is named grpc).")

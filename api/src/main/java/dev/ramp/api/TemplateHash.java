@@ -12,9 +12,9 @@ import java.util.Map;
 
 /**
  * Identifies a version of a Deployment by its pod template, as lastAppliedRevision records it.
- * The revision labels Ramp itself puts on the template ({@link RampLabels#REVISION},
- * {@link RampLabels#CANONICAL_REVISION}) are left out, so labelling a release's pods with its
- * revision does not make it another revision.
+ * The labels Ramp itself puts on the template ({@link RampLabels#REVISION},
+ * {@link RampLabels#CANONICAL_REVISION}, {@link RampLabels#SERVICE}) are left out, so labelling a
+ * release's pods with its revision does not make it another revision.
  */
 public final class TemplateHash {
 
@@ -33,12 +33,14 @@ public final class TemplateHash {
 
     private static PodTemplateSpec withoutRevisionLabels(PodTemplateSpec template) {
         Map<String, String> labels = template.getMetadata() == null ? null : template.getMetadata().getLabels();
-        if (labels == null || !(labels.containsKey(RampLabels.REVISION) || labels.containsKey(RampLabels.CANONICAL_REVISION))) {
+        if (labels == null || !(labels.containsKey(RampLabels.REVISION) || labels.containsKey(RampLabels.CANONICAL_REVISION)
+                || labels.containsKey(RampLabels.SERVICE))) {
             return template;
         }
         Map<String, String> kept = new LinkedHashMap<>(labels);
         kept.remove(RampLabels.REVISION);
         kept.remove(RampLabels.CANONICAL_REVISION);
+        kept.remove(RampLabels.SERVICE);
         return new PodTemplateSpecBuilder(template).editMetadata().withLabels(kept).endMetadata().build();
     }
 }

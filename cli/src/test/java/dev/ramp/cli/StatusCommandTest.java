@@ -101,6 +101,33 @@ class StatusCommandTest {
     }
 
     @Test
+    void withoutAMeshTheRoutingIsTheShareOfThePodsTheServiceSelects() {
+        var client = cluster.client();
+        client.resources(Rollout.class).inNamespace(namespace).withName("podinfo").edit(r -> {
+            r.getSpec().getService().setProvider(dev.ramp.api.RoutingProvider.None);
+            return r;
+        });
+        // As the operator leaves them at a step: 1 canary pod beside 4 of the primary, both selected by the Service.
+        client.apps().deployments().inNamespace(namespace).withName("podinfo").edit(d -> new io.fabric8.kubernetes.api.model.apps
+                .DeploymentBuilder(d).editSpec().withReplicas(1).editTemplate().editMetadata().addToLabels("ramp.dev/service", "podinfo")
+                .endMetadata().endTemplate().endSpec().build());
+        client.resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata().withName("podinfo-primary")
+                .withNamespace(namespace).endMetadata().withNewSpec().withReplicas(4).withNewSelector()
+                .addToMatchLabels("app", "podinfo-primary").endSelector().withNewTemplate().withNewMetadata()
+                .addToLabels("app", "podinfo-primary").addToLabels("ramp.dev/service", "podinfo").endMetadata().withNewSpec()
+                .addNewContainer().withName("podinfo").withImage("ghcr.io/stefanprodan/podinfo:6.7.0").endContainer().endSpec()
+                .endTemplate().endSpec().build()).create();
+        client.resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName("podinfo")
+                .withNamespace(namespace).endMetadata().withNewSpec().addToSelector("ramp.dev/service", "podinfo").addNewPort()
+                .withPort(9898).endPort().endSpec().build()).create();
+
+        Result result = ramp.run("status", "podinfo");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(0);
+        assertThat(result.out()).contains("Routing:        Service podinfo: primary 80, canary 20\n").doesNotContain("VirtualService");
+    }
+
+    @Test
     void aRevertGitRefusedIsShownWithItsReason() {
         operator.status("podinfo", failed("AnalysisFailed", "rolled back").andThen(s -> s.setGitRevert(
                 new GitRevertStatus(GitRevertStatus.State.Refused, "RevertConflict", "later commits changed the same lines", null))));

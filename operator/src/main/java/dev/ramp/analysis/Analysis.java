@@ -4,6 +4,7 @@ import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.CanaryEvidence;
 import dev.ramp.api.MetricCheck;
 import dev.ramp.api.MetricTemplate;
+import dev.ramp.api.ObjectRef;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RoutingProvider;
 import dev.ramp.api.ThresholdRange;
@@ -83,7 +84,7 @@ public class Analysis {
         int minRequests = AnalysisSpec.effectiveMinRequests(spec);
         Duration sampleWindow = window(checks, interval);
         Instant now = clock.instant();
-        MetricOutcome sample = minRequests > 0 ? sample(rollout, revision, minRequests, sampleWindow, now) : null;
+        MetricOutcome sample = minRequests > 0 ? sample(rollout, revision, minRequests, sampleWindow, now, templates) : null;
         if (sample != null) {
             outcomes.add(sample);
         } else if (checks.isEmpty()) {
@@ -157,13 +158,19 @@ public class Analysis {
     }
 
     /** The canary revision's requests in the shortest metric window, against the minimum. */
-    private MetricOutcome sample(Rollout rollout, String revision, int minRequests, Duration window, Instant now) {
+    private MetricOutcome sample(Rollout rollout, String revision, int minRequests, Duration window, Instant now,
+            TemplateLookup templates) {
         ThresholdRange range = new ThresholdRange((double) minRequests, null);
+        ObjectRef counter = rollout.getSpec().getAnalysis() == null ? null : rollout.getSpec().getAnalysis().getRequestsTemplateRef();
+        if (counter != null) {
+            return templateSample(rollout, revision, minRequests, window, now, templates, counter);
+        }
         BuiltinQueries builtin = presets(rollout).orElse(null);
         if (builtin == null) {
             return MetricOutcome.failed(REQUESTS, null, range, CheckFailure.INVALID_METRIC, "the minimum sample"
                     + " (analysis.minRequests) counts the canary's requests in the data plane's telemetry, and "
-                    + noPresets() + ": set analysis.minRequests to 0 and judge the canary with MetricTemplates (templateRef)");
+                    + noPresets(rollout) + ": count them with a MetricTemplate (analysis.requestsTemplateRef), or set"
+                    + " analysis.minRequests to 0 and judge the canary with MetricTemplates (templateRef) alone");
         }
         String query = QueryTemplate.render(builtin.requests(), variables(rollout, revision, null, window, now));
         OptionalDouble count;
@@ -177,6 +184,38 @@ public class Analysis {
             return MetricOutcome.failed(REQUESTS, requests, range, CheckFailure.TOO_FEW_REQUESTS,
                     format(requests) + " " + builtin.counted(RolloutNames.of(rollout), revision) + " in the last " + Durations.promRange(window)
                             + ", fewer than analysis.minRequests " + minRequests);
+        }
+        return MetricOutcome.passed(REQUESTS, requests, range);
+    }
+
+    /**
+     * The minimum sample counted by the user's MetricTemplate ({@code analysis.requestsTemplateRef})
+     * over {@code window}: no series is no request.
+     */
+    private MetricOutcome templateSample(Rollout rollout, String revision, int minRequests, Duration window, Instant now,
+            TemplateLookup templates, ObjectRef counter) {
+        ThresholdRange range = new ThresholdRange((double) minRequests, null);
+        MetricCheck check = new MetricCheck();
+        check.setName(REQUESTS);
+        check.setTemplateRef(counter);
+        check.setThresholdRange(range);
+        Query query;
+        try {
+            query = resolve(rollout, revision, check, window, templates, now, "spec.analysis.requestsTemplateRef");
+        } catch (UnresolvedMetric e) {
+            return MetricOutcome.failed(REQUESTS, null, range, e.failure, e.getMessage());
+        }
+        OptionalDouble count;
+        try {
+            count = query.provider().query(query.text());
+        } catch (MetricQueryException e) {
+            return MetricOutcome.failed(REQUESTS, null, range, CheckFailure.of(e), query.source() + e.getMessage());
+        }
+        double requests = count.orElse(0);
+        if (requests < minRequests) {
+            return MetricOutcome.failed(REQUESTS, requests, range, CheckFailure.TOO_FEW_REQUESTS, query.source() + format(requests)
+                    + " requests to revision " + revision + " in the last " + Durations.promRange(window)
+                    + ", fewer than analysis.minRequests " + minRequests);
         }
         return MetricOutcome.passed(REQUESTS, requests, range);
     }
@@ -200,7 +239,8 @@ public class Analysis {
         ThresholdRange range = check.getThresholdRange();
         Query query;
         try {
-            query = resolve(rollout, revision, check, analysisInterval, templates, now);
+            query = resolve(rollout, revision, check, analysisInterval, templates, now,
+                    "spec.analysis.metrics[" + check.getName() + "].templateRef");
         } catch (UnresolvedMetric e) {
             return MetricOutcome.failed(check.getName(), null, range, e.failure, e.getMessage());
         }
@@ -278,14 +318,14 @@ public class Analysis {
     }
 
     private Query resolve(Rollout rollout, String revision, MetricCheck check, Duration analysisInterval,
-            TemplateLookup templates, Instant now) throws UnresolvedMetric {
+            TemplateLookup templates, Instant now, String field) throws UnresolvedMetric {
         try {
             Duration window = check.getInterval() == null ? analysisInterval : Durations.parse(check.getInterval());
             Map<String, String> variables = variables(rollout, revision, check, window, now);
             if (check.getTemplateRef() == null) {
                 return builtin(rollout, revision, check.getName(), variables);
             }
-            MetricTemplate template = template(rollout, check, templates);
+            MetricTemplate template = template(rollout, check, templates, field);
             String source = "MetricTemplate " + template.getMetadata().getNamespace() + "/" + template.getMetadata().getName() + ": ";
             try {
                 String text = template.getSpec().getQuery();
@@ -306,8 +346,10 @@ public class Analysis {
             throw new IllegalArgumentException("no built-in metric " + metric + " and no templateRef");
         }
         BuiltinQueries builtin = presets(rollout).orElseThrow(() -> new IllegalArgumentException("a built-in metric, and "
-                + noPresets() + ": give spec.analysis.metrics[" + metric + "] a templateRef to a MetricTemplate that measures"
-                + " it there (docs/gateway-api.md#metrics has one for Envoy Gateway)"));
+                + noPresets(rollout) + ": give spec.analysis.metrics[" + metric + "] a templateRef to a MetricTemplate that measures"
+                + " it there (" + (rollout.getSpec().getService().effectiveProvider() == RoutingProvider.None
+                        ? "docs/no-mesh.md#metrics has one on the app's own metrics" : "docs/gateway-api.md#metrics has one for Envoy Gateway")
+                + ")"));
         String text = builtin.query(metric).orElseThrow();
         return new Query(providers.defaultProvider(), QueryTemplate.render(text, variables), "", true,
                 builtin.noData(RolloutNames.of(rollout), revision));
@@ -315,11 +357,19 @@ public class Analysis {
 
     /** The built-in queries on the Rollout's data plane: Istio's, or the Gateway API implementation's; empty when it has none. */
     private Optional<BuiltinQueries> presets(Rollout rollout) {
-        return rollout.getSpec().getService().effectiveProvider() == RoutingProvider.GatewayAPI ? gatewayApi.presets()
-                : Optional.of(IstioQueries.INSTANCE);
+        return switch (rollout.getSpec().getService().effectiveProvider()) {
+            case GatewayAPI -> gatewayApi.presets();
+            // No mesh, no proxy: nothing but the app itself sees the requests.
+            case None -> Optional.empty();
+            case Istio -> Optional.of(IstioQueries.INSTANCE);
+        };
     }
 
-    private String noPresets() {
+    private String noPresets(Rollout rollout) {
+        if (rollout.getSpec().getService().effectiveProvider() == RoutingProvider.None) {
+            return "with spec.service.provider None no mesh or proxy sees the requests, so there is no telemetry to count"
+                    + " them in (docs/no-mesh.md#metrics)";
+        }
         return "the operator's Gateway API implementation, " + gatewayApi.name() + " (" + GatewayApiImplementation.SETTING
                 + "), has no built-in metrics (" + GatewayApiImplementation.TRAEFIK + " and " + GatewayApiImplementation.ISTIO
                 + " have)";
@@ -335,11 +385,11 @@ public class Analysis {
         return BigDecimal.valueOf(instant.toEpochMilli(), 3).toPlainString();
     }
 
-    private MetricTemplate template(Rollout rollout, MetricCheck check, TemplateLookup templates) throws UnresolvedMetric {
+    private MetricTemplate template(Rollout rollout, MetricCheck check, TemplateLookup templates, String field) throws UnresolvedMetric {
         String namespace = check.getTemplateRef().getNamespace() == null ? rollout.getMetadata().getNamespace()
                 : check.getTemplateRef().getNamespace();
         String name = check.getTemplateRef().getName();
-        var refused = references.refusal("spec.analysis.metrics[" + check.getName() + "].templateRef",
+        var refused = references.refusal(field,
                 rollout.getMetadata().getNamespace(), "MetricTemplate", namespace, name);
         if (refused.isPresent()) {
             throw new UnresolvedMetric(CheckFailure.CROSS_NAMESPACE_REF, refused.get());
@@ -347,7 +397,7 @@ public class Analysis {
         MetricTemplate template = templates.find(namespace, name).orElse(null);
         if (template == null) {
             throw new UnresolvedMetric(CheckFailure.TEMPLATE_NOT_FOUND, "MetricTemplate " + namespace + "/" + name
-                    + " not found: create it, or fix the metric's templateRef");
+                    + " not found: create it, or fix " + (field.startsWith("spec.analysis.metrics") ? "the metric's templateRef" : field));
         }
         return template;
     }

@@ -11,7 +11,6 @@ import dev.ramp.routing.RouteAcceptance;
 import dev.ramp.routing.RoutePolicy;
 import dev.ramp.routing.Routers;
 import dev.ramp.routing.Routing;
-import dev.ramp.routing.Weights;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -48,9 +47,14 @@ public class GeneratedObjects {
         this.formerAutoscalers = formerAutoscalers;
     }
 
-    /** Sends all traffic to the primary, whatever the status says (a rollback, before it is written). */
-    public void routeToPrimary(Rollout rollout, Collection<? extends HasMetadata> cachedRouting) {
-        routers.of(rollout).reconcile(rollout, Routing.of(Weights.ALL_PRIMARY), cachedRouting);
+    /**
+     * Sends all traffic to the primary, whatever the status says (a rollback, before it is
+     * written): the route, and the Service that carries the split without a mesh (provider None).
+     */
+    public void routeToPrimary(Rollout rollout, Deployment target, Collection<Service> cachedServices,
+            Collection<? extends HasMetadata> cachedRouting) {
+        services.reconcile(rollout, target, cachedServices, Routing.ALL_PRIMARY);
+        routers.of(rollout).reconcile(rollout, Routing.ALL_PRIMARY, cachedRouting);
     }
 
     /** The kinds of routing object to watch (every router's), besides the Services, once they are installed. */
@@ -83,11 +87,12 @@ public class GeneratedObjects {
     public void apply(Rollout rollout, Deployment target, Collection<Service> cachedServices,
             Collection<? extends HasMetadata> cachedRouting, Collection<HorizontalPodAutoscaler> cachedHpas,
             Optional<List<ScaledObject>> cachedScaledObjects) {
-        if (!routers.refusals(rollout).isEmpty()) {
+        if (!routers.refusals(rollout, target).isEmpty()) {
             return;
         }
-        services.reconcile(rollout, target, cachedServices);
-        routers.of(rollout).reconcile(rollout, ReleasePlan.routingOf(rollout), cachedRouting);
+        Routing routing = ReleasePlan.routingOf(rollout);
+        services.reconcile(rollout, target, cachedServices, routing);
+        routers.of(rollout).reconcile(rollout, routing, cachedRouting);
         // The former copy goes before the new one comes, so that no two HPAs scale the primary at once.
         formerAutoscalers.clear(rollout, target, cachedHpas, cachedScaledObjects);
         autoscalers.reconcile(rollout, PrimaryAutoscalers.targetHpa(rollout, cachedHpas), cachedHpas);

@@ -2,7 +2,12 @@ package dev.ramp.rollout;
 
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutSpec;
+import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.RoutingProvider;
+import dev.ramp.api.Strategy;
+import dev.ramp.routing.ReplicaSplit;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,6 +19,8 @@ import java.util.Optional;
  * the primary's HPA keeps its current count: no drop to minReplicas mid-traffic), and the canary
  * is sized by Ramp only from 0, at a release's start, after which the target's HPA (inactive at 0
  * replicas, active again once the canary runs) sizes it; Ramp scales it back to 0 after the release.
+ * Without a mesh ({@code service.provider: None}) a canary's size is its traffic share: the pods
+ * nearest its step's weight beside the primary ({@link ReplicaSplit}).
  */
 public final class ReplicaCounts {
 
@@ -36,6 +43,51 @@ public final class ReplicaCounts {
         if (RolloutSpec.autoscaled(rollout.getSpec()) && current != null && current > 0) {
             return Optional.empty();
         }
-        return Optional.of(primary.map(p -> p.getSpec().getReplicas()).filter(r -> r != null && r > 0).orElse(1));
+        int primarySize = primary.map(p -> p.getSpec().getReplicas()).filter(r -> r != null && r > 0).orElse(1);
+        if (byPods(rollout)) {
+            return Optional.of(split(rollout, target, primarySize, sizedWeight(rollout)).canary());
+        }
+        return Optional.of(primarySize);
+    }
+
+    /**
+     * The share of the traffic the canary gets at a step of {@code stepWeight} percent: the weight
+     * itself behind a router; without a mesh, its share of the pods ({@link ReplicaSplit#weight}),
+     * which status.canaryWeight reports.
+     */
+    public static int achievedWeight(Rollout rollout, Deployment target, Optional<Deployment> primary, int stepWeight) {
+        if (!byPods(rollout) || stepWeight <= 0) {
+            return stepWeight;
+        }
+        return split(rollout, target, primary, stepWeight).weight();
+    }
+
+    /** Without a mesh, the pods of primary and canary at a step of {@code stepWeight} percent. */
+    public static ReplicaSplit split(Rollout rollout, Deployment target, Optional<Deployment> primary, int stepWeight) {
+        int primarySize = primary.map(p -> p.getSpec().getReplicas()).filter(r -> r != null && r > 0).orElse(1);
+        return split(rollout, target, primarySize, stepWeight);
+    }
+
+    /**
+     * Whether the canary's pod count is its traffic share: a canary strategy with provider None
+     * (a blue/green release without a mesh runs the canary at the primary's size and switches the
+     * Service to it at once).
+     */
+    public static boolean byPods(Rollout rollout) {
+        return rollout.getSpec().getService().effectiveProvider() == RoutingProvider.None
+                && RolloutSpec.effectiveStrategy(rollout.getSpec()) == Strategy.Canary;
+    }
+
+    private static ReplicaSplit split(Rollout rollout, Deployment target, int primary, int weight) {
+        // A target that allows no surge is refused (ReplicaRatioRouter); one pod should it get here.
+        return ReplicaSplit.of(weight, primary, ReplicaSplit.maxSurge(target, primary).orElse(1));
+    }
+
+    /** The weight the canary is sized for: its step's, or before the first step (no traffic yet) the first step's. */
+    private static int sizedWeight(Rollout rollout) {
+        List<ReleasePlan.Step> plan = ReleasePlan.of(rollout);
+        RolloutStatus status = rollout.getStatus();
+        Integer index = status == null || status.getCurrentStep() == null ? null : status.getCurrentStep().getIndex();
+        return plan.get(index == null ? 0 : Math.min(index, plan.size() - 1)).routing().weights().canary();
     }
 }

@@ -1,6 +1,7 @@
 package dev.ramp.rollout;
 
 import dev.ramp.api.MetricTemplate;
+import dev.ramp.api.ObjectRef;
 import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutNames;
@@ -251,16 +252,23 @@ public class RolloutEventSources {
                 .filter(d -> d.getMetadata().getName().equals(name)).findFirst();
     }
 
-    /** The MetricTemplates a Rollout's metrics refer to (a templateRef without namespace is in the Rollout's). */
+    /**
+     * The MetricTemplates a Rollout's metrics and its minimum sample ({@code requestsTemplateRef})
+     * refer to (a reference without namespace is to the Rollout's).
+     */
     static Set<ResourceID> templatesOf(Rollout rollout) {
         var analysis = rollout.getSpec().getAnalysis();
-        if (analysis == null || analysis.getMetrics() == null) {
+        if (analysis == null) {
             return Set.of();
         }
+        List<ObjectRef> refs = new ArrayList<>();
+        if (analysis.getMetrics() != null) {
+            analysis.getMetrics().forEach(m -> refs.add(m.getTemplateRef()));
+        }
+        refs.add(analysis.getRequestsTemplateRef());
         String namespace = rollout.getMetadata().getNamespace();
-        return analysis.getMetrics().stream().filter(m -> m.getTemplateRef() != null && m.getTemplateRef().getName() != null)
-                .map(m -> new ResourceID(m.getTemplateRef().getName(),
-                        m.getTemplateRef().getNamespace() == null ? namespace : m.getTemplateRef().getNamespace()))
+        return refs.stream().filter(ref -> ref != null && ref.getName() != null)
+                .map(ref -> new ResourceID(ref.getName(), ref.getNamespace() == null ? namespace : ref.getNamespace()))
                 .collect(Collectors.toSet());
     }
 

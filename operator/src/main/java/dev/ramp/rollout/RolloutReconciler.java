@@ -124,7 +124,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         handlers.metrics().observe(namespace, rollout.getMetadata().getName(), status.getPhase(), status.getCanaryWeight());
         List<HasMetadata> routing = sources.cachedRouting(context);
         if (pass.effects().contains(new Effect.RouteToPrimary())) {
-            handlers.generated().routeToPrimary(rollout, routing);
+            handlers.generated().routeToPrimary(rollout, pass.target(), context.getSecondaryResources(Service.class), routing);
             handlers.metrics().routedToPrimary(namespace, rollout.getMetadata().getName(),
                     Duration.between(pass.now(), clock.instant()));
         }

@@ -29,7 +29,7 @@ public class RouteGuard {
 
     /** What to do next when the route is refused; empty to let the Rollout go on. */
     public Optional<Next> apply(RolloutContext context) {
-        List<String> refusals = routers.refusals(context.rollout());
+        List<String> refusals = routers.refusals(context.rollout(), context.target());
         var held = Conditions.find(context.status().getConditions(), RoutingCondition.TYPE)
                 .filter(c -> RoutingCondition.REFUSED.equals(c.getReason()));
         if (refusals.isEmpty()) {

@@ -4,6 +4,7 @@ import dev.ramp.api.PrimaryLabels;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RoutingProvider;
 import dev.ramp.api.TemplateHash;
 import dev.ramp.autoscaling.CanaryScaledObjects;
 import dev.ramp.kube.Managed;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -43,10 +45,14 @@ public class Workloads {
         }
         RolloutNames names = RolloutNames.of(rollout);
         Map<String, String> selector = target.getSpec().getSelector().getMatchLabels();
+        Map<String, String> labels = new LinkedHashMap<>(PrimaryLabels.podLabels(target.getSpec().getTemplate().getMetadata().getLabels(),
+                selector));
+        labels.remove(RampLabels.SERVICE);
+        labels.putAll(revisionLabels(revision));
+        labels.putAll(serviceLabel(rollout));
         PodTemplateSpec template = new PodTemplateSpecBuilder(target.getSpec().getTemplate())
                 .editOrNewMetadata()
-                .withLabels(PrimaryLabels.podLabels(target.getSpec().getTemplate().getMetadata().getLabels(), selector))
-                .addToLabels(revisionLabels(revision))
+                .withLabels(labels)
                 .endMetadata()
                 .build();
         if (primary.isPresent() && template.equals(primary.get().getSpec().getTemplate())
@@ -87,6 +93,15 @@ public class Workloads {
         return metadata == null || metadata.getLabels() == null ? null : metadata.getLabels().get(RampLabels.REVISION);
     }
 
+    /**
+     * Without a mesh (provider None), the label the primary's and the canary's pods share, which the
+     * Service selects during a canary step ({@code RolloutServices.apexSelector}); none behind a router.
+     */
+    static Map<String, String> serviceLabel(Rollout rollout) {
+        return rollout.getSpec().getService().effectiveProvider() == RoutingProvider.None
+                ? Map.of(RampLabels.SERVICE, RolloutNames.of(rollout).service()) : Map.of();
+    }
+
     /** The labels that tell a release's pods (and the mesh's telemetry of them) by revision. */
     static Map<String, String> revisionLabels(String revision) {
         return Map.of(RampLabels.REVISION, revision, RampLabels.CANONICAL_REVISION, revision);
@@ -98,19 +113,22 @@ public class Workloads {
     }
 
     /**
-     * Scales the target up to run as the canary ({@link ReplicaCounts#canary}: the primary's size, or
-     * left to the target's autoscaler once it runs), its pods labelled with
-     * {@code revision} so that the checks count only their requests.
+     * Scales the target up to run as the canary ({@link ReplicaCounts#canary}: the primary's size, its
+     * step's share of the pods without a mesh, or left to the target's autoscaler once it runs), its
+     * pods labelled with {@code revision} so that the checks count only their requests (and without
+     * a mesh with the label the Service selects them by).
      */
     public void scaleUpCanary(Rollout rollout, Deployment target, Optional<Deployment> primary, String revision) {
         scaledObjects.resume(rollout);
         Optional<Integer> replicas = ReplicaCounts.canary(rollout, target, primary);
+        Map<String, String> wanted = new LinkedHashMap<>(revisionLabels(revision));
+        wanted.putAll(serviceLabel(rollout));
         Map<String, String> labels = target.getSpec().getTemplate().getMetadata().getLabels();
-        boolean labelled = labels != null && labels.entrySet().containsAll(revisionLabels(revision).entrySet());
+        boolean labelled = labels != null && labels.entrySet().containsAll(wanted.entrySet());
         if (replicas.map(r -> !r.equals(target.getSpec().getReplicas())).orElse(false) || !labelled) {
             client.apps().deployments().inNamespace(target.getMetadata().getNamespace()).withName(target.getMetadata().getName())
                     .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(replicas.orElse(d.getSpec().getReplicas()))
-                            .editTemplate().editOrNewMetadata().addToLabels(revisionLabels(revision)).endMetadata().endTemplate()
+                            .editTemplate().editOrNewMetadata().addToLabels(wanted).endMetadata().endTemplate()
                             .endSpec().build());
         }
     }

@@ -3,7 +3,11 @@ package dev.ramp.routing;
 import dev.ramp.api.Rollout;
 import dev.ramp.kube.Managed;
 import dev.ramp.api.PrimaryLabels;
+import dev.ramp.api.RampLabels;
 import dev.ramp.api.RolloutNames;
+import dev.ramp.api.RolloutSpec;
+import dev.ramp.api.RoutingProvider;
+import dev.ramp.api.Strategy;
 import dev.ramp.api.ServiceProtocol;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
@@ -19,7 +23,8 @@ import java.util.Optional;
 
 /**
  * The three Services of a Rollout: {@code svc} and {@code svc-primary} select the primary's pods,
- * {@code svc-canary} the target's. The mesh routes between the last two. They are derived from
+ * {@code svc-canary} the target's. The mesh routes between the last two. Without a mesh
+ * ({@code provider: None}) {@code svc} carries the split itself ({@link #apexSelector}). They are derived from
  * the Rollout's spec and the target's selector, compared with the live ones (from the informer's
  * cache) and written only when missing or different, so a deleted or edited Service is repaired
  * and a changed {@code service.port} reaches all three. The port is named {@code grpc} for a gRPC
@@ -34,12 +39,15 @@ public class RolloutServices {
         this.client = client;
     }
 
-    /** Applies each of the three Services that {@code live} (the cached ones) lacks or holds otherwise. */
-    public void reconcile(Rollout rollout, Deployment target, Collection<Service> live) {
+    /**
+     * Applies each of the three Services that {@code live} (the cached ones) lacks or holds
+     * otherwise; {@code routing}: where traffic goes now, which only provider None's {@code svc} follows.
+     */
+    public void reconcile(Rollout rollout, Deployment target, Collection<Service> live, Routing routing) {
         RolloutNames names = RolloutNames.of(rollout);
         Map<String, String> canarySelector = target.getSpec().getSelector().getMatchLabels();
         Map<String, String> primarySelector = PrimaryLabels.of(canarySelector);
-        for (Service desired : List.of(service(rollout, names.service(), primarySelector),
+        for (Service desired : List.of(service(rollout, names.service(), apexSelector(rollout, canarySelector, routing)),
                 service(rollout, names.primaryService(), primarySelector),
                 service(rollout, names.canaryService(), canarySelector))) {
             Optional<Service> current = live.stream()
@@ -48,6 +56,25 @@ public class RolloutServices {
                 apply(desired);
             }
         }
+    }
+
+    /**
+     * What {@code svc} selects. Behind a router, the primary's pods: the router sends the canary its
+     * share. With provider None the Service is the router: the primary's pods while the canary has
+     * no share (before the first step, after a rollback, a blue/green check with no live traffic),
+     * the canary's alone once a blue/green release switches to it, and otherwise the pods of both,
+     * by the label both carry ({@link RampLabels#SERVICE}), so that kube-proxy gives the canary its
+     * share of the ready pods.
+     */
+    public static Map<String, String> apexSelector(Rollout rollout, Map<String, String> targetSelector, Routing routing) {
+        Map<String, String> primary = PrimaryLabels.of(targetSelector);
+        if (rollout.getSpec().getService().effectiveProvider() != RoutingProvider.None || routing.weights().canary() <= 0) {
+            return primary;
+        }
+        if (RolloutSpec.effectiveStrategy(rollout.getSpec()) == Strategy.BlueGreen && routing.weights().primary() <= 0) {
+            return targetSelector;
+        }
+        return Map.of(RampLabels.SERVICE, RolloutNames.of(rollout).service());
     }
 
     private static boolean matches(Service live, Service desired) {

@@ -74,6 +74,10 @@ public final class RoutePolicy {
     public List<String> refusals(Rollout rollout) {
         RolloutNames names = RolloutNames.of(rollout);
         var service = rollout.getSpec().getService();
+        if (service.effectiveProvider() == RoutingProvider.None) {
+            // No route names a host or gateway; the router refuses those fields (ReplicaRatioRouter).
+            return List.of();
+        }
         Set<String> own = new LinkedHashSet<>(List.of(names.service(), names.primaryService(), names.canaryService(),
                 rollout.getSpec().getTargetRef().getName()));
         boolean gatewayApi = service.effectiveProvider() == RoutingProvider.GatewayAPI;

@@ -4,6 +4,7 @@ import dev.ramp.api.Rollout;
 import dev.ramp.api.RoutingProvider;
 import dev.ramp.kube.InstalledKinds;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -15,7 +16,7 @@ import java.util.Set;
 
 /**
  * The router of each Rollout, chosen by {@code spec.service.provider} (Istio unless it says
- * GatewayAPI), and the one rule every router follows before it writes: what the
+ * GatewayAPI or None: {@link ReplicaRatioRouter}), and the one rule every router follows before it writes: what the
  * {@link RoutePolicy} refuses and what the chosen router cannot carry out, together the refusals
  * a Rollout is held for.
  */
@@ -27,7 +28,8 @@ public final class Routers {
 
     public Routers(RoutePolicy policy, TrafficRouter istio, TrafficRouter gatewayApi, CachedGatewayClasses gatewayClasses) {
         this.policy = policy;
-        this.routers = new EnumMap<>(Map.of(RoutingProvider.Istio, istio, RoutingProvider.GatewayAPI, gatewayApi));
+        this.routers = new EnumMap<>(Map.of(RoutingProvider.Istio, istio, RoutingProvider.GatewayAPI, gatewayApi,
+                RoutingProvider.None, new ReplicaRatioRouter()));
         this.gatewayClasses = gatewayClasses;
     }
 
@@ -59,10 +61,13 @@ public final class Routers {
         return List.copyOf(kinds);
     }
 
-    /** Why the Rollout may not be routed as its spec asks, one sentence per field; empty when it may. */
-    public List<String> refusals(Rollout rollout) {
+    /**
+     * Why the Rollout may not be routed as its spec asks, with {@code target} (as last observed)
+     * as the Deployment it releases, one sentence per field; empty when it may.
+     */
+    public List<String> refusals(Rollout rollout, Deployment target) {
         List<String> refusals = new ArrayList<>(policy.refusals(rollout));
-        refusals.addAll(of(rollout).unsupported(rollout));
+        refusals.addAll(of(rollout).unsupported(rollout, target));
         return refusals;
     }
 

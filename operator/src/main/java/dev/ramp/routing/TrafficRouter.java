@@ -2,6 +2,7 @@ package dev.ramp.routing;
 
 import dev.ramp.api.Rollout;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +38,14 @@ public interface TrafficRouter {
      */
     default List<String> unsupported(Rollout rollout) {
         return List.of();
+    }
+
+    /**
+     * {@link #unsupported(Rollout)}, and what of the target Deployment this router cannot work
+     * with (provider None: a target that allows no surge pod); {@code target} as last observed.
+     */
+    default List<String> unsupported(Rollout rollout, Deployment target) {
+        return unsupported(rollout);
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.ramp.api.MetricTemplate;
 import dev.ramp.api.MetricTemplateSpec;
 import dev.ramp.api.ObjectRef;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RoutingProvider;
 import dev.ramp.api.RolloutSpec;
 import dev.ramp.api.ServiceSpec;
 import dev.ramp.api.TargetRef;
@@ -178,6 +179,55 @@ class AnalysisTest {
         assertThat(result.verdict()).isEqualTo(Verdict.Passed);
         assertThat(result.warnings()).singleElement().satisfies(w -> assertThat(w)
                 .startsWith("metric error-rate: MetricTemplate shop/errors: its query does not use {{ revision }}"));
+    }
+
+    @Test
+    void withoutAMeshTheBuiltInsAndTheBuiltInSampleAreInvalidAndNameWhatToUseInstead() {
+        Rollout rollout = rollout(List.of(successRate(99)));
+        rollout.getSpec().getService().setProvider(RoutingProvider.None);
+
+        CheckResult result = analysis.run(rollout, "5d8c7f9b6", TemplateLookup.of(List.of()));
+
+        assertThat(result.verdict()).isEqualTo(Verdict.Inconclusive);
+        assertThat(result.reason()).isEqualTo(CheckFailure.INVALID_METRIC.reason());
+        assertThat(result.failures()).contains("canary-requests: the minimum sample (analysis.minRequests) counts the canary's"
+                + " requests in the data plane's telemetry, and with spec.service.provider None no mesh or proxy sees the requests")
+                .contains("analysis.requestsTemplateRef")
+                .contains("request-success-rate: a built-in metric, and with spec.service.provider None")
+                .contains("docs/no-mesh.md#metrics");
+        assertThat(queries).isEmpty();
+    }
+
+    @Test
+    void aRequestsTemplateCountsTheMinimumSampleOnTheAppsOwnMetrics() {
+        Rollout rollout = rollout(null);
+        rollout.getSpec().getService().setProvider(RoutingProvider.None);
+        rollout.getSpec().getAnalysis().setRequestsTemplateRef(new ObjectRef("requests", null));
+        TemplateLookup templates = TemplateLookup.of(List.of(template("requests",
+                "sum(increase(http_requests_total{namespace=\"{{ namespace }}\",ramp_dev_revision=\"{{ revision }}\"}[{{ interval }}]))")));
+
+        requestsCounted(12);
+        CheckResult few = analysis.run(rollout, "5d8c7f9b6", templates);
+        requestsCounted(25);
+        CheckResult enough = analysis.run(rollout, "5d8c7f9b6", templates);
+
+        assertThat(few.verdict()).isEqualTo(Verdict.Inconclusive);
+        assertThat(few.failures()).isEqualTo("canary-requests: MetricTemplate shop/requests: 12 requests to revision 5d8c7f9b6"
+                + " in the last 30s, fewer than analysis.minRequests 20");
+        assertThat(enough.verdict()).isEqualTo(Verdict.Passed);
+        assertThat(queries).contains("sum(increase(http_requests_total{namespace=\"shop\",ramp_dev_revision=\"5d8c7f9b6\"}[30s]))");
+    }
+
+    @Test
+    void aMissingRequestsTemplateIsNamedByItsField() {
+        Rollout rollout = rollout(null);
+        rollout.getSpec().getAnalysis().setRequestsTemplateRef(new ObjectRef("requests", null));
+
+        CheckResult result = analysis.run(rollout, "5d8c7f9b6", TemplateLookup.of(List.of()));
+
+        assertThat(result.reason()).isEqualTo(CheckFailure.TEMPLATE_NOT_FOUND.reason());
+        assertThat(result.failures()).isEqualTo("canary-requests: MetricTemplate shop/requests not found: create it, or fix"
+                + " spec.analysis.requestsTemplateRef");
     }
 
     private static Rollout rollout(List<MetricCheck> metrics) {

@@ -219,6 +219,42 @@ class RolloutValidationTest {
                 "spec.service.name", "63");
     }
 
+    @Test
+    void aCanaryWithoutAMeshIsAcceptedAndWhatOnlyARouterCanDoIsRefused() {
+        create("no-mesh", """
+                targetRef: {name: podinfo}
+                service: {port: 9898, provider: None}
+                analysis: {stepWeights: [20, 50], requestsTemplateRef: {name: requests}}
+                """);
+        assertRefused("""
+                targetRef: {name: podinfo}
+                strategy: ABTest
+                service: {port: 9898, provider: None}
+                analysis: {match: [{headers: {x-canary: {exact: "1"}}}]}
+                """, "spec", "strategy: ABTest needs a router that matches requests");
+        assertRefused("""
+                targetRef: {name: podinfo}
+                strategy: BlueGreen
+                service: {port: 9898, provider: None}
+                analysis: {mirror: true}
+                """, "spec", "analysis.mirror needs a router that copies requests");
+        assertRefused("targetRef: {name: podinfo}\nservice: {port: 9898, provider: None, hosts: [podinfo.example.com]}\n",
+                "spec", "with service.provider: None clients call the Service");
+        assertRefused("targetRef: {name: podinfo}\nservice: {port: 9898, provider: None, parentRefs: [{name: public}]}\n",
+                "spec", "with service.provider: None clients call the Service");
+        assertRefused("""
+                targetRef: {name: podinfo}
+                autoscalerRef: {apiVersion: autoscaling/v2, kind: HorizontalPodAutoscaler, name: podinfo}
+                service: {port: 9898, provider: None}
+                """, "spec", "autoscalerRef cannot be used with service.provider: None");
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898, provider: None}
+                analysis:
+                  sessionAffinity: {cookieName: ramp-canary}
+                """, "spec", "analysis.sessionAffinity needs a router that reads each request's cookie");
+    }
+
     private static int counter;
 
     private static GenericKubernetesResource create(String name, String spec) {

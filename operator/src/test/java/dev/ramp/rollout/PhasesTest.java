@@ -1374,6 +1374,67 @@ class PhasesTest {
      * Answers from outside still being asked: the pass holds, changing no status and telling no
      * Event, and looks again at the probe's deadline (the answer's arrival wakes it sooner).
      */
+    /** Without a mesh (provider None): the weights are shares of the pods, and what needs a router is refused. */
+    @Nested
+    class WithoutAMesh {
+
+        @BeforeEach
+        void noMesh() {
+            rollout.getSpec().getService().setProvider(dev.ramp.api.RoutingProvider.None);
+        }
+
+        @Test
+        void eachStepRecordsTheShareThePodsAchieveNotTheWeightAsked() {
+            releasingAt(0, Duration.ZERO);
+            beforeTraffic();
+            primary.getSpec().setReplicas(4);
+
+            decideAt(Duration.ZERO);
+
+            // 20% beside 4 primary pods is 1 canary pod: 1 of 5, 20%.
+            assertThat(stepIndex()).isZero();
+            assertThat(status().getCanaryWeight()).isEqualTo(20);
+
+            probes.answer(passed());
+            decideAt(Duration.ofSeconds(30));
+
+            // 50% would be 4 pods; the target's default maxSurge (25% of 4) allows 1: still 20%.
+            assertThat(stepIndex()).isEqualTo(1);
+            assertThat(status().getCanaryWeight()).isEqualTo(20);
+            assertThat(ReleasePlan.routingOf(rollout).weights().canary()).isEqualTo(50);
+        }
+
+        @Test
+        void aTargetThatAllowsNoSurgePodIsHeldNamingItsStrategy() {
+            primary = null;
+            target.getSpec().setStrategy(new io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder().withType("Recreate")
+                    .build());
+
+            decideAt(Duration.ZERO);
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Initializing);
+            assertThat(pass.effects()).isEmpty();
+            assertThat(condition(RoutingCondition.TYPE, c -> c.getReason())).contains(RoutingCondition.REFUSED);
+            assertThat(condition(RoutingCondition.TYPE, c -> c.getMessage())).hasValueSatisfying(m -> assertThat(m)
+                    .contains("Deployment podinfo spec.strategy: Recreate allows no pod above the primary's"));
+        }
+
+        @Test
+        void whatOnlyARouterCanDoIsRefusedFieldByField() {
+            releasingAt(0, Duration.ZERO);
+            rollout.getSpec().getService().setHosts(List.of("podinfo.example.com"));
+            rollout.getSpec().getAnalysis().setMirror(true);
+
+            decideAt(Duration.ofMinutes(5));
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+            assertThat(pass.effects()).isEmpty();
+            assertThat(condition(RoutingCondition.TYPE, c -> c.getMessage())).hasValueSatisfying(m -> assertThat(m)
+                    .contains("spec.analysis.mirror: mirroring copies each request to the canary")
+                    .contains("spec.service.hosts: hosts belong to a route; with provider None clients call the Service podinfo"));
+        }
+    }
+
     @Nested
     class Pending {
 

@@ -8,6 +8,8 @@ import dev.ramp.api.RoutingCondition;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
@@ -23,7 +25,7 @@ import java.util.Optional;
  * Reads the weights Ramp wrote into a Rollout's route, of the kind {@link RouteKind#of} names and
  * named {@link RolloutNames#route()}: the VirtualService's http route or the HTTPRoute's or
  * GRPCRoute's rule {@link RolloutNames#PRIMARY_ROUTE}, split between the canary Service and the
- * rest. For the Gateway API also what each parent Gateway's controller reports of the route
+ * rest; without a mesh (provider None) the shares of the pods the Service selects. For the Gateway API also what each parent Gateway's controller reports of the route
  * ({@code status.parents}), beside the operator's own verdict, the Rollout's
  * {@value RoutingCondition#ACCEPTED_TYPE} condition. The VirtualService is read generically, so
  * that the CLI works where Istio's CRDs are missing; a route kind not installed, or not readable,
@@ -54,6 +56,7 @@ final class Routing {
                         .inNamespace(names.namespace()).withName(names.route()).get());
                 case GRPCRoute -> gatewayApi(rollout, names, kind, client.resources(GRPCRoute.class)
                         .inNamespace(names.namespace()).withName(names.route()).get());
+                case Service -> pods(client, names);
             };
         } catch (KubernetesClientException e) {
             return Optional.empty(); // the kind not installed, or no right to read it: the status says what it can
@@ -78,6 +81,36 @@ final class Routing {
         return weights.total() == 0 ? Optional.empty()
                 : Optional.of(new StatusReport.Routing(RouteKind.VirtualService.name(), names.route(), weights.primary,
                         weights.canary, null, null, null));
+    }
+
+    /**
+     * Without a mesh: the share of the pods the Service selects, the primary's and the canary's
+     * (the target's), by their Deployments' replicas; the same arithmetic as the operator's.
+     */
+    private static Optional<StatusReport.Routing> pods(KubernetesClient client, RolloutNames names) {
+        Service service = client.services().inNamespace(names.namespace()).withName(names.service()).get();
+        if (service == null || service.getSpec() == null || service.getSpec().getSelector() == null
+                || service.getSpec().getSelector().isEmpty()) {
+            return Optional.empty();
+        }
+        int primary = selected(service, client.apps().deployments().inNamespace(names.namespace()).withName(names.primary()).get());
+        int canary = selected(service, client.apps().deployments().inNamespace(names.namespace()).withName(names.target()).get());
+        if (primary + canary == 0) {
+            return Optional.empty();
+        }
+        int share = (int) Math.round(100.0 * canary / (primary + canary));
+        return Optional.of(new StatusReport.Routing(RouteKind.Service.name(), names.service(), 100 - share, share, null, null, null));
+    }
+
+    /** The Deployment's replicas when the Service selects its pods, else 0. */
+    private static int selected(Service service, Deployment deployment) {
+        if (deployment == null || deployment.getSpec() == null || deployment.getSpec().getTemplate().getMetadata() == null) {
+            return 0;
+        }
+        Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        Integer replicas = deployment.getSpec().getReplicas();
+        return labels != null && labels.entrySet().containsAll(service.getSpec().getSelector().entrySet()) && replicas != null
+                ? replicas : 0;
     }
 
     private static Optional<StatusReport.Routing> gatewayApi(Rollout rollout, RolloutNames names, RouteKind kind,

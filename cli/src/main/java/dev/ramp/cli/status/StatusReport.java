@@ -29,7 +29,7 @@ public record StatusReport(String name, String namespace, String strategy, Strin
      * The weights of the route's http route or rule named primary, in percent (of the sum for the
      * Gateway API's weights, which Ramp writes as percentages too).
      *
-     * @param kind VirtualService, HTTPRoute or GRPCRoute ({@link dev.ramp.api.RouteKind})
+     * @param kind VirtualService, HTTPRoute, GRPCRoute or, without a mesh, Service ({@link dev.ramp.api.RouteKind})
      * @param name the route's name
      * @param accepted the Gateway API only: the status of the Rollout's RouteAccepted condition,
      *     the operator's verdict on every parent together (absent before the operator's first word)

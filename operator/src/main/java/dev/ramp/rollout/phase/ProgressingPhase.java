@@ -15,11 +15,13 @@ import dev.ramp.rollout.PhaseHandler;
 import dev.ramp.rollout.ReleaseChecks;
 import dev.ramp.rollout.ReleaseGates;
 import dev.ramp.rollout.ReleasePlan;
+import dev.ramp.rollout.ReplicaCounts;
 import dev.ramp.rollout.RolloutContext;
 import dev.ramp.rollout.StepClock;
 import dev.ramp.rollout.Transitions;
 import dev.ramp.rollout.Workloads;
 import dev.ramp.rollout.Effect;
+import dev.ramp.routing.ReplicaSplit;
 import dev.ramp.work.Observation;
 import java.time.Duration;
 import java.util.List;
@@ -73,6 +75,11 @@ public class ProgressingPhase implements PhaseHandler {
         }
         // The plan may have shrunk (fewer stepWeights or iterations) since the step was reached.
         int step = Math.min(current.getIndex(), plan.size() - 1);
+        // Without a mesh the share follows the primary's size, which may have changed since the step began.
+        if (ReplicaCounts.byPods(context.rollout())) {
+            status.setCanaryWeight(ReplicaCounts.achievedWeight(context.rollout(), context.target(), context.primary(),
+                    plan.get(step).routing().weights().canary()));
+        }
         Optional<Duration> wait = clock.untilNextCheck();
         if (wait.isPresent()) {
             return Next.after(wait.get());
@@ -168,9 +175,17 @@ public class ProgressingPhase implements PhaseHandler {
         // The step's routing is applied by GeneratedObjects once this status is written: more
         // traffic to the canary only ever follows a recorded step.
         Transitions.toStep(context, step);
-        status.setCanaryWeight(next.routing().weights().canary());
-        context.normal("StepAdvanced",
-                Character.toUpperCase(next.description().charAt(0)) + next.description().substring(1));
+        // The weight achieved: the step's behind a router, the canary's share of the pods without a mesh.
+        status.setCanaryWeight(ReplicaCounts.achievedWeight(context.rollout(), context.target(), context.primary(),
+                next.routing().weights().canary()));
+        String description = next.description();
+        if (ReplicaCounts.byPods(context.rollout())) {
+            ReplicaSplit pods = ReplicaCounts.split(context.rollout(), context.target(), context.primary(),
+                    next.routing().weights().canary());
+            description += " (without a mesh: " + pods.canary() + " canary " + (pods.canary() == 1 ? "pod" : "pods") + " beside "
+                    + pods.primary() + " of the primary, " + pods.weight() + "% of the traffic)";
+        }
+        context.normal("StepAdvanced", Character.toUpperCase(description.charAt(0)) + description.substring(1));
     }
 
     private Next canaryNotReady(RolloutContext context, AnalysisSettings settings) {
