@@ -3,6 +3,7 @@ package dev.ramp.analysis.judge;
 import dev.ramp.analysis.judge.Comparison.Basis;
 import dev.ramp.api.Classification;
 import dev.ramp.api.Direction;
+import dev.ramp.api.JudgeSpec;
 import java.util.Arrays;
 import org.apache.commons.statistics.descriptive.Median;
 import org.apache.commons.statistics.inference.ContinuityCorrection;
@@ -22,14 +23,8 @@ import org.apache.commons.statistics.inference.PValueMethod;
  */
 public final class MannWhitneyJudge {
 
-    /** Kayenta's default confidence. */
-    public static final double DEFAULT_CONFIDENCE = 0.98;
-    public static final int DEFAULT_MIN_POINTS = 10;
-    /**
-     * Points kept per side, the latest: the interval takes {@code canary x baseline} pairwise
-     * differences, and a Prometheus range query may return 11,000 points.
-     */
-    public static final int MAX_POINTS = 1000;
+    /** The latest points kept per side (the API's bound on minPoints). */
+    public static final int MAX_POINTS = JudgeSpec.MAX_POINTS;
 
     private static final MannWhitneyUTest TEST = MannWhitneyUTest.withDefaults().with(PValueMethod.AUTO)
             .with(ContinuityCorrection.ENABLED);
@@ -48,8 +43,13 @@ public final class MannWhitneyJudge {
         this.minPoints = minPoints;
     }
 
+    /** The judge {@code analysis.judge} asks for (null: the defaults). */
+    public static MannWhitneyJudge of(JudgeSpec judge) {
+        return new MannWhitneyJudge(JudgeSpec.effectiveConfidence(judge), JudgeSpec.effectiveMinPoints(judge));
+    }
+
     public static MannWhitneyJudge withDefaults() {
-        return new MannWhitneyJudge(DEFAULT_CONFIDENCE, DEFAULT_MIN_POINTS);
+        return new MannWhitneyJudge(JudgeSpec.DEFAULT_CONFIDENCE, JudgeSpec.DEFAULT_MIN_POINTS);
     }
 
     /**

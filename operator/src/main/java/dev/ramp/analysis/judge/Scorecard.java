@@ -1,6 +1,7 @@
 package dev.ramp.analysis.judge;
 
 import dev.ramp.api.Classification;
+import dev.ramp.api.JudgeSpec;
 import dev.ramp.api.Verdict;
 import java.util.List;
 import java.util.Locale;
@@ -30,8 +31,13 @@ public record Scorecard(List<MetricJudgment> metrics, Double score, Verdict verd
     /** The score a check must reach to pass, and below which it fails; {@code 0 <= marginal <= pass <= 100}. */
     public record Thresholds(double pass, double marginal) {
 
-        /** Kayenta's usual thresholds. */
-        public static final Thresholds DEFAULT = new Thresholds(95, 75);
+        /** Kayenta's usual thresholds, the API's defaults. */
+        public static final Thresholds DEFAULT = of(null);
+
+        /** The thresholds {@code analysis.judge} sets (null: the defaults). */
+        public static Thresholds of(JudgeSpec judge) {
+            return new Thresholds(JudgeSpec.effectivePass(judge), JudgeSpec.effectiveMarginal(judge));
+        }
 
         public Thresholds {
             if (!(marginal >= 0 && marginal <= pass && pass <= 100)) {
