@@ -86,7 +86,7 @@ public class AnalysisSpec {
     private SessionAffinity sessionAffinity;
 
     @Size(max = 32)
-    @JsonPropertyDescription("Checks run every interval; each compares one metric with its thresholdRange. Without any, a release is judged on the minimum sample alone (minRequests): a canary that served fewer requests is never promoted.")
+    @JsonPropertyDescription("Checks run every interval; each compares one metric with its thresholdRange, or (compare) with a baseline. Without any, a release is judged on the minimum sample alone (minRequests): a canary that served fewer requests is never promoted.")
     private List<MetricCheck> metrics;
 
     @JsonPropertyDescription("How the statistical judge scores the compare metrics: confidence, minimum points, pass and marginal scores. Only with a compare metric.")
