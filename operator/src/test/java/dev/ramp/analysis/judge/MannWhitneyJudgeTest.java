@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * estimate as {@code median(outer(canary, baseline, "-"))}, which is what R reports as the exact
  * case's estimate (its normal case's estimate is a root found by uniroot to 1e-4, so is compared
  * within that). R's normal-approximation interval is also a uniroot root; ours is the pairwise
- * difference it converges to, so those are compared within 1e-3.
+ * difference it converges to, so those are compared within 1e-3. {@code
+ * operator/src/test/r/wilcox-known-values.R} prints them all again.
  */
 class MannWhitneyJudgeTest {
 
