@@ -16,6 +16,8 @@ import java.util.List;
         message = "stepWeight must not exceed maxWeight", reason = "FieldValueInvalid")
 @ValidationRule(value = "!has(self.maxWeight) || has(self.stepWeight)",
         message = "maxWeight requires stepWeight", reason = "FieldValueRequired")
+@ValidationRule(value = "!has(self.judge) || (has(self.metrics) && self.metrics.exists(m, has(m.compare)))",
+        message = "analysis.judge scores compare metrics, and no metric has compare", reason = "FieldValueInvalid")
 public class AnalysisSpec {
 
     /** The defaults, for readers of a spec that left a field out (the CRD's @Default says the same). */
@@ -87,8 +89,11 @@ public class AnalysisSpec {
     private ObjectRef requestsTemplateRef;
 
     @Size(max = 32)
-    @JsonPropertyDescription("Checks run every interval; each compares one metric with its thresholdRange. Without any, a release is judged on the minimum sample alone (minRequests): a canary that served fewer requests is never promoted.")
+    @JsonPropertyDescription("Checks run every interval; each compares one metric with its thresholdRange, or (compare) with a baseline. Without any, a release is judged on the minimum sample alone (minRequests): a canary that served fewer requests is never promoted.")
     private List<MetricCheck> metrics;
+
+    @JsonPropertyDescription("How the statistical judge scores the compare metrics: confidence, minimum points, pass and marginal scores. Only with a compare metric.")
+    private JudgeSpec judge;
 
     @JsonPropertyDescription("Promote without checking the canary: no metric checks and no minimum sample. Steps still advance every interval, and webhooks still gate. Without it, a release is never promoted on no evidence.")
     private Boolean skipAnalysis;
@@ -199,6 +204,14 @@ public class AnalysisSpec {
 
     public void setMetrics(List<MetricCheck> metrics) {
         this.metrics = metrics;
+    }
+
+    public JudgeSpec getJudge() {
+        return judge;
+    }
+
+    public void setJudge(JudgeSpec judge) {
+        this.judge = judge;
     }
 
     public Boolean getSkipAnalysis() {

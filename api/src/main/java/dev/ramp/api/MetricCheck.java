@@ -6,7 +6,12 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
-/** One check of a release: a metric's value compared with a range. */
+/** One check of a release: a metric's value compared with a range, or judged against a baseline (compare). */
+@ValidationRule(value = "!(has(self.thresholdRange) && has(self.compare))",
+        message = "a metric is checked against a thresholdRange or compared with its baseline (compare), not both: use two metrics",
+        reason = "FieldValueForbidden")
+@ValidationRule(value = "has(self.thresholdRange) || has(self.compare)",
+        message = "a metric needs a thresholdRange or compare", reason = "FieldValueRequired")
 @ValidationRule(value = "has(self.templateRef) || self.name in ['request-success-rate', 'request-duration']",
         message = "a metric other than request-success-rate or request-duration needs a templateRef", reason = "FieldValueRequired")
 public class MetricCheck {
@@ -19,9 +24,11 @@ public class MetricCheck {
     @JsonPropertyDescription("The MetricTemplate whose query gives this metric's value.")
     private ObjectRef templateRef;
 
-    @Required
-    @JsonPropertyDescription("The range the value must lie in for the check to pass.")
+    @JsonPropertyDescription("The range the value must lie in for the check to pass. Either this or compare.")
     private ThresholdRange thresholdRange;
+
+    @JsonPropertyDescription("Judge the metric against a baseline instead of a range: the canary's points against the baseline's by a Mann-Whitney U test, scored with the other compare metrics (analysis.judge). Either this or thresholdRange. Not yet judged in releases: such a check is Inconclusive (docs/judge.md).")
+    private CompareSpec compare;
 
     @Pattern(AnalysisSpec.DURATION)
     @JsonPropertyDescription("Window the query looks back over, e.g. 1m; defaults to the analysis interval.")
@@ -52,6 +59,14 @@ public class MetricCheck {
 
     public void setThresholdRange(ThresholdRange thresholdRange) {
         this.thresholdRange = thresholdRange;
+    }
+
+    public CompareSpec getCompare() {
+        return compare;
+    }
+
+    public void setCompare(CompareSpec compare) {
+        this.compare = compare;
     }
 
     public String getInterval() {

@@ -236,6 +236,11 @@ public class Analysis {
     /** One metric's check; a template query that does not select the canary's revision adds a warning. */
     private MetricOutcome check(Rollout rollout, String revision, MetricCheck check, Duration analysisInterval,
             TemplateLookup templates, List<String> warnings, Instant now) {
+        if (check.getCompare() != null) {
+            return MetricOutcome.failed(check.getName(), null, new ThresholdRange(), CheckFailure.NOT_SUPPORTED,
+                    "compare: judging a metric against a baseline is not yet part of releases (docs/judge.md), so this check"
+                            + " can never pass; give the metric a thresholdRange instead for now");
+        }
         ThresholdRange range = check.getThresholdRange();
         Query query;
         try {

@@ -21,6 +21,8 @@ public enum CheckFailure {
     QUERY_REJECTED("QueryRejected", true),
     /** The metric cannot be turned into a query: unknown variable, no such built-in, missing Secret. */
     INVALID_METRIC("InvalidMetric", true),
+    /** The metric asks for a check this operator does not run yet: compare (the judge is not wired into releases). */
+    NOT_SUPPORTED("MetricNotSupported", true),
     /** The template's provider address is one the operator's egress policy denies (e.g. loopback, a metadata endpoint). */
     EGRESS_DENIED(EgressReasons.EGRESS_DENIED, true),
     /** Nothing judges the canary: no metrics and {@code minRequests: 0}, without {@code skipAnalysis}. */

@@ -191,6 +191,79 @@ class RolloutValidationTest {
     }
 
     @Test
+    void aCompareMetricGetsItsJudgeAndKeepsItsDirection() {
+        GenericKubernetesResource created = create("compare", """
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis:
+                  judge: {pass: 90, marginal: 60, confidence: 0.95, minPoints: 12}
+                  metrics:
+                    - name: request-duration
+                      compare: {direction: increase, tolerance: 0.1, minEffect: 20, critical: true, weight: 2}
+                    - {name: request-success-rate, thresholdRange: {min: 99}}
+                """);
+        assertThat(created.get("spec", "analysis", "metrics", 0, "compare", "direction").toString()).isEqualTo("increase");
+        assertThat(created.get("spec", "analysis", "judge", "minPoints").toString()).isEqualTo("12");
+    }
+
+    @Test
+    void aMetricBothComparedAndRangedIsRefused() {
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis:
+                  metrics: [{name: request-duration, thresholdRange: {max: 500}, compare: {direction: increase}}]
+                """, "spec.analysis.metrics[0]", "thresholdRange or compared with its baseline (compare), not both");
+    }
+
+    @Test
+    void aMetricNeitherComparedNorRangedIsRefused() {
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis:
+                  metrics: [{name: request-duration}]
+                """, "spec.analysis.metrics[0]", "needs a thresholdRange or compare");
+    }
+
+    @Test
+    void impossibleCompareAndJudgeSettingsAreRefused() {
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis:
+                  metrics: [{name: request-duration, compare: {direction: sideways}}]
+                """, "spec.analysis.metrics[0].compare.direction", "Unsupported value");
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis:
+                  metrics: [{name: request-duration, compare: {direction: increase, weight: 0}}]
+                """, "spec.analysis.metrics[0].compare.weight", "must be positive");
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis:
+                  judge: {pass: 70}
+                  metrics: [{name: request-duration, compare: {direction: increase}}]
+                """, "spec.analysis.judge", "judge.marginal must not exceed judge.pass");
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis:
+                  judge: {minPoints: 3}
+                  metrics: [{name: request-duration, compare: {direction: increase}}]
+                """, "spec.analysis.judge.minPoints", "greater than or equal to 5");
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis:
+                  judge: {confidence: 0.98}
+                  metrics: [{name: request-duration, thresholdRange: {max: 500}}]
+                """, "spec.analysis", "no metric has compare");
+    }
+
+    @Test
     void aThresholdRangeWithoutBoundsIsRefused() {
         assertRefused("""
                 targetRef: {name: podinfo}
