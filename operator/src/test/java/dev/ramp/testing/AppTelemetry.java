@@ -1,13 +1,9 @@
 package dev.ramp.testing;
 
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,27 +26,18 @@ public class AppTelemetry implements AutoCloseable {
     }
 
     private final KubernetesClient client;
-    private final HttpServer server;
+    private final ScrapeEndpoint server;
     private final Map<String, List<String>> services = new ConcurrentHashMap<>();
     private final Map<String, Double> successRates = new ConcurrentHashMap<>();
     private final Map<Series, Long> totals = new ConcurrentHashMap<>();
 
     public AppTelemetry(KubernetesClient client) throws IOException {
         this.client = client;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/metrics", exchange -> {
-            byte[] body = scrape().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
+        server = new ScrapeEndpoint(this::scrape);
     }
 
     public String target() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return server.target();
     }
 
     /** From now on users call Service {@code namespace/service}. */
@@ -117,6 +104,6 @@ public class AppTelemetry implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
     }
 }

@@ -1,12 +1,8 @@
 package dev.ramp.testing;
 
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,26 +34,17 @@ public class IstioTelemetry implements AutoCloseable {
     }
 
     private final KubernetesClient client;
-    private final HttpServer server;
+    private final ScrapeEndpoint server;
     private final Map<Series, Traffic> traffic = new ConcurrentHashMap<>();
     private final Map<Series, Totals> totals = new ConcurrentHashMap<>();
 
     public IstioTelemetry(KubernetesClient client) throws IOException {
         this.client = client;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/metrics", exchange -> {
-            byte[] body = scrape().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
+        server = new ScrapeEndpoint(this::scrape);
     }
 
     public String target() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return server.target();
     }
 
     /**
@@ -132,6 +119,6 @@ public class IstioTelemetry implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
     }
 }

@@ -1,10 +1,6 @@
 package dev.ramp.testing;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -27,25 +23,16 @@ public class TraefikTelemetry implements AutoCloseable {
         final long[] buckets = new long[BUCKETS.length];
     }
 
-    private final HttpServer server;
+    private final ScrapeEndpoint server;
     private final Map<Series, Totals> totals = new TreeMap<>((a, b) -> (a.service + a.code).compareTo(b.service + b.code));
 
     public TraefikTelemetry() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/metrics", exchange -> {
-            byte[] body = scrape().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
+        server = new ScrapeEndpoint(this::scrape);
     }
 
     /** Where Prometheus scrapes it. */
     public String target() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return server.target();
     }
 
     /** {@code requests} more requests to {@code service} answered {@code code}, each in {@code seconds}. */
@@ -83,6 +70,6 @@ public class TraefikTelemetry implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
     }
 }
