@@ -57,9 +57,15 @@ class TraefikLabTest {
                             .inNamespace(NAMESPACE).withName("podinfo").get();
                     return "True".equals(parentCondition(route, "Accepted")) && "True".equals(parentCondition(route, "ResolvedRefs"));
                 });
-        // Traefik applies a route's change about 130 ms after its write; until then it answers 404.
-        await("a request answered by a Pod through Traefik").atMost(Duration.ofSeconds(30))
-                .until(() -> versions(requests(1)).keySet().stream().allMatch(v -> v.startsWith("1.") || v.startsWith("2.")));
+        // Traefik applies a route's change about 130 ms after its write (until then it answers 404),
+        // and a backend's endpoints once their EndpointSlice reaches it, up to 2 s after its previous
+        // change (until then that backend's share is answered 503): both backends must have answered.
+        await("both backends answering through Traefik").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    List<LoadGenerator.Result> probe = requests(20);
+                    return probe.stream().noneMatch(LoadGenerator.Result::failed)
+                            && versions(probe).keySet().containsAll(List.of("1.0.0", "2.0.0"));
+                });
 
         List<LoadGenerator.Result> split = requests(200);
         Map<String, Long> versions = versions(split);
