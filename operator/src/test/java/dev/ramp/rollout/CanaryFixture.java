@@ -138,11 +138,18 @@ final class CanaryFixture implements AutoCloseable {
 
     /** Changes the target's image, as a user or a Git sync would; a write that conflicts is retried. */
     void release(String image) {
-        // The operator (scaling the target) and the fake kubelet (reporting its status) write the
-        // same Deployment; the edit carries the resourceVersion it read, so it may lose a race.
+        release(client, namespace, "podinfo", image);
+    }
+
+    /**
+     * Gives Deployment {@code namespace/name} a new image, as a user's edit would. The operator
+     * (scaling the target) and the fake kubelet (reporting its status) write the same Deployment;
+     * the edit carries the resourceVersion it read, so it may lose a race and is made again.
+     */
+    static void release(KubernetesClient client, String namespace, String name, String image) {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
             try {
-                client.apps().deployments().inNamespace(namespace).withName("podinfo").edit(d -> new DeploymentBuilder(d)
+                client.apps().deployments().inNamespace(namespace).withName(name).edit(d -> new DeploymentBuilder(d)
                         .editSpec().editTemplate().editSpec().editFirstContainer().withImage(image).endContainer().endSpec()
                         .endTemplate().endSpec().build());
                 return true;

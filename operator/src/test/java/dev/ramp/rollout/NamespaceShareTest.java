@@ -16,7 +16,6 @@ import dev.ramp.testing.RampOperator;
 import dev.ramp.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,18 +153,6 @@ class NamespaceShareTest {
     }
 
     private void release(String name, String image) {
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            try {
-                client.apps().deployments().inNamespace(slow).withName(name).edit(d -> new DeploymentBuilder(d)
-                        .editSpec().editTemplate().editSpec().editFirstContainer().withImage(image).endContainer().endSpec()
-                        .endTemplate().endSpec().build());
-                return true;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == 409) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        CanaryFixture.release(client, slow, name, image);
     }
 }

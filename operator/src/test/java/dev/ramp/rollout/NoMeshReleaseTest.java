@@ -19,10 +19,8 @@ import dev.ramp.testing.TestPrometheus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -291,20 +289,7 @@ class NoMeshReleaseTest {
     }
 
     private void release(String image) {
-        // The operator and the fake kubelet write the same Deployment: an edit may lose a race.
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            try {
-                client.apps().deployments().inNamespace(namespace).withName("shop").edit(d -> new DeploymentBuilder(d)
-                        .editSpec().editTemplate().editSpec().editFirstContainer().withImage(image).endContainer().endSpec()
-                        .endTemplate().endSpec().build());
-                return true;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == 409) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        CanaryFixture.release(client, namespace, "shop", image);
     }
 
     private Rollout rollout() {
