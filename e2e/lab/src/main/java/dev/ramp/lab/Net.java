@@ -1,5 +1,6 @@
 package dev.ramp.lab;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -45,12 +46,26 @@ final class Net {
         awaitEvery(what, within, Duration.ofMillis(200), condition);
     }
 
-    /** Polls every {@code poll} until the condition holds; fails naming what did not come up. */
+    /**
+     * Polls every {@code poll} until the condition holds; fails naming what did not come up. An
+     * API request that fails or times out (a kube-apiserver still starting, or slow on a busy
+     * machine) counts as "not yet", and the last such failure is named if time runs out; any other
+     * exception (a process that exited) ends the wait at once.
+     */
     static void awaitEvery(String what, Duration within, Duration poll, BooleanSupplier condition) {
         Instant deadline = Instant.now().plus(within);
-        while (!condition.getAsBoolean()) {
+        KubernetesClientException lastFailure = null;
+        while (true) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (KubernetesClientException e) {
+                lastFailure = e;
+            }
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException(what + " not ready within " + within.toSeconds() + "s");
+                throw new IllegalStateException(what + " not ready within " + within.toSeconds() + "s"
+                        + (lastFailure == null ? "" : "; the last request failed: " + lastFailure.getMessage()), lastFailure);
             }
             sleep(poll);
         }
