@@ -14,6 +14,9 @@
 #   e2e/lab.sh versus-flagger  Ramp and Flagger (built from its Go module by
 #                         e2e/controlplane/flagger/build.sh) side by side on one kwok lab, run in a
 #                         network namespace of its own (root), into docs/benchmarks.json
+#   e2e/lab.sh scale [N,N,...]  N Rollouts (default 100,300,1000) released at once on one operator
+#                         with the chart's JVM settings, on kwok with fake nodes, into docs/scale.json
+#                         and docs/scale.md
 #   e2e/lab.sh exec [COMMAND...]   from another shell, while a lab is up: COMMAND (or a shell) in
 #                         the lab's network namespace, with the lab's KUBECONFIG, and kubectl and
 #                         the ramp CLI (cli/install.sh's ${PREFIX:-~/.local}/bin) on PATH;
@@ -79,7 +82,8 @@ case "${1:-up}" in
   outage) main=dev.ramp.lab.OutageBenchmark ;;
   versus-flagger) main=dev.ramp.lab.FlaggerBenchmark ;;
   good-streak) main=dev.ramp.lab.GoodStreakBenchmark ;;
-  *) echo "usage: $0 [cluster] [up|demo|benchmark|failover|outage|versus-flagger|good-streak] | $0 exec [COMMAND...]" >&2; exit 2 ;;
+  scale) main=dev.ramp.lab.ScaleBenchmark ;;
+  *) echo "usage: $0 [cluster] [up|demo|benchmark|failover|outage|versus-flagger|good-streak|scale] | $0 exec [COMMAND...]" >&2; exit 2 ;;
 esac
 flagger=()
 if [ "$main" = dev.ramp.lab.FlaggerBenchmark ]; then
@@ -95,6 +99,11 @@ if [ "$main" = dev.ramp.lab.FlaggerBenchmark ]; then
   eval "$(bash e2e/controlplane/flagger/build.sh)"
   flagger=(-Dramp.flagger.version="$RAMP_FLAGGER_VERSION" -Dramp.flagger.bin="$RAMP_FLAGGER_BIN"
     -Dramp.flagger.crds="$RAMP_FLAGGER_CRDS")
+fi
+if [ "$main" = dev.ramp.lab.ScaleBenchmark ]; then
+  # Thousands of Pods: kwok's, on fake nodes; Ramp as a process with the chart's JVM settings.
+  [ "$mode" = kwok ] || [ "$mode" = auto ] || echo "lab: scale runs on kwok, with Ramp as a process" >&2
+  mode=kwok
 fi
 if [ "$mode" = auto ]; then
   why=()

@@ -94,7 +94,8 @@ final class ControlPlane implements AutoCloseable {
             // the kubernetes Service here, so it gets no endpoints (they may not be loopback).
             apiserver.addAll(List.of("--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1",
                     "--endpoint-reconciler-type", "none",
-                    "--service-cluster-ip-range", "10.96.0.0/24",
+                    // Room for three Services per Rollout of the scale benchmark (ScaleBenchmark).
+                    "--service-cluster-ip-range", "10.96.0.0/16",
                     "--disable-admission-plugins", "ServiceAccount"));
         } else {
             // All interfaces of the lab's own namespace: loopback, and the node's address on the

@@ -258,6 +258,11 @@ public final class Lab implements AutoCloseable {
     }
 
     private Path binaries() throws IOException {
+        return binaries(root);
+    }
+
+    /** The control plane's binaries e2e/controlplane/build.sh built for this checkout's Kubernetes version. */
+    static Path binaries(Path root) throws IOException {
         String version = Files.readAllLines(root.resolve("e2e/controlplane/kube/go.mod")).stream()
                 .filter(l -> l.startsWith("require k8s.io/kubernetes ")).map(l -> l.split("\\s+")[2].substring(1))
                 .findFirst().orElseThrow();

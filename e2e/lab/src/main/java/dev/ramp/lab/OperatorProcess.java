@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -17,12 +18,25 @@ final class OperatorProcess implements AutoCloseable {
     private final Path dir;
     private final Path jar;
     private final Map<String, String> env;
+    /**
+     * The JVM as the chart runs it in its container (memory limit 512Mi, the image's
+     * {@code -XX:MaxRAMPercentage=75}): outside a container, {@code MaxRAM} stands in for the limit.
+     */
+    static final List<String> CHART_JVM = List.of("-XX:MaxRAM=512m", "-XX:MaxRAMPercentage=75");
     private final int httpPort = Net.freePort();
     private final int managementPort = Net.freePort();
     private ChildProcess process;
     private int starts;
 
+    private final List<String> jvmOptions;
+
     OperatorProcess(Path dir, Path root, Path kubeconfig, String prometheus) {
+        this(dir, root, kubeconfig, prometheus, List.of("-Xmx384m", "-XX:+UseSerialGC"));
+    }
+
+    /** With the JVM sized by {@code jvmOptions} (e.g. as the chart sizes it: {@link #CHART_JVM}). */
+    OperatorProcess(Path dir, Path root, Path kubeconfig, String prometheus, List<String> jvmOptions) {
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.dir = dir;
         this.jar = root.resolve("operator/target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
@@ -40,8 +54,10 @@ final class OperatorProcess implements AutoCloseable {
 
     OperatorProcess start() throws IOException {
         starts++;
-        process = ChildProcess.start(dir, "operator", List.of(javaBinary(), "-Xmx384m", "-XX:+UseSerialGC", "-Dramp.lab.dir=" + dir, "-jar",
-                jar.toString()), env);
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Dramp.lab.dir=" + dir, "-jar", jar.toString()));
+        process = ChildProcess.start(dir, "operator", command, env);
         Net.await("the operator (" + process.log() + ")", Duration.ofSeconds(90),
                 () -> process.alive() && Net.answers(metricsAddress() + "/q/health/ready", 200));
         return this;
@@ -72,6 +88,11 @@ final class OperatorProcess implements AutoCloseable {
 
     Path log() {
         return process.log();
+    }
+
+    /** The operator's JVM's process ID, for its RSS and CPU time ({@link ProcessGauges}). */
+    long pid() {
+        return process.pid();
     }
 
     @Override

@@ -83,6 +83,12 @@ final class Prometheus implements AutoCloseable {
         return values;
     }
 
+    /** Prometheus' own metrics ({@code /metrics}), e.g. the queries it has answered. */
+    String selfMetrics() throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(address() + "/metrics"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     private String answer(String promql) throws IOException, InterruptedException {
         URI uri = URI.create(address() + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),

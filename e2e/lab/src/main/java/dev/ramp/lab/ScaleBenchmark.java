@@ -1,0 +1,390 @@
+package dev.ramp.lab;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+
+/**
+ * {@code e2e/lab.sh scale [N,N,...]}: N Rollouts on one operator, released at once, measured (a
+ * benchmark, not a test). For each N (default 100, 300, 1000) a fresh kwok control plane with
+ * enough fake nodes, {@link FleetTelemetry} standing in for the mesh's metrics of N workloads, a
+ * real Prometheus, and Ramp as a process with the chart's JVM settings
+ * ({@link OperatorProcess#CHART_JVM}). N Rollouts over N/{@value #PER_NAMESPACE} namespaces
+ * (interval {@value #INTERVAL_SECONDS}s, three steps, one built-in metric) are made ready, then
+ * every target's image is changed within seconds: half to a good version, half to one that fails
+ * 30% of its requests. Written to {@code docs/scale.json} and the table in {@code docs/scale.md}.
+ */
+public final class ScaleBenchmark {
+
+    static final int PER_NAMESPACE = 50;
+    static final int INTERVAL_SECONDS = 10;
+    static final List<Integer> STEPS = List.of(10, 20, 30);
+    /** Pods a fake node takes (kwok's nodes report room for 110). */
+    private static final int PODS_PER_NODE = 100;
+    private static final String GOOD = "2.0.0";
+
+    private ScaleBenchmark() {
+    }
+
+    /** What one N measured; seconds unless named otherwise. */
+    record Result(int rollouts, int namespaces, double bootstrapSeconds, double releaseWritesSeconds,
+            Percentiles stepLateness, Percentiles goodReleaseToPromoted, Percentiles badFirstTrafficToFailed,
+            Percentiles badReleaseToFailed, int promoted, int failed, int unfinished, Memory memory, double cpuSeconds,
+            Map<String, Double> apiRequestsPerSecondByVerb, double rampWritesPerRolloutPerStep,
+            double promqlQueriesPerSecond) {
+    }
+
+    record Percentiles(int count, double p50, double p99, double max) {
+
+        static Percentiles of(List<Double> values) {
+            if (values.isEmpty()) {
+                return new Percentiles(0, Double.NaN, Double.NaN, Double.NaN);
+            }
+            double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return new Percentiles(sorted.length, round(at(sorted, 0.5)), round(at(sorted, 0.99)),
+                    round(sorted[sorted.length - 1]));
+        }
+
+        /** The nearest-rank percentile. */
+        private static double at(double[] sorted, double q) {
+            return sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)];
+        }
+    }
+
+    /** MiB: RSS and heap before the release (mean of 10 s), at peak during it, and 30 s after it ended. */
+    record Memory(double rssSteady, double rssPeak, double rssIdleAfter, double heapSteady, double heapPeak,
+            double heapIdleAfter) {
+    }
+
+    public static void main(String[] args) {
+        Path root = Path.of(System.getProperty("ramp.root", ".")).toAbsolutePath().normalize();
+        List<Integer> sizes = args.length > 0 ? Arrays.stream(args[0].split(",")).map(Integer::valueOf).toList()
+                : List.of(100, 300, 1000);
+        Path out = args.length > 1 ? Path.of(args[1]) : root.resolve("docs/scale.json");
+        int code = 0;
+        try {
+            List<Result> results = new ArrayList<>();
+            for (int n : sizes) {
+                results.add(run(root, n));
+                write(root, out, results);
+            }
+        } catch (Exception e) {
+            System.err.println("[lab] scale benchmark failed: " + e);
+            e.printStackTrace();
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    private static Result run(Path root, int n) throws Exception {
+        // The lab's directory (e2e/lab.sh stops what its pids file names if this JVM dies), emptied for each N.
+        Path dir = root.resolve("e2e/.work/lab");
+        Mounts.unmountUnder(dir.getParent(), dir);
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(dir);
+        Lab.log("scale: " + n + " Rollouts, lab directory " + dir);
+        try (ControlPlane cluster = new ControlPlane(dir, Lab.binaries(root), ThreadLocalRandom.current().nextInt(20, 250))
+                .start()) {
+            KubernetesClient client = cluster.client();
+            GitServer.run(root, cluster.kubectl().toString(), "--kubeconfig", cluster.kubeconfig().toString(), "apply",
+                    "--server-side", "-f", root.resolve("crds").toString(), "-f", root.resolve("e2e/istio/crds.yaml").toString());
+            GitServer.run(root, cluster.kubectl().toString(), "--kubeconfig", cluster.kubeconfig().toString(), "wait",
+                    "--for=condition=Established", "--timeout=60s", "crd/rollouts.ramp.dev", "crd/virtualservices.networking.istio.io");
+            addNodes(client, 2 * n / PODS_PER_NODE + 1);
+            try (FleetTelemetry telemetry = new FleetTelemetry(client);
+                    Prometheus prometheus = new Prometheus(dir, "127.0.0.1", List.of(telemetry.target()));
+                    OperatorProcess operator = new OperatorProcess(dir, root, cluster.kubeconfig(), prometheus.address(),
+                            OperatorProcess.CHART_JVM).start();
+                    ProcessGauges gauges = new ProcessGauges(operator.pid(), operator.metricsAddress());
+                    ReleaseTimeline timeline = new ReleaseTimeline(client)) {
+                return measure(client, n, prometheus, gauges, timeline);
+            }
+        }
+    }
+
+    private static Result measure(KubernetesClient client, int n, Prometheus prometheus, ProcessGauges gauges,
+            ReleaseTimeline timeline) throws Exception {
+        int namespaces = (n + PER_NAMESPACE - 1) / PER_NAMESPACE;
+        long begin = System.nanoTime();
+        for (int ns = 0; ns < namespaces; ns++) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace(ns * PER_NAMESPACE)).endMetadata()
+                    .build()).serverSideApply();
+        }
+        parallel(n, i -> {
+            client.apps().deployments().inNamespace(namespace(i)).resource(deployment(name(i), "1.0.0")).serverSideApply();
+            client.resource(rollout(namespace(i), name(i))).serverSideApply();
+        });
+        Net.awaitEvery(n + " Rollouts Initialized", Duration.ofMinutes(20), Duration.ofSeconds(1),
+                () -> timeline.count("Initialized") == n);
+        double bootstrap = (System.nanoTime() - begin) / 1e9;
+        Lab.log("scale: %d Rollouts Initialized in %.1fs".formatted(n, bootstrap));
+        // Steady: what the operator holds with N Rollouts at rest, after 20 s of nothing to do.
+        Net.sleep(Duration.ofSeconds(20));
+        List<ProcessGauges.Sample> steady = gauges.since(gauges.secondsSinceStart() - 10);
+        Map<String, Double> apiBefore = apiRequests(client);
+        double promqlBefore = promqlQueries(prometheus);
+        double cpuBefore = gauges.now().cpuSeconds();
+        double releaseFrom = gauges.secondsSinceStart();
+
+        timeline.reset();
+        Map<Integer, Instant> released = new ConcurrentHashMap<>();
+        Instant releaseBegin = Instant.now();
+        parallel(n, i -> {
+            String version = i % 2 == 0 ? GOOD : FleetTelemetry.FAILING_TAG;
+            client.apps().deployments().inNamespace(namespace(i)).withName(name(i)).edit(d -> new DeploymentBuilder(d)
+                    .editSpec().editTemplate().editSpec().editFirstContainer().withImage("ramp.dev/demo:" + version)
+                    .endContainer().endSpec().endTemplate().endSpec().build());
+            released.put(i, Instant.now());
+        });
+        double writes = ReleaseTimeline.seconds(releaseBegin, Instant.now());
+        Lab.log("scale: %d targets changed in %.1fs (half good, half failing 30%%)".formatted(n, writes));
+        List<String> done = List.of("Succeeded", "Failed");
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(30));
+        while (timeline.count(done) < n && Instant.now().isBefore(deadline)) {
+            Net.sleep(Duration.ofSeconds(1));
+        }
+        Instant releaseEnd = Instant.now();
+        double window = ReleaseTimeline.seconds(releaseBegin, releaseEnd);
+        double cpu = gauges.now().cpuSeconds() - cpuBefore;
+        Map<String, Double> apiAfter = apiRequests(client);
+        double promqlAfter = promqlQueries(prometheus);
+        List<ProcessGauges.Sample> during = gauges.since(releaseFrom);
+        Net.sleep(Duration.ofSeconds(30));
+        ProcessGauges.Sample idle = gauges.now();
+
+        List<Double> lateness = new ArrayList<>();
+        List<Double> promotedAfter = new ArrayList<>();
+        List<Double> firstTrafficToFailed = new ArrayList<>();
+        List<Double> releaseToFailed = new ArrayList<>();
+        int promoted = 0;
+        int failed = 0;
+        for (int i = 0; i < n; i++) {
+            ReleaseTimeline.Release release = timeline.of(namespace(i), name(i));
+            Instant start = released.get(i);
+            if (i % 2 == 0) {
+                lateness.addAll(ReleaseTimeline.stepLateness(release, Duration.ofSeconds(INTERVAL_SECONDS)));
+                Instant succeeded = release.phases().get("Succeeded");
+                if (succeeded != null) {
+                    promoted++;
+                    promotedAfter.add(ReleaseTimeline.seconds(start, succeeded));
+                }
+            } else {
+                Instant failedAt = release.phases().get("Failed");
+                if (failedAt != null) {
+                    failed++;
+                    releaseToFailed.add(ReleaseTimeline.seconds(start, failedAt));
+                    Instant firstTraffic = release.steps().get(0);
+                    if (firstTraffic != null) {
+                        firstTrafficToFailed.add(ReleaseTimeline.seconds(firstTraffic, failedAt));
+                    }
+                }
+            }
+        }
+        Map<String, Double> perSecond = new LinkedHashMap<>();
+        apiAfter.forEach((key, after) -> {
+            double delta = after - apiBefore.getOrDefault(key, 0.0);
+            if (key.startsWith("verb:") && delta > 0) {
+                perSecond.put(key.substring("verb:".length()), round(delta / window));
+            }
+        });
+        double rampWrites = apiAfter.getOrDefault("ramp-writes", 0.0) - apiBefore.getOrDefault("ramp-writes", 0.0);
+        // Steps each release went through: three for a good one plus its promotion, one or two for a failing one.
+        int stepsTaken = n / 2 * (STEPS.size() + 1) + (n - n / 2) * 2;
+        Memory memory = new Memory(round(mean(steady, ProcessGauges.Sample::rssMiB)),
+                round(max(during, ProcessGauges.Sample::rssMiB)), round(idle.rssMiB()),
+                round(mean(steady, ProcessGauges.Sample::heapMiB)), round(max(during, ProcessGauges.Sample::heapMiB)),
+                round(idle.heapMiB()));
+        Result result = new Result(n, namespaces, round(bootstrap), round(writes), Percentiles.of(lateness),
+                Percentiles.of(promotedAfter), Percentiles.of(firstTrafficToFailed), Percentiles.of(releaseToFailed),
+                promoted, failed, n - promoted - failed, memory, round(cpu), perSecond,
+                round((rampWrites - n) / stepsTaken), round((promqlAfter - promqlBefore) / window));
+        Lab.log("scale: " + result);
+        return result;
+    }
+
+    /**
+     * The API server's request counters ({@code apiserver_request_total}) by verb (keys
+     * {@code verb:<VERB>}), and under {@code ramp-writes} the writes to what only Ramp writes or
+     * the benchmark's own target edits: Rollouts and their status, Services, VirtualServices,
+     * DestinationRules, and Deployments' specs (the Deployment controller writes only their status).
+     */
+    private static Map<String, Double> apiRequests(KubernetesClient client) {
+        Map<String, Double> counts = new LinkedHashMap<>();
+        for (String line : client.raw("/metrics").lines().filter(l -> l.startsWith("apiserver_request_total{")).toList()) {
+            String verb = label(line, "verb");
+            String resource = label(line, "resource");
+            String subresource = label(line, "subresource");
+            double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            counts.merge("verb:" + verb, value, Double::sum);
+            boolean write = List.of("POST", "PUT", "PATCH", "DELETE", "APPLY", "CREATE", "UPDATE").contains(verb);
+            boolean rampOwned = List.of("rollouts", "services", "virtualservices", "destinationrules").contains(resource)
+                    || "deployments".equals(resource) && subresource.isEmpty();
+            if (write && rampOwned) {
+                counts.merge("ramp-writes", value, Double::sum);
+            }
+        }
+        return counts;
+    }
+
+    private static String label(String line, String name) {
+        int at = line.indexOf(name + "=\"");
+        if (at < 0) {
+            return "";
+        }
+        int from = at + name.length() + 2;
+        return line.substring(from, line.indexOf('"', from));
+    }
+
+    /** Instant and range queries Prometheus has answered so far. */
+    private static double promqlQueries(Prometheus prometheus) throws IOException, InterruptedException {
+        return prometheus.selfMetrics().lines().filter(l -> l.startsWith("prometheus_http_requests_total{"))
+                .filter(l -> l.contains("handler=\"/api/v1/query\"") || l.contains("handler=\"/api/v1/query_range\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /** Runs {@code work} for 0..n-1 on 8 threads (the API server's writes are the bottleneck, not the client). */
+    private static void parallel(int n, IntConsumer work) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Throwable> failures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            pool.execute(() -> {
+                try {
+                    work.accept(index);
+                } catch (RuntimeException e) {
+                    synchronized (failures) {
+                        failures.add(e);
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        if (!pool.awaitTermination(10, TimeUnit.MINUTES) || !failures.isEmpty()) {
+            throw new IllegalStateException(failures.size() + " of " + n + " writes failed"
+                    + (failures.isEmpty() ? " (timed out)" : ": " + failures.get(0)), failures.isEmpty() ? null : failures.get(0));
+        }
+    }
+
+    /** Fake nodes beside the lab's own, kwok-managed, so that the scheduler finds room for 2N Pods. */
+    private static void addNodes(KubernetesClient client, int count) {
+        for (int i = 1; i < count; i++) {
+            String name = "scale-node-" + i;
+            client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
+                    .addToAnnotations("kwok.x-k8s.io/node", "fake").addToLabels("kubernetes.io/hostname", name)
+                    .addToLabels("type", "kwok").endMetadata().build()).serverSideApply();
+        }
+    }
+
+    static String namespace(int i) {
+        return "scale-" + (i / PER_NAMESPACE);
+    }
+
+    static String name(int i) {
+        return "app-" + i;
+    }
+
+    private static io.fabric8.kubernetes.api.model.apps.Deployment deployment(String name, String version) {
+        return new DeploymentBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", name).endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage("ramp.dev/demo:" + version)
+                .addNewPort().withContainerPort(9898).endPort().endContainer().endSpec().endTemplate().endSpec().build();
+    }
+
+    private static String rollout(String namespace, String name) {
+        return """
+                apiVersion: ramp.dev/v1alpha1
+                kind: Rollout
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  targetRef: {apiVersion: apps/v1, kind: Deployment, name: %s}
+                  strategy: Canary
+                  service: {port: 9898}
+                  analysis:
+                    interval: %ds
+                    threshold: 2
+                    stepWeights: %s
+                    metrics:
+                      - name: request-success-rate
+                        thresholdRange: {min: 99}
+                """.formatted(name, namespace, name, INTERVAL_SECONDS, STEPS);
+    }
+
+    /** e.g. {@code PUT 32.3, POST 13.8, PATCH 5.2}: the busiest first. */
+    private static String verbs(Map<String, Double> perSecond) {
+        return perSecond.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    private static double mean(List<ProcessGauges.Sample> samples, java.util.function.ToDoubleFunction<ProcessGauges.Sample> f) {
+        return samples.stream().mapToDouble(f).average().orElse(Double.NaN);
+    }
+
+    private static double max(List<ProcessGauges.Sample> samples, java.util.function.ToDoubleFunction<ProcessGauges.Sample> f) {
+        return samples.stream().mapToDouble(f).max().orElse(Double.NaN);
+    }
+
+    static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    private static void write(Path root, Path out, List<Result> results) throws IOException {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Instant now = Instant.now();
+        Map<String, Object> tree = new LinkedHashMap<>();
+        tree.put("generated", now.atOffset(ZoneOffset.UTC).withNano(0).toString());
+        tree.put("machine", json.readTree(Benchmark.machine()));
+        tree.put("settings", Map.of("jvm", OperatorProcess.CHART_JVM, "replicas", 1, "rolloutsPerNamespace", PER_NAMESPACE,
+                "interval", INTERVAL_SECONDS + "s", "threshold", 2, "stepWeights", STEPS,
+                "metrics", List.of("request-success-rate"), "canaryRequestsPerSecond", FleetTelemetry.RATE,
+                "prometheusScrapeInterval", "1s", "nodes", "kwok (fake)"));
+        tree.put("runs", results);
+        json.writeValue(out.toFile(), tree);
+        Lab.log("written to " + out);
+        Path doc = root.resolve("docs/scale.md");
+        if (out.toAbsolutePath().normalize().equals(root.resolve("docs/scale.json").toAbsolutePath().normalize())
+                && Files.isRegularFile(doc)) {
+            StringBuilder table = new StringBuilder("""
+                    | Rollouts | step lateness p50 / p99 / max | good: change → promoted p50 / p99 | failing: first traffic → Failed p50 / p99 | finished | RSS steady / peak / idle after (MiB) | heap steady / peak (MiB) | CPU s | API requests/s by verb | Ramp's writes per Rollout per step | PromQL queries/s |
+                    |---|---|---|---|---|---|---|---|---|---|---|
+                    """);
+            for (Result r : results) {
+                table.append("| %d | %s / %s / %s s | %s / %s s | %s / %s s | %d promoted, %d failed, %d not | %s / %s / %s | %s / %s | %s | %s | %s | %s |\n"
+                        .formatted(r.rollouts(), r.stepLateness().p50(), r.stepLateness().p99(), r.stepLateness().max(),
+                                r.goodReleaseToPromoted().p50(), r.goodReleaseToPromoted().p99(),
+                                r.badFirstTrafficToFailed().p50(), r.badFirstTrafficToFailed().p99(), r.promoted(),
+                                r.failed(), r.unfinished(), r.memory().rssSteady(), r.memory().rssPeak(),
+                                r.memory().rssIdleAfter(), r.memory().heapSteady(), r.memory().heapPeak(), r.cpuSeconds(),
+                                verbs(r.apiRequestsPerSecondByVerb()), r.rampWritesPerRolloutPerStep(),
+                                r.promqlQueriesPerSecond()));
+            }
+            DocsTable.write(doc, "scale", "Run " + now.atOffset(ZoneOffset.UTC).withNano(0) + " on " + Benchmark.machineLine()
+                    + "; the operator's JVM: " + String.join(" ", OperatorProcess.CHART_JVM) + ".\n\n" + table);
+        }
+    }
+}
