@@ -4,6 +4,8 @@
 // LATENCY_MS come from the pod template, so a release in Git is what changes them.
 // A request with ?cpu_ms=N (at most maxCPU) first keeps a CPU busy for N ms: the load that
 // makes the lab's HorizontalPodAutoscalers scale on CPU utilisation (docs/lab.md, "metrics-server").
+// GET /metrics: the requests it answered, by status code, as a Prometheus counter (metrics.go): the
+// app's own telemetry, which a canary without a mesh is judged on (docs/no-mesh.md).
 package main
 
 import (
@@ -35,7 +37,9 @@ func main() {
 	}
 	addr := ":" + env("PORT", "9898")
 
+	requests := newCounter("http_requests_total", "Requests answered by the demo's handler, by status code.", "code")
 	mux := http.NewServeMux()
+	mux.Handle("/metrics", requests)
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})
@@ -43,6 +47,7 @@ func main() {
 		if v := r.URL.Query().Get("cpu_ms"); v != "" {
 			ms, err := strconv.Atoi(v)
 			if err != nil || ms < 0 {
+				requests.inc(strconv.Itoa(http.StatusBadRequest))
 				http.Error(w, "cpu_ms: a whole number of milliseconds", http.StatusBadRequest)
 				return
 			}
@@ -57,6 +62,7 @@ func main() {
 		if rand.Float64() < errorRate {
 			status = http.StatusInternalServerError
 		}
+		requests.inc(strconv.Itoa(status))
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Version", version)
 		w.WriteHeader(status)

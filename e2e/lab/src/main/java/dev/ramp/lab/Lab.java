@@ -74,8 +74,9 @@ public final class Lab implements AutoCloseable {
     static final List<String> DEMO_VERSIONS = List.of("1.0.0", "2.0.0", "3.0.0", "4.0.0");
 
     static {
-        // The load generator names the service it calls in the Host header, as a mesh client does.
-        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
+        // The load generator names the service it calls in the Host header, as a mesh client does;
+        // without a mesh it closes each connection after its request (LabApp.DataPlane.NONE).
+        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host,connection");
     }
 
     private final Path root;
@@ -238,8 +239,13 @@ public final class Lab implements AutoCloseable {
         }
         // In the cluster lab the operator is a Pod: what it calls listens on the node's address.
         String host = mode == Mode.CLUSTER ? LabNamespace.GATEWAY : "127.0.0.1";
-        prometheus = track(new Prometheus(dir, host, scraped));
-        log("Prometheus at " + prometheus.address() + ", scraping every 1s: " + String.join(", ", scraped));
+        prometheus = track(new Prometheus(dir, host, scraped, mode == Mode.CLUSTER));
+        if (mode == Mode.CLUSTER) {
+            // Pods that export their own metrics (prometheus.io/scrape): an app without a mesh.
+            track(new PodTargets(client(), prometheus.podTargets()));
+        }
+        log("Prometheus at " + prometheus.address() + ", scraping every 1s: " + String.join(", ", scraped)
+                + (mode == Mode.CLUSTER ? ", and Pods annotated prometheus.io/scrape" : ""));
         git = track(new GitServer(dir, host, HexFormat.of().formatHex(new SecureRandom().generateSeed(12))));
         log("Git server (git http-backend, basic auth) at " + git.url("<namespace>").replace("<namespace>.git", ""));
         if (mode == Mode.CLUSTER) {

@@ -44,7 +44,13 @@ public final class LabApp implements AutoCloseable {
          * Traefik ({@link TraefikGateway}), an HTTPRoute on the lab's Gateway: {@code provider:
          * GatewayAPI}. Cluster lab only.
          */
-        GATEWAY_API
+        GATEWAY_API,
+        /**
+         * No router: users call the Service {@code podinfo}'s ClusterIP, kube-proxy spreads their
+         * connections over the pods it selects, and the canary's share is its share of the pods
+         * ({@code provider: None}, docs/no-mesh.md); judged on the demo's own metrics. Cluster lab only.
+         */
+        NONE
     }
 
     private static final String WEBHOOK_KEY = "lab-webhook-key";
@@ -100,8 +106,13 @@ public final class LabApp implements AutoCloseable {
             throw new IllegalStateException("the Gateway API's data plane, Traefik, runs only in the cluster lab (this one is "
                     + lab.mode() + ")");
         }
+        if (plane == DataPlane.NONE && lab.mode() != Lab.Mode.CLUSTER) {
+            throw new IllegalStateException("a canary without a mesh needs kube-proxy, which runs only in the cluster lab"
+                    + " (this one is " + lab.mode() + ")");
+        }
         this.dataPlane = plane;
-        write("metric-template.yaml", Manifests.metricTemplate(plane == DataPlane.GATEWAY_API));
+        write("metric-template.yaml", plane == DataPlane.NONE ? Manifests.noMeshMetricTemplates()
+                : Manifests.metricTemplate(plane == DataPlane.GATEWAY_API));
         return write("rollout.yaml", rollout("Canary", ""));
     }
 
@@ -111,7 +122,11 @@ public final class LabApp implements AutoCloseable {
 
     private String rollout(String strategy, String analysisExtra) {
         String rollout = Manifests.rollout(analysis, progressDeadlineSeconds, strategy, analysisExtra, service != null ? service
-                : dataPlane == DataPlane.GATEWAY_API ? Manifests.gatewayService(namespace) : Manifests.MESH_SERVICE);
+                : switch (dataPlane) {
+                    case MESH -> Manifests.MESH_SERVICE;
+                    case GATEWAY_API -> Manifests.gatewayService(namespace);
+                    case NONE -> Manifests.NO_MESH_SERVICE;
+                }, dataPlane == DataPlane.NONE);
         return autoscalerRef == null ? rollout : Manifests.withSpecLines(rollout, autoscalerRef);
     }
 
@@ -150,9 +165,30 @@ public final class LabApp implements AutoCloseable {
         return this;
     }
 
-    /** Where the app's users send their requests: the mesh stand-in, or Traefik's Service. */
+    /** Where the app's users send their requests: the mesh stand-in, Traefik's Service, or the app's own Service. */
     private String usersAddress() {
-        return dataPlane == DataPlane.GATEWAY_API ? lab.gatewayAddress() : lab.proxyAddress();
+        return switch (dataPlane) {
+            case MESH -> lab.proxyAddress();
+            case GATEWAY_API -> lab.gatewayAddress();
+            case NONE -> lab.client().services().inNamespace(namespace).withName("podinfo").get().getSpec().getClusterIP()
+                    + ":9898";
+        };
+    }
+
+    /**
+     * What every user request carries besides the Host: without a mesh, {@code Connection: close}.
+     * kube-proxy chooses a pod per connection, and the load generator is one client, whose pooled
+     * connections would each stay on the pod they first reached; a new connection per request is
+     * many users' worth of connections, each placed anew among the pods the Service selects now.
+     */
+    private Map<String, String> usersHeaders() {
+        return dataPlane == DataPlane.NONE ? Map.of("Connection", "close") : Map.of();
+    }
+
+    /** The demo Deployment as this app's data plane needs it. */
+    String deployment(String version, double errorRate) {
+        return dataPlane == DataPlane.NONE ? Manifests.noMeshDeployment(version, errorRate, 20)
+                : Manifests.deployment(version, errorRate, 20);
     }
 
     public String namespace() {
@@ -186,10 +222,16 @@ public final class LabApp implements AutoCloseable {
 
     /**
      * Commits version 1 and the Rollout, creates the GitSource and waits until Ramp has synced it
-     * and initialised the Rollout; then users start sending {@code perSecond} requests a second.
+     * and initialised the Rollout; then users start sending {@code perSecond} requests a second,
+     * until the app is closed.
      */
     public LabApp bootstrap(String version, int perSecond) throws Exception {
-        write("deployment.yaml", Manifests.deployment(version, 0, 20));
+        return bootstrap(version, perSecond, Integer.MAX_VALUE);
+    }
+
+    /** The same, users stopping by themselves after {@code requests} requests. */
+    public LabApp bootstrap(String version, int perSecond, int requests) throws Exception {
+        write("deployment.yaml", deployment(version, 0));
         commitAndPush("podinfo " + version);
         GenericKubernetesResource source = new GenericKubernetesResource();
         source.setApiVersion("ramp.dev/v1alpha1");
@@ -203,12 +245,16 @@ public final class LabApp implements AutoCloseable {
         lab.client().resource(source).serverSideApply();
         Net.await("Rollout " + namespace + "/podinfo Initialized", Duration.ofSeconds(120),
                 () -> "Initialized".equals(rollout().phase()));
-        load = new LoadGenerator(usersAddress(), "podinfo", namespace, perSecond);
+        load = new LoadGenerator(usersAddress(), "podinfo", namespace, perSecond, usersHeaders(), requests);
         // Checks need the primary's telemetry in Prometheus before any release starts.
-        String primaryRequests = dataPlane == DataPlane.GATEWAY_API
-                ? "traefik_service_requests_total{service=~\"" + TraefikGateway.serviceLabel(namespace, "podinfo-primary") + "\"}"
-                : "istio_requests_total{destination_workload_namespace=\"" + namespace
-                        + "\",destination_workload=\"podinfo-primary\"}";
+        String primaryRequests = switch (dataPlane) {
+            case GATEWAY_API -> "traefik_service_requests_total{service=~\""
+                    + TraefikGateway.serviceLabel(namespace, "podinfo-primary") + "\"}";
+            case MESH -> "istio_requests_total{destination_workload_namespace=\"" + namespace
+                    + "\",destination_workload=\"podinfo-primary\"}";
+            // The demo's own counter, labelled with its Pod's labels by the lab's pod scrape job.
+            case NONE -> "http_requests_total{namespace=\"" + namespace + "\",app=\"podinfo-primary\"}";
+        };
         Net.await("the demo's telemetry in Prometheus", Duration.ofSeconds(120),
                 () -> lab.prometheus().query("sum(rate(" + primaryRequests + "[5s]))") != null);
         return this;
@@ -225,7 +271,7 @@ public final class LabApp implements AutoCloseable {
      * releases at one instant.
      */
     public Pushed push(String version, double errorRate) throws Exception {
-        write("deployment.yaml", Manifests.deployment(version, errorRate, 20));
+        write("deployment.yaml", deployment(version, errorRate));
         return new Pushed(version, commitAndPush("podinfo " + version + (errorRate > 0 ? " (fails "
                 + Math.round(errorRate * 100) + "% of requests)" : "")));
     }
@@ -380,9 +426,22 @@ public final class LabApp implements AutoCloseable {
         return accepted;
     }
 
-    /** The canary's weight in the route of the app's data plane: VirtualService or HTTPRoutes. */
+    /** The selector of the Service {@code podinfo}, which without a mesh is the router (docs/no-mesh.md). */
+    public Map<String, String> serviceSelector() {
+        var svc = lab.client().services().inNamespace(namespace).withName("podinfo").get();
+        return svc == null ? Map.of() : svc.getSpec().getSelector();
+    }
+
+    /**
+     * The canary's weight in the route of the app's data plane: VirtualService or HTTPRoutes; without
+     * a mesh, its share of the pods (status) while the Service selects the canary's pods, else 0.
+     */
     public int routedCanaryWeight() {
-        return dataPlane == DataPlane.GATEWAY_API ? httpRouteCanaryWeight() : virtualServiceCanaryWeight();
+        return switch (dataPlane) {
+            case MESH -> virtualServiceCanaryWeight();
+            case GATEWAY_API -> httpRouteCanaryWeight();
+            case NONE -> serviceSelector().containsKey("ramp.dev/service") ? rollout().canaryWeight() : 0;
+        };
     }
 
     /** {@code git log --oneline} of the app's repository on the Git server. */
@@ -410,7 +469,9 @@ public final class LabApp implements AutoCloseable {
 
     /** More users, sending these headers with every request (e.g. an A/B test's cohort). */
     public LoadGenerator extraLoad(int perSecond, Map<String, String> headers) {
-        LoadGenerator extra = new LoadGenerator(usersAddress(), "podinfo", namespace, perSecond, headers);
+        Map<String, String> all = new java.util.HashMap<>(usersHeaders());
+        all.putAll(headers);
+        LoadGenerator extra = new LoadGenerator(usersAddress(), "podinfo", namespace, perSecond, all);
         extraLoads.add(extra);
         return extra;
     }

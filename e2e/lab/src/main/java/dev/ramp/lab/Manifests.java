@@ -28,6 +28,15 @@ public final class Manifests {
         }
 
         String yaml() {
+            return yaml(false);
+        }
+
+        /**
+         * With {@code ownMetrics}, the app's own metrics instead of the mesh's: the minimum sample
+         * from {@link #REQUESTS} and the check on {@link #SUCCESS_RATE}, the built-in metrics
+         * having no telemetry to read without a mesh (docs/no-mesh.md, "Metrics").
+         */
+        String yaml(boolean ownMetrics) {
             StringBuilder out = new StringBuilder("  analysis:\n");
             if (interval != null) {
                 out.append("    interval: ").append(interval).append('\n');
@@ -43,6 +52,15 @@ public final class Manifests {
                 out.append("    minRequests: ").append(minRequests).append('\n');
             }
             String window = metricInterval == null ? "" : "\n        interval: " + metricInterval;
+            if (ownMetrics) {
+                return out.append("""
+                            requestsTemplateRef: {name: %1$s}
+                            metrics:
+                              - name: %2$s
+                                templateRef: {name: %2$s}
+                                thresholdRange: {min: 99}%3$s
+                        """.formatted(REQUESTS, SUCCESS_RATE, window)).toString();
+            }
             out.append("""
                         metrics:
                           - name: request-success-rate
@@ -96,6 +114,83 @@ public final class Manifests {
                 """.formatted(version, errorRate, latencyMs);
     }
 
+    /**
+     * The demo Deployment for a canary without a mesh: 4 replicas of {@code version} whose rolling
+     * update allows 2 pods more ({@code maxSurge: 50%}, so the canary's 2 pods at most, as in
+     * docs/examples/no-mesh.yaml), exporting their own metrics to the lab's Prometheus
+     * ({@code prometheus.io/scrape}, {@link Prometheus#POD_JOB}), Ready once they answer: kube-proxy
+     * sends users to Ready pods, with no proxy in between to retry.
+     */
+    public static String noMeshDeployment(String version, double errorRate, int latencyMs) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: podinfo
+                spec:
+                  replicas: 4
+                  strategy:
+                    type: RollingUpdate
+                    rollingUpdate: {maxSurge: 50%%}
+                  selector:
+                    matchLabels: {app: podinfo}
+                  template:
+                    metadata:
+                      labels: {app: podinfo}
+                      annotations: {prometheus.io/scrape: "true", prometheus.io/port: "9898"}
+                    spec:
+                      containers:
+                        - name: podinfo
+                          image: ramp.dev/demo:%s
+                          ports: [{containerPort: 9898}]
+                          env:
+                            - {name: ERROR_RATE, value: "%s"}
+                            - {name: LATENCY_MS, value: "%d"}
+                          readinessProbe:
+                            httpGet: {path: /healthz, port: 9898}
+                            periodSeconds: 1
+                          resources:
+                            requests: {cpu: 20m, memory: 16Mi}
+                """.formatted(version, errorRate, latencyMs);
+    }
+
+    /** The Rollout's {@code spec.service} without a mesh: users call the Service {@code podinfo}'s ClusterIP. */
+    public static final String NO_MESH_SERVICE = "{port: 9898, provider: None}";
+
+    /** The MetricTemplate counting the canary's requests, the minimum sample without a mesh. */
+    static final String REQUESTS = "requests";
+    /** The MetricTemplate of the canary's percent of requests not answered 5xx, without a mesh. */
+    static final String SUCCESS_RATE = "success-rate";
+
+    /**
+     * The two MetricTemplates of a canary without a mesh, on the demo's own counter
+     * {@code http_requests_total{code}} with its Pod's labels (docs/examples/no-mesh.yaml's queries):
+     * {@link #REQUESTS} and {@link #SUCCESS_RATE}.
+     */
+    public static String noMeshMetricTemplates() {
+        String selector = "namespace=\"{{ namespace }}\",ramp_dev_revision=\"{{ revision }}\"";
+        return """
+                apiVersion: ramp.dev/v1alpha1
+                kind: MetricTemplate
+                metadata:
+                  name: %1$s
+                spec:
+                  provider: {type: prometheus}
+                  query: |
+                    sum(increase(http_requests_total{%3$s}[{{ interval }}]))
+                ---
+                apiVersion: ramp.dev/v1alpha1
+                kind: MetricTemplate
+                metadata:
+                  name: %2$s
+                spec:
+                  provider: {type: prometheus}
+                  query: |
+                    100 * sum(increase(http_requests_total{%3$s,code!~"5.."}[{{ interval }}]))
+                      / sum(increase(http_requests_total{%3$s}[{{ interval }}]))
+                """.formatted(REQUESTS, SUCCESS_RATE, selector);
+    }
+
     /** The Rollout's {@code spec.service} for the mesh (Istio, the default provider). */
     public static final String MESH_SERVICE = "{port: 9898}";
 
@@ -111,6 +206,12 @@ public final class Manifests {
     /** The same, routed as {@code service} says ({@link #MESH_SERVICE} or {@link #gatewayService}). */
     public static String rollout(Analysis analysis, int progressDeadlineSeconds, String strategy, String analysisExtra,
             String service) {
+        return rollout(analysis, progressDeadlineSeconds, strategy, analysisExtra, service, false);
+    }
+
+    /** The same, judged on the app's own metrics with {@code ownMetrics} ({@link Analysis#yaml(boolean)}). */
+    public static String rollout(Analysis analysis, int progressDeadlineSeconds, String strategy, String analysisExtra,
+            String service, boolean ownMetrics) {
         return """
                 apiVersion: ramp.dev/v1alpha1
                 kind: Rollout
@@ -122,7 +223,7 @@ public final class Manifests {
                   progressDeadlineSeconds: %d
                   service: %s
                   gitRevert: {enabled: true, sourceRef: {name: apps}, mode: Push}
-                """.formatted(strategy, progressDeadlineSeconds, service) + analysis.yaml() + analysisExtra;
+                """.formatted(strategy, progressDeadlineSeconds, service) + analysis.yaml(ownMetrics) + analysisExtra;
     }
 
     /** {@code rollout} with {@code lines} (two spaces deep, newline-terminated) first in its spec. */
