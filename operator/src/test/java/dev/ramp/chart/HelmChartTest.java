@@ -275,6 +275,8 @@ class HelmChartTest {
         assertThat(defaultRequests).containsEntry("cpu", new Quantity("100m")).containsEntry("memory", new Quantity("256Mi"));
         assertThat(render(Map.of()).operator(RELEASE).getResources().getLimits())
                 .containsExactly(Map.entry("memory", new Quantity("512Mi")));
+        // What is resident outside the JVM's accounting stays bounded under the limit (docs/install.md, "Memory").
+        assertThat(render(Map.of()).env(RELEASE, "MALLOC_ARENA_MAX")).isEqualTo("2");
 
         var resources = render(Map.of("resources.requests.cpu", "250m", "resources.limits.memory", "1Gi"))
                 .operator(RELEASE).getResources();

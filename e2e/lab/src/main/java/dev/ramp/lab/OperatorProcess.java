@@ -5,8 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Ramp as users run it: the packaged operator ({@code operator/target/quarkus-app/quarkus-run.jar})
@@ -18,11 +21,28 @@ final class OperatorProcess implements AutoCloseable {
     private final Path dir;
     private final Path jar;
     private final Map<String, String> env;
+    /** The chart's memory limit, which {@code -XX:MaxRAM} stands in for outside a container. */
+    static final String CHART_MEMORY_LIMIT = "512m";
+
     /**
-     * The JVM as the chart runs it in its container (memory limit 512Mi, the image's
-     * {@code -XX:MaxRAMPercentage=75}): outside a container, {@code MaxRAM} stands in for the limit.
+     * The JVM as the chart runs it in its container: the image's options (operator/pom.xml's
+     * {@code quarkus.jib.jvm-additional-arguments}, read from there so the two cannot differ) with
+     * {@code -XX:MaxRAM} for the container's limit, and the chart's {@code MALLOC_ARENA_MAX}
+     * ({@link #CHART_ENV}).
      */
-    static final List<String> CHART_JVM = List.of("-XX:MaxRAM=512m", "-XX:MaxRAMPercentage=75");
+    static List<String> chartJvm(Path root) throws IOException {
+        Matcher m = Pattern.compile("<quarkus\\.jib\\.jvm-additional-arguments>([^<]+)<")
+                .matcher(Files.readString(root.resolve("operator/pom.xml")));
+        if (!m.find()) {
+            throw new IllegalStateException("operator/pom.xml has no quarkus.jib.jvm-additional-arguments");
+        }
+        List<String> options = new ArrayList<>(List.of("-XX:MaxRAM=" + CHART_MEMORY_LIMIT));
+        options.addAll(List.of(m.group(1).strip().split(",")));
+        return options;
+    }
+
+    /** What the chart's Deployment sets in the container's environment besides Ramp's own settings. */
+    static final Map<String, String> CHART_ENV = Map.of("MALLOC_ARENA_MAX", "2");
     private final int httpPort = Net.freePort();
     private final int managementPort = Net.freePort();
     private ChildProcess process;
@@ -31,25 +51,31 @@ final class OperatorProcess implements AutoCloseable {
     private final List<String> jvmOptions;
 
     OperatorProcess(Path dir, Path root, Path kubeconfig, String prometheus) {
-        this(dir, root, kubeconfig, prometheus, List.of("-Xmx384m", "-XX:+UseSerialGC"));
+        this(dir, root, kubeconfig, prometheus, List.of("-Xmx384m", "-XX:+UseSerialGC"), Map.of());
     }
 
-    /** With the JVM sized by {@code jvmOptions} (e.g. as the chart sizes it: {@link #CHART_JVM}). */
-    OperatorProcess(Path dir, Path root, Path kubeconfig, String prometheus, List<String> jvmOptions) {
+    /**
+     * With the JVM sized by {@code jvmOptions} and {@code moreEnv} in its environment (e.g. as the
+     * chart runs it: {@link #chartJvm}, {@link #CHART_ENV}).
+     */
+    OperatorProcess(Path dir, Path root, Path kubeconfig, String prometheus, List<String> jvmOptions,
+            Map<String, String> moreEnv) {
         this.jvmOptions = List.copyOf(jvmOptions);
         this.dir = dir;
         this.jar = root.resolve("operator/target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " not found: build it with ./mvnw -B -DskipTests package");
         }
-        this.env = Map.of("KUBECONFIG", kubeconfig.toString(), "RAMP_PROMETHEUS_ADDRESS", prometheus,
+        Map<String, String> env = new HashMap<>(moreEnv);
+        env.putAll(Map.of("KUBECONFIG", kubeconfig.toString(), "RAMP_PROMETHEUS_ADDRESS", prometheus,
                 "QUARKUS_PROFILE", "single",
                 "QUARKUS_HTTP_PORT", String.valueOf(httpPort), "QUARKUS_HTTP_HOST", "127.0.0.1",
                 "QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort), "QUARKUS_MANAGEMENT_HOST", "127.0.0.1",
                 "RAMP_GIT_CACHE_DIR", dir.resolve("operator-git-cache").toString(),
                 // On kwok the lab's Git server (a GitSource's URL, a tenant's) listens on loopback,
                 // which tenant URLs may not reach by default: the platform team's allow list says so.
-                "RAMP_EGRESS_IN_CLUSTER_ALLOW", "127.0.0.0/8");
+                "RAMP_EGRESS_IN_CLUSTER_ALLOW", "127.0.0.0/8"));
+        this.env = Map.copyOf(env);
     }
 
     OperatorProcess start() throws IOException {

@@ -51,7 +51,8 @@ public final class ScaleBenchmark {
     record Result(int rollouts, int namespaces, double bootstrapSeconds, double releaseWritesSeconds,
             Percentiles stepLateness, Percentiles goodReleaseToPromoted, Percentiles badFirstTrafficToFailed,
             Percentiles badReleaseToFailed, int promoted, int failed, int unfinished, Memory memory, double cpuSeconds,
-            Map<String, Double> apiRequestsPerSecondByVerb, double rampWritesPerRolloutPerStep,
+            Map<String, Double> apiRequestsPerSecondByVerb, Map<String, Double> writesPerSecondByResource,
+            double rampWritesPerRolloutPerStep,
             double promqlQueriesPerSecond) {
     }
 
@@ -119,7 +120,7 @@ public final class ScaleBenchmark {
             try (FleetTelemetry telemetry = new FleetTelemetry(client);
                     Prometheus prometheus = new Prometheus(dir, "127.0.0.1", List.of(telemetry.target()));
                     OperatorProcess operator = new OperatorProcess(dir, root, cluster.kubeconfig(), prometheus.address(),
-                            OperatorProcess.CHART_JVM).start();
+                            jvm(root), OperatorProcess.CHART_ENV).start();
                     ProcessGauges gauges = new ProcessGauges(operator.pid(), operator.metricsAddress());
                     ReleaseTimeline timeline = new ReleaseTimeline(client)) {
                 return measure(client, n, prometheus, gauges, timeline);
@@ -212,6 +213,13 @@ public final class ScaleBenchmark {
                 perSecond.put(key.substring("verb:".length()), round(delta / window));
             }
         });
+        Map<String, Double> writesPerSecond = new LinkedHashMap<>();
+        apiAfter.forEach((key, after) -> {
+            double delta = after - apiBefore.getOrDefault(key, 0.0);
+            if (key.startsWith("write:") && delta / window >= 0.05) {
+                writesPerSecond.put(key.substring("write:".length()), round(delta / window));
+            }
+        });
         double rampWrites = apiAfter.getOrDefault("ramp-writes", 0.0) - apiBefore.getOrDefault("ramp-writes", 0.0);
         // Steps each release went through: three for a good one plus its promotion, one or two for a failing one.
         int stepsTaken = n / 2 * (STEPS.size() + 1) + (n - n / 2) * 2;
@@ -221,7 +229,7 @@ public final class ScaleBenchmark {
                 round(idle.heapMiB()));
         Result result = new Result(n, namespaces, round(bootstrap), round(writes), Percentiles.of(lateness),
                 Percentiles.of(promotedAfter), Percentiles.of(firstTrafficToFailed), Percentiles.of(releaseToFailed),
-                promoted, failed, n - promoted - failed, memory, round(cpu), perSecond,
+                promoted, failed, n - promoted - failed, memory, round(cpu), perSecond, writesPerSecond,
                 round((rampWrites - n) / stepsTaken), round((promqlAfter - promqlBefore) / window));
         Lab.log("scale: " + result);
         return result;
@@ -246,6 +254,10 @@ public final class ScaleBenchmark {
                     || "deployments".equals(resource) && subresource.isEmpty();
             if (write && rampOwned) {
                 counts.merge("ramp-writes", value, Double::sum);
+            }
+            if (write) {
+                counts.merge("write:" + verb + " " + resource + (subresource.isEmpty() ? "" : "/" + subresource), value,
+                        Double::sum);
             }
         }
         return counts;
@@ -298,6 +310,16 @@ public final class ScaleBenchmark {
                     .addToAnnotations("kwok.x-k8s.io/node", "fake").addToLabels("kubernetes.io/hostname", name)
                     .addToLabels("type", "kwok").endMetadata().build()).serverSideApply();
         }
+    }
+
+    /**
+     * The operator's JVM options: the chart's ({@link OperatorProcess#chartJvm}), or to try others
+     * (e.g. with {@code -XX:NativeMemoryTracking=summary}) the environment variable
+     * {@code RAMP_SCALE_JVM}, space-separated; the JSON and the table say which ran.
+     */
+    static List<String> jvm(Path root) throws IOException {
+        String options = System.getenv().getOrDefault("RAMP_SCALE_JVM", "").strip();
+        return options.isEmpty() ? OperatorProcess.chartJvm(root) : List.of(options.split("\\s+"));
     }
 
     static String namespace(int i) {
@@ -359,10 +381,19 @@ public final class ScaleBenchmark {
         Map<String, Object> tree = new LinkedHashMap<>();
         tree.put("generated", now.atOffset(ZoneOffset.UTC).withNano(0).toString());
         tree.put("machine", json.readTree(Benchmark.machine()));
-        tree.put("settings", Map.of("jvm", OperatorProcess.CHART_JVM, "replicas", 1, "rolloutsPerNamespace", PER_NAMESPACE,
-                "interval", INTERVAL_SECONDS + "s", "threshold", 2, "stepWeights", STEPS,
-                "metrics", List.of("request-success-rate"), "canaryRequestsPerSecond", FleetTelemetry.RATE,
-                "prometheusScrapeInterval", "1s", "nodes", "kwok (fake)"));
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("jvm", jvm(root));
+        settings.put("env", OperatorProcess.CHART_ENV);
+        settings.put("replicas", 1);
+        settings.put("rolloutsPerNamespace", PER_NAMESPACE);
+        settings.put("interval", INTERVAL_SECONDS + "s");
+        settings.put("threshold", 2);
+        settings.put("stepWeights", STEPS);
+        settings.put("metrics", List.of("request-success-rate"));
+        settings.put("canaryRequestsPerSecond", FleetTelemetry.RATE);
+        settings.put("prometheusScrapeInterval", "1s");
+        settings.put("nodes", "kwok (fake)");
+        tree.put("settings", settings);
         tree.put("runs", results);
         json.writeValue(out.toFile(), tree);
         Lab.log("written to " + out);
@@ -384,7 +415,7 @@ public final class ScaleBenchmark {
                                 r.promqlQueriesPerSecond()));
             }
             DocsTable.write(doc, "scale", "Run " + now.atOffset(ZoneOffset.UTC).withNano(0) + " on " + Benchmark.machineLine()
-                    + "; the operator's JVM: " + String.join(" ", OperatorProcess.CHART_JVM) + ".\n\n" + table);
+                    + "; the operator's JVM: " + String.join(" ", jvm(root)) + ".\n\n" + table);
         }
     }
 }
