@@ -2,6 +2,8 @@ package dev.ramp.analysis;
 
 import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.CanaryEvidence;
+import dev.ramp.api.JudgeSpec;
+import dev.ramp.api.MetricComparison;
 import dev.ramp.api.MetricCheck;
 import dev.ramp.api.MetricTemplate;
 import dev.ramp.api.ObjectRef;
@@ -31,7 +33,10 @@ import java.util.OptionalDouble;
  * metric's query (built in on the Rollout's data plane, {@link BuiltinQueries}, or a MetricTemplate's,
  * with {@code {{ revision }}}), asks the provider
  * once (no retries here: the next check is the retry) and compares the value with the threshold
- * range. Only a value out of range fails a check; no data, a missing template, a rejected query
+ * range. A {@code compare} metric is instead read as two series of points, the canary's and the
+ * primary's (range queries at {@code judge.step}), and the check's compare metrics are scored by
+ * the statistical judge ({@link ComparedChecks}). Only a value out of range, or the judge finding
+ * the canary worse, fails a check; no data, too few points, a missing template, a rejected query
  * or an unreachable provider leave it Inconclusive, never Passed. Each says why with a {@link CheckFailure}.
  * A template in another namespace is not even read unless the operator allows cross-namespace
  * references ({@link References}); variables are rendered so that they cannot change a query's
@@ -93,13 +98,21 @@ public class Analysis {
                             + " minRequests above 0, or set skipAnalysis: true to promote without analysis"));
         }
         List<String> warnings = new ArrayList<>();
+        List<ComparedChecks.Samples> compared = new ArrayList<>();
         for (MetricCheck check : checks) {
+            if (check.getCompare() != null) {
+                compared.add(samples(rollout, revision, check, spec, interval, templates, now));
+                continue;
+            }
             MetricOutcome outcome = check(rollout, revision, check, interval, templates, warnings, now);
             if (outcome.failure() != null && outcome.failure() != CheckFailure.OUT_OF_RANGE) {
                 metrics.failed(rollout, check.getName(), outcome.failure());
             }
             boolean sameWindow = sampleWindow.equals(check.getInterval() == null ? interval : Durations.parse(check.getInterval()));
             outcomes.add(sameWindow ? certainBelowSample(outcome, check, sample, minRequests) : outcome);
+        }
+        if (!compared.isEmpty()) {
+            outcomes.addAll(ComparedChecks.judge(compared, spec.getJudge()));
         }
         CheckResult result = new CheckResult(outcomes, warnings);
         return result.verdict() == Verdict.Failed && minRequests > 0 ? result.withEvidence(evidence(rollout, revision, now)) : result;
@@ -236,11 +249,6 @@ public class Analysis {
     /** One metric's check; a template query that does not select the canary's revision adds a warning. */
     private MetricOutcome check(Rollout rollout, String revision, MetricCheck check, Duration analysisInterval,
             TemplateLookup templates, List<String> warnings, Instant now) {
-        if (check.getCompare() != null) {
-            return MetricOutcome.failed(check.getName(), null, new ThresholdRange(), CheckFailure.NOT_SUPPORTED,
-                    "compare: judging a metric against a baseline is not yet part of releases (docs/judge.md), so this check"
-                            + " can never pass; give the metric a thresholdRange instead for now");
-        }
         ThresholdRange range = check.getThresholdRange();
         Query query;
         try {
@@ -303,7 +311,17 @@ public class Analysis {
      */
     private static Map<String, String> variables(Rollout rollout, String revision, MetricCheck check, Duration window,
             Instant now) {
+        return variables(rollout, Side.canary(RolloutNames.of(rollout), revision), check, window, now);
+    }
+
+    /**
+     * The variables, with those of the side a query measures: {@code revision}, {@code workload}
+     * (the side's Deployment), {@code workloadService} (its Service) and {@code side}; for the
+     * canary, its revision, the target and the canary Service.
+     */
+    private static Map<String, String> variables(Rollout rollout, Side side, MetricCheck check, Duration window, Instant now) {
         RolloutNames names = RolloutNames.of(rollout);
+        String revision = side.revision();
         Instant windowStart = now.minus(window);
         Instant releaseStart = releaseStart(rollout).orElse(windowStart);
         Map<String, String> variables = new HashMap<>();
@@ -313,6 +331,9 @@ public class Analysis {
         variables.put("service", names.service());
         variables.put("canaryService", names.canaryService());
         variables.put("revision", revision);
+        variables.put("workload", side.workload());
+        variables.put("workloadService", side.workloadService());
+        variables.put("side", side.name());
         variables.put("interval", Durations.promRange(window));
         variables.put("windowStart", unixSeconds(releaseStart.isAfter(windowStart) ? releaseStart : windowStart));
         variables.put("releaseStart", unixSeconds(releaseStart));
@@ -324,11 +345,21 @@ public class Analysis {
 
     private Query resolve(Rollout rollout, String revision, MetricCheck check, Duration analysisInterval,
             TemplateLookup templates, Instant now, String field) throws UnresolvedMetric {
+        Duration window = check.getInterval() == null ? analysisInterval : Durations.parse(check.getInterval());
+        return resolve(rollout, Side.canary(RolloutNames.of(rollout), revision), check, window, false, templates, now, field);
+    }
+
+    /**
+     * The query of {@code check} for one side over {@code window} ({@code {{ interval }}}); with
+     * {@code point}, a built-in metric's query is its point of the judge's series.
+     */
+    private Query resolve(Rollout rollout, Side side, MetricCheck check, Duration window, boolean point,
+            TemplateLookup templates, Instant now, String field) throws UnresolvedMetric {
+        String revision = side.revision();
         try {
-            Duration window = check.getInterval() == null ? analysisInterval : Durations.parse(check.getInterval());
-            Map<String, String> variables = variables(rollout, revision, check, window, now);
+            Map<String, String> variables = variables(rollout, side, check, window, now);
             if (check.getTemplateRef() == null) {
-                return builtin(rollout, revision, check.getName(), variables);
+                return builtin(rollout, revision, check.getName(), variables, point);
             }
             MetricTemplate template = template(rollout, check, templates, field);
             String source = "MetricTemplate " + template.getMetadata().getNamespace() + "/" + template.getMetadata().getName() + ": ";
@@ -345,7 +376,7 @@ public class Analysis {
     }
 
     /** A built-in metric's query on the Rollout's data plane. */
-    private Query builtin(Rollout rollout, String revision, String metric, Map<String, String> variables) {
+    private Query builtin(Rollout rollout, String revision, String metric, Map<String, String> variables, boolean point) {
         boolean known = BuiltinQueries.SUCCESS_RATE.equals(metric) || BuiltinQueries.DURATION.equals(metric);
         if (!known) {
             throw new IllegalArgumentException("no built-in metric " + metric + " and no templateRef");
@@ -355,7 +386,7 @@ public class Analysis {
                 + " it there (" + (rollout.getSpec().getService().effectiveProvider() == RoutingProvider.None
                         ? "docs/no-mesh.md#metrics has one on the app's own metrics" : "docs/gateway-api.md#metrics has one for Envoy Gateway")
                 + ")"));
-        String text = builtin.query(metric).orElseThrow();
+        String text = (point ? builtin.point(metric) : builtin.query(metric)).orElseThrow();
         return new Query(providers.defaultProvider(), QueryTemplate.render(text, variables), "", true,
                 builtin.noData(RolloutNames.of(rollout), revision));
     }
@@ -378,6 +409,69 @@ public class Analysis {
         return "the operator's Gateway API implementation, " + gatewayApi.name() + " (" + GatewayApiImplementation.SETTING
                 + "), has no built-in metrics (" + GatewayApiImplementation.TRAEFIK + " and " + GatewayApiImplementation.ISTIO
                 + " have)";
+    }
+
+    /**
+     * One compare metric's points on each side: the canary's revision, and the primary running the
+     * promoted revision. A range query per side from the window's start (the metric's interval,
+     * stretched to {@code minPoints} steps, but not before the release began, so both sides cover
+     * the same time) to now, at {@code judge.step}, each point the metric over the step before it.
+     */
+    private ComparedChecks.Samples samples(Rollout rollout, String revision, MetricCheck check, AnalysisSpec spec,
+            Duration analysisInterval, TemplateLookup templates, Instant now) {
+        JudgeSpec judge = spec.getJudge();
+        Duration step = Durations.parse(JudgeSpec.effectiveStep(judge, AnalysisSpec.effectiveInterval(spec)));
+        Duration window = check.getInterval() == null ? analysisInterval : Durations.parse(check.getInterval());
+        Duration least = step.multipliedBy(JudgeSpec.effectiveMinPoints(judge));
+        Instant start = now.minus(window.compareTo(least) < 0 ? least : window);
+        Instant released = releaseStart(rollout).orElse(start);
+        start = released.isAfter(start) ? released : start;
+        String promoted = rollout.getStatus() == null ? null : rollout.getStatus().getLastPromotedRevision();
+        if (promoted == null) {
+            return ComparedChecks.Samples.failed(check, CheckFailure.NO_DATA, "no promoted revision to compare the canary with yet");
+        }
+        RolloutNames names = RolloutNames.of(rollout);
+        String field = "spec.analysis.metrics[" + check.getName() + "]";
+        Query canary;
+        Query primary;
+        try {
+            canary = resolve(rollout, Side.canary(names, revision), check, step, true, templates, now, field);
+            primary = resolve(rollout, Side.primary(names, promoted), check, step, true, templates, now, field);
+        } catch (UnresolvedMetric e) {
+            return ComparedChecks.Samples.failed(check, e.failure, e.getMessage());
+        }
+        if (canary.text().equals(primary.text())) {
+            return ComparedChecks.Samples.failed(check, CheckFailure.INVALID_METRIC, canary.source() + "its query reads the same"
+                    + " for the canary and the primary, so it cannot compare them: select the side with {{ revision }},"
+                    + " {{ workload }} or {{ workloadService }} (docs/judge.md)");
+        }
+        Timer.Sample timer = metrics.start();
+        try {
+            double[] canaryPoints = canary.provider().queryRange(canary.text(), start, now, step);
+            double[] primaryPoints = primary.provider().queryRange(primary.text(), start, now, step);
+            return ComparedChecks.Samples.read(check, canaryPoints, primaryPoints);
+        } catch (MetricQueryException e) {
+            metrics.failed(rollout, check.getName(), CheckFailure.of(e));
+            return ComparedChecks.Samples.failed(check, CheckFailure.of(e), canary.source() + e.getMessage());
+        } finally {
+            metrics.queried(timer, rollout, check.getName());
+        }
+    }
+
+    /**
+     * The pods a query measures: the canary (the target, running the release's revision, behind the
+     * canary Service) or the side the judge compares it with, the primary (running the promoted
+     * revision, behind the primary Service); a baseline Deployment would be a third.
+     */
+    private record Side(String name, String revision, String workload, String workloadService) {
+
+        static Side canary(RolloutNames names, String revision) {
+            return new Side("canary", revision, names.target(), names.canaryService());
+        }
+
+        static Side primary(RolloutNames names, String promoted) {
+            return new Side(MetricComparison.PRIMARY, promoted, names.primary(), names.primaryService());
+        }
     }
 
     /** When the release began; empty without one (or a time Ramp did not write): count over the window alone. */

@@ -24,7 +24,12 @@ public final class Numbers {
         return metric.getValue() == null ? "no data" : format(metric.getValue());
     }
 
+    /** The bound, or for a compare metric what it was compared with: "vs primary 160", the comparison side's median. */
     public static String bound(MetricStatus metric) {
+        if (metric.getComparison() != null) {
+            var c = metric.getComparison();
+            return "vs " + (c.getComparedWith() == null ? "primary" : c.getComparedWith()) + " " + format(c.getComparisonMedian());
+        }
         if (metric.getMin() != null && metric.getMax() != null) {
             return "min " + format(metric.getMin()) + ", max " + format(metric.getMax());
         }
