@@ -218,6 +218,29 @@ class JudgedChecksTest {
     }
 
     @Test
+    void aRangeAsksForAtMostAThousandStepsAndOneSeriesOnly() {
+        MetricCheck latency = duration(true);
+        latency.setInterval("2h");
+
+        analysis.run(rollout(List.of(latency)), CANARY, TemplateLookup.of(List.of()));
+        points.put("template/canary", noisy(160, 30));
+        MetricCheck perPod = compared("latency", Direction.Increase, true);
+        perPod.setTemplateRef(new ObjectRef("latency", null));
+        prometheus.removeContext("/api/v1/query_range");
+        prometheus.createContext("/api/v1/query_range", exchange -> respond(exchange, "{\"status\":\"success\",\"data\":"
+                + "{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"pod\":\"a\"},\"values\":[]},"
+                + "{\"metric\":{\"pod\":\"b\"},\"values\":[]}]}}"));
+        CheckResult twoSeries = analysis.run(rollout(List.of(perPod)), CANARY, TemplateLookup.of(List.of(template("latency",
+                "latency{namespace=\"{{ namespace }}\",version=\"{{ revision }}\"}"))));
+
+        // 1000 points of 1s end now: the 2h window starts 999s ago.
+        assertThat(ranges.get(0).get("start")).isEqualTo("1796298201.000");
+        assertThat(twoSeries.reason()).isEqualTo(CheckFailure.QUERY_REJECTED.reason());
+        assertThat(metric(twoSeries, "latency").getMessage()).isEqualTo("MetricTemplate shop/latency: the query returned 2 series;"
+                + " it must return one (aggregate it, e.g. with sum())");
+    }
+
+    @Test
     void aTemplateIsRenderedForEachSideAndOneThatReadsTheSameForBothIsInvalid() {
         MetricCheck latency = compared("latency", Direction.Increase, true);
         latency.setTemplateRef(new ObjectRef("latency", null));
