@@ -1,5 +1,6 @@
 package dev.ramp.cli.render;
 
+import dev.ramp.api.MetricComparison;
 import dev.ramp.api.MetricStatus;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -28,7 +29,7 @@ public final class Numbers {
     public static String bound(MetricStatus metric) {
         if (metric.getComparison() != null) {
             var c = metric.getComparison();
-            return "vs " + (c.getComparedWith() == null ? "primary" : c.getComparedWith()) + " " + format(c.getComparisonMedian());
+            return "vs " + (c.getComparedWith() == null ? MetricComparison.PRIMARY : c.getComparedWith()) + " " + format(c.getComparisonMedian());
         }
         if (metric.getMin() != null && metric.getMax() != null) {
             return "min " + format(metric.getMin()) + ", max " + format(metric.getMax());

@@ -99,7 +99,7 @@ public final class StatusText {
             String unit = c.getUnit() == null ? "" : "%".equals(c.getUnit()) ? "%" : " " + c.getUnit();
             table.row(m.getName() + (Boolean.TRUE.equals(c.getCritical()) ? " (critical)" : ""),
                     Numbers.format(c.getCanaryMedian()) + unit,
-                    (c.getComparedWith() == null ? "primary" : c.getComparedWith()) + " " + Numbers.format(c.getComparisonMedian()) + unit,
+                    (c.getComparedWith() == null ? MetricComparison.PRIMARY : c.getComparedWith()) + " " + Numbers.format(c.getComparisonMedian()) + unit,
                     orZero(c.getCanaryPoints()) + "/" + orZero(c.getComparisonPoints()),
                     c.getShift() == null ? "-" : signed(c.getShift()) + unit + (c.getRelativeShift() == null ? ""
                             : " (" + signed(100 * c.getRelativeShift()) + "%)"),
