@@ -3,6 +3,7 @@ package dev.ramp.api;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
@@ -40,6 +41,23 @@ public class JudgeSpec {
     @Max(MAX_POINTS)
     @JsonPropertyDescription("Points needed on each side (canary and baseline) in the window; with fewer the metric is NoData and the check Inconclusive, never Passed. At least 5: below that no difference can be significant at 98%, so a bad canary would pass. Defaults to 10.")
     private Integer minPoints;
+
+    @Pattern(AnalysisSpec.DURATION)
+    @JsonPropertyDescription("The step of the range queries that give each side's points: one point per step, the metric over that step. At least Prometheus' scrape interval (a shorter step repeats one scrape's sample in several points, which the test would take for evidence). Defaults to analysis.interval. The window of a compare metric (its interval, default analysis.interval) is stretched to at least minPoints steps.")
+    private String step;
+
+    public String getStep() {
+        return step;
+    }
+
+    public void setStep(String step) {
+        this.step = step;
+    }
+
+    /** {@code judge.step}, or the analysis interval it defaults to. */
+    public static String effectiveStep(JudgeSpec judge, String analysisInterval) {
+        return judge == null || judge.step == null ? analysisInterval : judge.step;
+    }
 
     public Double getPass() {
         return pass;

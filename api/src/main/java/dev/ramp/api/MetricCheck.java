@@ -27,7 +27,7 @@ public class MetricCheck {
     @JsonPropertyDescription("The range the value must lie in for the check to pass. Either this or compare.")
     private ThresholdRange thresholdRange;
 
-    @JsonPropertyDescription("Judge the metric against a baseline instead of a range: the canary's points against the baseline's by a Mann-Whitney U test, scored with the other compare metrics (analysis.judge). Either this or thresholdRange. Not yet judged in releases: such a check is Inconclusive (docs/judge.md).")
+    @JsonPropertyDescription("Judge the metric against the primary (the promoted revision) instead of a range: the canary's points against the primary's over the window, by a Mann-Whitney U test, scored with the other compare metrics (analysis.judge; docs/judge.md). Either this or thresholdRange.")
     private CompareSpec compare;
 
     @Pattern(AnalysisSpec.DURATION)

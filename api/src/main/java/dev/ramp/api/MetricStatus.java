@@ -23,6 +23,9 @@ public class MetricStatus {
     @JsonPropertyDescription("Why the last check did not pass, when it did not: out of range, no data, too few requests, or the query's error.")
     private String message;
 
+    @JsonPropertyDescription("For a compare metric: how the judge compared the canary with the primary (points, medians, the shift and its interval, the classification).")
+    private MetricComparison comparison;
+
     public MetricStatus() {
     }
 
@@ -81,5 +84,13 @@ public class MetricStatus {
 
     public void setMessage(String message) {
         this.message = message;
+    }
+
+    public MetricComparison getComparison() {
+        return comparison;
+    }
+
+    public void setComparison(MetricComparison comparison) {
+        this.comparison = comparison;
     }
 }

@@ -2,6 +2,7 @@ package dev.ramp.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -61,6 +62,9 @@ public class RollbackCause {
     @JsonPropertyDescription("Its highest passing value, when it has one.")
     private Double max;
 
+    @JsonPropertyDescription("When the statistical judge failed the release: the compare metrics classed High or Low, each with its comparison with the primary.")
+    private List<MetricStatus> comparisons;
+
     public RollbackCause() {
     }
 
@@ -77,6 +81,28 @@ public class RollbackCause {
         cause.min = failed.getMin();
         cause.max = failed.getMax();
         return cause;
+    }
+
+    /** The same cause, naming the compared metrics that failed it (none: as it is). */
+    public RollbackCause withComparisons(List<MetricStatus> failed) {
+        if (failed.isEmpty()) {
+            return this;
+        }
+        RollbackCause cause = new RollbackCause(reason, message);
+        cause.metric = metric;
+        cause.value = value;
+        cause.min = min;
+        cause.max = max;
+        cause.comparisons = List.copyOf(failed);
+        return cause;
+    }
+
+    public List<MetricStatus> getComparisons() {
+        return comparisons;
+    }
+
+    public void setComparisons(List<MetricStatus> comparisons) {
+        this.comparisons = comparisons;
     }
 
     /**

@@ -5,7 +5,12 @@ import static dev.ramp.cli.testing.FakeOperator.progressing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ramp.api.Classification;
 import dev.ramp.api.GitRevertStatus;
+import dev.ramp.api.MetricComparison;
+import dev.ramp.api.MetricStatus;
+import dev.ramp.api.ThresholdRange;
+import dev.ramp.api.Verdict;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutActions;
 import dev.ramp.api.Strategy;
@@ -98,6 +103,39 @@ class StatusCommandTest {
         assertThat(events.get(0)).matches("  Normal +ReleaseStarted +9\\ds +Release of revision " + revision + " started");
         assertThat(events.get(1)).matches("  Normal +StepAdvanced +3\\ds +Step 2: canary weight 20");
         assertThat(events.get(2)).matches("  Warning +CheckFailed +\\ds +request-success-rate: 97.25 is below the minimum 99");
+    }
+
+    @Test
+    void showsHowTheJudgeComparedTheCanaryWithThePrimary() {
+        MetricComparison c = new MetricComparison();
+        c.setComparedWith("primary");
+        c.setCanaryPoints(30);
+        c.setComparisonPoints(29);
+        c.setCanaryMedian(212.0);
+        c.setComparisonMedian(160.0);
+        c.setShift(51.2);
+        c.setRelativeShift(51.2 / 160);
+        c.setLower(40.0);
+        c.setUpper(64.0);
+        c.setConfidence(0.98);
+        c.setPValue(3.1e-6);
+        c.setClassification(Classification.High);
+        c.setCritical(true);
+        c.setUnit("ms");
+        MetricStatus duration = new MetricStatus("request-duration", 212.0, new ThresholdRange(), Verdict.Failed, c.summary());
+        duration.setComparison(c);
+        MetricStatus score = new MetricStatus("judge-score", 0.0, new ThresholdRange(95.0, null), Verdict.Failed,
+                "score 0 (pass 95, marginal 75): Failed, a critical metric failed; " + c.describe("request-duration"));
+        operator.status("podinfo", s -> s.setMetrics(List.of(duration, score)));
+
+        Result result = ramp.run("status", "podinfo");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(0);
+        assertThat(result.out()).containsPattern("(?m)^  request-duration +212 +vs primary 160 +Failed +canary median 212 ms vs"
+                + " primary 160 ms, \\+32% \\(98% CI \\+25\\.\\.\\+40%\\), High$");
+        assertThat(result.out()).containsPattern("(?m)^  judge-score +0 +min 95 +Failed +score 0 \\(pass 95, marginal 75\\)");
+        assertThat(result.out()).containsPattern("(?m)^Comparisons:\n  METRIC +CANARY +VS +POINTS +SHIFT +CI +P +CLASS\n"
+                + "  request-duration \\(critical\\) +212 ms +primary 160 ms +30/29 +\\+51\\.2 ms \\(\\+32%\\) +98% \\+40\\.\\.\\+64 +3\\.1e-06 +High$");
     }
 
     @Test

@@ -2,27 +2,22 @@ package dev.ramp.analysis;
 
 import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.CanaryEvidence;
+import dev.ramp.api.JudgeSpec;
 import dev.ramp.api.MetricCheck;
-import dev.ramp.api.MetricTemplate;
 import dev.ramp.api.ObjectRef;
 import dev.ramp.api.Rollout;
-import dev.ramp.api.RoutingProvider;
 import dev.ramp.api.ThresholdRange;
 import dev.ramp.api.Verdict;
 import dev.ramp.api.Durations;
 import dev.ramp.api.RolloutNames;
-import dev.ramp.api.Timestamps;
 import dev.ramp.kube.References;
 import io.micrometer.core.instrument.Timer;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -31,11 +26,12 @@ import java.util.OptionalDouble;
  * metric's query (built in on the Rollout's data plane, {@link BuiltinQueries}, or a MetricTemplate's,
  * with {@code {{ revision }}}), asks the provider
  * once (no retries here: the next check is the retry) and compares the value with the threshold
- * range. Only a value out of range fails a check; no data, a missing template, a rejected query
+ * range. A {@code compare} metric is instead read as two series of points, the canary's and the
+ * primary's (range queries at {@code judge.step}), and the check's compare metrics are scored by
+ * the statistical judge ({@link ComparedChecks}). Only a value out of range, or the judge finding
+ * the canary worse, fails a check; no data, too few points, a missing template, a rejected query
  * or an unreachable provider leave it Inconclusive, never Passed. Each says why with a {@link CheckFailure}.
- * A template in another namespace is not even read unless the operator allows cross-namespace
- * references ({@link References}); variables are rendered so that they cannot change a query's
- * structure ({@link QueryTemplate}).
+ * Queries are resolved and rendered by {@link MetricQueries}.
  */
 public class Analysis {
 
@@ -44,8 +40,7 @@ public class Analysis {
 
     private final Providers providers;
     private final AnalysisMetrics metrics;
-    private final References references;
-    private final GatewayApiImplementation gatewayApi;
+    private final MetricQueries queries;
     private final Clock clock;
 
     public Analysis(Providers providers, AnalysisMetrics metrics) {
@@ -65,8 +60,7 @@ public class Analysis {
             Clock clock) {
         this.providers = providers;
         this.metrics = metrics;
-        this.references = references;
-        this.gatewayApi = gatewayApi;
+        this.queries = new MetricQueries(providers, references, gatewayApi);
         this.clock = clock;
     }
 
@@ -93,13 +87,21 @@ public class Analysis {
                             + " minRequests above 0, or set skipAnalysis: true to promote without analysis"));
         }
         List<String> warnings = new ArrayList<>();
+        List<ComparedChecks.Samples> compared = new ArrayList<>();
         for (MetricCheck check : checks) {
+            if (check.getCompare() != null) {
+                compared.add(samples(rollout, revision, check, spec, interval, templates, now));
+                continue;
+            }
             MetricOutcome outcome = check(rollout, revision, check, interval, templates, warnings, now);
             if (outcome.failure() != null && outcome.failure() != CheckFailure.OUT_OF_RANGE) {
                 metrics.failed(rollout, check.getName(), outcome.failure());
             }
             boolean sameWindow = sampleWindow.equals(check.getInterval() == null ? interval : Durations.parse(check.getInterval()));
             outcomes.add(sameWindow ? certainBelowSample(outcome, check, sample, minRequests) : outcome);
+        }
+        if (!compared.isEmpty()) {
+            outcomes.addAll(ComparedChecks.judge(compared, spec.getJudge()));
         }
         CheckResult result = new CheckResult(outcomes, warnings);
         return result.verdict() == Verdict.Failed && minRequests > 0 ? result.withEvidence(evidence(rollout, revision, now)) : result;
@@ -140,11 +142,11 @@ public class Analysis {
      * failed check then counts, as without this).
      */
     private CanaryEvidence evidence(Rollout rollout, String revision, Instant now) {
-        BuiltinQueries builtin = presets(rollout).orElse(null);
+        BuiltinQueries builtin = queries.presets(rollout).orElse(null);
         if (builtin == null) {
             return null;
         }
-        Map<String, String> variables = variables(rollout, revision, null, Duration.ZERO, now);
+        Map<String, String> variables = MetricQueries.variables(rollout, revision, null, Duration.ZERO, now);
         try {
             OptionalDouble requests = providers.defaultProvider().query(QueryTemplate.render(builtin.requestsSoFar(), variables));
             if (requests.isEmpty()) {
@@ -165,14 +167,14 @@ public class Analysis {
         if (counter != null) {
             return templateSample(rollout, revision, minRequests, window, now, templates, counter);
         }
-        BuiltinQueries builtin = presets(rollout).orElse(null);
+        BuiltinQueries builtin = queries.presets(rollout).orElse(null);
         if (builtin == null) {
             return MetricOutcome.failed(REQUESTS, null, range, CheckFailure.INVALID_METRIC, "the minimum sample"
                     + " (analysis.minRequests) counts the canary's requests in the data plane's telemetry, and "
-                    + noPresets(rollout) + ": count them with a MetricTemplate (analysis.requestsTemplateRef), or set"
+                    + queries.noPresets(rollout) + ": count them with a MetricTemplate (analysis.requestsTemplateRef), or set"
                     + " analysis.minRequests to 0 and judge the canary with MetricTemplates (templateRef) alone");
         }
-        String query = QueryTemplate.render(builtin.requests(), variables(rollout, revision, null, window, now));
+        String query = QueryTemplate.render(builtin.requests(), MetricQueries.variables(rollout, revision, null, window, now));
         OptionalDouble count;
         try {
             count = providers.defaultProvider().query(query);
@@ -199,11 +201,11 @@ public class Analysis {
         check.setName(REQUESTS);
         check.setTemplateRef(counter);
         check.setThresholdRange(range);
-        Query query;
+        MetricQueries.Query query;
         try {
-            query = resolve(rollout, revision, check, window, templates, now, "spec.analysis.requestsTemplateRef");
-        } catch (UnresolvedMetric e) {
-            return MetricOutcome.failed(REQUESTS, null, range, e.failure, e.getMessage());
+            query = queries.resolve(rollout, revision, check, window, templates, now, "spec.analysis.requestsTemplateRef");
+        } catch (MetricQueries.UnresolvedMetric e) {
+            return MetricOutcome.failed(REQUESTS, null, range, e.failure(), e.getMessage());
         }
         OptionalDouble count;
         try {
@@ -236,18 +238,13 @@ public class Analysis {
     /** One metric's check; a template query that does not select the canary's revision adds a warning. */
     private MetricOutcome check(Rollout rollout, String revision, MetricCheck check, Duration analysisInterval,
             TemplateLookup templates, List<String> warnings, Instant now) {
-        if (check.getCompare() != null) {
-            return MetricOutcome.failed(check.getName(), null, new ThresholdRange(), CheckFailure.NOT_SUPPORTED,
-                    "compare: judging a metric against a baseline is not yet part of releases (docs/judge.md), so this check"
-                            + " can never pass; give the metric a thresholdRange instead for now");
-        }
         ThresholdRange range = check.getThresholdRange();
-        Query query;
+        MetricQueries.Query query;
         try {
-            query = resolve(rollout, revision, check, analysisInterval, templates, now,
+            query = queries.resolve(rollout, revision, check, analysisInterval, templates, now,
                     "spec.analysis.metrics[" + check.getName() + "].templateRef");
-        } catch (UnresolvedMetric e) {
-            return MetricOutcome.failed(check.getName(), null, range, e.failure, e.getMessage());
+        } catch (MetricQueries.UnresolvedMetric e) {
+            return MetricOutcome.failed(check.getName(), null, range, e.failure(), e.getMessage());
         }
         if (!query.selectsRevision()) {
             warnings.add("metric " + check.getName() + ": " + query.source() + "its query does not use {{ revision }}, so"
@@ -280,131 +277,50 @@ public class Analysis {
     }
 
     /**
-     * A rendered query, the provider to send it to, where it came from (for messages), whether it
-     * selects the revision, and what a message of no data says it found nothing for.
+     * One compare metric's points on each side: the canary's revision, and the primary running the
+     * promoted revision. A range query per side from the window's start (the metric's interval,
+     * stretched to {@code minPoints} steps, but not before the release began, so both sides cover
+     * the same time) to now, at {@code judge.step}, each point the metric over the step before it.
      */
-    private record Query(MetricsProvider provider, String text, String source, boolean selectsRevision, String noData) {
-    }
-
-    /** A metric that cannot become a query; no provider is asked. */
-    private static final class UnresolvedMetric extends Exception {
-        private final CheckFailure failure;
-
-        UnresolvedMetric(CheckFailure failure, String message) {
-            super(message);
-            this.failure = failure;
+    private ComparedChecks.Samples samples(Rollout rollout, String revision, MetricCheck check, AnalysisSpec spec,
+            Duration analysisInterval, TemplateLookup templates, Instant now) {
+        JudgeSpec judge = spec.getJudge();
+        Duration step = Durations.parse(JudgeSpec.effectiveStep(judge, AnalysisSpec.effectiveInterval(spec)));
+        Duration window = check.getInterval() == null ? analysisInterval : Durations.parse(check.getInterval());
+        Duration least = step.multipliedBy(JudgeSpec.effectiveMinPoints(judge));
+        Instant start = now.minus(window.compareTo(least) < 0 ? least : window);
+        Instant released = MetricQueries.releaseStart(rollout).orElse(start);
+        start = released.isAfter(start) ? released : start;
+        String promoted = rollout.getStatus() == null ? null : rollout.getStatus().getLastPromotedRevision();
+        if (promoted == null) {
+            return ComparedChecks.Samples.failed(check, CheckFailure.NO_DATA, "no promoted revision to compare the canary with yet");
         }
-    }
-
-    /**
-     * The variables a query may use: name, namespace, target, service, canaryService, revision,
-     * interval, windowStart and releaseStart (Unix seconds: the later of the release's start and
-     * one window before {@code now}, and the release's start), variables.*.
-     */
-    private static Map<String, String> variables(Rollout rollout, String revision, MetricCheck check, Duration window,
-            Instant now) {
         RolloutNames names = RolloutNames.of(rollout);
-        Instant windowStart = now.minus(window);
-        Instant releaseStart = releaseStart(rollout).orElse(windowStart);
-        Map<String, String> variables = new HashMap<>();
-        variables.put("name", rollout.getMetadata().getName());
-        variables.put("namespace", names.namespace());
-        variables.put("target", names.target());
-        variables.put("service", names.service());
-        variables.put("canaryService", names.canaryService());
-        variables.put("revision", revision);
-        variables.put("interval", Durations.promRange(window));
-        variables.put("windowStart", unixSeconds(releaseStart.isAfter(windowStart) ? releaseStart : windowStart));
-        variables.put("releaseStart", unixSeconds(releaseStart));
-        if (check != null && check.getTemplateVariables() != null) {
-            check.getTemplateVariables().forEach((k, v) -> variables.put("variables." + k, v));
-        }
-        return variables;
-    }
-
-    private Query resolve(Rollout rollout, String revision, MetricCheck check, Duration analysisInterval,
-            TemplateLookup templates, Instant now, String field) throws UnresolvedMetric {
+        String field = "spec.analysis.metrics[" + check.getName() + "]";
+        MetricQueries.Query canary;
+        MetricQueries.Query primary;
         try {
-            Duration window = check.getInterval() == null ? analysisInterval : Durations.parse(check.getInterval());
-            Map<String, String> variables = variables(rollout, revision, check, window, now);
-            if (check.getTemplateRef() == null) {
-                return builtin(rollout, revision, check.getName(), variables);
-            }
-            MetricTemplate template = template(rollout, check, templates, field);
-            String source = "MetricTemplate " + template.getMetadata().getNamespace() + "/" + template.getMetadata().getName() + ": ";
-            try {
-                String text = template.getSpec().getQuery();
-                return new Query(providers.forTemplate(template), QueryTemplate.render(text, variables), source,
-                        QueryTemplate.uses(text, "revision"), "the canary's revision " + revision);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(source + e.getMessage(), e);
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UnresolvedMetric(CheckFailure.INVALID_METRIC, e.getMessage());
+            canary = queries.resolve(rollout, MetricQueries.Side.canary(names, revision), check, step, true, templates, now, field);
+            primary = queries.resolve(rollout, MetricQueries.Side.primary(names, promoted), check, step, true, templates, now, field);
+        } catch (MetricQueries.UnresolvedMetric e) {
+            return ComparedChecks.Samples.failed(check, e.failure(), e.getMessage());
         }
-    }
-
-    /** A built-in metric's query on the Rollout's data plane. */
-    private Query builtin(Rollout rollout, String revision, String metric, Map<String, String> variables) {
-        boolean known = BuiltinQueries.SUCCESS_RATE.equals(metric) || BuiltinQueries.DURATION.equals(metric);
-        if (!known) {
-            throw new IllegalArgumentException("no built-in metric " + metric + " and no templateRef");
+        if (canary.text().equals(primary.text())) {
+            return ComparedChecks.Samples.failed(check, CheckFailure.INVALID_METRIC, canary.source() + "its query reads the same"
+                    + " for the canary and the primary, so it cannot compare them: select the side with {{ revision }},"
+                    + " {{ workload }} or {{ workloadService }} (docs/judge.md)");
         }
-        BuiltinQueries builtin = presets(rollout).orElseThrow(() -> new IllegalArgumentException("a built-in metric, and "
-                + noPresets(rollout) + ": give spec.analysis.metrics[" + metric + "] a templateRef to a MetricTemplate that measures"
-                + " it there (" + (rollout.getSpec().getService().effectiveProvider() == RoutingProvider.None
-                        ? "docs/no-mesh.md#metrics has one on the app's own metrics" : "docs/gateway-api.md#metrics has one for Envoy Gateway")
-                + ")"));
-        String text = builtin.query(metric).orElseThrow();
-        return new Query(providers.defaultProvider(), QueryTemplate.render(text, variables), "", true,
-                builtin.noData(RolloutNames.of(rollout), revision));
-    }
-
-    /** The built-in queries on the Rollout's data plane: Istio's, or the Gateway API implementation's; empty when it has none. */
-    private Optional<BuiltinQueries> presets(Rollout rollout) {
-        return switch (rollout.getSpec().getService().effectiveProvider()) {
-            case GatewayAPI -> gatewayApi.presets();
-            // No mesh, no proxy: nothing but the app itself sees the requests.
-            case None -> Optional.empty();
-            case Istio -> Optional.of(IstioQueries.INSTANCE);
-        };
-    }
-
-    private String noPresets(Rollout rollout) {
-        if (rollout.getSpec().getService().effectiveProvider() == RoutingProvider.None) {
-            return "with spec.service.provider None no mesh or proxy sees the requests, so there is no telemetry to count"
-                    + " them in (docs/no-mesh.md#metrics)";
+        Timer.Sample timer = metrics.start();
+        try {
+            double[] canaryPoints = canary.provider().queryRange(canary.text(), start, now, step);
+            double[] primaryPoints = primary.provider().queryRange(primary.text(), start, now, step);
+            return ComparedChecks.Samples.read(check, canaryPoints, primaryPoints);
+        } catch (MetricQueryException e) {
+            metrics.failed(rollout, check.getName(), CheckFailure.of(e));
+            return ComparedChecks.Samples.failed(check, CheckFailure.of(e), canary.source() + e.getMessage());
+        } finally {
+            metrics.queried(timer, rollout, check.getName());
         }
-        return "the operator's Gateway API implementation, " + gatewayApi.name() + " (" + GatewayApiImplementation.SETTING
-                + "), has no built-in metrics (" + GatewayApiImplementation.TRAEFIK + " and " + GatewayApiImplementation.ISTIO
-                + " have)";
-    }
-
-    /** When the release began; empty without one (or a time Ramp did not write): count over the window alone. */
-    private static Optional<Instant> releaseStart(Rollout rollout) {
-        return rollout.getStatus() == null ? Optional.empty() : Timestamps.parse(rollout.getStatus().getReleaseStartTime());
-    }
-
-    /** Unix seconds to the millisecond, as PromQL's {@code @} modifier takes them. */
-    private static String unixSeconds(Instant instant) {
-        return BigDecimal.valueOf(instant.toEpochMilli(), 3).toPlainString();
-    }
-
-    private MetricTemplate template(Rollout rollout, MetricCheck check, TemplateLookup templates, String field) throws UnresolvedMetric {
-        String namespace = check.getTemplateRef().getNamespace() == null ? rollout.getMetadata().getNamespace()
-                : check.getTemplateRef().getNamespace();
-        String name = check.getTemplateRef().getName();
-        var refused = references.refusal(field,
-                rollout.getMetadata().getNamespace(), "MetricTemplate", namespace, name);
-        if (refused.isPresent()) {
-            throw new UnresolvedMetric(CheckFailure.CROSS_NAMESPACE_REF, refused.get());
-        }
-        MetricTemplate template = templates.find(namespace, name).orElse(null);
-        if (template == null) {
-            throw new UnresolvedMetric(CheckFailure.TEMPLATE_NOT_FOUND, "MetricTemplate " + namespace + "/" + name
-                    + " not found: create it, or fix " + (field.startsWith("spec.analysis.metrics") ? "the metric's templateRef" : field));
-        }
-        return template;
     }
 
     private static String format(double v) {

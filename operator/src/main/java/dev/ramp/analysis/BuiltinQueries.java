@@ -17,6 +17,13 @@ public interface BuiltinQueries {
     /** The query of the built-in metric {@code metricName}; empty when it is not one. */
     Optional<String> query(String metricName);
 
+    /**
+     * The built-in metric {@code metricName} as one point of the judge's series: the metric over the
+     * {@code {{ interval }}} (the step) before the point, for the pods of one side, {@code {{ workload }}}
+     * running {@code {{ revision }}} behind {@code {{ workloadService }}}; empty when it is not one.
+     */
+    Optional<String> point(String metricName);
+
     /** The canary's requests within the window; absent when it has no series at all. */
     String requests();
 

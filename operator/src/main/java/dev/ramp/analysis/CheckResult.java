@@ -95,6 +95,19 @@ public record CheckResult(List<MetricOutcome> outcomes, List<String> warnings, C
         return outcomes.stream().filter(o -> o.failure() == CheckFailure.OUT_OF_RANGE).map(MetricOutcome::status).findFirst();
     }
 
+    /**
+     * When the statistical judge failed the round: the compare metrics it classed High or Low,
+     * each with its comparison, for the rollback's cause. Otherwise none.
+     */
+    public List<MetricStatus> comparisons() {
+        boolean judgedWorse = outcomes.stream().anyMatch(o -> o.failure() == CheckFailure.JUDGED_WORSE);
+        if (!judgedWorse) {
+            return List.of();
+        }
+        return outcomes.stream().map(MetricOutcome::status).filter(m -> m.getComparison() != null
+                && m.getVerdict() == Verdict.Failed).toList();
+    }
+
     /** What did not pass, configuration errors first, for conditions, events and the revert commit's message. */
     public String failures() {
         return outcomes.stream().filter(o -> !o.passed()).sorted(Comparator.comparing(MetricOutcome::failure))

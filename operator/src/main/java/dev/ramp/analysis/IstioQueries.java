@@ -20,8 +20,10 @@ public final class IstioQueries implements BuiltinQueries {
     /** The only instance: the queries depend on nothing but the variables they are rendered with. */
     public static final IstioQueries INSTANCE = new IstioQueries();
 
-    private static final String CANARY = "reporter=\"destination\",destination_workload_namespace=\"{{ namespace }}\","
-            + "destination_workload=\"{{ target }}\",destination_canonical_revision=\"{{ revision }}\"";
+    private static final String CANARY = selector("target");
+
+    /** The pods of one side the judge compares: {@code {{ workload }}} and its {@code {{ revision }}}. */
+    private static final String SIDE = selector("workload");
 
     /** Requests to the canary's revision within the window; absent when it has no series at all. */
     public static final String REQUESTS = increase("istio_requests_total{" + CANARY + "}");
@@ -35,10 +37,9 @@ public final class IstioQueries implements BuiltinQueries {
     public static final String REQUESTS_SO_FAR = "sum(istio_requests_total{" + CANARY + "})";
     public static final String ERRORS_SO_FAR = "sum(istio_requests_total{" + CANARY + ",response_code=~\"5.*\"})";
 
-    private static final Map<String, String> QUERIES = Map.of(
-            SUCCESS_RATE, "100 - 100 * ((" + ERRORS + ") or vector(0)) / (" + REQUESTS + ")",
-            DURATION, "histogram_quantile(0.99, sum by (le) ("
-                    + growth("istio_request_duration_milliseconds_bucket{" + CANARY + "}") + "))");
+    private static final Map<String, String> QUERIES = Map.of(SUCCESS_RATE, successRate(CANARY), DURATION, duration(CANARY));
+
+    private static final Map<String, String> POINTS = Map.of(SUCCESS_RATE, successRate(SIDE), DURATION, duration(SIDE));
 
     private IstioQueries() {
     }
@@ -46,6 +47,12 @@ public final class IstioQueries implements BuiltinQueries {
     @Override
     public Optional<String> query(String metricName) {
         return Optional.ofNullable(QUERIES.get(metricName));
+    }
+
+    /** The same queries, on the side's workload: growth over {@code {{ interval }}}, here the step, at each point. */
+    @Override
+    public Optional<String> point(String metricName) {
+        return Optional.ofNullable(POINTS.get(metricName));
     }
 
     @Override
@@ -66,6 +73,20 @@ public final class IstioQueries implements BuiltinQueries {
     @Override
     public String counted(RolloutNames names, String revision) {
         return "requests to revision " + revision;
+    }
+
+    private static String selector(String workloadVariable) {
+        return "reporter=\"destination\",destination_workload_namespace=\"{{ namespace }}\",destination_workload=\"{{ "
+                + workloadVariable + " }}\",destination_canonical_revision=\"{{ revision }}\"";
+    }
+
+    private static String successRate(String selector) {
+        return "100 - 100 * ((" + increase("istio_requests_total{" + selector + ",response_code=~\"5.*\"}") + ") or vector(0)) / ("
+                + increase("istio_requests_total{" + selector + "}") + ")";
+    }
+
+    private static String duration(String selector) {
+        return "histogram_quantile(0.99, sum by (le) (" + growth("istio_request_duration_milliseconds_bucket{" + selector + "}") + "))";
     }
 
     /** How much a counter grew in the window, summed over its series. */

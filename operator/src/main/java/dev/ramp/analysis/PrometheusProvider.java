@@ -10,16 +10,18 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 
 /**
- * Queries Prometheus's HTTP API (instant queries), once per call, with a timeout that covers the
+ * Queries Prometheus's HTTP API (instant queries, and range queries for the judge), once per call, with a timeout that covers the
  * whole exchange, body included, and reading at most {@value #MAX_ANSWER_BYTES} bytes of the
  * answer ({@link BoundedExchange}): the caller's next check is the retry, so no reconcile thread
  * sleeps here. A circuit breaker stops hammering
@@ -39,6 +41,9 @@ public class PrometheusProvider implements MetricsProvider {
      * larger answer is refused, never parsed.
      */
     public static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+    /** The most points a range query asks for and reads per series: as many as the judge keeps a side. */
+    public static final int MAX_POINTS = dev.ramp.api.JudgeSpec.MAX_POINTS;
 
     private final String address;
     private final String shown;
@@ -71,8 +76,30 @@ public class PrometheusProvider implements MetricsProvider {
 
     @Override
     public OptionalDouble query(String query) throws MetricQueryException {
+        return guarded(() -> parse(exchange("/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8), "one number")));
+    }
+
+    /**
+     * A range query ({@code /api/v1/query_range}), through the same bounded exchange, breaker and
+     * errors as an instant query. At most {@value #MAX_POINTS} steps are asked for (a longer range
+     * starts later), so the answer stays far below the byte bound.
+     */
+    @Override
+    public double[] queryRange(String query, Instant start, Instant end, Duration step) throws MetricQueryException {
+        if (step.isZero() || step.isNegative()) {
+            throw new IllegalArgumentException("step must be positive, was " + step);
+        }
+        Instant earliest = end.minus(step.multipliedBy(MAX_POINTS - 1));
+        Instant from = start.isBefore(earliest) ? earliest : start;
+        String path = "/api/v1/query_range?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8) + "&start="
+                + seconds(from) + "&end=" + seconds(end) + "&step=" + seconds(step);
+        return guarded(() -> parseMatrix(exchange(path, "one series")));
+    }
+
+    /** One call through the breaker; anything but a {@link MetricQueryException} is the provider unavailable. */
+    private <T> T guarded(io.github.resilience4j.core.functions.CheckedSupplier<T> call) throws MetricQueryException {
         try {
-            return breaker.executeCheckedSupplier(() -> once(query));
+            return breaker.executeCheckedSupplier(call);
         } catch (MetricQueryException e) {
             throw e;
         } catch (CallNotPermittedException e) {
@@ -84,13 +111,25 @@ public class PrometheusProvider implements MetricsProvider {
         }
     }
 
+    private static String seconds(Instant instant) {
+        return BigDecimal.valueOf(instant.toEpochMilli(), 3).toPlainString();
+    }
+
+    private static String seconds(Duration duration) {
+        return BigDecimal.valueOf(duration.toMillis(), 3).toPlainString();
+    }
+
     /** Whether this provider sends these credentials (null: none). */
     boolean authorizedAs(String authorization) {
         return Objects.equals(this.authorization, authorization);
     }
 
-    private OptionalDouble once(String query) throws MetricQueryException {
-        URI uri = URI.create(address + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
+    /**
+     * The answer's root, once its status says success; every failure as a {@link MetricQueryException}.
+     * {@code expected} is what the query must return, named when the answer is too large.
+     */
+    private JsonNode exchange(String pathAndQuery, String expected) throws MetricQueryException {
+        URI uri = URI.create(address + pathAndQuery);
         HttpGet request = new HttpGet(uri);
         if (authorization != null) {
             request.setHeader("Authorization", authorization);
@@ -113,12 +152,12 @@ public class PrometheusProvider implements MetricsProvider {
             throw new MetricQueryException(answer.status() >= 500 ? MetricQueryException.Kind.UNAVAILABLE
                     : MetricQueryException.Kind.REJECTED, "Prometheus at " + shown + " answered HTTP " + answer.status()
                     + " with more than " + MAX_ANSWER_BYTES / (1024 * 1024) + " MiB; Ramp reads no more"
-                    + " (the query must return one number)");
+                    + " (the query must return " + expected + ")");
         }
-        return parse(answer.status(), answer.text());
+        return success(answer.status(), answer.text());
     }
 
-    private OptionalDouble parse(int code, String body) throws MetricQueryException {
+    private JsonNode success(int code, String body) throws MetricQueryException {
         JsonNode root;
         try {
             root = JSON.readTree(body);
@@ -132,6 +171,44 @@ public class PrometheusProvider implements MetricsProvider {
             throw new MetricQueryException(kind, "Prometheus rejected the query: "
                     + Redaction.response(root.path("errorType").asText() + ": " + root.path("error").asText()));
         }
+        return root;
+    }
+
+    /** A range query's one series, its values in time order. */
+    private static double[] parseMatrix(JsonNode root) throws MetricQueryException {
+        JsonNode data = root.path("data");
+        if (!"matrix".equals(data.path("resultType").asText())) {
+            throw new MetricQueryException(MetricQueryException.Kind.REJECTED,
+                    "a range query must return one series, not a " + data.path("resultType").asText());
+        }
+        JsonNode result = data.path("result");
+        if (result.size() > 1) {
+            throw new MetricQueryException(MetricQueryException.Kind.REJECTED, "the query returned " + result.size()
+                    + " series; it must return one (aggregate it, e.g. with sum())");
+        }
+        if (result.isEmpty()) {
+            return new double[0];
+        }
+        JsonNode values = result.get(0).path("values");
+        double[] points = new double[Math.min(values.size(), MAX_POINTS)];
+        int skip = values.size() - points.length;
+        for (int i = 0; i < points.length; i++) {
+            points[i] = number(values.get(skip + i).get(1).asText());
+        }
+        return points;
+    }
+
+    /** A sample's value; Prometheus writes +Inf, -Inf and NaN, which Java spells otherwise: all NaN here. */
+    private static double number(String text) {
+        try {
+            double v = Double.parseDouble(text);
+            return Double.isFinite(v) ? v : Double.NaN;
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    private OptionalDouble parse(JsonNode root) throws MetricQueryException {
         JsonNode data = root.path("data");
         JsonNode value = switch (data.path("resultType").asText()) {
             case "vector" -> data.path("result").isEmpty() ? null : data.path("result").get(0).path("value").get(1);

@@ -32,8 +32,12 @@ public final class TraefikQueries implements BuiltinQueries {
     public static final TraefikQueries INSTANCE = new TraefikQueries();
 
     /** The canary backend's {@code service} label, as a regex (anchored by PromQL) to render inside a quoted string. */
-    static final String CANARY_SERVICE = "(httproute|grpcroute)-{{ namespace }}-.+-[0-9a-f]{20}-svc-{{ namespace }}-"
-            + "{{ canaryService }}-[0-9]+@kubernetesgateway";
+    static final String CANARY_SERVICE = backend("canaryService");
+
+    /** The backend of one side the judge compares, {@code {{ workloadService }}}. */
+    static final String SIDE_SERVICE = backend("workloadService");
+
+    private static final String SIDE = "service=~\"" + SIDE_SERVICE + "\"";
 
     private static final String CANARY = "service=~\"" + CANARY_SERVICE + "\"";
 
@@ -50,7 +54,33 @@ public final class TraefikQueries implements BuiltinQueries {
             DURATION, "1000 * histogram_quantile(0.99, sum by (le) ("
                     + since("traefik_service_request_duration_seconds_bucket{" + CANARY + "}", "windowStart") + "))");
 
+    /**
+     * The judge's points: each the growth over the step before it ({@code offset {{ interval }}}),
+     * series by series; Traefik's series outlive releases, so a point never reaches before the
+     * step, and the judge's window starts no earlier than the release.
+     */
+    private static final Map<String, String> POINTS = Map.of(
+            SUCCESS_RATE, "100 - 100 * ((" + sum(step("traefik_service_requests_total{" + SIDE + ",code=~\"5..\"}"))
+                    + ") or vector(0)) / (" + sum(step("traefik_service_requests_total{" + SIDE + "}")) + ")",
+            DURATION, "1000 * histogram_quantile(0.99, sum by (le) ("
+                    + step("traefik_service_request_duration_seconds_bucket{" + SIDE + "}") + "))");
+
     private TraefikQueries() {
+    }
+
+    @Override
+    public Optional<String> point(String metricName) {
+        return Optional.ofNullable(POINTS.get(metricName));
+    }
+
+    private static String backend(String serviceVariable) {
+        return "(httproute|grpcroute)-{{ namespace }}-.+-[0-9a-f]{20}-svc-{{ namespace }}-{{ " + serviceVariable
+                + " }}-[0-9]+@kubernetesgateway";
+    }
+
+    /** Each series' growth over the step before the point; a reset within it counts from the reset. */
+    private static String step(String series) {
+        return "((" + series + " - " + series + " offset {{ interval }} >= 0) or " + series + ")";
     }
 
     @Override

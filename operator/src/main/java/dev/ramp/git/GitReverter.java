@@ -10,6 +10,7 @@ import dev.ramp.api.Rollout;
 import dev.ramp.api.RampLabels;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -208,12 +209,21 @@ public class GitReverter implements ReleaseReverter {
         if (cause == null) {
             return "the release failed";
         }
+        List<String> lines = new ArrayList<>();
         if (cause.getMetric() != null && cause.getValue() != null) {
             String value = number(cause.getValue());
             String bound = cause.getMin() != null && cause.getValue() < cause.getMin() ? "below the minimum " + number(cause.getMin())
                     : cause.getMax() != null && cause.getValue() > cause.getMax() ? "above the maximum " + number(cause.getMax())
                     : "out of range";
-            return cause.getReason() + ": " + cause.getMetric() + " was " + value + ", " + bound;
+            lines.add(cause.getMetric() + " was " + value + ", " + bound);
+        }
+        // The judge's comparisons are Ramp's own numbers, rendered as status and the CLI show them.
+        if (cause.getComparisons() != null) {
+            cause.getComparisons().stream().filter(m -> m.getComparison() != null)
+                    .forEach(m -> lines.add(m.getComparison().describe(m.getName())));
+        }
+        if (!lines.isEmpty()) {
+            return cause.getReason() + (lines.size() == 1 ? ": " + lines.get(0) : ":\n  " + String.join("\n  ", lines));
         }
         if (cause.getMessage() != null && OWN_MESSAGES.contains(cause.getReason())) {
             return cause.getReason() + ": " + cause.getMessage();

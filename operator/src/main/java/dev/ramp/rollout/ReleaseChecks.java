@@ -66,7 +66,7 @@ public class ReleaseChecks {
                     result.summary());
             return Optional.of(notPassed(context, settings, CheckVerdicts.record(settings, status, verdict, result.evidence(),
                     result.failedOnErrors()), verdict, result.reason(), result.failures(), configuration,
-                    result.failedMetric().map(cause::withMetric).orElse(cause)));
+                    result.failedMetric().map(cause::withMetric).orElse(cause).withComparisons(result.comparisons())));
         }
         Transitions.checked(context);
         CheckVerdicts.record(settings, status, verdict);

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.ramp.api.AnalysisSpec;
-import dev.ramp.api.CompareSpec;
-import dev.ramp.api.Direction;
 import dev.ramp.api.MetricCheck;
 import dev.ramp.api.MetricProvider;
 import dev.ramp.api.MetricTemplate;
@@ -230,25 +228,6 @@ class AnalysisTest {
         assertThat(result.reason()).isEqualTo(CheckFailure.TEMPLATE_NOT_FOUND.reason());
         assertThat(result.failures()).isEqualTo("canary-requests: MetricTemplate shop/requests not found: create it, or fix"
                 + " spec.analysis.requestsTemplateRef");
-    }
-
-    @Test
-    void aCompareMetricIsNotYetJudgedSoItNeverPassesARound() {
-        requestsCounted(25);
-        MetricCheck compare = new MetricCheck();
-        compare.setName("request-duration");
-        CompareSpec spec = new CompareSpec();
-        spec.setDirection(Direction.Increase);
-        compare.setCompare(spec);
-
-        CheckResult result = analysis.run(rollout(List.of(compare)), "5d8c7f9b6", TemplateLookup.of(List.of()));
-
-        assertThat(result.verdict()).isEqualTo(Verdict.Inconclusive);
-        assertThat(result.reason()).isEqualTo("MetricNotSupported");
-        assertThat(result.summary()).startsWith("MetricNotSupported: request-duration: compare: judging a metric against a baseline"
-                + " is not yet part of releases");
-        // only the minimum sample was asked for, not the metric
-        assertThat(queries).hasSize(1);
     }
 
     private static Rollout rollout(List<MetricCheck> metrics) {

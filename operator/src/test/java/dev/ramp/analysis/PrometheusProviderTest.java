@@ -8,6 +8,7 @@ import dev.ramp.testing.HostileServer;
 import dev.ramp.testing.LoopbackEgress;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,12 +27,22 @@ class PrometheusProviderTest {
     }
 
     private MetricQueryException refusal(String path, Duration timeout) {
+        return refusal(path, timeout, false);
+    }
+
+    /** The query's refusal; with {@code range}, of a range query (the judge's), which goes through the same exchange. */
+    private MetricQueryException refusal(String path, Duration timeout, boolean range) {
         // The path stands for the server's address: the provider appends /api/v1/query?query=… to it.
         PrometheusProvider provider = new PrometheusProvider(peer.url(path) + "/x", null, timeout, LoopbackEgress.policy(),
                 "MetricTemplate team-a/hostile spec.provider.address");
         return assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             try {
-                provider.query("up");
+                if (range) {
+                    Instant now = Instant.now();
+                    provider.queryRange("up", now.minusSeconds(60), now, Duration.ofSeconds(1));
+                } else {
+                    provider.query("up");
+                }
             } catch (MetricQueryException e) {
                 return e;
             }
@@ -60,6 +71,17 @@ class PrometheusProviderTest {
                 + " answered HTTP 200 with more than 4 MiB; Ramp reads no more (the query must return one number)");
         await().atMost(Duration.ofSeconds(10)).until(() -> peer.brokenOff() == 1);
         assertThat(peer.bodyBytes()).isLessThan(PrometheusProvider.MAX_ANSWER_BYTES + 16L * 1024 * 1024);
+    }
+
+    @Test
+    void aRangeQueryIsBoundedAsAnInstantQueryIs() {
+        MetricQueryException slow = refusal("/trickle/200", Duration.ofSeconds(1), true);
+        MetricQueryException huge = refusal("/huge/200", Duration.ofSeconds(10), true);
+
+        assertThat(slow.getMessage()).isEqualTo("Prometheus at " + peer.url("/trickle/200/x") + " timed out after 1000ms");
+        assertThat(huge.kind()).isEqualTo(MetricQueryException.Kind.REJECTED);
+        assertThat(huge.getMessage()).isEqualTo("Prometheus at " + peer.url("/huge/200/x")
+                + " answered HTTP 200 with more than 4 MiB; Ramp reads no more (the query must return one series)");
     }
 
     @Test

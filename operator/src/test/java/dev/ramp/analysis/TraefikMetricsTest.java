@@ -113,6 +113,44 @@ class TraefikMetricsTest {
                         + " (analysis.minRequests) the rate is at most 95 even if every other one succeeds"));
     }
 
+    @Test
+    void aCompareMetricReadsTheCanaryAndThePrimaryBackendsPointByPoint() throws Exception {
+        var load = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            load.scheduleAtFixedRate(() -> {
+                traefik.served(CANARY, 200, 20, 0.8);
+                traefik.served(PRIMARY, 200, 20, 0.04);
+                traefik.served(OTHER_NAMESPACE, 200, 20, 0.04);
+            }, 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            Rollout rollout = rollout(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            MetricCheck duration = new MetricCheck();
+            duration.setName(BuiltinQueries.DURATION);
+            dev.ramp.api.CompareSpec compare = new dev.ramp.api.CompareSpec();
+            compare.setDirection(dev.ramp.api.Direction.Increase);
+            compare.setCritical(true);
+            duration.setCompare(compare);
+            rollout.getSpec().getAnalysis().setMetrics(List.of(duration));
+            rollout.getSpec().getAnalysis().setMinRequests(0);
+            rollout.getSpec().getAnalysis().setInterval("1s");
+            rollout.getStatus().setLastPromotedRevision("7f6d5c4b3");
+
+            CheckResult judged = await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> analysis.run(rollout, "5d8c7f9b6", TemplateLookup.of(List.of())), r -> r.verdict() != Verdict.Inconclusive);
+
+            assertThat(judged.verdict()).as(judged.failures()).isEqualTo(Verdict.Failed);
+            dev.ramp.api.MetricComparison c = judged.metrics().stream().filter(m -> m.getName().equals(BuiltinQueries.DURATION))
+                    .findFirst().orElseThrow().getComparison();
+            assertThat(c.getClassification()).isEqualTo(dev.ramp.api.Classification.High);
+            assertThat(c.getCanaryPoints()).isGreaterThanOrEqualTo(10);
+            assertThat(c.getComparisonPoints()).isGreaterThanOrEqualTo(10);
+            // Each side's p99 in milliseconds, from its own backend only.
+            assertThat(c.getCanaryMedian()).isBetween(500.0, 1000.0);
+            assertThat(c.getComparisonMedian()).isBetween(25.0, 50.0);
+        } finally {
+            load.shutdownNow();
+        }
+    }
+
     /**
      * A release start, to the second as status keeps it, at which Prometheus already holds the
      * counters {@code query} (with %s for the instant) checks: the previous release's requests.

@@ -2,8 +2,11 @@ package dev.ramp.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ramp.api.Classification;
+import dev.ramp.api.MetricComparison;
 import dev.ramp.api.MetricStatus;
 import dev.ramp.api.RollbackCause;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Why a revert commit says the release failed: from the cause's fields, never a remote's words. */
@@ -25,6 +28,42 @@ class RevertMessageTest {
         failed.setValue(1.25);
         assertThat(GitReverter.why(new RollbackCause("AnalysisFailed", "x").withMetric(failed)))
                 .isEqualTo("AnalysisFailed: request-success-rate was 1.250, above the maximum 0.500");
+    }
+
+    @Test
+    void theJudgesComparisonsAreNamedWithTheEffectAndItsConfidence() {
+        MetricStatus duration = compared("request-duration", "ms", 211.2, 160.0, 51.2, 40.0, 64.0, Classification.High);
+        duration.getComparison().setCritical(true);
+        RollbackCause cause = new RollbackCause("AnalysisFailed", "judge-score: ...").withComparisons(List.of(duration));
+
+        assertThat(GitReverter.why(cause)).isEqualTo("AnalysisFailed: request-duration (critical): canary median 211.2 ms vs primary"
+                + " 160 ms, +32% (98% CI +25..+40%), High");
+
+        MetricStatus errors = compared("error-rate", null, 0.4, 0.0, 0.4, 0.2, 0.6, Classification.High);
+        assertThat(GitReverter.why(cause.withComparisons(List.of(duration, errors)))).isEqualTo("AnalysisFailed:\n"
+                + "  request-duration (critical): canary median 211.2 ms vs primary 160 ms, +32% (98% CI +25..+40%), High\n"
+                + "  error-rate: canary median 0.4 vs primary 0, shift +0.4 (98% CI +0.2..+0.6), High");
+    }
+
+    private static MetricStatus compared(String name, String unit, double canary, double primary, double shift, double lower,
+            double upper, Classification classification) {
+        MetricComparison c = new MetricComparison();
+        c.setComparedWith("primary");
+        c.setCanaryPoints(30);
+        c.setComparisonPoints(30);
+        c.setCanaryMedian(canary);
+        c.setComparisonMedian(primary);
+        c.setShift(shift);
+        c.setRelativeShift(primary == 0 ? null : shift / primary);
+        c.setLower(lower);
+        c.setUpper(upper);
+        c.setConfidence(0.98);
+        c.setClassification(classification);
+        c.setUnit(unit);
+        MetricStatus status = new MetricStatus();
+        status.setName(name);
+        status.setComparison(c);
+        return status;
     }
 
     @Test

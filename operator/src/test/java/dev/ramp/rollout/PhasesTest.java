@@ -544,6 +544,27 @@ class PhasesTest {
         }
 
         @Test
+        void checksTheJudgeFailsRollBackAtTheThresholdWithTheComparisonsInTheCause() {
+            releasingAt(1, Duration.ZERO);
+            probes.answer(judgedWorse());
+
+            decideAt(Duration.ofSeconds(5));
+            assertThat(status().getFailedChecks()).isEqualTo(1);
+            decideAt(Duration.ofSeconds(10));
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Failed);
+            RollbackCause cause = status().getRollbackCause();
+            assertThat(cause.getReason()).isEqualTo("AnalysisFailed");
+            assertThat(cause.revertsGit()).isTrue();
+            assertThat(cause.getMetric()).isNull();
+            assertThat(cause.getComparisons()).singleElement().satisfies(m -> {
+                assertThat(m.getName()).isEqualTo("request-duration");
+                assertThat(m.getComparison().getClassification()).isEqualTo(dev.ramp.api.Classification.High);
+            });
+            assertThat(cause.getMessage()).startsWith("judge-score: score 0 (pass 95, marginal 75): Failed");
+        }
+
+        @Test
         void inconclusiveChecksHoldTheStepAndBackOffWithoutCountingAsFailures() {
             releasingAt(0, Duration.ZERO);
             probes.answer(inconclusive());
@@ -1155,6 +1176,17 @@ class PhasesTest {
     private static CheckResult failed(double value) {
         return new CheckResult(List.of(new MetricOutcome(new MetricStatus("request-success-rate", value, MIN_99, Verdict.Failed,
                 value + " is below the minimum 99"), CheckFailure.OUT_OF_RANGE)));
+    }
+
+    /** The judge classed request-duration High, a critical metric: the score fails the round. */
+    private static CheckResult judgedWorse() {
+        dev.ramp.api.MetricComparison comparison = new dev.ramp.api.MetricComparison();
+        comparison.setClassification(dev.ramp.api.Classification.High);
+        MetricStatus duration = new MetricStatus("request-duration", 240.0, new ThresholdRange(), Verdict.Failed, "High");
+        duration.setComparison(comparison);
+        MetricStatus score = new MetricStatus("judge-score", 0.0, new ThresholdRange(95.0, null), Verdict.Failed,
+                "score 0 (pass 95, marginal 75): Failed, a critical metric failed");
+        return new CheckResult(List.of(new MetricOutcome(duration, null), new MetricOutcome(score, CheckFailure.JUDGED_WORSE)));
     }
 
     private static CheckResult inconclusive() {

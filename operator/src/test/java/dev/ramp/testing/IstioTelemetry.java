@@ -13,15 +13,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * canonical revision ({@code destination_canonical_revision}), read from the Deployment's pod
  * template label {@code service.istio.io/canonical-revision} ("latest" without it). While the
  * Deployment has replicas, its counters grow by 100 requests per scrape; a revision's counters
- * start at zero, as a new pod's do. A workload with no traffic set exports nothing.
+ * start at zero, as a new pod's do. A workload with no traffic set exports nothing. Latencies are
+ * all the one set, or, with {@link #serveVaried}, drawn per request around a median (log-normal,
+ * from a seeded generator), so that the p99 of each scrape's requests varies as a real service's does.
  */
 public class IstioTelemetry implements AutoCloseable {
 
     private static final int[] BUCKETS = {5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000};
+    private final java.util.Random random = new java.util.Random(22);
     private static final int PER_SCRAPE = 100;
     private static final String FOLLOW = "";
 
-    private record Traffic(double successRate, int latencyMs) {
+    private record Traffic(double successRate, int latencyMs, double spread) {
     }
 
     private record Series(String namespace, String workload, String revision) {
@@ -30,7 +33,8 @@ public class IstioTelemetry implements AutoCloseable {
     private static final class Totals {
         long ok;
         long failed;
-        int latencyMs;
+        /** Requests per bucket (not cumulative), the last one above every bound. */
+        final long[] buckets = new long[BUCKETS.length + 1];
     }
 
     private final KubernetesClient client;
@@ -52,7 +56,15 @@ public class IstioTelemetry implements AutoCloseable {
      * {@code successRate} percent of requests without a 5xx, in latencyMs.
      */
     public void serve(String namespace, String workload, double successRate, int latencyMs) {
-        traffic.put(new Series(namespace, workload, FOLLOW), new Traffic(successRate, latencyMs));
+        traffic.put(new Series(namespace, workload, FOLLOW), new Traffic(successRate, latencyMs, 0));
+    }
+
+    /**
+     * As {@link #serve}, but each request's latency is drawn around {@code medianMs}: the median
+     * times {@code exp(spread * z)}, z standard normal (spread 0.25: the p99 is about 1.8 times the median).
+     */
+    public void serveVaried(String namespace, String workload, double successRate, int medianMs, double spread) {
+        traffic.put(new Series(namespace, workload, FOLLOW), new Traffic(successRate, medianMs, spread));
     }
 
     /** From now on the workload's pods answer no requests (its past series stay, no longer growing). */
@@ -65,7 +77,7 @@ public class IstioTelemetry implements AutoCloseable {
      * e.g. the previous version's pods, still reporting under the same workload name.
      */
     public void serveRevision(String namespace, String workload, String revision, double successRate, int latencyMs) {
-        traffic.put(new Series(namespace, workload, revision), new Traffic(successRate, latencyMs));
+        traffic.put(new Series(namespace, workload, revision), new Traffic(successRate, latencyMs, 0));
     }
 
     private synchronized String scrape() {
@@ -78,7 +90,14 @@ public class IstioTelemetry implements AutoCloseable {
             long ok = Math.round(PER_SCRAPE * t.successRate() / 100.0);
             total.ok += ok;
             total.failed += PER_SCRAPE - ok;
-            total.latencyMs = t.latencyMs();
+            for (int i = 0; i < PER_SCRAPE; i++) {
+                double latency = t.latencyMs() * Math.exp(t.spread() * random.nextGaussian());
+                int bucket = 0;
+                while (bucket < BUCKETS.length && latency > BUCKETS[bucket]) {
+                    bucket++;
+                }
+                total.buckets[bucket]++;
+            }
         });
         StringBuilder out = new StringBuilder();
         totals.forEach((series, total) -> {
@@ -91,9 +110,11 @@ public class IstioTelemetry implements AutoCloseable {
                 out.append("istio_requests_total{").append(labels).append(",response_code=\"500\"} ").append(total.failed).append('\n');
             }
             long count = total.ok + total.failed;
-            for (int bucket : BUCKETS) {
-                out.append("istio_request_duration_milliseconds_bucket{").append(labels).append(",le=\"").append(bucket)
-                        .append("\"} ").append(total.latencyMs <= bucket ? count : 0).append('\n');
+            long cumulative = 0;
+            for (int b = 0; b < BUCKETS.length; b++) {
+                cumulative += total.buckets[b];
+                out.append("istio_request_duration_milliseconds_bucket{").append(labels).append(",le=\"").append(BUCKETS[b])
+                        .append("\"} ").append(cumulative).append('\n');
             }
             out.append("istio_request_duration_milliseconds_bucket{").append(labels).append(",le=\"+Inf\"} ")
                     .append(count).append('\n');

@@ -1,5 +1,6 @@
 package dev.ramp.cli.render;
 
+import dev.ramp.api.MetricComparison;
 import dev.ramp.api.MetricStatus;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -24,7 +25,12 @@ public final class Numbers {
         return metric.getValue() == null ? "no data" : format(metric.getValue());
     }
 
+    /** The bound, or for a compare metric what it was compared with: "vs primary 160", the comparison side's median. */
     public static String bound(MetricStatus metric) {
+        if (metric.getComparison() != null) {
+            var c = metric.getComparison();
+            return "vs " + (c.getComparedWith() == null ? MetricComparison.PRIMARY : c.getComparedWith()) + " " + format(c.getComparisonMedian());
+        }
         if (metric.getMin() != null && metric.getMax() != null) {
             return "min " + format(metric.getMin()) + ", max " + format(metric.getMax());
         }

@@ -1,11 +1,13 @@
 package dev.ramp.cli.render;
 
+import dev.ramp.api.MetricComparison;
 import dev.ramp.api.MetricStatus;
 import dev.ramp.api.RoutingCondition;
 import dev.ramp.cli.status.StatusReport;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /** {@code ramp status} for people: the report as labelled lines and tables, like kubectl describe. */
@@ -78,6 +80,43 @@ public final class StatusText {
                     m.getVerdict() == null ? "-" : m.getVerdict().name(), m.getMessage());
         }
         table.print(out, "  ");
+        comparisons(report);
+    }
+
+    /**
+     * Each compare metric's comparison in full, as the judge saw it at the last check: both sides'
+     * points and medians, the effect with its interval, the p-value and the classification.
+     */
+    private void comparisons(StatusReport report) {
+        List<MetricStatus> compared = report.metrics().stream().filter(m -> m.getComparison() != null).toList();
+        if (compared.isEmpty()) {
+            return;
+        }
+        out.println("Comparisons:");
+        Table table = new Table("METRIC", "CANARY", "VS", "POINTS", "SHIFT", "CI", "P", "CLASS");
+        for (MetricStatus m : compared) {
+            MetricComparison c = m.getComparison();
+            String unit = c.getUnit() == null ? "" : "%".equals(c.getUnit()) ? "%" : " " + c.getUnit();
+            table.row(m.getName() + (Boolean.TRUE.equals(c.getCritical()) ? " (critical)" : ""),
+                    Numbers.format(c.getCanaryMedian()) + unit,
+                    (c.getComparedWith() == null ? MetricComparison.PRIMARY : c.getComparedWith()) + " " + Numbers.format(c.getComparisonMedian()) + unit,
+                    orZero(c.getCanaryPoints()) + "/" + orZero(c.getComparisonPoints()),
+                    c.getShift() == null ? "-" : signed(c.getShift()) + unit + (c.getRelativeShift() == null ? ""
+                            : " (" + signed(100 * c.getRelativeShift()) + "%)"),
+                    c.getLower() == null ? "-" : Numbers.format(100 * (c.getConfidence() == null ? 0 : c.getConfidence())) + "% "
+                            + signed(c.getLower()) + ".." + signed(c.getUpper()),
+                    c.getPValue() == null ? "-" : String.format(java.util.Locale.ROOT, "%.2g", c.getPValue()),
+                    c.getClassification() == null ? "-" : c.getClassification().name());
+        }
+        table.print(out, "  ");
+    }
+
+    private static String signed(double v) {
+        return (v > 0 ? "+" : "") + Numbers.format(v);
+    }
+
+    private static int orZero(Integer i) {
+        return i == null ? 0 : i;
     }
 
     private void parents(StatusReport.Routing routing) {

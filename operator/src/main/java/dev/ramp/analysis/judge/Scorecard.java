@@ -82,7 +82,15 @@ public record Scorecard(List<MetricJudgment> metrics, Double score, Verdict verd
      * Failed, below marginal; request-duration: canary median ...: High}.
      */
     public String describe() {
-        String head = String.format(Locale.ROOT, "score %s (pass %s, marginal %s): %s%s", score == null ? "none" : number(score),
+        String head = headline();
+        List<MetricJudgment> shown = verdict == Verdict.Passed ? metrics
+                : metrics.stream().filter(m -> m.classification() != Classification.Pass).toList();
+        return shown.isEmpty() ? head : head + "; " + shown.stream().map(MetricJudgment::describe).collect(Collectors.joining("; "));
+    }
+
+    /** The score against the thresholds and the verdict, e.g. {@code score 50 (pass 95, marginal 75): Failed, below marginal}. */
+    public String headline() {
+        return String.format(Locale.ROOT, "score %s (pass %s, marginal %s): %s%s", score == null ? "none" : number(score),
                 number(thresholds.pass()), number(thresholds.marginal()), verdict, switch (outcome) {
                     case CRITICAL_FAILED -> ", a critical metric failed";
                     case BELOW_MARGINAL -> ", below marginal";
@@ -90,9 +98,6 @@ public record Scorecard(List<MetricJudgment> metrics, Double score, Verdict verd
                     case MARGINAL -> ", marginal";
                     case PASSED -> "";
                 });
-        List<MetricJudgment> shown = verdict == Verdict.Passed ? metrics
-                : metrics.stream().filter(m -> m.classification() != Classification.Pass).toList();
-        return shown.isEmpty() ? head : head + "; " + shown.stream().map(MetricJudgment::describe).collect(Collectors.joining("; "));
     }
 
     private static String number(double v) {
