@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,7 +120,7 @@ public final class ScaleBenchmark {
                     "--for=condition=Established", "--timeout=60s", "crd/rollouts.ramp.dev", "crd/virtualservices.networking.istio.io");
             addNodes(client, 2 * n / PODS_PER_NODE + 1);
             try (FleetTelemetry telemetry = new FleetTelemetry(client);
-                    Prometheus prometheus = new Prometheus(dir, "127.0.0.1", List.of(telemetry.target()));
+                    Prometheus prometheus = new Prometheus(dir, "127.0.0.1", List.of(telemetry.target()), false);
                     OperatorProcess operator = new OperatorProcess(dir, root, cluster.kubeconfig(), prometheus.address(),
                             jvm(root), OperatorProcess.CHART_ENV).start();
                     ProcessGauges gauges = new ProcessGauges(operator.pid(), operator.metricsAddress());
@@ -157,9 +159,12 @@ public final class ScaleBenchmark {
         Instant releaseBegin = Instant.now();
         parallel(n, i -> {
             String version = i % 2 == 0 ? GOOD : FleetTelemetry.FAILING_TAG;
-            client.apps().deployments().inNamespace(namespace(i)).withName(name(i)).edit(d -> new DeploymentBuilder(d)
-                    .editSpec().editTemplate().editSpec().editFirstContainer().withImage("ramp.dev/demo:" + version)
-                    .endContainer().endSpec().endTemplate().endSpec().build());
+            // A strategic merge patch of the one field, as kubectl set image does: no resourceVersion,
+            // so the Deployment controller's status writes meanwhile cannot make it conflict.
+            client.apps().deployments().inNamespace(namespace(i)).withName(name(i)).patch(
+                    PatchContext.of(PatchType.STRATEGIC_MERGE),
+                    "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"ramp.dev/demo:%s\"}]}}}}"
+                            .formatted(version));
             released.put(i, Instant.now());
         });
         double writes = ReleaseTimeline.seconds(releaseBegin, Instant.now());
