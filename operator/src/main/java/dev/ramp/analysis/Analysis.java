@@ -290,6 +290,7 @@ public class Analysis {
         Duration least = step.multipliedBy(JudgeSpec.effectiveMinPoints(judge));
         Instant start = now.minus(window.compareTo(least) < 0 ? least : window);
         Instant released = MetricQueries.releaseStart(rollout).orElse(start);
+        boolean filling = released.isAfter(now.minus(least));
         start = released.isAfter(start) ? released : start;
         String promoted = rollout.getStatus() == null ? null : rollout.getStatus().getLastPromotedRevision();
         if (promoted == null) {
@@ -314,7 +315,7 @@ public class Analysis {
         try {
             double[] canaryPoints = canary.provider().queryRange(canary.text(), start, now, step);
             double[] primaryPoints = primary.provider().queryRange(primary.text(), start, now, step);
-            return ComparedChecks.Samples.read(check, canaryPoints, primaryPoints);
+            return ComparedChecks.Samples.read(check, canaryPoints, primaryPoints, filling);
         } catch (MetricQueryException e) {
             metrics.failed(rollout, check.getName(), CheckFailure.of(e));
             return ComparedChecks.Samples.failed(check, CheckFailure.of(e), canary.source() + e.getMessage());

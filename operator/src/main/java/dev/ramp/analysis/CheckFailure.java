@@ -42,6 +42,12 @@ public enum CheckFailure {
     TOO_FEW_POINTS("TooFewPoints", false),
     /** The judge's score lies between {@code judge.marginal} and {@code judge.pass}: neither good nor bad enough. */
     MARGINAL_SCORE("MarginalScore", false),
+    /**
+     * Too few points only because the release is younger than {@code judge.minPoints} steps: the
+     * window cannot hold them yet, and will. Holds the step without counting toward
+     * {@code inconclusiveLimit}; last in this order, so any other reason a round has names it.
+     */
+    WINDOW_FILLING("WindowFilling", false),
     /** The operator did not run the round: its namespace's share of outside calls was in use, or the round's work broke. */
     NOT_RUN("ChecksNotRun", false);
 

@@ -32,15 +32,20 @@ final class ComparedChecks {
     /** The name of the score's entry in status.metrics. */
     static final String SCORE = "judge-score";
 
-    /** One compare metric's points on each side, in time order, or why they could not be read. */
-    record Samples(MetricCheck check, double[] canary, double[] comparison, CheckFailure failure, String message) {
+    /**
+     * One compare metric's points on each side, in time order, or why they could not be read;
+     * {@code filling}: the window was cut short by the release's start (the release is younger
+     * than {@code judge.minPoints} steps), so too few points are expected and will not last.
+     */
+    record Samples(MetricCheck check, double[] canary, double[] comparison, CheckFailure failure, String message,
+            boolean filling) {
 
-        static Samples read(MetricCheck check, double[] canary, double[] comparison) {
-            return new Samples(check, canary, comparison, null, null);
+        static Samples read(MetricCheck check, double[] canary, double[] comparison, boolean filling) {
+            return new Samples(check, canary, comparison, null, null, filling);
         }
 
         static Samples failed(MetricCheck check, CheckFailure failure, String message) {
-            return new Samples(check, new double[0], new double[0], failure, message);
+            return new Samples(check, new double[0], new double[0], failure, message, false);
         }
     }
 
@@ -52,10 +57,16 @@ final class ComparedChecks {
         List<MetricOutcome> outcomes = new ArrayList<>();
         List<MetricJudgment> judgments = new ArrayList<>();
         List<MetricComparison> shown = new ArrayList<>();
+        boolean tooFew = false;
+        boolean onlyFilling = true;
         for (Samples s : samples) {
             CompareSpec compare = s.check().getCompare();
             Comparison comparison = judge.compare(s.canary(), s.comparison(), compare.getDirection(),
                     new AllowedEffect(compare.getTolerance(), compare.getMinEffect()));
+            if (s.failure() == null && comparison.basis() == Comparison.Basis.TOO_FEW_POINTS) {
+                tooFew = true;
+                onlyFilling &= s.filling();
+            }
             MetricJudgment judgment = new MetricJudgment(s.check().getName(), comparison, CompareSpec.effectiveWeight(compare),
                     CompareSpec.effectiveCritical(compare));
             judgments.add(judgment);
@@ -68,16 +79,16 @@ final class ComparedChecks {
             outcomes.add(new MetricOutcome(metric, s.failure()));
         }
         Scorecard card = Scorecard.of(judgments, Scorecard.Thresholds.of(spec));
-        outcomes.add(score(card, shown));
+        outcomes.add(score(card, shown, tooFew && onlyFilling));
         return outcomes;
     }
 
     /** The score's entry: its value, the pass threshold as its minimum, and the verdict explained. */
-    private static MetricOutcome score(Scorecard card, List<MetricComparison> comparisons) {
+    private static MetricOutcome score(Scorecard card, List<MetricComparison> comparisons, boolean filling) {
         CheckFailure failure = switch (card.outcome()) {
             case PASSED -> null;
             case MARGINAL -> CheckFailure.MARGINAL_SCORE;
-            case TOO_LITTLE_DATA -> CheckFailure.TOO_FEW_POINTS;
+            case TOO_LITTLE_DATA -> filling ? CheckFailure.WINDOW_FILLING : CheckFailure.TOO_FEW_POINTS;
             case CRITICAL_FAILED, BELOW_MARGINAL -> CheckFailure.JUDGED_WORSE;
         };
         List<String> lines = new ArrayList<>();

@@ -79,6 +79,16 @@ public final class CheckVerdicts {
         }
     }
 
+    /**
+     * A round that cannot have a verdict yet and will (the judge's window still filling after the
+     * release began: {@code WindowFilling}): holds the step and counts nothing, neither toward
+     * {@code inconclusiveLimit} nor against the streak, so a release judged on comparisons alone
+     * is not ended before its first full window.
+     */
+    public static Decision filling(AnalysisSettings settings) {
+        return new Decision(Outcome.HOLD, settings.checkEvery());
+    }
+
     private static Decision counted(AnalysisSettings settings, RolloutStatus status, Duration next) {
         int failed = value(status.getFailedChecks()) + 1;
         status.setFailedChecks(failed);

@@ -64,8 +64,11 @@ public class ReleaseChecks {
             boolean configuration = result.failure().map(CheckFailure::isConfiguration).orElse(false);
             RollbackCause cause = new RollbackCause(verdict == Verdict.Failed ? RollbackCause.ANALYSIS_FAILED : RollbackCause.ANALYSIS_INCONCLUSIVE,
                     result.summary());
-            return Optional.of(notPassed(context, settings, CheckVerdicts.record(settings, status, verdict, result.evidence(),
-                    result.failedOnErrors()), verdict, result.reason(), result.failures(), configuration,
+            boolean filling = verdict == Verdict.Inconclusive
+                    && result.failure().filter(f -> f == CheckFailure.WINDOW_FILLING).isPresent();
+            CheckVerdicts.Decision decision = filling ? CheckVerdicts.filling(settings)
+                    : CheckVerdicts.record(settings, status, verdict, result.evidence(), result.failedOnErrors());
+            return Optional.of(notPassed(context, settings, decision, verdict, result.reason(), result.failures(), configuration,
                     result.failedMetric().map(cause::withMetric).orElse(cause).withComparisons(result.comparisons())));
         }
         Transitions.checked(context);

@@ -112,6 +112,28 @@ class JudgedChecksTest {
     }
 
     @Test
+    void tooFewPointsWhileTheReleaseIsYoungerThanMinPointsStepsAreTheWindowFillingNotAFault() {
+        points.put("duration/canary", noisy(160, 4));
+        points.put("duration/primary", noisy(160, 4));
+        Rollout young = rollout(List.of(duration(true)));
+        young.getSpec().getAnalysis().setInterval("30s");
+        // 10 points (the default minPoints) of 30 s (the step defaults to the interval) need 5
+        // minutes; the release began 2 minutes ago.
+        young.getStatus().setReleaseStartTime("2026-12-03T11:58:00Z");
+
+        CheckResult filling = analysis.run(young, CANARY, TemplateLookup.of(List.of()));
+
+        assertThat(filling.verdict()).isEqualTo(Verdict.Inconclusive);
+        assertThat(filling.failure()).contains(CheckFailure.WINDOW_FILLING);
+
+        // The same few points once the window could hold ten: something is missing, and it counts.
+        Rollout older = rollout(List.of(duration(true)));
+        older.getSpec().getAnalysis().setInterval("30s");
+        older.getStatus().setReleaseStartTime("2026-12-03T11:50:00Z");
+        assertThat(analysis.run(older, CANARY, TemplateLookup.of(List.of())).failure()).contains(CheckFailure.TOO_FEW_POINTS);
+    }
+
+    @Test
     void aCriticalMetricHighFailsTheRoundAndNamesTheEffectAndItsConfidence() {
         points.put("duration/canary", noisy(240, 30));
         points.put("duration/primary", noisy(160, 30));

@@ -581,6 +581,27 @@ class PhasesTest {
         }
 
         @Test
+        void theJudgesWindowStillFillingHoldsTheStepWithoutUsingUpTheInconclusiveLimit() {
+            rollout.getSpec().getAnalysis().setInconclusiveLimit(2);
+            releasingAt(0, Duration.ZERO);
+            probes.answer(windowFilling());
+
+            for (int second = 5; second <= 60; second += 5) {
+                Next next = decideAt(Duration.ofSeconds(second));
+                assertThat(next.after()).as("checked again at the usual pace").contains(Duration.ofSeconds(5));
+            }
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Progressing);
+            assertThat(stepIndex()).isZero();
+            assertThat(status().getInconclusiveChecks()).isZero();
+            assertThat(condition(RolloutConditions.ANALYSIS, c -> c.getStatus())).contains(Conditions.FALSE);
+            // Once the window is full, a round that still lacks points counts as any inconclusive one.
+            probes.answer(inconclusive());
+            decideAt(Duration.ofSeconds(65));
+            assertThat(status().getInconclusiveChecks()).isEqualTo(1);
+        }
+
+        @Test
         void aRoundWithNoEvidenceHoldsTheStepAndNeverPromotes() {
             releasingAt(1, Duration.ZERO);
             probes.answer(new CheckResult(List.of()));
@@ -1187,6 +1208,13 @@ class PhasesTest {
         MetricStatus score = new MetricStatus("judge-score", 0.0, new ThresholdRange(95.0, null), Verdict.Failed,
                 "score 0 (pass 95, marginal 75): Failed, a critical metric failed");
         return new CheckResult(List.of(new MetricOutcome(duration, null), new MetricOutcome(score, CheckFailure.JUDGED_WORSE)));
+    }
+
+    /** The judge has too few points only because the release is younger than its minimum points' steps. */
+    private static CheckResult windowFilling() {
+        MetricStatus score = new MetricStatus("judge-score", null, new ThresholdRange(95.0, null), Verdict.Inconclusive,
+                "score none (pass 95, marginal 75): Inconclusive, too few points");
+        return new CheckResult(List.of(new MetricOutcome(score, CheckFailure.WINDOW_FILLING)));
     }
 
     private static CheckResult inconclusive() {
