@@ -30,7 +30,8 @@ public class StatefulSetInitializingPhase implements PhaseHandler {
         RolloutStatus status = context.status();
         StatefulSetProgress progress = StatefulSetProgress.of(context.statefulSet().orElseThrow());
         context.effect(new Effect.Partition(progress.replicas()));
-        String revision = progress.currentRevision();
+        // A controller that has not set its current revision yet has all its pods to create on the update revision.
+        String revision = progress.currentRevision() == null ? progress.updateRevision() : progress.currentRevision();
         status.setLastAppliedRevision(revision);
         status.setLastPromotedRevision(revision);
         status.setLastPromotedCommit(context.targetCommit());
