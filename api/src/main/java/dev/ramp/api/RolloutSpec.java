@@ -48,6 +48,14 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "!has(self.service.provider) || self.service.provider != 'None' || !has(self.autoscalerRef)",
         message = "autoscalerRef cannot be used with service.provider: None: the canary's pod count is its share of the traffic,"
                 + " which the target's autoscaler would change", reason = "FieldValueForbidden")
+// A StatefulSet is released in place by its partition (docs/statefulsets.md): its pods share one
+// Service, so the split is the partition; routing by revision subsets is not built yet.
+@ValidationRule(value = "self.targetRef.kind != 'StatefulSet' || (has(self.service.provider) && self.service.provider == 'None')",
+        message = "targetRef.kind StatefulSet needs service.provider: None (its split is the partition; routing a StatefulSet"
+                + " through a mesh is not supported yet)", reason = "FieldValueForbidden")
+@ValidationRule(value = "self.targetRef.kind != 'StatefulSet' || self.strategy == 'Canary'",
+        message = "targetRef.kind StatefulSet supports strategy: Canary only (its pods are updated in place, ordinal by ordinal;"
+                + " there is no second set of pods for BlueGreen)", reason = "FieldValueForbidden")
 public class RolloutSpec {
 
     /** The strategy of a Rollout that names none. */
@@ -56,7 +64,7 @@ public class RolloutSpec {
     public static final int DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 
     @Required
-    @JsonPropertyDescription("The Deployment this Rollout delivers. Ramp runs its stable version as <name>-primary and scales the target itself to 0 between releases.")
+    @JsonPropertyDescription("The workload this Rollout delivers. A Deployment: Ramp runs its stable version as <name>-primary and scales the target itself to 0 between releases. A StatefulSet: Ramp releases it in place by spec.updateStrategy.rollingUpdate.partition (docs/statefulsets.md).")
     private TargetRef targetRef;
 
     @JsonPropertyDescription("The target's autoscaler (a HorizontalPodAutoscaler or a KEDA ScaledObject). Ramp copies it to scale the primary, leaves the primary's replicas to it, and sizes the canary only from 0 at a release's start and to 0 at its end.")

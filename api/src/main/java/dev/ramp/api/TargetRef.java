@@ -7,8 +7,14 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** Names the workload a Rollout delivers. Only apps/v1 Deployments are supported. */
+/**
+ * Names the workload a Rollout delivers: an apps/v1 Deployment (run as a canary beside its primary)
+ * or StatefulSet (released in place by its partition, docs/statefulsets.md).
+ */
 public class TargetRef {
+
+    public static final String DEPLOYMENT = "Deployment";
+    public static final String STATEFUL_SET = "StatefulSet";
 
     @Default("apps/v1")
     @ValidationRule(value = "self == 'apps/v1'", message = "targetRef.apiVersion must be apps/v1")
@@ -16,14 +22,14 @@ public class TargetRef {
     private String apiVersion = "apps/v1";
 
     @Default("Deployment")
-    @ValidationRule(value = "self == 'Deployment'", message = "targetRef.kind must be Deployment")
-    @JsonPropertyDescription("Kind of the target; only Deployment is supported.")
+    @ValidationRule(value = "self == 'Deployment' || self == 'StatefulSet'", message = "targetRef.kind must be Deployment or StatefulSet")
+    @JsonPropertyDescription("Kind of the target: Deployment, or StatefulSet (released by its rolling update's partition, with service.provider None).")
     private String kind = "Deployment";
 
     @Required
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     @Size(max = 253)
-    @JsonPropertyDescription("Name of the target Deployment, in the Rollout's namespace. Names the primary <name>-primary, shortened with a hash to 63 characters if longer.")
+    @JsonPropertyDescription("Name of the target, in the Rollout's namespace. For a Deployment, names the primary <name>-primary, shortened with a hash to 63 characters if longer.")
     private String name;
 
     public TargetRef() {
@@ -55,5 +61,11 @@ public class TargetRef {
 
     public void setName(String name) {
         this.name = name;
+    }
+
+    /** Whether the target is a StatefulSet, released in place by its partition rather than beside a primary. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isStatefulSet() {
+        return STATEFUL_SET.equals(kind);
     }
 }

@@ -58,7 +58,7 @@ public class GitReverter implements ReleaseReverter {
         var annotations = request.target().getMetadata().getAnnotations();
         String failed = annotations == null ? null : annotations.get(RampLabels.COMMIT_ANNOTATION);
         if (failed == null) {
-            return Outcome.refused(GitRevertReasons.NOT_FROM_GIT, "Deployment " + request.target().getMetadata().getName()
+            return Outcome.refused(GitRevertReasons.NOT_FROM_GIT, request.kind() + " " + request.target().getMetadata().getName()
                     + " has no " + RampLabels.COMMIT_ANNOTATION + " annotation: it was not applied by a GitSource");
         }
         try (GitCredentials credentials = GitCredentials.of(client, source)) {
@@ -93,9 +93,9 @@ public class GitReverter implements ReleaseReverter {
                         existing.name());
             }
             String file = git.fileDeclaring(failed, source.getSpec().getPath(), rollout.getMetadata().getNamespace(),
-                    request.target().getMetadata().getName());
+                    request.kind(), request.target().getMetadata().getName());
             if (file == null) {
-                return Outcome.refused(GitRevertReasons.NOTHING_TO_REVERT, "no file under " + source.getSpec().getPath() + " declares Deployment "
+                return Outcome.refused(GitRevertReasons.NOTHING_TO_REVERT, "no file under " + source.getSpec().getPath() + " declares " + request.kind() + " "
                         + request.target().getMetadata().getName() + " at commit " + failedSha.substring(0, 12));
             }
             String promotedSha = rollout.getStatus().getLastPromotedCommit();
@@ -179,7 +179,7 @@ public class GitReverter implements ReleaseReverter {
         StringBuilder text = new StringBuilder()
                 .append("Revert ").append(request.target().getMetadata().getName()).append(": Rollout ").append(key)
                 .append(" failed\n\n")
-                .append("Ramp rolled back revision ").append(request.revision()).append(" of Deployment ")
+                .append("Ramp rolled back revision ").append(request.revision()).append(" of ").append(request.kind()).append(" ")
                 .append(request.target().getMetadata().getName()).append(":\n")
                 .append(why(request.cause())).append("\n\n")
                 .append("Reverted, so that Git declares the version that runs again (").append(file).append("):\n");

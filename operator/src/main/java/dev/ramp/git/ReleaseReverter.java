@@ -2,7 +2,7 @@ package dev.ramp.git;
 
 import dev.ramp.api.RollbackCause;
 import dev.ramp.api.Rollout;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
  * Makes Git declare the stable version again after a release failed (Rollout
@@ -15,7 +15,12 @@ public interface ReleaseReverter {
      * failed (status.rollbackCause; null when unknown). The cause is data, so the revert commit
      * says why from its fields and never quotes a hook's or provider's answer.
      */
-    record Request(Rollout rollout, Deployment target, String revision, RollbackCause cause) {
+    record Request(Rollout rollout, HasMetadata target, String revision, RollbackCause cause) {
+
+        /** The target's kind (Deployment, StatefulSet): the kind of object the revert looks for in Git. */
+        public String kind() {
+            return target.getKind();
+        }
     }
 
     /** How a revert ended. {@code retry} is true when the world was at fault and trying again may work. */

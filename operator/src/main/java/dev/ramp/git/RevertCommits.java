@@ -48,12 +48,12 @@ public class RevertCommits {
         this.repository = repository;
     }
 
-    /** The file under {@code path} that declares the Deployment, at {@code commit}, or null. */
-    public String fileDeclaring(ObjectId commit, String path, String namespace, String deployment) throws IOException {
+    /** The file under {@code path} that declares the target ({@code kind} {@code name}), at {@code commit}, or null. */
+    public String fileDeclaring(ObjectId commit, String path, String namespace, String kind, String name) throws IOException {
         for (Map.Entry<String, byte[]> file : ManifestReader.files(repository, commit, path).entrySet()) {
             try {
                 for (Manifest m : ManifestReader.parse(file.getKey(), file.getValue())) {
-                    if ("Deployment".equals(m.kind()) && deployment.equals(m.name())
+                    if (kind.equals(m.kind()) && name.equals(m.name())
                             && (m.namespace() == null || m.namespace().equals(namespace))) {
                         return file.getKey();
                     }

@@ -38,4 +38,20 @@ public sealed interface Effect {
     /** A release ended ({@code succeeded}, {@code failed}) after {@code took}: measured. */
     record ReleaseFinished(String outcome, Duration took) implements Effect {
     }
+
+    /** Set a StatefulSet target's partition: pods of the ordinals from it up take its template (docs/statefulsets.md). */
+    record Partition(int partition) implements Effect {
+    }
+
+    /** Write back a StatefulSet target's pod template of {@code revision} (its ControllerRevision): a rollback. */
+    record RestoreTemplate(String revision) implements Effect {
+    }
+
+    /**
+     * Delete the pods of a StatefulSet target that run {@code revision} and are not ready: once the
+     * promoted template is back, its controller would wait for them forever rather than replace them.
+     * Their volume claims are kept.
+     */
+    record DeleteUnreadyPods(String revision) implements Effect {
+    }
 }

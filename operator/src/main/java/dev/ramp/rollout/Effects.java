@@ -4,6 +4,7 @@ import dev.ramp.api.WebhookReasons;
 import dev.ramp.api.WebhookSpec;
 import dev.ramp.kube.EventRecorder;
 import dev.ramp.kube.Messages;
+import dev.ramp.rollout.statefulset.StatefulSets;
 import org.jboss.logging.Logger;
 
 /**
@@ -17,12 +18,14 @@ public class Effects {
     private static final Logger LOG = Logger.getLogger(Effects.class);
 
     private final Workloads workloads;
+    private final StatefulSets statefulSets;
     private final AsyncProbes hooks;
     private final RolloutMetrics metrics;
     private final EventRecorder events;
 
-    public Effects(Workloads workloads, AsyncProbes hooks, RolloutMetrics metrics, EventRecorder events) {
+    public Effects(Workloads workloads, StatefulSets statefulSets, AsyncProbes hooks, RolloutMetrics metrics, EventRecorder events) {
         this.workloads = workloads;
+        this.statefulSets = statefulSets;
         this.hooks = hooks;
         this.metrics = metrics;
         this.events = events;
@@ -31,8 +34,20 @@ public class Effects {
     /** Carries out the effects decided, in order; an Event an effect reports is added to the context. */
     public void apply(RolloutContext context) {
         var rollout = context.rollout();
+        var statefulSet = context.statefulSet();
         for (Effect effect : context.effects()) {
-            if (effect instanceof Effect.ScaleUpCanary up) {
+            if (statefulSet.isPresent() && (effect instanceof Effect.ScaleUpCanary || effect instanceof Effect.ScaleDownCanary
+                    || effect instanceof Effect.ApplyPrimary)) {
+                // A StatefulSet is released in place: there is no canary to scale and no primary.
+                continue;
+            }
+            if (effect instanceof Effect.Partition partition) {
+                statefulSets.partition(statefulSet.orElseThrow(), partition.partition());
+            } else if (effect instanceof Effect.RestoreTemplate restore) {
+                statefulSets.restoreTemplate(statefulSet.orElseThrow(), restore.revision());
+            } else if (effect instanceof Effect.DeleteUnreadyPods stuck) {
+                statefulSets.deleteUnreadyPods(statefulSet.orElseThrow(), stuck.revision());
+            } else if (effect instanceof Effect.ScaleUpCanary up) {
                 workloads.scaleUpCanary(rollout, context.target(), context.primary(), up.revision());
             } else if (effect instanceof Effect.ScaleDownCanary) {
                 workloads.scaleDownCanary(rollout, context.target());

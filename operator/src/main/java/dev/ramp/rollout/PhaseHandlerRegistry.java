@@ -18,6 +18,13 @@ import dev.ramp.rollout.phase.InitializingPhase;
 import dev.ramp.rollout.phase.ProgressingPhase;
 import dev.ramp.rollout.phase.PromotingPhase;
 import dev.ramp.rollout.phase.WaitingPromotionPhase;
+import dev.ramp.rollout.statefulset.StatefulSetFailedPhase;
+import dev.ramp.rollout.statefulset.StatefulSetGuard;
+import dev.ramp.rollout.statefulset.StatefulSetIdlePhase;
+import dev.ramp.rollout.statefulset.StatefulSetInitializingPhase;
+import dev.ramp.rollout.statefulset.StatefulSetProgressingPhase;
+import dev.ramp.rollout.statefulset.StatefulSetPromotingPhase;
+import dev.ramp.rollout.statefulset.StatefulSets;
 import dev.ramp.hooks.HookCaller;
 import dev.ramp.hooks.Hooks;
 import dev.ramp.routing.RolloutServices;
@@ -37,6 +44,8 @@ import java.util.Map;
 public class PhaseHandlerRegistry {
 
     private final Map<Phase, PhaseHandler> handlers = new EnumMap<>(Phase.class);
+    private final Map<Phase, PhaseHandler> statefulSetHandlers = new EnumMap<>(Phase.class);
+    private final StatefulSetGuard statefulSet = new StatefulSetGuard();
     private final RolloutMetrics metrics;
     private final ManualActions actions = new ManualActions();
     private final NewRevisionGuard newRevision = new NewRevisionGuard();
@@ -49,11 +58,16 @@ public class PhaseHandlerRegistry {
 
     /** The decisions alone, with nothing to apply them (unit tests of the state machine). */
     public PhaseHandlerRegistry(List<PhaseHandler> handlers) {
-        this(handlers, null, null, null, Routers.create(null, RoutePolicy.OWN_NAMES, false));
+        this(handlers, List.of());
     }
 
-    public PhaseHandlerRegistry(List<PhaseHandler> handlers, RolloutMetrics metrics, GeneratedObjects generated,
-            Effects effects, Routers routers) {
+    /** The decisions alone, for targets of both kinds (unit tests of the state machine). */
+    public PhaseHandlerRegistry(List<PhaseHandler> handlers, List<PhaseHandler> statefulSetHandlers) {
+        this(handlers, statefulSetHandlers, null, null, null, Routers.create(null, RoutePolicy.OWN_NAMES, false));
+    }
+
+    public PhaseHandlerRegistry(List<PhaseHandler> handlers, List<PhaseHandler> statefulSetHandlers, RolloutMetrics metrics,
+            GeneratedObjects generated, Effects effects, Routers routers) {
         this.routes = new RouteGuard(routers);
         this.metrics = metrics;
         this.generated = generated;
@@ -61,6 +75,13 @@ public class PhaseHandlerRegistry {
         for (PhaseHandler handler : handlers) {
             for (Phase phase : handler.phases()) {
                 this.handlers.put(phase, handler);
+            }
+        }
+        // A StatefulSet's own handlers, the rest shared (WaitingPromotion).
+        this.statefulSetHandlers.putAll(this.handlers);
+        for (PhaseHandler handler : statefulSetHandlers) {
+            for (Phase phase : handler.phases()) {
+                this.statefulSetHandlers.put(phase, handler);
             }
         }
     }
@@ -79,8 +100,9 @@ public class PhaseHandlerRegistry {
     public static PhaseHandlerRegistry create(KubernetesClient client, EventRecorder events, MeterRegistry registry,
             ReleaseReverter reverter, Routers routers, AsyncProbes probes) {
         RolloutMetrics metrics = new RolloutMetrics(registry);
-        Effects effects = new Effects(new Workloads(client), probes, metrics, events);
-        return new PhaseHandlerRegistry(handlers(probes, probes.reverts(reverter)), metrics,
+        Effects effects = new Effects(new Workloads(client), new StatefulSets(client), probes, metrics, events);
+        return new PhaseHandlerRegistry(handlers(probes, probes.reverts(reverter)),
+                statefulSetHandlers(probes, probes.reverts(reverter)), metrics,
                 new GeneratedObjects(new RolloutServices(client), routers, new PrimaryAutoscalers(client),
                         new FormerAutoscalers(client)), effects, routers);
     }
@@ -112,6 +134,13 @@ public class PhaseHandlerRegistry {
                 new PromotingPhase(), new FinalisingPhase());
     }
 
+    /** A StatefulSet's handlers (docs/statefulsets.md): released in place by its partition, with the same gates and checks. */
+    public static List<PhaseHandler> statefulSetHandlers(Probes probes, Reverts reverter) {
+        StatefulSetIdlePhase idle = new StatefulSetIdlePhase();
+        return List.of(new StatefulSetInitializingPhase(), idle, new StatefulSetFailedPhase(idle, reverter),
+                new StatefulSetProgressingPhase(new ReleaseChecks(probes), new ReleaseGates(probes)), new StatefulSetPromotingPhase());
+    }
+
     /**
      * Decides one pass: a hold for a router that is not installed, a refused route or a route its
      * Gateways have not accepted, else a manual action or a pause, else a new revision, else the
@@ -123,6 +152,13 @@ public class PhaseHandlerRegistry {
             context.status().setPhase(Phase.Initializing);
         }
         recordWhatIsMissing(context);
+        if (context.statefulSet().isPresent()) {
+            // No router, route or autoscaler of Ramp's: the CRD refuses them with a StatefulSet target.
+            return statefulSet.apply(context)
+                    .or(() -> actions.apply(context))
+                    .or(() -> newRevision.apply(context))
+                    .orElseGet(() -> statefulSetHandlers.get(context.status().getPhase()).handle(context));
+        }
         autoscaler.apply(context);
         return router.apply(context)
                 .or(() -> routes.apply(context))

@@ -7,8 +7,10 @@ import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.TemplateHash;
 import dev.ramp.autoscaling.AutoscalerProblems;
 import dev.ramp.routing.RouteAcceptance;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,7 @@ public final class RolloutContext {
 
     private final Rollout rollout;
     private final Deployment target;
+    private final StatefulSet statefulSet;
     private final Optional<Deployment> primary;
     private final List<Pod> pods;
     private final TemplateLookup templates;
@@ -66,6 +69,22 @@ public final class RolloutContext {
     public RolloutContext(Rollout rollout, Deployment target, Optional<Deployment> primary, List<Pod> pods,
             TemplateLookup templates, Instant now, Optional<String> routerNotInstalled, Optional<RouteAcceptance> routeAcceptance,
             Optional<AutoscalerProblems.Problem> autoscalerProblem) {
+        this(rollout, target, null, primary, pods, templates, now, routerNotInstalled, routeAcceptance, autoscalerProblem);
+    }
+
+    /**
+     * A pass over a Rollout whose target is a StatefulSet (docs/statefulsets.md): released in place,
+     * with no primary, no Pods read and no router of Ramp's.
+     */
+    public static RolloutContext ofStatefulSet(Rollout rollout, StatefulSet target, TemplateLookup templates, Instant now) {
+        return new RolloutContext(rollout, null, target, Optional.empty(), List.of(), templates, now, Optional.empty(),
+                Optional.empty(), Optional.empty());
+    }
+
+    private RolloutContext(Rollout rollout, Deployment target, StatefulSet statefulSet, Optional<Deployment> primary,
+            List<Pod> pods, TemplateLookup templates, Instant now, Optional<String> routerNotInstalled,
+            Optional<RouteAcceptance> routeAcceptance, Optional<AutoscalerProblems.Problem> autoscalerProblem) {
+        this.statefulSet = statefulSet;
         this.autoscalerProblem = autoscalerProblem;
         this.routerNotInstalled = routerNotInstalled;
         this.routeAcceptance = routeAcceptance;
@@ -95,8 +114,19 @@ public final class RolloutContext {
         return rollout;
     }
 
+    /** The target Deployment; null when the target is a StatefulSet ({@link #statefulSet()}). */
     public Deployment target() {
         return target;
+    }
+
+    /** The target StatefulSet as last observed; empty when the target is a Deployment. */
+    public Optional<StatefulSet> statefulSet() {
+        return Optional.ofNullable(statefulSet);
+    }
+
+    /** The target, of either kind: what its name, namespace and annotations are read from. */
+    public HasMetadata targetObject() {
+        return statefulSet != null ? statefulSet : target;
     }
 
     /** The primary Deployment as last observed; empty before Ramp created it (or after someone deleted it). */
@@ -140,13 +170,22 @@ public final class RolloutContext {
         return now;
     }
 
+    /**
+     * The revision the target declares: for a Deployment, the hash of its pod template; for a
+     * StatefulSet, its controller's {@code status.updateRevision} (the ControllerRevision its pods of
+     * the new template carry as {@code controller-revision-hash}), read once the controller has
+     * observed its spec ({@code StatefulSetProgress#observed}).
+     */
     public String targetRevision() {
+        if (statefulSet != null) {
+            return statefulSet.getStatus() == null ? "" : String.valueOf(statefulSet.getStatus().getUpdateRevision());
+        }
         return TemplateHash.of(target.getSpec().getTemplate());
     }
 
     /** The Git commit the target came from, when a GitSource applied it (annotation ramp.dev/commit). */
     public String targetCommit() {
-        var annotations = target.getMetadata().getAnnotations();
+        var annotations = targetObject().getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(RampLabels.COMMIT_ANNOTATION);
     }
 

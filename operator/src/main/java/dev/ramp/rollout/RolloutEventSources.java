@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -48,6 +49,7 @@ import java.util.stream.Collectors;
 public class RolloutEventSources {
 
     static final String BY_DEPLOYMENT = "rollout-by-deployment";
+    static final String BY_STATEFULSET = "rollout-by-statefulset";
     static final String BY_TEMPLATE = "rollout-by-template";
     static final String BY_AUTOSCALER = "rollout-by-autoscaler";
     private static final String CRD_PREFIX = "crd-";
@@ -74,6 +76,8 @@ public class RolloutEventSources {
         List<EventSource<?, Rollout>> sources = new ArrayList<>();
         // The target and the primary: a change to either wakes the Rollout at once.
         sources.add(named(Deployment.class, BY_DEPLOYMENT, RolloutEventSources::deploymentsOf, context));
+        // A StatefulSet target (docs/statefulsets.md): its controller's status moving wakes the Rollout.
+        sources.add(named(StatefulSet.class, BY_STATEFULSET, RolloutEventSources::statefulSetsOf, context));
         // The MetricTemplates a Rollout's metrics name: read from this cache at each check, and an
         // edited template wakes the Rollouts that use it.
         sources.add(named(MetricTemplate.class, BY_TEMPLATE, RolloutEventSources::templatesOf, context));
@@ -297,8 +301,24 @@ public class RolloutEventSources {
                 new ResourceID(RolloutNames.primaryAutoscalerOf(ref.getName()), namespace));
     }
 
-    /** The target Deployment and the primary Ramp generates from it. */
+    static Optional<StatefulSet> statefulSet(Context<Rollout> context, String name) {
+        return context.getSecondaryResources(StatefulSet.class).stream()
+                .filter(s -> s.getMetadata().getName().equals(name)).findFirst();
+    }
+
+    /** The target StatefulSet, when the Rollout names one. */
+    static Set<ResourceID> statefulSetsOf(Rollout rollout) {
+        if (!rollout.getSpec().getTargetRef().isStatefulSet()) {
+            return Set.of();
+        }
+        return Set.of(new ResourceID(rollout.getSpec().getTargetRef().getName(), rollout.getMetadata().getNamespace()));
+    }
+
+    /** The target Deployment and the primary Ramp generates from it (none for a StatefulSet target). */
     static Set<ResourceID> deploymentsOf(Rollout rollout) {
+        if (rollout.getSpec().getTargetRef().isStatefulSet()) {
+            return Set.of();
+        }
         String namespace = rollout.getMetadata().getNamespace();
         String target = rollout.getSpec().getTargetRef().getName();
         return Set.of(new ResourceID(target, namespace), new ResourceID(RolloutNames.primaryOf(target), namespace));

@@ -14,6 +14,7 @@ import dev.ramp.kube.EventRecorder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -87,12 +88,22 @@ public class RolloutReconciler implements Reconciler<Rollout> {
             return UpdateControl.noUpdate();
         }
         RolloutNames names = RolloutNames.of(rollout);
-        Optional<Deployment> target = RolloutEventSources.deployment(context, names.target());
-        if (target.isEmpty()) {
-            return targetNotFound(rollout, names.target());
-        }
         String before = RolloutStatusWriter.snapshot(rollout);
-        RolloutContext pass = observe(context, rollout, target.get(), names);
+        RolloutContext pass;
+        if (rollout.getSpec().getTargetRef().isStatefulSet()) {
+            Optional<StatefulSet> target = RolloutEventSources.statefulSet(context, names.target());
+            if (target.isEmpty()) {
+                return targetNotFound(rollout, names.target());
+            }
+            pass = RolloutContext.ofStatefulSet(rollout, target.get(),
+                    TemplateLookup.of(context.getSecondaryResources(MetricTemplate.class)), clock.instant());
+        } else {
+            Optional<Deployment> target = RolloutEventSources.deployment(context, names.target());
+            if (target.isEmpty()) {
+                return targetNotFound(rollout, names.target());
+            }
+            pass = observe(context, rollout, target.get(), names);
+        }
         recovered(rollout);
         Next next = handlers.decide(pass);
         rollout.getStatus().setObservedGeneration(rollout.getMetadata().getGeneration());
@@ -122,6 +133,14 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         RolloutStatus status = rollout.getStatus();
         String namespace = rollout.getMetadata().getNamespace();
         handlers.metrics().observe(namespace, rollout.getMetadata().getName(), status.getPhase(), status.getCanaryWeight());
+        if (pass.statefulSet().isPresent()) {
+            // Released in place: no Service, route or primary of Ramp's to write; the partition is an effect.
+            writer.write(context.getClient(), rollout, before);
+            int told = handlers.effects().tell(pass, 0);
+            handlers.effects().apply(pass);
+            handlers.effects().tell(pass, told);
+            return;
+        }
         List<HasMetadata> routing = sources.cachedRouting(context);
         if (pass.effects().contains(new Effect.RouteToPrimary())) {
             handlers.generated().routeToPrimary(rollout, pass.target(), context.getSecondaryResources(Service.class), routing);
@@ -177,19 +196,21 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         if (reason.isPresent()) {
             status.setConditions(Conditions.merge(status.getConditions(), conditions.of(RolloutConditions.READY, Conditions.TRUE,
                     "TargetNotFound".equals(reason.get()) ? "TargetFound" : "Recovered",
-                    "TargetNotFound".equals(reason.get()) ? "Deployment " + rollout.getSpec().getTargetRef().getName() + " found"
+                    "TargetNotFound".equals(reason.get()) ? rollout.getSpec().getTargetRef().getKind() + " "
+                            + rollout.getSpec().getTargetRef().getName() + " found"
                             : "reconciling again after the last error", rollout.getMetadata().getGeneration())));
         }
     }
 
     /**
-     * Nothing to do until the Deployment appears; its creation wakes this reconciler through
+     * Nothing to do until the target appears; its creation wakes this reconciler through
      * the informer, so there is no requeue and no retry storm.
      */
     private UpdateControl<Rollout> targetNotFound(Rollout rollout, String targetName) {
         RolloutStatus status = rollout.getStatus();
         String namespace = rollout.getMetadata().getNamespace();
-        String message = "Deployment " + namespace + "/" + targetName + " not found; waiting for it to be created";
+        String message = rollout.getSpec().getTargetRef().getKind() + " " + namespace + "/" + targetName
+                + " not found; waiting for it to be created";
         boolean alreadyReported = Conditions.find(status.getConditions(), RolloutConditions.READY)
                 .map(c -> "TargetNotFound".equals(c.getReason())).orElse(false);
         if (!alreadyReported) {

@@ -75,6 +75,37 @@ class RolloutValidationTest {
     }
 
     @Test
+    void aStatefulSetWithoutAMeshIsAccepted() {
+        GenericKubernetesResource created = create("statefulset", """
+                targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: ledger}
+                service: {port: 8080, provider: None}
+                analysis: {stepWeights: [25, 50]}
+                """);
+        assertThat(created.get("spec", "targetRef", "kind").toString()).isEqualTo("StatefulSet");
+    }
+
+    @Test
+    void aStatefulSetBehindAMeshOrReleasedOtherThanByCanaryIsRefused() {
+        assertRefused("""
+                targetRef: {kind: StatefulSet, name: ledger}
+                service: {port: 8080}
+                """, "spec", "targetRef.kind StatefulSet needs service.provider: None");
+        assertRefused("""
+                targetRef: {kind: StatefulSet, name: ledger}
+                service: {port: 8080, provider: Istio}
+                """, "spec", "targetRef.kind StatefulSet needs service.provider: None");
+        assertRefused("""
+                targetRef: {kind: StatefulSet, name: ledger}
+                strategy: BlueGreen
+                service: {port: 8080, provider: None}
+                """, "spec", "targetRef.kind StatefulSet supports strategy: Canary only");
+        assertRefused("""
+                targetRef: {kind: DaemonSet, name: ledger}
+                service: {port: 8080}
+                """, "spec.targetRef.kind", "targetRef.kind must be Deployment or StatefulSet");
+    }
+
+    @Test
     void anAutoscalerThatCannotWorkIsRefused() {
         assertRefused("""
                 targetRef: {name: podinfo}

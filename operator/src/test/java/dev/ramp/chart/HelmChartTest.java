@@ -372,8 +372,12 @@ class HelmChartTest {
                 .containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "keda.sh", "scaledobjects")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "", "events")).containsExactlyInAnyOrder("create", "patch");
-        assertThat(verbs(rules, "", "pods")).as("read: why a canary missed its progress deadline")
-                .containsExactlyInAnyOrder("get", "list", "watch");
+        assertThat(verbs(rules, "", "pods")).as("read: why a canary missed its progress deadline; delete: a StatefulSet's pod"
+                + " stuck on a rolled-back revision").containsExactlyInAnyOrder("get", "list", "watch", "delete");
+        assertThat(verbs(rules, "apps", "statefulsets")).as("a StatefulSet target's partition and, in a rollback, its template")
+                .containsExactlyInAnyOrder("get", "list", "watch", "update", "patch");
+        assertThat(verbs(rules, "apps", "controllerrevisions")).as("the template a StatefulSet's rollback restores")
+                .containsExactlyInAnyOrder("get");
         assertThat(verbs(rules, "networking.istio.io", "virtualservices")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "networking.istio.io", "destinationrules")).containsExactlyInAnyOrderElementsOf(CRUD);
         assertThat(verbs(rules, "gateway.networking.k8s.io", "httproutes")).containsExactlyInAnyOrderElementsOf(CRUD);

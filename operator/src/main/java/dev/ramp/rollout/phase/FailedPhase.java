@@ -53,18 +53,32 @@ public class FailedPhase implements PhaseHandler {
      */
     @Override
     public Next handle(RolloutContext context) {
-        notRevertedWithoutEvidence(context);
-        Next revert = revertDue(context) ? revert(context) : Next.onChange();
+        // The Git side decides from the status as the rollback left it, before the idle phase may start a new release.
+        Next revert = gitSide(context);
         return Next.soonest(idle.handle(context), revert);
     }
 
-    private static boolean revertDue(RolloutContext context) {
+    /** The Git side of the rollback alone: the revert when it is due, or why there is none. */
+    protected Next gitSide(RolloutContext context) {
+        notRevertedWithoutEvidence(context);
+        return revertDue(context) ? revert(context) : Next.onChange();
+    }
+
+    /**
+     * Whether the target still declares the failed release, so that Git has not moved on: a
+     * Deployment target still runs the failed template (its pods are scaled to 0).
+     */
+    protected boolean declaresFailedRelease(RolloutContext context) {
+        return context.targetRevision().equals(context.status().getLastAppliedRevision());
+    }
+
+    private boolean revertDue(RolloutContext context) {
         GitRevertSpec spec = context.rollout().getSpec().getGitRevert();
         RolloutStatus status = context.status();
         if (spec == null || !spec.isEnabled() || status.getLastAppliedRevision() == null
                 || (status.getRollbackCause() != null && !status.getRollbackCause().revertsGit())
                 || status.getLastAppliedRevision().equals(status.getLastPromotedRevision())
-                || !context.targetRevision().equals(status.getLastAppliedRevision())) {
+                || !declaresFailedRelease(context)) {
             return false;
         }
         return status.getGitRevert() == null || status.getGitRevert().getState() == State.Pending;
@@ -106,7 +120,7 @@ public class FailedPhase implements PhaseHandler {
             return Next.after(Duration.ofMillis(100));
         }
         Observation<ReleaseReverter.Outcome> asked = reverter.revert(context, new ReleaseReverter.Request(context.rollout(),
-                context.target(), status.getLastAppliedRevision(), status.getRollbackCause()));
+                context.targetObject(), status.getLastAppliedRevision(), status.getRollbackCause()));
         if (asked.pending()) {
             return Next.after(asked.lookAgain().orElseThrow());
         }

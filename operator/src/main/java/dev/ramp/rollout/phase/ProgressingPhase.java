@@ -58,9 +58,7 @@ public class ProgressingPhase implements PhaseHandler {
     public Next handle(RolloutContext context) {
         RolloutStatus status = context.status();
         AnalysisSettings settings = AnalysisSettings.of(context.rollout());
-        // Every pass, not once: a scale-up lost to a conflict or undone by someone is made again.
-        context.effect(new Effect.ScaleUpCanary(status.getLastAppliedRevision()));
-        if (!Workloads.runs(context.target(), status.getLastAppliedRevision())) {
+        if (!canaryReady(context)) {
             if (status.getCanaryNotReadySince() == null) {
                 status.setCanaryNotReadySince(Timestamps.format(context.now()));
             }
@@ -75,11 +73,7 @@ public class ProgressingPhase implements PhaseHandler {
         }
         // The plan may have shrunk (fewer stepWeights or iterations) since the step was reached.
         int step = Math.min(current.getIndex(), plan.size() - 1);
-        // Without a mesh the share follows the primary's size, which may have changed since the step began.
-        if (ReplicaCounts.byPods(context.rollout())) {
-            status.setCanaryWeight(ReplicaCounts.achievedWeight(context.rollout(), context.target(), context.primary(),
-                    plan.get(step).routing().weights().canary()));
-        }
+        refreshWeight(context, plan.get(step));
         Optional<Duration> wait = clock.untilNextCheck();
         if (wait.isPresent()) {
             return Next.after(wait.get());
@@ -170,11 +164,36 @@ public class ProgressingPhase implements PhaseHandler {
     }
 
     private void moveToStep(RolloutContext context, int step, List<ReleasePlan.Step> plan) {
-        RolloutStatus status = context.status();
         ReleasePlan.Step next = plan.get(step);
         // The step's routing is applied by GeneratedObjects once this status is written: more
         // traffic to the canary only ever follows a recorded step.
         Transitions.toStep(context, step);
+        stepRecorded(context, next);
+    }
+
+    /**
+     * Whether the canary runs the release's revision, ready, as the recorded step needs it; the
+     * effects that make it so are decided here, at every pass. A Deployment target: scaled up as
+     * the canary, its pods labelled with the revision.
+     */
+    protected boolean canaryReady(RolloutContext context) {
+        String revision = context.status().getLastAppliedRevision();
+        // Every pass, not once: a scale-up lost to a conflict or undone by someone is made again.
+        context.effect(new Effect.ScaleUpCanary(revision));
+        return Workloads.runs(context.target(), revision);
+    }
+
+    /** The weight achieved at the step held, recomputed at each pass: without a mesh it follows the primary's size. */
+    protected void refreshWeight(RolloutContext context, ReleasePlan.Step step) {
+        if (ReplicaCounts.byPods(context.rollout())) {
+            context.status().setCanaryWeight(ReplicaCounts.achievedWeight(context.rollout(), context.target(), context.primary(),
+                    step.routing().weights().canary()));
+        }
+    }
+
+    /** A step was just recorded in status: its weight achieved, and the Event that tells it. */
+    protected void stepRecorded(RolloutContext context, ReleasePlan.Step next) {
+        RolloutStatus status = context.status();
         // The weight achieved: the step's behind a router, the canary's share of the pods without a mesh.
         status.setCanaryWeight(ReplicaCounts.achievedWeight(context.rollout(), context.target(), context.primary(),
                 next.routing().weights().canary()));
@@ -188,7 +207,8 @@ public class ProgressingPhase implements PhaseHandler {
         context.normal("StepAdvanced", Character.toUpperCase(description.charAt(0)) + description.substring(1));
     }
 
-    private Next canaryNotReady(RolloutContext context, AnalysisSettings settings) {
+    /** The canary not ready: held until the progress deadline, then rolled back with why its Pods say it is not. */
+    protected Next canaryNotReady(RolloutContext context, AnalysisSettings settings) {
         Optional<Duration> left = new StepClock(settings, context.status(), context.now()).untilReadinessDeadline();
         if (left.isEmpty()) {
             // Whether Git is reverted follows from why: a crash is the commit's fault, a full cluster is not.

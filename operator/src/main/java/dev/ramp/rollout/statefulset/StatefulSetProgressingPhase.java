@@ -1,0 +1,72 @@
+package dev.ramp.rollout.statefulset;
+
+import dev.ramp.api.RollbackCause;
+import dev.ramp.rollout.AnalysisSettings;
+import dev.ramp.rollout.Effect;
+import dev.ramp.rollout.Next;
+import dev.ramp.rollout.ReleaseChecks;
+import dev.ramp.rollout.ReleaseGates;
+import dev.ramp.rollout.ReleasePlan;
+import dev.ramp.rollout.RolloutContext;
+import dev.ramp.rollout.StepClock;
+import dev.ramp.rollout.Transitions;
+import dev.ramp.rollout.phase.ProgressingPhase;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A StatefulSet's release, step by step: the gates and checks of any canary
+ * ({@link ProgressingPhase}), with the canary's share of the pods set by the partition
+ * ({@link StatefulSetSteps}) rather than by a second Deployment. Each step's checks wait until
+ * the controller has moved the ordinals from the step's partition up to the release's revision and
+ * every pod is ready; a step not there by the progress deadline rolls the release back.
+ */
+public class StatefulSetProgressingPhase extends ProgressingPhase {
+
+    public StatefulSetProgressingPhase(ReleaseChecks checks, ReleaseGates gates) {
+        super(checks, gates);
+    }
+
+    @Override
+    protected boolean canaryReady(RolloutContext context) {
+        StatefulSetProgress progress = StatefulSetProgress.of(context.statefulSet().orElseThrow());
+        int partition = StatefulSetSteps.partition(context.rollout(), progress.replicas());
+        // Every pass, not once: a partition lost to a conflict or changed by someone is set again.
+        context.effect(new Effect.Partition(partition));
+        return progress.stepReady(partition, context.status().getLastAppliedRevision());
+    }
+
+    @Override
+    protected void refreshWeight(RolloutContext context, ReleasePlan.Step step) {
+        int replicas = StatefulSetProgress.of(context.statefulSet().orElseThrow()).replicas();
+        context.status().setCanaryWeight(StatefulSetSteps.share(replicas, StatefulSetSteps.partition(context.rollout(), replicas)));
+    }
+
+    @Override
+    protected void stepRecorded(RolloutContext context, ReleasePlan.Step next) {
+        int replicas = StatefulSetProgress.of(context.statefulSet().orElseThrow()).replicas();
+        int partition = StatefulSetSteps.partition(replicas, next.routing().weights().canary());
+        context.effect(new Effect.Partition(partition));
+        context.status().setCanaryWeight(StatefulSetSteps.share(replicas, partition));
+        int pods = replicas - partition;
+        String description = next.description() + " (StatefulSet: partition " + partition + ", " + pods + " of " + replicas
+                + (pods == 1 ? " pod" : " pods") + " on revision " + context.status().getLastAppliedRevision() + ", "
+                + StatefulSetSteps.share(replicas, partition) + "% of the traffic)";
+        context.normal("StepAdvanced", Character.toUpperCase(description.charAt(0)) + description.substring(1));
+    }
+
+    @Override
+    protected Next canaryNotReady(RolloutContext context, AnalysisSettings settings) {
+        Optional<Duration> left = new StepClock(settings, context.status(), context.now()).untilReadinessDeadline();
+        if (left.isPresent()) {
+            return Next.after(left.get().compareTo(Duration.ofSeconds(2)) < 0 ? left.get() : Duration.ofSeconds(2));
+        }
+        StatefulSetProgress progress = StatefulSetProgress.of(context.statefulSet().orElseThrow());
+        Transitions.rollback(context, RollbackCause.PROGRESS_DEADLINE_EXCEEDED, "StatefulSet "
+                + context.targetObject().getMetadata().getName() + " not ready on revision " + context.status().getLastAppliedRevision()
+                + " within " + settings.progressDeadline().toSeconds() + "s: partition " + progress.partition() + ", "
+                + progress.updatedReplicas() + " of " + progress.replicas() + " pods on the revision, " + progress.readyReplicas()
+                + " ready");
+        return Next.onChange();
+    }
+}
