@@ -117,7 +117,8 @@ public class RampBeans {
     @Produces
     @Singleton
     RolloutEventSources rolloutEventSources(PhaseHandlerRegistry handlers, AsyncProbes probes) {
-        return new RolloutEventSources(handlers.generated().routingKinds(), handlers.generated().gatewayClasses(), probes.wakeups());
+        return new RolloutEventSources(handlers.generated().routingKinds(), handlers.generated().gatewayClasses(), probes.wakeups(),
+                handlers.metrics());
     }
 
     @Produces

@@ -21,6 +21,8 @@ public class JudgeSpec {
     public static final int DEFAULT_MIN_POINTS = 10;
     /** The latest points the judge keeps per side: its interval takes canary x baseline pairwise differences. */
     public static final int MAX_POINTS = 1000;
+    /** The name of the score's entry in status.metrics[], beside one entry per compare metric. */
+    public static final String SCORE = "judge-score";
 
     @Min(0)
     @Max(100)

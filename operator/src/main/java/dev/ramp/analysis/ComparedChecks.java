@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
 final class ComparedChecks {
 
     /** The name of the score's entry in status.metrics. */
-    static final String SCORE = "judge-score";
+    static final String SCORE = JudgeSpec.SCORE;
 
     /**
      * One compare metric's points on each side, in time order, or why they could not be read;

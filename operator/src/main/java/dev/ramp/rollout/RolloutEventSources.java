@@ -60,10 +60,18 @@ public class RolloutEventSources {
     /** The custom kinds watched once installed: the routers' and KEDA's ScaledObject (Ramp's copies). */
     private final List<Class<? extends HasMetadata>> optionalKinds;
     private final EventSource<?, Rollout> answers;
+    private final RolloutMetrics metrics;
 
     /** {@code gatewayClasses}: filled from the Gateway and GatewayClass informers while those are watched. */
     public RolloutEventSources(List<Class<? extends HasMetadata>> routingKinds, CachedGatewayClasses gatewayClasses,
             EventSource<?, Rollout> answers) {
+        this(routingKinds, gatewayClasses, answers, null);
+    }
+
+    /** The same, removing a deleted Rollout's series from {@code metrics}. */
+    public RolloutEventSources(List<Class<? extends HasMetadata>> routingKinds, CachedGatewayClasses gatewayClasses,
+            EventSource<?, Rollout> answers, RolloutMetrics metrics) {
+        this.metrics = metrics;
         this.routingKinds = List.copyOf(routingKinds);
         this.gatewayClasses = gatewayClasses;
         List<Class<? extends HasMetadata>> optional = new ArrayList<>(routingKinds);
@@ -102,6 +110,10 @@ public class RolloutEventSources {
         }
         // An answer from outside came in: the pass that was holding for it goes on.
         sources.add(answers);
+        if (metrics != null) {
+            // Without a finalizer no reconcile sees a deletion: this hears it from the Rollouts' informer.
+            sources.add(new DeletedRollouts(metrics));
+        }
         return sources;
     }
 

@@ -133,6 +133,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         RolloutStatus status = rollout.getStatus();
         String namespace = rollout.getMetadata().getNamespace();
         handlers.metrics().observe(namespace, rollout.getMetadata().getName(), status.getPhase(), status.getCanaryWeight());
+        handlers.metrics().judged(namespace, rollout.getMetadata().getName(), rollout.getSpec().getAnalysis(), status.getMetrics());
         if (pass.statefulSet().isPresent()) {
             // Released in place: no Service, route or primary of Ramp's to write; the partition is an effect.
             writer.write(context.getClient(), rollout, before);

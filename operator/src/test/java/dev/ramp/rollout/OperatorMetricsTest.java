@@ -4,7 +4,13 @@ import static dev.ramp.rollout.CanaryFixture.templated;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ramp.api.CompareSpec;
+import dev.ramp.api.Direction;
+import dev.ramp.api.JudgeSpec;
+import dev.ramp.api.MetricCheck;
+import dev.ramp.api.ObjectRef;
 import dev.ramp.api.Phase;
+import dev.ramp.api.Rollout;
 import dev.ramp.testing.MetricsScrape;
 import dev.ramp.testing.TestCluster;
 import dev.ramp.testing.TestClusterResource;
@@ -23,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The operator, started as the Quarkus application, exposes its own metrics at /q/metrics, as the
  * chart's metrics Service offers them to Prometheus: each Rollout's weight and phase, the duration
- * of finished releases, and the latency and failures of the metric queries, by namespace and name.
+ * of finished releases, the latency and failures of the metric queries, and the judge's last
+ * verdict per compare metric, by namespace and name; a deleted Rollout's series go.
  */
 @QuarkusTest
 @QuarkusTestResource(value = TestClusterResource.class, restrictToAnnotatedClass = true)
@@ -89,6 +96,56 @@ class OperatorMetricsTest {
             assertThat(scrape.value("ramp_analysis_query_failures_total", Map.of("namespace", healthy))).isEmpty();
             assertThat(scrape.value("ramp_rollback_route_seconds_count", Map.of("namespace", healthy))).isEmpty();
         }
+    }
+
+    @Test
+    void prometheusSeesTheJudgesLastVerdictUntilTheRolloutIsDeleted() throws Exception {
+        String judged = TestCluster.get().newNamespace("metrics");
+        try (TestPrometheus prometheus = new TestPrometheus("127.0.0.1:9");
+                CanaryFixture fx = new CanaryFixture(client, judged)) {
+            // One constant series per side, read differently for each (as a compare template must):
+            // both sides at 1 is a Pass, with a shift of 0 and nothing to test (p = 1).
+            fx.createMetricTemplate("latency", prometheus.address(), "label_replace(vector(1), \"side\", \"{{ side }}\", \"\", \"\")");
+            fx.createTarget("podinfo:1.0");
+            fx.withSample(0, null);
+            MetricCheck latency = new MetricCheck();
+            latency.setName("latency");
+            latency.setTemplateRef(new ObjectRef("latency", null));
+            CompareSpec compare = new CompareSpec();
+            compare.setDirection(Direction.Increase);
+            latency.setCompare(compare);
+            fx.createRollout(List.of(50), "2s", 1, List.of(latency));
+            JudgeSpec judge = new JudgeSpec();
+            judge.setStep("1s");
+            judge.setMinPoints(5);
+            fx.editRollout(r -> r.getSpec().getAnalysis().setJudge(judge));
+            fx.awaitPhase(Phase.Initialized, RELEASE);
+
+            fx.release("podinfo:2.0");
+            fx.awaitPhase(Phase.Succeeded, RELEASE);
+            Map<String, String> metric = Map.of("namespace", judged, "name", "podinfo", "metric", "latency");
+            awaitSample("ramp_judge_classification", with(metric, "classification", "Pass"), 1);
+            awaitSample("ramp_judge_classification", with(metric, "classification", "High"), 0);
+            awaitSample("ramp_judge_relative_shift", metric, 0);
+            awaitSample("ramp_judge_p_value", metric, 1);
+            awaitSample("ramp_judge_score", Map.of("namespace", judged, "name", "podinfo"), 100);
+            assertThat(MetricsScrape.of(metrics).value("ramp_judge_points", with(metric, "side", "primary")).orElseThrow())
+                    .isGreaterThanOrEqualTo(5);
+
+            client.resources(Rollout.class).inNamespace(judged).withName("podinfo").delete();
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                MetricsScrape scrape = MetricsScrape.of(metrics);
+                assertThat(scrape.value("ramp_judge_classification", metric)).isEmpty();
+                assertThat(scrape.value("ramp_judge_score", Map.of("namespace", judged))).isEmpty();
+                assertThat(scrape.value("ramp_rollout_weight", Map.of("namespace", judged))).isEmpty();
+            });
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> labels, String key, String value) {
+        Map<String, String> more = new java.util.HashMap<>(labels);
+        more.put(key, value);
+        return more;
     }
 
     private void awaitSample(String metric, Map<String, String> labels, double expected) {

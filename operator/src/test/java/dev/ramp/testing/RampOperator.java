@@ -153,7 +153,7 @@ public class RampOperator implements AutoCloseable {
                 new GitReverter(client, mirror, syncs), routes, probes);
         operator.register(new RolloutReconciler(conditions, events, handlers,
                 new RolloutEventSources(handlers.generated().routingKinds(), handlers.generated().gatewayClasses(),
-                        probes.wakeups()), clock));
+                        probes.wakeups(), handlers.metrics()), clock));
         GitSync sync = new GitSync(mirror, new SyncIdentities(client,
                 java.util.Optional.ofNullable(defaultServiceAccount), java.util.Optional.ofNullable(ownServiceAccount)),
                 new ManifestReader(limits), conditions, events);
