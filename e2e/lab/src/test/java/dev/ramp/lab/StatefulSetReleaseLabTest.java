@@ -52,6 +52,8 @@ class StatefulSetReleaseLabTest {
     private static final int RATE = 20;
     private static final int REPLICAS = 4;
     private static final String REVISION = "controller-revision-hash";
+    /** The user the demo's image runs as. */
+    private static final int DEMO_USER = 65532;
 
     private static Lab lab;
 
@@ -79,6 +81,10 @@ class StatefulSetReleaseLabTest {
         LabApp app = lab.app(namespace, FAST).statefulSet();
         for (int ordinal = 0; ordinal < REPLICAS; ordinal++) {
             Path dir = Files.createDirectories(volume(namespace, ordinal));
+            // The demo runs as 65532 (e2e/images/image-archive.sh); a hostPath volume is the host
+            // directory as it is, so its owner is the pod's user, as an admin would set it.
+            Files.setAttribute(dir, "unix:uid", DEMO_USER);
+            Files.setAttribute(dir, "unix:gid", DEMO_USER);
             String claim = "data-podinfo-" + ordinal;
             lab.client().resource(new PersistentVolumeBuilder().withNewMetadata().withName(namespace + "-" + claim)
                     .endMetadata().withNewSpec().withStorageClassName(Manifests.LAB_STORAGE_CLASS)
