@@ -6,6 +6,9 @@
 // makes the lab's HorizontalPodAutoscalers scale on CPU utilisation (docs/lab.md, "metrics-server").
 // GET /metrics: the requests it answered, by status code, as a Prometheus counter (metrics.go): the
 // app's own telemetry, which a canary without a mesh is judged on (docs/no-mesh.md).
+// DATA_DIR, when set, is a volume the pod keeps (a StatefulSet's claim): at start the demo writes
+// DATA_DIR/written-by-<version> holding its pod's name, the data a StatefulSet release must
+// leave in place (docs/statefulsets.md, "In the lab").
 package main
 
 import (
@@ -16,6 +19,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"time"
@@ -36,6 +40,13 @@ func main() {
 		log.Fatalf("LATENCY_MS: %v", err)
 	}
 	addr := ":" + env("PORT", "9898")
+	if dir := env("DATA_DIR", ""); dir != "" {
+		file := filepath.Join(dir, "written-by-"+version)
+		if err := os.WriteFile(file, []byte(pod+"\n"), 0o644); err != nil {
+			log.Fatalf("DATA_DIR: %v", err)
+		}
+		log.Printf("wrote %s", file)
+	}
 
 	requests := newCounter("http_requests_total", "Requests answered by the demo's handler, by status code.", "code")
 	mux := http.NewServeMux()

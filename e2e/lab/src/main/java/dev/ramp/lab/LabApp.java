@@ -66,6 +66,8 @@ public final class LabApp implements AutoCloseable {
     private Manifests.Analysis analysis;
     private int progressDeadlineSeconds = 60;
     private DataPlane dataPlane = DataPlane.MESH;
+    /** Whether the app is the StatefulSet {@code podinfo} ({@link #statefulSet}) rather than the Deployment. */
+    private boolean statefulSet;
     /** The Rollout's {@code spec.service} when not the data plane's usual one ({@link #service}); null otherwise. */
     private String service;
     /** The Rollout's {@code spec.autoscalerRef} lines ({@link #autoscaled}); null: none. */
@@ -120,6 +122,19 @@ public final class LabApp implements AutoCloseable {
         return dataPlane;
     }
 
+    /**
+     * Makes the app the StatefulSet {@code podinfo} ({@link Manifests#statefulSet}), released by its
+     * partition without a mesh, before {@link #bootstrap}: its Services and StatefulSet in Git, the
+     * Rollout targeting it, judged on the pods of the release's revision. Its claims need volumes of
+     * {@link Manifests#LAB_STORAGE_CLASS}, which the lab has no provisioner for: the caller makes them.
+     */
+    public LabApp statefulSet() throws IOException {
+        dataPlane(DataPlane.NONE);
+        this.statefulSet = true;
+        write("metric-template.yaml", Manifests.statefulSetMetricTemplates());
+        return write("rollout.yaml", rollout("Canary", ""));
+    }
+
     private String rollout(String strategy, String analysisExtra) {
         String rollout = Manifests.rollout(analysis, progressDeadlineSeconds, strategy, analysisExtra, service != null ? service
                 : switch (dataPlane) {
@@ -127,6 +142,9 @@ public final class LabApp implements AutoCloseable {
                     case GATEWAY_API -> Manifests.gatewayService(namespace);
                     case NONE -> Manifests.NO_MESH_SERVICE;
                 }, dataPlane == DataPlane.NONE);
+        if (statefulSet) {
+            rollout = Manifests.statefulSetRollout(rollout);
+        }
         return autoscalerRef == null ? rollout : Manifests.withSpecLines(rollout, autoscalerRef);
     }
 
@@ -187,6 +205,9 @@ public final class LabApp implements AutoCloseable {
 
     /** The demo Deployment as this app's data plane needs it. */
     String deployment(String version, double errorRate) {
+        if (statefulSet) {
+            return Manifests.statefulSet(version, errorRate, 20);
+        }
         return dataPlane == DataPlane.NONE ? Manifests.noMeshDeployment(version, errorRate, 20)
                 : Manifests.deployment(version, errorRate, 20);
     }
@@ -197,14 +218,15 @@ public final class LabApp implements AutoCloseable {
 
     /**
      * ServiceAccount {@value #DEPLOYER}, which the GitSource acts as: it may write the kinds the
-     * repository holds, Deployments, Rollouts, MetricTemplates and HPAs, in this namespace only (Ramp
+     * repository holds, Deployments, StatefulSets, Services, Rollouts, MetricTemplates and HPAs, in this namespace only (Ramp
      * itself writes no Ramp object from Git).
      */
     private void deployer(KubernetesClient client) {
         client.resource(new ServiceAccountBuilder().withNewMetadata().withName(DEPLOYER).withNamespace(namespace)
                 .endMetadata().build()).serverSideApply();
         client.resource(new RoleBuilder().withNewMetadata().withName(DEPLOYER).withNamespace(namespace).endMetadata()
-                .addNewRule().withApiGroups("apps").withResources("deployments").withVerbs(WRITE).endRule()
+                .addNewRule().withApiGroups("apps").withResources("deployments", "statefulsets").withVerbs(WRITE).endRule()
+                .addNewRule().withApiGroups("").withResources("services").withVerbs(WRITE).endRule()
                 .addNewRule().withApiGroups("ramp.dev").withResources("rollouts", "metrictemplates").withVerbs(WRITE)
                 .endRule()
                 .addNewRule().withApiGroups("autoscaling").withResources("horizontalpodautoscalers").withVerbs(WRITE)
@@ -253,7 +275,8 @@ public final class LabApp implements AutoCloseable {
             case MESH -> "istio_requests_total{destination_workload_namespace=\"" + namespace
                     + "\",destination_workload=\"podinfo-primary\"}";
             // The demo's own counter, labelled with its Pod's labels by the lab's pod scrape job.
-            case NONE -> "http_requests_total{namespace=\"" + namespace + "\",app=\"podinfo-primary\"}";
+            case NONE -> "http_requests_total{namespace=\"" + namespace + "\",app=\"podinfo"
+                    + (statefulSet ? "" : "-primary") + "\"}";
         };
         Net.await("the demo's telemetry in Prometheus", Duration.ofSeconds(120),
                 () -> lab.prometheus().query("sum(rate(" + primaryRequests + "[5s]))") != null);

@@ -154,6 +154,93 @@ public final class Manifests {
                 """.formatted(version, errorRate, latencyMs);
     }
 
+    /** The StorageClass of the volumes the lab's admin makes for a StatefulSet's claims (the lab has no provisioner). */
+    public static final String LAB_STORAGE_CLASS = "lab-local";
+
+    /**
+     * The demo as a StatefulSet released by its partition (docs/examples/statefulset.yaml's shape):
+     * a headless Service {@code podinfo-pods} for the pods' names, a Service {@code podinfo} whose
+     * ClusterIP users call (Ramp generates no Service for a StatefulSet), and 4 pods of
+     * {@code version}, each with its own volume ({@code data-podinfo-<ordinal>}, of
+     * {@link #LAB_STORAGE_CLASS}) at /data, where the demo writes {@code written-by-<version>} at
+     * start ({@code DATA_DIR}); scraped with their labels, {@code controller-revision-hash} among them.
+     */
+    public static String statefulSet(String version, double errorRate, int latencyMs) {
+        return """
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: podinfo-pods
+                spec:
+                  clusterIP: None
+                  selector: {app: podinfo}
+                  ports: [{name: http, port: 9898}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: podinfo
+                spec:
+                  selector: {app: podinfo}
+                  ports: [{name: http, port: 9898}]
+                ---
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata:
+                  name: podinfo
+                spec:
+                  serviceName: podinfo-pods
+                  replicas: 4
+                  selector:
+                    matchLabels: {app: podinfo}
+                  # No partition here: Ramp owns spec.updateStrategy.rollingUpdate.partition.
+                  updateStrategy: {type: RollingUpdate}
+                  template:
+                    metadata:
+                      labels: {app: podinfo}
+                      annotations: {prometheus.io/scrape: "true", prometheus.io/port: "9898"}
+                    spec:
+                      containers:
+                        - name: podinfo
+                          image: ramp.dev/demo:%s
+                          ports: [{containerPort: 9898}]
+                          env:
+                            - {name: ERROR_RATE, value: "%s"}
+                            - {name: LATENCY_MS, value: "%d"}
+                            - {name: DATA_DIR, value: /data}
+                          volumeMounts: [{name: data, mountPath: /data}]
+                          readinessProbe:
+                            httpGet: {path: /healthz, port: 9898}
+                            periodSeconds: 1
+                          resources:
+                            requests: {cpu: 20m, memory: 16Mi}
+                  volumeClaimTemplates:
+                    - metadata: {name: data}
+                      spec:
+                        storageClassName: %s
+                        accessModes: [ReadWriteOnce]
+                        resources: {requests: {storage: 16Mi}}
+                """.formatted(version, errorRate, latencyMs, LAB_STORAGE_CLASS);
+    }
+
+    /**
+     * The two MetricTemplates of a StatefulSet released by its partition: {@link #noMeshMetricTemplates}'s
+     * queries on the pods of the release's revision, {@code controller_revision_hash="{{ revision }}"}
+     * (docs/examples/statefulset.yaml's).
+     */
+    public static String statefulSetMetricTemplates() {
+        return noMeshMetricTemplates().replace("ramp_dev_revision=", "controller_revision_hash=");
+    }
+
+    /** {@code rollout} releasing the StatefulSet {@code podinfo} instead of the Deployment. */
+    public static String statefulSetRollout(String rollout) {
+        String deployment = "targetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo}";
+        if (!rollout.contains(deployment)) {
+            throw new IllegalArgumentException("no Deployment target in " + rollout);
+        }
+        return rollout.replace(deployment, "targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: podinfo}");
+    }
+
     /** The Rollout's {@code spec.service} without a mesh: users call the Service {@code podinfo}'s ClusterIP. */
     public static final String NO_MESH_SERVICE = "{port: 9898, provider: None}";
 
