@@ -230,7 +230,8 @@ class AnalysisTest {
                 + " spec.analysis.requestsTemplateRef");
     }
 
-    private static Rollout rollout(List<MetricCheck> metrics) {
+    /** A canary Rollout {@code shop/podinfo} on port 80 checking {@code metrics}; JudgedChecksTest builds on it. */
+    static Rollout rollout(List<MetricCheck> metrics) {
         Rollout rollout = new Rollout();
         rollout.setMetadata(new ObjectMetaBuilder().withName("podinfo").withNamespace("shop").build());
         RolloutSpec spec = new RolloutSpec();

@@ -3,7 +3,6 @@ package dev.ramp.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.ramp.api.AnalysisSpec;
 import dev.ramp.api.Classification;
 import dev.ramp.api.CompareSpec;
 import dev.ramp.api.Direction;
@@ -16,10 +15,7 @@ import dev.ramp.api.MetricTemplate;
 import dev.ramp.api.MetricTemplateSpec;
 import dev.ramp.api.ObjectRef;
 import dev.ramp.api.Rollout;
-import dev.ramp.api.RolloutSpec;
 import dev.ramp.api.RolloutStatus;
-import dev.ramp.api.ServiceSpec;
-import dev.ramp.api.TargetRef;
 import dev.ramp.api.ThresholdRange;
 import dev.ramp.api.Verdict;
 import dev.ramp.testing.LoopbackEgress;
@@ -310,19 +306,10 @@ class JudgedChecksTest {
         return result.metrics().stream().filter(m -> m.getName().equals(name)).findFirst().orElseThrow();
     }
 
+    /** AnalysisTest's Rollout, checked every second, with a promoted revision to compare the canary with. */
     private static Rollout rollout(List<MetricCheck> metrics) {
-        Rollout rollout = new Rollout();
-        rollout.setMetadata(new ObjectMetaBuilder().withName("podinfo").withNamespace("shop").build());
-        RolloutSpec spec = new RolloutSpec();
-        spec.setTargetRef(new TargetRef("podinfo"));
-        ServiceSpec service = new ServiceSpec();
-        service.setPort(80);
-        spec.setService(service);
-        AnalysisSpec analysis = new AnalysisSpec();
-        analysis.setInterval("1s");
-        analysis.setMetrics(metrics);
-        spec.setAnalysis(analysis);
-        rollout.setSpec(spec);
+        Rollout rollout = AnalysisTest.rollout(metrics);
+        rollout.getSpec().getAnalysis().setInterval("1s");
         RolloutStatus status = new RolloutStatus();
         status.setLastPromotedRevision(PROMOTED);
         rollout.setStatus(status);

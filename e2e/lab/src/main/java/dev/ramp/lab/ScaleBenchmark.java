@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -26,6 +27,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 /**
  * {@code e2e/lab.sh scale [N,N,...]}: N Rollouts on one operator, released at once, measured (a
@@ -335,7 +338,7 @@ public final class ScaleBenchmark {
         return "app-" + i;
     }
 
-    private static io.fabric8.kubernetes.api.model.apps.Deployment deployment(String name, String version) {
+    private static Deployment deployment(String name, String version) {
         return new DeploymentBuilder().withNewMetadata().withName(name).endMetadata()
                 .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", name).endSelector()
                 .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
@@ -365,14 +368,14 @@ public final class ScaleBenchmark {
     /** e.g. {@code PUT 32.3, POST 13.8, PATCH 5.2}: the busiest first. */
     private static String verbs(Map<String, Double> perSecond) {
         return perSecond.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
     }
 
-    private static double mean(List<ProcessGauges.Sample> samples, java.util.function.ToDoubleFunction<ProcessGauges.Sample> f) {
+    private static double mean(List<ProcessGauges.Sample> samples, ToDoubleFunction<ProcessGauges.Sample> f) {
         return samples.stream().mapToDouble(f).average().orElse(Double.NaN);
     }
 
-    private static double max(List<ProcessGauges.Sample> samples, java.util.function.ToDoubleFunction<ProcessGauges.Sample> f) {
+    private static double max(List<ProcessGauges.Sample> samples, ToDoubleFunction<ProcessGauges.Sample> f) {
         return samples.stream().mapToDouble(f).max().orElse(Double.NaN);
     }
 
