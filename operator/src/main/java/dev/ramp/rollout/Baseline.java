@@ -34,16 +34,21 @@ public final class Baseline {
         String promoted = context.status().getLastPromotedRevision();
         // Every pass, as the canary's scale-up: a baseline deleted or edited by someone is made again.
         context.effect(new Effect.RunBaseline(promoted));
-        return context.baseline().map(b -> Workloads.isReady(b) && promoted != null && promoted.equals(Workloads.revisionOf(b))
-                && b.getSpec().getReplicas() != null
-                && b.getSpec().getReplicas() == ReplicaCounts.baseline(context.rollout(), context.target(), context.primary()))
-                .orElse(false);
+        return ready(context);
     }
 
     /** Whether the canary is ready but the baseline is not: what a step then waits for is the baseline. */
     public static boolean holdsTheStep(RolloutContext context) {
         return wanted(context.rollout()) && Workloads.runs(context.target(), context.status().getLastAppliedRevision())
-                && !context.baseline().map(Workloads::isReady).orElse(false);
+                && !ready(context);
+    }
+
+    /** The baseline runs the promoted revision at the canary's size, every pod ready. */
+    private static boolean ready(RolloutContext context) {
+        String promoted = context.status().getLastPromotedRevision();
+        int size = ReplicaCounts.baseline(context.rollout(), context.target(), context.primary());
+        return context.baseline().map(b -> Workloads.isReady(b) && promoted != null && promoted.equals(Workloads.revisionOf(b))
+                && b.getSpec().getReplicas() != null && b.getSpec().getReplicas() == size).orElse(false);
     }
 
     /**

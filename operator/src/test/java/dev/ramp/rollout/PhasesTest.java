@@ -1532,6 +1532,21 @@ class PhasesTest {
         }
 
         @Test
+        void aReadyBaselineOfAnotherRevisionHoldsTheStepAndAtTheDeadlineIsNotBlamedOnTheCommit() {
+            releasingAt(0, Duration.ZERO);
+            beforeTraffic();
+            baseline = baselineRunning(true);
+            baseline.getSpec().getTemplate().getMetadata().getLabels().putAll(Workloads.revisionLabels(revisionOf("0.9")));
+            rollout.getSpec().setProgressDeadlineSeconds(60);
+
+            decideAt(Duration.ofSeconds(10));
+            assertThat(stepIndex()).isNull();
+
+            decideAt(Duration.ofSeconds(71));
+            assertThat(status().getRollbackCause().getReason()).isEqualTo(RollbackCause.BASELINE_NOT_READY);
+        }
+
+        @Test
         void aRollbackRoutesEverythingToThePrimaryAndTheBaselineGoesAfterTheDrain() {
             releasingAt(1, Duration.ZERO);
             baseline = baselineRunning(true);

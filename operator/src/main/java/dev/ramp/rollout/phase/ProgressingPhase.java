@@ -2,13 +2,13 @@ package dev.ramp.rollout.phase;
 
 import dev.ramp.api.RollbackCause;
 import dev.ramp.api.Phase;
+import dev.ramp.api.RolloutNames;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.StepStatus;
 import dev.ramp.api.Timestamps;
 import dev.ramp.api.WebhookSpec.Type;
 import dev.ramp.hooks.HookCaller.HookAnswer;
 import dev.ramp.hooks.Hooks;
-import dev.ramp.api.RolloutNames;
 import dev.ramp.rollout.AnalysisSettings;
 import dev.ramp.rollout.Baseline;
 import dev.ramp.rollout.CanaryStall;
