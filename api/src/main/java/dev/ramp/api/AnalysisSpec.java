@@ -18,6 +18,18 @@ import java.util.List;
         message = "maxWeight requires stepWeight", reason = "FieldValueRequired")
 @ValidationRule(value = "!has(self.judge) || (has(self.metrics) && self.metrics.exists(m, has(m.compare)))",
         message = "analysis.judge scores compare metrics, and no metric has compare", reason = "FieldValueInvalid")
+// A baseline takes the step's weight beside the canary (the primary keeps 100 - 2 x weight), and
+// exists only to be compared with: see docs/judge.md#a-baseline.
+@ValidationRule(value = "!has(self.baseline) || !self.baseline || ((!has(self.stepWeights) || self.stepWeights.all(w, w <= 50))"
+        + " && (!has(self.maxWeight) || self.maxWeight <= 50))",
+        message = "analysis.baseline takes the canary's weight again at each step: stepWeights and maxWeight must be at most 50",
+        reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.baseline) || !self.baseline || (has(self.metrics) && self.metrics.exists(m, has(m.compare)))",
+        message = "analysis.baseline is what compare metrics compare the canary with, and no metric has compare:"
+                + " without one the baseline is only cost", reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.baseline) || !self.baseline || !has(self.mirror) || !self.mirror",
+        message = "analysis.baseline shares live traffic with the canary; analysis.mirror checks it without any: use one",
+        reason = "FieldValueForbidden")
 public class AnalysisSpec {
 
     /** The defaults, for readers of a spec that left a field out (the CRD's @Default says the same). */
@@ -91,6 +103,9 @@ public class AnalysisSpec {
     @Size(max = 32)
     @JsonPropertyDescription("Checks run every interval; each compares one metric with its thresholdRange, or (compare) with a baseline. Without any, a release is judged on the minimum sample alone (minRequests): a canary that served fewer requests is never promoted.")
     private List<MetricCheck> metrics;
+
+    @JsonPropertyDescription("Canary: run a baseline beside the canary, the Deployment <target>-baseline of the promoted revision with the canary's size and its share of the traffic (the primary keeps 100 - 2 x the step's weight), removed when the release ends; compare metrics then compare the canary with it rather than with the primary, both sides equally new, warm and loaded. Costs the canary's size in pods again. Default false. Needs a compare metric, a router (not service.provider None) and step weights of at most 50.")
+    private Boolean baseline;
 
     @JsonPropertyDescription("How the statistical judge scores the compare metrics: confidence, minimum points, pass and marginal scores. Only with a compare metric.")
     private JudgeSpec judge;
@@ -212,6 +227,19 @@ public class AnalysisSpec {
 
     public void setJudge(JudgeSpec judge) {
         this.judge = judge;
+    }
+
+    public Boolean getBaseline() {
+        return baseline;
+    }
+
+    public void setBaseline(Boolean baseline) {
+        this.baseline = baseline;
+    }
+
+    /** Whether {@code analysis} (null when the Rollout has none) asks for a baseline beside the canary. */
+    public static boolean runsBaseline(AnalysisSpec analysis) {
+        return analysis != null && Boolean.TRUE.equals(analysis.baseline);
     }
 
     public Boolean getSkipAnalysis() {

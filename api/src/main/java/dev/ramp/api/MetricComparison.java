@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /**
  * How the statistical judge saw one compare metric at the last check: the canary's points against
- * the comparison side's (the primary, until a baseline runs), each side's point count and median,
+ * the comparison side's (the baseline with {@code analysis.baseline}, else the primary), each side's point count and median,
  * the Hodges-Lehmann shift with its confidence interval, the p-value and the classification. The
  * operator writes it into status.metrics[] and a rollback's cause; the operator's Events, the Git
  * revert's message and the CLI all print it with {@link #describe(String)}, so they say the same.
@@ -17,8 +17,10 @@ public class MetricComparison {
 
     /** The comparison side while no baseline runs: the primary, running the promoted revision. */
     public static final String PRIMARY = "primary";
+    /** The comparison side with {@code analysis.baseline}: the baseline Deployment of the promoted revision. */
+    public static final String BASELINE = "baseline";
 
-    @JsonPropertyDescription("What the canary was compared with: primary (the promoted revision's Deployment).")
+    @JsonPropertyDescription("What the canary was compared with: baseline (the promoted revision's baseline Deployment, with analysis.baseline) or primary (the promoted revision's Deployment).")
     private String comparedWith;
 
     @JsonPropertyDescription("The canary's points in the window (finite values only).")

@@ -36,15 +36,23 @@ public class RollbackCause {
     public static final String IMAGE_NOT_PULLED = "ImageNotPulled";
 
     /**
+     * The baseline (analysis.baseline: the promoted revision beside the canary) was not ready by the
+     * deadline: the cluster could not run a second copy of what already runs, no evidence against
+     * the commit, so Git is not reverted.
+     */
+    public static final String BASELINE_NOT_READY = "BaselineNotReady";
+
+    /**
      * The reasons whose message Ramp wrote itself (never a hook's or provider's answer), so a
      * revert commit may quote it.
      */
     public static final Set<String> OWN_MESSAGES = Set.of(HOOK_FAILED, ROLLBACK_REQUESTED, ABORTED);
 
     /** The reasons no evidence against the commit: a rollback for one of them leaves Git as it is. */
-    private static final Set<String> NOT_REVERTED = Set.of(ANALYSIS_INCONCLUSIVE, CANARY_NOT_SCHEDULED, IMAGE_NOT_PULLED);
+    private static final Set<String> NOT_REVERTED = Set.of(ANALYSIS_INCONCLUSIVE, CANARY_NOT_SCHEDULED, IMAGE_NOT_PULLED,
+            BASELINE_NOT_READY);
 
-    @JsonPropertyDescription("AnalysisFailed, AnalysisInconclusive, HookFailed, ProgressDeadlineExceeded, CanaryNotScheduled, ImageNotPulled, RollbackRequested or Aborted.")
+    @JsonPropertyDescription("AnalysisFailed, AnalysisInconclusive, HookFailed, ProgressDeadlineExceeded, CanaryNotScheduled, ImageNotPulled, BaselineNotReady, RollbackRequested or Aborted.")
     private String reason;
 
     @JsonPropertyDescription("What happened, in words.")
@@ -62,7 +70,7 @@ public class RollbackCause {
     @JsonPropertyDescription("Its highest passing value, when it has one.")
     private Double max;
 
-    @JsonPropertyDescription("When the statistical judge failed the release: the compare metrics classed High or Low, each with its comparison with the primary.")
+    @JsonPropertyDescription("When the statistical judge failed the release: the compare metrics classed High or Low, each with its comparison with the baseline or the primary.")
     private List<MetricStatus> comparisons;
 
     public RollbackCause() {

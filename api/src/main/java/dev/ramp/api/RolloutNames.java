@@ -1,7 +1,8 @@
 package dev.ramp.api;
 
 /**
- * The names of what Ramp generates for a Rollout: the primary Deployment and the Services (and
+ * The names of what Ramp generates for a Rollout: the primary Deployment, the baseline Deployment
+ * and Service of a release with {@code analysis.baseline}, and the Services (and
  * the route, a VirtualService, HTTPRoute or GRPCRoute ({@link RouteKind}), and the
  * DestinationRules named after them). Each derived name is at most 63
  * characters, so it is also a valid value for the {@code app.kubernetes.io/name} label; see
@@ -12,6 +13,7 @@ public record RolloutNames(String namespace, String target, String primary, Stri
 
     public static final String PRIMARY_SUFFIX = "-primary";
     public static final String CANARY_SUFFIX = "-canary";
+    public static final String BASELINE_SUFFIX = "-baseline";
 
     /**
      * The HTTP route of the VirtualService, or the rule of the HTTPRoute or GRPCRoute, that carries
@@ -30,6 +32,21 @@ public record RolloutNames(String namespace, String target, String primary, Stri
         String service = configured == null || configured.isBlank() ? target : configured;
         return new RolloutNames(rollout.getMetadata().getNamespace(), target, primaryOf(target), service,
                 KubeNames.withSuffix(service, PRIMARY_SUFFIX), KubeNames.withSuffix(service, CANARY_SUFFIX));
+    }
+
+    /** The baseline Deployment of a release with {@code analysis.baseline}: the promoted revision beside the canary. */
+    public String baseline() {
+        return baselineOf(target);
+    }
+
+    /** The Service selecting the baseline's pods, named after the Service as the primary's and the canary's are. */
+    public String baselineService() {
+        return KubeNames.withSuffix(service, BASELINE_SUFFIX);
+    }
+
+    /** The name of the baseline Deployment Ramp runs for a target Deployment during a release with a baseline. */
+    public static String baselineOf(String target) {
+        return KubeNames.withSuffix(target, BASELINE_SUFFIX);
     }
 
     /** The name of the route Ramp writes (of the kind {@link RouteKind#of}): the Service's. */

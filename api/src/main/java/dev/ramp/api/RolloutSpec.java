@@ -56,6 +56,19 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "self.targetRef.kind != 'StatefulSet' || self.strategy == 'Canary'",
         message = "targetRef.kind StatefulSet supports strategy: Canary only (its pods are updated in place, ordinal by ordinal;"
                 + " there is no second set of pods for BlueGreen)", reason = "FieldValueForbidden")
+// A baseline is a second small set of pods beside the canary with a share of its own: only a
+// weighted canary through a router can give it one (docs/judge.md#a-baseline).
+@ValidationRule(value = "!has(self.analysis) || !has(self.analysis.baseline) || !self.analysis.baseline"
+        + " || self.targetRef.kind != 'StatefulSet'",
+        message = "analysis.baseline runs a Deployment of the promoted revision; a StatefulSet is released in place, with no"
+                + " second set of pods", reason = "FieldValueForbidden")
+@ValidationRule(value = "!has(self.analysis) || !has(self.analysis.baseline) || !self.analysis.baseline"
+        + " || !has(self.service.provider) || self.service.provider != 'None'",
+        message = "analysis.baseline needs a router that gives it the canary's share; service.provider: None splits traffic by"
+                + " pods, which cannot give two small sides equal shares", reason = "FieldValueForbidden")
+@ValidationRule(value = "!has(self.analysis) || !has(self.analysis.baseline) || !self.analysis.baseline || self.strategy == 'Canary'",
+        message = "analysis.baseline is only allowed with strategy: Canary (a blue/green or A/B release gives the new version"
+                + " no weighted share for a baseline to match)", reason = "FieldValueForbidden")
 public class RolloutSpec {
 
     /** The strategy of a Rollout that names none. */
@@ -134,6 +147,17 @@ public class RolloutSpec {
     /** {@code spec.strategy} as the operator reads it: the default when the spec or the field is absent. */
     public static Strategy effectiveStrategy(RolloutSpec spec) {
         return spec == null || spec.strategy == null ? DEFAULT_STRATEGY : spec.strategy;
+    }
+
+    /**
+     * Whether the Rollout's releases run a baseline ({@code analysis.baseline}): asked for, with a
+     * canary strategy, a target Deployment and a router. The API server refuses the other cases;
+     * they are checked again so that a spec stored before those rules runs none.
+     */
+    public static boolean runsBaseline(RolloutSpec spec) {
+        return spec != null && AnalysisSpec.runsBaseline(spec.analysis) && effectiveStrategy(spec) == Strategy.Canary
+                && (spec.targetRef == null || !spec.targetRef.isStatefulSet())
+                && (spec.service == null || spec.service.effectiveProvider() != RoutingProvider.None);
     }
 
     /** {@code spec.progressDeadlineSeconds}, or its default. */

@@ -106,6 +106,36 @@ class StatusCommandTest {
     }
 
     @Test
+    void showsTheBaselinesShareAndThatTheJudgeComparedTheCanaryWithIt() {
+        world.routes("podinfo", 60, 20, 20);
+        MetricComparison c = new MetricComparison();
+        c.setComparedWith(MetricComparison.BASELINE);
+        c.setCanaryPoints(30);
+        c.setComparisonPoints(30);
+        c.setCanaryMedian(161.0);
+        c.setComparisonMedian(160.0);
+        c.setShift(1.0);
+        c.setRelativeShift(1.0 / 160);
+        c.setLower(-4.0);
+        c.setUpper(6.0);
+        c.setConfidence(0.98);
+        c.setPValue(0.6);
+        c.setClassification(Classification.Pass);
+        c.setUnit("ms");
+        MetricStatus duration = new MetricStatus("request-duration", 161.0, new ThresholdRange(), Verdict.Passed, c.summary());
+        duration.setComparison(c);
+        operator.status("podinfo", s -> s.setMetrics(List.of(duration)));
+
+        Result result = ramp.run("status", "podinfo");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(0);
+        assertThat(result.out()).contains("Weight:         canary 20%, baseline 20%, primary 60%\n",
+                "Routing:        VirtualService podinfo: primary 60, canary 20, baseline 20\n");
+        assertThat(result.out()).containsPattern("(?m)^  request-duration +161 +vs baseline 160 +Passed +canary median 161 ms vs"
+                + " baseline 160 ms, \\+0\\.6\\d% \\(98% CI -2\\.5\\.\\.\\+3\\.\\d%\\), Pass$");
+    }
+
+    @Test
     void showsHowTheJudgeComparedTheCanaryWithThePrimary() {
         MetricComparison c = new MetricComparison();
         c.setComparedWith("primary");

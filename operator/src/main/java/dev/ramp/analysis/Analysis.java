@@ -10,6 +10,8 @@ import dev.ramp.api.ThresholdRange;
 import dev.ramp.api.Verdict;
 import dev.ramp.api.Durations;
 import dev.ramp.api.RolloutNames;
+import dev.ramp.api.MetricComparison;
+import dev.ramp.api.RolloutSpec;
 import dev.ramp.kube.References;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -27,7 +29,7 @@ import java.util.OptionalDouble;
  * with {@code {{ revision }}}), asks the provider
  * once (no retries here: the next check is the retry) and compares the value with the threshold
  * range. A {@code compare} metric is instead read as two series of points, the canary's and the
- * primary's (range queries at {@code judge.step}), and the check's compare metrics are scored by
+ * baseline's, or without a baseline the primary's (range queries at {@code judge.step}), and the check's compare metrics are scored by
  * the statistical judge ({@link ComparedChecks}). Only a value out of range, or the judge finding
  * the canary worse, fails a check; no data, too few points, a missing template, a rejected query
  * or an unreachable provider leave it Inconclusive, never Passed. Each says why with a {@link CheckFailure}.
@@ -101,7 +103,8 @@ public class Analysis {
             outcomes.add(sameWindow ? certainBelowSample(outcome, check, sample, minRequests) : outcome);
         }
         if (!compared.isEmpty()) {
-            outcomes.addAll(ComparedChecks.judge(compared, spec.getJudge()));
+            outcomes.addAll(ComparedChecks.judge(compared, spec.getJudge(),
+                    RolloutSpec.runsBaseline(rollout.getSpec()) ? MetricComparison.BASELINE : MetricComparison.PRIMARY));
         }
         CheckResult result = new CheckResult(outcomes, warnings);
         return result.verdict() == Verdict.Failed && minRequests > 0 ? result.withEvidence(evidence(rollout, revision, now)) : result;
@@ -277,8 +280,8 @@ public class Analysis {
     }
 
     /**
-     * One compare metric's points on each side: the canary's revision, and the primary running the
-     * promoted revision. A range query per side from the window's start (the metric's interval,
+     * One compare metric's points on each side: the canary's revision, and the promoted revision on
+     * the baseline ({@code analysis.baseline}) or else the primary. A range query per side from the window's start (the metric's interval,
      * stretched to {@code minPoints} steps, but not before the release began, so both sides cover
      * the same time) to now, at {@code judge.step}, each point the metric over the step before it.
      */
@@ -298,24 +301,25 @@ public class Analysis {
         }
         RolloutNames names = RolloutNames.of(rollout);
         String field = "spec.analysis.metrics[" + check.getName() + "]";
+        MetricQueries.Side side = MetricQueries.Side.comparison(rollout, promoted);
         MetricQueries.Query canary;
-        MetricQueries.Query primary;
+        MetricQueries.Query comparison;
         try {
             canary = queries.resolve(rollout, MetricQueries.Side.canary(names, revision), check, step, true, templates, now, field);
-            primary = queries.resolve(rollout, MetricQueries.Side.primary(names, promoted), check, step, true, templates, now, field);
+            comparison = queries.resolve(rollout, side, check, step, true, templates, now, field);
         } catch (MetricQueries.UnresolvedMetric e) {
             return ComparedChecks.Samples.failed(check, e.failure(), e.getMessage());
         }
-        if (canary.text().equals(primary.text())) {
+        if (canary.text().equals(comparison.text())) {
             return ComparedChecks.Samples.failed(check, CheckFailure.INVALID_METRIC, canary.source() + "its query reads the same"
-                    + " for the canary and the primary, so it cannot compare them: select the side with {{ revision }},"
+                    + " for the canary and the " + side.name() + ", so it cannot compare them: select the side with {{ revision }},"
                     + " {{ workload }} or {{ workloadService }} (docs/judge.md)");
         }
         Timer.Sample timer = metrics.start();
         try {
             double[] canaryPoints = canary.provider().queryRange(canary.text(), start, now, step);
-            double[] primaryPoints = primary.provider().queryRange(primary.text(), start, now, step);
-            return ComparedChecks.Samples.read(check, canaryPoints, primaryPoints, filling);
+            double[] comparisonPoints = comparison.provider().queryRange(comparison.text(), start, now, step);
+            return ComparedChecks.Samples.read(check, canaryPoints, comparisonPoints, filling);
         } catch (MetricQueryException e) {
             metrics.failed(rollout, check.getName(), CheckFailure.of(e));
             return ComparedChecks.Samples.failed(check, CheckFailure.of(e), canary.source() + e.getMessage());

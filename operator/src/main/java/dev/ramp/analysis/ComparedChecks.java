@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 
 /**
  * A check's compare metrics judged into one score (no I/O: the points are read by {@link Analysis}):
- * each metric's canary points against the primary's by the {@link MannWhitneyJudge}, all of them
+ * each metric's canary points against the comparison side's (the baseline's, or the primary's) by the {@link MannWhitneyJudge}, all of them
  * into one {@link Scorecard}. The outcome is one entry per metric in status.metrics, carrying its
  * comparison ({@link MetricComparison}) and judging nothing by itself, and one entry for the score,
  * {@value #SCORE}, whose failure is the judge's verdict: {@link CheckFailure#JUDGED_WORSE} (Failed),
@@ -52,7 +52,8 @@ final class ComparedChecks {
     private ComparedChecks() {
     }
 
-    static List<MetricOutcome> judge(List<Samples> samples, JudgeSpec spec) {
+    /** {@code comparedWith}: the comparison side's name, {@link MetricComparison#BASELINE} or {@link MetricComparison#PRIMARY}. */
+    static List<MetricOutcome> judge(List<Samples> samples, JudgeSpec spec, String comparedWith) {
         MannWhitneyJudge judge = MannWhitneyJudge.of(spec);
         List<MetricOutcome> outcomes = new ArrayList<>();
         List<MetricJudgment> judgments = new ArrayList<>();
@@ -70,7 +71,7 @@ final class ComparedChecks {
             MetricJudgment judgment = new MetricJudgment(s.check().getName(), comparison, CompareSpec.effectiveWeight(compare),
                     CompareSpec.effectiveCritical(compare));
             judgments.add(judgment);
-            MetricComparison status = status(s.check(), comparison, judgment.critical());
+            MetricComparison status = status(s.check(), comparison, judgment.critical(), comparedWith);
             shown.add(status);
             MetricStatus metric = new MetricStatus(s.check().getName(), comparison.canaryMedian(), new ThresholdRange(),
                     s.failure() == null ? verdict(comparison.classification()) : s.failure().verdict(),
@@ -103,9 +104,9 @@ final class ComparedChecks {
     }
 
     /** The comparison as status shows it, with the metric's unit when it is a built-in one. */
-    private static MetricComparison status(MetricCheck check, Comparison c, boolean critical) {
+    private static MetricComparison status(MetricCheck check, Comparison c, boolean critical, String comparedWith) {
         MetricComparison status = new MetricComparison();
-        status.setComparedWith(MetricComparison.PRIMARY);
+        status.setComparedWith(comparedWith);
         status.setCanaryPoints(c.canaryPoints());
         status.setComparisonPoints(c.baselinePoints());
         status.setCanaryMedian(c.canaryMedian());

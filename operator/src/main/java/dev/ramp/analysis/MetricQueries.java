@@ -6,6 +6,7 @@ import dev.ramp.api.MetricTemplate;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RoutingProvider;
 import dev.ramp.api.RolloutNames;
+import dev.ramp.api.RolloutSpec;
 import dev.ramp.api.Durations;
 import dev.ramp.api.Timestamps;
 import dev.ramp.kube.References;
@@ -167,8 +168,9 @@ final class MetricQueries {
 
     /**
      * The pods a query measures: the canary (the target, running the release's revision, behind the
-     * canary Service) or the side the judge compares it with, the primary (running the promoted
-     * revision, behind the primary Service); a baseline Deployment would be a third.
+     * canary Service) or the side the judge compares it with, running the promoted revision: the
+     * baseline ({@code analysis.baseline}, behind the baseline Service) or else the primary (behind
+     * the primary Service).
      */
     record Side(String name, String revision, String workload, String workloadService) {
 
@@ -178,6 +180,16 @@ final class MetricQueries {
 
         static Side primary(RolloutNames names, String promoted) {
             return new Side(MetricComparison.PRIMARY, promoted, names.primary(), names.primaryService());
+        }
+
+        static Side baseline(RolloutNames names, String promoted) {
+            return new Side(MetricComparison.BASELINE, promoted, names.baseline(), names.baselineService());
+        }
+
+        /** The side the judge compares the canary with: the baseline when the Rollout runs one, else the primary. */
+        static Side comparison(Rollout rollout, String promoted) {
+            RolloutNames names = RolloutNames.of(rollout);
+            return RolloutSpec.runsBaseline(rollout.getSpec()) ? baseline(names, promoted) : primary(names, promoted);
         }
     }
 

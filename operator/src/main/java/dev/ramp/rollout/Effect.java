@@ -23,6 +23,17 @@ public sealed interface Effect {
     record RouteToPrimary() implements Effect {
     }
 
+    /**
+     * Run the baseline ({@code analysis.baseline}): the primary's template, which must be of
+     * {@code promoted} (else nothing is applied), as {@code <target>-baseline} at the canary's size.
+     */
+    record RunBaseline(String promoted) implements Effect {
+    }
+
+    /** Delete the baseline Deployment and its Service: the release ended and the route has left them. */
+    record DeleteBaseline() implements Effect {
+    }
+
     /** Scale the target to 0: it runs only during a release. */
     record ScaleDownCanary() implements Effect {
     }

@@ -37,8 +37,9 @@ public class Effects {
         var statefulSet = context.statefulSet();
         for (Effect effect : context.effects()) {
             if (statefulSet.isPresent() && (effect instanceof Effect.ScaleUpCanary || effect instanceof Effect.ScaleDownCanary
-                    || effect instanceof Effect.ApplyPrimary)) {
-                // A StatefulSet is released in place: there is no canary to scale and no primary.
+                    || effect instanceof Effect.ApplyPrimary || effect instanceof Effect.RunBaseline
+                    || effect instanceof Effect.DeleteBaseline)) {
+                // A StatefulSet is released in place: there is no canary to scale, no primary and no baseline.
                 continue;
             }
             if (effect instanceof Effect.Partition partition) {
@@ -49,6 +50,10 @@ public class Effects {
                 statefulSets.deleteUnreadyPods(statefulSet.orElseThrow(), stuck.revision());
             } else if (effect instanceof Effect.ScaleUpCanary up) {
                 workloads.scaleUpCanary(rollout, context.target(), context.primary(), up.revision());
+            } else if (effect instanceof Effect.RunBaseline run) {
+                workloads.runBaseline(rollout, context.target(), context.primary(), context.baseline(), run.promoted());
+            } else if (effect instanceof Effect.DeleteBaseline) {
+                workloads.deleteBaseline(rollout);
             } else if (effect instanceof Effect.ScaleDownCanary) {
                 workloads.scaleDownCanary(rollout, context.target());
             } else if (effect instanceof Effect.ApplyPrimary primary) {

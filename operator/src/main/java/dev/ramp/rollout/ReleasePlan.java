@@ -19,7 +19,8 @@ import java.util.Set;
 
 /**
  * The steps of a release by strategy; each is held for one analysis interval and must pass its
- * checks before the next. Canary: one step per weight. BlueGreen: {@code iterations} checks with
+ * checks before the next. Canary: one step per weight (with {@code analysis.baseline}, the
+ * baseline takes the same weight, the primary the rest: {@link Weights#withBaseline}). BlueGreen: {@code iterations} checks with
  * no live traffic on the canary (mirrored when asked), then one check with all traffic on it.
  * ABTest: {@code iterations} checks with only the matching requests on the canary.
  */
@@ -43,7 +44,9 @@ public final class ReleasePlan {
         RolloutStatus status = rollout.getStatus();
         Integer index = status == null || status.getCurrentStep() == null ? null : status.getCurrentStep().getIndex();
         if (index == null || !HOLDS_A_STEP.contains(status.getPhase())) {
-            return Routing.of(Weights.ALL_PRIMARY);
+            // Before the first step the baseline's Service is made ready for the route, with no share yet.
+            return status != null && status.getPhase() == Phase.Progressing && Baseline.wanted(rollout)
+                    ? Routing.of(Weights.ALL_PRIMARY).withBaseline() : Routing.of(Weights.ALL_PRIMARY);
         }
         List<Step> steps = of(rollout);
         Routing routing = steps.get(Math.min(index, steps.size() - 1)).routing();
@@ -88,9 +91,14 @@ public final class ReleasePlan {
             }
             default -> {
                 List<Integer> weights = StepPlan.weights(analysis);
+                boolean baseline = Baseline.wanted(rollout);
                 for (int i = 0; i < weights.size(); i++) {
-                    steps.add(new Step(Routing.of(Weights.canary(weights.get(i))), "step " + (i + 1) + " of "
-                            + weights.size() + ": canary weight " + weights.get(i) + "%"));
+                    int w = weights.get(i);
+                    steps.add(baseline
+                            ? new Step(Routing.of(Weights.withBaseline(w)).withBaseline(), "step " + (i + 1) + " of "
+                                    + weights.size() + ": canary weight " + w + "%, baseline " + w + "%")
+                            : new Step(Routing.of(Weights.canary(w)), "step " + (i + 1) + " of "
+                                    + weights.size() + ": canary weight " + w + "%"));
                 }
             }
         }

@@ -51,6 +51,15 @@ public final class ReplicaCounts {
     }
 
     /**
+     * The baseline's replicas ({@code analysis.baseline}): the canary's, as Ramp sizes it or, once
+     * the target's autoscaler sizes it, as it runs; at least 1.
+     */
+    public static int baseline(Rollout rollout, Deployment target, Optional<Deployment> primary) {
+        return canary(rollout, target, primary).or(() -> Optional.ofNullable(target.getSpec().getReplicas()))
+                .filter(r -> r > 0).orElse(1);
+    }
+
+    /**
      * The share of the traffic the canary gets at a step of {@code stepWeight} percent: the weight
      * itself behind a router; without a mesh, its share of the pods ({@link ReplicaSplit#weight}),
      * which status.canaryWeight reports.

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One pass over a Rollout: what was observed (the Rollout, its target, its primary, its canary's
+ * One pass over a Rollout: what was observed (the Rollout, its target, its primary and baseline, its canary's
  * Pods and the MetricTemplates it refers to as the informers' caches hold them, whether its router is
  * installed, what its route's Gateways report of it, and the time) and what the phases decide from it: the status
  * (changed in place), the {@link Effect}s to carry out once that status is written, and the
@@ -40,6 +40,7 @@ public final class RolloutContext {
     private final Optional<RouteAcceptance> routeAcceptance;
     private final Optional<AutoscalerProblems.Problem> autoscalerProblem;
     private final String round;
+    private Optional<Deployment> baseline = Optional.empty();
     private final List<Effect> effects = new ArrayList<>();
     private final List<Note> notes = new ArrayList<>();
 
@@ -132,6 +133,19 @@ public final class RolloutContext {
     /** The primary Deployment as last observed; empty before Ramp created it (or after someone deleted it). */
     public Optional<Deployment> primary() {
         return primary;
+    }
+
+    /**
+     * The baseline Deployment ({@code analysis.baseline}) as last observed; empty when none runs.
+     */
+    public Optional<Deployment> baseline() {
+        return baseline;
+    }
+
+    /** Part of observing a pass, before any decision: the baseline Deployment as the cache holds it. */
+    public RolloutContext observedBaseline(Optional<Deployment> observed) {
+        this.baseline = observed;
+        return this;
     }
 
     /**

@@ -82,7 +82,7 @@ public class RolloutEventSources {
 
     public List<EventSource<?, Rollout>> prepare(EventSourceContext<Rollout> context) {
         List<EventSource<?, Rollout>> sources = new ArrayList<>();
-        // The target and the primary: a change to either wakes the Rollout at once.
+        // The target, the primary and the baseline: a change to any wakes the Rollout at once.
         sources.add(named(Deployment.class, BY_DEPLOYMENT, RolloutEventSources::deploymentsOf, context));
         // A StatefulSet target (docs/statefulsets.md): its controller's status moving wakes the Rollout.
         sources.add(named(StatefulSet.class, BY_STATEFULSET, RolloutEventSources::statefulSetsOf, context));
@@ -326,13 +326,17 @@ public class RolloutEventSources {
         return Set.of(new ResourceID(rollout.getSpec().getTargetRef().getName(), rollout.getMetadata().getNamespace()));
     }
 
-    /** The target Deployment and the primary Ramp generates from it (none for a StatefulSet target). */
+    /**
+     * The target Deployment and the primary Ramp generates from it, and the baseline it runs during a
+     * release with analysis.baseline (none for a StatefulSet target).
+     */
     static Set<ResourceID> deploymentsOf(Rollout rollout) {
         if (rollout.getSpec().getTargetRef().isStatefulSet()) {
             return Set.of();
         }
         String namespace = rollout.getMetadata().getNamespace();
         String target = rollout.getSpec().getTargetRef().getName();
-        return Set.of(new ResourceID(target, namespace), new ResourceID(RolloutNames.primaryOf(target), namespace));
+        return Set.of(new ResourceID(target, namespace), new ResourceID(RolloutNames.primaryOf(target), namespace),
+                new ResourceID(RolloutNames.baselineOf(target), namespace));
     }
 }

@@ -113,14 +113,15 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         return control;
     }
 
-    /** What a pass decides from: the Rollout, its target, primary and Pods, its templates, now, and whether its router is installed. */
+    /** What a pass decides from: the Rollout, its target, primary, baseline and Pods, its templates, now, and whether its router is installed. */
     private RolloutContext observe(Context<Rollout> context, Rollout rollout, Deployment target, RolloutNames names) {
         return new RolloutContext(rollout, target, RolloutEventSources.deployment(context, names.primary()),
                 RolloutEventSources.releasePods(context, rollout), TemplateLookup.of(context.getSecondaryResources(MetricTemplate.class)),
                 clock.instant(), handlers.generated().routerNotInstalled(rollout, sources.watchInstalled(context)),
                 handlers.generated().routeAcceptance(rollout, sources.cachedRouting(context)),
                 AutoscalerProblems.of(rollout, context.getSecondaryResources(HorizontalPodAutoscaler.class),
-                        sources.cachedScaledObjects(context)));
+                        sources.cachedScaledObjects(context)))
+                .observedBaseline(RolloutEventSources.deployment(context, names.baseline()));
     }
 
     /**

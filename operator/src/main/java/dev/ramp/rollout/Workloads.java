@@ -1,5 +1,6 @@
 package dev.ramp.rollout;
 
+import dev.ramp.api.BaselineLabels;
 import dev.ramp.api.PrimaryLabels;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.api.RampLabels;
@@ -19,7 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Writes the Deployments of a Rollout: the target (the canary during a release) and the primary.
+ * Writes the Deployments of a Rollout: the target (the canary during a release), the primary, and
+ * the baseline of a release with {@code analysis.baseline}.
  * Each write is made only when the Deployment (as last observed) differs from what is asked.
  */
 public class Workloads {
@@ -77,6 +79,51 @@ public class Workloads {
                 .build();
         client.resource(desired).fieldManager(Managed.FIELD_MANAGER).forceConflicts().serverSideApply();
         return true;
+    }
+
+    /**
+     * Runs the baseline: the primary's pod template, which must be of {@code promoted} (else nothing
+     * is applied: the primary is being promoted, or is not there), as the Deployment
+     * {@code <target>-baseline} with its own selector ({@link BaselineLabels}) and the canary's size
+     * ({@link ReplicaCounts#baseline}). Its pods keep the promoted revision's labels, so the mesh
+     * reports them as the workload {@code <target>-baseline} of that revision.
+     */
+    public void runBaseline(Rollout rollout, Deployment target, Optional<Deployment> primary, Optional<Deployment> baseline,
+            String promoted) {
+        if (primary.isEmpty() || promoted == null || !promoted.equals(revisionOf(primary.get()))) {
+            return;
+        }
+        RolloutNames names = RolloutNames.of(rollout);
+        Map<String, String> selector = BaselineLabels.of(target.getSpec().getSelector().getMatchLabels());
+        PodTemplateSpec template = new PodTemplateSpecBuilder(primary.get().getSpec().getTemplate())
+                .editOrNewMetadata()
+                .withLabels(BaselineLabels.podLabels(primary.get().getSpec().getTemplate().getMetadata().getLabels(),
+                        target.getSpec().getSelector().getMatchLabels()))
+                .endMetadata()
+                .build();
+        int replicas = ReplicaCounts.baseline(rollout, target, primary);
+        if (baseline.isPresent() && template.equals(baseline.get().getSpec().getTemplate())
+                && Integer.valueOf(replicas).equals(baseline.get().getSpec().getReplicas())
+                && selector.equals(baseline.get().getSpec().getSelector().getMatchLabels())) {
+            return;
+        }
+        Deployment desired = new DeploymentBuilder()
+                .withMetadata(Managed.metadata(rollout, names.baseline(), Map.of("app.kubernetes.io/name", names.baseline())))
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withSelector(new LabelSelectorBuilder().withMatchLabels(selector).build())
+                .withTemplate(template)
+                .endSpec()
+                .build();
+        client.resource(desired).fieldManager(Managed.FIELD_MANAGER).forceConflicts().serverSideApply();
+    }
+
+    /** Deletes the baseline Deployment and its Service; nothing when they are gone already. */
+    public void deleteBaseline(Rollout rollout) {
+        RolloutNames names = RolloutNames.of(rollout);
+        String namespace = rollout.getMetadata().getNamespace();
+        client.services().inNamespace(namespace).withName(names.baselineService()).delete();
+        client.apps().deployments().inNamespace(namespace).withName(names.baseline()).delete();
     }
 
     /**

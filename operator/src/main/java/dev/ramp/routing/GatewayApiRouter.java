@@ -7,11 +7,13 @@ import dev.ramp.api.RouteKind;
 import dev.ramp.kube.Managed;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCBackendRefBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteRule;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRefBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeader;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderFilter;
@@ -36,6 +38,7 @@ import java.util.Optional;
  * named after the Service, in the Rollout's namespace, attached to {@code spec.service.parentRefs}
  * with {@code spec.service.hosts} as its hostnames. Its default rule splits traffic by the weights
  * of two backendRefs, the primary and canary Services (a blue/green switch is 100/0, then 0/100),
+ * and a third, the baseline's Service, while a release runs one ({@link Routing#routesBaseline}),
  * and may mirror it to the canary (RequestMirror, only where every Gateway's GatewayClass says its
  * implementation supports it, or the operator's setting does: {@link MirrorSupport}); during an A/B test a rule sending matching requests to the canary precedes it
  * (the Gateway API prefers the more specific match: any condition beats the default rule's none).
@@ -135,12 +138,17 @@ public class GatewayApiRouter implements TrafficRouter {
         HTTPRouteRule split = new HTTPRouteRule();
         split.setName(DEFAULT_RULE);
         split.setMatches(List.of(GatewayApiMatches.everything()));
-        split.setBackendRefs(List.of(
+        List<HTTPBackendRef> backends = new ArrayList<>(List.of(
                 new HTTPBackendRefBuilder().withGroup("").withKind("Service").withName(names.primaryService()).withPort(port)
                         .withWeight(routing.weights().primary()).build(),
                 new HTTPBackendRefBuilder().withGroup("").withKind("Service").withName(names.canaryService()).withPort(port)
                         .withWeight(routing.weights().canary())
                         .withFilters(routing.sessionCookie().map(GatewayApiRouter::setCookie).stream().toList()).build()));
+        if (routing.routesBaseline()) {
+            backends.add(new HTTPBackendRefBuilder().withGroup("").withKind("Service").withName(names.baselineService())
+                    .withPort(port).withWeight(routing.weights().baseline()).build());
+        }
+        split.setBackendRefs(backends);
         if (routing.mirror()) {
             HTTPRouteFilter mirror = new HTTPRouteFilter();
             mirror.setType(MIRROR_FILTER);
@@ -167,11 +175,16 @@ public class GatewayApiRouter implements TrafficRouter {
         }
         GRPCRouteRule split = new GRPCRouteRule();
         split.setName(DEFAULT_RULE);
-        split.setBackendRefs(List.of(
+        List<GRPCBackendRef> backends = new ArrayList<>(List.of(
                 new GRPCBackendRefBuilder().withGroup("").withKind("Service").withName(names.primaryService()).withPort(port)
                         .withWeight(routing.weights().primary()).build(),
                 new GRPCBackendRefBuilder().withGroup("").withKind("Service").withName(names.canaryService()).withPort(port)
                         .withWeight(routing.weights().canary()).build()));
+        if (routing.routesBaseline()) {
+            backends.add(new GRPCBackendRefBuilder().withGroup("").withKind("Service").withName(names.baselineService())
+                    .withPort(port).withWeight(routing.weights().baseline()).build());
+        }
+        split.setBackendRefs(backends);
         if (routing.mirror()) {
             GRPCRouteFilter mirror = new GRPCRouteFilter();
             mirror.setType(MIRROR_FILTER);

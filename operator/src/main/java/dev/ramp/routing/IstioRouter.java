@@ -27,7 +27,8 @@ import java.util.TreeSet;
 
 /**
  * Routes by Istio: a VirtualService named after the Service, whose default HTTP route splits
- * traffic by weight between the primary and canary Services (and may mirror it to the canary),
+ * traffic by weight between the primary and canary Services, and the baseline's while a release
+ * runs one ({@link Routing#routesBaseline}) (and may mirror it to the canary),
  * preceded during an A/B test by a route sending matching requests to the canary; and a
  * DestinationRule per host. Every object is derived from the Rollout and the routing asked for
  * (never read back from the mesh) and written only when the live one differs. Nothing is written
@@ -90,10 +91,14 @@ public class IstioRouter implements TrafficRouter {
         }
         HTTPRoute route = new HTTPRoute();
         route.setName(PRIMARY_ROUTE);
-        route.setRoute(List.of(
+        List<HTTPRouteDestination> destinations = new ArrayList<>(List.of(
                 destination(names.primaryService(), spec.getPort(), routing.weights().primary()),
                 withResponseHeaders(destination(names.canaryService(), spec.getPort(), routing.weights().canary()),
                         routing.sessionCookie().map(c -> Map.of(SessionCookie.SET_COOKIE, c.setCookie())).orElse(Map.of()))));
+        if (routing.routesBaseline()) {
+            destinations.add(destination(names.baselineService(), spec.getPort(), routing.weights().baseline()));
+        }
+        route.setRoute(destinations);
         if (routing.mirror()) {
             route.setMirror(destination(names.canaryService(), spec.getPort(), 0).getDestination());
             route.setMirrorPercentage(new Percent(100.0));

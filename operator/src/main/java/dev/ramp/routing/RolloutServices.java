@@ -2,6 +2,7 @@ package dev.ramp.routing;
 
 import dev.ramp.api.Rollout;
 import dev.ramp.kube.Managed;
+import dev.ramp.api.BaselineLabels;
 import dev.ramp.api.PrimaryLabels;
 import dev.ramp.api.RampLabels;
 import dev.ramp.api.RolloutNames;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,9 @@ import java.util.Optional;
 
 /**
  * The three Services of a Rollout: {@code svc} and {@code svc-primary} select the primary's pods,
- * {@code svc-canary} the target's. The mesh routes between the last two. Without a mesh
+ * {@code svc-canary} the target's. The mesh routes between the last two. While a release runs a
+ * baseline ({@link Routing#baseline}), a fourth, {@code svc-baseline}, selects the baseline's pods;
+ * it is deleted with the baseline when the release ends (not here: the route must leave it first). Without a mesh
  * ({@code provider: None}) {@code svc} carries the split itself ({@link #apexSelector}). They are derived from
  * the Rollout's spec and the target's selector, compared with the live ones (from the informer's
  * cache) and written only when missing or different, so a deleted or edited Service is repaired
@@ -40,16 +44,20 @@ public class RolloutServices {
     }
 
     /**
-     * Applies each of the three Services that {@code live} (the cached ones) lacks or holds
+     * Applies each of the three Services (four with a baseline) that {@code live} (the cached ones) lacks or holds
      * otherwise; {@code routing}: where traffic goes now, which only provider None's {@code svc} follows.
      */
     public void reconcile(Rollout rollout, Deployment target, Collection<Service> live, Routing routing) {
         RolloutNames names = RolloutNames.of(rollout);
         Map<String, String> canarySelector = target.getSpec().getSelector().getMatchLabels();
         Map<String, String> primarySelector = PrimaryLabels.of(canarySelector);
-        for (Service desired : List.of(service(rollout, names.service(), apexSelector(rollout, canarySelector, routing)),
+        List<Service> wanted = new ArrayList<>(List.of(service(rollout, names.service(), apexSelector(rollout, canarySelector, routing)),
                 service(rollout, names.primaryService(), primarySelector),
-                service(rollout, names.canaryService(), canarySelector))) {
+                service(rollout, names.canaryService(), canarySelector)));
+        if (routing.baseline()) {
+            wanted.add(service(rollout, names.baselineService(), BaselineLabels.of(canarySelector)));
+        }
+        for (Service desired : wanted) {
             Optional<Service> current = live.stream()
                     .filter(s -> s.getMetadata().getName().equals(desired.getMetadata().getName())).findFirst();
             if (current.isEmpty() || !matches(current.get(), desired)) {

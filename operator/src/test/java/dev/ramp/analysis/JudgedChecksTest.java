@@ -278,6 +278,34 @@ class JudgedChecksTest {
                 + " canary and the primary");
     }
 
+    @Test
+    void withABaselineTheComparisonSideIsTheBaselinesWorkloadServiceAndThePromotedRevision() {
+        MetricCheck latency = compared("latency", Direction.Increase, true);
+        latency.setTemplateRef(new ObjectRef("latency", null));
+        Rollout rollout = rollout(List.of(latency, duration(false)));
+        rollout.getSpec().getAnalysis().setBaseline(true);
+        TemplateLookup templates = TemplateLookup.of(List.of(template("latency", "avg(latency{pod=~\"{{ workload }}-.*\","
+                + "service=\"{{ workloadService }}\",side=\"{{ side }}\",version=\"{{ revision }}\"})")));
+        points.put("template/canary", noisy(161, 30));
+        points.put("template/primary", noisy(160, 30));
+        points.put("duration/canary", noisy(161, 30));
+        points.put("duration/primary", noisy(160, 30));
+
+        CheckResult result = analysis.run(rollout, CANARY, templates);
+
+        assertThat(ranges).extracting(r -> r.get("query")).startsWith(
+                "avg(latency{pod=~\"podinfo-.*\",service=\"podinfo-canary\",side=\"canary\",version=\"" + CANARY + "\"})",
+                "avg(latency{pod=~\"podinfo-baseline-.*\",service=\"podinfo-baseline\",side=\"baseline\",version=\""
+                        + PROMOTED + "\"})");
+        // The built-in metric reads the baseline's telemetry: its workload, the promoted revision.
+        assertThat(ranges.get(3).get("query")).contains("destination_workload=\"podinfo-baseline\"")
+                .contains("destination_canonical_revision=\"" + PROMOTED + "\"");
+        assertThat(result.verdict()).isEqualTo(Verdict.Passed);
+        assertThat(metric(result, "latency").getComparison().getComparedWith()).isEqualTo("baseline");
+        assertThat(metric(result, "latency").getMessage()).contains(" vs baseline ");
+        assertThat(metric(result, "request-duration").getComparison().getComparedWith()).isEqualTo("baseline");
+    }
+
     /** {@code n} points around {@code centre}, spread by ±3% in a fixed pattern. */
     private static double[] noisy(double centre, int n) {
         return IntStream.range(0, n).mapToDouble(i -> centre * (1 + 0.03 * Math.sin(i * 1.7 + centre))).toArray();

@@ -295,6 +295,81 @@ class RolloutValidationTest {
     }
 
     @Test
+    void aBaselineIsAcceptedBesideAWeightedCanaryThatComparesWithIt() {
+        GenericKubernetesResource created = create("baseline", """
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis:
+                  baseline: true
+                  stepWeights: [10, 25, 50]
+                  metrics: [{name: request-duration, compare: {direction: increase}}]
+                """);
+        assertThat(created.get("spec", "analysis", "baseline").toString()).isEqualTo("true");
+    }
+
+    @Test
+    void aBaselineThatCannotHaveTheCanarysShareOrIsComparedWithNothingIsRefused() {
+        String compare = "  metrics: [{name: request-duration, compare: {direction: increase}}]\n";
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis:
+                  baseline: true
+                  stepWeights: [25, 50, 75]
+                """ + compare, "spec.analysis", "stepWeights and maxWeight must be at most 50");
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis:
+                  baseline: true
+                  stepWeight: 20
+                  maxWeight: 60
+                """ + compare, "spec.analysis", "stepWeights and maxWeight must be at most 50");
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis:
+                  baseline: true
+                  metrics: [{name: request-duration, thresholdRange: {max: 500}}]
+                """, "spec.analysis", "without one the baseline is only cost");
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898, provider: None}
+                analysis:
+                  baseline: true
+                """ + compare, "spec", "service.provider: None splits traffic by pods");
+        assertRefused("""
+                targetRef: {name: podinfo}
+                strategy: BlueGreen
+                service: {port: 9898}
+                analysis:
+                  baseline: true
+                """ + compare, "spec", "analysis.baseline is only allowed with strategy: Canary");
+        assertRefused("""
+                targetRef: {name: podinfo}
+                strategy: ABTest
+                service: {port: 9898}
+                analysis:
+                  baseline: true
+                  match: [{headers: {x-canary: {exact: "1"}}}]
+                """ + compare, "spec", "analysis.baseline is only allowed with strategy: Canary");
+        assertRefused("""
+                targetRef: {name: podinfo}
+                strategy: BlueGreen
+                service: {port: 9898}
+                analysis:
+                  baseline: true
+                  mirror: true
+                """ + compare, "spec.analysis", "analysis.mirror checks it without any");
+        assertRefused("""
+                targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: ledger}
+                service: {port: 9898, provider: None}
+                analysis:
+                  baseline: true
+                """ + compare, "spec", "a StatefulSet is released in place");
+    }
+
+    @Test
     void aThresholdRangeWithoutBoundsIsRefused() {
         assertRefused("""
                 targetRef: {name: podinfo}

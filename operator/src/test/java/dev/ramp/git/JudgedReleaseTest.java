@@ -31,7 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Prometheus scraping Istio-shaped telemetry whose latencies vary per request: a canary whose
  * median latency is 50% above the primary's, with no threshold anywhere, is rolled back and
  * reverted in Git with the comparison in the commit's message; a canary as fast as the primary is
- * promoted. Only the p99 of request-duration is compared (the built-in metric, as range queries
+ * promoted; with analysis.baseline, a canary as fast as its baseline (and faster than the primary)
+ * is promoted on the comparison with the baseline, which is gone once the release ends. Only the p99 of request-duration is compared (the built-in metric, as range queries
  * per revision at a 1s step).
  */
 class JudgedReleaseTest {
@@ -148,11 +149,44 @@ class JudgedReleaseTest {
         assertThat(fx.dev.log().get(0).name()).isEqualTo(good);
     }
 
-    /** Git declares podinfo:1.0 and its Rollout; Ramp has synced and bootstrapped it; the primary answers with varied latencies. */
+    @Test
+    void aCanaryAsFastAsItsBaselineIsPromotedComparedWithTheBaselineWhichIsGoneAfter() throws Exception {
+        bootstrap(rollout().replace("    stepWeights: [10, 50]\n", "    stepWeights: [10, 50]\n    baseline: true\n"));
+        // The primary is slower than both: only a comparison with the baseline promotes this canary.
+        telemetry.serveVaried(fx.namespace, "podinfo-primary", 100, PRIMARY_MEDIAN_MS * 3 / 2, SPREAD);
+        telemetry.serveVaried(fx.namespace, "podinfo-baseline", 100, PRIMARY_MEDIAN_MS, SPREAD);
+        telemetry.serveVaried(fx.namespace, "podinfo", 100, PRIMARY_MEDIAN_MS, SPREAD);
+        String good = release("podinfo:2.0", "podinfo 2.0");
+
+        Deployment baseline = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> client.apps().deployments().inNamespace(fx.namespace).withName("podinfo-baseline").get(),
+                        d -> d != null);
+        assertThat(baseline.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("podinfo:1.0");
+        Rollout done = awaitRollout(RELEASE, r -> r.getStatus().getPhase() == Phase.Succeeded);
+
+        assertThat(done.getStatus().getLastPromotedCommit()).isEqualTo(good);
+        assertThat(image("podinfo-primary")).isEqualTo("podinfo:2.0");
+        assertThat(done.getStatus().getMetrics()).filteredOn(m -> m.getName().equals("request-duration")).singleElement()
+                .satisfies(m -> {
+                    assertThat(m.getComparison().getComparedWith()).isEqualTo("baseline");
+                    assertThat(m.getComparison().getClassification()).isEqualTo(Classification.Pass);
+                    assertThat(m.getMessage()).contains(" vs baseline ");
+                });
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            assertThat(client.apps().deployments().inNamespace(fx.namespace).withName("podinfo-baseline").get()).isNull();
+            assertThat(client.services().inNamespace(fx.namespace).withName("podinfo-baseline").get()).isNull();
+        });
+    }
+
     private void bootstrap() throws Exception {
+        bootstrap(rollout());
+    }
+
+    /** Git declares podinfo:1.0 and {@code rollout}; Ramp has synced and bootstrapped it; the primary answers with varied latencies. */
+    private void bootstrap(String rollout) throws Exception {
         telemetry.serveVaried(fx.namespace, "podinfo-primary", 100, PRIMARY_MEDIAN_MS, SPREAD);
         fx.dev.write("apps/podinfo/deploy.yaml", GitRevertTest.deployment("podinfo:1.0"))
-                .write("apps/podinfo/rollout.yaml", rollout());
+                .write("apps/podinfo/rollout.yaml", rollout);
         fx.dev.commitAndPush("podinfo 1.0");
         fx.createSource("apps", "1h", source -> source.setServiceAccountName(fx.deployer()));
         awaitRollout(Duration.ofSeconds(60), r -> r.getStatus().getPhase() == Phase.Initialized);

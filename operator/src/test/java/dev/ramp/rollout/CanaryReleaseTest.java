@@ -219,6 +219,50 @@ class CanaryReleaseTest {
         assertThat(events("StepAdvanced")).hasSize(3);
     }
 
+    @Test
+    void aBaselineTakesTheCanarysWeightInTheVirtualServiceAndIsGoneAfterThePromotion() {
+        telemetry.serve(fx.namespace, "podinfo", 100, 20);
+        dev.ramp.api.MetricCheck latency = new dev.ramp.api.MetricCheck();
+        latency.setName("request-duration");
+        dev.ramp.api.CompareSpec compare = new dev.ramp.api.CompareSpec();
+        compare.setDirection(dev.ramp.api.Direction.Increase);
+        latency.setCompare(compare);
+        fx.createTarget("podinfo:1.0");
+        fx.createRollout(List.of(10, 40), "3s", 2, List.of(latency));
+        client.resources(Rollout.class).inNamespace(fx.namespace).withName("podinfo").edit(r -> {
+            r.getSpec().getAnalysis().setBaseline(true);
+            // The steps alone are under test here: no judge, each step lasts its interval.
+            r.getSpec().getAnalysis().setSkipAnalysis(true);
+            return r;
+        });
+        fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
+
+        fx.release("podinfo:2.0");
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(this::destinations, d -> d.equals("podinfo-primary=80,podinfo-canary=10,podinfo-baseline=10"));
+        assertThat(fx.image("podinfo-baseline")).isEqualTo("podinfo:1.0");
+        assertThat(client.services().inNamespace(fx.namespace).withName("podinfo-baseline").get().getSpec().getSelector())
+                .isEqualTo(java.util.Map.of("app", "podinfo-baseline"));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(this::destinations, d -> d.equals("podinfo-primary=20,podinfo-canary=40,podinfo-baseline=40"));
+        fx.awaitPhase(Phase.Succeeded, RELEASE);
+        assertThat(destinations()).isEqualTo("podinfo-primary=100,podinfo-canary=0");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(client.apps().deployments().inNamespace(fx.namespace).withName("podinfo-baseline").get()).isNull();
+            assertThat(client.services().inNamespace(fx.namespace).withName("podinfo-baseline").get()).isNull();
+        });
+    }
+
+    /** The destinations of the VirtualService's default route now, host=weight in order. */
+    private String destinations() {
+        var vs = client.resources(io.fabric8.istio.api.networking.v1.VirtualService.class).inNamespace(fx.namespace)
+                .withName("podinfo").get();
+        return vs == null ? "" : vs.getSpec().getHttp().stream().filter(r -> "primary".equals(r.getName())).findFirst()
+                .map(r -> r.getRoute().stream().map(d -> d.getDestination().getHost() + "=" + d.getWeight())
+                        .collect(java.util.stream.Collectors.joining(","))).orElse("");
+    }
+
     /** The weights someone watching the VirtualService saw, in order. */
     private void assertWeightsSeen(Integer... weights) {
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(fx.observedWeights()).containsExactly(weights));

@@ -160,6 +160,47 @@ class GatewayApiRouterTest {
     }
 
     @Test
+    void aBaselineTakesTheCanarysWeightInAThirdBackendRefAndIsGoneOnceTheReleaseEnds() {
+        namespace("gw-baseline");
+        fx.createTarget("podinfo:1.0");
+        fx.createRollout(gatewayApi(r -> {
+            r.getSpec().getAnalysis().setStepWeights(List.of(20, 40));
+            r.getSpec().getAnalysis().setBaseline(true);
+            dev.ramp.api.MetricCheck latency = new dev.ramp.api.MetricCheck();
+            latency.setName("request-duration");
+            dev.ramp.api.CompareSpec compare = new dev.ramp.api.CompareSpec();
+            compare.setDirection(dev.ramp.api.Direction.Increase);
+            latency.setCompare(compare);
+            r.getSpec().getAnalysis().setMetrics(List.of(latency));
+        }));
+        fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
+        watchRoutes();
+
+        fx.release("podinfo:2.0");
+        // The baseline runs the promoted version beside the canary, selected by labels of its own.
+        io.fabric8.kubernetes.api.model.apps.Deployment baseline = await().atMost(Duration.ofSeconds(30))
+                .until(() -> client.apps().deployments().inNamespace(fx.namespace).withName("podinfo-baseline").get(),
+                        d -> d != null);
+        assertThat(baseline.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("podinfo:1.0");
+        assertThat(baseline.getSpec().getSelector().getMatchLabels()).isEqualTo(Map.of("app", "podinfo-baseline"));
+        assertThat(baseline.getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry("ramp.dev/revision", fx.rollout().getStatus().getLastPromotedRevision());
+        assertThat(baseline.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getKind()).isEqualTo("Rollout"));
+        assertThat(client.services().inNamespace(fx.namespace).withName("podinfo-baseline").get().getSpec().getSelector())
+                .isEqualTo(Map.of("app", "podinfo-baseline"));
+
+        fx.awaitPhase(Phase.Succeeded, RELEASE);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(routes).containsExactly("100/0", "100/0/0",
+                "60/20/20", "20/40/40", "100/0"));
+        assertThat(fx.image("podinfo-primary")).isEqualTo("podinfo:2.0");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(client.apps().deployments().inNamespace(fx.namespace).withName("podinfo-baseline").get()).isNull();
+            assertThat(client.services().inNamespace(fx.namespace).withName("podinfo-baseline").get()).isNull();
+        });
+    }
+
+    @Test
     void anAbTestRoutesMatchingRequestsToTheCanaryBeforeTheDefaultRule() {
         namespace("gw-ab");
         fx.createTarget("podinfo:1.0");
@@ -470,14 +511,15 @@ class GatewayApiRouterTest {
         return client.resources(HTTPRoute.class).inNamespace(fx.namespace).withName("podinfo").get();
     }
 
-    /** primary/canary weights of the default rule, "+ab" with an A/B rule, "+mirror" with a mirror. */
+    /** primary/canary(/baseline) weights of the default rule, "+ab" with an A/B rule, "+mirror" with a mirror. */
     private static String describe(HTTPRoute route) {
         if (route == null) {
             return "none";
         }
         List<HTTPRouteRule> rules = route.getSpec().getRules();
         HTTPRouteRule split = rules.get(rules.size() - 1);
-        String weights = split.getBackendRefs().get(0).getWeight() + "/" + split.getBackendRefs().get(1).getWeight();
+        String weights = split.getBackendRefs().stream().map(b -> String.valueOf(b.getWeight()))
+                .collect(java.util.stream.Collectors.joining("/"));
         return weights + (rules.size() > 1 ? "+ab" : "") + (split.getFilters() == null || split.getFilters().isEmpty() ? "" : "+mirror");
     }
 

@@ -68,6 +68,22 @@ class JudgeMetricsTest {
     }
 
     @Test
+    void comparedWithABaselineThePointsAreTheBaselinesAndThePrimarysSeriesGoes() {
+        metrics.judged("shop", "podinfo", analysis("request-duration"), List.of(compared("request-duration", high()), score(0.0)));
+        MetricComparison withBaseline = high();
+        withBaseline.setComparedWith(MetricComparison.BASELINE);
+        withBaseline.setComparisonPoints(29);
+
+        metrics.judged("shop", "podinfo", analysis("request-duration"), List.of(compared("request-duration", withBaseline),
+                score(0.0)));
+
+        Tags duration = Tags.of("namespace", "shop", "name", "podinfo", "metric", "request-duration");
+        assertThat(value("ramp_judge_points", duration.and("side", "baseline"))).isEqualTo(29.0);
+        assertThat(value("ramp_judge_points", duration.and("side", "canary"))).isEqualTo(30.0);
+        assertThat(judgeSeries()).noneMatch(s -> s.contains("side=primary"));
+    }
+
+    @Test
     void aMetricThatLeavesTheSpecLosesItsSeriesBeforeTheNextCheck() {
         metrics.judged("shop", "podinfo", analysis("request-duration", "cpu"),
                 List.of(compared("request-duration", high()), compared("cpu", high()), score(0.0)));

@@ -70,6 +70,8 @@ class PhasesTest {
     private Rollout rollout;
     private Deployment target;
     private Deployment primary;
+    /** The baseline Deployment as observed ({@code analysis.baseline}); null when there is none. */
+    private Deployment baseline;
     private List<io.fabric8.kubernetes.api.model.Pod> pods = List.of();
     private RolloutContext pass;
 
@@ -138,7 +140,7 @@ class PhasesTest {
 
     private Next decideAt(Duration sinceT0) {
         pass = new RolloutContext(rollout, target, Optional.ofNullable(primary), pods, TemplateLookup.of(List.of()), T0.plus(sinceT0),
-                routerNotInstalled, routeAcceptance);
+                routerNotInstalled, routeAcceptance).observedBaseline(Optional.ofNullable(baseline));
         return machine.decide(pass);
     }
 
@@ -1434,6 +1436,183 @@ class PhasesTest {
      * Answers from outside still being asked: the pass holds, changing no status and telling no
      * Event, and looks again at the probe's deadline (the answer's arrival wakes it sooner).
      */
+    /**
+     * With {@code analysis.baseline}: a baseline of the promoted revision runs beside the canary at
+     * its size and weight, no step is taken before it is ready, and it is removed when the release ends.
+     */
+    @Nested
+    class WithABaseline {
+
+        @BeforeEach
+        void aBaselineIsAskedFor() {
+            rollout.getSpec().getAnalysis().setBaseline(true);
+        }
+
+        /** Ramp's baseline as it leaves it: the promoted version 1.0, labelled with its revision. */
+        private Deployment baselineRunning(boolean ready) {
+            Deployment running = deployment("podinfo-baseline", "1.0", 1, ready);
+            running.getMetadata().setAnnotations(Map.of(dev.ramp.kube.Managed.ROLLOUT_ANNOTATION, "podinfo"));
+            running.getSpec().getTemplate().getMetadata().getLabels().putAll(Workloads.revisionLabels(revisionOf("1.0")));
+            return running;
+        }
+
+        @Test
+        void eachStepGivesTheBaselineTheCanarysWeightAndThePrimaryTheRest() {
+            assertThat(ReleasePlan.of(rollout)).extracting(step -> step.routing().weights()).containsExactly(
+                    new dev.ramp.routing.Weights(60, 20, 20), new dev.ramp.routing.Weights(0, 50, 50));
+            assertThat(ReleasePlan.of(rollout)).allMatch(step -> step.routing().baseline());
+            assertThat(ReleasePlan.of(rollout).get(0).description()).isEqualTo("step 1 of 2: canary weight 20%, baseline 20%");
+
+            rollout.getSpec().getAnalysis().setBaseline(false);
+            assertThat(ReleasePlan.of(rollout).get(0).routing().weights()).isEqualTo(new dev.ramp.routing.Weights(80, 20, 0));
+            assertThat(ReleasePlan.of(rollout).get(0).routing().routesBaseline()).isFalse();
+        }
+
+        @Test
+        void noStepIsTakenBeforeTheBaselineIsReadyBesideTheCanary() {
+            releasingAt(0, Duration.ZERO);
+            beforeTraffic();
+
+            decideAt(Duration.ZERO);
+
+            // The canary is ready, the baseline not there yet: no share for either.
+            assertThat(stepIndex()).isNull();
+            assertThat(pass.effects()).contains(new Effect.ScaleUpCanary(revisionOf("2.0")),
+                    new Effect.RunBaseline(revisionOf("1.0")));
+            assertThat(status().getCanaryNotReadySince()).isEqualTo(at(Duration.ZERO));
+            var routing = ReleasePlan.routingOf(rollout);
+            assertThat(routing.weights()).isEqualTo(dev.ramp.routing.Weights.ALL_PRIMARY);
+            // Its Service is made before any route gives it a share.
+            assertThat(routing.baseline()).isTrue();
+
+            baseline = baselineRunning(false);
+            decideAt(Duration.ofSeconds(5));
+            assertThat(stepIndex()).isNull();
+
+            baseline = baselineRunning(true);
+            decideAt(Duration.ofSeconds(10));
+            assertThat(stepIndex()).isZero();
+            assertThat(status().getCanaryWeight()).isEqualTo(20);
+            assertThat(ReleasePlan.routingOf(rollout).weights()).isEqualTo(new dev.ramp.routing.Weights(60, 20, 20));
+            assertThat(events()).contains("StepAdvanced");
+        }
+
+        @Test
+        void aBaselineScaledBelowTheCanarysSizeHoldsTheStep() {
+            releasingAt(0, Duration.ZERO);
+            beforeTraffic();
+            primary.getSpec().setReplicas(3);
+            target.getSpec().setReplicas(3);
+            target.getStatus().setReadyReplicas(3);
+            target.getStatus().setUpdatedReplicas(3);
+            baseline = baselineRunning(true);
+
+            decideAt(Duration.ZERO);
+
+            assertThat(ReplicaCounts.baseline(rollout, target, Optional.of(primary))).isEqualTo(3);
+            assertThat(stepIndex()).isNull();
+            assertThat(pass.effects()).contains(new Effect.RunBaseline(revisionOf("1.0")));
+        }
+
+        @Test
+        void aBaselineNotReadyByTheDeadlineRollsBackWithoutRevertingGit() {
+            releasingAt(0, Duration.ZERO);
+            baseline = baselineRunning(false);
+            rollout.getSpec().setProgressDeadlineSeconds(60);
+            enableGitRevert();
+
+            decideAt(Duration.ofSeconds(10));
+            decideAt(Duration.ofSeconds(71));
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Failed);
+            assertThat(status().getRollbackCause().getReason()).isEqualTo(RollbackCause.BASELINE_NOT_READY);
+            assertThat(status().getRollbackCause().revertsGit()).isFalse();
+            assertThat(status().getRollbackCause().getMessage()).isEqualTo("baseline podinfo-baseline of revision "
+                    + revisionOf("1.0") + " not ready within 60s");
+        }
+
+        @Test
+        void aReadyBaselineOfAnotherRevisionHoldsTheStepAndAtTheDeadlineIsNotBlamedOnTheCommit() {
+            releasingAt(0, Duration.ZERO);
+            beforeTraffic();
+            baseline = baselineRunning(true);
+            baseline.getSpec().getTemplate().getMetadata().getLabels().putAll(Workloads.revisionLabels(revisionOf("0.9")));
+            rollout.getSpec().setProgressDeadlineSeconds(60);
+
+            decideAt(Duration.ofSeconds(10));
+            assertThat(stepIndex()).isNull();
+
+            decideAt(Duration.ofSeconds(71));
+            assertThat(status().getRollbackCause().getReason()).isEqualTo(RollbackCause.BASELINE_NOT_READY);
+        }
+
+        @Test
+        void aRollbackRoutesEverythingToThePrimaryAndTheBaselineGoesAfterTheDrain() {
+            releasingAt(1, Duration.ZERO);
+            baseline = baselineRunning(true);
+            probes.answer(failed(70.0));
+
+            decideAt(Duration.ofSeconds(5));
+            decideAt(Duration.ofSeconds(10));
+
+            assertThat(status().getPhase()).isEqualTo(Phase.Failed);
+            assertThat(pass.effects()).contains(new Effect.RouteToPrimary());
+            assertThat(pass.effects()).doesNotContain(new Effect.DeleteBaseline());
+            var routing = ReleasePlan.routingOf(rollout);
+            assertThat(routing.weights()).isEqualTo(dev.ramp.routing.Weights.ALL_PRIMARY);
+            assertThat(routing.routesBaseline()).isFalse();
+
+            decideAt(Duration.ofSeconds(12));
+            assertThat(pass.effects()).doesNotContain(new Effect.DeleteBaseline());
+
+            decideAt(Duration.ofSeconds(10).plus(IdlePhase.CANARY_DRAIN));
+            assertThat(pass.effects()).contains(new Effect.ScaleDownCanary(), new Effect.DeleteBaseline());
+        }
+
+        @Test
+        void aPromotionKeepsTheBaselineUntilThePrimaryIsReadyThenRemovesItAfterTheDrain() {
+            releasingAt(1, Duration.ZERO);
+            baseline = baselineRunning(true);
+            status().setPhase(Phase.Promoting);
+            status().setPhaseSince(at(Duration.ZERO));
+            primary = primaryRunning("2.0", false);
+
+            decideAt(Duration.ofSeconds(1));
+            assertThat(status().getPhase()).isEqualTo(Phase.Promoting);
+            assertThat(ReleasePlan.routingOf(rollout).weights()).isEqualTo(new dev.ramp.routing.Weights(0, 50, 50));
+            assertThat(pass.effects()).doesNotContain(new Effect.RunBaseline(revisionOf("1.0")));
+
+            primary = primaryRunning("2.0", true);
+            decideAt(Duration.ofSeconds(2));
+            decideAt(Duration.ofSeconds(3));
+            assertThat(status().getPhase()).isEqualTo(Phase.Succeeded);
+            assertThat(ReleasePlan.routingOf(rollout).routesBaseline()).isFalse();
+            assertThat(pass.effects()).doesNotContain(new Effect.DeleteBaseline());
+
+            target = canaryRunning("2.0", true);
+            decideAt(Duration.ofSeconds(3).plus(IdlePhase.CANARY_DRAIN));
+            assertThat(pass.effects()).contains(new Effect.ScaleDownCanary(), new Effect.DeleteBaseline());
+
+            baseline = null;
+            decideAt(Duration.ofSeconds(30));
+            assertThat(pass.effects()).doesNotContain(new Effect.DeleteBaseline());
+        }
+
+        @Test
+        void aUsersDeploymentOfTheSameNameIsNeverDeleted() {
+            status().setPhase(Phase.Succeeded);
+            status().setLastAppliedRevision(revisionOf("2.0"));
+            status().setLastPromotedRevision(revisionOf("2.0"));
+            status().setPhaseSince(at(Duration.ofMinutes(-1)));
+            primary = primaryRunning("2.0", true);
+            baseline = deployment("podinfo-baseline", "1.0", 1, true);
+
+            decideAt(Duration.ZERO);
+
+            assertThat(pass.effects()).contains(new Effect.ScaleDownCanary()).doesNotContain(new Effect.DeleteBaseline());
+        }
+    }
+
     /** Without a mesh (provider None): the weights are shares of the pods, and what needs a router is refused. */
     @Nested
     class WithoutAMesh {

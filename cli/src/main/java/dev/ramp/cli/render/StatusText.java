@@ -36,11 +36,15 @@ public final class StatusText {
         if (report.requiredIterations() != null) {
             field("Checks passed", report.iterations() + "/" + report.requiredIterations());
         }
-        field("Weight", "canary " + report.canaryWeight() + "%, primary " + (100 - report.canaryWeight()) + "%");
+        // A baseline takes the canary's weight again (analysis.baseline): the primary has the rest.
+        boolean baseline = report.routing() != null && report.routing().baseline() != null && report.routing().baseline() > 0;
+        field("Weight", "canary " + report.canaryWeight() + "%, " + (baseline ? "baseline " + report.canaryWeight() + "%, " : "")
+                + "primary " + (100 - (baseline ? 2 : 1) * report.canaryWeight()) + "%");
         if (report.routing() != null) {
             StatusReport.Routing routing = report.routing();
             field("Routing", routing.kind() + " " + routing.name() + ": primary " + routing.primary()
-                    + ", canary " + routing.canary() + (routing.accepted() == null ? ""
+                    + ", canary " + routing.canary() + (routing.baseline() == null ? "" : ", baseline " + routing.baseline())
+                    + (routing.accepted() == null ? ""
                             : " (" + RoutingCondition.ACCEPTED_TYPE + " " + routing.accepted() + ": " + routing.acceptedReason() + ")"));
             parents(routing);
         }

@@ -24,8 +24,8 @@ import java.util.Optional;
 /**
  * Reads the weights Ramp wrote into a Rollout's route, of the kind {@link RouteKind#of} names and
  * named {@link RolloutNames#route()}: the VirtualService's http route or the HTTPRoute's or
- * GRPCRoute's rule {@link RolloutNames#PRIMARY_ROUTE}, split between the canary Service and the
- * rest; without a mesh (provider None) the shares of the pods the Service selects. For the Gateway API also what each parent Gateway's controller reports of the route
+ * GRPCRoute's rule {@link RolloutNames#PRIMARY_ROUTE}, split between the canary Service, the
+ * baseline Service (analysis.baseline) and the rest; without a mesh (provider None) the shares of the pods the Service selects. For the Gateway API also what each parent Gateway's controller reports of the route
  * ({@code status.parents}), beside the operator's own verdict, the Rollout's
  * {@value RoutingCondition#ACCEPTED_TYPE} condition. The VirtualService is read generically, so
  * that the CLI works where Istio's CRDs are missing; a route kind not installed, or not readable,
@@ -80,7 +80,7 @@ final class Routing {
         }
         return weights.total() == 0 ? Optional.empty()
                 : Optional.of(new StatusReport.Routing(RouteKind.VirtualService.name(), names.route(), weights.primary,
-                        weights.canary, null, null, null));
+                        weights.canary, weights.baseline, null, null, null));
     }
 
     /**
@@ -99,7 +99,8 @@ final class Routing {
             return Optional.empty();
         }
         int share = (int) Math.round(100.0 * canary / (primary + canary));
-        return Optional.of(new StatusReport.Routing(RouteKind.Service.name(), names.service(), 100 - share, share, null, null, null));
+        return Optional.of(new StatusReport.Routing(RouteKind.Service.name(), names.service(), 100 - share, share, null, null, null,
+                null));
     }
 
     /** The Deployment's replicas when the Service selects its pods, else 0. */
@@ -134,7 +135,7 @@ final class Routing {
         }
         Optional<Condition> accepted = rollout.getStatus() == null || rollout.getStatus().getConditions() == null ? Optional.empty()
                 : rollout.getStatus().getConditions().stream().filter(c -> RoutingCondition.ACCEPTED_TYPE.equals(c.getType())).findFirst();
-        return Optional.of(new StatusReport.Routing(kind.name(), names.route(), weights.primary, weights.canary,
+        return Optional.of(new StatusReport.Routing(kind.name(), names.route(), weights.primary, weights.canary, weights.baseline,
                 accepted.map(Condition::getStatus).orElse(null), accepted.map(Condition::getReason).orElse(null),
                 listOf(parents).stream().map(p -> parent(p, names.namespace())).toList()));
     }
@@ -181,17 +182,21 @@ final class Routing {
     private static final class Weights {
         private int primary;
         private int canary;
+        /** The baseline Service's weight; null while the route names none. */
+        private Integer baseline;
 
         void add(RolloutNames names, Object backend, int weight) {
             if (names.canaryService().equals(backend)) {
                 canary += weight;
+            } else if (names.baselineService().equals(backend)) {
+                baseline = (baseline == null ? 0 : baseline) + weight;
             } else {
                 primary += weight;
             }
         }
 
         int total() {
-            return primary + canary;
+            return primary + canary + (baseline == null ? 0 : baseline);
         }
     }
 }

@@ -33,11 +33,12 @@ public record StatusReport(String name, String namespace, String strategy, Strin
      * @param name the route's name
      * @param accepted the Gateway API only: the status of the Rollout's RouteAccepted condition,
      *     the operator's verdict on every parent together (absent before the operator's first word)
+     * @param baseline the baseline Service's weight, while a release with analysis.baseline routes to one (else absent)
      * @param acceptedReason that condition's reason
      * @param parents the Gateway API only: what each parent Gateway's controller reports of the route
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Routing(String kind, String name, int primary, int canary, String accepted, String acceptedReason,
+    public record Routing(String kind, String name, int primary, int canary, Integer baseline, String accepted, String acceptedReason,
             List<Parent> parents) {
     }
 

@@ -60,14 +60,24 @@ public final class World {
 
     /** The VirtualService Ramp writes, with the given weights on its route named primary. */
     public void routes(String service, int primary, int canary) {
+        routes(service, List.of(Map.of("destination", Map.of("host", service + "-primary"), "weight", primary),
+                Map.of("destination", Map.of("host", service + "-canary"), "weight", canary)));
+    }
+
+    /** The same VirtualService with a baseline (analysis.baseline): a third destination, the baseline Service. */
+    public void routes(String service, int primary, int canary, int baseline) {
+        routes(service, List.of(Map.of("destination", Map.of("host", service + "-primary"), "weight", primary),
+                Map.of("destination", Map.of("host", service + "-canary"), "weight", canary),
+                Map.of("destination", Map.of("host", service + "-baseline"), "weight", baseline)));
+    }
+
+    private void routes(String service, List<Map<String, Object>> destinations) {
         GenericKubernetesResource vs = new GenericKubernetesResource();
         vs.setApiVersion("networking.istio.io/v1");
         vs.setKind("VirtualService");
         vs.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(service).withNamespace(namespace).build());
         vs.setAdditionalProperty("spec", Map.of("hosts", List.of(service), "http", List.of(Map.of("name", "primary",
-                "route", List.of(
-                        Map.of("destination", Map.of("host", service + "-primary"), "weight", primary),
-                        Map.of("destination", Map.of("host", service + "-canary"), "weight", canary))))));
+                "route", destinations))));
         client.resource(vs).serverSideApply();
     }
 

@@ -108,6 +108,8 @@ public class FailedPhase implements PhaseHandler {
                     + ": unschedulable, or refused by a quota)";
             case RollbackCause.IMAGE_NOT_PULLED -> "the canary's image could not be pulled (" + reason
                     + ": the registry unreachable or refusing)";
+            case RollbackCause.BASELINE_NOT_READY -> "the baseline of the promoted revision could not be made ready (" + reason
+                    + ")";
             default -> "its analysis stayed inconclusive (no verdict on the canary)";
         };
     }

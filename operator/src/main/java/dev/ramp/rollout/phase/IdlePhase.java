@@ -3,6 +3,7 @@ package dev.ramp.rollout.phase;
 import dev.ramp.api.Phase;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.Timestamps;
+import dev.ramp.rollout.Baseline;
 import dev.ramp.rollout.Effect;
 import dev.ramp.rollout.Next;
 import dev.ramp.rollout.PhaseHandler;
@@ -18,7 +19,8 @@ import java.util.Set;
  * revision of the target. A template equal to the promoted one (a rollback landing, e.g. Ramp's
  * own revert from Git) starts nothing and keeps the primary on it: a deleted primary is
  * re-created and an edited one put back. One equal to the last failed revision is not retried.
- * The canary is scaled to 0 here, once {@link #CANARY_DRAIN} has passed since the phase began.
+ * The canary is scaled to 0 here, and a baseline deleted with its Service, once {@link #CANARY_DRAIN}
+ * has passed since the phase began.
  */
 public class IdlePhase implements PhaseHandler {
 
@@ -54,6 +56,7 @@ public class IdlePhase implements PhaseHandler {
             }
             // The target only runs during a release; a sync that scaled it up again is undone.
             context.effect(new Effect.ScaleDownCanary());
+            Baseline.remove(context);
             return Next.onChange();
         }
         if (notified) {

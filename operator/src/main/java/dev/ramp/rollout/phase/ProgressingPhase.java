@@ -2,6 +2,7 @@ package dev.ramp.rollout.phase;
 
 import dev.ramp.api.RollbackCause;
 import dev.ramp.api.Phase;
+import dev.ramp.api.RolloutNames;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.StepStatus;
 import dev.ramp.api.Timestamps;
@@ -9,6 +10,7 @@ import dev.ramp.api.WebhookSpec.Type;
 import dev.ramp.hooks.HookCaller.HookAnswer;
 import dev.ramp.hooks.Hooks;
 import dev.ramp.rollout.AnalysisSettings;
+import dev.ramp.rollout.Baseline;
 import dev.ramp.rollout.CanaryStall;
 import dev.ramp.rollout.Next;
 import dev.ramp.rollout.PhaseHandler;
@@ -174,13 +176,16 @@ public class ProgressingPhase implements PhaseHandler {
     /**
      * Whether the canary runs the release's revision, ready, as the recorded step needs it; the
      * effects that make it so are decided here, at every pass. A Deployment target: scaled up as
-     * the canary, its pods labelled with the revision.
+     * the canary, its pods labelled with the revision, and with {@code analysis.baseline} the
+     * baseline beside it, ready too.
      */
     protected boolean canaryReady(RolloutContext context) {
         String revision = context.status().getLastAppliedRevision();
         // Every pass, not once: a scale-up lost to a conflict or undone by someone is made again.
         context.effect(new Effect.ScaleUpCanary(revision));
-        return Workloads.runs(context.target(), revision);
+        // With analysis.baseline, no step (and no share) before the baseline is ready too.
+        boolean baselineReady = Baseline.run(context);
+        return Workloads.runs(context.target(), revision) && baselineReady;
     }
 
     /** The weight achieved at the step held, recomputed at each pass: without a mesh it follows the primary's size. */
@@ -210,6 +215,13 @@ public class ProgressingPhase implements PhaseHandler {
     /** The canary not ready: held until the progress deadline, then rolled back with why its Pods say it is not. */
     protected Next canaryNotReady(RolloutContext context, AnalysisSettings settings) {
         Optional<Duration> left = new StepClock(settings, context.status(), context.now()).untilReadinessDeadline();
+        if (left.isEmpty() && Baseline.holdsTheStep(context)) {
+            // The canary is ready; a second copy of the promoted revision is not the commit's fault.
+            Transitions.rollback(context, RollbackCause.BASELINE_NOT_READY, "baseline "
+                    + RolloutNames.of(context.rollout()).baseline() + " of revision " + context.status().getLastPromotedRevision()
+                    + " not ready within " + settings.progressDeadline().toSeconds() + "s");
+            return Next.onChange();
+        }
         if (left.isEmpty()) {
             // Whether Git is reverted follows from why: a crash is the commit's fault, a full cluster is not.
             CanaryStall stall = CanaryStall.of(context.target(), context.status().getLastAppliedRevision(), context.pods());

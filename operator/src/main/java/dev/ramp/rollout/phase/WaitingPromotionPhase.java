@@ -4,6 +4,7 @@ import dev.ramp.api.RollbackCause;
 import dev.ramp.api.Phase;
 import dev.ramp.api.WebhookSpec.Type;
 import dev.ramp.rollout.AnalysisSettings;
+import dev.ramp.rollout.Baseline;
 import dev.ramp.rollout.Effect;
 import dev.ramp.rollout.Next;
 import dev.ramp.rollout.PhaseHandler;
@@ -43,6 +44,7 @@ public class WaitingPromotionPhase implements PhaseHandler {
     public Next handle(RolloutContext context) {
         AnalysisSettings settings = AnalysisSettings.of(context.rollout());
         context.effect(new Effect.ScaleUpCanary(context.status().getLastAppliedRevision()));
+        Baseline.run(context);
         Optional<Duration> wait = new StepClock(settings, context.status(), context.now()).untilNextCheck();
         if (wait.isPresent()) {
             return Next.after(wait.get());
