@@ -1,7 +1,9 @@
 package dev.ramp.cli;
 
+import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import dev.ramp.api.TemplateHash;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -66,13 +68,33 @@ public final class Rollouts {
         return mergePatch(name, Map.of("spec", Map.of("paused", paused)));
     }
 
-    /** The Deployment a Rollout delivers, when it exists. */
-    public Optional<Deployment> target(Rollout rollout) {
+    /**
+     * What a Rollout's target declares now, when it exists: its revision as Ramp records it (a
+     * Deployment's pod template hash; a StatefulSet's {@code status.updateRevision}, its
+     * controller's name for the newest template) and the Git commit a GitSource applied it from.
+     */
+    public Optional<Target> target(Rollout rollout) {
         if (rollout.getSpec() == null || rollout.getSpec().getTargetRef() == null) {
             return Optional.empty();
         }
-        return Optional.ofNullable(client.apps().deployments().inNamespace(rollout.getMetadata().getNamespace())
-                .withName(rollout.getSpec().getTargetRef().getName()).get());
+        String namespace = rollout.getMetadata().getNamespace();
+        String name = rollout.getSpec().getTargetRef().getName();
+        if (rollout.getSpec().getTargetRef().isStatefulSet()) {
+            return Optional.ofNullable(client.apps().statefulSets().inNamespace(namespace).withName(name).get())
+                    .map(set -> new Target(set.getStatus() == null ? null : set.getStatus().getUpdateRevision(), commit(set)));
+        }
+        return Optional.ofNullable(client.apps().deployments().inNamespace(namespace).withName(name).get())
+                .filter(d -> d.getSpec() != null && d.getSpec().getTemplate() != null)
+                .map(d -> new Target(TemplateHash.of(d.getSpec().getTemplate()), commit(d)));
+    }
+
+    /** A Rollout's target as it is now: {@code revision} null while its controller has not named one. */
+    public record Target(String revision, String commit) {
+    }
+
+    private static String commit(HasMetadata target) {
+        Map<String, String> annotations = target.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(RampLabels.COMMIT_ANNOTATION);
     }
 
     private Rollout mergePatch(String name, Map<String, Object> patch) {

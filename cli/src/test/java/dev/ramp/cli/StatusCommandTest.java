@@ -196,6 +196,42 @@ class StatusCommandTest {
     }
 
     @Test
+    void aStatefulSetsSplitIsItsPartitionAndItsRevisionTheControllersUpdateRevision() {
+        var client = cluster.client();
+        // A StatefulSet of 4 at a step of 25%: Ramp's partition 3 lets ordinal 3 run the release's
+        // revision, which the StatefulSet's controller names in status.updateRevision.
+        client.resource(new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder().withNewMetadata().withName("db")
+                .withNamespace(namespace).addToAnnotations("ramp.dev/commit", RELEASE_COMMIT).endMetadata().withNewSpec()
+                .withReplicas(4).withServiceName("db").withNewSelector().addToMatchLabels("app", "db").endSelector()
+                .withNewUpdateStrategy().withType("RollingUpdate").withNewRollingUpdate().withPartition(3).endRollingUpdate()
+                .endUpdateStrategy().withNewTemplate().withNewMetadata().addToLabels("app", "db").endMetadata().withNewSpec()
+                .addNewContainer().withName("db").withImage("ghcr.io/stefanprodan/podinfo:6.7.1").endContainer().endSpec()
+                .endTemplate().endSpec().build()).create();
+        client.apps().statefulSets().inNamespace(namespace).withName("db").editStatus(set -> new io.fabric8.kubernetes.api.model
+                .apps.StatefulSetBuilder(set).withNewStatus().withReplicas(4).withUpdateRevision("db-7d9f8c6b5")
+                .withCurrentRevision("db-55c7d9f84").endStatus().build());
+        operator.create("db", "db", Strategy.Canary);
+        client.resources(Rollout.class).inNamespace(namespace).withName("db").edit(r -> {
+            r.getSpec().getTargetRef().setKind(dev.ramp.api.TargetRef.STATEFUL_SET);
+            r.getSpec().getService().setProvider(dev.ramp.api.RoutingProvider.None);
+            return r;
+        });
+        operator.status("db", progressing(0, 100).andThen(s -> {
+            s.setLastAppliedRevision("db-7d9f8c6b5");
+            s.setLastPromotedRevision("db-55c7d9f84");
+        }));
+
+        Result result = ramp.run("status", "db");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(0);
+        assertThat(result.out()).contains(
+                "Routing:        StatefulSet db: primary 75, canary 25\n",
+                "  Release:      " + RELEASE_COMMIT + "\n",
+                "  Canary:       db-7d9f8c6b5\n",
+                "  Target:       db-7d9f8c6b5\n").doesNotContain("VirtualService");
+    }
+
+    @Test
     void aRevertGitRefusedIsShownWithItsReason() {
         operator.status("podinfo", failed("AnalysisFailed", "rolled back").andThen(s -> s.setGitRevert(
                 new GitRevertStatus(GitRevertStatus.State.Refused, "RevertConflict", "later commits changed the same lines", null))));

@@ -5,11 +5,13 @@ import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.api.RouteKind;
 import dev.ramp.api.RoutingCondition;
+import dev.ramp.api.TargetRef;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
@@ -50,6 +52,9 @@ final class Routing {
         RolloutNames names = RolloutNames.of(rollout);
         RouteKind kind = RouteKind.of(rollout.getSpec().getService());
         try {
+            if (rollout.getSpec().getTargetRef().isStatefulSet()) {
+                return partition(client.apps().statefulSets().inNamespace(names.namespace()).withName(names.target()).get());
+            }
             return switch (kind) {
                 case VirtualService -> virtualService(client, names);
                 case HTTPRoute -> gatewayApi(rollout, names, kind, client.resources(HTTPRoute.class)
@@ -101,6 +106,23 @@ final class Routing {
         int share = (int) Math.round(100.0 * canary / (primary + canary));
         return Optional.of(new StatusReport.Routing(RouteKind.Service.name(), names.service(), 100 - share, share, null, null, null,
                 null));
+    }
+
+    /**
+     * A StatefulSet released by its partition (docs/statefulsets.md): the canary's share is the
+     * share of its ordinals at or above the partition, which run the release's revision; the same
+     * arithmetic as the operator's. At rest the partition is the replica count: all on the primary.
+     */
+    private static Optional<StatusReport.Routing> partition(StatefulSet set) {
+        if (set == null || set.getSpec() == null || set.getSpec().getReplicas() == null || set.getSpec().getReplicas() <= 0) {
+            return Optional.empty();
+        }
+        int replicas = set.getSpec().getReplicas();
+        var rolling = set.getSpec().getUpdateStrategy() == null ? null : set.getSpec().getUpdateStrategy().getRollingUpdate();
+        int partition = rolling == null || rolling.getPartition() == null ? 0 : Math.max(0, Math.min(replicas, rolling.getPartition()));
+        int share = (int) Math.round(100.0 * (replicas - partition) / replicas);
+        return Optional.of(new StatusReport.Routing(TargetRef.STATEFUL_SET, set.getMetadata().getName(), 100 - share, share, null,
+                null, null, null));
     }
 
     /** The Deployment's replicas when the Service selects its pods, else 0. */

@@ -1,16 +1,13 @@
 package dev.ramp.cli.status;
 
 import dev.ramp.api.GitRevertStatus;
-import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutActions;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.Strategy;
 import dev.ramp.cli.ReleaseView;
 import dev.ramp.cli.Rollouts;
-import dev.ramp.api.TemplateHash;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -32,7 +29,7 @@ public final class StatusReports {
         RolloutStatus status = view.status();
         boolean canary = view.strategy() == Strategy.Canary;
         boolean running = ReleaseView.RUNNING.contains(view.phase());
-        Optional<Deployment> target = rollouts.target(rollout);
+        Optional<Rollouts.Target> target = rollouts.target(rollout);
         GitRevertStatus gitRevert = status.getGitRevert();
         return new StatusReport(view.name(), view.namespace(), view.strategy().name(),
                 view.phase() == null ? null : view.phase().name(), status.getPhaseSince(), view.paused(),
@@ -41,23 +38,13 @@ public final class StatusReports {
                 view.weight(), Routing.of(rollouts.client(), rollout).orElse(null),
                 view.failedChecks(), view.threshold(), view.inconclusiveChecks(), view.inconclusiveLimit(), view.metrics(),
                 new StatusReport.Commits(status.getLastPromotedCommit(),
-                        target.map(StatusReports::commit).orElse(null), view.revertCommit(),
+                        target.map(Rollouts.Target::commit).orElse(null), view.revertCommit(),
                         gitRevert == null || gitRevert.getState() == null ? null : gitRevert.getState().name(),
                         gitRevert == null ? null : gitRevert.getReason()),
                 new StatusReport.Revisions(status.getLastAppliedRevision(), status.getLastPromotedRevision(),
-                        target.map(StatusReports::revision).orElse(null)),
+                        target.map(Rollouts.Target::revision).orElse(null)),
                 status.getLastAction(), pendingAction(rollout), status.getConditions(),
                 events(rollouts, rollout, maxEvents));
-    }
-
-    private static String commit(Deployment target) {
-        Map<String, String> annotations = target.getMetadata().getAnnotations();
-        return annotations == null ? null : annotations.get(RampLabels.COMMIT_ANNOTATION);
-    }
-
-    private static String revision(Deployment target) {
-        return target.getSpec() == null || target.getSpec().getTemplate() == null ? null
-                : TemplateHash.of(target.getSpec().getTemplate());
     }
 
     private static String pendingAction(Rollout rollout) {

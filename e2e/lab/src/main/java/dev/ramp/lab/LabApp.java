@@ -57,6 +57,8 @@ public final class LabApp implements AutoCloseable {
     /** The ServiceAccount the app's GitSource acts as; the chart lets Ramp impersonate it (HelmOperator). */
     static final String DEPLOYER = "deployer";
     private static final String[] WRITE = {"get", "list", "watch", "create", "update", "patch", "delete"};
+    /** How long the demo takes to answer, in milliseconds, unless a release says otherwise. */
+    public static final int LATENCY_MS = 20;
 
     private final Lab lab;
     private final String namespace;
@@ -65,6 +67,8 @@ public final class LabApp implements AutoCloseable {
     private final UsernamePasswordCredentialsProvider credentials;
     private Manifests.Analysis analysis;
     private int progressDeadlineSeconds = 60;
+    /** The Rollout's whole {@code spec.analysis} as YAML, in place of {@link #analysis}'s; null: {@link #analysis}'s. */
+    private String analysisYaml;
     private DataPlane dataPlane = DataPlane.MESH;
     /** Whether the app is the StatefulSet {@code podinfo} ({@link #statefulSet}) rather than the Deployment. */
     private boolean statefulSet;
@@ -136,12 +140,13 @@ public final class LabApp implements AutoCloseable {
     }
 
     private String rollout(String strategy, String analysisExtra) {
-        String rollout = Manifests.rollout(analysis, progressDeadlineSeconds, strategy, analysisExtra, service != null ? service
+        String rollout = Manifests.rollout(analysisYaml != null ? analysisYaml : analysis.yaml(dataPlane == DataPlane.NONE),
+                progressDeadlineSeconds, strategy, analysisExtra, service != null ? service
                 : switch (dataPlane) {
                     case MESH -> Manifests.MESH_SERVICE;
                     case GATEWAY_API -> Manifests.gatewayService(namespace);
                     case NONE -> Manifests.NO_MESH_SERVICE;
-                }, dataPlane == DataPlane.NONE);
+                });
         if (statefulSet) {
             rollout = Manifests.statefulSetRollout(rollout);
         }
@@ -205,11 +210,15 @@ public final class LabApp implements AutoCloseable {
 
     /** The demo Deployment as this app's data plane needs it. */
     String deployment(String version, double errorRate) {
+        return deployment(version, errorRate, LATENCY_MS);
+    }
+
+    private String deployment(String version, double errorRate, int latencyMs) {
         if (statefulSet) {
-            return Manifests.statefulSet(version, errorRate, 20);
+            return Manifests.statefulSet(version, errorRate, latencyMs);
         }
-        return dataPlane == DataPlane.NONE ? Manifests.noMeshDeployment(version, errorRate, 20)
-                : Manifests.deployment(version, errorRate, 20);
+        return dataPlane == DataPlane.NONE ? Manifests.noMeshDeployment(version, errorRate, latencyMs)
+                : Manifests.deployment(version, errorRate, latencyMs);
     }
 
     public String namespace() {
@@ -235,6 +244,15 @@ public final class LabApp implements AutoCloseable {
                 .endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role")
                 .withName(DEPLOYER).endRoleRef().addNewSubject().withKind("ServiceAccount").withName(DEPLOYER)
                 .withNamespace(namespace).endSubject().build()).serverSideApply();
+    }
+
+    /**
+     * Before {@link #bootstrap}: the Rollout's {@code spec.analysis} is {@code yaml} ({@code "  analysis:\n"}
+     * and its lines, as the Rollout's manifest holds them), e.g. a judged analysis with no threshold.
+     */
+    public LabApp analysisYaml(String yaml) throws IOException {
+        this.analysisYaml = yaml;
+        return write("rollout.yaml", rollout("Canary", ""));
     }
 
     public LabApp progressDeadlineSeconds(int seconds) throws IOException {
@@ -286,6 +304,13 @@ public final class LabApp implements AutoCloseable {
     /** A release as a developer makes it: commit a new version, push it, and the Git host's webhook. */
     public Release release(String version, double errorRate) throws Exception {
         return announce(push(version, errorRate));
+    }
+
+    /** The same, the new version answering after {@code latencyMs} (the demo's usual is {@value #LATENCY_MS}). */
+    public Release release(String version, double errorRate, int latencyMs) throws Exception {
+        write("deployment.yaml", deployment(version, errorRate, latencyMs));
+        return announce(new Pushed(version, commitAndPush("podinfo " + version + " (answers after " + latencyMs + " ms"
+                + (errorRate > 0 ? ", fails " + Math.round(errorRate * 100) + "% of requests" : "") + ")")));
     }
 
     /**
@@ -398,8 +423,13 @@ public final class LabApp implements AutoCloseable {
      * to a {@code -canary} Service, summed over rules and over the routes for the users' host,
      * {@code podinfo.<namespace>} (0 when there is none).
      */
-    @SuppressWarnings("unchecked")
     public int httpRouteCanaryWeight() {
+        return httpRouteWeight("-canary");
+    }
+
+    /** The weight of the HTTPRoute's backends whose name ends with {@code suffix} ("-baseline"). */
+    @SuppressWarnings("unchecked")
+    public int httpRouteWeight(String suffix) {
         int weight = 0;
         for (GenericKubernetesResource route : lab.client().genericKubernetesResources("gateway.networking.k8s.io/v1",
                 "HTTPRoute").inNamespace(namespace).list().getItems()) {
@@ -411,7 +441,7 @@ public final class LabApp implements AutoCloseable {
                 for (Object ref : (java.util.List<Object>) ((Map<String, Object>) rule).getOrDefault("backendRefs",
                         java.util.List.of())) {
                     Map<String, Object> backend = (Map<String, Object>) ref;
-                    if (String.valueOf(backend.get("name")).endsWith("-canary")) {
+                    if (String.valueOf(backend.get("name")).endsWith(suffix)) {
                         // A backendRef's weight defaults to 1.
                         weight += backend.get("weight") instanceof Number n ? n.intValue() : 1;
                     }

@@ -299,6 +299,12 @@ public final class Manifests {
     /** The same, judged on the app's own metrics with {@code ownMetrics} ({@link Analysis#yaml(boolean)}). */
     public static String rollout(Analysis analysis, int progressDeadlineSeconds, String strategy, String analysisExtra,
             String service, boolean ownMetrics) {
+        return rollout(analysis.yaml(ownMetrics), progressDeadlineSeconds, strategy, analysisExtra, service);
+    }
+
+    /** The same with {@code analysisYaml} as its {@code spec.analysis} ({@code "  analysis:\n"} and its lines). */
+    public static String rollout(String analysisYaml, int progressDeadlineSeconds, String strategy, String analysisExtra,
+            String service) {
         return """
                 apiVersion: ramp.dev/v1alpha1
                 kind: Rollout
@@ -310,7 +316,7 @@ public final class Manifests {
                   progressDeadlineSeconds: %d
                   service: %s
                   gitRevert: {enabled: true, sourceRef: {name: apps}, mode: Push}
-                """.formatted(strategy, progressDeadlineSeconds, service) + analysis.yaml(ownMetrics) + analysisExtra;
+                """.formatted(strategy, progressDeadlineSeconds, service) + analysisYaml + analysisExtra;
     }
 
     /** {@code rollout} with {@code lines} (two spaces deep, newline-terminated) first in its spec. */
