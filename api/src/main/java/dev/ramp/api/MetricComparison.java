@@ -108,6 +108,10 @@ public class MetricComparison {
 
     private static String percent(double fraction) {
         double p = 100 * fraction;
+        if (Math.abs(p) < 0.05) {
+            // An interval's end at 0 comes out of the arithmetic as -1.4e-14: it reads 0%.
+            return "0%";
+        }
         String text = Math.abs(p) >= 10 ? String.valueOf(Math.round(p)) : new BigDecimal(p).round(new MathContext(2)).stripTrailingZeros()
                 .toPlainString();
         return (p > 0 && !text.startsWith("+") ? "+" : "") + text + "%";

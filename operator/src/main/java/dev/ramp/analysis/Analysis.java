@@ -293,7 +293,10 @@ public class Analysis {
         Duration least = step.multipliedBy(JudgeSpec.effectiveMinPoints(judge));
         Instant start = now.minus(window.compareTo(least) < 0 ? least : window);
         Instant released = MetricQueries.releaseStart(rollout).orElse(start);
-        boolean filling = released.isAfter(now.minus(least));
+        // Filling for one step more than minPoints: the point at the release's start covers the step
+        // before it, and a new revision's first scrape comes up to a scrape interval late, so a
+        // release exactly minPoints steps old may still show one point short (seen in the lab).
+        boolean filling = released.isAfter(now.minus(least.plus(step)));
         start = released.isAfter(start) ? released : start;
         String promoted = rollout.getStatus() == null ? null : rollout.getStatus().getLastPromotedRevision();
         if (promoted == null) {

@@ -122,6 +122,13 @@ class JudgedChecksTest {
         assertThat(filling.verdict()).isEqualTo(Verdict.Inconclusive);
         assertThat(filling.failure()).contains(CheckFailure.WINDOW_FILLING);
 
+        // Exactly ten steps old, the first step's point holds no sample of the new revision yet:
+        // still filling, for one step more.
+        Rollout tenSteps = rollout(List.of(duration(true)));
+        tenSteps.getSpec().getAnalysis().setInterval("30s");
+        tenSteps.getStatus().setReleaseStartTime("2026-12-03T11:55:00Z");
+        assertThat(analysis.run(tenSteps, CANARY, TemplateLookup.of(List.of())).failure()).contains(CheckFailure.WINDOW_FILLING);
+
         // The same few points once the window could hold ten: something is missing, and it counts.
         Rollout older = rollout(List.of(duration(true)));
         older.getSpec().getAnalysis().setInterval("30s");

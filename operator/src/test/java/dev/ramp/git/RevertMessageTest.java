@@ -45,6 +45,15 @@ class RevertMessageTest {
                 + "  error-rate: canary median 0.4 vs primary 0, shift +0.4 (98% CI +0.2..+0.6), High");
     }
 
+    @Test
+    void anIntervalEndingAtZeroReadsZeroNotTheArithmeticsResidue() {
+        // As the lab saw it: two equal medians, the interval's lower end -1.4e-14 ms rather than 0.
+        MetricStatus equal = compared("request-duration", "ms", 24.85, 24.85, 0.0, -3.5e-15, 22.6, Classification.Pass);
+
+        assertThat(equal.getComparison().describe("request-duration"))
+                .isEqualTo("request-duration: canary median 24.85 ms vs primary 24.85 ms, 0% (98% CI 0..+91%), Pass");
+    }
+
     private static MetricStatus compared(String name, String unit, double canary, double primary, double shift, double lower,
             double upper, Classification classification) {
         MetricComparison c = new MetricComparison();
