@@ -17,6 +17,10 @@
 #   e2e/lab.sh scale [N,N,...]  N Rollouts (default 100,300,1000) released at once on one operator
 #                         with the chart's JVM settings, on kwok with fake nodes, into docs/scale.json
 #                         and docs/scale.md
+#   e2e/lab.sh judge [MINUTES]  the statistical judge's error rates: A/A and A/B releases (latency
+#                         +10/+25/+50%, errors +0.5/+2 points) checked by the operator's own checks,
+#                         the judge beside today's thresholds, for MINUTES (default 20); no cluster,
+#                         only Prometheus and the demo's services; into docs/judge.json and docs/judge.md
 #   e2e/lab.sh exec [COMMAND...]   from another shell, while a lab is up: COMMAND (or a shell) in
 #                         the lab's network namespace, with the lab's KUBECONFIG, and kubectl and
 #                         the ramp CLI (cli/install.sh's ${PREFIX:-~/.local}/bin) on PATH;
@@ -83,7 +87,8 @@ case "${1:-up}" in
   versus-flagger) main=dev.ramp.lab.FlaggerBenchmark ;;
   good-streak) main=dev.ramp.lab.GoodStreakBenchmark ;;
   scale) main=dev.ramp.lab.ScaleBenchmark ;;
-  *) echo "usage: $0 [cluster] [up|demo|benchmark|failover|outage|versus-flagger|good-streak|scale] | $0 exec [COMMAND...]" >&2; exit 2 ;;
+  judge) main=dev.ramp.lab.JudgeBenchmark ;;
+  *) echo "usage: $0 [cluster] [up|demo|benchmark|failover|outage|versus-flagger|good-streak|scale|judge] | $0 exec [COMMAND...]" >&2; exit 2 ;;
 esac
 flagger=()
 if [ "$main" = dev.ramp.lab.FlaggerBenchmark ]; then
@@ -103,6 +108,11 @@ fi
 if [ "$main" = dev.ramp.lab.ScaleBenchmark ]; then
   # Thousands of Pods: kwok's, on fake nodes; Ramp as a process with the chart's JVM settings.
   [ "$mode" = kwok ] || [ "$mode" = auto ] || echo "lab: scale runs on kwok, with Ramp as a process" >&2
+  mode=kwok
+fi
+if [ "$main" = dev.ramp.lab.JudgeBenchmark ]; then
+  # No cluster at all: the operator's checks run in the benchmark's JVM against Prometheus (docs/judge.md).
+  [ "$mode" = kwok ] || [ "$mode" = auto ] || echo "lab: judge needs no cluster; it runs as on kwok, without one" >&2
   mode=kwok
 fi
 if [ "$mode" = auto ]; then
@@ -125,7 +135,7 @@ if [ "$mode" = cluster ]; then
     "Ramp installed with helm install from its image" >&2
 fi
 
-bash e2e/controlplane/build.sh
+[ "$main" = dev.ramp.lab.JudgeBenchmark ] || bash e2e/controlplane/build.sh
 # The cluster runs Traefik, the Gateway API's data plane (docs/lab.md, "Traefik"): built once,
 # here where its output shows (the lab would build it too, silently).
 [ "$mode" != cluster ] || bash e2e/traefik/build.sh

@@ -16,12 +16,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * What a Pod of the demo runs, served on the Pod's own address: answers every request with its
  * version (the image's tag), after {@code LATENCY_MS} milliseconds, and fails a share
  * {@code ERROR_RATE} (0 to 1) of them with a 500. All three come from the pod template, so a
- * release in Git is what changes them.
+ * release in Git is what changes them. With {@code LATENCY_SPREAD} above 0 (off by default) each
+ * request's latency is drawn instead from a lognormal distribution with that sigma around the
+ * median {@code LATENCY_MS}, as real services' latencies are spread (the judge's benchmark,
+ * {@link JudgeBenchmark}).
  */
 final class DemoService implements AutoCloseable {
 
     /** The behaviour a pod template declares. */
-    record Behaviour(String version, double errorRate, int latencyMs, int port) {
+    record Behaviour(String version, double errorRate, double latencyMs, double latencySpread, int port) {
 
         static Behaviour of(Pod pod) {
             Container c = pod.getSpec().getContainers().get(0);
@@ -29,7 +32,7 @@ final class DemoService implements AutoCloseable {
             String version = image.contains(":") ? image.substring(image.lastIndexOf(':') + 1) : "latest";
             int port = c.getPorts() == null || c.getPorts().isEmpty() ? 8080 : c.getPorts().get(0).getContainerPort();
             return new Behaviour(version, Double.parseDouble(env(c, "ERROR_RATE", "0")),
-                    Integer.parseInt(env(c, "LATENCY_MS", "10")), port);
+                    Double.parseDouble(env(c, "LATENCY_MS", "10")), Double.parseDouble(env(c, "LATENCY_SPREAD", "0")), port);
         }
 
         private static String env(Container c, String name, String fallback) {
@@ -57,7 +60,7 @@ final class DemoService implements AutoCloseable {
         try (exchange) {
             exchange.getRequestBody().readAllBytes();
             try {
-                Thread.sleep(behaviour.latencyMs());
+                sleep();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -72,6 +75,14 @@ final class DemoService implements AutoCloseable {
                 out.write(body);
             }
         }
+    }
+
+    /** The request's latency: the median, or with a spread a lognormal draw around it. */
+    private void sleep() throws InterruptedException {
+        double millis = behaviour.latencySpread() <= 0 ? behaviour.latencyMs()
+                : behaviour.latencyMs() * Math.exp(behaviour.latencySpread() * ThreadLocalRandom.current().nextGaussian());
+        long nanos = (long) (millis * 1e6);
+        Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
     }
 
     @Override

@@ -21,7 +21,7 @@ final class MeshTelemetry {
             60000, 300000, 600000, 1800000, 3600000};
 
     /** The Pod label Istio reads a workload's revision from (set by its injector in a real mesh). */
-    private static final String CANONICAL_REVISION_LABEL = "service.istio.io/canonical-revision";
+    static final String CANONICAL_REVISION_LABEL = "service.istio.io/canonical-revision";
 
     private record Key(String namespace, String workload, String revision, String service) {
     }
