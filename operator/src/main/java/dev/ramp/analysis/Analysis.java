@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.OptionalDouble;
 
@@ -292,11 +293,12 @@ public class Analysis {
         Duration window = check.getInterval() == null ? analysisInterval : Durations.parse(check.getInterval());
         Duration least = step.multipliedBy(JudgeSpec.effectiveMinPoints(judge));
         Instant start = now.minus(window.compareTo(least) < 0 ? least : window);
-        Instant released = MetricQueries.releaseStart(rollout).orElse(start);
+        Optional<Instant> releaseStart = MetricQueries.releaseStart(rollout);
+        Instant released = releaseStart.orElse(start);
         // Filling for one step more than minPoints: the point at the release's start covers the step
         // before it, and a new revision's first scrape comes up to a scrape interval late, so a
         // release exactly minPoints steps old may still show one point short (seen in the lab).
-        boolean filling = released.isAfter(now.minus(least.plus(step)));
+        boolean filling = releaseStart.filter(at -> at.isAfter(now.minus(least.plus(step)))).isPresent();
         start = released.isAfter(start) ? released : start;
         String promoted = rollout.getStatus() == null ? null : rollout.getStatus().getLastPromotedRevision();
         if (promoted == null) {
