@@ -39,7 +39,14 @@ public final class IstioQueries implements BuiltinQueries {
 
     private static final Map<String, String> QUERIES = Map.of(SUCCESS_RATE, successRate(CANARY), DURATION, duration(CANARY));
 
-    private static final Map<String, String> POINTS = Map.of(SUCCESS_RATE, successRate(SIDE), DURATION, duration(SIDE));
+    /**
+     * The judge's points: the success rate as the threshold query has it, and request-duration as
+     * each step's mean (the histogram's sum over its count), not its p99: a quantile read from
+     * Istio's buckets (…, 50, 100, 250 ms) moves only when requests cross a bound, so per-step
+     * points of a few dozen requests jump between two values and two samples of the same version
+     * can seem far apart (docs/judge.md, "Measured error rates"). A mean has no buckets.
+     */
+    private static final Map<String, String> POINTS = Map.of(SUCCESS_RATE, successRate(SIDE), DURATION, meanDuration(SIDE));
 
     private IstioQueries() {
     }
@@ -87,6 +94,11 @@ public final class IstioQueries implements BuiltinQueries {
 
     private static String duration(String selector) {
         return "histogram_quantile(0.99, sum by (le) (" + growth("istio_request_duration_milliseconds_bucket{" + selector + "}") + "))";
+    }
+
+    private static String meanDuration(String selector) {
+        return "(" + increase("istio_request_duration_milliseconds_sum{" + selector + "}") + ") / ("
+                + increase("istio_request_duration_milliseconds_count{" + selector + "}") + ")";
     }
 
     /** How much a counter grew in the window, summed over its series. */

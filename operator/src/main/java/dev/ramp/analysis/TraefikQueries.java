@@ -56,14 +56,16 @@ public final class TraefikQueries implements BuiltinQueries {
 
     /**
      * The judge's points: each the growth over the step before it ({@code offset {{ interval }}}),
-     * series by series; Traefik's series outlive releases, so a point never reaches before the
-     * step, and the judge's window starts no earlier than the release.
+     * series by series, request-duration as the step's mean latency; Traefik's series outlive
+     * releases, so a point never reaches before the step, and the judge's window starts no earlier
+     * than the release.
      */
     private static final Map<String, String> POINTS = Map.of(
             SUCCESS_RATE, "100 - 100 * ((" + sum(step("traefik_service_requests_total{" + SIDE + ",code=~\"5..\"}"))
                     + ") or vector(0)) / (" + sum(step("traefik_service_requests_total{" + SIDE + "}")) + ")",
-            DURATION, "1000 * histogram_quantile(0.99, sum by (le) ("
-                    + step("traefik_service_request_duration_seconds_bucket{" + SIDE + "}") + "))");
+            // Each step's mean, not its p99, as on Istio (IstioQueries' POINTS say why).
+            DURATION, "1000 * " + sum(step("traefik_service_request_duration_seconds_sum{" + SIDE + "}")) + " / "
+                    + sum(step("traefik_service_request_duration_seconds_count{" + SIDE + "}")));
 
     private TraefikQueries() {
     }

@@ -32,8 +32,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * median latency is 50% above the primary's, with no threshold anywhere, is rolled back and
  * reverted in Git with the comparison in the commit's message; a canary as fast as the primary is
  * promoted; with analysis.baseline, a canary as fast as its baseline (and faster than the primary)
- * is promoted on the comparison with the baseline, which is gone once the release ends. Only the p99 of request-duration is compared (the built-in metric, as range queries
- * per revision at a 1s step).
+ * is promoted on the comparison with the baseline, which is gone once the release ends. Only
+ * request-duration is compared (the built-in metric: its mean per 1s step, as range queries per
+ * revision).
  */
 class JudgedReleaseTest {
 

@@ -7,15 +7,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An exporter of Istio's standard request metrics (istio_requests_total and
- * istio_request_duration_milliseconds_bucket, reporter="destination"), for workloads whose
+ * An exporter of Istio's standard request metrics (istio_requests_total and the histogram
+ * istio_request_duration_milliseconds, reporter="destination"), for workloads whose
  * success rate and latency a test sets. As a sidecar does, each series carries the pods'
  * canonical revision ({@code destination_canonical_revision}), read from the Deployment's pod
  * template label {@code service.istio.io/canonical-revision} ("latest" without it). While the
  * Deployment has replicas, its counters grow by 100 requests per scrape; a revision's counters
  * start at zero, as a new pod's do. A workload with no traffic set exports nothing. Latencies are
  * all the one set, or, with {@link #serveVaried}, drawn per request around a median (log-normal,
- * from a seeded generator), so that the p99 of each scrape's requests varies as a real service's does.
+ * from a seeded generator), so that each scrape's p99 and mean vary as a real service's do.
  */
 public class IstioTelemetry implements AutoCloseable {
 
@@ -35,6 +35,8 @@ public class IstioTelemetry implements AutoCloseable {
         long failed;
         /** Requests per bucket (not cumulative), the last one above every bound. */
         final long[] buckets = new long[BUCKETS.length + 1];
+        /** The latencies summed, in milliseconds: the histogram's _sum. */
+        double sum;
     }
 
     private final KubernetesClient client;
@@ -97,6 +99,7 @@ public class IstioTelemetry implements AutoCloseable {
                     bucket++;
                 }
                 total.buckets[bucket]++;
+                total.sum += latency;
             }
         });
         StringBuilder out = new StringBuilder();
@@ -118,6 +121,8 @@ public class IstioTelemetry implements AutoCloseable {
             }
             out.append("istio_request_duration_milliseconds_bucket{").append(labels).append(",le=\"+Inf\"} ")
                     .append(count).append('\n');
+            out.append("istio_request_duration_milliseconds_sum{").append(labels).append("} ").append(total.sum).append('\n');
+            out.append("istio_request_duration_milliseconds_count{").append(labels).append("} ").append(count).append('\n');
         });
         return out.toString();
     }

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
  * gone after. What is asserted is what a user sees: the weights in the HTTPRoute, the Deployments,
  * the phase, status.metrics' comparison, the commits in Git and the requests users got.
  *
- * <p>The two latencies straddle one of the lab's Traefik buckets (25 ms): a p99 read from a
- * histogram moves only when requests cross a bucket's bound (docs/judge.md, "Histograms").
- * Cluster lab only: on kwok, which runs no Traefik, it is skipped, saying why.
+ * <p>The judge's points are each step's mean latency from Traefik's histogram (its sum over its
+ * count; docs/judge.md, "Where the points come from"). Cluster lab only: on kwok, which runs no
+ * Traefik, it is skipped, saying why.
  */
 @Tag("cluster")
 class JudgedReleaseLabTest {
