@@ -229,12 +229,11 @@ class CanaryReleaseTest {
         latency.setCompare(compare);
         fx.createTarget("podinfo:1.0");
         fx.createRollout(List.of(10, 40), "3s", 2, List.of(latency));
-        client.resources(Rollout.class).inNamespace(fx.namespace).withName("podinfo").edit(r -> {
-            r.getSpec().getAnalysis().setBaseline(true);
-            // The steps alone are under test here: no judge, each step lasts its interval.
-            r.getSpec().getAnalysis().setSkipAnalysis(true);
-            return r;
-        });
+        // The steps alone are under test here: no judge, each step lasts its interval. A merge patch,
+        // as kubectl's: the operator may write the status meanwhile, which an edit would conflict with.
+        client.resources(Rollout.class).inNamespace(fx.namespace).withName("podinfo").patch(
+                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                "{\"spec\":{\"analysis\":{\"baseline\":true,\"skipAnalysis\":true}}}");
         fx.awaitPhase(Phase.Initialized, Duration.ofSeconds(60));
 
         fx.release("podinfo:2.0");
