@@ -14,6 +14,9 @@ import java.util.List;
         message = "stepWeight and stepWeights are mutually exclusive: use one", reason = "FieldValueForbidden")
 @ValidationRule(value = "!has(self.stepWeight) || !has(self.maxWeight) || self.stepWeight <= self.maxWeight",
         message = "stepWeight must not exceed maxWeight", reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.stepReplicas) || (!has(self.stepWeight) && !has(self.stepWeights) && !has(self.maxWeight))",
+        message = "stepReplicas counts the steps in pods, stepWeight, maxWeight and stepWeights in percent: use one",
+        reason = "FieldValueForbidden")
 @ValidationRule(value = "!has(self.maxWeight) || has(self.stepWeight)",
         message = "maxWeight requires stepWeight", reason = "FieldValueRequired")
 @ValidationRule(value = "!has(self.judge) || (has(self.metrics) && self.metrics.exists(m, has(m.compare)))",
@@ -81,6 +84,12 @@ public class AnalysisSpec {
     @ValidationRule(value = "self.isSorted()", message = "stepWeights must be in ascending order")
     @JsonPropertyDescription("Canary: the canary's weight at each step, ascending, as an alternative to stepWeight/maxWeight.")
     private List<Integer> stepWeights;
+
+    @Size(min = 1, max = 20)
+    @ValidationRule(value = "self.all(n, n >= 1)", message = "stepReplicas must be pod counts of at least 1")
+    @ValidationRule(value = "self.isSorted()", message = "stepReplicas must be in ascending order")
+    @JsonPropertyDescription("Canary of a StatefulSet: how many of its pods (the highest ordinals) run the new revision at each step, ascending, as an alternative to stepWeights or stepWeight/maxWeight. A count at or above the StatefulSet's replicas moves every pod.")
+    private List<Integer> stepReplicas;
 
     @Min(1)
     @Max(1000)
@@ -171,6 +180,14 @@ public class AnalysisSpec {
 
     public void setStepWeights(List<Integer> stepWeights) {
         this.stepWeights = stepWeights;
+    }
+
+    public List<Integer> getStepReplicas() {
+        return stepReplicas;
+    }
+
+    public void setStepReplicas(List<Integer> stepReplicas) {
+        this.stepReplicas = stepReplicas;
     }
 
     public Integer getIterations() {

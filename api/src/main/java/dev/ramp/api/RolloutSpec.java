@@ -22,6 +22,11 @@ import io.fabric8.generator.annotation.ValidationRule;
         reason = "FieldValueForbidden")
 @ValidationRule(value = "self.strategy == 'Canary' || !has(self.analysis) || (!has(self.analysis.stepWeight) && !has(self.analysis.stepWeights))",
         message = "stepWeight and stepWeights are only allowed with strategy: Canary", reason = "FieldValueForbidden")
+// Only a StatefulSet's steps are counted in pods (its partition); a Deployment's canary is sized by
+// its weight (docs/statefulsets.md#steps-in-pods).
+@ValidationRule(value = "!has(self.analysis) || !has(self.analysis.stepReplicas) || self.targetRef.kind == 'StatefulSet'",
+        message = "analysis.stepReplicas counts a StatefulSet's pods: only for targetRef.kind StatefulSet (a Deployment's steps are"
+                + " stepWeights or stepWeight/maxWeight)", reason = "FieldValueForbidden")
 // The main Service is named after the target unless service.name says otherwise; clients call it
 // by that name, so it is never shortened: a target name that cannot be a Service name needs one.
 @ValidationRule(value = "(has(self.service.name) && size(self.service.name) > 0) || (size(self.targetRef.name) <= 63"

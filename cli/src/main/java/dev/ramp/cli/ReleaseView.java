@@ -11,6 +11,7 @@ import dev.ramp.api.StepPlan;
 import dev.ramp.api.StepStatus;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -74,6 +75,11 @@ public record ReleaseView(Rollout rollout) {
         return StepPlan.weights(analysis());
     }
 
+    /** A StatefulSet canary's pods on the new revision at each step, when its steps are counted in pods (stepReplicas). */
+    public Optional<List<Integer>> stepPods() {
+        return StepPlan.pods(analysis());
+    }
+
     /** The step the release is at, from 1, or 0 when none. */
     public int step() {
         Integer index = status().getCurrentStep() == null ? null : status().getCurrentStep().getIndex();
@@ -105,7 +111,7 @@ public record ReleaseView(Rollout rollout) {
         if (!RUNNING.contains(phase())) {
             return "";
         }
-        return strategy() == Strategy.Canary ? "step " + step() + "/" + stepWeights().size()
+        return strategy() == Strategy.Canary ? "step " + step() + "/" + StepPlan.count(analysis())
                 : "check " + iterations() + "/" + requiredIterations();
     }
 

@@ -214,6 +214,9 @@ class StatusCommandTest {
         client.resources(Rollout.class).inNamespace(namespace).withName("db").edit(r -> {
             r.getSpec().getTargetRef().setKind(dev.ramp.api.TargetRef.STATEFUL_SET);
             r.getSpec().getService().setProvider(dev.ramp.api.RoutingProvider.None);
+            // Steps counted in pods (analysis.stepReplicas): one pod, then two.
+            r.getSpec().setAnalysis(new dev.ramp.api.AnalysisSpec());
+            r.getSpec().getAnalysis().setStepReplicas(java.util.List.of(1, 2));
             return r;
         });
         operator.status("db", progressing(0, 100).andThen(s -> {
@@ -229,6 +232,7 @@ class StatusCommandTest {
                 "  Release:      " + RELEASE_COMMIT + "\n",
                 "  Canary:       db-7d9f8c6b5\n",
                 "  Target:       db-7d9f8c6b5\n").doesNotContain("VirtualService");
+        assertThat(result.out()).containsPattern("(?m)^Step: +1/2 \\(pods 1, 2\\)");
     }
 
     @Test

@@ -180,7 +180,7 @@ public class PhaseHandlerRegistry {
             status.setPhaseSince(Timestamps.format(context.now()));
         }
         if (status.getPhase() == Phase.WaitingPromotion && status.getCurrentStep() == null) {
-            Transitions.toStep(context, ReleasePlan.of(context.rollout()).size() - 1);
+            Transitions.toStep(context, ReleasePlan.size(context.rollout()) - 1);
         }
         if (status.getCurrentStep() != null && status.getCurrentStep().getStartedAt() == null) {
             status.getCurrentStep().setStartedAt(Timestamps.format(context.now()));

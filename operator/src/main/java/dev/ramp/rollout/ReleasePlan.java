@@ -69,7 +69,32 @@ public final class ReleasePlan {
         return Optional.of(new SessionCookie(affinity.getCookieName(), revision, Durations.parse(maxAge)));
     }
 
+    /**
+     * The steps of a Rollout whose target's size does not enter its plan: any but a StatefulSet's
+     * counted in pods ({@code stepReplicas}), which needs {@link #of(Rollout, int)}.
+     */
     public static List<Step> of(Rollout rollout) {
+        if (StepPlan.pods(rollout.getSpec().getAnalysis()).isPresent()) {
+            throw new IllegalStateException("steps counted in pods (analysis.stepReplicas) need the target's replicas");
+        }
+        return of(rollout, 0);
+    }
+
+    /** How many steps a release of the Rollout takes, its target's size aside. */
+    public static int size(Rollout rollout) {
+        AnalysisSpec analysis = rollout.getSpec().getAnalysis();
+        return switch (RolloutSpec.effectiveStrategy(rollout.getSpec())) {
+            case BlueGreen -> AnalysisSpec.effectiveIterations(analysis) + 1;
+            case ABTest -> AnalysisSpec.effectiveIterations(analysis);
+            default -> StepPlan.count(analysis);
+        };
+    }
+
+    /**
+     * The steps of a Rollout whose target has {@code replicas} pods: a step counted in pods
+     * ({@code stepReplicas}) has the share of them its pods make as its weight.
+     */
+    public static List<Step> of(Rollout rollout, int replicas) {
         AnalysisSpec analysis = rollout.getSpec().getAnalysis();
         Strategy strategy = RolloutSpec.effectiveStrategy(rollout.getSpec());
         int iterations = AnalysisSpec.effectiveIterations(analysis);
@@ -90,6 +115,16 @@ public final class ReleasePlan {
                 }
             }
             default -> {
+                Optional<List<Integer>> pods = StepPlan.pods(analysis);
+                if (pods.isPresent()) {
+                    List<Integer> counts = pods.get();
+                    for (int i = 0; i < counts.size(); i++) {
+                        int n = Math.min(counts.get(i), replicas);
+                        steps.add(new Step(Routing.of(Weights.canary(StepPlan.share(replicas, n))), "step " + (i + 1) + " of "
+                                + counts.size() + ": " + n + (n == 1 ? " pod" : " pods") + " on the new revision"));
+                    }
+                    break;
+                }
                 List<Integer> weights = StepPlan.weights(analysis);
                 boolean baseline = Baseline.wanted(rollout);
                 for (int i = 0; i < weights.size(); i++) {

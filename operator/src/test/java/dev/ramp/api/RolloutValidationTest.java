@@ -106,6 +106,36 @@ class RolloutValidationTest {
     }
 
     @Test
+    void stepsCountedInPodsAreAStatefulSetsAloneAndExcludeWeights() {
+        GenericKubernetesResource created = create("pods", """
+                targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: ledger}
+                service: {port: 8080, provider: None}
+                analysis: {stepReplicas: [1, 2]}
+                """);
+        assertThat(created.get("spec", "analysis", "stepReplicas").toString()).isEqualTo("[1, 2]");
+        assertRefused("""
+                targetRef: {name: podinfo}
+                service: {port: 9898}
+                analysis: {stepReplicas: [1, 2]}
+                """, "spec", "analysis.stepReplicas counts a StatefulSet's pods: only for targetRef.kind StatefulSet");
+        assertRefused("""
+                targetRef: {kind: StatefulSet, name: ledger}
+                service: {port: 8080, provider: None}
+                analysis: {stepReplicas: [1, 2], stepWeights: [25, 50]}
+                """, "spec.analysis", "stepReplicas counts the steps in pods, stepWeight, maxWeight and stepWeights in percent: use one");
+        assertRefused("""
+                targetRef: {kind: StatefulSet, name: ledger}
+                service: {port: 8080, provider: None}
+                analysis: {stepReplicas: [2, 1]}
+                """, "spec.analysis.stepReplicas", "stepReplicas must be in ascending order");
+        assertRefused("""
+                targetRef: {kind: StatefulSet, name: ledger}
+                service: {port: 8080, provider: None}
+                analysis: {stepReplicas: [0, 1]}
+                """, "spec.analysis.stepReplicas", "stepReplicas must be pod counts of at least 1");
+    }
+
+    @Test
     void anAutoscalerThatCannotWorkIsRefused() {
         assertRefused("""
                 targetRef: {name: podinfo}

@@ -30,8 +30,9 @@ public final class StatusText {
         field("Phase", (report.phase() == null ? NONE : report.phase()) + (report.paused() ? " (paused)" : "")
                 + forAge(report.phaseSince()));
         if (report.step() != null) {
-            field("Step", report.step() + "/" + report.stepWeights().size() + " (weights " + report.stepWeights().stream()
-                    .map(String::valueOf).collect(Collectors.joining(", ")) + ")" + forAge(report.stepSince()));
+            List<Integer> steps = report.stepReplicas() != null ? report.stepReplicas() : report.stepWeights();
+            field("Step", report.step() + "/" + steps.size() + (report.stepReplicas() != null ? " (pods " : " (weights ")
+                    + steps.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")" + forAge(report.stepSince()));
         }
         if (report.requiredIterations() != null) {
             field("Checks passed", report.iterations() + "/" + report.requiredIterations());

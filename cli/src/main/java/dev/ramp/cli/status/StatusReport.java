@@ -12,7 +12,8 @@ import java.util.List;
  * @param phaseSince when the current phase began (RFC 3339)
  * @param step the Canary's step, from 1 (absent outside a release and for other strategies)
  * @param stepSince when the release reached its current step (RFC 3339; absent outside a step)
- * @param stepWeights the Canary's weight at each step
+ * @param stepWeights the Canary's weight at each step (absent when its steps are counted in pods)
+ * @param stepReplicas a StatefulSet canary's pods on the new revision at each step, when counted in pods
  * @param routing the weights the route routes by, when Ramp has written it
  * @param inconclusiveChecks Inconclusive checks in a row (no verdict: no data, too few requests,
  *     Prometheus unreachable), which hold the step; {@code inconclusiveLimit} of them roll back
@@ -20,7 +21,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StatusReport(String name, String namespace, String strategy, String phase, String phaseSince, boolean paused,
-        Integer step, String stepSince, List<Integer> stepWeights, Integer iterations, Integer requiredIterations,
+        Integer step, String stepSince, List<Integer> stepWeights, List<Integer> stepReplicas, Integer iterations, Integer requiredIterations,
         int canaryWeight, Routing routing, int failedChecks, int threshold, int inconclusiveChecks, int inconclusiveLimit,
         List<MetricStatus> metrics, Commits commits, Revisions revisions,
         String lastAction, String pendingAction, List<Condition> conditions, List<EventLine> events) {

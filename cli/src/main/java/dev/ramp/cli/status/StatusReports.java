@@ -31,9 +31,13 @@ public final class StatusReports {
         boolean running = ReleaseView.RUNNING.contains(view.phase());
         Optional<Rollouts.Target> target = rollouts.target(rollout);
         GitRevertStatus gitRevert = status.getGitRevert();
+        // A Canary's steps, in pods for a StatefulSet that counts them so (stepReplicas), else in percent.
+        List<Integer> stepPods = canary ? view.stepPods().orElse(null) : null;
+        List<Integer> stepWeights = canary && stepPods == null ? view.stepWeights() : null;
         return new StatusReport(view.name(), view.namespace(), view.strategy().name(),
                 view.phase() == null ? null : view.phase().name(), status.getPhaseSince(), view.paused(),
-                canary && running ? view.step() : null, running ? view.stepSince() : null, canary ? view.stepWeights() : null,
+                canary && running ? view.step() : null, running ? view.stepSince() : null,
+                stepWeights, stepPods,
                 canary ? null : view.iterations(), canary ? null : view.requiredIterations(),
                 view.weight(), Routing.of(rollouts.client(), rollout).orElse(null),
                 view.failedChecks(), view.threshold(), view.inconclusiveChecks(), view.inconclusiveLimit(), view.metrics(),

@@ -67,7 +67,7 @@ public class ProgressingPhase implements PhaseHandler {
             return canaryNotReady(context, settings);
         }
         status.setCanaryNotReadySince(null);
-        List<ReleasePlan.Step> plan = ReleasePlan.of(context.rollout());
+        List<ReleasePlan.Step> plan = plan(context);
         StepClock clock = new StepClock(settings, status, context.now());
         StepStatus current = status.getCurrentStep();
         if (current == null || current.getIndex() == null) {
@@ -171,6 +171,11 @@ public class ProgressingPhase implements PhaseHandler {
         // traffic to the canary only ever follows a recorded step.
         Transitions.toStep(context, step);
         stepRecorded(context, next);
+    }
+
+    /** The release's steps: a Deployment's are its spec's alone. */
+    protected List<ReleasePlan.Step> plan(RolloutContext context) {
+        return ReleasePlan.of(context.rollout());
     }
 
     /**

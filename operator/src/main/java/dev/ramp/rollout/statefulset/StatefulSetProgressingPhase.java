@@ -12,6 +12,7 @@ import dev.ramp.rollout.StepClock;
 import dev.ramp.rollout.Transitions;
 import dev.ramp.rollout.phase.ProgressingPhase;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,6 +26,11 @@ public class StatefulSetProgressingPhase extends ProgressingPhase {
 
     public StatefulSetProgressingPhase(ReleaseChecks checks, ReleaseGates gates) {
         super(checks, gates);
+    }
+
+    @Override
+    protected List<ReleasePlan.Step> plan(RolloutContext context) {
+        return ReleasePlan.of(context.rollout(), StatefulSetProgress.of(context.statefulSet().orElseThrow()).replicas());
     }
 
     @Override
@@ -45,7 +51,8 @@ public class StatefulSetProgressingPhase extends ProgressingPhase {
     @Override
     protected void stepRecorded(RolloutContext context, ReleasePlan.Step next) {
         int replicas = StatefulSetProgress.of(context.statefulSet().orElseThrow()).replicas();
-        int partition = StatefulSetSteps.partition(replicas, next.routing().weights().canary());
+        // The step is recorded in status by now: its partition is the status' own.
+        int partition = StatefulSetSteps.partition(context.rollout(), replicas);
         context.effect(new Effect.Partition(partition));
         context.status().setCanaryWeight(StatefulSetSteps.share(replicas, partition));
         int pods = replicas - partition;

@@ -3,14 +3,17 @@ package dev.ramp.rollout.statefulset;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.StepPlan;
 import dev.ramp.rollout.ReleasePlan;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * A StatefulSet's release as partitions: at a step of weight {@code w}, {@code w}% of its replicas
- * (rounded half up, at least one pod for a weight above 0, at most all) run the new revision, the
- * highest ordinals first, so the partition is {@code replicas - pods}. Before the first step and
+ * (rounded half up, at least one pod for a weight above 0, at most all) run the new revision, or
+ * at a step counted in pods ({@code stepReplicas}) that many (at most all), the highest ordinals
+ * first, so the partition is {@code replicas - pods}. Before the first step and
  * at rest the partition is {@code replicas}: no pod takes a new template until Ramp lowers it.
  */
 public final class StatefulSetSteps {
@@ -49,7 +52,19 @@ public final class StatefulSetSteps {
         if (index == null || !HOLDS_A_STEP.contains(status.getPhase())) {
             return replicas;
         }
-        List<ReleasePlan.Step> plan = ReleasePlan.of(rollout);
-        return partition(replicas, plan.get(Math.min(index, plan.size() - 1)).routing().weights().canary());
+        return replicas - podsAt(rollout, replicas, index);
+    }
+
+    /**
+     * The pods on the new revision at step {@code index} (the plan's last if it has shrunk since):
+     * its count from {@code stepReplicas}, at most every pod, or its weight's share of them.
+     */
+    public static int podsAt(Rollout rollout, int replicas, int index) {
+        Optional<List<Integer>> counts = StepPlan.pods(rollout.getSpec().getAnalysis());
+        if (counts.isPresent()) {
+            return Math.max(0, Math.min(replicas, counts.get().get(Math.min(index, counts.get().size() - 1))));
+        }
+        List<ReleasePlan.Step> plan = ReleasePlan.of(rollout, replicas);
+        return pods(replicas, plan.get(Math.min(index, plan.size() - 1)).routing().weights().canary());
     }
 }

@@ -200,6 +200,35 @@ class StatefulSetPhasesTest {
     }
 
     @Test
+    void stepsCountedInPodsMoveThatManyOrdinalsAndACountAboveTheReplicasMovesEvery() {
+        rollout.getSpec().getAnalysis().setStepWeights(null);
+        rollout.getSpec().getAnalysis().setStepReplicas(List.of(1, 2, 9));
+        releasingAt(null, Duration.ZERO);
+        set = statefulSet(5, V1, V2, 5, 0, 5);
+        decideAt(Duration.ofSeconds(31));
+
+        assertThat(status().getCurrentStep().getIndex()).isZero();
+        assertThat(partitions()).last().isEqualTo(4);
+        assertThat(status().getCanaryWeight()).isEqualTo(20);
+        assertThat(pass.notes()).extracting(RolloutContext.Note::message)
+                .contains("Step 1 of 3: 1 pod on the new revision (StatefulSet: partition 4, 1 of 5 pod on revision " + V2
+                        + ", 20% of the traffic)");
+
+        set = statefulSet(4, V1, V2, 4, 1, 5);
+        probes.result = passed();
+        decideAt(Duration.ofSeconds(62));
+        assertThat(status().getCurrentStep().getIndex()).isEqualTo(1);
+        assertThat(partitions()).last().as("two pods: ordinals 3 and 4").isEqualTo(3);
+        assertThat(status().getCanaryWeight()).isEqualTo(40);
+
+        set = statefulSet(3, V1, V2, 3, 2, 5);
+        decideAt(Duration.ofSeconds(93));
+        assertThat(status().getCurrentStep().getIndex()).isEqualTo(2);
+        assertThat(partitions()).last().as("9 of 5 pods: every one").isEqualTo(0);
+        assertThat(status().getCanaryWeight()).isEqualTo(100);
+    }
+
+    @Test
     void aStepNotReadyByTheProgressDeadlineRollsTheReleaseBack() {
         releasingAt(0, Duration.ZERO);
         status().setCanaryNotReadySince(at(Duration.ZERO));
