@@ -95,6 +95,11 @@ class OperatorMetricsTest {
                     .hasValue(1);
             assertThat(scrape.value("ramp_analysis_query_failures_total", Map.of("namespace", healthy))).isEmpty();
             assertThat(scrape.value("ramp_rollback_route_seconds_count", Map.of("namespace", healthy))).isEmpty();
+            // Java Operator SDK's own series count the Rollouts together: none is a Rollout's (docs/scale.md, "Memory").
+            assertThat(scrape.value("operator_sdk_reconciliations_started_total", Map.of())).isPresent();
+            assertThat(scrape.value("operator_sdk_reconciliations_started_total", Map.of("name", "podinfo"))).isEmpty();
+            assertThat(scrape.value("operator_sdk_controllers_execution_reconcile_seconds_count", Map.of("namespace", healthy)))
+                    .isEmpty();
         }
     }
 
