@@ -62,7 +62,7 @@ interface Contender {
 
             @Override
             public int canaryWeight() {
-                return app.virtualServiceCanaryWeight();
+                return app.routes().virtualServiceCanaryWeight();
             }
         };
     }

@@ -49,7 +49,7 @@ public final class FailoverBenchmark {
             ramp.awaitReplicas(Duration.ofMinutes(3));
             try (LabApp app = lab.app("failover-" + i, STEPS).progressDeadlineSeconds(300).bootstrap("1.0.0", RATE)) {
                 LabApp.Release release = app.release("2.0.0", 0);
-                Net.await("the canary at 20%", Duration.ofMinutes(2), () -> app.virtualServiceCanaryWeight() == 20);
+                Net.await("the canary at 20%", Duration.ofMinutes(2), () -> app.routes().virtualServiceCanaryWeight() == 20);
                 HelmOperator.Failover failover = ramp.deleteLeader();
                 Net.await("release " + i + " to end", Duration.ofMinutes(5), () -> "Succeeded".equals(app.rollout().phase())
                         || "Failed".equals(app.rollout().phase()));

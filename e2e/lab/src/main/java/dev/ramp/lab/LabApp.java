@@ -9,30 +9,14 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.lib.PersonIdent;
-import org.eclipse.jgit.transport.RefSpec;
-import org.eclipse.jgit.transport.URIish;
-import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 /**
- * The demo application in one namespace: its repository on the lab's Git server, a developer's
- * clone of it, the GitSource that syncs it (with credentials and a webhook key), and the steady
- * load its users put on it through its {@link DataPlane}.
+ * The demo application in one namespace: its repository ({@link AppRepository}), the GitSource
+ * that syncs it (with credentials and a webhook key), and the steady load its users put on it
+ * through its {@link DataPlane}.
  */
 public final class LabApp implements AutoCloseable {
 
@@ -53,7 +37,6 @@ public final class LabApp implements AutoCloseable {
         NONE
     }
 
-    private static final String WEBHOOK_KEY = "lab-webhook-key";
     /** The ServiceAccount the app's GitSource acts as; the chart lets Ramp impersonate it (HelmOperator). */
     static final String DEPLOYER = "deployer";
     private static final String[] WRITE = {"get", "list", "watch", "create", "update", "patch", "delete"};
@@ -62,9 +45,8 @@ public final class LabApp implements AutoCloseable {
 
     private final Lab lab;
     private final String namespace;
-    private final Path bareRepository;
-    private final Git clone;
-    private final UsernamePasswordCredentialsProvider credentials;
+    private final AppRepository repository;
+    private final AppRoutes routes;
     private Manifests.Analysis analysis;
     private int progressDeadlineSeconds = 60;
     /** The Rollout's whole {@code spec.analysis} as YAML, in place of {@link #analysis}'s; null: {@link #analysis}'s. */
@@ -87,17 +69,13 @@ public final class LabApp implements AutoCloseable {
         KubernetesClient client = lab.client();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
                 .serverSideApply();
-        String url = lab.git().createRepository(namespace);
-        this.bareRepository = lab.git().repository(namespace);
-        this.credentials = new UsernamePasswordCredentialsProvider(GitServer.USER, lab.git().password());
-        Path dir = Files.createDirectories(lab.dir().resolve("clones").resolve(namespace));
-        this.clone = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call();
-        clone.remoteAdd().setName("origin").setUri(new URIish(url)).call();
+        this.repository = new AppRepository(lab, namespace);
+        this.routes = new AppRoutes(lab, namespace);
         client.resource(new SecretBuilder().withNewMetadata().withName("git-creds").withNamespace(namespace).endMetadata()
                 .addToStringData("username", GitServer.USER).addToStringData("password", lab.git().password()).build())
                 .serverSideApply();
         client.resource(new SecretBuilder().withNewMetadata().withName("git-webhook").withNamespace(namespace).endMetadata()
-                .addToStringData("secret", WEBHOOK_KEY).build()).serverSideApply();
+                .addToStringData("secret", AppRepository.WEBHOOK_KEY).build()).serverSideApply();
         deployer(client);
         write("rollout.yaml", rollout("Canary", ""));
         write("metric-template.yaml", Manifests.metricTemplate());
@@ -352,49 +330,17 @@ public final class LabApp implements AutoCloseable {
     }
 
     private LabApp write(String file, String content) throws IOException {
-        Path path = clone.getRepository().getWorkTree().toPath().resolve(Manifests.DIR).resolve(file);
-        Files.createDirectories(path.getParent());
-        Files.writeString(path, content, StandardCharsets.UTF_8);
+        repository.write(file, content);
         return this;
     }
 
     private String commitAndPush(String message) throws Exception {
-        pull();
-        clone.add().addFilepattern(".").call();
-        PersonIdent dev = new PersonIdent("Dev", "dev@lab.local");
-        String id = clone.commit().setMessage(message).setAuthor(dev).setCommitter(dev).call().name();
-        clone.push().setRemote("origin").setRefSpecs(new RefSpec("HEAD:refs/heads/main")).setCredentialsProvider(credentials)
-                .call();
-        return id;
-    }
-
-    /** Moves the clone onto the server's main (Ramp may have pushed a revert), keeping local edits. */
-    private void pull() throws Exception {
-        if (clone.getRepository().resolve("HEAD") == null) {
-            return;
-        }
-        clone.fetch().setRemote("origin").setCredentialsProvider(credentials)
-                .setRefSpecs(new RefSpec("+refs/heads/main:refs/remotes/origin/main")).call();
-        clone.reset().setRef("refs/remotes/origin/main").call();
+        return repository.commitAndPush(message);
     }
 
     /** The signed push webhook a Git host sends; returns the operator's answer. */
     public int webhook() throws IOException, InterruptedException {
-        byte[] payload = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(lab.webhookUrl(namespace, "apps")))
-                .header("Content-Type", "application/json").header("X-GitHub-Event", "push")
-                .header("X-Hub-Signature-256", sign(payload)).POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static String sign(byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(WEBHOOK_KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return repository.webhook();
     }
 
     public RolloutView rollout() {
@@ -413,76 +359,9 @@ public final class LabApp implements AutoCloseable {
         return d == null || d.getSpec().getReplicas() == null ? 0 : d.getSpec().getReplicas();
     }
 
-    /** The canary's weight in the VirtualService as the mesh reads it. */
-    public int virtualServiceCanaryWeight() {
-        return lab.canaryWeight(namespace);
-    }
-
-    /**
-     * The canary's weight in the app's HTTPRoutes as Traefik reads them: the weights of backendRefs
-     * to a {@code -canary} Service, summed over rules and over the routes for the users' host,
-     * {@code podinfo.<namespace>} (0 when there is none).
-     */
-    public int httpRouteCanaryWeight() {
-        return httpRouteWeight("-canary");
-    }
-
-    /** The weight of the HTTPRoute's backends whose name ends with {@code suffix} ("-baseline"). */
-    @SuppressWarnings("unchecked")
-    public int httpRouteWeight(String suffix) {
-        int weight = 0;
-        for (GenericKubernetesResource route : lab.client().genericKubernetesResources("gateway.networking.k8s.io/v1",
-                "HTTPRoute").inNamespace(namespace).list().getItems()) {
-            Map<String, Object> spec = (Map<String, Object>) route.getAdditionalProperties().get("spec");
-            if (!((java.util.List<Object>) spec.getOrDefault("hostnames", java.util.List.of())).contains("podinfo." + namespace)) {
-                continue;
-            }
-            for (Object rule : (java.util.List<Object>) spec.getOrDefault("rules", java.util.List.of())) {
-                for (Object ref : (java.util.List<Object>) ((Map<String, Object>) rule).getOrDefault("backendRefs",
-                        java.util.List.of())) {
-                    Map<String, Object> backend = (Map<String, Object>) ref;
-                    if (String.valueOf(backend.get("name")).endsWith(suffix)) {
-                        // A backendRef's weight defaults to 1.
-                        weight += backend.get("weight") instanceof Number n ? n.intValue() : 1;
-                    }
-                }
-            }
-        }
-        return weight;
-    }
-
-    /**
-     * What the Gateways' controllers wrote in the app's HTTPRoute {@code podinfo}'s
-     * {@code status.parents}, as {@code kubectl get httproute -o yaml} shows it: for each parentRef
-     * (by its {@code sectionName}, "" without one) its Accepted condition's status and reason, e.g.
-     * {@code {web=True/Accepted, nope=False/NoMatchingParent}}.
-     */
-    @SuppressWarnings("unchecked")
-    public Map<String, String> httpRouteAccepted() {
-        GenericKubernetesResource route = lab.client().genericKubernetesResources("gateway.networking.k8s.io/v1",
-                "HTTPRoute").inNamespace(namespace).withName("podinfo").get();
-        Map<String, String> accepted = new java.util.TreeMap<>();
-        Object status = route == null ? null : route.getAdditionalProperties().get("status");
-        if (!(status instanceof Map<?, ?> map) || !(map.get("parents") instanceof java.util.List<?> parents)) {
-            return accepted;
-        }
-        for (Object parent : parents) {
-            Map<String, Object> p = (Map<String, Object>) parent;
-            Object section = ((Map<String, Object>) p.getOrDefault("parentRef", Map.of())).getOrDefault("sectionName", "");
-            for (Object condition : (java.util.List<Object>) p.getOrDefault("conditions", java.util.List.of())) {
-                Map<String, Object> c = (Map<String, Object>) condition;
-                if ("Accepted".equals(c.get("type"))) {
-                    accepted.put(String.valueOf(section), c.get("status") + "/" + c.get("reason"));
-                }
-            }
-        }
-        return accepted;
-    }
-
-    /** The selector of the Service {@code podinfo}, which without a mesh is the router (docs/no-mesh.md). */
-    public Map<String, String> serviceSelector() {
-        var svc = lab.client().services().inNamespace(namespace).withName("podinfo").get();
-        return svc == null ? Map.of() : svc.getSpec().getSelector();
+    /** The app's routes as its data plane reads them. */
+    public AppRoutes routes() {
+        return routes;
     }
 
     /**
@@ -491,29 +370,29 @@ public final class LabApp implements AutoCloseable {
      */
     public int routedCanaryWeight() {
         return switch (dataPlane) {
-            case MESH -> virtualServiceCanaryWeight();
-            case GATEWAY_API -> httpRouteCanaryWeight();
-            case NONE -> serviceSelector().containsKey("ramp.dev/service") ? rollout().canaryWeight() : 0;
+            case MESH -> routes.virtualServiceCanaryWeight();
+            case GATEWAY_API -> routes.httpRouteCanaryWeight();
+            case NONE -> routes.serviceSelector().containsKey("ramp.dev/service") ? rollout().canaryWeight() : 0;
         };
     }
 
     /** {@code git log --oneline} of the app's repository on the Git server. */
     public String gitLog() throws IOException, InterruptedException {
-        return GitServer.run(bareRepository, "git", "log", "--format=%h %an: %s", "main");
+        return repository.log();
     }
 
     /** The full message of the branch's head commit on the server. */
     public String headMessage() throws IOException, InterruptedException {
-        return GitServer.run(bareRepository, "git", "log", "-1", "--format=%H%n%B", "main");
+        return repository.headMessage();
     }
 
     /** The addresses pushes to the app's repository came from, in order (the developer's, then any Ramp made). */
     public java.util.List<String> pushedFrom() {
-        return lab.git().pushes(namespace).stream().map(GitServer.Push::from).toList();
+        return repository.pushedFrom();
     }
 
     public String fileAtHead(String file) throws IOException, InterruptedException {
-        return GitServer.run(bareRepository, "git", "show", "main:" + Manifests.DIR + "/" + file);
+        return repository.fileAtHead(file);
     }
 
     public LoadGenerator load() {
@@ -557,6 +436,6 @@ public final class LabApp implements AutoCloseable {
         if (load != null) {
             load.close();
         }
-        clone.close();
+        repository.close();
     }
 }

@@ -91,7 +91,7 @@ class GatewayApiReleaseTest {
 
             assertThat(done.phase()).as("%s", done).isEqualTo("Succeeded");
             assertThat(app.image("podinfo-primary")).isEqualTo("ramp.dev/demo:2.0.0");
-            assertThat(app.httpRouteCanaryWeight()).isZero();
+            assertThat(app.routes().httpRouteCanaryWeight()).isZero();
             // Traefik stops sending to the old primary Pods some time after they are replaced: it learns of
             // their end from EndpointSlices and applies a change up to 2 s after the previous one, and
             // they serve 5 s after SIGTERM. Within 10 s every user is on 2.0.0, and stays there.
@@ -131,7 +131,7 @@ class GatewayApiReleaseTest {
                         assertThat(m.get("verdict")).isEqualTo("Failed");
                         assertThat(((Number) m.get("value")).doubleValue()).isLessThan(99);
                     });
-            assertThat(app.httpRouteCanaryWeight()).isZero();
+            assertThat(app.routes().httpRouteCanaryWeight()).isZero();
             assertThat(app.headMessage()).startsWith(failed.revertCommit()).contains(release.commit().substring(0, 12));
             assertThat(app.fileAtHead("deployment.yaml")).isEqualTo(Manifests.deployment("1.0.0", 0, 20));
             // The failures users got were the canary's, and few: under its share (20%) of the 30% it fails.
@@ -246,7 +246,7 @@ class GatewayApiReleaseTest {
                 assertThat(app.load().since(release.pushed())).filteredOn(LoadGenerator.Result::failed).isEmpty();
             }
             assertThat(app.image("podinfo-primary")).isEqualTo("ramp.dev/demo:2.0.0");
-            assertThat(app.httpRouteCanaryWeight()).isZero();
+            assertThat(app.routes().httpRouteCanaryWeight()).isZero();
         }
     }
 
@@ -265,7 +265,7 @@ class GatewayApiReleaseTest {
                             .formatted(TraefikGateway.GATEWAY, TraefikGateway.NAMESPACE));
 
             // What Traefik wrote in the route, and what Ramp made of it.
-            await().atMost(Duration.ofSeconds(60)).until(app::httpRouteAccepted,
+            await().atMost(Duration.ofSeconds(60)).until(app.routes()::httpRouteAccepted,
                     parents -> Map.of("web", "True/Accepted", "nope", "False/NoMatchingParent").equals(parents));
             RolloutView held = awaitRollout(app, v -> "False".equals(v.condition("RouteAccepted").get("status")));
             Lab.log("route refused: %s".formatted(held.condition("RouteAccepted")));
@@ -277,7 +277,7 @@ class GatewayApiReleaseTest {
             LabApp.Release release = app.release("2.0.0", 0);
             await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(250))
                     .until(() -> !List.of("Progressing", "Promoting", "Finalising", "Succeeded", "Failed")
-                            .contains(app.rollout().phase()) && app.httpRouteCanaryWeight() == 0);
+                            .contains(app.rollout().phase()) && app.routes().httpRouteCanaryWeight() == 0);
             assertThat(app.rollout().condition("RouteAccepted")).containsEntry("status", "False");
             assertThat(app.image("podinfo-primary")).isEqualTo("ramp.dev/demo:1.0.0");
             assertThat(app.load().since(release.pushed())).isNotEmpty()

@@ -82,8 +82,9 @@ class JudgedReleaseLabTest {
 
     private static Seen watch(LabApp app, List<Seen> seen, Predicate<RolloutView> until) {
         return await().atMost(RELEASE).pollInterval(Duration.ofMillis(250)).until(() -> {
-            Seen now = new Seen(app.rollout(), app.httpRouteWeight("-baseline"), app.httpRouteCanaryWeight(),
-                    app.replicas("podinfo-baseline"));
+            // Both shares from one read of the route, so that they are of one moment.
+            Map<String, Integer> weights = app.routes().httpRouteWeights("-baseline", "-canary");
+            Seen now = new Seen(app.rollout(), weights.get("-baseline"), weights.get("-canary"), app.replicas("podinfo-baseline"));
             seen.add(now);
             return now;
         }, s -> until.test(s.rollout()));
@@ -122,7 +123,7 @@ class JudgedReleaseLabTest {
             assertThat(app.image("podinfo-primary")).isEqualTo("ramp.dev/demo:2.0.0");
 
             // After the release the route has no baseline and Ramp deletes its Deployment and Service.
-            assertThat(app.httpRouteWeight("-baseline")).isZero();
+            assertThat(app.routes().httpRouteWeight("-baseline")).isZero();
             await().atMost(Duration.ofSeconds(30)).until(() -> lab.client().apps().deployments().inNamespace(app.namespace())
                     .withName("podinfo-baseline").get() == null
                     && lab.client().services().inNamespace(app.namespace()).withName("podinfo-baseline").get() == null);
@@ -152,8 +153,8 @@ class JudgedReleaseLabTest {
                     .containsPattern("request-duration \\(critical\\): canary median [0-9.]+ ms vs baseline [0-9.]+ ms, \\+[0-9.]+%"
                             + " \\(98% CI \\+[0-9.]+\\.\\.\\+[0-9.]+%\\), High");
             assertThat(app.fileAtHead("deployment.yaml")).isEqualTo(Manifests.deployment("1.0.0", 0, LabApp.LATENCY_MS));
-            assertThat(app.httpRouteCanaryWeight()).isZero();
-            assertThat(app.httpRouteWeight("-baseline")).isZero();
+            assertThat(app.routes().httpRouteCanaryWeight()).isZero();
+            assertThat(app.routes().httpRouteWeight("-baseline")).isZero();
             // Slow is not failed: no user got an error.
             assertThat(app.load().since(release.pushed())).filteredOn(LoadGenerator.Result::failed).isEmpty();
         }

@@ -106,7 +106,7 @@ class LabReleaseTest {
             assertThat(done.phase()).as("%s", done).isEqualTo("Succeeded");
             assertThat(done.conditionTrue("Promoted")).isTrue();
             assertThat(app.image("podinfo-primary")).isEqualTo("ramp.dev/demo:2.0.0");
-            assertThat(app.virtualServiceCanaryWeight()).isZero();
+            assertThat(app.routes().virtualServiceCanaryWeight()).isZero();
             await().atMost(Duration.ofSeconds(20)).until(() -> app.replicas("podinfo") == 0);
             // After promotion every user gets 2.0.0 from the primary; nobody got an error throughout.
             Instant settled = promoted.plusSeconds(2);
@@ -136,7 +136,7 @@ class LabReleaseTest {
             String metric = failed.rollbackMetric();
             assertThat(metric).isIn("request-success-rate", "error-percent");
             assertThat(failed.metricValues()).containsPattern(metric + "=[0-9.]+\\(Failed\\)");
-            assertThat(app.virtualServiceCanaryWeight()).isZero();
+            assertThat(app.routes().virtualServiceCanaryWeight()).isZero();
 
             // Git: Ramp's revert is the head of main and declares 1.0.0 again.
             assertThat(app.headMessage()).startsWith(failed.revertCommit())
@@ -231,7 +231,7 @@ class LabReleaseTest {
             LabApp.Release release = app.release("2.0.0", 0);
             awaitRollout(app, v -> "Progressing".equals(v.phase()) && v.canaryWeight() == 20);
             // Ramp records a step in status before it routes to it: wait until the mesh has it too.
-            await().atMost(RELEASE).until(() -> app.virtualServiceCanaryWeight() == 20);
+            await().atMost(RELEASE).until(() -> app.routes().virtualServiceCanaryWeight() == 20);
 
             // SIGKILL: on the cluster the leader's container, so its Lease is not released and the
             // other replica waits for it to expire.
@@ -241,7 +241,7 @@ class LabReleaseTest {
                 Instant down = Instant.now();
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> app.load().count(down, r -> "2.0.0".equals(r.version())) > 0);
-                assertThat(app.virtualServiceCanaryWeight()).isEqualTo(20);
+                assertThat(app.routes().virtualServiceCanaryWeight()).isEqualTo(20);
                 assertThat(app.rollout().phase()).isEqualTo("Progressing");
             } finally {
                 lab.restoreOperator();
@@ -250,7 +250,7 @@ class LabReleaseTest {
             RolloutView done = awaitRollout(app, LabReleaseTest::done);
             assertThat(done.phase()).as("%s", done).isEqualTo("Succeeded");
             assertThat(app.image("podinfo-primary")).isEqualTo("ramp.dev/demo:2.0.0");
-            assertThat(app.virtualServiceCanaryWeight()).isZero();
+            assertThat(app.routes().virtualServiceCanaryWeight()).isZero();
             assertThat(app.load().since(release.pushed())).filteredOn(LoadGenerator.Result::failed).isEmpty();
             // One release, resumed, not restarted: the canary never went back to its first step's start.
             assertThat(lab.client().v1().events().inNamespace("restart").list().getItems())
@@ -265,7 +265,7 @@ class LabReleaseTest {
         try (LabApp app = lab.app("failover", FailoverBenchmark.STEPS).progressDeadlineSeconds(300).bootstrap("1.0.0", RATE)) {
             LabApp.Release release = app.release("2.0.0", 0);
             awaitRollout(app, v -> "Progressing".equals(v.phase()) && v.canaryWeight() == 20);
-            await().atMost(RELEASE).until(() -> app.virtualServiceCanaryWeight() == 20);
+            await().atMost(RELEASE).until(() -> app.routes().virtualServiceCanaryWeight() == 20);
 
             // Deleted as `kubectl delete pod` does: gracefully, so the leader releases its Lease.
             HelmOperator.Failover failover = ramp.deleteLeader();
@@ -276,7 +276,7 @@ class LabReleaseTest {
             assertThat(end.phase()).as("%s", end).isEqualTo("Succeeded");
             assertThat(end.conditionTrue("Promoted")).isTrue();
             assertThat(app.image("podinfo-primary")).isEqualTo("ramp.dev/demo:2.0.0");
-            assertThat(app.virtualServiceCanaryWeight()).isZero();
+            assertThat(app.routes().virtualServiceCanaryWeight()).isZero();
             assertThat(failover.next()).isNotEqualTo(leader);
             // The old leader is gone; the release continued, not restarted, and nobody got an error.
             assertThat(ramp.pods()).extracting(p -> p.getMetadata().getName()).doesNotContain(leader);

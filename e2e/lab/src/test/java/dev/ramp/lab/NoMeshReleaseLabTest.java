@@ -65,7 +65,7 @@ class NoMeshReleaseLabTest {
     /** Polls the Rollout, the Service and both Deployments until {@code until}, keeping every sight in {@code seen}. */
     private static Seen watch(LabApp app, List<Seen> seen, Predicate<RolloutView> until) {
         return await().atMost(RELEASE).pollInterval(Duration.ofMillis(250)).until(() -> {
-            Seen now = new Seen(app.rollout(), app.serviceSelector(), app.replicas("podinfo"), app.replicas("podinfo-primary"));
+            Seen now = new Seen(app.rollout(), app.routes().serviceSelector(), app.replicas("podinfo"), app.replicas("podinfo-primary"));
             seen.add(now);
             return now;
         }, s -> until.test(s.rollout()));
@@ -88,7 +88,7 @@ class NoMeshReleaseLabTest {
     @Test
     void aGoodCanaryIsPromotedThroughKubeProxy() throws Exception {
         try (LabApp app = app("nomesh-good")) {
-            assertThat(app.serviceSelector()).isEqualTo(PRIMARY);
+            assertThat(app.routes().serviceSelector()).isEqualTo(PRIMARY);
             List<Seen> seen = new CopyOnWriteArrayList<>();
             LabApp.Release release = app.release("2.0.0", 0);
 
@@ -122,7 +122,7 @@ class NoMeshReleaseLabTest {
 
             // After: the Service selects the primary's pods again, and every user is on 2.0.0, once the
             // old primary pods are out of kube-proxy's rules (they serve 5 s after SIGTERM meanwhile).
-            assertThat(app.serviceSelector()).isEqualTo(PRIMARY);
+            assertThat(app.routes().serviceSelector()).isEqualTo(PRIMARY);
             Instant converged = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                     .until(() -> lastSecondOnlyOn(app, "2.0.0"), found -> found != null);
             Lab.log("after the promotion, users on 2.0.0 only from %.1fs".formatted(
