@@ -150,6 +150,8 @@ public class RolloutEventSources {
         String crd = InstalledKinds.crdName(kind);
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(CustomResourceDefinition.class, Rollout.class)
                 .withName(CRD_PREFIX + crd)
+                // Cluster-scoped: not the namespaces a shard's Rollouts are limited to (docs/scale.md).
+                .withWatchAllNamespaces()
                 .withFieldSelector(new FieldSelector(new FieldSelector.Field("metadata.name", crd)))
                 .withOnUpdateFilter((now, before) -> !InstalledKinds.servedVersions(now).equals(InstalledKinds.servedVersions(before)))
                 .withSecondaryToPrimaryMapper(definition -> context.getPrimaryCache().list()
