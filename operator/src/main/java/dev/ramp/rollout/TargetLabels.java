@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,7 @@ final class TargetLabels {
     private static List<Named> named(Rollout rollout) {
         var target = rollout.getSpec().getTargetRef();
         var ref = rollout.getSpec().getAutoscalerRef();
-        List<Named> named = new java.util.ArrayList<>();
+        List<Named> named = new ArrayList<>();
         if (target.isStatefulSet()) {
             named.add(new Named(StatefulSet.class, target.getName()));
         } else {
