@@ -82,3 +82,20 @@ for each entry of a namespace, the entry alone for those of "*" (every namespace
 {{- end }}
 {{- join "," $entries }}
 {{- end }}
+
+{{/*
+The operator Deployments to render, as JSON: one unsharded (no name, every namespace, every
+Rollout and GitSource, the Lease leaderElection.leaseName), or one per entry of shards, each
+with its Lease <leaseName>-<name>.
+*/}}
+{{- define "ramp.instances" -}}
+{{- $instances := list }}
+{{- if .Values.shards }}
+{{- range .Values.shards }}
+{{- $instances = append $instances (dict "name" .name "namespaces" (.namespaces | default list) "selector" (.selector | default "") "lease" (printf "%s-%s" $.Values.leaderElection.leaseName .name)) }}
+{{- end }}
+{{- else }}
+{{- $instances = append $instances (dict "name" "" "namespaces" list "selector" "" "lease" .Values.leaderElection.leaseName) }}
+{{- end }}
+{{- toJson $instances }}
+{{- end }}

@@ -34,6 +34,25 @@ public final class RampLabels {
     public static final String AUTOSCALER_OF = "ramp.dev/autoscaler-of";
 
     /**
+     * Ramp's label on every object it manages for a Rollout, with the Rollout's name as value
+     * ({@link #rollout}): the objects it generates (primary, baseline, Services, routes, autoscaler
+     * copies), and the user's objects a Rollout names (its target Deployment or StatefulSet, the
+     * target's HorizontalPodAutoscaler), on which it is Ramp's own field, set by server-side apply
+     * under its own field manager so that an apply of the user's manifest leaves it. Ramp's
+     * informers of those kinds hold only objects carrying it. A label, not to be confused with the
+     * annotation of the same key that marks what Ramp generates (Managed.ROLLOUT_ANNOTATION).
+     */
+    public static final String ROLLOUT = "ramp.dev/rollout";
+
+    /**
+     * The value of {@link #ROLLOUT} for a Rollout named {@code name}: the name, or, beyond the 63
+     * characters of a label value, a prefix of it and a hash of the whole (see {@link KubeNames}).
+     */
+    public static String rollout(String name) {
+        return KubeNames.withSuffix(name, "");
+    }
+
+    /**
      * The value of {@link #GITSOURCE} for a GitSource: {@code <namespace>.<name>}, or, beyond the
      * 63 characters of a label value, a prefix of it and a hash of the whole (see {@link KubeNames}).
      */

@@ -1,5 +1,6 @@
 package dev.ramp.kube;
 
+import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -9,7 +10,8 @@ import java.util.Map;
 
 /**
  * Metadata of the objects Ramp generates for a Rollout: owned by it (deleting the Rollout deletes
- * them), labelled as Ramp's, and marked so that Git syncers leave them alone: Flux skips objects
+ * them), labelled as Ramp's and as this Rollout's ({@link RampLabels#ROLLOUT}, what Ramp's informers
+ * select), and marked so that Git syncers leave them alone: Flux skips objects
  * annotated with its reconcile/drift-detection opt-outs, and Ramp's own GitSource skips anything
  * carrying {@link #ROLLOUT_ANNOTATION}.
  */
@@ -29,6 +31,7 @@ public final class Managed {
                 .withNamespace(owner.getMetadata().getNamespace())
                 .withLabels(labels)
                 .addToLabels("app.kubernetes.io/managed-by", "ramp")
+                .addToLabels(RampLabels.ROLLOUT, RampLabels.rollout(owner.getMetadata().getName()))
                 .addToAnnotations(ROLLOUT_ANNOTATION, owner.getMetadata().getName())
                 .addToAnnotations("kustomize.toolkit.fluxcd.io/reconcile", "disabled")
                 .addToAnnotations("helm.toolkit.fluxcd.io/driftDetection", "disabled")

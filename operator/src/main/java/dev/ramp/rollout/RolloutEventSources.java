@@ -36,7 +36,8 @@ import java.util.stream.Collectors;
  * What wakes a Rollout and what its pass reads from caches: informers on its target and primary,
  * the MetricTemplates it names, its revision's Pods and the objects Ramp generates for it, and the
  * arrival of an answer from outside (a hook, a round of checks: {@link AsyncProbes#wakeups()}).
- * Nothing polls the target.
+ * Nothing polls the target. The informers on Deployments, StatefulSets and HPAs hold only objects
+ * labelled {@link RampLabels#ROLLOUT} ({@link TargetLabels}).
  *
  * <p>The router's kinds (Istio's VirtualService and DestinationRule) are custom kinds a cluster
  * may not have: an informer on a missing kind stops the operator's start and would leave its
@@ -82,17 +83,19 @@ public class RolloutEventSources {
 
     public List<EventSource<?, Rollout>> prepare(EventSourceContext<Rollout> context) {
         List<EventSource<?, Rollout>> sources = new ArrayList<>();
-        // The target, the primary and the baseline: a change to any wakes the Rollout at once.
-        sources.add(named(Deployment.class, BY_DEPLOYMENT, RolloutEventSources::deploymentsOf, context));
+        // The target, the primary and the baseline: a change to any wakes the Rollout at once. Only
+        // Deployments carrying Ramp's label are cached: Ramp's own, and targets, which a pass labels
+        // the first time it reads them (TargetLabels), not every Deployment of the watched namespaces.
+        sources.add(named(Deployment.class, BY_DEPLOYMENT, RolloutEventSources::deploymentsOf, context, RampLabels.ROLLOUT));
         // A StatefulSet target (docs/statefulsets.md): its controller's status moving wakes the Rollout.
-        sources.add(named(StatefulSet.class, BY_STATEFULSET, RolloutEventSources::statefulSetsOf, context));
+        sources.add(named(StatefulSet.class, BY_STATEFULSET, RolloutEventSources::statefulSetsOf, context, RampLabels.ROLLOUT));
         // The MetricTemplates a Rollout's metrics name: read from this cache at each check, and an
         // edited template wakes the Rollouts that use it.
-        sources.add(named(MetricTemplate.class, BY_TEMPLATE, RolloutEventSources::templatesOf, context));
+        sources.add(named(MetricTemplate.class, BY_TEMPLATE, RolloutEventSources::templatesOf, context, null));
         // The target's HPA and the primary's copy: an edit of the first in Git reaches the copy, and
-        // an edited or deleted copy is put back. The target's is the user's (no label of Ramp's), so
-        // this watches every HPA of the watched namespaces, as the Deployments' informer does.
-        sources.add(named(HorizontalPodAutoscaler.class, BY_AUTOSCALER, RolloutEventSources::autoscalersOf, context));
+        // an edited or deleted copy is put back. The target's is labelled as the target is.
+        sources.add(named(HorizontalPodAutoscaler.class, BY_AUTOSCALER, RolloutEventSources::autoscalersOf, context,
+                RampLabels.ROLLOUT));
         // The Pods of Ramp's revisions, read when a canary misses its deadline to tell why (CanaryStall).
         // They wake nothing: the deadline's own reschedule reads them.
         sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Rollout.class)
@@ -117,11 +120,15 @@ public class RolloutEventSources {
         return sources;
     }
 
-    /** An informer on the objects of a kind that Rollouts name ({@code names}), indexed to find the Rollouts naming one. */
+    /**
+     * An informer on the objects of a kind that Rollouts name ({@code names}), indexed to find the
+     * Rollouts naming one; only those carrying the label {@code selector} when one is given.
+     */
     private static <R extends HasMetadata> EventSource<R, Rollout> named(Class<R> kind, String index,
-            Function<Rollout, Set<ResourceID>> names, EventSourceContext<Rollout> context) {
+            Function<Rollout, Set<ResourceID>> names, EventSourceContext<Rollout> context, String selector) {
         context.getPrimaryCache().addIndexer(index, rollout -> names.apply(rollout).stream().map(ResourceID::toString).toList());
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, Rollout.class)
+                .withLabelSelector(selector)
                 .withSecondaryToPrimaryMapper(object -> context.getPrimaryCache()
                         .byIndex(index, ResourceID.fromResource(object).toString()).stream()
                         .map(ResourceID::fromResource).collect(Collectors.toSet()))
@@ -143,6 +150,8 @@ public class RolloutEventSources {
         String crd = InstalledKinds.crdName(kind);
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(CustomResourceDefinition.class, Rollout.class)
                 .withName(CRD_PREFIX + crd)
+                // Cluster-scoped: not the namespaces a shard's Rollouts are limited to (docs/scale.md).
+                .withWatchAllNamespaces()
                 .withFieldSelector(new FieldSelector(new FieldSelector.Field("metadata.name", crd)))
                 .withOnUpdateFilter((now, before) -> !InstalledKinds.servedVersions(now).equals(InstalledKinds.servedVersions(before)))
                 .withSecondaryToPrimaryMapper(definition -> context.getPrimaryCache().list()

@@ -1,6 +1,7 @@
 package dev.ramp.rollout;
 
 import dev.ramp.analysis.TemplateLookup;
+import dev.ramp.api.AutoscalerCondition;
 import dev.ramp.api.MetricTemplate;
 import dev.ramp.api.Phase;
 import dev.ramp.api.Rollout;
@@ -87,6 +88,10 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         if (rollout == null) {
             return UpdateControl.noUpdate();
         }
+        if (TargetLabels.label(context, rollout)) {
+            // Labelled just now: its informer's event starts the next pass, which finds it cached.
+            return UpdateControl.<Rollout>noUpdate().rescheduleAfter(TargetLabels.ABSENT_RECHECK);
+        }
         RolloutNames names = RolloutNames.of(rollout);
         String before = RolloutStatusWriter.snapshot(rollout);
         RolloutContext pass;
@@ -108,6 +113,10 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         Next next = handlers.decide(pass);
         rollout.getStatus().setObservedGeneration(rollout.getMetadata().getGeneration());
         apply(context, pass, before);
+        if (pass.autoscalerProblem().map(p -> AutoscalerCondition.NOT_FOUND.equals(p.reason())).orElse(false)) {
+            // An HPA's creation wakes nothing (it carries no label of Ramp's yet): look again.
+            next = Next.soonest(next, Next.after(TargetLabels.ABSENT_RECHECK));
+        }
         UpdateControl<Rollout> control = UpdateControl.noUpdate();
         next.after().ifPresent(control::rescheduleAfter);
         return control;
@@ -205,8 +214,8 @@ public class RolloutReconciler implements Reconciler<Rollout> {
     }
 
     /**
-     * Nothing to do until the target appears; its creation wakes this reconciler through
-     * the informer, so there is no requeue and no retry storm.
+     * Nothing to do until the target appears. Its creation wakes nothing (the informers hold only
+     * what carries Ramp's label), so the Rollout looks again every few seconds: one read.
      */
     private UpdateControl<Rollout> targetNotFound(Rollout rollout, String targetName) {
         RolloutStatus status = rollout.getStatus();
@@ -225,6 +234,6 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         status.setConditions(Conditions.merge(status.getConditions(), conditions.of(RolloutConditions.READY, Conditions.FALSE,
                 "TargetNotFound", message, rollout.getMetadata().getGeneration())));
         status.setObservedGeneration(rollout.getMetadata().getGeneration());
-        return UpdateControl.patchStatus(rollout);
+        return UpdateControl.patchStatus(rollout).rescheduleAfter(TargetLabels.ABSENT_RECHECK);
     }
 }

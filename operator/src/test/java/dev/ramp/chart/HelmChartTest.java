@@ -400,6 +400,17 @@ class HelmChartTest {
     }
 
     @Test
+    void rampMayLabelTheTargetsItManages() {
+        List<PolicyRule> rules = render(Map.of()).one(ClusterRole.class, RELEASE).getRules();
+
+        // The label ramp.dev/rollout, set by server-side apply (a PATCH), on what its informers cache.
+        for (String[] resource : List.of(new String[] {"apps", "deployments"}, new String[] {"apps", "statefulsets"},
+                new String[] {"autoscaling", "horizontalpodautoscalers"})) {
+            assertThat(verbs(rules, resource[0], resource[1])).as(resource[1]).contains("get", "list", "watch", "patch");
+        }
+    }
+
+    @Test
     void leasesAreGrantedOnlyInTheReleaseNamespace() {
         RenderedChart chart = render(Map.of("leaderElection.leaseName", "ramp-leader"));
         Role role = chart.one(Role.class, RELEASE + "-leader-election");
@@ -422,6 +433,51 @@ class HelmChartTest {
             assertThat(s.getNamespace()).isEqualTo(NAMESPACE);
         });
         assertThat(chart.env(RELEASE, "RAMP_LEADER_ELECTION_LEASE_NAME")).isEqualTo("ramp-leader");
+    }
+
+    @Test
+    void byDefaultOneUnshardedDeploymentReconcilesEverything() {
+        RenderedChart chart = render(Map.of());
+
+        assertThat(chart.all(Deployment.class)).extracting(d -> d.getMetadata().getName()).containsExactly(RELEASE);
+        assertThat(chart.operator(RELEASE).getEnv()).extracting(EnvVar::getName)
+                .doesNotContain("RAMP_WATCH_NAMESPACES", "RAMP_SHARD_SELECTOR");
+        assertThat(chart.env(RELEASE, "RAMP_LEADER_ELECTION_LEASE_NAME")).isEqualTo("ramp-operator");
+        assertThat(chart.one(Deployment.class, RELEASE).getSpec().getSelector().getMatchLabels()).doesNotContainKey("ramp.dev/shard");
+    }
+
+    @Test
+    void eachShardIsADeploymentWithItsOwnLeaseSelectionAndWebhookService() throws IOException {
+        RenderedChart chart = render("""
+                shards:
+                  - {name: one, selector: "ramp.dev/shard=one"}
+                  - {name: teams, namespaces: [team-a, team-b]}
+                  - {name: rest, selector: "!ramp.dev/shard"}
+                """);
+
+        assertThat(chart.all(Deployment.class)).extracting(d -> d.getMetadata().getName())
+                .containsExactlyInAnyOrder("ramp-one", "ramp-teams", "ramp-rest");
+        assertThat(chart.env("ramp-one", "RAMP_SHARD_SELECTOR")).isEqualTo("ramp.dev/shard=one");
+        assertThat(chart.operator("ramp-one").getEnv()).extracting(EnvVar::getName).doesNotContain("RAMP_WATCH_NAMESPACES");
+        assertThat(chart.env("ramp-teams", "RAMP_WATCH_NAMESPACES")).isEqualTo("team-a,team-b");
+        assertThat(chart.operator("ramp-teams").getEnv()).extracting(EnvVar::getName).doesNotContain("RAMP_SHARD_SELECTOR");
+        assertThat(chart.env("ramp-rest", "RAMP_SHARD_SELECTOR")).isEqualTo("!ramp.dev/shard");
+        for (String shard : List.of("one", "teams", "rest")) {
+            Deployment deployment = chart.one(Deployment.class, "ramp-" + shard);
+            assertThat(chart.env("ramp-" + shard, "RAMP_LEADER_ELECTION_LEASE_NAME")).isEqualTo("ramp-operator-" + shard);
+            // No Deployment selects another's pods, and each shard's webhooks reach its own pods only.
+            Map<String, String> selector = deployment.getSpec().getSelector().getMatchLabels();
+            assertThat(selector).containsEntry("ramp.dev/shard", shard);
+            assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(selector);
+            assertThat(chart.one(Service.class, "ramp-webhook-" + shard).getSpec().getSelector()).isEqualTo(selector);
+        }
+        assertThat(chart.find(Service.class, RELEASE + "-webhook")).isEmpty();
+        Role role = chart.one(Role.class, RELEASE + "-leader-election");
+        assertThat(role.getRules()).filteredOn(rule -> rule.getVerbs().contains("update")).singleElement()
+                .satisfies(rule -> assertThat(rule.getResourceNames())
+                        .containsExactlyInAnyOrder("ramp-operator-one", "ramp-operator-teams", "ramp-operator-rest"));
+        assertThatThrownBy(() -> render(Map.of("shards[0].name", "One"))).hasMessageContaining("name");
+        assertThatThrownBy(() -> render(Map.of("shards[0].selector", "x"))).hasMessageContaining("name");
     }
 
     @Test

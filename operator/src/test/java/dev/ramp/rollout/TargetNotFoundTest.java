@@ -3,6 +3,7 @@ package dev.ramp.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.RolloutSpec;
@@ -14,6 +15,7 @@ import dev.ramp.testing.TestClusterResource;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The operator, started as the Quarkus application against the real kube-apiserver, reports a
- * Rollout whose target is missing, and neither retries nor re-reports in a loop.
+ * Rollout whose target is missing, and neither retries nor re-reports in a loop; a target created
+ * later is found and labelled.
  */
 @QuarkusTest
 @QuarkusTestResource(value = TestClusterResource.class, restrictToAnnotatedClass = true)
@@ -51,6 +54,20 @@ class TargetNotFoundTest {
         assertThat(events).hasSize(1);
         assertThat(events.get(0).getType()).isEqualTo("Warning");
         assertThat(events.get(0).getInvolvedObject().getName()).isEqualTo("podinfo");
+
+        // Created later, the target carries no label of Ramp's, so its creation wakes nothing the
+        // informers hold: the Rollout looks for it again every few seconds, finds it and labels it.
+        client.apps().deployments().resource(new DeploymentBuilder()
+                .withNewMetadata().withName("podinfo").withNamespace(namespace).endMetadata()
+                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "podinfo").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "podinfo").endMetadata()
+                .withNewSpec().addNewContainer().withName("podinfo").withImage("podinfo:1.0").endContainer().endSpec()
+                .endTemplate().endSpec().build()).create();
+        // Found: the pass goes on to create the primary (Initializing), which no kubelet here runs.
+        await().atMost(Duration.ofSeconds(30)).until(() -> readyCondition(namespace, "podinfo"),
+                c -> c != null && !"TargetNotFound".equals(c.getReason()));
+        assertThat(client.apps().deployments().inNamespace(namespace).withName("podinfo").get().getMetadata().getLabels())
+                .containsEntry(RampLabels.ROLLOUT, "podinfo");
     }
 
     private Condition readyCondition(String namespace, String name) {

@@ -178,6 +178,20 @@ public class RampOperator implements AutoCloseable {
         return unhealthy;
     }
 
+    /**
+     * The names of the objects of {@code kind} in {@code namespace} that the Rollout controller's
+     * informer on that kind holds: what Ramp caches.
+     */
+    @SuppressWarnings("unchecked")
+    public <R extends io.fabric8.kubernetes.api.model.HasMetadata> java.util.List<String> cachedNames(Class<R> kind,
+            String namespace) {
+        var controller = (io.javaoperatorsdk.operator.processing.Controller<?>) operator.getRegisteredController("rollout")
+                .orElseThrow();
+        var informer = (io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<R, ?>) controller
+                .getEventSourceManager().getEventSourceFor(kind);
+        return informer.list(namespace).map(o -> o.getMetadata().getName()).sorted().toList();
+    }
+
     public void stop() {
         if (operator != null) {
             operator.stop();
