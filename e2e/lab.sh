@@ -14,7 +14,7 @@
 #   e2e/lab.sh versus-flagger  Ramp and Flagger (built from its Go module by
 #                         e2e/controlplane/flagger/build.sh) side by side on one kwok lab, run in a
 #                         network namespace of its own (root), into docs/benchmarks.json
-#   e2e/lab.sh scale [N,N,...]  N Rollouts (default 100,300,1000) released at once on one operator
+#   e2e/lab.sh scale [N,N/S,...]  N Rollouts (default 100,300,1000) released at once on one operator (N/S: over S shards)
 #                         with the chart's JVM settings, on kwok with fake nodes, into docs/scale.json
 #                         and docs/scale.md
 #   e2e/lab.sh judge [MINUTES]  the statistical judge's error rates: A/A and A/B releases (latency

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
 final class OperatorProcess implements AutoCloseable {
 
     private final Path dir;
+    /** Its log's name in the lab directory, and its Git cache's: "operator", or a shard's. */
+    private final String name;
     private final Path jar;
     private final Map<String, String> env;
     /** The chart's memory limit, which {@code -XX:MaxRAM} stands in for outside a container. */
@@ -60,6 +62,13 @@ final class OperatorProcess implements AutoCloseable {
      */
     OperatorProcess(Path dir, Path root, Path kubeconfig, String prometheus, List<String> jvmOptions,
             Map<String, String> moreEnv) {
+        this("operator", dir, root, kubeconfig, prometheus, jvmOptions, moreEnv);
+    }
+
+    /** The same, named {@code name} (its log {@code <name>.log}): one of several, e.g. a shard. */
+    OperatorProcess(String name, Path dir, Path root, Path kubeconfig, String prometheus, List<String> jvmOptions,
+            Map<String, String> moreEnv) {
+        this.name = name;
         this.jvmOptions = List.copyOf(jvmOptions);
         this.dir = dir;
         this.jar = root.resolve("operator/target/quarkus-app/quarkus-run.jar");
@@ -71,7 +80,7 @@ final class OperatorProcess implements AutoCloseable {
                 "QUARKUS_PROFILE", "single",
                 "QUARKUS_HTTP_PORT", String.valueOf(httpPort), "QUARKUS_HTTP_HOST", "127.0.0.1",
                 "QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort), "QUARKUS_MANAGEMENT_HOST", "127.0.0.1",
-                "RAMP_GIT_CACHE_DIR", dir.resolve("operator-git-cache").toString(),
+                "RAMP_GIT_CACHE_DIR", dir.resolve(name + "-git-cache").toString(),
                 // On kwok the lab's Git server (a GitSource's URL, a tenant's) listens on loopback,
                 // which tenant URLs may not reach by default: the platform team's allow list says so.
                 "RAMP_EGRESS_IN_CLUSTER_ALLOW", "127.0.0.0/8"));
@@ -83,7 +92,7 @@ final class OperatorProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(javaBinary()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-Dramp.lab.dir=" + dir, "-jar", jar.toString()));
-        process = ChildProcess.start(dir, "operator", command, env);
+        process = ChildProcess.start(dir, name, command, env);
         Net.await("the operator (" + process.log() + ")", Duration.ofSeconds(90),
                 () -> process.alive() && Net.answers(metricsAddress() + "/q/health/ready", 200));
         return this;

@@ -29,9 +29,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
- * {@code e2e/lab.sh scale [N,N,...]}: N Rollouts on one operator, released at once, measured (a
+ * {@code e2e/lab.sh scale [N,N/S,...]}: N Rollouts on one operator, or over S shards (operators
+ * each given every S-th namespace, {@code ramp.watch.namespaces}), released at once, measured (a
  * benchmark, not a test). For each N (default 100, 300, 1000) a fresh kwok control plane with
  * enough fake nodes, {@link FleetTelemetry} standing in for the mesh's metrics of N workloads, a
  * real Prometheus, and Ramp as a process with the chart's JVM settings
@@ -52,13 +54,31 @@ public final class ScaleBenchmark {
     private ScaleBenchmark() {
     }
 
-    /** What one N measured; seconds unless named otherwise. */
-    record Result(int rollouts, int namespaces, double bootstrapSeconds, double releaseWritesSeconds,
+    /** N Rollouts over {@code shards} operators, each reconciling every shards-th namespace. */
+    record Size(int rollouts, int shards) {
+
+        /** "1000" (one operator) or "1000/2" (two shards). */
+        static Size parse(String text) {
+            String[] parts = text.strip().split("/");
+            return new Size(Integer.parseInt(parts[0]), parts.length > 1 ? Integer.parseInt(parts[1]) : 1);
+        }
+    }
+
+    /** One operator's share of a run: its namespaces' Rollouts, its memory and CPU. */
+    record Shard(String name, List<String> namespaces, int rollouts, Memory memory, double cpuSeconds) {
+    }
+
+    /**
+     * What one N measured; seconds unless named otherwise. With shards, {@code memory} is the
+     * largest of theirs (each has its own limit) and {@code cpuSeconds} their sum; {@code perShard}
+     * has each one's.
+     */
+    record Result(int rollouts, int shards, int namespaces, double bootstrapSeconds, double releaseWritesSeconds,
             Percentiles stepLateness, Percentiles goodReleaseToPromoted, Percentiles badFirstTrafficToFailed,
             Percentiles badReleaseToFailed, int promoted, int failed, int unfinished, Memory memory, double cpuSeconds,
             Map<String, Double> apiRequestsPerSecondByVerb, Map<String, Double> writesPerSecondByResource,
             double rampWritesPerRolloutPerStep,
-            double promqlQueriesPerSecond) {
+            double promqlQueriesPerSecond, List<Shard> perShard) {
     }
 
     record Percentiles(int count, double p50, double p99, double max) {
@@ -85,13 +105,13 @@ public final class ScaleBenchmark {
 
     public static void main(String[] args) {
         Path root = Path.of(System.getProperty("ramp.root", ".")).toAbsolutePath().normalize();
-        List<Integer> sizes = args.length > 0 ? Arrays.stream(args[0].split(",")).map(Integer::valueOf).toList()
-                : List.of(100, 300, 1000);
+        List<Size> sizes = args.length > 0 ? Arrays.stream(args[0].split(",")).map(Size::parse).toList()
+                : List.of(new Size(100, 1), new Size(300, 1), new Size(1000, 1));
         Path out = args.length > 1 ? Path.of(args[1]) : root.resolve("docs/scale.json");
         int code = 0;
         try {
             List<Result> results = new ArrayList<>();
-            for (int n : sizes) {
+            for (Size n : sizes) {
                 results.add(run(root, n));
                 write(root, out, results);
             }
@@ -103,7 +123,8 @@ public final class ScaleBenchmark {
         System.exit(code);
     }
 
-    private static Result run(Path root, int n) throws Exception {
+    private static Result run(Path root, Size size) throws Exception {
+        int n = size.rollouts();
         // The lab's directory (e2e/lab.sh stops what its pids file names if this JVM dies), emptied for each N.
         Path dir = root.resolve("e2e/.work/lab");
         Mounts.unmountUnder(dir.getParent(), dir);
@@ -113,7 +134,8 @@ public final class ScaleBenchmark {
             }
         }
         Files.createDirectories(dir);
-        Lab.log("scale: " + n + " Rollouts, lab directory " + dir);
+        Lab.log("scale: " + n + " Rollouts" + (size.shards() > 1 ? " over " + size.shards() + " shards" : "")
+                + ", lab directory " + dir);
         try (ControlPlane cluster = new ControlPlane(dir, Lab.binaries(root), ThreadLocalRandom.current().nextInt(20, 250))
                 .start()) {
             KubernetesClient client = cluster.client();
@@ -122,19 +144,51 @@ public final class ScaleBenchmark {
             GitServer.run(root, cluster.kubectl().toString(), "--kubeconfig", cluster.kubeconfig().toString(), "wait",
                     "--for=condition=Established", "--timeout=60s", "crd/rollouts.ramp.dev", "crd/virtualservices.networking.istio.io");
             addNodes(client, 2 * n / PODS_PER_NODE + 1);
+            List<AutoCloseable> open = new ArrayList<>();
             try (FleetTelemetry telemetry = new FleetTelemetry(client);
                     Prometheus prometheus = new Prometheus(dir, "127.0.0.1", List.of(telemetry.target()), false);
-                    OperatorProcess operator = new OperatorProcess(dir, root, cluster.kubeconfig(), prometheus.address(),
-                            jvm(root), OperatorProcess.CHART_ENV).start();
-                    ProcessGauges gauges = new ProcessGauges(operator.pid(), operator.metricsAddress());
                     ReleaseTimeline timeline = new ReleaseTimeline(client)) {
-                return measure(client, n, prometheus, gauges, timeline);
+                List<Operator> operators = new ArrayList<>();
+                for (int k = 0; k < size.shards(); k++) {
+                    List<String> namespaces = shardNamespaces(n, size.shards(), k);
+                    String name = size.shards() == 1 ? "operator" : "shard-" + k;
+                    Map<String, String> env = new LinkedHashMap<>(OperatorProcess.CHART_ENV);
+                    if (size.shards() > 1) {
+                        env.put("RAMP_WATCH_NAMESPACES", String.join(",", namespaces));
+                    }
+                    OperatorProcess operator = new OperatorProcess(name, dir, root, cluster.kubeconfig(), prometheus.address(),
+                            jvm(root), env).start();
+                    open.add(operator);
+                    ProcessGauges gauges = new ProcessGauges(operator.pid(), operator.metricsAddress());
+                    open.add(gauges);
+                    operators.add(new Operator(name, namespaces, gauges));
+                }
+                return measure(client, size, prometheus, operators, timeline);
+            } finally {
+                for (int k = open.size() - 1; k >= 0; k--) {
+                    open.get(k).close();
+                }
             }
         }
     }
 
-    private static Result measure(KubernetesClient client, int n, Prometheus prometheus, ProcessGauges gauges,
+    /** A running operator of the benchmark: its name, the namespaces it reconciles, its gauges. */
+    private record Operator(String name, List<String> namespaces, ProcessGauges gauges) {
+    }
+
+    /** The namespaces shard {@code k} of {@code shards} reconciles: every shards-th, from the k-th. */
+    static List<String> shardNamespaces(int n, int shards, int k) {
+        int namespaces = (n + PER_NAMESPACE - 1) / PER_NAMESPACE;
+        List<String> names = new ArrayList<>();
+        for (int ns = k; ns < namespaces; ns += shards) {
+            names.add(namespace(ns * PER_NAMESPACE));
+        }
+        return names;
+    }
+
+    private static Result measure(KubernetesClient client, Size size, Prometheus prometheus, List<Operator> operators,
             ReleaseTimeline timeline) throws Exception {
+        int n = size.rollouts();
         int namespaces = (n + PER_NAMESPACE - 1) / PER_NAMESPACE;
         long begin = System.nanoTime();
         for (int ns = 0; ns < namespaces; ns++) {
@@ -151,11 +205,12 @@ public final class ScaleBenchmark {
         Lab.log("scale: %d Rollouts Initialized in %.1fs".formatted(n, bootstrap));
         // Steady: what the operator holds with N Rollouts at rest, after 20 s of nothing to do.
         Net.sleep(Duration.ofSeconds(20));
-        List<ProcessGauges.Sample> steady = gauges.since(gauges.secondsSinceStart() - 10);
+        List<List<ProcessGauges.Sample>> steady = operators.stream()
+                .map(o -> o.gauges().since(o.gauges().secondsSinceStart() - 10)).toList();
         Map<String, Double> apiBefore = apiRequests(client);
         double promqlBefore = promqlQueries(prometheus);
-        double cpuBefore = gauges.now().cpuSeconds();
-        double releaseFrom = gauges.secondsSinceStart();
+        List<Double> cpuBefore = operators.stream().map(o -> o.gauges().now().cpuSeconds()).toList();
+        List<Double> releaseFrom = operators.stream().map(o -> o.gauges().secondsSinceStart()).toList();
 
         timeline.reset();
         Map<Integer, Instant> released = new ConcurrentHashMap<>();
@@ -179,12 +234,17 @@ public final class ScaleBenchmark {
         }
         Instant releaseEnd = Instant.now();
         double window = ReleaseTimeline.seconds(releaseBegin, releaseEnd);
-        double cpu = gauges.now().cpuSeconds() - cpuBefore;
+        List<Double> cpu = new ArrayList<>();
+        List<List<ProcessGauges.Sample>> during = new ArrayList<>();
+        for (int k = 0; k < operators.size(); k++) {
+            ProcessGauges gauges = operators.get(k).gauges();
+            cpu.add(gauges.now().cpuSeconds() - cpuBefore.get(k));
+            during.add(gauges.since(releaseFrom.get(k)));
+        }
         Map<String, Double> apiAfter = apiRequests(client);
         double promqlAfter = promqlQueries(prometheus);
-        List<ProcessGauges.Sample> during = gauges.since(releaseFrom);
         Net.sleep(Duration.ofSeconds(30));
-        ProcessGauges.Sample idle = gauges.now();
+        List<ProcessGauges.Sample> idle = operators.stream().map(o -> o.gauges().now()).toList();
 
         List<Double> lateness = new ArrayList<>();
         List<Double> promotedAfter = new ArrayList<>();
@@ -231,14 +291,24 @@ public final class ScaleBenchmark {
         double rampWrites = apiAfter.getOrDefault("ramp-writes", 0.0) - apiBefore.getOrDefault("ramp-writes", 0.0);
         // Steps each release went through: three for a good one plus its promotion, one or two for a failing one.
         int stepsTaken = n / 2 * (STEPS.size() + 1) + (n - n / 2) * 2;
-        Memory memory = new Memory(round(mean(steady, ProcessGauges.Sample::rssMiB)),
-                round(max(during, ProcessGauges.Sample::rssMiB)), round(idle.rssMiB()),
-                round(mean(steady, ProcessGauges.Sample::heapMiB)), round(max(during, ProcessGauges.Sample::heapMiB)),
-                round(idle.heapMiB()));
-        Result result = new Result(n, namespaces, round(bootstrap), round(writes), Percentiles.of(lateness),
+        List<Shard> shards = new ArrayList<>();
+        for (int k = 0; k < operators.size(); k++) {
+            Operator operator = operators.get(k);
+            Memory memory = new Memory(round(mean(steady.get(k), ProcessGauges.Sample::rssMiB)),
+                    round(max(during.get(k), ProcessGauges.Sample::rssMiB)), round(idle.get(k).rssMiB()),
+                    round(mean(steady.get(k), ProcessGauges.Sample::heapMiB)),
+                    round(max(during.get(k), ProcessGauges.Sample::heapMiB)), round(idle.get(k).heapMiB()));
+            int rollouts = (int) IntStream.range(0, n).filter(i -> operator.namespaces().contains(namespace(i))).count();
+            shards.add(new Shard(operator.name(), operator.namespaces(), rollouts, memory, round(cpu.get(k))));
+        }
+        Memory largest = new Memory(largest(shards, Memory::rssSteady), largest(shards, Memory::rssPeak),
+                largest(shards, Memory::rssIdleAfter), largest(shards, Memory::heapSteady), largest(shards, Memory::heapPeak),
+                largest(shards, Memory::heapIdleAfter));
+        Result result = new Result(n, size.shards(), namespaces, round(bootstrap), round(writes), Percentiles.of(lateness),
                 Percentiles.of(promotedAfter), Percentiles.of(firstTrafficToFailed), Percentiles.of(releaseToFailed),
-                promoted, failed, n - promoted - failed, memory, round(cpu), perSecond, writesPerSecond,
-                round((rampWrites - n) / stepsTaken), round((promqlAfter - promqlBefore) / window));
+                promoted, failed, n - promoted - failed, largest, round(cpu.stream().mapToDouble(Double::doubleValue).sum()),
+                perSecond, writesPerSecond, round((rampWrites - n) / stepsTaken), round((promqlAfter - promqlBefore) / window),
+                size.shards() > 1 ? shards : List.of());
         Lab.log("scale: " + result);
         return result;
     }
@@ -365,6 +435,24 @@ public final class ScaleBenchmark {
                 """.formatted(name, namespace, name, INTERVAL_SECONDS, STEPS);
     }
 
+    /** A memory cell: "a / b / c", or with shards each one's, "shard-0: a / b / c; shard-1: ...". */
+    @SafeVarargs
+    private static String memory(Result r, ToDoubleFunction<Memory>... figures) {
+        if (r.perShard().isEmpty()) {
+            return figures(r.memory(), figures);
+        }
+        return r.perShard().stream().map(s -> s.name() + ": " + figures(s.memory(), figures)).collect(Collectors.joining("; "));
+    }
+
+    private static String figures(Memory memory, ToDoubleFunction<Memory>[] figures) {
+        return Arrays.stream(figures).map(f -> String.valueOf(f.applyAsDouble(memory))).collect(Collectors.joining(" / "));
+    }
+
+    private static String cpu(Result r) {
+        return r.perShard().isEmpty() ? String.valueOf(r.cpuSeconds())
+                : r.perShard().stream().map(s -> s.name() + ": " + s.cpuSeconds()).collect(Collectors.joining("; "));
+    }
+
     /** e.g. {@code PUT 32.3, POST 13.8, PATCH 5.2}: the busiest first. */
     private static String verbs(Map<String, Double> perSecond) {
         return perSecond.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
@@ -373,6 +461,10 @@ public final class ScaleBenchmark {
 
     private static double mean(List<ProcessGauges.Sample> samples, ToDoubleFunction<ProcessGauges.Sample> f) {
         return samples.stream().mapToDouble(f).average().orElse(Double.NaN);
+    }
+
+    private static double largest(List<Shard> shards, ToDoubleFunction<Memory> figure) {
+        return shards.stream().mapToDouble(shard -> figure.applyAsDouble(shard.memory())).max().orElse(Double.NaN);
     }
 
     private static double max(List<ProcessGauges.Sample> samples, ToDoubleFunction<ProcessGauges.Sample> f) {
@@ -392,7 +484,7 @@ public final class ScaleBenchmark {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("jvm", jvm(root));
         settings.put("env", OperatorProcess.CHART_ENV);
-        settings.put("replicas", 1);
+        settings.put("replicas", "1 per operator; N/S: S shards, each reconciling every S-th namespace (ramp.watch.namespaces)");
         settings.put("rolloutsPerNamespace", PER_NAMESPACE);
         settings.put("interval", INTERVAL_SECONDS + "s");
         settings.put("threshold", 2);
@@ -413,12 +505,13 @@ public final class ScaleBenchmark {
                     |---|---|---|---|---|---|---|---|---|---|---|
                     """);
             for (Result r : results) {
-                table.append("| %d | %s / %s / %s s | %s / %s s | %s / %s s | %d promoted, %d failed, %d not | %s / %s / %s | %s / %s | %s | %s | %s | %s |\n"
-                        .formatted(r.rollouts(), r.stepLateness().p50(), r.stepLateness().p99(), r.stepLateness().max(),
+                table.append("| %s | %s / %s / %s s | %s / %s s | %s / %s s | %d promoted, %d failed, %d not | %s | %s | %s | %s | %s | %s |\n"
+                        .formatted(r.shards() > 1 ? r.rollouts() + " over " + r.shards() + " shards" : String.valueOf(r.rollouts()),
+                                r.stepLateness().p50(), r.stepLateness().p99(), r.stepLateness().max(),
                                 r.goodReleaseToPromoted().p50(), r.goodReleaseToPromoted().p99(),
                                 r.badFirstTrafficToFailed().p50(), r.badFirstTrafficToFailed().p99(), r.promoted(),
-                                r.failed(), r.unfinished(), r.memory().rssSteady(), r.memory().rssPeak(),
-                                r.memory().rssIdleAfter(), r.memory().heapSteady(), r.memory().heapPeak(), r.cpuSeconds(),
+                                r.failed(), r.unfinished(), memory(r, Memory::rssSteady, Memory::rssPeak, Memory::rssIdleAfter),
+                                memory(r, Memory::heapSteady, Memory::heapPeak), cpu(r),
                                 verbs(r.apiRequestsPerSecondByVerb()), r.rampWritesPerRolloutPerStep(),
                                 r.promqlQueriesPerSecond()));
             }

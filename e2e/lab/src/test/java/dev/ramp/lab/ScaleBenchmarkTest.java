@@ -1,0 +1,33 @@
+package dev.ramp.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scale benchmark's sizes as {@code e2e/lab.sh scale} takes them, and how shards split the
+ * namespaces: every namespace goes to exactly one shard, so no Rollout is reconciled twice or never.
+ */
+class ScaleBenchmarkTest {
+
+    @Test
+    void aSizeIsRolloutsAndOptionallyShards() {
+        assertThat(ScaleBenchmark.Size.parse("1000")).isEqualTo(new ScaleBenchmark.Size(1000, 1));
+        assertThat(ScaleBenchmark.Size.parse(" 1000/2")).isEqualTo(new ScaleBenchmark.Size(1000, 2));
+    }
+
+    @Test
+    void shardsTakeEveryNamespaceOnceInTurn() {
+        // 1,000 Rollouts, 50 a namespace: scale-0 to scale-19.
+        List<String> first = ScaleBenchmark.shardNamespaces(1000, 2, 0);
+        List<String> second = ScaleBenchmark.shardNamespaces(1000, 2, 1);
+        assertThat(first).hasSize(10).startsWith("scale-0", "scale-2").doesNotContainAnyElementsOf(second);
+        assertThat(second).hasSize(10).startsWith("scale-1", "scale-3");
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        assertThat(all).containsExactlyInAnyOrderElementsOf(ScaleBenchmark.shardNamespaces(1000, 1, 0));
+        assertThat(ScaleBenchmark.shardNamespaces(1000, 1, 0)).hasSize(20).contains("scale-19");
+    }
+}
