@@ -23,7 +23,8 @@ import java.util.function.Predicate;
 
 /**
  * The probes against Prometheus and the Rollout's webhooks, run on {@link OutsideWork} in the
- * Rollout's namespace's share, never on a reconcile thread. Each question (the round's checks,
+ * Rollout's namespace's share, never on a reconcile thread; those a rollback may wait for go
+ * ahead of routine ones ({@link ProbePriority}). Each question (the round's checks,
  * one hook) is asked once ({@link Answers}); its answer wakes the Rollout through the event source
  * {@link #wakeups()}, and a pending answer is looked at again after its deadline at the latest.
  * The hooks of a type are asked concurrently, at most {@value #MAX_HOOKS_IN_FLIGHT} of a Rollout
@@ -79,7 +80,8 @@ public class AsyncProbes implements Probes {
         Rollout rollout = context.rollout();
         String revision = context.status().getLastAppliedRevision();
         var templates = context.templates();
-        return checks.ask(question(context, "checks", context.round()), Answers.KEEP_UNCOLLECTED, CHECKS_LOOK_AGAIN,
+        return checks.ask(question(context, "checks", context.round()), ProbePriority.round(context.status()),
+                Answers.KEEP_UNCOLLECTED, CHECKS_LOOK_AGAIN,
                 () -> analysis.run(rollout, revision, templates), CheckResult::notRun);
     }
 
@@ -100,7 +102,8 @@ public class AsyncProbes implements Probes {
      * has no room for now is tried again later, not refused.
      */
     public Reverts reverts(ReleaseReverter reverter) {
-        return (context, request) -> reverts.ask(question(context, "git-revert", ""), Duration.ZERO, REVERT_LOOK_AGAIN,
+        return (context, request) -> reverts.ask(question(context, "git-revert", ""), ProbePriority.revert(), Duration.ZERO,
+                REVERT_LOOK_AGAIN,
                 () -> reverter.revert(request), why -> ReleaseReverter.Outcome.later(GitRevertReasons.BUSY, "the Git revert " + why));
     }
 
@@ -159,7 +162,7 @@ public class AsyncProbes implements Probes {
         ProbeQuestion question = question(context, "hook/" + type + "/" + hook.getName(), rollback ? "" : context.round());
         Duration reuse = rollback ? AnalysisSettings.of(rollout).interval() : Answers.KEEP_UNCOLLECTED;
         String payload = Hooks.payload(rollout, hook);
-        return answers.ask(question, reuse, HookCaller.timeout(hook).plusSeconds(5),
+        return answers.ask(question, ProbePriority.hook(context.status(), type), reuse, HookCaller.timeout(hook).plusSeconds(5),
                 () -> hooks.call(rollout, hook, payload), why -> notAsked(hook, why));
     }
 

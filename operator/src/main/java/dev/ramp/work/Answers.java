@@ -60,11 +60,18 @@ public final class Answers<Q extends Question, A> {
         this.answered = answered;
     }
 
-    /**
-     * The answer to {@code question}: asked with {@code task} the first time, pending (look again
-     * after {@code lookAgain}) until it is in, then ready for {@code reuse}.
-     */
+    /** {@link #ask(Question, Priority, Duration, Duration, Callable, Function)} as routine work. */
     public Observation<A> ask(Q question, Duration reuse, Duration lookAgain, Callable<A> task,
+            Function<String, A> unanswered) {
+        return ask(question, Priority.ROUTINE, reuse, lookAgain, task, unanswered);
+    }
+
+    /**
+     * The answer to {@code question}: asked with {@code task} the first time (at {@code priority}
+     * in its namespace's line), pending (look again after {@code lookAgain}) until it is in, then
+     * ready for {@code reuse}.
+     */
+    public Observation<A> ask(Q question, Priority priority, Duration reuse, Duration lookAgain, Callable<A> task,
             Function<String, A> unanswered) {
         Entry<Q, A> entry;
         synchronized (this) {
@@ -81,7 +88,7 @@ public final class Answers<Q extends Question, A> {
                 }
                 return Observation.ready(known.answer);
             }
-            Optional<CompletableFuture<A>> running = work.submit(question.namespace(), task);
+            Optional<CompletableFuture<A>> running = work.submit(question.namespace(), priority, task);
             if (running.isEmpty()) {
                 entries.remove(question.subject());
                 return Observation.ready(unanswered.apply(work.busy(question.namespace())));

@@ -147,6 +147,7 @@ class HelmChartTest {
         assertThat(chart.env(RELEASE, "RAMP_OUTSIDE_THREADS")).isEqualTo("16");
         assertThat(chart.env(RELEASE, "RAMP_OUTSIDE_PER_NAMESPACE")).isEqualTo("4");
         assertThat(chart.env(RELEASE, "RAMP_OUTSIDE_QUEUE_PER_NAMESPACE")).isEqualTo("64");
+        assertThat(chart.env(RELEASE, "QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS")).isEqualTo("50");
         assertThat(chart.env(RELEASE, "RAMP_GIT_MAX_FILE_BYTES")).isEqualTo("1048576");
         assertThat(chart.env(RELEASE, "RAMP_GIT_MAX_TOTAL_BYTES")).isEqualTo("33554432");
         // The root filesystem is read-only: JGit's user config goes under the /tmp volume.

@@ -163,6 +163,11 @@ public class RampOperator implements AutoCloseable {
         return this;
     }
 
+    /** The threads for calls outside the cluster of the running operator: what its namespaces have running and waiting. */
+    public OutsideWork outsideWork() {
+        return work;
+    }
+
     /**
      * Per controller, the event sources Java Operator SDK reports unhealthy: what the operator's
      * readiness check reports (OperatorReadiness), empty when it would say ready.

@@ -114,4 +114,83 @@ class OutsideWorkTest {
         assertThat(broken).isCompletedExceptionally();
         await().atMost(Duration.ofSeconds(5)).until(() -> work.running("team-a") == 0);
     }
+
+    @Test
+    void anUrgentTaskGoesAheadOfTheRoutineTasksWaitingInItsNamespaceAndHasRoomOfItsOwn() {
+        OutsideWork oneAtATime = new OutsideWork(4, 1, 3);
+        try {
+            AtomicInteger running = new AtomicInteger();
+            AtomicInteger most = new AtomicInteger();
+            oneAtATime.submit("team-a", () -> hanging(running, most)).orElseThrow();
+            List<String> order = new ArrayList<>();
+            List<CompletableFuture<String>> waiting = new ArrayList<>();
+            for (String routine : List.of("routine-1", "routine-2", "routine-3")) {
+                waiting.add(oneAtATime.submit("team-a", () -> record(order, routine)).orElseThrow());
+            }
+            assertThat(oneAtATime.submit("team-a", () -> "refused")).as("the routine queue is full").isEmpty();
+
+            waiting.add(oneAtATime.submit("team-a", Priority.URGENT, () -> record(order, "urgent")).orElseThrow());
+
+            assertThat(oneAtATime.waiting("team-a", Priority.ROUTINE)).isEqualTo(3);
+            assertThat(oneAtATime.waiting("team-a", Priority.URGENT)).isEqualTo(1);
+            hang.countDown();
+            await().atMost(Duration.ofSeconds(5)).until(() -> waiting.stream().allMatch(CompletableFuture::isDone));
+            assertThat(order).containsExactly("urgent", "routine-1", "routine-2", "routine-3");
+        } finally {
+            oneAtATime.close();
+        }
+    }
+
+    @Test
+    void aRoutineTaskIsPassedByAtMostTheHeadStartOfUrgentOnesSoItIsNeverStarved() {
+        OutsideWork headStartOfTwo = new OutsideWork(1, 1, 10, 2);
+        try {
+            AtomicInteger running = new AtomicInteger();
+            AtomicInteger most = new AtomicInteger();
+            headStartOfTwo.submit("team-a", () -> hanging(running, most)).orElseThrow();
+            List<String> order = new ArrayList<>();
+            List<CompletableFuture<String>> waiting = new ArrayList<>();
+            waiting.add(headStartOfTwo.submit("team-a", () -> record(order, "routine")).orElseThrow());
+            for (int i = 1; i <= 4; i++) {
+                String urgent = "urgent-" + i;
+                waiting.add(headStartOfTwo.submit("team-a", Priority.URGENT, () -> record(order, urgent)).orElseThrow());
+            }
+
+            hang.countDown();
+            await().atMost(Duration.ofSeconds(5)).until(() -> waiting.stream().allMatch(CompletableFuture::isDone));
+            assertThat(order).containsExactly("urgent-1", "urgent-2", "routine", "urgent-3", "urgent-4");
+        } finally {
+            headStartOfTwo.close();
+        }
+    }
+
+    @Test
+    void whenEveryThreadIsBusyTheFirstFreeOneGoesToAnotherNamespacesUrgentTask() {
+        OutsideWork oneThread = new OutsideWork(1, 1, 3);
+        try {
+            AtomicInteger running = new AtomicInteger();
+            AtomicInteger most = new AtomicInteger();
+            oneThread.submit("team-a", () -> hanging(running, most)).orElseThrow();
+            List<String> order = new ArrayList<>();
+            CompletableFuture<String> routine = oneThread.submit("team-b", () -> record(order, "team-b routine")).orElseThrow();
+            CompletableFuture<String> urgent = oneThread.submit("team-c", Priority.URGENT, () -> record(order, "team-c urgent"))
+                    .orElseThrow();
+            // Each has its namespace's turn: they wait in the pool's queue, not in their lanes.
+            assertThat(oneThread.running("team-b")).isEqualTo(1);
+            assertThat(oneThread.running("team-c")).isEqualTo(1);
+
+            hang.countDown();
+            await().atMost(Duration.ofSeconds(5)).until(() -> routine.isDone() && urgent.isDone());
+            assertThat(order).containsExactly("team-c urgent", "team-b routine");
+        } finally {
+            oneThread.close();
+        }
+    }
+
+    private static String record(List<String> order, String name) {
+        synchronized (order) {
+            order.add(name);
+        }
+        return name;
+    }
 }
