@@ -7,6 +7,7 @@ import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.autoscaling.ScaledObject;
 import dev.ramp.kube.InstalledKinds;
+import dev.ramp.kube.LeanItemStore;
 import dev.ramp.kube.Managed;
 import dev.ramp.routing.CachedGatewayClasses;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -99,7 +100,8 @@ public class RolloutEventSources {
         // The Pods of Ramp's revisions, read when a canary misses its deadline to tell why (CanaryStall).
         // They wake nothing: the deadline's own reschedule reads them.
         sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Rollout.class)
-                .withLabelSelector(RampLabels.REVISION).withSecondaryToPrimaryMapper(pod -> Set.of()).build(), context));
+                .withLabelSelector(RampLabels.REVISION).withSecondaryToPrimaryMapper(pod -> Set.of())
+                .withItemStore(new LeanItemStore<>()).build(), context));
         // What Ramp generates (owned by their Rollout): a deleted or edited Service or routing object
         // wakes it. The routing kinds' informers are registered by watchInstalled once their CRDs are.
         sources.add(generated(Service.class, context));
@@ -127,18 +129,22 @@ public class RolloutEventSources {
     private static <R extends HasMetadata> EventSource<R, Rollout> named(Class<R> kind, String index,
             Function<Rollout, Set<ResourceID>> names, EventSourceContext<Rollout> context, String selector) {
         context.getPrimaryCache().addIndexer(index, rollout -> names.apply(rollout).stream().map(ResourceID::toString).toList());
-        return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, Rollout.class)
+        var configuration = InformerEventSourceConfiguration.from(kind, Rollout.class)
                 .withLabelSelector(selector)
                 .withSecondaryToPrimaryMapper(object -> context.getPrimaryCache()
                         .byIndex(index, ResourceID.fromResource(object).toString()).stream()
                         .map(ResourceID::fromResource).collect(Collectors.toSet()))
-                .withPrimaryToSecondaryMapper((Rollout rollout) -> names.apply(rollout))
-                .build(), context);
+                .withPrimaryToSecondaryMapper((Rollout rollout) -> names.apply(rollout));
+        // A StatefulSet's field managers are read (a partition declared in Git); no other kind's are.
+        if (kind != StatefulSet.class) {
+            configuration.withItemStore(new LeanItemStore<>());
+        }
+        return new InformerEventSource<>(configuration.build(), context);
     }
 
     private static <R extends HasMetadata> EventSource<R, Rollout> generated(Class<R> kind, EventSourceContext<Rollout> context) {
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, Rollout.class)
-                .withLabelSelector(Managed.MANAGED_BY_SELECTOR).build(), context);
+                .withLabelSelector(Managed.MANAGED_BY_SELECTOR).withItemStore(new LeanItemStore<>()).build(), context);
     }
 
     /**
@@ -190,7 +196,8 @@ public class RolloutEventSources {
      */
     private static <R extends HasMetadata> void register(EventSourceRetriever<Rollout> retriever, Class<R> kind, String name) {
         EventSourceContext<Rollout> context = retriever.eventSourceContextForDynamicRegistration();
-        var configuration = InformerEventSourceConfiguration.from(kind, Rollout.class).withName(name);
+        var configuration = InformerEventSourceConfiguration.from(kind, Rollout.class).withName(name)
+                .withItemStore(new LeanItemStore<>());
         if (kind == ScaledObject.class) {
             // The target's ScaledObject is the user's (no label of Ramp's): every ScaledObject is
             // watched, as HPAs are, and mapped to the Rollouts of its namespace that name it, or
