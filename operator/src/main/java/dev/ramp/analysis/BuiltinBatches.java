@@ -3,6 +3,7 @@ package dev.ramp.analysis;
 import dev.ramp.api.Durations;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutNames;
+import dev.ramp.api.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -44,10 +45,17 @@ final class BuiltinBatches {
             return Optional.empty();
         }
         String query = QueryTemplate.render(batched.get(), Map.of("interval", Durations.promRange(window)));
-        BatchAnswer answer = batches.answer(providers.defaultProvider(), query, builtin.batchLabels(), due);
+        BatchAnswer answer = batches.answer(providers.defaultProvider(), query, builtin.batchLabels(), due, previousCheck(rollout));
         if (!builtin.batches(releaseStart, answer.at(), window)) {
             return Optional.empty();
         }
         return builtin.valueIn(answer, metric, RolloutNames.of(rollout), revision);
+    }
+
+    /** When the step's previous check was recorded; empty before the first. */
+    private static Optional<Instant> previousCheck(Rollout rollout) {
+        var status = rollout.getStatus();
+        return status == null || status.getCurrentStep() == null ? Optional.empty()
+                : Timestamps.parse(status.getCurrentStep().getLastCheckAt());
     }
 }

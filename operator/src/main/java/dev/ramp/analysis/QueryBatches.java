@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -13,7 +14,7 @@ import java.util.concurrent.CompletionException;
  * The batched queries of the built-in metrics: one query answers every canary that uses the same
  * metric, provider and window ({@link BuiltinQueries#batched}). A check may use an answer asked no
  * more than {@code maxAge} before the check was due, so a rollback waits for no staler data than
- * that; a check asking while such a query is in flight waits for it (the same answer, or the same
+ * that, and never the answer its canary's previous check read; a check asking while such a query is in flight waits for it (the same answer, or the same
  * error, reaches every check that waited) and never sends a second. With N canaries due at
  * different moments, at most {@code interval / maxAge} queries go out per interval for each
  * metric, provider and window, however large N. A {@code maxAge} of zero batches nothing.
@@ -53,16 +54,21 @@ public final class QueryBatches {
 
     /**
      * The answer to {@code query} of {@code provider} for a check due at {@code due}: the last one
-     * asked at or after {@code due - maxAge}, waited for if still in flight, or else a new one, asked
-     * by this thread.
+     * asked at or after {@code due - maxAge} and after {@code previousCheck} (the canary's previous
+     * check was recorded then, so a check never reads the answer the one before it read: a failure
+     * being confirmed at the evidence pace gets new data), waited for if still in flight, or else a
+     * new one, asked by this thread.
      */
-    BatchAnswer answer(MetricsProvider provider, String query, List<String> labels, Instant due) throws MetricQueryException {
+    BatchAnswer answer(MetricsProvider provider, String query, List<String> labels, Instant due, Optional<Instant> previousCheck)
+            throws MetricQueryException {
         Key key = new Key(provider, query);
         Asked asked;
         boolean mine = false;
         synchronized (latest) {
-            asked = latest.get(key);
-            if (asked == null || asked.at().isBefore(due.minus(maxAge))) {
+            Asked last = latest.get(key);
+            asked = last;
+            if (last == null || last.at().isBefore(due.minus(maxAge))
+                    || previousCheck.filter(previous -> !last.at().isAfter(previous)).isPresent()) {
                 Instant now = clock.instant();
                 latest.values().removeIf(old -> old.answer().isDone() && old.at().isBefore(now.minus(maxAge)));
                 asked = new Asked(now, new CompletableFuture<>());

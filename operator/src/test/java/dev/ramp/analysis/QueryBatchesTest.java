@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -134,33 +135,49 @@ class QueryBatchesTest {
 
     @Test
     void anAnswerServesChecksDueAtMostMaxAgeAfterItWasAsked() throws Exception {
-        BatchAnswer first = batches.answer(provider, QUERY, LABELS, T0);
+        BatchAnswer first = batches.answer(provider, QUERY, LABELS, T0, Optional.empty());
         assertThat(first.at()).isEqualTo(T0);
 
         clock.advance(Duration.ofSeconds(1));
-        assertThat(batches.answer(provider, QUERY, LABELS, clock.instant())).isSameAs(first);
+        assertThat(batches.answer(provider, QUERY, LABELS, clock.instant(), Optional.empty())).isSameAs(first);
         assertThat(queries).hasSize(1);
 
         clock.advance(Duration.ofMillis(1));
-        BatchAnswer second = batches.answer(provider, QUERY, LABELS, clock.instant());
+        BatchAnswer second = batches.answer(provider, QUERY, LABELS, clock.instant(), Optional.empty());
         assertThat(second.at()).isEqualTo(T0.plusMillis(1001));
         assertThat(queries).hasSize(2);
 
         // A check due before the last answer was asked (it ran late) reads that newer answer.
-        assertThat(batches.answer(provider, QUERY, LABELS, T0.plusMillis(500))).isSameAs(second);
+        assertThat(batches.answer(provider, QUERY, LABELS, T0.plusMillis(500), Optional.empty())).isSameAs(second);
         // Another window is another query.
-        batches.answer(provider, "sum by (service) (up offset 1m)", LABELS, clock.instant());
+        batches.answer(provider, "sum by (service) (up offset 1m)", LABELS, clock.instant(), Optional.empty());
         assertThat(queries).hasSize(3);
+    }
+
+    @Test
+    void aCheckNeverReadsTheAnswerItsCanarysPreviousCheckRead() throws Exception {
+        BatchAnswer read = batches.answer(provider, QUERY, LABELS, T0, Optional.empty());
+        // The check was recorded 50 ms later; the next one, at the evidence pace of a failing canary, is due 0.5 s after.
+        Instant recorded = T0.plusMillis(50);
+        clock.advance(Duration.ofMillis(500));
+
+        BatchAnswer next = batches.answer(provider, QUERY, LABELS, clock.instant(), Optional.of(recorded));
+
+        assertThat(next).isNotSameAs(read);
+        assertThat(queries).hasSize(2);
+        // Another canary, whose previous check was long ago, reads that newer answer.
+        assertThat(batches.answer(provider, QUERY, LABELS, clock.instant(), Optional.of(T0.minusSeconds(10)))).isSameAs(next);
+        assertThat(queries).hasSize(2);
     }
 
     @Test
     void aFailedBatchIsAskedAgainByTheNextCheckDueAfterMaxAge() throws Exception {
         status = 503;
-        assertThatThrownBy(() -> batches.answer(provider, QUERY, LABELS, T0)).isInstanceOf(MetricQueryException.class);
+        assertThatThrownBy(() -> batches.answer(provider, QUERY, LABELS, T0, Optional.empty())).isInstanceOf(MetricQueryException.class);
         status = 200;
         clock.advance(Duration.ofMillis(1001));
 
-        assertThat(batches.answer(provider, QUERY, LABELS, clock.instant()).values()).hasSize(2);
+        assertThat(batches.answer(provider, QUERY, LABELS, clock.instant(), Optional.empty()).values()).hasSize(2);
         assertThat(queries).hasSize(2);
     }
 
@@ -172,6 +189,6 @@ class QueryBatchesTest {
     }
 
     private FutureTask<BatchAnswer> asking(Instant due) {
-        return new FutureTask<>(() -> batches.answer(provider, QUERY, LABELS, due));
+        return new FutureTask<>(() -> batches.answer(provider, QUERY, LABELS, due, Optional.empty()));
     }
 }
