@@ -1,6 +1,7 @@
 package dev.ramp;
 
 import dev.ramp.analysis.GatewayApiImplementation;
+import dev.ramp.analysis.QueryBatches;
 import dev.ramp.git.GitMirror;
 import dev.ramp.git.GitReverter;
 import dev.ramp.git.GitSourceConditions;
@@ -113,9 +114,10 @@ public class RampBeans {
     @Singleton
     AsyncProbes probes(KubernetesClient client, @ConfigProperty(name = "ramp.prometheus.address") String prometheusAddress,
             @ConfigProperty(name = GatewayApiImplementation.SETTING) String gatewayApi,
+            @ConfigProperty(name = QueryBatches.MAX_AGE_SETTING) Duration batchMaxAge,
             MeterRegistry registry, References references, EgressPolicy egress, OutsideWork work, Clock clock) {
         return PhaseHandlerRegistry.probes(client, prometheusAddress, new GatewayApiImplementation(gatewayApi), registry,
-                references, egress, work, clock);
+                references, egress, work, clock, batchMaxAge);
     }
 
     @Produces

@@ -34,7 +34,9 @@ import java.util.OptionalDouble;
  * the statistical judge ({@link ComparedChecks}). Only a value out of range, or the judge finding
  * the canary worse, fails a check; no data, too few points, a missing template, a rejected query
  * or an unreachable provider leave it Inconclusive, never Passed. Each says why with a {@link CheckFailure}.
- * Queries are resolved and rendered by {@link MetricQueries}.
+ * Queries are resolved and rendered by {@link MetricQueries}. With {@link QueryBatches}, the
+ * built-in threshold metrics and the minimum sample are read from one query for every canary
+ * ({@link BuiltinBatches}); everything else is the check's own query.
  */
 public class Analysis {
 
@@ -44,6 +46,7 @@ public class Analysis {
     private final Providers providers;
     private final AnalysisMetrics metrics;
     private final MetricQueries queries;
+    private final BuiltinBatches batched;
     private final Clock clock;
 
     public Analysis(Providers providers, AnalysisMetrics metrics) {
@@ -61,9 +64,16 @@ public class Analysis {
      */
     public Analysis(Providers providers, AnalysisMetrics metrics, References references, GatewayApiImplementation gatewayApi,
             Clock clock) {
+        this(providers, metrics, references, gatewayApi, clock, null);
+    }
+
+    /** The same, the built-in metrics read from {@code batches} (null: every check asks alone). */
+    public Analysis(Providers providers, AnalysisMetrics metrics, References references, GatewayApiImplementation gatewayApi,
+            Clock clock, QueryBatches batches) {
         this.providers = providers;
         this.metrics = metrics;
         this.queries = new MetricQueries(providers, references, gatewayApi);
+        this.batched = new BuiltinBatches(batches, queries, providers);
         this.clock = clock;
     }
 
@@ -152,11 +162,11 @@ public class Analysis {
         }
         Map<String, String> variables = MetricQueries.variables(rollout, revision, null, Duration.ZERO, now);
         try {
-            OptionalDouble requests = providers.defaultProvider().query(QueryTemplate.render(builtin.requestsSoFar(), variables));
+            OptionalDouble requests = single(providers.defaultProvider(), QueryTemplate.render(builtin.requestsSoFar(), variables));
             if (requests.isEmpty()) {
                 return null;
             }
-            OptionalDouble errors = providers.defaultProvider().query(QueryTemplate.render(builtin.errorsSoFar(), variables));
+            OptionalDouble errors = single(providers.defaultProvider(), QueryTemplate.render(builtin.errorsSoFar(), variables));
             return new CanaryEvidence(requests.getAsDouble(), errors.orElse(0));
         } catch (MetricQueryException e) {
             return null;
@@ -181,7 +191,8 @@ public class Analysis {
         String query = QueryTemplate.render(builtin.requests(), MetricQueries.variables(rollout, revision, null, window, now));
         OptionalDouble count;
         try {
-            count = providers.defaultProvider().query(query);
+            Optional<OptionalDouble> fromBatch = batched.value(rollout, revision, REQUESTS, window, now);
+            count = fromBatch.isPresent() ? fromBatch.get() : single(providers.defaultProvider(), query);
         } catch (MetricQueryException e) {
             return MetricOutcome.failed(REQUESTS, null, range, CheckFailure.of(e), e.getMessage());
         }
@@ -213,7 +224,7 @@ public class Analysis {
         }
         OptionalDouble count;
         try {
-            count = query.provider().query(query.text());
+            count = single(query.provider(), query.text());
         } catch (MetricQueryException e) {
             return MetricOutcome.failed(REQUESTS, null, range, CheckFailure.of(e), query.source() + e.getMessage());
         }
@@ -258,7 +269,9 @@ public class Analysis {
         OptionalDouble value;
         Timer.Sample sample = metrics.start();
         try {
-            value = query.provider().query(query.text());
+            Optional<OptionalDouble> fromBatch = check.getTemplateRef() != null ? Optional.empty()
+                    : batched.value(rollout, revision, check.getName(), window(check, analysisInterval), now);
+            value = fromBatch.isPresent() ? fromBatch.get() : single(query.provider(), query.text());
         } catch (MetricQueryException e) {
             return MetricOutcome.failed(check.getName(), null, range, CheckFailure.of(e), query.source() + e.getMessage());
         } finally {
@@ -322,7 +335,9 @@ public class Analysis {
         }
         Timer.Sample timer = metrics.start();
         try {
+            metrics.sent(AnalysisMetrics.SINGLE);
             double[] canaryPoints = canary.provider().queryRange(canary.text(), start, now, step);
+            metrics.sent(AnalysisMetrics.SINGLE);
             double[] comparisonPoints = comparison.provider().queryRange(comparison.text(), start, now, step);
             return ComparedChecks.Samples.read(check, canaryPoints, comparisonPoints, filling);
         } catch (MetricQueryException e) {
@@ -331,6 +346,16 @@ public class Analysis {
         } finally {
             metrics.queried(timer, rollout, check.getName());
         }
+    }
+
+    /** A check's own query (not batched), counted as such. */
+    private OptionalDouble single(MetricsProvider provider, String query) throws MetricQueryException {
+        metrics.sent(AnalysisMetrics.SINGLE);
+        return provider.query(query);
+    }
+
+    private static Duration window(MetricCheck check, Duration analysisInterval) {
+        return check.getInterval() == null ? analysisInterval : Durations.parse(check.getInterval());
     }
 
     private static String format(double v) {

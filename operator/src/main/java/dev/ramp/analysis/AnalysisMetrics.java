@@ -9,12 +9,19 @@ import io.micrometer.core.instrument.Timer;
 /**
  * The operator's own metrics about its metric checks, per Rollout and metric:
  * {@code ramp_analysis_query_duration_seconds} (latency of each query sent to a provider) and
- * {@code ramp_analysis_query_failures_total} (checks that gave no value, by {@link CheckFailure#reason()}).
+ * {@code ramp_analysis_query_failures_total} (checks that gave no value, by {@link CheckFailure#reason()});
+ * and, for the operator as a whole, {@code ramp_analysis_queries_total} (queries sent to providers,
+ * by {@code kind}: {@value #BATCHED} for every canary at once, {@value #SINGLE} for one check).
  */
 public class AnalysisMetrics {
 
     static final String QUERY_DURATION = "ramp_analysis_query_duration";
     static final String QUERY_FAILURES = "ramp_analysis_query_failures";
+    static final String QUERIES = "ramp_analysis_queries";
+    /** A query answering every canary of a built-in metric, provider and window ({@link QueryBatches}). */
+    static final String BATCHED = "batched";
+    /** A query of one check. */
+    static final String SINGLE = "single";
 
     private final MeterRegistry registry;
 
@@ -35,6 +42,12 @@ public class AnalysisMetrics {
         Counter.builder(QUERY_FAILURES).description("Metric checks that gave no value: no data, query refused, "
                         + "provider unavailable, template missing or invalid")
                 .tags(tags(rollout, metric).and("reason", failure.reason())).register(registry).increment();
+    }
+
+    void sent(String kind) {
+        Counter.builder(QUERIES).description("Queries sent to metrics providers: batched (one for every canary using a built-in"
+                        + " metric, provider and window) or single (one check's)")
+                .tag("kind", kind).register(registry).increment();
     }
 
     private static Tags tags(Rollout rollout, String metric) {

@@ -1,7 +1,11 @@
 package dev.ramp.analysis;
 
 import dev.ramp.api.RolloutNames;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * The built-in checks ({@value #SUCCESS_RATE}, {@value #DURATION}), the minimum sample and the
@@ -41,6 +45,38 @@ public interface BuiltinQueries {
      * release's requests to Service shop/podinfo-canary".
      */
     String counted(RolloutNames names, String revision);
+
+    /**
+     * The built-in metric {@code metricName} (or the minimum sample's count, {@link Analysis#REQUESTS})
+     * for every canary at once, summed by {@link #batchLabels()} and rendered with {@code {{ interval }}}
+     * alone (the window), so that one query per metric and window answers every canary that uses it
+     * ({@link QueryBatches}); empty when it is not batched.
+     */
+    default Optional<String> batched(String metricName) {
+        return Optional.empty();
+    }
+
+    /** The labels a batched query sums by: the key a canary's value is found under. */
+    default List<String> batchLabels() {
+        return List.of();
+    }
+
+    /**
+     * Whether a batched answer evaluated at {@code at} over {@code window} counts what this canary's
+     * own query would; when not, the canary is asked alone.
+     */
+    default boolean batches(Optional<Instant> releaseStart, Instant at, Duration window) {
+        return false;
+    }
+
+    /**
+     * The canary's value of {@code metricName} in a batched answer: empty Optional when the answer
+     * cannot say (the canary is then asked alone), an empty value when the canary is not in it
+     * (no data, as its own query would return nothing).
+     */
+    default Optional<OptionalDouble> valueIn(BatchAnswer answer, String metricName, RolloutNames names, String revision) {
+        return Optional.empty();
+    }
 
     /** What a built-in metric found no data for, and where to look: "the canary's revision 5d8c7f9b6". */
     default String noData(RolloutNames names, String revision) {

@@ -1,8 +1,12 @@
 package dev.ramp.analysis;
 
 import dev.ramp.api.RolloutNames;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * The built-in checks on Istio's standard telemetry as the destination's sidecar reports it,
@@ -48,7 +52,49 @@ public final class IstioQueries implements BuiltinQueries {
      */
     private static final Map<String, String> POINTS = Map.of(SUCCESS_RATE, successRate(SIDE), DURATION, meanDuration(SIDE));
 
+    /** What the batched queries sum by: a canary is its namespace, its workload (the target) and its revision. */
+    static final List<String> BATCH_LABELS = List.of("destination_workload_namespace", "destination_workload",
+            "destination_canonical_revision");
+
+    private static final String BY = "sum by (" + String.join(", ", BATCH_LABELS) + ")";
+
+    private static final String ALL = "reporter=\"destination\"";
+
+    /**
+     * Every workload's value at once, in the mesh's whole telemetry (every reporter="destination"
+     * series): the same growth and the same quantile as a canary's own query, grouped by
+     * {@link #BATCH_LABELS}. Errors are "or 0 × requests", not "or vector(0)", so that a workload
+     * without a 5xx series has 0 errors, as vector(0) gives a canary's own query.
+     */
+    private static final Map<String, String> BATCHED = Map.of(
+            Analysis.REQUESTS, batchedIncrease("istio_requests_total{" + ALL + "}"),
+            SUCCESS_RATE, "100 - 100 * ((" + batchedIncrease("istio_requests_total{" + ALL + ",response_code=~\"5.*\"}") + ") or (0 * "
+                    + batchedIncrease("istio_requests_total{" + ALL + "}") + ")) / (" + batchedIncrease("istio_requests_total{" + ALL + "}") + ")",
+            DURATION, "histogram_quantile(0.99, sum by (le, " + String.join(", ", BATCH_LABELS) + ") ("
+                    + growth("istio_request_duration_milliseconds_bucket{" + ALL + "}") + "))");
+
     private IstioQueries() {
+    }
+
+    @Override
+    public Optional<String> batched(String metricName) {
+        return Optional.ofNullable(BATCHED.get(metricName));
+    }
+
+    @Override
+    public List<String> batchLabels() {
+        return BATCH_LABELS;
+    }
+
+    /** Istio's counts are over the window alone, whenever the release began: every canary batches. */
+    @Override
+    public boolean batches(Optional<Instant> releaseStart, Instant at, Duration window) {
+        return true;
+    }
+
+    @Override
+    public Optional<OptionalDouble> valueIn(BatchAnswer answer, String metricName, RolloutNames names, String revision) {
+        return Optional.of(answer.get(names.namespace(), names.target(), revision));
     }
 
     @Override
@@ -104,6 +150,10 @@ public final class IstioQueries implements BuiltinQueries {
     /** How much a counter grew in the window, summed over its series. */
     private static String increase(String series) {
         return "sum(" + growth(series) + ")";
+    }
+
+    private static String batchedIncrease(String series) {
+        return BY + " (" + growth(series) + ")";
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.ramp.analysis;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
@@ -18,4 +20,12 @@ public interface MetricsProvider {
      * kept as NaN, for the caller to leave out.
      */
     double[] queryRange(String query, Instant start, Instant end, Duration step) throws MetricQueryException;
+
+    /**
+     * An instant query answering many series (a batched built-in metric): each series' value by the
+     * values of {@code labels}, in their order; a series whose value is not a number is left out.
+     */
+    default Map<List<String>, Double> queryVector(String query, List<String> labels) throws MetricQueryException {
+        throw new MetricQueryException(MetricQueryException.Kind.REJECTED, "this provider answers no batched queries");
+    }
 }

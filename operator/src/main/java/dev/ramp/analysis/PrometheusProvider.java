@@ -16,6 +16,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -41,6 +43,13 @@ public class PrometheusProvider implements MetricsProvider {
      * larger answer is refused, never parsed.
      */
     public static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+    /**
+     * The most bytes of a batched query's answer read ({@link #queryVector}): one series per workload
+     * and revision of the mesh, about 160 to 260 bytes each with Istio's three labels, so 30,000 to
+     * 50,000 series; held only while parsed, streamed into a map of the series' values, never a tree.
+     */
+    public static final int MAX_BATCH_ANSWER_BYTES = 8 * 1024 * 1024;
 
     /** The most points a range query asks for and reads per series: as many as the judge keeps a side. */
     public static final int MAX_POINTS = dev.ramp.api.JudgeSpec.MAX_POINTS;
@@ -77,6 +86,19 @@ public class PrometheusProvider implements MetricsProvider {
     @Override
     public OptionalDouble query(String query) throws MetricQueryException {
         return guarded(() -> parse(exchange("/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8), "one number")));
+    }
+
+    /**
+     * A batched query: an instant query whose answer is many series, read through the same
+     * breaker, deadline and errors, at most {@value #MAX_BATCH_ANSWER_BYTES} bytes of it.
+     */
+    @Override
+    public Map<List<String>, Double> queryVector(String query, List<String> labels) throws MetricQueryException {
+        return guarded(() -> {
+            BoundedExchange.Answer answer = send("/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8),
+                    MAX_BATCH_ANSWER_BYTES, "one series per workload and revision");
+            return VectorAnswers.read(answer.status(), answer.body(), labels, shown);
+        });
     }
 
     /**
@@ -129,6 +151,12 @@ public class PrometheusProvider implements MetricsProvider {
      * {@code expected} is what the query must return, named when the answer is too large.
      */
     private JsonNode exchange(String pathAndQuery, String expected) throws MetricQueryException {
+        BoundedExchange.Answer answer = send(pathAndQuery, MAX_ANSWER_BYTES, expected);
+        return success(answer.status(), answer.text());
+    }
+
+    /** The answer of at most {@code limit} bytes, whatever its status; every failure to get one as a {@link MetricQueryException}. */
+    private BoundedExchange.Answer send(String pathAndQuery, int limit, String expected) throws MetricQueryException {
         URI uri = URI.create(address + pathAndQuery);
         HttpGet request = new HttpGet(uri);
         if (authorization != null) {
@@ -136,7 +164,7 @@ public class PrometheusProvider implements MetricsProvider {
         }
         BoundedExchange.Answer answer;
         try {
-            answer = BoundedExchange.send(egress, request, timeout, MAX_ANSWER_BYTES);
+            answer = BoundedExchange.send(egress, request, timeout, limit);
         } catch (EgressDeniedException e) {
             throw new MetricQueryException(MetricQueryException.Kind.DENIED, "Prometheus at " + shown + " not asked: "
                     + field + ": " + e.getMessage());
@@ -151,10 +179,10 @@ public class PrometheusProvider implements MetricsProvider {
         if (answer.cut()) {
             throw new MetricQueryException(answer.status() >= 500 ? MetricQueryException.Kind.UNAVAILABLE
                     : MetricQueryException.Kind.REJECTED, "Prometheus at " + shown + " answered HTTP " + answer.status()
-                    + " with more than " + MAX_ANSWER_BYTES / (1024 * 1024) + " MiB; Ramp reads no more"
+                    + " with more than " + limit / (1024 * 1024) + " MiB; Ramp reads no more"
                     + " (the query must return " + expected + ")");
         }
-        return success(answer.status(), answer.text());
+        return answer;
     }
 
     private JsonNode success(int code, String body) throws MetricQueryException {

@@ -1,8 +1,12 @@
 package dev.ramp.analysis;
 
 import dev.ramp.api.RolloutNames;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * The built-in checks on Traefik's service metrics ({@code --metrics.prometheus}) for the
@@ -67,7 +71,102 @@ public final class TraefikQueries implements BuiltinQueries {
             DURATION, "1000 * " + sum(step("traefik_service_request_duration_seconds_sum{" + SIDE + "}")) + " / "
                     + sum(step("traefik_service_request_duration_seconds_count{" + SIDE + "}")));
 
+    /** Every canary backend's {@code service} label (Ramp's canary Services end in -canary), for the batched queries. */
+    private static final String ANY_CANARY = "service=~\"(httproute|grpcroute)-.+-[0-9a-f]{20}-svc-.+-canary-[0-9]+@kubernetesgateway\"";
+
+    private static final String BATCH_TOTAL = "traefik_service_requests_total{" + ANY_CANARY + "}";
+
+    private static final String BY = "sum by (service)";
+
+    /**
+     * Every canary backend's value at once, by {@code service}: each series' growth over the window
+     * ({@code offset {{ interval }}}), which is what a canary's own query counts once its release is
+     * older than the window ({@link #batches}).
+     */
+    private static final Map<String, String> BATCHED = Map.of(
+            Analysis.REQUESTS, BY + " (" + step(BATCH_TOTAL) + ")",
+            SUCCESS_RATE, "100 - 100 * ((" + BY + " (" + step("traefik_service_requests_total{" + ANY_CANARY + ",code=~\"5..\"}")
+                    + ")) or (0 * " + BY + " (" + step(BATCH_TOTAL) + "))) / (" + BY + " (" + step(BATCH_TOTAL) + "))",
+            DURATION, "1000 * histogram_quantile(0.99, sum by (le, service) ("
+                    + step("traefik_service_request_duration_seconds_bucket{" + ANY_CANARY + "}") + "))");
+
     private TraefikQueries() {
+    }
+
+    @Override
+    public Optional<String> batched(String metricName) {
+        return Optional.ofNullable(BATCHED.get(metricName));
+    }
+
+    @Override
+    public List<String> batchLabels() {
+        return List.of("service");
+    }
+
+    /**
+     * Only a canary whose release began a window or more before {@code at}: a younger one counts
+     * from its release's start ({@code {{ windowStart }}}), which no shared query knows.
+     */
+    @Override
+    public boolean batches(Optional<Instant> releaseStart, Instant at, Duration window) {
+        return releaseStart.map(start -> !start.isAfter(at.minus(window))).orElse(true);
+    }
+
+    /**
+     * The canary's backends' series: their requests summed; a rate or a p99 only from one series
+     * (two routes to the canary Service cannot be combined from their rates), else asked alone.
+     */
+    @Override
+    public Optional<OptionalDouble> valueIn(BatchAnswer answer, String metricName, RolloutNames names, String revision) {
+        double sum = 0;
+        int found = 0;
+        for (var series : answer.values().entrySet()) {
+            if (isBackend(series.getKey().get(0), names.namespace(), names.canaryService())) {
+                sum += series.getValue();
+                found++;
+            }
+        }
+        if (found > 1 && !Analysis.REQUESTS.equals(metricName)) {
+            return Optional.empty();
+        }
+        return Optional.of(found == 0 ? OptionalDouble.empty() : OptionalDouble.of(sum));
+    }
+
+    /**
+     * Whether {@code service} is what {@link #CANARY_SERVICE} matches for this namespace and
+     * Service, read from its fixed ends without a regular expression: {@code @kubernetesgateway},
+     * the backend index, {@code -svc-<namespace>-<service>-}, 20 hex digits, and a route of this
+     * namespace with a name before them.
+     */
+    static boolean isBackend(String service, String namespace, String backend) {
+        String end = "@kubernetesgateway";
+        if (!service.endsWith(end)) {
+            return false;
+        }
+        int index = service.length() - end.length();
+        int digits = index;
+        while (digits > 0 && service.charAt(digits - 1) >= '0' && service.charAt(digits - 1) <= '9') {
+            digits--;
+        }
+        String svc = "-svc-" + namespace + "-" + backend + "-";
+        int hashEnd = digits - svc.length();
+        int hashStart = hashEnd - 20;
+        if (digits == index || hashStart < 1 || !service.startsWith(svc, hashEnd) || service.charAt(hashStart - 1) != '-') {
+            return false;
+        }
+        for (int i = hashStart; i < hashEnd; i++) {
+            char c = service.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        for (String kind : List.of("httproute-", "grpcroute-")) {
+            String route = kind + namespace + "-";
+            if (service.startsWith(route) && route.length() < hashStart - 1) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

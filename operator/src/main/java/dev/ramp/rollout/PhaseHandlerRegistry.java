@@ -5,6 +5,7 @@ import dev.ramp.analysis.Analysis;
 import dev.ramp.analysis.AnalysisMetrics;
 import dev.ramp.analysis.GatewayApiImplementation;
 import dev.ramp.analysis.Providers;
+import dev.ramp.analysis.QueryBatches;
 import dev.ramp.api.Phase;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.Timestamps;
@@ -36,6 +37,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.ramp.work.OutsideWork;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -119,8 +121,19 @@ public class PhaseHandlerRegistry {
     /** The same, with the Gateway API implementation whose telemetry the built-in metrics read for GatewayAPI Rollouts. */
     public static AsyncProbes probes(KubernetesClient client, String prometheusAddress, GatewayApiImplementation gatewayApi,
             MeterRegistry registry, References references, EgressPolicy egress, OutsideWork work, Clock clock) {
-        Analysis analysis = new Analysis(new Providers(client, prometheusAddress, egress), new AnalysisMetrics(registry),
-                references, gatewayApi, clock);
+        return probes(client, prometheusAddress, gatewayApi, registry, references, egress, work, clock, QueryBatches.DEFAULT_MAX_AGE);
+    }
+
+    /**
+     * The same, the built-in metrics batched ({@link QueryBatches}): a check reads a batched answer
+     * asked at most {@code batchMaxAge} before it was due; zero batches nothing.
+     */
+    public static AsyncProbes probes(KubernetesClient client, String prometheusAddress, GatewayApiImplementation gatewayApi,
+            MeterRegistry registry, References references, EgressPolicy egress, OutsideWork work, Clock clock,
+            Duration batchMaxAge) {
+        AnalysisMetrics metrics = new AnalysisMetrics(registry);
+        Analysis analysis = new Analysis(new Providers(client, prometheusAddress, egress), metrics,
+                references, gatewayApi, clock, new QueryBatches(batchMaxAge, clock, metrics));
         return new AsyncProbes(analysis, new Hooks(new HookCaller(client, egress)), work, clock);
     }
 

@@ -44,6 +44,17 @@ class AnalysisMetricsTest {
                         + "reason=\"NoData\",} 1.0");
     }
 
+    @Test
+    void queriesSentAreCountedBatchedOrSingle() {
+        metrics.sent(AnalysisMetrics.BATCHED);
+        metrics.sent(AnalysisMetrics.SINGLE);
+        metrics.sent(AnalysisMetrics.SINGLE);
+
+        assertThat(registry.scrape())
+                .contains("ramp_analysis_queries_total{kind=\"batched\",} 1.0")
+                .contains("ramp_analysis_queries_total{kind=\"single\",} 2.0");
+    }
+
     private static Rollout rollout(String namespace, String name) {
         Rollout rollout = new Rollout();
         rollout.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
