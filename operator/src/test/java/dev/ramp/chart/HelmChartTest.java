@@ -137,6 +137,7 @@ class HelmChartTest {
 
         assertThat(chart.env(RELEASE, "RAMP_PROMETHEUS_ADDRESS")).isEqualTo("http://prometheus.istio-system:9090");
         assertThat(chart.env(RELEASE, "RAMP_METRICS_GATEWAY_API")).isEqualTo("traefik");
+        assertThat(chart.env(RELEASE, "RAMP_ANALYSIS_BATCH_MAX_AGE")).isEqualTo("1s");
         assertThat(chart.env(RELEASE, "RAMP_LOG_LEVEL")).isEqualTo("INFO");
         assertThat(chart.env(RELEASE, "RAMP_GIT_WEBHOOK_RATE_LIMIT_BURST")).isEqualTo("10");
         assertThat(chart.env(RELEASE, "RAMP_GIT_WEBHOOK_RATE_LIMIT_PER_MINUTE")).isEqualTo("30");
