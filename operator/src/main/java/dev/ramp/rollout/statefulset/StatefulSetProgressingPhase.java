@@ -1,6 +1,7 @@
 package dev.ramp.rollout.statefulset;
 
 import dev.ramp.api.RollbackCause;
+import dev.ramp.api.RolloutNames;
 import dev.ramp.rollout.AnalysisSettings;
 import dev.ramp.rollout.Effect;
 import dev.ramp.rollout.Next;
@@ -17,7 +18,8 @@ import java.util.Optional;
 /**
  * A StatefulSet's release, step by step: the gates and checks of any canary
  * ({@link ProgressingPhase}), with the canary's share of the pods set by the partition
- * ({@link StatefulSetSteps}) rather than by a second Deployment. Each step's checks wait until
+ * ({@link StatefulSetSteps}) rather than by a second Deployment, and behind a router the route's
+ * weight following once the step's pods are ready ({@link StatefulSetRouting}). Each step's checks wait until
  * the controller has moved the ordinals from the step's partition up to the release's revision and
  * every pod is ready; a step not there by the progress deadline rolls the release back.
  */
@@ -36,22 +38,39 @@ public class StatefulSetProgressingPhase extends ProgressingPhase {
         return progress.stepReady(partition, context.status().getLastAppliedRevision());
     }
 
+    /** The step's pods are ready (checked first): behind a router, the route now gives the canary the step's weight. */
     @Override
     protected void refreshWeight(RolloutContext context, ReleasePlan.Step step) {
         int replicas = StatefulSetProgress.of(context.statefulSet().orElseThrow()).replicas();
-        context.status().setCanaryWeight(StatefulSetSteps.share(replicas, StatefulSetSteps.partition(context.rollout(), replicas)));
+        int partition = StatefulSetSteps.partition(context.rollout(), replicas);
+        context.status().setCanaryWeight(StatefulSetRouting.routed(context.rollout())
+                ? StatefulSetRouting.ready(partition, step.routing().weights().canary())
+                : StatefulSetSteps.share(replicas, partition));
     }
 
+    /**
+     * A step recorded: the partition lowered. Without a router the share is the pods'; behind one the
+     * route keeps the share it had until the step's pods are ready ({@link #refreshWeight}), except
+     * that a step moving the primary's last pods gives the canary everything first (the route is
+     * written before the partition).
+     */
     @Override
     protected void stepRecorded(RolloutContext context, ReleasePlan.Step next) {
         int replicas = StatefulSetProgress.of(context.statefulSet().orElseThrow()).replicas();
         int partition = StatefulSetSteps.partition(replicas, next.routing().weights().canary());
         context.effect(new Effect.Partition(partition));
-        context.status().setCanaryWeight(StatefulSetSteps.share(replicas, partition));
         int pods = replicas - partition;
         String description = next.description() + " (StatefulSet: partition " + partition + ", " + pods + " of " + replicas
-                + (pods == 1 ? " pod" : " pods") + " on revision " + context.status().getLastAppliedRevision() + ", "
-                + StatefulSetSteps.share(replicas, partition) + "% of the traffic)";
+                + (pods == 1 ? " pod" : " pods") + " on revision " + context.status().getLastAppliedRevision() + ", ";
+        if (StatefulSetRouting.routed(context.rollout())) {
+            int now = context.status().getCanaryWeight() == null ? 0 : context.status().getCanaryWeight();
+            context.status().setCanaryWeight(StatefulSetRouting.beforeMove(partition, now));
+            description += "the route gives Service " + RolloutNames.of(context.rollout()).canaryService() + " "
+                    + StatefulSetRouting.ready(partition, next.routing().weights().canary()) + "% once they are ready)";
+        } else {
+            context.status().setCanaryWeight(StatefulSetSteps.share(replicas, partition));
+            description += StatefulSetSteps.share(replicas, partition) + "% of the traffic)";
+        }
         context.normal("StepAdvanced", Character.toUpperCase(description.charAt(0)) + description.substring(1));
     }
 
