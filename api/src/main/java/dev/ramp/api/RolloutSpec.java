@@ -58,6 +58,9 @@ import io.fabric8.generator.annotation.ValidationRule;
         message = "targetRef.kind StatefulSet behind Istio: Istio's built-in metrics select the canary by a version label its"
                 + " revisions do not carry; give each analysis.metrics entry a templateRef and set analysis.requestsTemplateRef"
                 + " (or minRequests: 0)", reason = "FieldValueRequired")
+@ValidationRule(value = "self.targetRef.kind != 'StatefulSet' || !has(self.autoscalerRef)",
+        message = "autoscalerRef with targetRef.kind StatefulSet: Ramp copies an autoscaler to scale a Deployment's primary;"
+                + " a StatefulSet is released in place and its own autoscaler keeps scaling it", reason = "FieldValueForbidden")
 @ValidationRule(value = "self.targetRef.kind != 'StatefulSet' || self.strategy == 'Canary'",
         message = "targetRef.kind StatefulSet supports strategy: Canary only (its pods are updated in place, ordinal by ordinal;"
                 + " there is no second set of pods for BlueGreen)", reason = "FieldValueForbidden")

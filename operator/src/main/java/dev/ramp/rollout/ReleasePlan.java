@@ -44,7 +44,7 @@ public final class ReleasePlan {
      */
     public static Routing routingOf(Rollout rollout) {
         RolloutStatus status = rollout.getStatus();
-        if (rollout.getSpec().getTargetRef().isStatefulSet()) {
+        if (rollout.getSpec().getTargetRef() != null && rollout.getSpec().getTargetRef().isStatefulSet()) {
             return statefulSetRouting(rollout);
         }
         Integer index = status == null || status.getCurrentStep() == null ? null : status.getCurrentStep().getIndex();
