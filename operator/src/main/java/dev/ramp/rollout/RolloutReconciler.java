@@ -160,10 +160,9 @@ public class RolloutReconciler implements Reconciler<Rollout> {
     }
 
     /**
-     * A StatefulSet's pass, released in place: no primary of Ramp's; the partition is an effect.
-     * Behind a router, as for a Deployment: a rollback's route to the primary before the status
-     * write, then the Services and route the written status says, then the effects (the partition
-     * after the route, so that the primary's last pods move only once the route has left them).
+     * A StatefulSet's pass (no primary; the partition is an effect). Behind a router, as for a
+     * Deployment: a rollback's route to the primary, the status, the Services and route it says, then
+     * the effects: the partition moves the primary's last pods only once the route has left them.
      */
     private void applyStatefulSet(Context<Rollout> context, RolloutContext pass, String before) {
         Rollout rollout = pass.rollout();
