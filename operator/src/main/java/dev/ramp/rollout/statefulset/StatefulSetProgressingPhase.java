@@ -2,6 +2,8 @@ package dev.ramp.rollout.statefulset;
 
 import dev.ramp.api.RollbackCause;
 import dev.ramp.api.RolloutNames;
+import dev.ramp.api.StepStatus;
+import dev.ramp.api.Timestamps;
 import dev.ramp.rollout.AnalysisSettings;
 import dev.ramp.rollout.Effect;
 import dev.ramp.rollout.Next;
@@ -35,7 +37,18 @@ public class StatefulSetProgressingPhase extends ProgressingPhase {
         int partition = StatefulSetSteps.partition(context.rollout(), progress.replicas());
         // Every pass, not once: a partition lost to a conflict or changed by someone is set again.
         context.effect(new Effect.Partition(partition));
-        return progress.stepReady(partition, context.status().getLastAppliedRevision());
+        boolean ready = progress.stepReady(partition, context.status().getLastAppliedRevision());
+        StepStatus step = context.status().getCurrentStep();
+        if (!ready || !StatefulSetRouting.routed(context.rollout()) || step == null || step.getIndex() == null) {
+            return ready;
+        }
+        // Behind a router the step's pods take requests only once the data plane knows their endpoints:
+        // a weight routed sooner would send its share to a Service with none (Traefik answers 503).
+        if (step.getReadySince() == null) {
+            step.setReadySince(Timestamps.format(context.now()));
+        }
+        return Timestamps.parse(step.getReadySince())
+                .map(since -> !context.now().isBefore(since.plus(StatefulSetRouting.ENDPOINTS))).orElse(true);
     }
 
     /** The step's pods are ready (checked first): behind a router, the route now gives the canary the step's weight. */
@@ -43,9 +56,16 @@ public class StatefulSetProgressingPhase extends ProgressingPhase {
     protected void refreshWeight(RolloutContext context, ReleasePlan.Step step) {
         int replicas = StatefulSetProgress.of(context.statefulSet().orElseThrow()).replicas();
         int partition = StatefulSetSteps.partition(context.rollout(), replicas);
-        context.status().setCanaryWeight(StatefulSetRouting.routed(context.rollout())
-                ? StatefulSetRouting.ready(partition, step.routing().weights().canary())
-                : StatefulSetSteps.share(replicas, partition));
+        if (!StatefulSetRouting.routed(context.rollout())) {
+            context.status().setCanaryWeight(StatefulSetSteps.share(replicas, partition));
+            return;
+        }
+        int weight = StatefulSetRouting.ready(partition, step.routing().weights().canary());
+        if (!Integer.valueOf(weight).equals(context.status().getCanaryWeight())) {
+            // The step's traffic starts now: its hold counts from here, not from when its pods began to move.
+            context.status().setCanaryWeight(weight);
+            context.status().getCurrentStep().setStartedAt(Timestamps.format(context.now()));
+        }
     }
 
     /**

@@ -29,7 +29,7 @@ import java.util.Set;
 public class StatefulSetPromotingPhase implements PhaseHandler {
 
     /** How long the primary's Service has to follow its new selector before the route returns to it. */
-    public static final Duration ENDPOINTS = Duration.ofSeconds(2);
+    public static final Duration ENDPOINTS = StatefulSetRouting.ENDPOINTS;
 
     @Override
     public Set<Phase> phases() {

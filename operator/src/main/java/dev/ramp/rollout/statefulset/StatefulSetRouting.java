@@ -2,16 +2,24 @@ package dev.ramp.rollout.statefulset;
 
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RoutingProvider;
+import java.time.Duration;
 
 /**
  * A StatefulSet's share of the traffic behind a router (Istio, Gateway API), which the route gives
  * the Service of the release's revision, {@code <service>-canary}, as {@code status.canaryWeight}.
  * No side is given a share before its pods are ready, and none keeps one while its last pods move:
- * a step's weight reaches the route only once the step's ordinals run the revision, ready, and a
+ * a step's weight reaches the route only {@link #ENDPOINTS} after the step's ordinals run the revision, ready, and a
  * step or promotion that moves the primary's last pods (partition 0) first gives the canary
  * everything. Pure arithmetic.
  */
 public final class StatefulSetRouting {
+
+    /**
+     * How long a data plane may take to learn a Service's endpoints once its selector finds ready
+     * pods (Traefik applies a change at most every 2 s): a side gets requests only this long after its
+     * pods were seen ready, or its Service was given a new selector.
+     */
+    public static final Duration ENDPOINTS = Duration.ofSeconds(3);
 
     private StatefulSetRouting() {
     }

@@ -160,27 +160,38 @@ class StatefulSetMeshPhasesTest {
         decideAt(Duration.ofSeconds(32));
         assertThat(route()).isEqualTo(Weights.ALL_PRIMARY);
 
-        // Ready: the step's weight, exactly (1 pod of 5 is 20%; a mesh splits by request, not by pod).
+        // Ready: the step's weight, exactly (a mesh splits by request, not by pod), but only
+        // once the data plane has had time to learn the pod's endpoint.
         set = statefulSet(4, V1, V2, 4, 1, 5);
         probes.result = inconclusive();
         decideAt(Duration.ofSeconds(33));
+        assertThat(route()).as("seen ready now: the Service's endpoints are not in the data plane yet").isEqualTo(Weights.ALL_PRIMARY);
+        assertThat(status().getCurrentStep().getReadySince()).isEqualTo(at(Duration.ofSeconds(33)));
+        decideAt(Duration.ofSeconds(35));
+        assertThat(route()).isEqualTo(Weights.ALL_PRIMARY);
+        decideAt(Duration.ofSeconds(36));
         assertThat(route()).isEqualTo(new Weights(80, 20));
-        assertThat(status().getCurrentStep().getIndex()).isZero();
+        assertThat(status().getCurrentStep().getStartedAt()).as("the step's hold counts from its first request")
+                .isEqualTo(at(Duration.ofSeconds(36)));
 
-        // The step passes: partition 2 (3 pods), but the route keeps 20% until ordinals 2 and 3 are ready.
+        // The step passes after its hold: partition 2 (3 pods), but the route keeps 20% until ordinals 2 and 3 are ready.
         probes.result = passed();
-        decideAt(Duration.ofSeconds(64));
+        decideAt(Duration.ofSeconds(65));
+        assertThat(status().getCurrentStep().getIndex()).as("held 30 s from the first request").isZero();
+        decideAt(Duration.ofSeconds(75));
         assertThat(status().getCurrentStep().getIndex()).isEqualTo(1);
         assertThat(partitions()).last().isEqualTo(2);
         assertThat(route()).isEqualTo(new Weights(80, 20));
 
         set = statefulSet(2, V1, V2, 3, 2, 4);
-        decideAt(Duration.ofSeconds(66));
+        decideAt(Duration.ofSeconds(77));
         assertThat(route()).as("ordinals 2 and 3 still moving").isEqualTo(new Weights(80, 20));
 
         set = statefulSet(2, V1, V2, 2, 3, 5);
         probes.result = inconclusive();
-        decideAt(Duration.ofSeconds(70));
+        decideAt(Duration.ofSeconds(78));
+        assertThat(route()).isEqualTo(new Weights(80, 20));
+        decideAt(Duration.ofSeconds(81));
         assertThat(route()).isEqualTo(new Weights(50, 50));
         assertThat(status().getCanaryWeight()).isEqualTo(50);
     }
@@ -190,6 +201,7 @@ class StatefulSetMeshPhasesTest {
         rollout.getSpec().getAnalysis().setStepWeights(List.of(20, 100));
         releasingAt(0, Duration.ZERO);
         status().setCanaryWeight(20);
+        status().getCurrentStep().setReadySince(at(Duration.ZERO));
         set = statefulSet(4, V1, V2, 4, 1, 5);
         probes.result = passed();
         decideAt(Duration.ofSeconds(31));
@@ -212,6 +224,8 @@ class StatefulSetMeshPhasesTest {
         set = statefulSet(0, V2, V2, 1, 1, 1);
         probes.result = inconclusive();
         decideAt(Duration.ofSeconds(40));
+        assertThat(route()).isEqualTo(Weights.ALL_PRIMARY);
+        decideAt(Duration.ofSeconds(43));
         assertThat(route()).isEqualTo(new Weights(0, 100));
     }
 
@@ -247,7 +261,7 @@ class StatefulSetMeshPhasesTest {
         assertThat(status().getPhase()).as("the primary's Service is given time to find its pods").isEqualTo(Phase.Finalising);
         assertThat(route()).isEqualTo(new Weights(0, 100));
 
-        decideAt(Duration.ofSeconds(22));
+        decideAt(Duration.ofSeconds(23));
         assertThat(status().getPhase()).isEqualTo(Phase.Succeeded);
         assertThat(route()).isEqualTo(Weights.ALL_PRIMARY);
         assertThat(partitions()).containsExactly(5);
@@ -280,6 +294,7 @@ class StatefulSetMeshPhasesTest {
     void aRollbackRoutesToThePrimaryInItsFirstPassBeforeTheTemplateIsWrittenBack() {
         releasingAt(1, Duration.ZERO);
         status().setCanaryWeight(50);
+        status().getCurrentStep().setReadySince(at(Duration.ZERO));
         set = statefulSet(2, V1, V2, 2, 3, 5);
         probes.result = failed();
         decideAt(Duration.ofSeconds(31));
