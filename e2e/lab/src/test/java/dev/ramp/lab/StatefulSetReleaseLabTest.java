@@ -281,7 +281,12 @@ class StatefulSetReleaseLabTest {
             });
             Instant promoted = Instant.now();
             String released = statefulSet(namespace).getStatus().getUpdateRevision();
-            watch(app, seen, s -> s.partition() == REPLICAS && allOn(s.pods(), released));
+            // Succeeded is written before the route returns to the primary (status first): watch on to it.
+            watch(app, seen, s -> {
+                int weight = app.httpRouteCanaryWeight();
+                routeWeights.add(weight);
+                return weight == 0 && s.partition() == REPLICAS && allOn(s.pods(), released);
+            });
             List<Integer> partitions = runs(seen.stream().map(Seen::partition).toList());
             Lab.log("StatefulSet release 2.0.0 through Traefik promoted %.1fs after the push: partitions %s, route weights %s,"
                     .formatted(Duration.between(release.pushed(), promoted).toMillis() / 1e3, partitions, runs(routeWeights))
