@@ -53,11 +53,19 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "!has(self.service.provider) || self.service.provider != 'None' || !has(self.autoscalerRef)",
         message = "autoscalerRef cannot be used with service.provider: None: the canary's pod count is its share of the traffic,"
                 + " which the target's autoscaler would change", reason = "FieldValueForbidden")
-// A StatefulSet is released in place by its partition (docs/statefulsets.md): its pods share one
-// Service, so the split is the partition; routing by revision subsets is not built yet.
-@ValidationRule(value = "self.targetRef.kind != 'StatefulSet' || (has(self.service.provider) && self.service.provider == 'None')",
-        message = "targetRef.kind StatefulSet needs service.provider: None (its split is the partition; routing a StatefulSet"
-                + " through a mesh is not supported yet)", reason = "FieldValueForbidden")
+// A StatefulSet is released in place by its partition (docs/statefulsets.md), through a router or
+// without one. Istio's built-in metrics select the canary by its pods' version label, which a
+// StatefulSet's revisions (controller-revision-hash) do not set: behind Istio its checks and sample
+// are the app's own metrics.
+@ValidationRule(value = "self.targetRef.kind != 'StatefulSet' || (has(self.service.provider) && self.service.provider != 'Istio')"
+        + " || (has(self.analysis) && (!has(self.analysis.metrics) || self.analysis.metrics.all(m, has(m.templateRef)))"
+        + " && ((has(self.analysis.minRequests) && self.analysis.minRequests == 0) || has(self.analysis.requestsTemplateRef)))",
+        message = "targetRef.kind StatefulSet behind Istio: Istio's built-in metrics select the canary by a version label its"
+                + " revisions do not carry; give each analysis.metrics entry a templateRef and set analysis.requestsTemplateRef"
+                + " (or minRequests: 0)", reason = "FieldValueRequired")
+@ValidationRule(value = "self.targetRef.kind != 'StatefulSet' || !has(self.autoscalerRef)",
+        message = "autoscalerRef with targetRef.kind StatefulSet: Ramp copies an autoscaler to scale a Deployment's primary;"
+                + " a StatefulSet is released in place and its own autoscaler keeps scaling it", reason = "FieldValueForbidden")
 @ValidationRule(value = "self.targetRef.kind != 'StatefulSet' || self.strategy == 'Canary'",
         message = "targetRef.kind StatefulSet supports strategy: Canary only (its pods are updated in place, ordinal by ordinal;"
                 + " there is no second set of pods for BlueGreen)", reason = "FieldValueForbidden")

@@ -23,6 +23,9 @@ public class StepStatus {
     @JsonPropertyDescription("When the step's rollout webhooks (e.g. load tests) answered 2xx (RFC 3339); absent until they do, and the step is not left before.")
     private String hooksPassedAt;
 
+    @JsonPropertyDescription("A StatefulSet behind a router: when the step's pods were first seen on the revision and ready (RFC 3339); the route gives the canary the step's weight a few seconds later, once the data plane has their endpoints, and the step's hold counts from then.")
+    private String readySince;
+
     public StepStatus() {
     }
 
@@ -54,6 +57,14 @@ public class StepStatus {
 
     public void setLastCheckAt(String lastCheckAt) {
         this.lastCheckAt = lastCheckAt;
+    }
+
+    public String getReadySince() {
+        return readySince;
+    }
+
+    public void setReadySince(String readySince) {
+        this.readySince = readySince;
     }
 
     public String getHooksPassedAt() {

@@ -23,7 +23,7 @@ public class TargetRef {
 
     @Default("Deployment")
     @ValidationRule(value = "self == 'Deployment' || self == 'StatefulSet'", message = "targetRef.kind must be Deployment or StatefulSet")
-    @JsonPropertyDescription("Kind of the target: Deployment, or StatefulSet (released by its rolling update's partition, with service.provider None).")
+    @JsonPropertyDescription("Kind of the target: Deployment, or StatefulSet (released by its rolling update's partition; behind a router, Ramp routes between its revisions).")
     private String kind = "Deployment";
 
     @Required

@@ -236,6 +236,35 @@ class StatusCommandTest {
     }
 
     @Test
+    void aStatefulSetBehindIstioShowsItsRoutesSplitNotItsPartition() {
+        var client = cluster.client();
+        // 4 pods at partition 3, and the route giving the release's Service 10% (a mesh splits by request).
+        client.resource(new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder().withNewMetadata().withName("db")
+                .withNamespace(namespace).endMetadata().withNewSpec()
+                .withReplicas(4).withServiceName("db-pods").withNewSelector().addToMatchLabels("app", "db").endSelector()
+                .withNewUpdateStrategy().withType("RollingUpdate").withNewRollingUpdate().withPartition(3).endRollingUpdate()
+                .endUpdateStrategy().withNewTemplate().withNewMetadata().addToLabels("app", "db").endMetadata().withNewSpec()
+                .addNewContainer().withName("db").withImage("ghcr.io/stefanprodan/podinfo:6.7.1").endContainer().endSpec()
+                .endTemplate().endSpec().build()).create();
+        operator.create("db", "db", Strategy.Canary);
+        client.resources(Rollout.class).inNamespace(namespace).withName("db").edit(r -> {
+            r.getSpec().getTargetRef().setKind(dev.ramp.api.TargetRef.STATEFUL_SET);
+            // Behind Istio a StatefulSet is judged on the app's own metrics (the CRD refuses the built-ins).
+            dev.ramp.api.AnalysisSpec analysis = new dev.ramp.api.AnalysisSpec();
+            analysis.setMinRequests(0);
+            r.getSpec().setAnalysis(analysis);
+            return r;
+        });
+        operator.status("db", progressing(0, 100));
+        world.routes("db", 90, 10);
+
+        Result result = ramp.run("status", "db");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(0);
+        assertThat(result.out()).contains("Routing:        VirtualService db: primary 90, canary 10\n");
+    }
+
+    @Test
     void aRevertGitRefusedIsShownWithItsReason() {
         operator.status("podinfo", failed("AnalysisFailed", "rolled back").andThen(s -> s.setGitRevert(
                 new GitRevertStatus(GitRevertStatus.State.Refused, "RevertConflict", "later commits changed the same lines", null))));

@@ -1,6 +1,7 @@
 package dev.ramp.rollout;
 
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutStatus;
 import dev.ramp.autoscaling.FormerAutoscalers;
 import dev.ramp.autoscaling.PrimaryAutoscalers;
 import dev.ramp.autoscaling.ScaledObject;
@@ -14,6 +15,7 @@ import dev.ramp.routing.Routing;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Collection;
 import java.util.List;
@@ -55,6 +57,30 @@ public class GeneratedObjects {
             Collection<? extends HasMetadata> cachedRouting) {
         services.reconcile(rollout, target, cachedServices, Routing.ALL_PRIMARY);
         routers.of(rollout).reconcile(rollout, Routing.ALL_PRIMARY, cachedRouting);
+    }
+
+    /**
+     * A StatefulSet target behind a router (docs/statefulsets.md): its two Services, one per
+     * revision (the promoted and the release's, from status), and the route as the status says
+     * ({@link ReleasePlan#routingOf}); {@code toPrimary}: everything to the primary whatever the
+     * status says (a rollback, before it is written). Nothing for a route the policy or the router
+     * refuses.
+     */
+    public void applyStatefulSet(Rollout rollout, StatefulSet target, Collection<Service> cachedServices,
+            Collection<? extends HasMetadata> cachedRouting, boolean toPrimary) {
+        RolloutStatus status = rollout.getStatus();
+        // Before Initializing records it, the promoted revision is the one the controller calls current:
+        // the route must exist for its Gateways to accept it before the Rollout goes on.
+        String promoted = status != null && status.getLastPromotedRevision() != null ? status.getLastPromotedRevision()
+                : target.getStatus() == null ? null
+                : target.getStatus().getCurrentRevision() != null ? target.getStatus().getCurrentRevision()
+                : target.getStatus().getUpdateRevision();
+        if (promoted == null || !routers.refusals(rollout, null).isEmpty()) {
+            return;
+        }
+        String release = status == null || status.getLastAppliedRevision() == null ? promoted : status.getLastAppliedRevision();
+        services.reconcile(rollout, target, promoted, release, cachedServices);
+        routers.of(rollout).reconcile(rollout, toPrimary ? Routing.ALL_PRIMARY : ReleasePlan.routingOf(rollout), cachedRouting);
     }
 
     /** The kinds of routing object to watch (every router's), besides the Services, once they are installed. */

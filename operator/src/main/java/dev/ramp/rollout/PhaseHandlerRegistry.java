@@ -8,6 +8,7 @@ import dev.ramp.analysis.Providers;
 import dev.ramp.analysis.QueryBatches;
 import dev.ramp.api.Phase;
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.RoutingProvider;
 import dev.ramp.api.Timestamps;
 import dev.ramp.egress.EgressPolicy;
 import dev.ramp.kube.References;
@@ -41,6 +42,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Which handler does the work of each phase: the whole state machine, one class per phase. */
 public class PhaseHandlerRegistry {
@@ -166,8 +168,12 @@ public class PhaseHandlerRegistry {
         }
         recordWhatIsMissing(context);
         if (context.statefulSet().isPresent()) {
-            // No router, route or autoscaler of Ramp's: the CRD refuses them with a StatefulSet target.
+            // No autoscaler of Ramp's (the CRD refuses one); behind a router, the same holds on it as for a Deployment.
+            boolean routed = context.rollout().getSpec().getService().effectiveProvider() != RoutingProvider.None;
             return statefulSet.apply(context)
+                    .or(() -> routed ? router.apply(context) : Optional.empty())
+                    .or(() -> routed ? routes.apply(context) : Optional.empty())
+                    .or(() -> routed ? acceptance.apply(context) : Optional.empty())
                     .or(() -> actions.apply(context))
                     .or(() -> newRevision.apply(context))
                     .orElseGet(() -> statefulSetHandlers.get(context.status().getPhase()).handle(context));

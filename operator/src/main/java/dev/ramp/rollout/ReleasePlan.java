@@ -27,6 +27,8 @@ import java.util.Set;
 public final class ReleasePlan {
 
     private static final Set<Phase> HOLDS_A_STEP = Set.of(Phase.Progressing, Phase.WaitingPromotion, Phase.Promoting);
+    private static final Set<Phase> STATEFUL_SET_ROUTED = Set.of(Phase.Progressing, Phase.WaitingPromotion, Phase.Promoting,
+            Phase.Finalising);
 
     /** One step: where traffic goes, and how an Event tells it. */
     public record Step(Routing routing, String description) {
@@ -42,6 +44,9 @@ public final class ReleasePlan {
      */
     public static Routing routingOf(Rollout rollout) {
         RolloutStatus status = rollout.getStatus();
+        if (rollout.getSpec().getTargetRef() != null && rollout.getSpec().getTargetRef().isStatefulSet()) {
+            return statefulSetRouting(rollout);
+        }
         Integer index = status == null || status.getCurrentStep() == null ? null : status.getCurrentStep().getIndex();
         if (index == null || !HOLDS_A_STEP.contains(status.getPhase())) {
             // Before the first step the baseline's Service is made ready for the route, with no share yet.
@@ -52,6 +57,23 @@ public final class ReleasePlan {
         Routing routing = steps.get(Math.min(index, steps.size() - 1)).routing();
         return sessionCookie(rollout).filter(c -> routing.weights().canary() > 0 && routing.weights().canary() < 100)
                 .map(routing::sticky).orElse(routing);
+    }
+
+    /**
+     * A StatefulSet target's routing behind a router: its pods move step by step with the partition,
+     * and the canary's share is {@code status.canaryWeight}, which its phases raise only once the
+     * step's pods are ready and set to 100 before the primary's last pods move
+     * ({@code StatefulSetProgressingPhase}, {@code StatefulSetPromotingPhase}); everything to the
+     * primary outside a release.
+     */
+    private static Routing statefulSetRouting(Rollout rollout) {
+        RolloutStatus status = rollout.getStatus();
+        if (status == null || status.getCanaryWeight() == null || !STATEFUL_SET_ROUTED.contains(status.getPhase())) {
+            return Routing.ALL_PRIMARY;
+        }
+        int weight = Math.max(0, Math.min(100, status.getCanaryWeight()));
+        Routing routing = Routing.of(Weights.canary(weight));
+        return sessionCookie(rollout).filter(c -> weight > 0 && weight < 100).map(routing::sticky).orElse(routing);
     }
 
     /**

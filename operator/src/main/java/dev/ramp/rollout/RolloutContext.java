@@ -75,11 +75,20 @@ public final class RolloutContext {
 
     /**
      * A pass over a Rollout whose target is a StatefulSet (docs/statefulsets.md): released in place,
-     * with no primary, no Pods read and no router of Ramp's.
+     * with no primary and no Pods read.
      */
     public static RolloutContext ofStatefulSet(Rollout rollout, StatefulSet target, TemplateLookup templates, Instant now) {
-        return new RolloutContext(rollout, null, target, Optional.empty(), List.of(), templates, now, Optional.empty(),
-                Optional.empty(), Optional.empty());
+        return ofStatefulSet(rollout, target, templates, now, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * The same, behind a router: {@code routerNotInstalled}, why it cannot route in this cluster;
+     * {@code routeAcceptance}, what the route's Gateways report of it.
+     */
+    public static RolloutContext ofStatefulSet(Rollout rollout, StatefulSet target, TemplateLookup templates, Instant now,
+            Optional<String> routerNotInstalled, Optional<RouteAcceptance> routeAcceptance) {
+        return new RolloutContext(rollout, null, target, Optional.empty(), List.of(), templates, now, routerNotInstalled,
+                routeAcceptance, Optional.empty());
     }
 
     private RolloutContext(Rollout rollout, Deployment target, StatefulSet statefulSet, Optional<Deployment> primary,

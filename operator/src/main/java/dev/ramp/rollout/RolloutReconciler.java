@@ -8,6 +8,7 @@ import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutConditions;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.RoutingProvider;
 import dev.ramp.autoscaling.AutoscalerProblems;
 import dev.ramp.kube.ApiErrors;
 import dev.ramp.kube.Conditions;
@@ -101,7 +102,9 @@ public class RolloutReconciler implements Reconciler<Rollout> {
                 return targetNotFound(rollout, names.target());
             }
             pass = RolloutContext.ofStatefulSet(rollout, target.get(),
-                    TemplateLookup.of(context.getSecondaryResources(MetricTemplate.class)), clock.instant());
+                    TemplateLookup.of(context.getSecondaryResources(MetricTemplate.class)), clock.instant(),
+                    handlers.generated().routerNotInstalled(rollout, sources.watchInstalled(context)),
+                    handlers.generated().routeAcceptance(rollout, sources.cachedRouting(context)));
         } else {
             Optional<Deployment> target = RolloutEventSources.deployment(context, names.target());
             if (target.isEmpty()) {
@@ -145,11 +148,7 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         handlers.metrics().observe(namespace, rollout.getMetadata().getName(), status.getPhase(), status.getCanaryWeight());
         handlers.metrics().judged(namespace, rollout.getMetadata().getName(), rollout.getSpec().getAnalysis(), status.getMetrics());
         if (pass.statefulSet().isPresent()) {
-            // Released in place: no Service, route or primary of Ramp's to write; the partition is an effect.
-            writer.write(context.getClient(), rollout, before);
-            int told = handlers.effects().tell(pass, 0);
-            handlers.effects().apply(pass);
-            handlers.effects().tell(pass, told);
+            applyStatefulSet(context, pass, before);
             return;
         }
         List<HasMetadata> routing = sources.cachedRouting(context);
@@ -164,6 +163,30 @@ public class RolloutReconciler implements Reconciler<Rollout> {
         if (pass.routerNotInstalled().isEmpty()) {
             handlers.generated().apply(rollout, pass.target(), context.getSecondaryResources(Service.class), routing,
                     RolloutEventSources.namespaceHpas(context, rollout), sources.namespaceScaledObjects(context, rollout));
+        }
+        handlers.effects().apply(pass);
+        handlers.effects().tell(pass, told);
+    }
+
+    /**
+     * A StatefulSet's pass (no primary; the partition is an effect). Behind a router, as for a
+     * Deployment: a rollback's route to the primary, the status, the Services and route it says, then
+     * the effects: the partition moves the primary's last pods only once the route has left them.
+     */
+    private void applyStatefulSet(Context<Rollout> context, RolloutContext pass, String before) {
+        Rollout rollout = pass.rollout();
+        boolean routed = rollout.getSpec().getService().effectiveProvider() != RoutingProvider.None
+                && pass.routerNotInstalled().isEmpty();
+        StatefulSet target = pass.statefulSet().orElseThrow();
+        if (routed && pass.effects().contains(new Effect.RouteToPrimary())) {
+            handlers.generated().applyStatefulSet(rollout, target, context.getSecondaryResources(Service.class),
+                    sources.cachedRouting(context), true);
+        }
+        writer.write(context.getClient(), rollout, before);
+        int told = handlers.effects().tell(pass, 0);
+        if (routed) {
+            handlers.generated().applyStatefulSet(rollout, target, context.getSecondaryResources(Service.class),
+                    sources.cachedRouting(context), false);
         }
         handlers.effects().apply(pass);
         handlers.effects().tell(pass, told);

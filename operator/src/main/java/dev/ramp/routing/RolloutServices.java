@@ -10,10 +10,12 @@ import dev.ramp.api.RolloutSpec;
 import dev.ramp.api.RoutingProvider;
 import dev.ramp.api.Strategy;
 import dev.ramp.api.ServiceProtocol;
+import dev.ramp.api.StatefulSetLabels;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import java.util.ArrayList;
@@ -57,6 +59,24 @@ public class RolloutServices {
         if (routing.baseline()) {
             wanted.add(service(rollout, names.baselineService(), BaselineLabels.of(canarySelector)));
         }
+        applyMissing(wanted, live);
+    }
+
+    /**
+     * The two Services of a StatefulSet target behind a router (docs/statefulsets.md): its pods share
+     * one template, so each side is its pods of one revision, by the label their controller sets:
+     * {@code svc-primary} selects the pod selector plus {@code controller-revision-hash:
+     * <promoted>}, {@code svc-canary} the same plus {@code <release>}. {@code svc} is the user's
+     * own (declared beside the StatefulSet): Ramp writes neither it nor the headless Service.
+     */
+    public void reconcile(Rollout rollout, StatefulSet target, String promoted, String release, Collection<Service> live) {
+        RolloutNames names = RolloutNames.of(rollout);
+        Map<String, String> pods = target.getSpec().getSelector().getMatchLabels();
+        applyMissing(List.of(service(rollout, names.primaryService(), StatefulSetLabels.selector(pods, promoted)),
+                service(rollout, names.canaryService(), StatefulSetLabels.selector(pods, release))), live);
+    }
+
+    private void applyMissing(List<Service> wanted, Collection<Service> live) {
         for (Service desired : wanted) {
             Optional<Service> current = live.stream()
                     .filter(s -> s.getMetadata().getName().equals(desired.getMetadata().getName())).findFirst();

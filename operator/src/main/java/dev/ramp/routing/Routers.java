@@ -63,11 +63,12 @@ public final class Routers {
 
     /**
      * Why the Rollout may not be routed as its spec asks, with {@code target} (as last observed)
-     * as the Deployment it releases, one sentence per field; empty when it may.
+     * as the Deployment it releases (null for a StatefulSet), one sentence per field; empty when it may.
      */
     public List<String> refusals(Rollout rollout, Deployment target) {
         List<String> refusals = new ArrayList<>(policy.refusals(rollout));
-        refusals.addAll(of(rollout).unsupported(rollout, target));
+        // A StatefulSet target (null here) is refused only what its Rollout asks of the router.
+        refusals.addAll(target == null ? of(rollout).unsupported(rollout) : of(rollout).unsupported(rollout, target));
         return refusals;
     }
 

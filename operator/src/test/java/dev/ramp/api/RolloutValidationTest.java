@@ -85,15 +85,48 @@ class RolloutValidationTest {
     }
 
     @Test
-    void aStatefulSetBehindAMeshOrReleasedOtherThanByCanaryIsRefused() {
+    void aStatefulSetBehindIstioOrTheGatewayApiIsAcceptedWithTheAppsOwnMetrics() {
+        create("statefulset-istio", """
+                targetRef: {kind: StatefulSet, name: ledger}
+                service: {port: 8080, provider: Istio}
+                analysis:
+                  stepWeights: [10, 50]
+                  requestsTemplateRef: {name: ledger-requests}
+                  metrics: [{name: success-rate, templateRef: {name: ledger-success-rate}, thresholdRange: {min: 99}}]
+                  sessionAffinity: {cookieName: canary}
+                """);
+        create("statefulset-gateway", """
+                targetRef: {kind: StatefulSet, name: ledger}
+                service: {port: 8080, provider: GatewayAPI, parentRefs: [{name: edge}]}
+                analysis:
+                  metrics: [{name: request-success-rate, thresholdRange: {min: 99}}]
+                """);
+    }
+
+    @Test
+    void aStatefulSetWithWhatCannotWorkIsRefused() {
         assertRefused("""
                 targetRef: {kind: StatefulSet, name: ledger}
                 service: {port: 8080}
-                """, "spec", "targetRef.kind StatefulSet needs service.provider: None");
+                """, "spec", "targetRef.kind StatefulSet behind Istio: Istio's built-in metrics select the canary");
         assertRefused("""
                 targetRef: {kind: StatefulSet, name: ledger}
                 service: {port: 8080, provider: Istio}
-                """, "spec", "targetRef.kind StatefulSet needs service.provider: None");
+                analysis:
+                  requestsTemplateRef: {name: ledger-requests}
+                  metrics: [{name: request-success-rate, thresholdRange: {min: 99}}]
+                """, "spec", "give each analysis.metrics entry a templateRef");
+        assertRefused("""
+                targetRef: {kind: StatefulSet, name: ledger}
+                autoscalerRef: {apiVersion: autoscaling/v2, kind: HorizontalPodAutoscaler, name: ledger}
+                service: {port: 8080, provider: GatewayAPI, parentRefs: [{name: edge}]}
+                """, "spec", "autoscalerRef with targetRef.kind StatefulSet");
+        assertRefused("""
+                targetRef: {kind: StatefulSet, name: ledger}
+                strategy: ABTest
+                service: {port: 8080, provider: GatewayAPI, parentRefs: [{name: edge}]}
+                analysis: {match: [{headers: {x-canary: {exact: "1"}}}]}
+                """, "spec", "targetRef.kind StatefulSet supports strategy: Canary only");
         assertRefused("""
                 targetRef: {kind: StatefulSet, name: ledger}
                 strategy: BlueGreen

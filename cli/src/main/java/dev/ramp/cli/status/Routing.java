@@ -52,7 +52,8 @@ final class Routing {
         RolloutNames names = RolloutNames.of(rollout);
         RouteKind kind = RouteKind.of(rollout.getSpec().getService());
         try {
-            if (rollout.getSpec().getTargetRef().isStatefulSet()) {
+            // Behind a router a StatefulSet's split is its route's, as a Deployment's.
+            if (rollout.getSpec().getTargetRef().isStatefulSet() && kind == RouteKind.Service) {
                 return partition(client.apps().statefulSets().inNamespace(names.namespace()).withName(names.target()).get());
             }
             return switch (kind) {

@@ -111,9 +111,20 @@ public final class LabApp implements AutoCloseable {
      * {@link Manifests#LAB_STORAGE_CLASS}, which the lab has no provisioner for: the caller makes them.
      */
     public LabApp statefulSet() throws IOException {
-        dataPlane(DataPlane.NONE);
+        return statefulSet(DataPlane.NONE);
+    }
+
+    /**
+     * The same behind {@code plane}: with {@link DataPlane#GATEWAY_API}, Traefik routes between the
+     * Services Ramp generates for the two revisions (docs/statefulsets.md#behind-a-router), judged on
+     * Traefik's metrics of the canary's Service, and users call the Gateway.
+     */
+    public LabApp statefulSet(DataPlane plane) throws IOException {
+        dataPlane(plane);
         this.statefulSet = true;
-        write("metric-template.yaml", Manifests.statefulSetMetricTemplates());
+        if (plane == DataPlane.NONE) {
+            write("metric-template.yaml", Manifests.statefulSetMetricTemplates());
+        }
         return write("rollout.yaml", rollout("Canary", ""));
     }
 

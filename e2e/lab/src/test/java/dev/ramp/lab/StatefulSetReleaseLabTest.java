@@ -78,7 +78,12 @@ class StatefulSetReleaseLabTest {
 
     /** The app as a StatefulSet on 1.0.0, its volumes made first; users bounded to 8 minutes of requests. */
     private static LabApp app(String namespace) throws Exception {
-        LabApp app = lab.app(namespace, FAST).statefulSet();
+        return app(namespace, LabApp.DataPlane.NONE);
+    }
+
+    /** The same, behind {@code plane}. */
+    private static LabApp app(String namespace, LabApp.DataPlane plane) throws Exception {
+        LabApp app = lab.app(namespace, FAST).statefulSet(plane);
         for (int ordinal = 0; ordinal < REPLICAS; ordinal++) {
             Path dir = Files.createDirectories(volume(namespace, ordinal));
             // The demo runs as 65532 (e2e/images/image-archive.sh); a hostPath volume is the host
@@ -251,6 +256,61 @@ class StatefulSetReleaseLabTest {
             assertThat(files(namespace)).allSatisfy((ordinal, names) ->
                     assertThat(names).containsExactly("written-by-1.0.0", "written-by-2.0.0"));
             Lab.log("StatefulSet release 2.0.0: volumes after %s, claims %s".formatted(files(namespace), claims));
+        }
+    }
+
+    /**
+     * Behind Traefik (docs/statefulsets.md#behind-a-router): the HTTPRoute splits users' requests
+     * between Ramp's Services podinfo-primary and podinfo-canary, one revision each; a step's weight
+     * reaches it only once its ordinals are ready, the promotion routes everything to the release's
+     * revision while the rest move, and the route returns to the primary once its Service selects it.
+     */
+    @Test
+    void aGoodReleaseThroughTraefikMovesTheRoutesWeightsWithThePods() throws Exception {
+        try (LabApp app = app("sts-gw", LabApp.DataPlane.GATEWAY_API)) {
+            String namespace = app.namespace();
+            String old = before(app);
+            Map<String, String> claims = claims(namespace);
+            List<Seen> seen = new CopyOnWriteArrayList<>();
+            List<Integer> routeWeights = new CopyOnWriteArrayList<>();
+            LabApp.Release release = app.release("2.0.0", 0);
+
+            Seen done = watch(app, seen, s -> {
+                routeWeights.add(app.httpRouteCanaryWeight());
+                return "Succeeded".equals(s.rollout().phase()) || "Failed".equals(s.rollout().phase());
+            });
+            Instant promoted = Instant.now();
+            String released = statefulSet(namespace).getStatus().getUpdateRevision();
+            // Succeeded is written before the route returns to the primary (status first): watch on to it.
+            watch(app, seen, s -> {
+                int weight = app.httpRouteCanaryWeight();
+                routeWeights.add(weight);
+                return weight == 0 && s.partition() == REPLICAS && allOn(s.pods(), released);
+            });
+            List<Integer> partitions = runs(seen.stream().map(Seen::partition).toList());
+            Lab.log("StatefulSet release 2.0.0 through Traefik promoted %.1fs after the push: partitions %s, route weights %s,"
+                    .formatted(Duration.between(release.pushed(), promoted).toMillis() / 1e3, partitions, runs(routeWeights))
+                    + " pods moved in the order " + movedOrder(seen, released));
+
+            assertThat(done.rollout().phase()).as("%s", done).isEqualTo("Succeeded");
+            assertThat(released).isNotEqualTo(old);
+            assertThat(partitions).containsSubsequence(REPLICAS, 3, 2, 0, REPLICAS);
+            assertThat(runs(routeWeights)).containsSubsequence(0, 25, 50, 100, 0);
+            assertThat(app.httpRouteCanaryWeight()).isZero();
+            Map<String, String> primary = lab.client().services().inNamespace(namespace).withName("podinfo-primary").get()
+                    .getSpec().getSelector();
+            assertThat(primary).containsEntry(REVISION, released).containsEntry("app", "podinfo");
+
+            Instant after = Instant.now().plusSeconds(6);
+            await().atMost(Duration.ofSeconds(20)).until(() -> app.load().count(after, r -> true) >= RATE);
+            assertThat(app.load().since(after)).extracting(LoadGenerator.Result::version).containsOnly("2.0.0");
+            List<LoadGenerator.Result> users = app.load().since(release.pushed());
+            List<LoadGenerator.Result> failed = users.stream().filter(LoadGenerator.Result::failed).toList();
+            Lab.log("StatefulSet release 2.0.0 through Traefik: %d of %d user requests failed, from the push to 6s after the"
+                    .formatted(failed.size(), users.size()) + " promotion " + failed);
+            assertThat(users).extracting(LoadGenerator.Result::version).contains("1.0.0", "2.0.0");
+            assertThat(failed.size()).as("failed user requests %s", failed).isLessThanOrEqualTo(users.size() / 100);
+            assertThat(claims(namespace)).isEqualTo(claims);
         }
     }
 

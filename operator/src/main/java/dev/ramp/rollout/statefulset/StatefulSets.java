@@ -1,5 +1,6 @@
 package dev.ramp.rollout.statefulset;
 
+import dev.ramp.api.StatefulSetLabels;
 import dev.ramp.kube.Managed;
 import io.fabric8.kubernetes.api.model.AnyType;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -25,7 +26,7 @@ import java.util.Objects;
 public class StatefulSets {
 
     /** The label a StatefulSet's controller puts on each pod: the ControllerRevision it runs. */
-    public static final String REVISION_LABEL = "controller-revision-hash";
+    public static final String REVISION_LABEL = StatefulSetLabels.REVISION;
 
     private final KubernetesClient client;
 
