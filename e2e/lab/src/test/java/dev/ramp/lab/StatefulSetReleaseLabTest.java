@@ -276,14 +276,14 @@ class StatefulSetReleaseLabTest {
             LabApp.Release release = app.release("2.0.0", 0);
 
             Seen done = watch(app, seen, s -> {
-                routeWeights.add(app.httpRouteCanaryWeight());
+                routeWeights.add(app.routes().httpRouteCanaryWeight());
                 return "Succeeded".equals(s.rollout().phase()) || "Failed".equals(s.rollout().phase());
             });
             Instant promoted = Instant.now();
             String released = statefulSet(namespace).getStatus().getUpdateRevision();
             // Succeeded is written before the route returns to the primary (status first): watch on to it.
             watch(app, seen, s -> {
-                int weight = app.httpRouteCanaryWeight();
+                int weight = app.routes().httpRouteCanaryWeight();
                 routeWeights.add(weight);
                 return weight == 0 && s.partition() == REPLICAS && allOn(s.pods(), released);
             });
@@ -296,7 +296,7 @@ class StatefulSetReleaseLabTest {
             assertThat(released).isNotEqualTo(old);
             assertThat(partitions).containsSubsequence(REPLICAS, 3, 2, 0, REPLICAS);
             assertThat(runs(routeWeights)).containsSubsequence(0, 25, 50, 100, 0);
-            assertThat(app.httpRouteCanaryWeight()).isZero();
+            assertThat(app.routes().httpRouteCanaryWeight()).isZero();
             Map<String, String> primary = lab.client().services().inNamespace(namespace).withName("podinfo-primary").get()
                     .getSpec().getSelector();
             assertThat(primary).containsEntry(REVISION, released).containsEntry("app", "podinfo");
