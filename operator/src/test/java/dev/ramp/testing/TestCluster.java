@@ -3,9 +3,13 @@ package dev.ramp.testing;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubeapitest.KubeAPITestException;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR;
+import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDRBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDRStatusBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -42,6 +46,28 @@ public final class TestCluster implements AutoCloseable {
         client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
         kubeconfigFile = write("ramp-test-kubeconfig", kubeconfig);
         installCrds(istio);
+        moreServiceIps();
+    }
+
+    /** The range of Service IPs added to kube-api-test's /24, which a whole suite's Services outgrow. */
+    static final String MORE_SERVICE_IPS = "10.1.0.0/16";
+
+    /**
+     * kube-api-test starts kube-apiserver with a Service range of 254 addresses (10.0.0.0/24,
+     * after any flag of ours, so it cannot be changed), and no test cluster runs the namespace
+     * controller that would free a finished test's Services: a suite creating more Services than
+     * that fails with "failed to allocate a serviceIP: range is full". Kubernetes 1.33+ extends
+     * the range with a ServiceCIDR; the API server allocates from one marked Ready, which the
+     * controller manager (not run here) would do.
+     */
+    private void moreServiceIps() {
+        ServiceCIDR extra = client.resource(new ServiceCIDRBuilder().withNewMetadata().withName("ramp-tests").endMetadata()
+                .withNewSpec().withCidrs(MORE_SERVICE_IPS).endSpec().build()).serverSideApply();
+        extra.setStatus(new ServiceCIDRStatusBuilder().addToConditions(new ConditionBuilder().withType("Ready")
+                .withStatus("True").withReason("RampTests").withMessage("no controller manager here: marked ready by TestCluster")
+                .withLastTransitionTime(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+                .build()).build());
+        client.resource(extra).updateStatus();
     }
 
     /**
