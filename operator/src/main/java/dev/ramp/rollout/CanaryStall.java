@@ -2,10 +2,11 @@ package dev.ramp.rollout;
 
 import dev.ramp.api.RampLabels;
 import dev.ramp.api.RollbackCause;
+import dev.ramp.api.StatefulSetLabels;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import java.util.ArrayList;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -39,24 +40,31 @@ public record CanaryStall(String reason, String detail) {
     public static CanaryStall of(Deployment target, String revision, Collection<Pod> pods) {
         String name = target.getMetadata().getName();
         List<Pod> canary = pods.stream().filter(p -> isCanary(p, target, revision)).toList();
-        List<CanaryStall> found = new ArrayList<>();
-        for (Pod pod : canary) {
-            found.add(ofPod(pod));
-        }
-        Optional<CanaryStall> app = found.stream().filter(s -> s != null && s.revertsGit()).findFirst();
-        if (app.isPresent()) {
-            return app.get();
-        }
-        Optional<CanaryStall> world = found.stream().filter(s -> s != null).findFirst();
-        if (world.isPresent()) {
-            return world.get();
-        }
-        Optional<CanaryStall> refused = replicaFailure(target);
-        if (refused.isPresent()) {
-            return refused.get();
-        }
-        return new CanaryStall(RollbackCause.PROGRESS_DEADLINE_EXCEEDED, canary.isEmpty() ? "no pod of canary " + name
-                + " seen" : canary.size() + " pod(s) of canary " + name + " not ready");
+        return ofPods(canary).or(() -> replicaFailure(target))
+                .orElseGet(() -> new CanaryStall(RollbackCause.PROGRESS_DEADLINE_EXCEEDED, canary.isEmpty() ? "no pod of canary "
+                        + name + " seen" : canary.size() + " pod(s) of canary " + name + " not ready"));
+    }
+
+    /**
+     * The stall of a StatefulSet's step (docs/statefulsets.md): its Pods are those of {@code pods}
+     * in the StatefulSet's namespace whose {@code controller-revision-hash} is {@code revision};
+     * {@code progress} (the partition and counts its controller reports) is the detail when they
+     * show nothing. A StatefulSet's controller creates its Pods itself, so there is no ReplicaSet
+     * to refuse them.
+     */
+    public static CanaryStall ofStatefulSet(StatefulSet set, String revision, Collection<Pod> pods, String progress) {
+        List<Pod> onRevision = pods.stream().filter(p -> revision != null
+                && set.getMetadata().getNamespace().equals(p.getMetadata().getNamespace())
+                && p.getMetadata().getLabels() != null
+                && revision.equals(p.getMetadata().getLabels().get(StatefulSetLabels.REVISION))).toList();
+        return ofPods(onRevision).map(stall -> new CanaryStall(stall.reason(), cut(progress + "; " + stall.detail())))
+                .orElseGet(() -> new CanaryStall(RollbackCause.PROGRESS_DEADLINE_EXCEEDED, progress));
+    }
+
+    /** What the Pods show: the commit's fault over the cluster's, or empty when none shows anything. */
+    private static Optional<CanaryStall> ofPods(List<Pod> pods) {
+        List<CanaryStall> found = pods.stream().map(CanaryStall::ofPod).filter(s -> s != null).toList();
+        return found.stream().filter(CanaryStall::revertsGit).findFirst().or(() -> found.stream().findFirst());
     }
 
     /** Whether the rollback this stall leads to reverts the commit in Git. */

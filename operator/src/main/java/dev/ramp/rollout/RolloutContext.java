@@ -78,16 +78,17 @@ public final class RolloutContext {
      * with no primary and no Pods read.
      */
     public static RolloutContext ofStatefulSet(Rollout rollout, StatefulSet target, TemplateLookup templates, Instant now) {
-        return ofStatefulSet(rollout, target, templates, now, Optional.empty(), Optional.empty());
+        return ofStatefulSet(rollout, target, List.of(), templates, now, Optional.empty(), Optional.empty());
     }
 
     /**
      * The same, behind a router: {@code routerNotInstalled}, why it cannot route in this cluster;
-     * {@code routeAcceptance}, what the route's Gateways report of it.
+     * {@code routeAcceptance}, what the route's Gateways report of it; {@code pods}, the pods of
+     * the release's revision when a step has missed its deadline (read to tell why), else none.
      */
-    public static RolloutContext ofStatefulSet(Rollout rollout, StatefulSet target, TemplateLookup templates, Instant now,
-            Optional<String> routerNotInstalled, Optional<RouteAcceptance> routeAcceptance) {
-        return new RolloutContext(rollout, null, target, Optional.empty(), List.of(), templates, now, routerNotInstalled,
+    public static RolloutContext ofStatefulSet(Rollout rollout, StatefulSet target, List<Pod> pods, TemplateLookup templates,
+            Instant now, Optional<String> routerNotInstalled, Optional<RouteAcceptance> routeAcceptance) {
+        return new RolloutContext(rollout, null, target, Optional.empty(), pods, templates, now, routerNotInstalled,
                 routeAcceptance, Optional.empty());
     }
 

@@ -2,9 +2,12 @@ package dev.ramp.rollout;
 
 import dev.ramp.api.MetricTemplate;
 import dev.ramp.api.ObjectRef;
+import dev.ramp.api.Phase;
 import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.RolloutNames;
+import dev.ramp.api.RolloutStatus;
+import dev.ramp.api.StatefulSetLabels;
 import dev.ramp.autoscaling.ScaledObject;
 import dev.ramp.kube.InstalledKinds;
 import dev.ramp.kube.LeanItemStore;
@@ -26,6 +29,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -327,6 +331,23 @@ public class RolloutEventSources {
         String namespace = rollout.getMetadata().getNamespace();
         return Set.of(new ResourceID(ref.getName(), namespace),
                 new ResourceID(RolloutNames.primaryAutoscalerOf(ref.getName()), namespace));
+    }
+
+    /**
+     * The pods of a StatefulSet's release revision, read from the API server at a pass that finds a
+     * step past its progress deadline, to tell why it is not ready ({@link CanaryStall}); none at
+     * any other pass. Ramp caches no pod of a StatefulSet: they carry no label of Ramp's, and the
+     * deadline is rare.
+     */
+    static List<Pod> stalledStatefulSetPods(Context<Rollout> context, Rollout rollout, StatefulSet set, Instant now) {
+        RolloutStatus status = rollout.getStatus();
+        if (status == null || status.getPhase() != Phase.Progressing || status.getLastAppliedRevision() == null
+                || new StepClock(AnalysisSettings.of(rollout), status, now).untilReadinessDeadline().isPresent()) {
+            return List.of();
+        }
+        return context.getClient().pods().inNamespace(set.getMetadata().getNamespace())
+                .withLabels(StatefulSetLabels.selector(set.getSpec().getSelector().getMatchLabels(), status.getLastAppliedRevision()))
+                .list().getItems();
     }
 
     static Optional<StatefulSet> statefulSet(Context<Rollout> context, String name) {

@@ -30,6 +30,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -101,8 +102,10 @@ public class RolloutReconciler implements Reconciler<Rollout> {
             if (target.isEmpty()) {
                 return targetNotFound(rollout, names.target());
             }
+            Instant now = clock.instant();
             pass = RolloutContext.ofStatefulSet(rollout, target.get(),
-                    TemplateLookup.of(context.getSecondaryResources(MetricTemplate.class)), clock.instant(),
+                    RolloutEventSources.stalledStatefulSetPods(context, rollout, target.get(), now),
+                    TemplateLookup.of(context.getSecondaryResources(MetricTemplate.class)), now,
                     handlers.generated().routerNotInstalled(rollout, sources.watchInstalled(context)),
                     handlers.generated().routeAcceptance(rollout, sources.cachedRouting(context)));
         } else {

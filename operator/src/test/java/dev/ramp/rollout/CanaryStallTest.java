@@ -3,12 +3,15 @@ package dev.ramp.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ramp.api.RampLabels;
+import dev.ramp.api.StatefulSetLabels;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -103,6 +106,21 @@ class CanaryStallTest {
     }
 
     @Test
+    void aStatefulSetsStepCountsOnlyItsPodsOfTheRevisionAndOtherwiseSaysWhereThePartitionIs() {
+        StatefulSet set = new StatefulSetBuilder().withNewMetadata().withName("db").withNamespace("shop").endMetadata().build();
+        Pod otherRevision = statefulSetPod("db-3", "shop", "db-5c8f7d9b4", waiting("CrashLoopBackOff", null));
+        Pod otherNamespace = statefulSetPod("db-4", "ledger", "db-7d9b4c8f5", waiting("CrashLoopBackOff", null));
+        Pod pulling = statefulSetPod("db-4", "shop", "db-7d9b4c8f5", waiting("ErrImagePull", null));
+
+        CanaryStall nothing = CanaryStall.ofStatefulSet(set, "db-7d9b4c8f5", List.of(otherRevision, otherNamespace), "partition 4");
+        CanaryStall image = CanaryStall.ofStatefulSet(set, "db-7d9b4c8f5", List.of(otherRevision, pulling), "partition 4");
+
+        assertThat(nothing).isEqualTo(new CanaryStall("ProgressDeadlineExceeded", "partition 4"));
+        assertThat(image.reason()).isEqualTo("ImageNotPulled");
+        assertThat(image.detail()).isEqualTo("partition 4; pod db-4: image podinfo:2.0 not pulled (ErrImagePull)");
+    }
+
+    @Test
     void aKubeletMessageIsCut() {
         CanaryStall stall = CanaryStall.of(target, REVISION, List.of(pod("podinfo-a", REVISION,
                 waiting("ErrImagePull", "x".repeat(100_000)))));
@@ -113,6 +131,12 @@ class CanaryStallTest {
     private static ContainerStatus waiting(String reason, String message) {
         return new ContainerStatusBuilder().withName("app").withImage("podinfo:2.0").withReady(false)
                 .withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState().build();
+    }
+
+    private static Pod statefulSetPod(String name, String namespace, String revision, ContainerStatus container) {
+        return new PodBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+                .addToLabels(StatefulSetLabels.REVISION, revision).endMetadata()
+                .withNewStatus().withContainerStatuses(container).endStatus().build();
     }
 
     private static Pod pod(String name, String revision, ContainerStatus... containers) {

@@ -1,10 +1,10 @@
 package dev.ramp.rollout.statefulset;
 
-import dev.ramp.api.RollbackCause;
 import dev.ramp.api.RolloutNames;
 import dev.ramp.api.StepStatus;
 import dev.ramp.api.Timestamps;
 import dev.ramp.rollout.AnalysisSettings;
+import dev.ramp.rollout.CanaryStall;
 import dev.ramp.rollout.Effect;
 import dev.ramp.rollout.Next;
 import dev.ramp.rollout.ReleaseChecks;
@@ -14,6 +14,7 @@ import dev.ramp.rollout.RolloutContext;
 import dev.ramp.rollout.StepClock;
 import dev.ramp.rollout.Transitions;
 import dev.ramp.rollout.phase.ProgressingPhase;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -107,12 +108,17 @@ public class StatefulSetProgressingPhase extends ProgressingPhase {
         if (left.isPresent()) {
             return Next.after(left.get().compareTo(Duration.ofSeconds(2)) < 0 ? left.get() : Duration.ofSeconds(2));
         }
-        StatefulSetProgress progress = StatefulSetProgress.of(context.statefulSet().orElseThrow());
-        Transitions.rollback(context, RollbackCause.PROGRESS_DEADLINE_EXCEEDED, "StatefulSet "
-                + context.targetObject().getMetadata().getName() + " not ready on revision " + context.status().getLastAppliedRevision()
-                + " within " + settings.progressDeadline().toSeconds() + "s: partition " + progress.partition() + ", "
-                + progress.updatedReplicas() + " of " + progress.replicas() + " pods on the revision, " + progress.readyReplicas()
-                + " ready");
+        StatefulSet set = context.statefulSet().orElseThrow();
+        StatefulSetProgress progress = StatefulSetProgress.of(set);
+        String revision = context.status().getLastAppliedRevision();
+        // As for a Deployment's canary, the step's Pods say whether Git is reverted: a crash is the
+        // commit's fault, an image the registry did not serve or a full cluster is not.
+        CanaryStall stall = CanaryStall.ofStatefulSet(set, revision, context.pods(), "partition " + progress.partition()
+                + ", " + progress.updatedReplicas() + " of " + progress.replicas() + " pods on the revision, "
+                + progress.readyReplicas() + " ready");
+        Transitions.rollback(context, stall.reason(), "StatefulSet " + context.targetObject().getMetadata().getName()
+                + " not ready on revision " + revision + " within " + settings.progressDeadline().toSeconds() + "s: "
+                + stall.detail());
         return Next.onChange();
     }
 }

@@ -111,7 +111,7 @@ class StatefulSetMeshPhasesTest {
     }
 
     private Next decideAt(Duration sinceT0, Optional<String> routerNotInstalled) {
-        pass = RolloutContext.ofStatefulSet(rollout, set, TemplateLookup.of(List.of()), T0.plus(sinceT0), routerNotInstalled,
+        pass = RolloutContext.ofStatefulSet(rollout, set, List.of(), TemplateLookup.of(List.of()), T0.plus(sinceT0), routerNotInstalled,
                 Optional.empty());
         return machine.decide(pass);
     }

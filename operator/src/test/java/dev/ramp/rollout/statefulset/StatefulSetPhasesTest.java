@@ -36,9 +36,13 @@ import dev.ramp.rollout.Probes;
 import dev.ramp.rollout.Reverts;
 import dev.ramp.rollout.RolloutContext;
 import dev.ramp.work.Observation;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import java.time.Duration;
@@ -72,6 +76,8 @@ class StatefulSetPhasesTest {
 
     private Rollout rollout;
     private StatefulSet set;
+    /** The pods the reconciler read for this pass (it reads them only at a step's deadline). */
+    private List<Pod> pods = List.of();
     private RolloutContext pass;
 
     @BeforeEach
@@ -111,7 +117,8 @@ class StatefulSetPhasesTest {
     }
 
     private Next decideAt(Duration sinceT0) {
-        pass = RolloutContext.ofStatefulSet(rollout, set, TemplateLookup.of(List.of()), T0.plus(sinceT0));
+        pass = RolloutContext.ofStatefulSet(rollout, set, pods, TemplateLookup.of(List.of()), T0.plus(sinceT0),
+                Optional.empty(), Optional.empty());
         return machine.decide(pass);
     }
 
@@ -241,6 +248,43 @@ class StatefulSetPhasesTest {
     }
 
     @Test
+    void aStepWhosePodCannotPullItsImageRollsBackWithoutBlamingTheCommit() {
+        gitRevertOn();
+        releasingAt(0, Duration.ZERO);
+        status().setCanaryNotReadySince(at(Duration.ZERO));
+        set = statefulSet(4, V1, V2, 4, 1, 4);
+        pods = List.of(pod("db-4", V2, new ContainerStatusBuilder().withName("db").withImage("registry.example/db:2")
+                .withNewState().withNewWaiting().withReason("ImagePullBackOff").withMessage("Back-off pulling image")
+                .endWaiting().endState().build()), pod("db-3", V1, null));
+        decideAt(Duration.ofSeconds(121));
+
+        assertThat(status().getPhase()).isEqualTo(Phase.Failed);
+        assertThat(status().getRollbackCause().getReason()).isEqualTo(RollbackCause.IMAGE_NOT_PULLED);
+        assertThat(status().getRollbackCause().getMessage()).contains("partition 4, 1 of 5 pods on the revision, 4 ready; "
+                + "pod db-4: image registry.example/db:2 not pulled (ImagePullBackOff)");
+
+        decideAt(Duration.ofSeconds(122));
+        assertThat(status().getGitRevert().getState()).as("a registry outage is not the commit's fault")
+                .isEqualTo(GitRevertStatus.State.NotReverted);
+        assertThat(reverts).isEmpty();
+        assertThat(pass.effects()).as("the promoted template is still written back").contains(new Effect.RestoreTemplate(V1));
+    }
+
+    @Test
+    void aStepWhosePodCrashesRollsBackAndRevertsNamingThePod() {
+        releasingAt(0, Duration.ZERO);
+        status().setCanaryNotReadySince(at(Duration.ZERO));
+        set = statefulSet(4, V1, V2, 4, 1, 4);
+        pods = List.of(pod("db-4", V2, new ContainerStatusBuilder().withName("db").withNewState().withNewWaiting()
+                .withReason("CrashLoopBackOff").endWaiting().endState().build()));
+        decideAt(Duration.ofSeconds(121));
+
+        assertThat(status().getRollbackCause().getReason()).isEqualTo(RollbackCause.PROGRESS_DEADLINE_EXCEEDED);
+        assertThat(status().getRollbackCause().getMessage()).endsWith("; pod db-4: db CrashLoopBackOff");
+        assertThat(status().getRollbackCause().revertsGit()).isTrue();
+    }
+
+    @Test
     void aFailedCheckRollsBackAndTheNextPassWritesThePromotedTemplateBackKeepingThePartition() {
         releasingAt(1, Duration.ZERO);
         set = statefulSet(2, V1, V2, 2, 3, 5);
@@ -336,6 +380,13 @@ class StatefulSetPhasesTest {
         assertThat(Conditions.find(status().getConditions(), RolloutConditions.READY).orElseThrow().getReason())
                 .isEqualTo(StatefulSetReasons.ON_DELETE);
         assertThat(pass.effects()).isEmpty();
+    }
+
+    /** A pod of the StatefulSet on {@code revision} as its controller labels it. */
+    private static Pod pod(String name, String revision, ContainerStatus container) {
+        return new PodBuilder().withNewMetadata().withName(name).withNamespace("shop").addToLabels("app", "db")
+                .addToLabels("controller-revision-hash", revision).endMetadata()
+                .withNewStatus().withContainerStatuses(container == null ? List.of() : List.of(container)).endStatus().build();
     }
 
     private void gitRevertOn() {
