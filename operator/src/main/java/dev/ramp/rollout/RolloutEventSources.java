@@ -32,6 +32,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -58,6 +59,12 @@ public class RolloutEventSources {
     static final String BY_STATEFULSET = "rollout-by-statefulset";
     static final String BY_TEMPLATE = "rollout-by-template";
     static final String BY_AUTOSCALER = "rollout-by-autoscaler";
+    /** Index of the cached objects by namespace (the caches are read by namespace, never scanned). */
+    static final String IN_NAMESPACE = "in-namespace";
+    /** Index of the labelled Deployments, StatefulSets and HPAs by namespace and {@code ramp.dev/rollout} value. */
+    static final String LABELLED_FOR = "labelled-for";
+    /** Index of Ramp's pods by namespace and revision. */
+    static final String OF_REVISION = "of-revision";
     private static final String CRD_PREFIX = "crd-";
     private static final String ROUTING_PREFIX = "routing-";
 
@@ -103,9 +110,11 @@ public class RolloutEventSources {
                 RampLabels.ROLLOUT));
         // The Pods of Ramp's revisions, read when a canary misses its deadline to tell why (CanaryStall).
         // They wake nothing: the deadline's own reschedule reads them.
-        sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Rollout.class)
+        var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Rollout.class)
                 .withLabelSelector(RampLabels.REVISION).withSecondaryToPrimaryMapper(pod -> Set.of())
-                .withItemStore(new LeanItemStore<>()).build(), context));
+                .withItemStore(new LeanItemStore<>()).build(), context);
+        pods.addIndexers(Map.of(OF_REVISION, pod -> keys(pod, RampLabels.REVISION)));
+        sources.add(pods);
         // What Ramp generates (owned by their Rollout): a deleted or edited Service or routing object
         // wakes it. The routing kinds' informers are registered by watchInstalled once their CRDs are.
         sources.add(generated(Service.class, context));
@@ -143,7 +152,26 @@ public class RolloutEventSources {
         if (kind != StatefulSet.class) {
             configuration.withItemStore(new LeanItemStore<>());
         }
-        return new InformerEventSource<>(configuration.build(), context);
+        var informer = new InformerEventSource<>(configuration.build(), context);
+        informer.addIndexers(Map.of(IN_NAMESPACE, object -> List.of(object.getMetadata().getNamespace()),
+                LABELLED_FOR, object -> keys(object, RampLabels.ROLLOUT)));
+        return informer;
+    }
+
+    /** The index key of {@code object} by its namespace and the value of its label {@code label}; none without the label. */
+    private static List<String> keys(HasMetadata object, String label) {
+        Map<String, String> labels = object.getMetadata().getLabels();
+        String value = labels == null ? null : labels.get(label);
+        return value == null ? List.of() : List.of(key(object.getMetadata().getNamespace(), value));
+    }
+
+    private static String key(String namespace, String value) {
+        return namespace + "/" + value;
+    }
+
+    /** The cached objects of {@code informer} (one {@link #named} built) in {@code namespace} labelled for the Rollout {@code value}. */
+    static <R extends HasMetadata> List<R> labelledFor(InformerEventSource<R, Rollout> informer, String namespace, String value) {
+        return informer.byIndex(LABELLED_FOR, key(namespace, value));
     }
 
     private static <R extends HasMetadata> EventSource<R, Rollout> generated(Class<R> kind, EventSourceContext<Rollout> context) {
@@ -215,7 +243,9 @@ public class RolloutEventSources {
         } else {
             configuration.withLabelSelector(Managed.MANAGED_BY_SELECTOR);
         }
-        started(retriever, new InformerEventSource<>(configuration.build(), context));
+        var informer = new InformerEventSource<>(configuration.build(), context);
+        informer.addIndexers(Map.of(IN_NAMESPACE, object -> List.of(object.getMetadata().getNamespace())));
+        started(retriever, informer);
     }
 
     /**
@@ -253,7 +283,7 @@ public class RolloutEventSources {
      * not installed.
      */
     Optional<List<ScaledObject>> namespaceScaledObjects(Context<Rollout> context, Rollout rollout) {
-        return scaledObjectInformer(context).map(informer -> informer.list(rollout.getMetadata().getNamespace()).toList());
+        return scaledObjectInformer(context).map(informer -> informer.byIndex(IN_NAMESPACE, rollout.getMetadata().getNamespace()));
     }
 
     /** Every HPA of the Rollout's namespace in the informer's cache (the target's, Ramp's copy, former copies). */
@@ -261,7 +291,7 @@ public class RolloutEventSources {
     static List<HorizontalPodAutoscaler> namespaceHpas(Context<Rollout> context, Rollout rollout) {
         var hpas = (InformerEventSource<HorizontalPodAutoscaler, Rollout>) context.eventSourceRetriever()
                 .getEventSourceFor(HorizontalPodAutoscaler.class);
-        return hpas.list(rollout.getMetadata().getNamespace()).toList();
+        return hpas.byIndex(IN_NAMESPACE, rollout.getMetadata().getNamespace());
     }
 
     @SuppressWarnings("unchecked")
@@ -279,8 +309,7 @@ public class RolloutEventSources {
             return List.of();
         }
         var pods = (InformerEventSource<Pod, Rollout>) context.eventSourceRetriever().getEventSourceFor(Pod.class);
-        return pods.list(rollout.getMetadata().getNamespace(),
-                pod -> revision.equals(pod.getMetadata().getLabels().get(RampLabels.REVISION))).toList();
+        return pods.byIndex(OF_REVISION, key(rollout.getMetadata().getNamespace(), revision));
     }
 
     static Optional<Deployment> deployment(Context<Rollout> context, String name) {

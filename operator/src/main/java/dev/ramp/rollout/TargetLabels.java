@@ -72,7 +72,7 @@ final class TargetLabels {
         }
         for (Class<? extends HasMetadata> kind : List.of(Deployment.class, StatefulSet.class, HorizontalPodAutoscaler.class)) {
             Set<String> names = Set.copyOf(named.stream().filter(n -> n.kind() == kind).map(Named::name).toList());
-            informer(context, kind).list(namespace).filter(o -> former(o, value, names))
+            RolloutEventSources.labelledFor(informer(context, kind), namespace, value).stream().filter(o -> former(o, value, names))
                     .forEach(o -> apply(client, kind, namespace, o.getMetadata().getName(), Map.of()));
         }
         return labelled;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ramp.api.MetricStatus;
 import dev.ramp.api.Phase;
+import dev.ramp.api.RampLabels;
 import dev.ramp.api.Rollout;
 import dev.ramp.api.Verdict;
 import dev.ramp.kube.Conditions;
@@ -13,6 +14,9 @@ import dev.ramp.testing.RampEnvironment;
 import dev.ramp.testing.RampOperator;
 import dev.ramp.testing.TestPrometheus;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
@@ -180,6 +184,38 @@ class CanaryReleaseTest {
         var promoted = Conditions.find(failed.getStatus().getConditions(), "Promoted").orElseThrow();
         assertThat(promoted.getReason()).isEqualTo("ProgressDeadlineExceeded");
         assertThat(promoted.getMessage()).contains("not ready within 3s");
+        assertThat(fx.canaryWeight()).isZero();
+    }
+
+    @Test
+    void aCanaryWhosePodCannotPullItsImageIsRolledBackWithoutBlamingTheCommit() {
+        telemetry.serve(fx.namespace, "podinfo", 100, 20);
+        bootstrap(List.of(10, 50), "1s");
+        client.resources(Rollout.class).inNamespace(fx.namespace).withName("podinfo")
+                .edit(r -> {
+                    r.getSpec().setProgressDeadlineSeconds(3);
+                    return r;
+                });
+        fx.kubelet.hold("podinfo");
+
+        fx.release("podinfo:2.0-unpullable");
+        await().atMost(Duration.ofSeconds(30)).until(() -> fx.rollout().getStatus().getPhase() == Phase.Progressing);
+        String revision = fx.rollout().getStatus().getLastAppliedRevision();
+        // The canary's pod as a kubelet reports it when the registry does not serve its image; the
+        // pass at the deadline finds it in Ramp's cache of pods, by namespace and revision.
+        Pod pod = client.pods().inNamespace(fx.namespace).resource(new PodBuilder().withNewMetadata().withName("podinfo-7f9c")
+                .addToLabels("app", "podinfo").addToLabels(RampLabels.REVISION, revision).endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage("podinfo:2.0-unpullable").endContainer().endSpec()
+                .build()).create();
+        pod.setStatus(new PodStatusBuilder().addNewContainerStatus().withName("app").withImage("podinfo:2.0-unpullable")
+                .withReady(false).withRestartCount(0).withImageID("").withNewState().withNewWaiting().withReason("ImagePullBackOff")
+                .withMessage("Back-off pulling image").endWaiting().endState().endContainerStatus().build());
+        client.pods().inNamespace(fx.namespace).resource(pod).updateStatus();
+        Rollout failed = fx.awaitPhase(Phase.Failed, Duration.ofSeconds(30));
+
+        assertThat(failed.getStatus().getRollbackCause().getReason()).isEqualTo("ImageNotPulled");
+        assertThat(failed.getStatus().getRollbackCause().getMessage())
+                .contains("pod podinfo-7f9c: image podinfo:2.0-unpullable not pulled (ImagePullBackOff)");
         assertThat(fx.canaryWeight()).isZero();
     }
 
