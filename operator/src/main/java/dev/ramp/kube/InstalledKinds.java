@@ -31,9 +31,19 @@ public final class InstalledKinds {
                 Function.identity(), (a, b) -> a)));
     }
 
+    /** Each kind's CRD name, worked out once: fabric8 reads it from the class' annotations at each call. */
+    private static final ClassValue<String> CRD_NAMES = new ClassValue<>() {
+        @Override
+        @SuppressWarnings("unchecked")
+        protected String computeValue(Class<?> kind) {
+            Class<? extends HasMetadata> resource = (Class<? extends HasMetadata>) kind;
+            return HasMetadata.getPlural(resource) + "." + HasMetadata.getGroup(resource);
+        }
+    };
+
     /** The name of a kind's CustomResourceDefinition: {@code <plural>.<group>}. */
     public static String crdName(Class<? extends HasMetadata> kind) {
-        return HasMetadata.getPlural(kind) + "." + HasMetadata.getGroup(kind);
+        return CRD_NAMES.get(kind);
     }
 
     /** Whether the API server serves {@code kind} at the version Ramp uses. */
