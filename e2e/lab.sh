@@ -14,9 +14,11 @@
 #   e2e/lab.sh versus-flagger  Ramp and Flagger (built from its Go module by
 #                         e2e/controlplane/flagger/build.sh) side by side on one kwok lab, run in a
 #                         network namespace of its own (root), into docs/benchmarks.json
-#   e2e/lab.sh scale [N,N/S,...]  N Rollouts (default 100,300,1000) released at once on one operator (N/S: over S shards)
-#                         with the chart's JVM settings, on kwok with fake nodes, into docs/scale.json
-#                         and docs/scale.md
+#   e2e/lab.sh scale [N,N/S,N/flagger,...] [OUT.json]  N Rollouts (default 100,300,1000) released at once on
+#                         one operator (N/S: over S shards; N/flagger: the same N through Flagger instead, built
+#                         like versus-flagger's, in a network namespace of its own: root) with the chart's JVM
+#                         settings, on kwok with fake nodes, each size on a fresh lab, into docs/scale.json
+#                         and docs/scale.md (a run replaces the rows of its sizes and keeps the others)
 #   e2e/lab.sh judge [MINUTES]  the statistical judge's error rates: A/A and A/B releases (latency
 #                         +10/+25/+50%, errors +0.5/+2 points) checked by the operator's own checks,
 #                         the judge beside today's thresholds, for MINUTES (default 20); no cluster,
@@ -109,6 +111,16 @@ if [ "$main" = dev.ramp.lab.ScaleBenchmark ]; then
   # Thousands of Pods: kwok's, on fake nodes; Ramp as a process with the chart's JVM settings.
   [ "$mode" = kwok ] || [ "$mode" = auto ] || echo "lab: scale runs on kwok, with Ramp as a process" >&2
   mode=kwok
+  # N/flagger: Flagger listens on all interfaces, so the whole run goes into a network namespace of its own.
+  if [[ ",${2:-}," =~ /flagger, ]]; then
+    if [ "$(id -u)" != 0 ]; then
+      echo "lab: scale N/flagger runs the lab in a network namespace of its own (Flagger listens on all interfaces): run it as root" >&2
+      exit 1
+    fi
+    eval "$(bash e2e/controlplane/flagger/build.sh)"
+    flagger=(-Dramp.flagger.version="$RAMP_FLAGGER_VERSION" -Dramp.flagger.bin="$RAMP_FLAGGER_BIN"
+      -Dramp.flagger.crds="$RAMP_FLAGGER_CRDS")
+  fi
 fi
 if [ "$main" = dev.ramp.lab.JudgeBenchmark ]; then
   # No cluster at all: the operator's checks run in the benchmark's JVM against Prometheus (docs/judge.md).

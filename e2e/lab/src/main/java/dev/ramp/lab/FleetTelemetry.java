@@ -20,6 +20,10 @@ import java.util.concurrent.Executors;
  * requests a second from the moment it first ran, as Istio's destination sidecar would; a canary
  * whose image is tagged {@link #FAILING_TAG} answers 30% of them 5xx. The counters follow the
  * Deployments (an informer), so what Ramp queries for each canary is what the benchmark decided.
+ *
+ * <p>{@link #forFlagger}: Flagger's canary is the target Deployment itself while Flagger has it
+ * scaled up (its primary is {@code <target>-primary}), with no revision label; its series carry
+ * the image's tag as the revision, so each release's canary counts from zero as Ramp's does.
  */
 final class FleetTelemetry implements AutoCloseable {
 
@@ -38,8 +42,20 @@ final class FleetTelemetry implements AutoCloseable {
     private final Map<Series, Long> since = new ConcurrentHashMap<>();
     private final SharedIndexInformer<Deployment> deployments;
     private final HttpServer server;
+    private final boolean flagger;
 
+    /** For Ramp's canaries. */
     FleetTelemetry(KubernetesClient client) throws IOException {
+        this(client, false);
+    }
+
+    /** For Flagger's canaries: every target Deployment with replicas. */
+    static FleetTelemetry forFlagger(KubernetesClient client) throws IOException {
+        return new FleetTelemetry(client, true);
+    }
+
+    private FleetTelemetry(KubernetesClient client, boolean flagger) throws IOException {
+        this.flagger = flagger;
         deployments = client.apps().deployments().inAnyNamespace().inform();
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.createContext("/metrics", exchange -> {
@@ -89,16 +105,17 @@ final class FleetTelemetry implements AutoCloseable {
                 .append(code).append("\"} ").append(value).append('\n');
     }
 
-    /** The canary a Deployment runs, or null: Ramp's primaries and targets at 0 replicas report nothing. */
-    private static Series canary(Deployment deployment) {
+    /** The canary a Deployment runs, or null: primaries and targets at 0 replicas report nothing. */
+    private Series canary(Deployment deployment) {
         String name = deployment.getMetadata().getName();
         Integer replicas = deployment.getSpec().getReplicas();
         var labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-        String revision = labels == null ? null : labels.get(CANONICAL_REVISION_LABEL);
+        String image = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        String revision = flagger ? image.substring(image.lastIndexOf(':') + 1)
+                : labels == null ? null : labels.get(CANONICAL_REVISION_LABEL);
         if (name.endsWith("-primary") || replicas == null || replicas == 0 || revision == null) {
             return null;
         }
-        String image = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
         return new Series(deployment.getMetadata().getNamespace(), name, revision, image.endsWith(":" + FAILING_TAG));
     }
 

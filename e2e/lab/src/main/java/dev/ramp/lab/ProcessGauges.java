@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the operator's JVM costs, sampled every second while a benchmark runs: its resident memory
  * and CPU time from {@code /proc/<pid>} (what a container's limit and a node's CPU see), and its
- * heap in use from its own {@code /q/metrics} ({@code jvm_memory_used_bytes{area="heap"}}).
+ * heap in use from its own {@code /q/metrics} ({@code jvm_memory_used_bytes{area="heap"}}). A
+ * process that is no JVM of Ramp's (Flagger, in the scale benchmark) is given no metrics address:
+ * its heap is NaN, its RSS and CPU time are sampled as Ramp's are.
  */
 final class ProcessGauges implements AutoCloseable {
 
@@ -35,10 +37,10 @@ final class ProcessGauges implements AutoCloseable {
     private final List<Sample> samples = new ArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
-    /** {@code metricsAddress}: the operator's management address, serving {@code /q/metrics}. */
+    /** {@code metricsAddress}: the operator's management address, serving {@code /q/metrics}; null: no heap. */
     ProcessGauges(long pid, String metricsAddress) {
         this.pid = pid;
-        this.metrics = metricsAddress + "/q/metrics";
+        this.metrics = metricsAddress == null ? null : metricsAddress + "/q/metrics";
         timer.scheduleWithFixedDelay(this::sample, 0, 1, TimeUnit.SECONDS);
     }
 
@@ -87,6 +89,9 @@ final class ProcessGauges implements AutoCloseable {
     }
 
     private double heapMiB() throws IOException {
+        if (metrics == null) {
+            return Double.NaN;
+        }
         try {
             String body = http.send(HttpRequest.newBuilder(URI.create(metrics)).timeout(Duration.ofSeconds(1)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();

@@ -18,6 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * traffic step began ({@code status.currentStep.startedAt}, the operator's own clock) and when the
  * release reached each phase ({@code status.phaseSince}). From these the scale benchmark computes
  * how late each step was and how long each release took, as the operator itself timed them.
+ *
+ * <p>{@link #ofFlaggerCanaries}: the same for Flagger's Canaries, whose status has no time per
+ * step or phase (its {@code lastTransitionTime}, in whole seconds, changes with every status
+ * write): each step begins when the benchmark saw {@code status.canaryWeight} rise, and each phase
+ * when it saw {@code status.phase} take it (the watch's event, stamped on arrival).
  */
 final class ReleaseTimeline implements AutoCloseable {
 
@@ -25,12 +30,32 @@ final class ReleaseTimeline implements AutoCloseable {
     record Release(Map<Integer, Instant> steps, Map<String, Instant> phases) {
     }
 
+    /** Reads one status into its release; answers the phase it is in (null: none yet). */
+    @FunctionalInterface
+    private interface Reader {
+        String read(Map<String, Object> status, Release release, Instant seen, Map<String, Integer> weights, String key);
+    }
+
     private final Map<String, Release> releases = new ConcurrentHashMap<>();
     private final Map<String, String> phaseNow = new ConcurrentHashMap<>();
+    /** Flagger's: each Canary's canary weight last seen (0 before the release's first step). */
+    private final Map<String, Integer> weights = new ConcurrentHashMap<>();
+    private final Reader reader;
     private final SharedIndexInformer<GenericKubernetesResource> informer;
 
+    /** Ramp's Rollouts. */
     ReleaseTimeline(KubernetesClient client) {
-        informer = client.genericKubernetesResources("ramp.dev/v1alpha1", "Rollout").inAnyNamespace()
+        this(client, "ramp.dev/v1alpha1", "Rollout", ReleaseTimeline::rollout);
+    }
+
+    /** Flagger's Canaries ({@code flagger.app/v1beta1}). */
+    static ReleaseTimeline ofFlaggerCanaries(KubernetesClient client) {
+        return new ReleaseTimeline(client, "flagger.app/v1beta1", "Canary", ReleaseTimeline::canary);
+    }
+
+    private ReleaseTimeline(KubernetesClient client, String apiVersion, String kind, Reader reader) {
+        this.reader = reader;
+        informer = client.genericKubernetesResources(apiVersion, kind).inAnyNamespace()
                 .inform(new ResourceEventHandler<>() {
                     @Override
                     public void onAdd(GenericKubernetesResource rollout) {
@@ -52,20 +77,27 @@ final class ReleaseTimeline implements AutoCloseable {
     /** Forgets what was recorded: what follows belongs to the release about to start. */
     void reset() {
         releases.clear();
+        weights.clear();
     }
 
     @SuppressWarnings("unchecked")
-    private void record(GenericKubernetesResource rollout) {
-        Map<String, Object> status = (Map<String, Object>) rollout.getAdditionalProperties().get("status");
+    private void record(GenericKubernetesResource resource) {
+        Instant seen = Instant.now();
+        Map<String, Object> status = (Map<String, Object>) resource.getAdditionalProperties().get("status");
         if (status == null) {
             return;
         }
-        String key = key(rollout);
-        String phase = (String) status.get("phase");
+        String key = key(resource);
+        Release release = releases.computeIfAbsent(key, k -> new Release(new ConcurrentHashMap<>(), new ConcurrentHashMap<>()));
+        String phase = reader.read(status, release, seen, weights, key);
         if (phase != null) {
             phaseNow.put(key, phase);
         }
-        Release release = releases.computeIfAbsent(key, k -> new Release(new ConcurrentHashMap<>(), new ConcurrentHashMap<>()));
+    }
+
+    private static String rollout(Map<String, Object> status, Release release, Instant seen, Map<String, Integer> weights,
+            String key) {
+        String phase = (String) status.get("phase");
         if (phase != null && status.get("phaseSince") instanceof String since) {
             release.phases().putIfAbsent(phase, Instant.parse(since));
         }
@@ -73,6 +105,23 @@ final class ReleaseTimeline implements AutoCloseable {
                 && step.get("startedAt") instanceof String startedAt) {
             release.steps().putIfAbsent(index.intValue(), Instant.parse(startedAt));
         }
+        return phase;
+    }
+
+    /** A weight above the last one seen begins the next step: 10, 20, 30 are steps 0, 1, 2. */
+    private static String canary(Map<String, Object> status, Release release, Instant seen, Map<String, Integer> weights,
+            String key) {
+        String phase = (String) status.get("phase");
+        if (phase != null) {
+            release.phases().putIfAbsent(phase, seen);
+        }
+        int weight = status.get("canaryWeight") instanceof Number w ? w.intValue() : 0;
+        int before = weights.getOrDefault(key, 0);
+        if (weight > before) {
+            release.steps().putIfAbsent(release.steps().size(), seen);
+        }
+        weights.put(key, weight);
+        return phase;
     }
 
     private static String key(GenericKubernetesResource rollout) {

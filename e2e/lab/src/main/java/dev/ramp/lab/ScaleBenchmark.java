@@ -1,6 +1,10 @@
 package dev.ramp.lab;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -28,7 +32,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -41,6 +44,12 @@ import java.util.stream.IntStream;
  * (interval {@value #INTERVAL_SECONDS}s, three steps, one built-in metric) are made ready, then
  * every target's image is changed within seconds: half to a good version, half to one that fails
  * 30% of its requests. Written to {@code docs/scale.json} and the table in {@code docs/scale.md}.
+ *
+ * <p>{@code N/flagger}: the same N releases through Flagger instead ({@link FlaggerProcess}, built
+ * from its Go module), on a fresh lab of its own with no Ramp: N Canaries with the same analysis,
+ * {@link FleetTelemetry#forFlagger} reporting for Flagger's canaries, the same figures where
+ * Flagger shows them ({@link ReleaseTimeline#ofFlaggerCanaries}). Each run replaces its own row
+ * of the JSON and the table (by contender, N and shards) and keeps the others.
  */
 public final class ScaleBenchmark {
 
@@ -54,13 +63,38 @@ public final class ScaleBenchmark {
     private ScaleBenchmark() {
     }
 
-    /** N Rollouts over {@code shards} operators, each reconciling every shards-th namespace. */
-    record Size(int rollouts, int shards) {
+    /** Ramp's own run, or the same releases through Flagger. */
+    static final String RAMP = "ramp";
+    static final String FLAGGER = "flagger";
+    /** How the scale benchmark runs Flagger (FlaggerProcess). */
+    private static final String FLAGGER_FLAGS = "-mesh-provider istio -metrics-server <the lab's Prometheus>, defaults otherwise"
+            + " (all namespaces, -kubeconfig-qps 100, -kubeconfig-burst 250, -threadiness 2)";
 
-        /** "1000" (one operator) or "1000/2" (two shards). */
+    /**
+     * N Rollouts over {@code shards} operators, each reconciling every shards-th namespace; or with
+     * {@code flagger}, N Canaries on one Flagger.
+     */
+    record Size(int rollouts, int shards, boolean flagger) {
+
+        Size(int rollouts, int shards) {
+            this(rollouts, shards, false);
+        }
+
+        /** "1000" (one operator), "1000/2" (two shards) or "1000/flagger" (Flagger, which has no shards). */
         static Size parse(String text) {
             String[] parts = text.strip().split("/");
-            return new Size(Integer.parseInt(parts[0]), parts.length > 1 ? Integer.parseInt(parts[1]) : 1);
+            if (parts.length > 2) {
+                throw new IllegalArgumentException("size " + text + ": expected N, N/S or N/flagger");
+            }
+            int rollouts = Integer.parseInt(parts[0]);
+            if (parts.length > 1 && parts[1].equals(FLAGGER)) {
+                return new Size(rollouts, 1, true);
+            }
+            return new Size(rollouts, parts.length > 1 ? Integer.parseInt(parts[1]) : 1);
+        }
+
+        String contender() {
+            return flagger ? FLAGGER : RAMP;
         }
     }
 
@@ -73,11 +107,11 @@ public final class ScaleBenchmark {
      * largest of theirs (each has its own limit) and {@code cpuSeconds} their sum; {@code perShard}
      * has each one's.
      */
-    record Result(int rollouts, int shards, int namespaces, double bootstrapSeconds, double releaseWritesSeconds,
+    record Result(String contender, String ranAt, int rollouts, int shards, int namespaces, double bootstrapSeconds, double releaseWritesSeconds,
             Percentiles stepLateness, Percentiles goodReleaseToPromoted, Percentiles badFirstTrafficToFailed,
             Percentiles badReleaseToFailed, int promoted, int failed, int unfinished, Memory memory, double cpuSeconds,
             Map<String, Double> apiRequestsPerSecondByVerb, Map<String, Double> writesPerSecondByResource,
-            double rampWritesPerRolloutPerStep,
+            @JsonAlias("rampWritesPerRolloutPerStep") double writesPerReleasePerStep,
             double promqlQueriesPerSecond, List<Shard> perShard) {
     }
 
@@ -107,6 +141,10 @@ public final class ScaleBenchmark {
         Path root = Path.of(System.getProperty("ramp.root", ".")).toAbsolutePath().normalize();
         List<Size> sizes = args.length > 0 ? Arrays.stream(args[0].split(",")).map(Size::parse).toList()
                 : List.of(new Size(100, 1), new Size(300, 1), new Size(1000, 1));
+        if (sizes.stream().anyMatch(Size::flagger) && System.getProperty("ramp.flagger.bin") == null) {
+            System.err.println("[lab] N/flagger needs Flagger: run it through e2e/lab.sh scale (as root), which builds it");
+            System.exit(2);
+        }
         Path out = args.length > 1 ? Path.of(args[1]) : root.resolve("docs/scale.json");
         int code = 0;
         try {
@@ -134,21 +172,46 @@ public final class ScaleBenchmark {
             }
         }
         Files.createDirectories(dir);
-        Lab.log("scale: " + n + " Rollouts" + (size.shards() > 1 ? " over " + size.shards() + " shards" : "")
-                + ", lab directory " + dir);
+        Lab.log("scale: " + n + (size.flagger() ? " Flagger Canaries" : " Rollouts")
+                + (size.shards() > 1 ? " over " + size.shards() + " shards" : "") + ", lab directory " + dir);
         try (ControlPlane cluster = new ControlPlane(dir, Lab.binaries(root), ThreadLocalRandom.current().nextInt(20, 250))
                 .start()) {
             KubernetesClient client = cluster.client();
-            GitServer.run(root, cluster.kubectl().toString(), "--kubeconfig", cluster.kubeconfig().toString(), "apply",
-                    "--server-side", "-f", root.resolve("crds").toString(), "-f", root.resolve("e2e/istio/crds.yaml").toString());
-            GitServer.run(root, cluster.kubectl().toString(), "--kubeconfig", cluster.kubeconfig().toString(), "wait",
-                    "--for=condition=Established", "--timeout=60s", "crd/rollouts.ramp.dev", "crd/virtualservices.networking.istio.io");
+            FlaggerProcess.Kubectl kubectl = args -> {
+                List<String> command = new ArrayList<>(List.of(cluster.kubectl().toString(), "--kubeconfig",
+                        cluster.kubeconfig().toString()));
+                command.addAll(List.of(args));
+                return GitServer.run(root, command.toArray(String[]::new));
+            };
+            if (size.flagger()) {
+                // Istio's and Flagger's CRDs (the Canaries' watch starts before Flagger, which applies them
+                // again); Ramp's are not needed.
+                kubectl.run("apply", "--server-side", "-f", root.resolve("e2e/istio/crds.yaml").toString(), "-f",
+                        System.getProperty("ramp.flagger.crds"));
+                kubectl.run("wait", "--for=condition=Established", "--timeout=60s", "crd/virtualservices.networking.istio.io",
+                        "crd/canaries.flagger.app");
+            } else {
+                kubectl.run("apply", "--server-side", "-f", root.resolve("crds").toString(), "-f",
+                        root.resolve("e2e/istio/crds.yaml").toString());
+                kubectl.run("wait", "--for=condition=Established", "--timeout=60s", "crd/rollouts.ramp.dev",
+                        "crd/virtualservices.networking.istio.io");
+            }
             addNodes(client, 2 * n / PODS_PER_NODE + 1);
             List<AutoCloseable> open = new ArrayList<>();
-            try (FleetTelemetry telemetry = new FleetTelemetry(client);
+            try (FleetTelemetry telemetry = size.flagger() ? FleetTelemetry.forFlagger(client) : new FleetTelemetry(client);
                     Prometheus prometheus = new Prometheus(dir, "127.0.0.1", List.of(telemetry.target()), false);
-                    ReleaseTimeline timeline = new ReleaseTimeline(client)) {
+                    ReleaseTimeline timeline = size.flagger() ? ReleaseTimeline.ofFlaggerCanaries(client)
+                            : new ReleaseTimeline(client)) {
                 List<Operator> operators = new ArrayList<>();
+                if (size.flagger()) {
+                    FlaggerProcess flagger = FlaggerProcess.fromProperties(kubectl, dir, cluster.kubeconfig(),
+                            prometheus.address()).start();
+                    open.add(flagger);
+                    ProcessGauges gauges = new ProcessGauges(flagger.pid(), null);
+                    open.add(gauges);
+                    operators.add(new Operator(FLAGGER, shardNamespaces(n, 1, 0), gauges));
+                    return measure(client, size, prometheus, operators, timeline);
+                }
                 for (int k = 0; k < size.shards(); k++) {
                     List<String> namespaces = shardNamespaces(n, size.shards(), k);
                     String name = size.shards() == 1 ? "operator" : "shard-" + k;
@@ -197,12 +260,12 @@ public final class ScaleBenchmark {
         }
         parallel(n, i -> {
             client.apps().deployments().inNamespace(namespace(i)).resource(deployment(name(i), "1.0.0")).serverSideApply();
-            client.resource(rollout(namespace(i), name(i))).serverSideApply();
+            client.resource(size.flagger() ? canary(namespace(i), name(i)) : rollout(namespace(i), name(i))).serverSideApply();
         });
-        Net.awaitEvery(n + " Rollouts Initialized", Duration.ofMinutes(20), Duration.ofSeconds(1),
+        Net.awaitEvery(n + (size.flagger() ? " Canaries" : " Rollouts") + " Initialized", Duration.ofMinutes(20), Duration.ofSeconds(1),
                 () -> timeline.count("Initialized") == n);
         double bootstrap = (System.nanoTime() - begin) / 1e9;
-        Lab.log("scale: %d Rollouts Initialized in %.1fs".formatted(n, bootstrap));
+        Lab.log("scale: %d %s Initialized in %.1fs".formatted(n, size.flagger() ? "Canaries" : "Rollouts", bootstrap));
         // Steady: what the operator holds with N Rollouts at rest, after 20 s of nothing to do.
         Net.sleep(Duration.ofSeconds(20));
         List<List<ProcessGauges.Sample>> steady = operators.stream()
@@ -215,6 +278,7 @@ public final class ScaleBenchmark {
         timeline.reset();
         Map<Integer, Instant> released = new ConcurrentHashMap<>();
         Instant releaseBegin = Instant.now();
+        String ranAt = releaseBegin.atOffset(ZoneOffset.UTC).withNano(0).toString();
         parallel(n, i -> {
             String version = i % 2 == 0 ? GOOD : FleetTelemetry.FAILING_TAG;
             // A strategic merge patch of the one field, as kubectl set image does: no resourceVersion,
@@ -288,7 +352,7 @@ public final class ScaleBenchmark {
                 writesPerSecond.put(key.substring("write:".length()), round(delta / window));
             }
         });
-        double rampWrites = apiAfter.getOrDefault("ramp-writes", 0.0) - apiBefore.getOrDefault("ramp-writes", 0.0);
+        double operatorWrites = apiAfter.getOrDefault("operator-writes", 0.0) - apiBefore.getOrDefault("operator-writes", 0.0);
         // Steps each release went through: three for a good one plus its promotion, one or two for a failing one.
         int stepsTaken = n / 2 * (STEPS.size() + 1) + (n - n / 2) * 2;
         List<Shard> shards = new ArrayList<>();
@@ -304,10 +368,10 @@ public final class ScaleBenchmark {
         Memory largest = new Memory(largest(shards, Memory::rssSteady), largest(shards, Memory::rssPeak),
                 largest(shards, Memory::rssIdleAfter), largest(shards, Memory::heapSteady), largest(shards, Memory::heapPeak),
                 largest(shards, Memory::heapIdleAfter));
-        Result result = new Result(n, size.shards(), namespaces, round(bootstrap), round(writes), Percentiles.of(lateness),
+        Result result = new Result(size.contender(), ranAt, n, size.shards(), namespaces, round(bootstrap), round(writes), Percentiles.of(lateness),
                 Percentiles.of(promotedAfter), Percentiles.of(firstTrafficToFailed), Percentiles.of(releaseToFailed),
                 promoted, failed, n - promoted - failed, largest, round(cpu.stream().mapToDouble(Double::doubleValue).sum()),
-                perSecond, writesPerSecond, round((rampWrites - n) / stepsTaken), round((promqlAfter - promqlBefore) / window),
+                perSecond, writesPerSecond, round((operatorWrites - n) / stepsTaken), round((promqlAfter - promqlBefore) / window),
                 size.shards() > 1 ? shards : List.of());
         Lab.log("scale: " + result);
         return result;
@@ -315,9 +379,10 @@ public final class ScaleBenchmark {
 
     /**
      * The API server's request counters ({@code apiserver_request_total}) by verb (keys
-     * {@code verb:<VERB>}), and under {@code ramp-writes} the writes to what only Ramp writes or
-     * the benchmark's own target edits: Rollouts and their status, Services, VirtualServices,
-     * DestinationRules, and Deployments' specs (the Deployment controller writes only their status).
+     * {@code verb:<VERB>}), and under {@code operator-writes} the writes to what only the operator
+     * (Ramp or Flagger, one at a time) writes or the benchmark's own target edits: Rollouts or
+     * Canaries and their status, Services, VirtualServices, DestinationRules, and Deployments' specs
+     * (the Deployment controller writes only their status).
      */
     private static Map<String, Double> apiRequests(KubernetesClient client) {
         Map<String, Double> counts = new LinkedHashMap<>();
@@ -328,10 +393,10 @@ public final class ScaleBenchmark {
             double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             counts.merge("verb:" + verb, value, Double::sum);
             boolean write = List.of("POST", "PUT", "PATCH", "DELETE", "APPLY", "CREATE", "UPDATE").contains(verb);
-            boolean rampOwned = List.of("rollouts", "services", "virtualservices", "destinationrules").contains(resource)
-                    || "deployments".equals(resource) && subresource.isEmpty();
-            if (write && rampOwned) {
-                counts.merge("ramp-writes", value, Double::sum);
+            boolean operatorOwned = List.of("rollouts", "canaries", "services", "virtualservices", "destinationrules")
+                    .contains(resource) || "deployments".equals(resource) && subresource.isEmpty();
+            if (write && operatorOwned) {
+                counts.merge("operator-writes", value, Double::sum);
             }
             if (write) {
                 counts.merge("write:" + verb + " " + resource + (subresource.isEmpty() ? "" : "/" + subresource), value,
@@ -435,28 +500,24 @@ public final class ScaleBenchmark {
                 """.formatted(name, namespace, name, INTERVAL_SECONDS, STEPS);
     }
 
-    /** A memory cell: "a / b / c", or with shards each one's, "shard-0: a / b / c; shard-1: ...". */
-    @SafeVarargs
-    private static String memory(Result r, ToDoubleFunction<Memory>... figures) {
-        if (r.perShard().isEmpty()) {
-            return figures(r.memory(), figures);
-        }
-        return r.perShard().stream().map(s -> s.name() + ": " + figures(s.memory(), figures)).collect(Collectors.joining("; "));
-    }
-
-    private static String figures(Memory memory, ToDoubleFunction<Memory>[] figures) {
-        return Arrays.stream(figures).map(f -> String.valueOf(f.applyAsDouble(memory))).collect(Collectors.joining(" / "));
-    }
-
-    private static String cpu(Result r) {
-        return r.perShard().isEmpty() ? String.valueOf(r.cpuSeconds())
-                : r.perShard().stream().map(s -> s.name() + ": " + s.cpuSeconds()).collect(Collectors.joining("; "));
-    }
-
-    /** e.g. {@code PUT 32.3, POST 13.8, PATCH 5.2}: the busiest first. */
-    private static String verbs(Map<String, Double> perSecond) {
-        return perSecond.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+    /** Flagger's Canary with the Rollout's analysis: the metric's window is Ramp's (the interval). */
+    private static String canary(String namespace, String name) {
+        return """
+                apiVersion: flagger.app/v1beta1
+                kind: Canary
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  targetRef: {apiVersion: apps/v1, kind: Deployment, name: %s}
+                  service: {port: 9898}
+                  analysis:
+                    interval: %ds
+                    threshold: 2
+                    stepWeights: %s
+                    metrics:
+                      - name: request-success-rate
+                        thresholdRange: {min: 99}
+                        interval: %ds
+                """.formatted(name, namespace, name, INTERVAL_SECONDS, STEPS, INTERVAL_SECONDS);
     }
 
     private static double mean(List<ProcessGauges.Sample> samples, ToDoubleFunction<ProcessGauges.Sample> f) {
@@ -471,12 +532,37 @@ public final class ScaleBenchmark {
         return samples.stream().mapToDouble(f).max().orElse(Double.NaN);
     }
 
+    /** To hundredths; NaN (a figure not measured, e.g. Flagger's heap) stays NaN. */
     static double round(double value) {
-        return Math.round(value * 100) / 100.0;
+        return Double.isFinite(value) ? Math.round(value * 100) / 100.0 : value;
     }
 
+    /**
+     * Writes {@code results} into {@code out}, in place of the runs there of the same contender, N
+     * and shards and beside the others (a run kept from an older file without a contender or date
+     * is Ramp's, of the file's {@code generated}); into docs/scale.md's table when {@code out} is
+     * docs/scale.json.
+     */
     private static void write(Path root, Path out, List<Result> results) throws IOException {
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        List<Result> kept = new ArrayList<>();
+        JsonNode flaggerBefore = null;
+        if (Files.isRegularFile(out)) {
+            JsonNode old = json.readTree(out.toFile());
+            flaggerBefore = old.path("settings").get("flagger");
+            for (JsonNode run : old.path("runs")) {
+                ObjectNode copy = ((ObjectNode) run).deepCopy();
+                if (!copy.has("contender")) {
+                    copy.put("contender", RAMP);
+                }
+                if (!copy.has("ranAt")) {
+                    copy.put("ranAt", old.path("generated").asText());
+                }
+                kept.add(json.treeToValue(copy, Result.class));
+            }
+        }
+        List<Result> runs = ScaleTable.merge(kept, results);
         Instant now = Instant.now();
         Map<String, Object> tree = new LinkedHashMap<>();
         tree.put("generated", now.atOffset(ZoneOffset.UTC).withNano(0).toString());
@@ -493,30 +579,25 @@ public final class ScaleBenchmark {
         settings.put("canaryRequestsPerSecond", FleetTelemetry.RATE);
         settings.put("prometheusScrapeInterval", "1s");
         settings.put("nodes", "kwok (fake)");
+        String flaggerVersion = System.getProperty("ramp.flagger.version");
+        Object flagger = flaggerVersion == null ? flaggerBefore : Map.of("version", flaggerVersion, "flags", FLAGGER_FLAGS,
+                "canary", "the same analysis: interval 10s, threshold 2, stepWeights [10, 20, 30], request-success-rate"
+                        + " min 99 over 10s (Ramp's window, its interval)");
+        if (flagger != null) {
+            settings.put("flagger", flagger);
+        }
         tree.put("settings", settings);
-        tree.put("runs", results);
+        tree.put("runs", runs);
         json.writeValue(out.toFile(), tree);
         Lab.log("written to " + out);
         Path doc = root.resolve("docs/scale.md");
         if (out.toAbsolutePath().normalize().equals(root.resolve("docs/scale.json").toAbsolutePath().normalize())
                 && Files.isRegularFile(doc)) {
-            StringBuilder table = new StringBuilder("""
-                    | Rollouts | step lateness p50 / p99 / max | good: change → promoted p50 / p99 | failing: first traffic → Failed p50 / p99 | finished | RSS steady / peak / idle after (MiB) | heap steady / peak (MiB) | CPU s | API requests/s by verb | Ramp's writes per Rollout per step | PromQL queries/s |
-                    |---|---|---|---|---|---|---|---|---|---|---|
-                    """);
-            for (Result r : results) {
-                table.append("| %s | %s / %s / %s s | %s / %s s | %s / %s s | %d promoted, %d failed, %d not | %s | %s | %s | %s | %s | %s |\n"
-                        .formatted(r.shards() > 1 ? r.rollouts() + " over " + r.shards() + " shards" : String.valueOf(r.rollouts()),
-                                r.stepLateness().p50(), r.stepLateness().p99(), r.stepLateness().max(),
-                                r.goodReleaseToPromoted().p50(), r.goodReleaseToPromoted().p99(),
-                                r.badFirstTrafficToFailed().p50(), r.badFirstTrafficToFailed().p99(), r.promoted(),
-                                r.failed(), r.unfinished(), memory(r, Memory::rssSteady, Memory::rssPeak, Memory::rssIdleAfter),
-                                memory(r, Memory::heapSteady, Memory::heapPeak), cpu(r),
-                                verbs(r.apiRequestsPerSecondByVerb()), r.rampWritesPerRolloutPerStep(),
-                                r.promqlQueriesPerSecond()));
-            }
-            DocsTable.write(doc, "scale", "Run " + now.atOffset(ZoneOffset.UTC).withNano(0) + " on " + Benchmark.machineLine()
-                    + "; the operator's JVM: " + String.join(" ", jvm(root)) + ".\n\n" + table);
+            String flaggerLine = flagger == null ? "" : " Flagger " + ((flagger instanceof JsonNode node)
+                    ? node.path("version").asText() : flaggerVersion) + " as a process: " + FLAGGER_FLAGS + ".";
+            DocsTable.write(doc, "scale", "Machine: " + Benchmark.machineLine() + "; the operator's JVM: "
+                    + String.join(" ", jvm(root)) + "." + flaggerLine + " Each row is the latest run of its contender, N"
+                    + " and shards, measured at the time it gives (the release's start).\n\n" + ScaleTable.render(runs));
         }
     }
 }

@@ -1,13 +1,14 @@
 package dev.ramp.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The scale benchmark's sizes as {@code e2e/lab.sh scale} takes them, and how shards split the
+ * The scale benchmark's sizes as {@code e2e/lab.sh scale} takes them (Ramp's, over shards, or Flagger's), and how shards split the
  * namespaces: every namespace goes to exactly one shard, so no Rollout is reconciled twice or never.
  */
 class ScaleBenchmarkTest {
@@ -16,6 +17,15 @@ class ScaleBenchmarkTest {
     void aSizeIsRolloutsAndOptionallyShards() {
         assertThat(ScaleBenchmark.Size.parse("1000")).isEqualTo(new ScaleBenchmark.Size(1000, 1));
         assertThat(ScaleBenchmark.Size.parse(" 1000/2")).isEqualTo(new ScaleBenchmark.Size(1000, 2));
+    }
+
+    @Test
+    void aSizeCanBeFlaggersWithoutShards() {
+        assertThat(ScaleBenchmark.Size.parse("300/flagger")).isEqualTo(new ScaleBenchmark.Size(300, 1, true));
+        assertThat(ScaleBenchmark.Size.parse("300/flagger").contender()).isEqualTo("flagger");
+        assertThat(ScaleBenchmark.Size.parse("300").contender()).isEqualTo("ramp");
+        assertThatThrownBy(() -> ScaleBenchmark.Size.parse("300/2/flagger")).hasMessageContaining("N/flagger");
+        assertThatThrownBy(() -> ScaleBenchmark.Size.parse("300/istio")).isInstanceOf(NumberFormatException.class);
     }
 
     @Test
