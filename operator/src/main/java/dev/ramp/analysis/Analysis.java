@@ -35,8 +35,8 @@ import java.util.OptionalDouble;
  * the canary worse, fails a check; no data, too few points, a missing template, a rejected query
  * or an unreachable provider leave it Inconclusive, never Passed. Each says why with a {@link CheckFailure}.
  * Queries are resolved and rendered by {@link MetricQueries}. With {@link QueryBatches}, the
- * built-in threshold metrics and the minimum sample are read from one query for every canary
- * ({@link BuiltinBatches}); everything else is the check's own query.
+ * built-in metrics (their values, and the judge's points of each side) and the minimum sample are
+ * read from one query for every canary ({@link BuiltinBatches}); everything else is the check's own query.
  */
 public class Analysis {
 
@@ -297,7 +297,9 @@ public class Analysis {
      * One compare metric's points on each side: the canary's revision, and the promoted revision on
      * the baseline ({@code analysis.baseline}) or else the primary. A range query per side from the window's start (the metric's interval,
      * stretched to {@code minPoints} steps, but not before the release began, so both sides cover
-     * the same time) to now, at {@code judge.step}, each point the metric over the step before it.
+     * the same time) to now, at {@code judge.step}, each point the metric over the step before it, on
+     * one grid for every canary ({@link RangeGrid}), so that a built-in metric's points are read from
+     * one range query for every canary ({@link BuiltinBatches#points}).
      */
     private ComparedChecks.Samples samples(Rollout rollout, String revision, MetricCheck check, AnalysisSpec spec,
             Duration analysisInterval, TemplateLookup templates, Instant now) {
@@ -335,10 +337,8 @@ public class Analysis {
         }
         Timer.Sample timer = metrics.start();
         try {
-            metrics.sent(AnalysisMetrics.SINGLE);
-            double[] canaryPoints = canary.provider().queryRange(canary.text(), start, now, step);
-            metrics.sent(AnalysisMetrics.SINGLE);
-            double[] comparisonPoints = comparison.provider().queryRange(comparison.text(), start, now, step);
+            double[] canaryPoints = points(rollout, MetricQueries.Side.canary(names, revision), check, canary, step, start, now);
+            double[] comparisonPoints = points(rollout, side, check, comparison, step, start, now);
             return ComparedChecks.Samples.read(check, canaryPoints, comparisonPoints, filling);
         } catch (MetricQueryException e) {
             metrics.failed(rollout, check.getName(), CheckFailure.of(e));
@@ -346,6 +346,25 @@ public class Analysis {
         } finally {
             metrics.queried(timer, rollout, check.getName());
         }
+    }
+
+    /**
+     * One side's points on the {@link RangeGrid} from {@code start} to {@code now}: a built-in metric's
+     * from the batched range query of its metric, step and side, else the side's own range query
+     * (none when the grid has no point since {@code start}: a release younger than a step).
+     */
+    private double[] points(Rollout rollout, MetricQueries.Side side, MetricCheck check, MetricQueries.Query query, Duration step,
+            Instant start, Instant now) throws MetricQueryException {
+        if (RangeGrid.first(start, now, step).isEmpty()) {
+            return new double[0];
+        }
+        Optional<double[]> fromBatch = check.getTemplateRef() != null ? Optional.empty()
+                : batched.points(rollout, side, check.getName(), step, start, now);
+        if (fromBatch.isPresent()) {
+            return fromBatch.get();
+        }
+        metrics.sent(AnalysisMetrics.SINGLE);
+        return query.provider().queryRange(query.text(), start, now, step);
     }
 
     /** A check's own query (not batched), counted as such. */

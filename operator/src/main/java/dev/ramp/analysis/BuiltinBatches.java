@@ -11,10 +11,10 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * A canary's built-in metric read from the batched query of its data plane's presets, against
- * the operator's own Prometheus only ({@link Providers#defaultProvider()}): a MetricTemplate's
- * query, whatever its address, is always its check's own. Says when the batch cannot answer for
- * this canary, so the check asks alone as before.
+ * A canary's built-in metric, or one side's points of it for the judge, read from the batched
+ * query of its data plane's presets, against the operator's own Prometheus only
+ * ({@link Providers#defaultProvider()}): a MetricTemplate's query, whatever its address, is always
+ * its check's own. Says when the batch cannot answer for this canary, so the check asks alone as before.
  */
 final class BuiltinBatches {
 
@@ -50,6 +50,30 @@ final class BuiltinBatches {
             return Optional.empty();
         }
         return builtin.valueIn(answer, metric, RolloutNames.of(rollout), revision);
+    }
+
+    /**
+     * The judge's points of the built-in {@code metric} on one {@code side} of the canary, from
+     * {@code start} at {@code step}, for a check due at {@code due}: the side's series in the batched
+     * range query of its metric, step and side ({@link BuiltinQueries#batchedPoint}), the points at
+     * or after the side's own first one ({@link RangeAnswer#pointsOf}); empty Optional when not
+     * batched (the caller asks alone).
+     */
+    Optional<double[]> points(Rollout rollout, MetricQueries.Side side, String metric, Duration step, Instant start, Instant due)
+            throws MetricQueryException {
+        if (batches == null || !batches.enabled()) {
+            return Optional.empty();
+        }
+        BuiltinQueries builtin = queries.presets(rollout).orElse(null);
+        Optional<String> batched = builtin == null ? Optional.empty() : builtin.batchedPoint(metric, side.name());
+        if (batched.isEmpty()) {
+            return Optional.empty();
+        }
+        String query = QueryTemplate.render(batched.get(), Map.of("interval", Durations.promRange(step)));
+        RangeAnswer answer = batches.range(providers.defaultProvider(), query, builtin.batchLabels(), step, start, due,
+                previousCheck(rollout));
+        return builtin.seriesIn(answer, RolloutNames.of(rollout).namespace(), side.workload(), side.workloadService(), side.revision())
+                .map(series -> answer.pointsOf(series, start));
     }
 
     /** When the step's previous check was recorded; empty before the first. */

@@ -78,6 +78,28 @@ public interface BuiltinQueries {
         return Optional.empty();
     }
 
+    /**
+     * The judge's points of the built-in metric {@code metricName} ({@link #point}) for every
+     * workload on the {@code side} ("canary", "primary" or "baseline") at once, summed by
+     * {@link #batchLabels()} and rendered with {@code {{ interval }}} alone (the step), so that one
+     * range query per metric, step and side answers every canary ({@link QueryBatches#range}); the
+     * same text for two sides is one query. Empty when it is not batched.
+     */
+    default Optional<String> batchedPoint(String metricName, String side) {
+        return Optional.empty();
+    }
+
+    /**
+     * The series of one side's pods (in {@code namespace}, {@code workload} running {@code revision}
+     * behind {@code workloadService}) in a batched range answer: empty Optional when the answer cannot
+     * say (the side is then asked alone), an empty series when the side is not in it (no points, as
+     * its own query would return none).
+     */
+    default Optional<Optional<RangeAnswer.Series>> seriesIn(RangeAnswer answer, String namespace, String workload,
+            String workloadService, String revision) {
+        return Optional.empty();
+    }
+
     /** What a built-in metric found no data for, and where to look: "the canary's revision 5d8c7f9b6". */
     default String noData(RolloutNames names, String revision) {
         return "the canary's revision " + revision;

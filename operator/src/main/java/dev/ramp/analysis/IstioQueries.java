@@ -73,7 +73,28 @@ public final class IstioQueries implements BuiltinQueries {
             DURATION, "histogram_quantile(0.99, sum by (le, " + String.join(", ", BATCH_LABELS) + ") ("
                     + growth("istio_request_duration_milliseconds_bucket{" + ALL + "}") + "))");
 
+    /**
+     * Every workload's points at once, by {@link #BATCH_LABELS}: the same growth over the step as
+     * {@link #POINTS}, for the canaries and the sides they are compared with alike.
+     */
+    private static final Map<String, String> BATCHED_POINTS = Map.of(
+            SUCCESS_RATE, BATCHED.get(SUCCESS_RATE),
+            DURATION, "(" + batchedIncrease("istio_request_duration_milliseconds_sum{" + ALL + "}") + ") / ("
+                    + batchedIncrease("istio_request_duration_milliseconds_count{" + ALL + "}") + ")");
+
     private IstioQueries() {
+    }
+
+    /** One query for every side: the selector is the whole mesh's. */
+    @Override
+    public Optional<String> batchedPoint(String metricName, String side) {
+        return Optional.ofNullable(BATCHED_POINTS.get(metricName));
+    }
+
+    @Override
+    public Optional<Optional<RangeAnswer.Series>> seriesIn(RangeAnswer answer, String namespace, String workload,
+            String workloadService, String revision) {
+        return Optional.of(answer.get(namespace, workload, revision));
     }
 
     @Override

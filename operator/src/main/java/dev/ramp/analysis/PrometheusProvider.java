@@ -103,19 +103,41 @@ public class PrometheusProvider implements MetricsProvider {
 
     /**
      * A range query ({@code /api/v1/query_range}), through the same bounded exchange, breaker and
-     * errors as an instant query. At most {@value #MAX_POINTS} steps are asked for (a longer range
-     * starts later), so the answer stays far below the byte bound.
+     * errors as an instant query, on the {@link RangeGrid}: from the first multiple of the step at or
+     * after {@code start}, and at most {@value #MAX_POINTS} steps (a longer range starts later), so
+     * the answer stays far below the byte bound. When no point of the grid lies up to {@code end},
+     * nothing is asked.
      */
     @Override
     public double[] queryRange(String query, Instant start, Instant end, Duration step) throws MetricQueryException {
         if (step.isZero() || step.isNegative()) {
             throw new IllegalArgumentException("step must be positive, was " + step);
         }
-        Instant earliest = end.minus(step.multipliedBy(MAX_POINTS - 1));
-        Instant from = start.isBefore(earliest) ? earliest : start;
-        String path = "/api/v1/query_range?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8) + "&start="
-                + seconds(from) + "&end=" + seconds(end) + "&step=" + seconds(step);
-        return guarded(() -> parseMatrix(exchange(path, "one series")));
+        var first = RangeGrid.first(start, end, step);
+        if (first.isEmpty()) {
+            return new double[0];
+        }
+        return guarded(() -> parseMatrix(exchange(rangePath(query, first.get(), end, step), "one series")));
+    }
+
+    /**
+     * A batched range query: its answer of many series read as {@link #queryVector}'s is, at most
+     * {@value #MAX_BATCH_ANSWER_BYTES} bytes, streamed into each series' points (at most
+     * {@value #MAX_POINTS}).
+     */
+    @Override
+    public Map<List<String>, RangeAnswer.Series> queryMatrix(String query, List<String> labels, Instant first, Instant end,
+            Duration step) throws MetricQueryException {
+        return guarded(() -> {
+            BoundedExchange.Answer answer = send(rangePath(query, first, end, step), MAX_BATCH_ANSWER_BYTES,
+                    "one series per workload and revision");
+            return VectorAnswers.readMatrix(answer.status(), answer.body(), labels, shown, MAX_POINTS);
+        });
+    }
+
+    private static String rangePath(String query, Instant first, Instant end, Duration step) {
+        return "/api/v1/query_range?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8) + "&start=" + seconds(first)
+                + "&end=" + seconds(end) + "&step=" + seconds(step);
     }
 
     /** One call through the breaker; anything but a {@link MetricQueryException} is the provider unavailable. */

@@ -72,7 +72,7 @@ public final class TraefikQueries implements BuiltinQueries {
                     + sum(step("traefik_service_request_duration_seconds_count{" + SIDE + "}")));
 
     /** Every canary backend's {@code service} label (Ramp's canary Services end in -canary), for the batched queries. */
-    private static final String ANY_CANARY = "service=~\"(httproute|grpcroute)-.+-[0-9a-f]{20}-svc-.+-canary-[0-9]+@kubernetesgateway\"";
+    private static final String ANY_CANARY = anyBackend("canary");
 
     private static final String BATCH_TOTAL = "traefik_service_requests_total{" + ANY_CANARY + "}";
 
@@ -91,6 +91,40 @@ public final class TraefikQueries implements BuiltinQueries {
                     + step("traefik_service_request_duration_seconds_bucket{" + ANY_CANARY + "}") + "))");
 
     private TraefikQueries() {
+    }
+
+    /**
+     * Every backend of the side's kind at once (Ramp's Services of a side end in -canary, -primary or
+     * -baseline), by {@code service}: the same growth over the step as {@link #POINTS}. One query per
+     * side, since a canary's backends and its primary's are told apart by those suffixes alone.
+     */
+    @Override
+    public Optional<String> batchedPoint(String metricName, String side) {
+        String any = anyBackend(side);
+        String total = BY + " (" + step("traefik_service_requests_total{" + any + "}") + ")";
+        return switch (metricName) {
+            case SUCCESS_RATE -> Optional.of("100 - 100 * ((" + BY + " (" + step("traefik_service_requests_total{" + any
+                    + ",code=~\"5..\"}") + ")) or (0 * " + total + ")) / (" + total + ")");
+            case DURATION -> Optional.of("1000 * " + BY + " (" + step("traefik_service_request_duration_seconds_sum{" + any + "}")
+                    + ") / " + BY + " (" + step("traefik_service_request_duration_seconds_count{" + any + "}") + ")");
+            default -> Optional.empty();
+        };
+    }
+
+    /** The side's backend's series; a side behind two routes (two series, whose rates cannot be combined) is asked alone. */
+    @Override
+    public Optional<Optional<RangeAnswer.Series>> seriesIn(RangeAnswer answer, String namespace, String workload,
+            String workloadService, String revision) {
+        RangeAnswer.Series found = null;
+        for (var series : answer.series().entrySet()) {
+            if (isBackend(series.getKey().get(0), namespace, workloadService)) {
+                if (found != null) {
+                    return Optional.empty();
+                }
+                found = series.getValue();
+            }
+        }
+        return Optional.of(Optional.ofNullable(found));
     }
 
     @Override
@@ -172,6 +206,11 @@ public final class TraefikQueries implements BuiltinQueries {
     @Override
     public Optional<String> point(String metricName) {
         return Optional.ofNullable(POINTS.get(metricName));
+    }
+
+    /** Every backend whose Service ends in {@code -<side>}, in any namespace. */
+    private static String anyBackend(String side) {
+        return "service=~\"(httproute|grpcroute)-.+-[0-9a-f]{20}-svc-.+-" + side + "-[0-9]+@kubernetesgateway\"";
     }
 
     private static String backend(String serviceVariable) {

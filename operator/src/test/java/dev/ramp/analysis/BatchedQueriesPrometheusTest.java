@@ -5,9 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.ramp.api.AnalysisSpec;
+import dev.ramp.api.CompareSpec;
+import dev.ramp.api.Direction;
+import dev.ramp.api.JudgeSpec;
 import dev.ramp.api.MetricCheck;
 import dev.ramp.api.MetricStatus;
 import dev.ramp.api.Rollout;
+import dev.ramp.api.RolloutNames;
 import dev.ramp.api.RolloutSpec;
 import dev.ramp.api.RolloutStatus;
 import dev.ramp.api.RoutingProvider;
@@ -35,7 +39,9 @@ import org.junit.jupiter.api.Test;
  * The batched queries in a real Prometheus (Debian's package, scraping every second): for each
  * canary, on Istio's and on Traefik's series, the minimum sample and the built-in metrics read
  * from one query per metric are the values its own queries read, and a canary with no series has
- * no data in both.
+ * no data in both. The judge's points of two canaries released at different times, on both sides,
+ * read from one range query per metric (and on Traefik per side), are the points of their own
+ * range queries, and judge the same.
  */
 class BatchedQueriesPrometheusTest {
 
@@ -127,6 +133,147 @@ class BatchedQueriesPrometheusTest {
         }
     }
 
+    @Test
+    void onIstioTheJudgesPointsOfTwoCanariesReleasedApartAreThoseOfTheirOwnRangeQueries() throws Exception {
+        IstioTelemetry istio = new IstioTelemetry();
+        HttpServer exporter = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        exporter.createContext("/metrics", exchange -> {
+            byte[] body = istio.scrape().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        exporter.start();
+        var load = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try (TestPrometheus prometheus = new TestPrometheus("127.0.0.1:" + exporter.getAddress().getPort())) {
+            prometheus.awaitScrapes();
+            Instant released = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            java.util.Random random = new java.util.Random(23);
+            load.scheduleAtFixedRate(() -> {
+                boolean cartReleased = Instant.now().isAfter(released.plusSeconds(5));
+                istio.served("podinfo", "rev1", 200, 3, 40 + random.nextInt(20));
+                istio.served("podinfo-primary", "rev0", 200, 3, 40 + random.nextInt(20));
+                istio.served("cart-primary", "rev0", 200, 3, 30 + random.nextInt(20));
+                if (cartReleased) {
+                    istio.served("cart", "rev2", random.nextInt(4) == 0 ? 503 : 200, 3, 60 + random.nextInt(40));
+                }
+            }, 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            await().atMost(Duration.ofSeconds(60)).until(() -> prometheus.hasData(
+                    "count_over_time(istio_requests_total{destination_workload=\"cart\",response_code=\"200\"}[1m]) >= 12"));
+
+            assertSamePoints(prometheus.address(), List.of(judged("podinfo", RoutingProvider.Istio, released),
+                    judged("cart", RoutingProvider.Istio, released.plusSeconds(5))), List.of("rev1", "rev2"), 2);
+        } finally {
+            load.shutdownNow();
+            exporter.stop(0);
+        }
+    }
+
+    @Test
+    void onTraefikTheJudgesPointsOfTwoCanariesReleasedApartAreThoseOfTheirOwnRangeQueries() throws Exception {
+        var load = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try (TraefikTelemetry traefik = new TraefikTelemetry(); TestPrometheus prometheus = new TestPrometheus(traefik.target())) {
+            prometheus.awaitScrapes();
+            String cart = "httproute-shop-cart-gw-shop-public-ep-web-0-0123456789abcdef0123-svc-shop-cart-";
+            Instant released = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            java.util.Random random = new java.util.Random(23);
+            load.scheduleAtFixedRate(() -> {
+                traefik.served(ROUTE + "-svc-shop-podinfo-canary-1@kubernetesgateway", 200, 3, (40 + random.nextInt(20)) / 1000.0);
+                traefik.served(ROUTE + "-svc-shop-podinfo-primary-0@kubernetesgateway", 200, 3, (40 + random.nextInt(20)) / 1000.0);
+                traefik.served(cart + "primary-0@kubernetesgateway", 200, 3, (30 + random.nextInt(20)) / 1000.0);
+                if (Instant.now().isAfter(released.plusSeconds(5))) {
+                    traefik.served(cart + "canary-1@kubernetesgateway", random.nextInt(4) == 0 ? 503 : 200, 3,
+                            (60 + random.nextInt(40)) / 1000.0);
+                }
+            }, 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            await().atMost(Duration.ofSeconds(60)).until(() -> prometheus.hasData("count_over_time(traefik_service_requests_total{"
+                    + "service=\"" + cart + "canary-1@kubernetesgateway\",code=\"200\"}[1m]) >= 12"));
+
+            // One query per metric and side: the canaries' backends, and the primaries'.
+            assertSamePoints(prometheus.address(), List.of(judged("podinfo", RoutingProvider.GatewayAPI, released),
+                    judged("cart", RoutingProvider.GatewayAPI, released.plusSeconds(5))), List.of("rev1", "rev2"), 4);
+        } finally {
+            load.shutdownNow();
+        }
+    }
+
+    /**
+     * For each Rollout (its canary running the revision of the same index), at an instant Prometheus
+     * has scraped, each side's points of each compare metric read from the batch equal its own range
+     * query's (over the window Analysis reads: 20 s, from the release's start when younger), and the
+     * whole round judges the same batched and alone, in {@code queries} batched queries.
+     */
+    private void assertSamePoints(String address, List<Rollout> rollouts, List<String> revisions, int queries) throws Exception {
+        Clock clock = Clock.fixed(Instant.now().minusMillis(1500), java.time.ZoneOffset.UTC);
+        Instant now = clock.instant();
+        Providers providers = new Providers(null, address, LoopbackEgress.policy());
+        AnalysisMetrics metrics = new AnalysisMetrics(registry);
+        MetricQueries resolver = new MetricQueries(providers, References.SAME_NAMESPACE, GatewayApiImplementation.traefik());
+        BuiltinBatches batches = new BuiltinBatches(new QueryBatches(Duration.ofSeconds(30), clock, metrics), resolver, providers);
+        Duration step = Duration.ofSeconds(1);
+        List<Integer> counts = new java.util.ArrayList<>();
+        for (int i = 0; i < rollouts.size(); i++) {
+            Rollout rollout = rollouts.get(i);
+            Instant releaseStart = Instant.parse(rollout.getStatus().getReleaseStartTime());
+            Instant start = releaseStart.isAfter(now.minusSeconds(20)) ? releaseStart : now.minusSeconds(20);
+            RolloutNames names = RolloutNames.of(rollout);
+            for (MetricQueries.Side side : List.of(MetricQueries.Side.canary(names, revisions.get(i)),
+                    MetricQueries.Side.primary(names, "rev0"))) {
+                for (MetricCheck check : rollout.getSpec().getAnalysis().getMetrics()) {
+                    MetricQueries.Query own = resolver.resolve(rollout, side, check, step, true, TemplateLookup.of(List.of()), now, "m");
+                    double[] alone = providers.defaultProvider().queryRange(own.text(), start, now, step);
+                    double[] batched = batches.points(rollout, side, check.getName(), step, start, now).orElseThrow();
+                    assertThat(batched).as(rollout.getMetadata().getName() + " " + side.name() + " " + check.getName())
+                            .containsExactly(alone);
+                    assertThat(alone).hasSizeGreaterThanOrEqualTo(5);
+                    counts.add(alone.length);
+                }
+            }
+        }
+        // The canaries' own windows differ: the later release has fewer points.
+        assertThat(counts.get(0)).isGreaterThan(counts.get(counts.size() - 1));
+        assertThat(registry.counter(AnalysisMetrics.QUERIES, "kind", AnalysisMetrics.BATCHED).count()).isEqualTo(queries);
+
+        Analysis batchedRounds = new Analysis(providers, metrics, References.SAME_NAMESPACE, GatewayApiImplementation.traefik(), clock,
+                new QueryBatches(Duration.ofSeconds(30), clock, metrics));
+        Analysis ownRounds = new Analysis(providers, new AnalysisMetrics(new SimpleMeterRegistry()), References.SAME_NAMESPACE,
+                GatewayApiImplementation.traefik(), clock);
+        for (int i = 0; i < rollouts.size(); i++) {
+            CheckResult batched = batchedRounds.run(rollouts.get(i), revisions.get(i), TemplateLookup.of(List.of()));
+            CheckResult alone = ownRounds.run(rollouts.get(i), revisions.get(i), TemplateLookup.of(List.of()));
+            assertThat(batched.metrics()).usingRecursiveFieldByFieldElementComparator().isEqualTo(alone.metrics());
+            assertThat(batched.metrics()).filteredOn(m -> m.getComparison() != null)
+                    .allSatisfy(m -> assertThat(m.getComparison().getCanaryPoints()).isGreaterThanOrEqualTo(5));
+        }
+    }
+
+    /** A Rollout judged on both built-in metrics against its primary, at a step of 1 s over 20 s, released at {@code released}. */
+    private static Rollout judged(String name, RoutingProvider provider, Instant released) {
+        Rollout rollout = rollout(name, provider, released.toString());
+        AnalysisSpec analysis = rollout.getSpec().getAnalysis();
+        analysis.setMinRequests(0);
+        analysis.setInterval("1s");
+        JudgeSpec judge = new JudgeSpec();
+        judge.setMinPoints(5);
+        analysis.setJudge(judge);
+        List<MetricCheck> compared = new java.util.ArrayList<>();
+        for (String metric : List.of(BuiltinQueries.SUCCESS_RATE, BuiltinQueries.DURATION)) {
+            MetricCheck check = new MetricCheck();
+            check.setName(metric);
+            check.setInterval("20s");
+            CompareSpec compare = new CompareSpec();
+            compare.setDirection(BuiltinQueries.DURATION.equals(metric) ? Direction.Increase : Direction.Decrease);
+            compare.setTolerance(0.1);
+            check.setCompare(compare);
+            compared.add(check);
+        }
+        analysis.setMetrics(compared);
+        rollout.getStatus().setLastPromotedRevision("rev0");
+        return rollout;
+    }
+
     private Analysis batched(String address) {
         Clock clock = Clock.systemUTC();
         AnalysisMetrics metrics = new AnalysisMetrics(registry);
@@ -151,6 +298,31 @@ class BatchedQueriesPrometheusTest {
         out.append("istio_request_duration_milliseconds_bucket{").append(labels).append(",le=\"+Inf\"} ").append(requests).append('\n');
         out.append("istio_request_duration_milliseconds_sum{").append(labels).append("} ").append(requests * ms).append('\n');
         out.append("istio_request_duration_milliseconds_count{").append(labels).append("} ").append(requests).append('\n');
+    }
+
+    /** Istio's destination telemetry of the workloads a test says served requests; counters only grow. */
+    private static final class IstioTelemetry {
+        private final Map<String, double[]> totals = new java.util.TreeMap<>();
+
+        /** {@code requests} more requests to the workload's revision answered {@code code}, each in {@code ms}. */
+        synchronized void served(String workload, String revision, int code, int requests, int ms) {
+            double[] t = totals.computeIfAbsent(workload + "/" + revision + "/" + code, k -> new double[2]);
+            t[0] += requests;
+            t[1] += requests * ms;
+        }
+
+        synchronized String scrape() {
+            StringBuilder out = new StringBuilder("# TYPE istio_requests_total counter\n");
+            totals.forEach((key, t) -> {
+                String[] k = key.split("/");
+                String labels = "reporter=\"destination\",destination_workload_namespace=\"shop\",destination_workload=\"" + k[0]
+                        + "\",destination_canonical_revision=\"" + k[1] + "\",response_code=\"" + k[2] + "\"";
+                out.append("istio_requests_total{").append(labels).append("} ").append((long) t[0]).append('\n');
+                out.append("istio_request_duration_milliseconds_sum{").append(labels).append("} ").append(t[1]).append('\n');
+                out.append("istio_request_duration_milliseconds_count{").append(labels).append("} ").append((long) t[0]).append('\n');
+            });
+            return out.toString();
+        }
     }
 
     private static Map<String, Double> values(CheckResult result) {

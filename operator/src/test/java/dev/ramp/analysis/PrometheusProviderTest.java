@@ -106,6 +106,29 @@ class PrometheusProviderTest {
     }
 
     @Test
+    void aBatchedRangeQueryIsBoundedAsABatchedQueryIs() {
+        PrometheusProvider provider = new PrometheusProvider(peer.url("/huge/200") + "/x", null, Duration.ofSeconds(10),
+                LoopbackEgress.policy(), "ramp.prometheus.address");
+        java.time.Instant end = java.time.Instant.parse("2026-12-04T03:00:00Z");
+
+        MetricQueryException refused = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            try {
+                provider.queryMatrix("sum by (service) (up)", java.util.List.of("service"), end.minusSeconds(300), end,
+                        Duration.ofSeconds(30));
+            } catch (MetricQueryException e) {
+                return e;
+            }
+            throw new AssertionError("the query did not fail");
+        });
+
+        assertThat(refused.kind()).isEqualTo(MetricQueryException.Kind.REJECTED);
+        assertThat(refused.getMessage()).isEqualTo("Prometheus at " + peer.url("/huge/200/x") + " answered HTTP 200 with more"
+                + " than 8 MiB; Ramp reads no more (the query must return one series per workload and revision)");
+        await().atMost(Duration.ofSeconds(10)).until(() -> peer.brokenOff() == 1);
+        assertThat(peer.bodyBytes()).isLessThan(PrometheusProvider.MAX_BATCH_ANSWER_BYTES + 16L * 1024 * 1024);
+    }
+
+    @Test
     void aHugeServerErrorIsAnOutageNotTheQuerysFault() {
         MetricQueryException refused = refusal("/huge/503", Duration.ofSeconds(10));
 

@@ -47,6 +47,26 @@ class VectorAnswersTest {
         assertThatThrownBy(() -> read(200, cut)).hasMessage("Prometheus at http://prometheus:9090 answered HTTP 200 that is not JSON");
     }
 
+    @Test
+    void aMatrixKeepsEachSeriesPointsByItsLabelsWithWhatIsNotANumberAsNaNAndTheLatestPointsOnly() throws Exception {
+        String body = "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+                + "{\"metric\":{\"workload\":\"podinfo\",\"namespace\":\"shop\"},\"values\":[[1796353170,\"1\"],[1796353200.5,\"NaN\"],"
+                + "[1796353230,\"+Inf\"],[1796353260,\"4\"]]},"
+                + "{\"values\":[[1796353200,\"7\"]],\"metric\":{\"namespace\":\"team\"}}]}}";
+
+        Map<List<String>, RangeAnswer.Series> series = VectorAnswers.readMatrix(200, body.getBytes(StandardCharsets.UTF_8), LABELS,
+                "http://prometheus:9090", 3);
+
+        assertThat(series).containsOnlyKeys(List.of("shop", "podinfo"), List.of("team", ""));
+        // At most 3 points a series: the latest.
+        assertThat(series.get(List.of("shop", "podinfo")).times()).containsExactly(1796353200500L, 1796353230000L, 1796353260000L);
+        assertThat(series.get(List.of("shop", "podinfo")).values()).containsExactly(Double.NaN, Double.NaN, 4);
+        assertThat(series.get(List.of("team", "")).values()).containsExactly(7);
+        String vector = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}";
+        assertThatThrownBy(() -> VectorAnswers.readMatrix(200, vector.getBytes(StandardCharsets.UTF_8), LABELS, "http://prometheus:9090", 3))
+                .hasMessage("a batched query must return a matrix, not a vector");
+    }
+
     private static Map<List<String>, Double> read(int code, String body) throws MetricQueryException {
         return VectorAnswers.read(code, body.getBytes(StandardCharsets.UTF_8), LABELS, "http://prometheus:9090");
     }
