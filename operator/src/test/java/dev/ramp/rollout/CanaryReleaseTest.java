@@ -66,6 +66,18 @@ class CanaryReleaseTest {
                 .containsExactlyInAnyOrder("podinfo", "podinfo-primary", "podinfo-canary");
     }
 
+    /** Two steps of 1 s and a 3 s progress deadline; the canary Deployment is never reported ready. */
+    private void bootstrapWithADeadlineOf3sAndACanaryThatNeverBecomesReady() {
+        telemetry.serve(fx.namespace, "podinfo", 100, 20);
+        bootstrap(List.of(10, 50), "1s");
+        client.resources(Rollout.class).inNamespace(fx.namespace).withName("podinfo")
+                .edit(r -> {
+                    r.getSpec().setProgressDeadlineSeconds(3);
+                    return r;
+                });
+        fx.kubelet.hold("podinfo");
+    }
+
     @Test
     void aHealthyReleaseRampsThroughEveryStepAndIsPromoted() {
         telemetry.serve(fx.namespace, "podinfo", 100, 20);
@@ -169,14 +181,7 @@ class CanaryReleaseTest {
 
     @Test
     void aCanaryThatNeverBecomesReadyIsRolledBackAtTheDeadline() {
-        telemetry.serve(fx.namespace, "podinfo", 100, 20);
-        bootstrap(List.of(10, 50), "1s");
-        client.resources(Rollout.class).inNamespace(fx.namespace).withName("podinfo")
-                .edit(r -> {
-                    r.getSpec().setProgressDeadlineSeconds(3);
-                    return r;
-                });
-        fx.kubelet.hold("podinfo");
+        bootstrapWithADeadlineOf3sAndACanaryThatNeverBecomesReady();
 
         fx.release("podinfo:2.0-stuck");
         Rollout failed = fx.awaitPhase(Phase.Failed, Duration.ofSeconds(30));
@@ -189,14 +194,7 @@ class CanaryReleaseTest {
 
     @Test
     void aCanaryWhosePodCannotPullItsImageIsRolledBackWithoutBlamingTheCommit() {
-        telemetry.serve(fx.namespace, "podinfo", 100, 20);
-        bootstrap(List.of(10, 50), "1s");
-        client.resources(Rollout.class).inNamespace(fx.namespace).withName("podinfo")
-                .edit(r -> {
-                    r.getSpec().setProgressDeadlineSeconds(3);
-                    return r;
-                });
-        fx.kubelet.hold("podinfo");
+        bootstrapWithADeadlineOf3sAndACanaryThatNeverBecomesReady();
 
         fx.release("podinfo:2.0-unpullable");
         await().atMost(Duration.ofSeconds(30)).until(() -> fx.rollout().getStatus().getPhase() == Phase.Progressing);
