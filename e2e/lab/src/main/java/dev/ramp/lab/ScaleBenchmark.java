@@ -1,15 +1,19 @@
 package dev.ramp.lab;
 
+import static dev.ramp.lab.ScaleFleet.GOOD;
+import static dev.ramp.lab.ScaleFleet.INTERVAL_SECONDS;
+import static dev.ramp.lab.ScaleFleet.PER_NAMESPACE;
+import static dev.ramp.lab.ScaleFleet.STEPS;
+import static dev.ramp.lab.ScaleFleet.canary;
+import static dev.ramp.lab.ScaleFleet.deployment;
+import static dev.ramp.lab.ScaleFleet.name;
+import static dev.ramp.lab.ScaleFleet.namespace;
+import static dev.ramp.lab.ScaleFleet.parallel;
+import static dev.ramp.lab.ScaleFleet.rollout;
+import static dev.ramp.lab.ScaleFleet.shardNamespaces;
+
 import com.fasterxml.jackson.annotation.JsonAlias;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -26,11 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 
@@ -40,8 +40,8 @@ import java.util.stream.IntStream;
  * benchmark, not a test). For each N (default 100, 300, 1000) a fresh kwok control plane with
  * enough fake nodes, {@link FleetTelemetry} standing in for the mesh's metrics of N workloads, a
  * real Prometheus, and Ramp as a process with the chart's JVM settings
- * ({@link OperatorProcess#CHART_JVM}). N Rollouts over N/{@value #PER_NAMESPACE} namespaces
- * (interval {@value #INTERVAL_SECONDS}s, three steps, one built-in metric) are made ready, then
+ * ({@link OperatorProcess#CHART_JVM}). N Rollouts over N/{@value ScaleFleet#PER_NAMESPACE} namespaces
+ * (interval {@value ScaleFleet#INTERVAL_SECONDS}s, three steps, one built-in metric) are made ready, then
  * every target's image is changed within seconds: half to a good version, half to one that fails
  * 30% of its requests. Written to {@code docs/scale.json} and the table in {@code docs/scale.md}.
  *
@@ -53,13 +53,6 @@ import java.util.stream.IntStream;
  */
 public final class ScaleBenchmark {
 
-    static final int PER_NAMESPACE = 50;
-    static final int INTERVAL_SECONDS = 10;
-    static final List<Integer> STEPS = List.of(10, 20, 30);
-    /** Pods a fake node takes (kwok's nodes report room for 110). */
-    private static final int PODS_PER_NODE = 100;
-    private static final String GOOD = "2.0.0";
-
     private ScaleBenchmark() {
     }
 
@@ -67,7 +60,7 @@ public final class ScaleBenchmark {
     static final String RAMP = "ramp";
     static final String FLAGGER = "flagger";
     /** How the scale benchmark runs Flagger (FlaggerProcess). */
-    private static final String FLAGGER_FLAGS = "-mesh-provider istio -metrics-server <the lab's Prometheus>, defaults otherwise"
+    static final String FLAGGER_FLAGS = "-mesh-provider istio -metrics-server <the lab's Prometheus>, defaults otherwise"
             + " (all namespaces, -kubeconfig-qps 100, -kubeconfig-burst 250, -threadiness 2)";
 
     /**
@@ -151,7 +144,7 @@ public final class ScaleBenchmark {
             List<Result> results = new ArrayList<>();
             for (Size n : sizes) {
                 results.add(run(root, n));
-                write(root, out, results);
+                ScaleTable.write(root, out, results);
             }
         } catch (Exception e) {
             System.err.println("[lab] scale benchmark failed: " + e);
@@ -196,7 +189,7 @@ public final class ScaleBenchmark {
                 kubectl.run("wait", "--for=condition=Established", "--timeout=60s", "crd/rollouts.ramp.dev",
                         "crd/virtualservices.networking.istio.io");
             }
-            addNodes(client, 2 * n / PODS_PER_NODE + 1);
+            ScaleFleet.addNodesFor(client, n);
             List<AutoCloseable> open = new ArrayList<>();
             try (FleetTelemetry telemetry = size.flagger() ? FleetTelemetry.forFlagger(client) : new FleetTelemetry(client);
                     Prometheus prometheus = new Prometheus(dir, "127.0.0.1", List.of(telemetry.target()), false);
@@ -240,19 +233,10 @@ public final class ScaleBenchmark {
     }
 
     /** The namespaces shard {@code k} of {@code shards} reconciles: every shards-th, from the k-th. */
-    static List<String> shardNamespaces(int n, int shards, int k) {
-        int namespaces = (n + PER_NAMESPACE - 1) / PER_NAMESPACE;
-        List<String> names = new ArrayList<>();
-        for (int ns = k; ns < namespaces; ns += shards) {
-            names.add(namespace(ns * PER_NAMESPACE));
-        }
-        return names;
-    }
-
     private static Result measure(KubernetesClient client, Size size, Prometheus prometheus, List<Operator> operators,
             ReleaseTimeline timeline) throws Exception {
         int n = size.rollouts();
-        int namespaces = (n + PER_NAMESPACE - 1) / PER_NAMESPACE;
+        int namespaces = ScaleFleet.namespaces(n);
         long begin = System.nanoTime();
         for (int ns = 0; ns < namespaces; ns++) {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace(ns * PER_NAMESPACE)).endMetadata()
@@ -270,8 +254,8 @@ public final class ScaleBenchmark {
         Net.sleep(Duration.ofSeconds(20));
         List<List<ProcessGauges.Sample>> steady = operators.stream()
                 .map(o -> o.gauges().since(o.gauges().secondsSinceStart() - 10)).toList();
-        Map<String, Double> apiBefore = apiRequests(client);
-        double promqlBefore = promqlQueries(prometheus);
+        Map<String, Double> apiBefore = ScaleCounters.apiRequests(client);
+        double promqlBefore = ScaleCounters.promqlQueries(prometheus);
         List<Double> cpuBefore = operators.stream().map(o -> o.gauges().now().cpuSeconds()).toList();
         List<Double> releaseFrom = operators.stream().map(o -> o.gauges().secondsSinceStart()).toList();
 
@@ -305,8 +289,8 @@ public final class ScaleBenchmark {
             cpu.add(gauges.now().cpuSeconds() - cpuBefore.get(k));
             during.add(gauges.since(releaseFrom.get(k)));
         }
-        Map<String, Double> apiAfter = apiRequests(client);
-        double promqlAfter = promqlQueries(prometheus);
+        Map<String, Double> apiAfter = ScaleCounters.apiRequests(client);
+        double promqlAfter = ScaleCounters.promqlQueries(prometheus);
         Net.sleep(Duration.ofSeconds(30));
         List<ProcessGauges.Sample> idle = operators.stream().map(o -> o.gauges().now()).toList();
 
@@ -377,84 +361,9 @@ public final class ScaleBenchmark {
         return result;
     }
 
-    /**
-     * The API server's request counters ({@code apiserver_request_total}) by verb (keys
-     * {@code verb:<VERB>}), and under {@code operator-writes} the writes to what only the operator
-     * (Ramp or Flagger, one at a time) writes or the benchmark's own target edits: Rollouts or
-     * Canaries and their status, Services, VirtualServices, DestinationRules, and Deployments' specs
-     * (the Deployment controller writes only their status).
-     */
-    private static Map<String, Double> apiRequests(KubernetesClient client) {
-        Map<String, Double> counts = new LinkedHashMap<>();
-        for (String line : client.raw("/metrics").lines().filter(l -> l.startsWith("apiserver_request_total{")).toList()) {
-            String verb = label(line, "verb");
-            String resource = label(line, "resource");
-            String subresource = label(line, "subresource");
-            double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            counts.merge("verb:" + verb, value, Double::sum);
-            boolean write = List.of("POST", "PUT", "PATCH", "DELETE", "APPLY", "CREATE", "UPDATE").contains(verb);
-            boolean operatorOwned = List.of("rollouts", "canaries", "services", "virtualservices", "destinationrules")
-                    .contains(resource) || "deployments".equals(resource) && subresource.isEmpty();
-            if (write && operatorOwned) {
-                counts.merge("operator-writes", value, Double::sum);
-            }
-            if (write) {
-                counts.merge("write:" + verb + " " + resource + (subresource.isEmpty() ? "" : "/" + subresource), value,
-                        Double::sum);
-            }
-        }
-        return counts;
-    }
-
-    private static String label(String line, String name) {
-        int at = line.indexOf(name + "=\"");
-        if (at < 0) {
-            return "";
-        }
-        int from = at + name.length() + 2;
-        return line.substring(from, line.indexOf('"', from));
-    }
-
     /** Instant and range queries Prometheus has answered so far. */
-    private static double promqlQueries(Prometheus prometheus) throws IOException, InterruptedException {
-        return prometheus.selfMetrics().lines().filter(l -> l.startsWith("prometheus_http_requests_total{"))
-                .filter(l -> l.contains("handler=\"/api/v1/query\"") || l.contains("handler=\"/api/v1/query_range\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    }
-
     /** Runs {@code work} for 0..n-1 on 8 threads (the API server's writes are the bottleneck, not the client). */
-    private static void parallel(int n, IntConsumer work) throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        List<Throwable> failures = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int index = i;
-            pool.execute(() -> {
-                try {
-                    work.accept(index);
-                } catch (RuntimeException e) {
-                    synchronized (failures) {
-                        failures.add(e);
-                    }
-                }
-            });
-        }
-        pool.shutdown();
-        if (!pool.awaitTermination(10, TimeUnit.MINUTES) || !failures.isEmpty()) {
-            throw new IllegalStateException(failures.size() + " of " + n + " writes failed"
-                    + (failures.isEmpty() ? " (timed out)" : ": " + failures.get(0)), failures.isEmpty() ? null : failures.get(0));
-        }
-    }
-
     /** Fake nodes beside the lab's own, kwok-managed, so that the scheduler finds room for 2N Pods. */
-    private static void addNodes(KubernetesClient client, int count) {
-        for (int i = 1; i < count; i++) {
-            String name = "scale-node-" + i;
-            client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-                    .addToAnnotations("kwok.x-k8s.io/node", "fake").addToLabels("kubernetes.io/hostname", name)
-                    .addToLabels("type", "kwok").endMetadata().build()).serverSideApply();
-        }
-    }
-
     /**
      * The operator's JVM options: the chart's ({@link OperatorProcess#chartJvm}), or to try others
      * (e.g. with {@code -XX:NativeMemoryTracking=summary}) the environment variable
@@ -465,61 +374,7 @@ public final class ScaleBenchmark {
         return options.isEmpty() ? OperatorProcess.chartJvm(root) : List.of(options.split("\\s+"));
     }
 
-    static String namespace(int i) {
-        return "scale-" + (i / PER_NAMESPACE);
-    }
-
-    static String name(int i) {
-        return "app-" + i;
-    }
-
-    private static Deployment deployment(String name, String version) {
-        return new DeploymentBuilder().withNewMetadata().withName(name).endMetadata()
-                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", name).endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
-                .withNewSpec().addNewContainer().withName("app").withImage("ramp.dev/demo:" + version)
-                .addNewPort().withContainerPort(9898).endPort().endContainer().endSpec().endTemplate().endSpec().build();
-    }
-
-    private static String rollout(String namespace, String name) {
-        return """
-                apiVersion: ramp.dev/v1alpha1
-                kind: Rollout
-                metadata: {name: %s, namespace: %s}
-                spec:
-                  targetRef: {apiVersion: apps/v1, kind: Deployment, name: %s}
-                  strategy: Canary
-                  service: {port: 9898}
-                  analysis:
-                    interval: %ds
-                    threshold: 2
-                    stepWeights: %s
-                    metrics:
-                      - name: request-success-rate
-                        thresholdRange: {min: 99}
-                """.formatted(name, namespace, name, INTERVAL_SECONDS, STEPS);
-    }
-
     /** Flagger's Canary with the Rollout's analysis: the metric's window is Ramp's (the interval). */
-    private static String canary(String namespace, String name) {
-        return """
-                apiVersion: flagger.app/v1beta1
-                kind: Canary
-                metadata: {name: %s, namespace: %s}
-                spec:
-                  targetRef: {apiVersion: apps/v1, kind: Deployment, name: %s}
-                  service: {port: 9898}
-                  analysis:
-                    interval: %ds
-                    threshold: 2
-                    stepWeights: %s
-                    metrics:
-                      - name: request-success-rate
-                        thresholdRange: {min: 99}
-                        interval: %ds
-                """.formatted(name, namespace, name, INTERVAL_SECONDS, STEPS, INTERVAL_SECONDS);
-    }
-
     private static double mean(List<ProcessGauges.Sample> samples, ToDoubleFunction<ProcessGauges.Sample> f) {
         return samples.stream().mapToDouble(f).average().orElse(Double.NaN);
     }
@@ -537,67 +392,4 @@ public final class ScaleBenchmark {
         return Double.isFinite(value) ? Math.round(value * 100) / 100.0 : value;
     }
 
-    /**
-     * Writes {@code results} into {@code out}, in place of the runs there of the same contender, N
-     * and shards and beside the others (a run kept from an older file without a contender or date
-     * is Ramp's, of the file's {@code generated}); into docs/scale.md's table when {@code out} is
-     * docs/scale.json.
-     */
-    private static void write(Path root, Path out, List<Result> results) throws IOException {
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        List<Result> kept = new ArrayList<>();
-        JsonNode flaggerBefore = null;
-        if (Files.isRegularFile(out)) {
-            JsonNode old = json.readTree(out.toFile());
-            flaggerBefore = old.path("settings").get("flagger");
-            for (JsonNode run : old.path("runs")) {
-                ObjectNode copy = ((ObjectNode) run).deepCopy();
-                if (!copy.has("contender")) {
-                    copy.put("contender", RAMP);
-                }
-                if (!copy.has("ranAt")) {
-                    copy.put("ranAt", old.path("generated").asText());
-                }
-                kept.add(json.treeToValue(copy, Result.class));
-            }
-        }
-        List<Result> runs = ScaleTable.merge(kept, results);
-        Instant now = Instant.now();
-        Map<String, Object> tree = new LinkedHashMap<>();
-        tree.put("generated", now.atOffset(ZoneOffset.UTC).withNano(0).toString());
-        tree.put("machine", json.readTree(Benchmark.machine()));
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("jvm", jvm(root));
-        settings.put("env", OperatorProcess.CHART_ENV);
-        settings.put("replicas", "1 per operator; N/S: S shards, each reconciling every S-th namespace (ramp.watch.namespaces)");
-        settings.put("rolloutsPerNamespace", PER_NAMESPACE);
-        settings.put("interval", INTERVAL_SECONDS + "s");
-        settings.put("threshold", 2);
-        settings.put("stepWeights", STEPS);
-        settings.put("metrics", List.of("request-success-rate"));
-        settings.put("canaryRequestsPerSecond", FleetTelemetry.RATE);
-        settings.put("prometheusScrapeInterval", "1s");
-        settings.put("nodes", "kwok (fake)");
-        String flaggerVersion = System.getProperty("ramp.flagger.version");
-        Object flagger = flaggerVersion == null ? flaggerBefore : Map.of("version", flaggerVersion, "flags", FLAGGER_FLAGS,
-                "canary", "the same analysis: interval 10s, threshold 2, stepWeights [10, 20, 30], request-success-rate"
-                        + " min 99 over 10s (Ramp's window, its interval)");
-        if (flagger != null) {
-            settings.put("flagger", flagger);
-        }
-        tree.put("settings", settings);
-        tree.put("runs", runs);
-        json.writeValue(out.toFile(), tree);
-        Lab.log("written to " + out);
-        Path doc = root.resolve("docs/scale.md");
-        if (out.toAbsolutePath().normalize().equals(root.resolve("docs/scale.json").toAbsolutePath().normalize())
-                && Files.isRegularFile(doc)) {
-            String flaggerLine = flagger == null ? "" : " Flagger " + ((flagger instanceof JsonNode node)
-                    ? node.path("version").asText() : flaggerVersion) + " as a process: " + FLAGGER_FLAGS + ".";
-            DocsTable.write(doc, "scale", "Machine: " + Benchmark.machineLine() + "; the operator's JVM: "
-                    + String.join(" ", jvm(root)) + "." + flaggerLine + " Each row is the latest run of its contender, N"
-                    + " and shards, measured at the time it gives (the release's start).\n\n" + ScaleTable.render(runs));
-        }
-    }
 }

@@ -2,6 +2,16 @@ package dev.ramp.lab;
 
 import dev.ramp.lab.ScaleBenchmark.Memory;
 import dev.ramp.lab.ScaleBenchmark.Result;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -16,7 +26,7 @@ import java.util.stream.Collectors;
  * The scale benchmark's runs as {@code docs/scale.json} keeps them and {@code docs/scale.md} shows
  * them: one row per contender (Ramp or Flagger), N and shards, the latest run of each, so a run of
  * some sizes keeps the rows of the others; and for each N that both contenders ran on one operator,
- * Flagger's figures over Ramp's.
+ * Flagger's figures over Ramp's. {@link #write} writes both files.
  */
 final class ScaleTable {
 
@@ -33,6 +43,70 @@ final class ScaleTable {
                 .thenComparing(r -> ScaleBenchmark.FLAGGER.equals(r.contender()))
                 .thenComparingInt(Result::shards));
         return runs;
+    }
+
+    /**
+     * Writes {@code results} into {@code out}, in place of the runs there of the same contender, N
+     * and shards and beside the others (a run kept from an older file without a contender or date
+     * is Ramp's, of the file's {@code generated}); into docs/scale.md's table when {@code out} is
+     * docs/scale.json.
+     */
+    static void write(Path root, Path out, List<Result> results) throws IOException {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        List<Result> kept = new ArrayList<>();
+        JsonNode flaggerBefore = null;
+        if (Files.isRegularFile(out)) {
+            JsonNode old = json.readTree(out.toFile());
+            flaggerBefore = old.path("settings").get("flagger");
+            for (JsonNode run : old.path("runs")) {
+                ObjectNode copy = ((ObjectNode) run).deepCopy();
+                if (!copy.has("contender")) {
+                    copy.put("contender", ScaleBenchmark.RAMP);
+                }
+                if (!copy.has("ranAt")) {
+                    copy.put("ranAt", old.path("generated").asText());
+                }
+                kept.add(json.treeToValue(copy, Result.class));
+            }
+        }
+        List<Result> runs = merge(kept, results);
+        Instant now = Instant.now();
+        Map<String, Object> tree = new LinkedHashMap<>();
+        tree.put("generated", now.atOffset(ZoneOffset.UTC).withNano(0).toString());
+        tree.put("machine", json.readTree(Benchmark.machine()));
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("jvm", ScaleBenchmark.jvm(root));
+        settings.put("env", OperatorProcess.CHART_ENV);
+        settings.put("replicas", "1 per operator; N/S: S shards, each reconciling every S-th namespace (ramp.watch.namespaces)");
+        settings.put("rolloutsPerNamespace", ScaleFleet.PER_NAMESPACE);
+        settings.put("interval", ScaleFleet.INTERVAL_SECONDS + "s");
+        settings.put("threshold", 2);
+        settings.put("stepWeights", ScaleFleet.STEPS);
+        settings.put("metrics", List.of("request-success-rate"));
+        settings.put("canaryRequestsPerSecond", FleetTelemetry.RATE);
+        settings.put("prometheusScrapeInterval", "1s");
+        settings.put("nodes", "kwok (fake)");
+        String flaggerVersion = System.getProperty("ramp.flagger.version");
+        Object flagger = flaggerVersion == null ? flaggerBefore : Map.of("version", flaggerVersion, "flags", ScaleBenchmark.FLAGGER_FLAGS,
+                "canary", "the same analysis: interval 10s, threshold 2, stepWeights [10, 20, 30], request-success-rate"
+                        + " min 99 over 10s (Ramp's window, its interval)");
+        if (flagger != null) {
+            settings.put("flagger", flagger);
+        }
+        tree.put("settings", settings);
+        tree.put("runs", runs);
+        json.writeValue(out.toFile(), tree);
+        Lab.log("written to " + out);
+        Path doc = root.resolve("docs/scale.md");
+        if (out.toAbsolutePath().normalize().equals(root.resolve("docs/scale.json").toAbsolutePath().normalize())
+                && Files.isRegularFile(doc)) {
+            String flaggerLine = flagger == null ? "" : " Flagger " + ((flagger instanceof JsonNode node)
+                    ? node.path("version").asText() : flaggerVersion) + " as a process: " + ScaleBenchmark.FLAGGER_FLAGS + ".";
+            DocsTable.write(doc, "scale", "Machine: " + Benchmark.machineLine() + "; the operator's JVM: "
+                    + String.join(" ", ScaleBenchmark.jvm(root)) + "." + flaggerLine + " Each row is the latest run of its contender, N"
+                    + " and shards, measured at the time it gives (the release's start).\n\n" + render(runs));
+        }
     }
 
     private static String key(Result r) {

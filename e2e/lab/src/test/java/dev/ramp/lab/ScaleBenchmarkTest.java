@@ -31,13 +31,13 @@ class ScaleBenchmarkTest {
     @Test
     void shardsTakeEveryNamespaceOnceInTurn() {
         // 1,000 Rollouts, 50 a namespace: scale-0 to scale-19.
-        List<String> first = ScaleBenchmark.shardNamespaces(1000, 2, 0);
-        List<String> second = ScaleBenchmark.shardNamespaces(1000, 2, 1);
+        List<String> first = ScaleFleet.shardNamespaces(1000, 2, 0);
+        List<String> second = ScaleFleet.shardNamespaces(1000, 2, 1);
         assertThat(first).hasSize(10).startsWith("scale-0", "scale-2").doesNotContainAnyElementsOf(second);
         assertThat(second).hasSize(10).startsWith("scale-1", "scale-3");
         List<String> all = new ArrayList<>(first);
         all.addAll(second);
-        assertThat(all).containsExactlyInAnyOrderElementsOf(ScaleBenchmark.shardNamespaces(1000, 1, 0));
-        assertThat(ScaleBenchmark.shardNamespaces(1000, 1, 0)).hasSize(20).contains("scale-19");
+        assertThat(all).containsExactlyInAnyOrderElementsOf(ScaleFleet.shardNamespaces(1000, 1, 0));
+        assertThat(ScaleFleet.shardNamespaces(1000, 1, 0)).hasSize(20).contains("scale-19");
     }
 }
