@@ -189,7 +189,7 @@ public final class ScaleBenchmark {
                 kubectl.run("wait", "--for=condition=Established", "--timeout=60s", "crd/rollouts.ramp.dev",
                         "crd/virtualservices.networking.istio.io");
             }
-            ScaleFleet.addNodesFor(client, n);
+            ScaleFleet.addNodes(client, n);
             List<AutoCloseable> open = new ArrayList<>();
             try (FleetTelemetry telemetry = size.flagger() ? FleetTelemetry.forFlagger(client) : new FleetTelemetry(client);
                     Prometheus prometheus = new Prometheus(dir, "127.0.0.1", List.of(telemetry.target()), false);
@@ -232,7 +232,6 @@ public final class ScaleBenchmark {
     private record Operator(String name, List<String> namespaces, ProcessGauges gauges) {
     }
 
-    /** The namespaces shard {@code k} of {@code shards} reconciles: every shards-th, from the k-th. */
     private static Result measure(KubernetesClient client, Size size, Prometheus prometheus, List<Operator> operators,
             ReleaseTimeline timeline) throws Exception {
         int n = size.rollouts();
@@ -361,9 +360,6 @@ public final class ScaleBenchmark {
         return result;
     }
 
-    /** Instant and range queries Prometheus has answered so far. */
-    /** Runs {@code work} for 0..n-1 on 8 threads (the API server's writes are the bottleneck, not the client). */
-    /** Fake nodes beside the lab's own, kwok-managed, so that the scheduler finds room for 2N Pods. */
     /**
      * The operator's JVM options: the chart's ({@link OperatorProcess#chartJvm}), or to try others
      * (e.g. with {@code -XX:NativeMemoryTracking=summary}) the environment variable
@@ -374,7 +370,6 @@ public final class ScaleBenchmark {
         return options.isEmpty() ? OperatorProcess.chartJvm(root) : List.of(options.split("\\s+"));
     }
 
-    /** Flagger's Canary with the Rollout's analysis: the metric's window is Ramp's (the interval). */
     private static double mean(List<ProcessGauges.Sample> samples, ToDoubleFunction<ProcessGauges.Sample> f) {
         return samples.stream().mapToDouble(f).average().orElse(Double.NaN);
     }

@@ -50,6 +50,7 @@ final class ScaleCounters {
         return line.substring(from, line.indexOf('"', from));
     }
 
+    /** Instant and range queries Prometheus has answered so far. */
     static double promqlQueries(Prometheus prometheus) throws IOException, InterruptedException {
         return prometheus.selfMetrics().lines().filter(l -> l.startsWith("prometheus_http_requests_total{"))
                 .filter(l -> l.contains("handler=\"/api/v1/query\"") || l.contains("handler=\"/api/v1/query_range\""))

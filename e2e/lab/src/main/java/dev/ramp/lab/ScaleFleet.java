@@ -35,20 +35,16 @@ final class ScaleFleet {
         return (n + PER_NAMESPACE - 1) / PER_NAMESPACE;
     }
 
-    /** Fake nodes enough for the primary and the canary of each of N targets. */
-    static void addNodesFor(KubernetesClient client, int n) {
-        addNodes(client, 2 * n / PODS_PER_NODE + 1);
-    }
-
+    /** The namespaces shard {@code k} of {@code shards} reconciles: every shards-th, from the k-th. */
     static List<String> shardNamespaces(int n, int shards, int k) {
-        int namespaces = (n + PER_NAMESPACE - 1) / PER_NAMESPACE;
         List<String> names = new ArrayList<>();
-        for (int ns = k; ns < namespaces; ns += shards) {
+        for (int ns = k; ns < namespaces(n); ns += shards) {
             names.add(namespace(ns * PER_NAMESPACE));
         }
         return names;
     }
 
+    /** Runs {@code work} for 0..n-1 on 8 threads (the API server's writes are the bottleneck, not the client). */
     static void parallel(int n, IntConsumer work) throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Throwable> failures = new ArrayList<>();
@@ -71,7 +67,12 @@ final class ScaleFleet {
         }
     }
 
-    static void addNodes(KubernetesClient client, int count) {
+    /**
+     * Fake nodes beside the lab's own, kwok-managed, so that the scheduler finds room for the primary
+     * and the canary of each of N targets.
+     */
+    static void addNodes(KubernetesClient client, int n) {
+        int count = 2 * n / PODS_PER_NODE + 1;
         for (int i = 1; i < count; i++) {
             String name = "scale-node-" + i;
             client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
@@ -115,6 +116,7 @@ final class ScaleFleet {
                 """.formatted(name, namespace, name, INTERVAL_SECONDS, STEPS);
     }
 
+    /** Flagger's Canary with the Rollout's analysis: the metric's window is Ramp's (the interval). */
     static String canary(String namespace, String name) {
         return """
                 apiVersion: flagger.app/v1beta1

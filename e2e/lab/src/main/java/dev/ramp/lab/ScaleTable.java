@@ -1,12 +1,12 @@
 package dev.ramp.lab;
 
-import dev.ramp.lab.ScaleBenchmark.Memory;
-import dev.ramp.lab.ScaleBenchmark.Result;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ramp.lab.ScaleBenchmark.Memory;
+import dev.ramp.lab.ScaleBenchmark.Result;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
